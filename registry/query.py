@@ -1,0 +1,200 @@
+"""Read the registry: one filter, one query path for the CLI, the API, the map and the exports."""
+from __future__ import annotations
+
+import math
+import sqlite3
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Iterable, Mapping
+
+from registry.schema import PROJECT_COLUMNS, PROJECT_TYPES, STAGES
+from registry.store import DEFAULT_DB, SEARCH_COLUMNS
+
+SORTABLE = ("id", "name", "type", "capacity_mw", "voltage_kv", "stage", "target_year", "city", "county", "precision")
+MAX_QUERY_LENGTH = 200
+MAX_VALUES_PER_PARAMETER = 50
+# The FTS5 trigram index only matches patterns of three or more characters; shorter
+# ones (most county and town names: 大悟, 临湘) are answered by a scan.
+MIN_FTS_LENGTH = 3
+
+
+class FilterError(ValueError):
+    """A filter parameter with a bad value; `parameter` names it for the 400 response."""
+
+    def __init__(self, parameter: str, message: str):
+        self.parameter, self.message = parameter, message
+        super().__init__(f"{parameter}: {message}")
+
+
+@dataclass(frozen=True)
+class ProjectFilter:
+    types: tuple[str, ...] = ()
+    cities: tuple[str, ...] = ()
+    counties: tuple[str, ...] = ()
+    stages: tuple[str, ...] = ()
+    min_mw: float | None = None
+    max_mw: float | None = None
+    q: str = ""
+
+    # The parameter name of each field in URLs and on the CLI (--min-mw for min_mw).
+    PARAMETERS = {"types": "type", "cities": "city", "counties": "county", "stages": "stage",
+                  "min_mw": "min_mw", "max_mw": "max_mw", "q": "q"}
+
+    @classmethod
+    def from_params(cls, params) -> "ProjectFilter":
+        """From a query string (werkzeug MultiDict, or a mapping of name -> list of values)."""
+        def values(name: str) -> list[str]:
+            raw = params.getlist(name) if hasattr(params, "getlist") else list(_as_list(params.get(name)))
+            split = [v.strip() for item in raw for v in str(item).split(",") if v.strip()]
+            if len(split) > MAX_VALUES_PER_PARAMETER:
+                raise FilterError(name, f"at most {MAX_VALUES_PER_PARAMETER} values")
+            for v in split:
+                if len(v) > MAX_QUERY_LENGTH or "\x00" in v:
+                    raise FilterError(name, f"value longer than {MAX_QUERY_LENGTH} characters or with a NUL")
+            return split
+
+        types = tuple(dict.fromkeys(values("type")))
+        for t in types:
+            if t not in PROJECT_TYPES:
+                raise FilterError("type", f"unknown type {t[:40]!r}; expected one of {', '.join(PROJECT_TYPES)}")
+        stages = tuple(dict.fromkeys(values("stage")))
+        for s in stages:
+            if s not in STAGES:
+                raise FilterError("stage", f"unknown stage {s[:40]!r}; expected one of {', '.join(STAGES)}")
+        min_mw, max_mw = _capacity(values("min_mw"), "min_mw"), _capacity(values("max_mw"), "max_mw")
+        if min_mw is not None and max_mw is not None and min_mw > max_mw:
+            raise FilterError("min_mw", f"{min_mw:g} is greater than max_mw {max_mw:g}")
+        q_values = params.getlist("q") if hasattr(params, "getlist") else list(_as_list(params.get("q")))
+        q = " ".join(v.strip() for v in q_values if v and v.strip())
+        if len(q) > MAX_QUERY_LENGTH or "\x00" in q:
+            raise FilterError("q", f"search text longer than {MAX_QUERY_LENGTH} characters or with a NUL")
+        return cls(types, tuple(dict.fromkeys(values("city"))), tuple(dict.fromkeys(values("county"))),
+                   stages, min_mw, max_mw, q)
+
+    def to_params(self) -> list[tuple[str, str]]:
+        """Query-string pairs that `from_params` reads back to an equal filter."""
+        pairs = []
+        for f in fields(self):
+            value, name = getattr(self, f.name), self.PARAMETERS[f.name]
+            if isinstance(value, tuple):
+                pairs.extend((name, v) for v in value)
+            elif value not in (None, ""):
+                pairs.append((name, f"{value:g}" if isinstance(value, float) else value))
+        return pairs
+
+    def is_empty(self) -> bool:
+        return not self.to_params()
+
+    def where(self) -> tuple[str, list]:
+        """SQL WHERE clause over `projects` and its parameters; always bound, never interpolated."""
+        clauses, params = [], []
+        for column, values in (("type", self.types), ("city", self.cities), ("county", self.counties), ("stage", self.stages)):
+            if values:
+                clauses.append(f"{column} IN ({', '.join('?' * len(values))})")
+                params.extend(values)
+        if self.min_mw is not None:
+            clauses.append("capacity_mw >= ?")
+            params.append(self.min_mw)
+        if self.max_mw is not None:
+            clauses.append("capacity_mw <= ?")
+            params.append(self.max_mw)
+        if self.q:
+            if len(self.q) >= MIN_FTS_LENGTH:
+                clauses.append("rowid IN (SELECT rowid FROM projects_fts WHERE projects_fts MATCH ?)")
+                params.append('"' + self.q.replace('"', '""') + '"')
+            else:
+                clauses.append("(" + " OR ".join(f"instr(lower({c}), lower(?)) > 0" for c in SEARCH_COLUMNS) + ")")
+                params.extend([self.q] * len(SEARCH_COLUMNS))
+        return (" AND ".join(clauses) or "1"), params
+
+
+def _as_list(value) -> Iterable[str]:
+    if value is None:
+        return ()
+    return value if isinstance(value, (list, tuple)) else (value,)
+
+
+def _capacity(values: list[str], name: str) -> float | None:
+    if not values:
+        return None
+    if len(values) > 1:
+        raise FilterError(name, "give one value")
+    try:
+        number = float(values[0])
+    except ValueError:
+        raise FilterError(name, f"{values[0][:40]!r} is not a number (megawatts)") from None
+    if not math.isfinite(number) or number < 0:
+        raise FilterError(name, f"{values[0][:40]!r} is not a finite, non-negative number (megawatts)")
+    return number
+
+
+class Registry:
+    """Read-only access to a registry database built by `registry.store.build`."""
+
+    def __init__(self, db_path: str | Path = DEFAULT_DB):
+        self.path = Path(db_path)
+        if not self.path.is_file():
+            raise FileNotFoundError(f"no registry database at {self.path}; run `registry build` first")
+        # mode=ro: a server can never write the registry; a rebuild swaps in a new file,
+        # which the next Registry (one per request) opens.
+        self.conn = sqlite3.connect(f"file:{self.path.resolve()}?mode=ro", uri=True, check_same_thread=False)
+        self.conn.row_factory = sqlite3.Row
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def projects(self, project_filter: ProjectFilter = ProjectFilter(), sort: str = "id", descending: bool = False,
+                 limit: int | None = None, offset: int = 0, columns: Iterable[str] = PROJECT_COLUMNS) -> list[dict]:
+        if sort not in SORTABLE:
+            raise FilterError("sort", f"cannot sort by {sort[:40]!r}; expected one of {', '.join(SORTABLE)}")
+        where, params = project_filter.where()
+        order = f"{sort} {'DESC' if descending else 'ASC'} NULLS LAST, id"
+        sql = f"SELECT {', '.join(columns)} FROM projects WHERE {where} ORDER BY {order}"
+        if limit is not None:
+            sql += " LIMIT ? OFFSET ?"
+            params = [*params, limit, offset]
+        return [dict(row) for row in self.conn.execute(sql, params)]
+
+    def count(self, project_filter: ProjectFilter = ProjectFilter()) -> int:
+        where, params = project_filter.where()
+        return self.conn.execute(f"SELECT count(*) FROM projects WHERE {where}", params).fetchone()[0]
+
+    def facets(self, project_filter: ProjectFilter = ProjectFilter()) -> dict:
+        """Count and total MW of the filtered set, overall and by type, city and county."""
+        where, params = project_filter.where()
+        result = {}
+        total = self.conn.execute(
+            f"SELECT count(*), total(capacity_mw) FROM projects WHERE {where}", params).fetchone()
+        result["total"] = {"count": total[0], "capacity_mw": round(total[1], 3)}
+        for column in ("type", "city", "county"):
+            rows = self.conn.execute(
+                f"SELECT {column}, count(*) AS n, total(capacity_mw) AS mw FROM projects WHERE {where} "
+                f"GROUP BY {column} ORDER BY n DESC, {column}", params)
+            result[column] = [{"value": r[0] or "", "count": r[1], "capacity_mw": round(r[2], 3)} for r in rows]
+        return result
+
+    def project(self, project_id: str) -> dict | None:
+        row = self.conn.execute("SELECT * FROM projects WHERE id = ?", (project_id,)).fetchone()
+        return dict(row) if row else None
+
+    def document(self, doc_id: str) -> dict | None:
+        row = self.conn.execute("SELECT * FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
+        return dict(row) if row else None
+
+    def distinct(self, column: str) -> list[str]:
+        if column not in ("type", "city", "county", "stage"):
+            raise ValueError(column)
+        return [r[0] for r in self.conn.execute(f"SELECT DISTINCT {column} FROM projects WHERE {column} != '' ORDER BY 1")]
+
+    def county_boundaries(self) -> list[dict]:
+        return [dict(r) for r in self.conn.execute("SELECT code, name, city_code, geojson FROM county_boundaries ORDER BY code")]
+
+    def features(self, project_filter: ProjectFilter = ProjectFilter(), limit: int | None = None, offset: int = 0) -> list[dict]:
+        """Rows for GeoJSON export: the export columns plus the stored geometry."""
+        return self.projects(project_filter, limit=limit, offset=offset, columns=(*PROJECT_COLUMNS, "geometry_geojson"))

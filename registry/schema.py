@@ -1,0 +1,247 @@
+"""The registry's vocabulary and the `projects.csv` row contract.
+
+Everything that reads or writes a project row (extraction, geocoding, the
+store, the exports, the web app) takes its column names and allowed values
+from here, so that there is one definition of what a valid row is.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import math
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+# Column order of projects.csv and of the CSV export.
+PROJECT_COLUMNS = (
+    "id",
+    "name",
+    "type",
+    "subtype",
+    "capacity_mw",
+    "capacity_text",
+    "voltage_kv",
+    "stage",
+    "phase",
+    "target_year",
+    "city",
+    "county",
+    "town",
+    "site",
+    "lon",
+    "lat",
+    "precision",
+    "location_method",
+    "division_code",
+    "geometry",
+    "source_doc",
+    "source_section",
+    "source_start",
+    "source_end",
+)
+# The columns `registry geocode` fills.
+GEOCODE_COLUMNS = ("lon", "lat", "precision", "location_method", "division_code", "geometry")
+REQUIRED_COLUMNS = ("id", "name", "type", "city", "source_doc", "source_start", "source_end")
+
+# Column order of targets.csv: city-wide targets ("光伏装机达到 320 万千瓦"), which are not projects.
+TARGET_COLUMNS = ("city", "county", "metric", "value", "unit", "year", "source_doc", "source_section", "source_start", "source_end")
+
+# type -> (English label, Chinese label). Extend as the plans need; the web
+# app's legend, colours and filters are generated from this table.
+PROJECT_TYPES = {
+    "pumped_storage": ("Pumped storage", "抽水蓄能"),
+    "solar_pv": ("Solar PV", "光伏"),
+    "wind": ("Wind", "风电"),
+    "hybrid": ("Wind-solar-storage hybrid", "风光储一体化"),
+    "energy_storage": ("Energy storage", "储能"),
+    "hydro": ("Hydropower", "水电"),
+    "thermal": ("Thermal power / CHP", "火电/热电联产"),
+    "biomass": ("Biomass", "生物质"),
+    "waste_to_energy": ("Waste-to-energy", "垃圾焚烧发电"),
+    "hydrogen": ("Hydrogen", "氢能"),
+    "new_energy_base": ("New-energy base", "新能源基地"),
+    "transmission": ("Transmission line", "输电线路"),
+    "substation": ("Substation", "变电站"),
+    "grid": ("Distribution grid", "配电网"),
+    "gas_pipeline": ("Gas pipeline", "天然气管道"),
+    "gas_storage": ("Gas storage", "储气设施"),
+    "charging": ("EV charging / battery swap", "充换电设施"),
+    "recycling": ("Recycling", "资源循环利用"),
+    "industrial_park": ("Industrial park", "产业园区"),
+    "other": ("Other", "其他"),
+}
+
+# Types whose geometry is a line (LineString/MultiLineString WKT in `geometry`).
+LINE_TYPES = frozenset({"transmission", "gas_pipeline"})
+
+# How precisely lon/lat locates the project, best first.
+PRECISIONS = ("site", "town", "county", "city")
+
+# Global Energy Monitor's status words, so the registry merges with GEM trackers.
+STAGES = (
+    "announced",
+    "pre-construction",
+    "construction",
+    "operating",
+    "shelved",
+    "cancelled",
+    "retired",
+    "mothballed",
+)
+
+# A generous box around the People's Republic (WGS-84). It catches swapped
+# lon/lat and sign errors; exact containment is the geocoder's job.
+CHINA_BBOX = (73.0, 17.0, 136.0, 54.0)  # min_lon, min_lat, max_lon, max_lat
+
+_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+_WKT_RE = re.compile(r"^\s*(POINT|LINESTRING|MULTILINESTRING|POLYGON|MULTIPOLYGON)\s*\(", re.I)
+
+
+class RowError(ValueError):
+    """A row of a CSV file that cannot enter the registry."""
+
+    def __init__(self, path, line: int, column: str | None, message: str):
+        self.path, self.line, self.column, self.message = str(path), line, column, message
+        where = f"{self.path}:{line}" + (f": column {column!r}" if column else "")
+        super().__init__(f"{where}: {message}")
+
+
+@dataclass(frozen=True)
+class Table:
+    """Rows read from a CSV file, with the physical line each row starts on."""
+
+    path: str
+    header: tuple[str, ...]
+    rows: list[dict[str, str]]
+    lines: list[int]
+
+
+def read_csv_table(path: str | Path, columns_required=REQUIRED_COLUMNS) -> Table:
+    """Read a UTF-8 CSV file strictly: a BOM is accepted, any other encoding is an error."""
+    path = Path(path)
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise RowError(path, line, None, f"not UTF-8 text (byte 0x{raw[exc.start]:02x}); save the file as UTF-8") from None
+    if "\x00" in text:
+        raise RowError(path, text[: text.index("\x00")].count("\n") + 1, None, "NUL character in file")
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        header = tuple(h.strip() for h in next(reader))
+    except StopIteration:
+        raise RowError(path, 1, None, "empty file: expected a header row") from None
+    except csv.Error as exc:
+        raise RowError(path, 1, None, f"malformed CSV: {exc}") from None
+    missing = [c for c in columns_required if c not in header]
+    if missing:
+        raise RowError(path, 1, missing[0], f"header lacks required column(s) {', '.join(missing)}")
+    dupes = sorted({h for h in header if header.count(h) > 1})
+    if dupes:
+        raise RowError(path, 1, dupes[0], "column appears twice in the header")
+    rows, lines = [], []
+    while True:
+        line = reader.line_num + 1
+        try:
+            values = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            raise RowError(path, line, None, f"malformed CSV: {exc}") from None
+        if not values or all(not v.strip() for v in values):
+            continue
+        if len(values) != len(header):
+            raise RowError(path, line, None, f"has {len(values)} fields, the header has {len(header)}")
+        rows.append(dict(zip(header, values)))
+        lines.append(line)
+    return Table(str(path), header, rows, lines)
+
+
+def _number(value: str, column: str, err, *, lo=None, hi=None, integer=False):
+    value = value.strip()
+    if value == "":
+        return None
+    try:
+        number = int(value) if integer else float(value)
+    except ValueError:
+        raise err(column, f"{value[:40]!r} is not a {'whole ' if integer else ''}number") from None
+    if not math.isfinite(number):
+        raise err(column, f"{value!r} is not a finite number")
+    if lo is not None and number < lo or hi is not None and number > hi:
+        raise err(column, f"{value} is outside {lo}..{hi}")
+    return number
+
+
+def validate_project(raw: dict[str, str], path: str, line: int) -> dict:
+    """Turn one CSV row into a typed project record, or raise RowError naming line and column."""
+
+    def err(column, message):
+        return RowError(path, line, column, message)
+
+    row = {c: (raw.get(c) or "").strip() for c in PROJECT_COLUMNS}
+    for column, value in raw.items():
+        if value is not None and len(value) > 10_000:
+            raise err(column, f"value is {len(value)} characters long (limit 10000)")
+    for column in ("id", "name", "type", "city", "source_doc"):
+        if not row[column]:
+            raise err(column, "is empty")
+    if not _ID_RE.match(row["id"]):
+        raise err("id", f"{row['id'][:40]!r} is not a valid id (letters, digits, _ . -; at most 64)")
+    if row["type"] not in PROJECT_TYPES:
+        raise err("type", f"unknown type {row['type'][:40]!r}; expected one of {', '.join(PROJECT_TYPES)}")
+    if row["precision"] and row["precision"] not in PRECISIONS:
+        raise err("precision", f"unknown precision {row['precision']!r}; expected one of {', '.join(PRECISIONS)}")
+    if row["stage"] and row["stage"] not in STAGES:
+        raise err("stage", f"unknown stage {row['stage']!r}; expected one of {', '.join(STAGES)}")
+    record: dict = dict(row)
+    record["capacity_mw"] = _number(row["capacity_mw"], "capacity_mw", err, lo=0, hi=1e7)
+    record["voltage_kv"] = _number(row["voltage_kv"], "voltage_kv", err, lo=0, hi=2000)
+    record["target_year"] = _number(row["target_year"], "target_year", err, lo=1990, hi=2100, integer=True)
+    record["source_start"] = _number(row["source_start"], "source_start", err, lo=0, integer=True)
+    record["source_end"] = _number(row["source_end"], "source_end", err, lo=0, integer=True)
+    if record["source_start"] is None or record["source_end"] is None:
+        raise err("source_start" if record["source_start"] is None else "source_end", "is empty")
+    if record["source_end"] <= record["source_start"]:
+        raise err("source_end", "must be greater than source_start")
+    lon = _number(row["lon"], "lon", err)
+    lat = _number(row["lat"], "lat", err)
+    if (lon is None) != (lat is None):
+        raise err("lat" if lat is None else "lon", "lon and lat must both be given or both be empty")
+    if lon is not None:
+        min_lon, min_lat, max_lon, max_lat = CHINA_BBOX
+        if not (min_lon <= lon <= max_lon and min_lat <= lat <= max_lat):
+            hint = " (lon and lat look swapped)" if min_lon <= lat <= max_lon and min_lat <= lon <= max_lat else ""
+            raise err("lon", f"({lon}, {lat}) is outside China{hint}")
+        if not row["precision"]:
+            raise err("precision", "is empty but the row has coordinates")
+    record["lon"], record["lat"] = lon, lat
+    if row["geometry"] and not _WKT_RE.match(row["geometry"]):
+        raise err("geometry", "is not WKT (expected e.g. LINESTRING (lon lat, lon lat))")
+    return record
+
+
+def write_projects_csv(rows, path_or_file) -> None:
+    """Write project rows in PROJECT_COLUMNS order: the format of projects.csv."""
+    own = isinstance(path_or_file, (str, Path))
+    handle = open(path_or_file, "w", newline="", encoding="utf-8") if own else path_or_file
+    try:
+        writer = csv.DictWriter(handle, fieldnames=PROJECT_COLUMNS, extrasaction="ignore", lineterminator="\n")
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({c: format_cell(row.get(c)) for c in PROJECT_COLUMNS})
+    finally:
+        if own:
+            handle.close()
+
+
+def format_cell(value) -> str:
+    """A CSV cell for a value: integers without '.0', floats without float noise."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        if value.is_integer():
+            return str(int(value))
+        return repr(round(value, 6))
+    return str(value)

@@ -1,0 +1,181 @@
+"""registry build / export on a real CSV, a real SQLite file and the real plan texts."""
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import geopandas
+import pytest
+
+from registry.query import FilterError, ProjectFilter, Registry
+from registry.schema import RowError
+from registry.store import build
+
+FIXTURE = Path(__file__).parent / "fixtures" / "sample_projects.csv"
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def read_rows(path: Path) -> list[dict]:
+    with open(path, newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def write_rows(path: Path, rows: list[dict]) -> Path:
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+@pytest.fixture(scope="module")
+def sample_db(tmp_path_factory) -> Path:
+    db = tmp_path_factory.mktemp("store") / "registry.db"
+    build(FIXTURE, db)
+    return db
+
+
+def test_build_stores_projects_documents_sections_and_boundaries(sample_db):
+    rows = read_rows(FIXTURE)
+    conn = sqlite3.connect(sample_db)
+    assert conn.execute("select count(*) from projects").fetchone()[0] == len(rows)
+    assert conn.execute("select count(*) from documents").fetchone()[0] == 5
+    headings = {r[0] for r in conn.execute("select heading from sections where doc_id = 'xiaogan_420900'")}
+    assert "专栏 1 清洁能源降碳工程" in headings
+    # Every county boundary belongs to one of the five plans' cities.
+    city_codes = {r[0] for r in conn.execute("select distinct city_code from county_boundaries")}
+    assert city_codes and city_codes <= {"420600", "420300", "420900", "430700", "430600", "430781", "430682"}
+    stored = dict(conn.execute("select id, capacity_mw from projects"))
+    assert stored["xiaogan-002"] == 300.0 and isinstance(stored["xiaogan-002"], float)
+
+
+def test_source_span_in_database_is_the_plan_text(sample_db):
+    with Registry(sample_db) as registry:
+        project = registry.project("xiaogan-001")
+        text = registry.document(project["source_doc"])["text"]
+    assert "大新镇" in text[project["source_start"]:project["source_end"]]
+
+
+@pytest.mark.parametrize("q, expected", [
+    ("大悟", {"xiaogan-001", "xiaogan-002"}),  # two characters: below the trigram index, scanned
+    ("大悟大新", {"xiaogan-001"}),  # four characters: answered by FTS5 trigram
+    ("中广核大悟大新镇", {"xiaogan-001"}),
+    ("抽水蓄能", {"xiaogan-002", "shiyan-001"}),
+    ('"NEAR(', set()),  # FTS5 syntax is searched as text, never parsed
+])
+def test_text_search_finds_chinese_substrings_of_any_length(sample_db, q, expected):
+    with Registry(sample_db) as registry:
+        found = {row["id"] for row in registry.projects(ProjectFilter(q=q))}
+    assert found == expected
+
+
+def test_filters_combine(sample_db):
+    with Registry(sample_db) as registry:
+        pumped = registry.projects(ProjectFilter(types=("pumped_storage",), min_mw=100))
+        assert [r["id"] for r in pumped] == ["shiyan-001", "xiaogan-002"]
+        assert registry.count(ProjectFilter(cities=("孝感市",), max_mw=150)) == 1
+        facets = registry.facets(ProjectFilter(cities=("孝感市",)))
+    assert facets["total"]["count"] == 3
+    assert {f["value"]: f["capacity_mw"] for f in facets["type"]}["pumped_storage"] == 300
+
+
+@pytest.mark.parametrize("params, parameter", [
+    ({"min_mw": ["abc"]}, "min_mw"),
+    ({"max_mw": ["inf"]}, "max_mw"),
+    ({"type": ["coal_mine"]}, "type"),
+    ({"stage": ["dreaming"]}, "stage"),
+    ({"min_mw": ["10"], "max_mw": ["5"]}, "min_mw"),
+])
+def test_bad_filter_values_name_the_parameter(params, parameter):
+    with pytest.raises(FilterError) as caught:
+        ProjectFilter.from_params(params)
+    assert caught.value.parameter == parameter
+
+
+# Each mutation breaks one row; the error must name the file, line and column.
+BAD_ROWS = [
+    ("unknown type", lambda r: r.update(type="coal_mine"), "type"),
+    ("capacity not a number", lambda r: r.update(capacity_mw="三十"), "capacity_mw"),
+    ("lon/lat outside China", lambda r: r.update(lon="2.35", lat="48.85"), "lon"),
+    ("lon/lat swapped", lambda r: r.update(lon=r["lat"], lat=r["lon"]), "lon"),
+    ("missing name", lambda r: r.update(name=""), "name"),
+    ("duplicate id", lambda r: r.update(id="xiaogan-001"), "id"),
+    ("infinite capacity", lambda r: r.update(capacity_mw="inf"), "capacity_mw"),
+    ("span past the end of the plan", lambda r: r.update(source_end="9999999"), "source_end"),
+]
+
+
+@pytest.mark.parametrize("label, mutate, column", BAD_ROWS, ids=[b[0] for b in BAD_ROWS])
+def test_bad_row_stops_the_build_naming_line_and_column_and_keeps_the_old_db(tmp_path, sample_db, label, mutate, column):
+    db = tmp_path / "registry.db"
+    db.write_bytes(sample_db.read_bytes())
+    before = sha256(db)
+    rows = read_rows(FIXTURE)
+    mutate(rows[3])  # data line 4 of the file = physical line 5 (after the header)
+    bad_csv = write_rows(tmp_path / "bad.csv", rows)
+    with pytest.raises(RowError) as caught:
+        build(bad_csv, db)
+    assert (caught.value.line, caught.value.column) == (5, column)
+    assert caught.value.path == str(bad_csv)
+    assert sha256(db) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.csv", "registry.db"]  # no temp file left
+
+
+def test_cli_build_error_goes_to_stderr_with_nonzero_status(tmp_path):
+    rows = read_rows(FIXTURE)
+    rows[1]["type"] = "unicorn"
+    bad_csv = write_rows(tmp_path / "bad.csv", rows)
+    db = tmp_path / "registry.db"
+    result = subprocess.run([sys.executable, "-m", "registry.cli", "build", "--csv", str(bad_csv), "--db", str(db)],
+                            capture_output=True, text=True)
+    assert result.returncode == 1
+    assert f"{bad_csv}:3: column 'type': unknown type 'unicorn'" in result.stderr
+    assert result.stdout == "" and not db.exists()
+
+
+def test_geojson_export_round_trips_through_geopandas(tmp_path, sample_db):
+    out = tmp_path / "export.geojson"
+    subprocess.run([sys.executable, "-m", "registry.cli", "export", "--format", "geojson", "--db", str(sample_db),
+                    "-o", str(out)], check=True, capture_output=True)
+    frame = geopandas.read_file(out)
+    assert frame.crs.to_epsg() == 4326
+    rows = {r["id"]: r for r in read_rows(FIXTURE)}
+    assert sorted(frame["id"]) == sorted(rows)
+    for _, feature in frame.iterrows():
+        row = rows[feature["id"]]
+        if row["geometry"]:
+            assert feature.geometry.geom_type == "LineString"
+            assert feature.geometry.wkt.replace("LINESTRING (", "") [:6] == row["geometry"].replace("LINESTRING (", "")[:6]
+        else:
+            assert (round(feature.geometry.x, 6), round(feature.geometry.y, 6)) == (float(row["lon"]), float(row["lat"]))
+        assert feature["name"] == row["name"]
+    raw = json.loads(out.read_text(encoding="utf-8"))
+    assert raw["type"] == "FeatureCollection" and "crs" not in raw  # RFC 7946: WGS-84 is implied
+
+
+def test_filtered_csv_export_rebuilds_the_same_rows(tmp_path, sample_db):
+    out = tmp_path / "pumped.csv"
+    subprocess.run([sys.executable, "-m", "registry.cli", "export", "--format", "csv", "--type", "pumped_storage",
+                    "--min-mw", "100", "--db", str(sample_db), "-o", str(out)], check=True, capture_output=True)
+    exported = read_rows(out)
+    expected = [r for r in read_rows(FIXTURE) if r["type"] == "pumped_storage" and float(r["capacity_mw"]) >= 100]
+    assert sorted(exported, key=lambda r: r["id"]) == sorted(expected, key=lambda r: r["id"])
+    rebuilt = tmp_path / "rebuilt.db"
+    build(out, rebuilt)
+    with Registry(rebuilt) as registry:
+        assert registry.count() == len(expected)
+
+
+def test_cli_export_rejects_a_bad_filter(sample_db):
+    result = subprocess.run([sys.executable, "-m", "registry.cli", "export", "--format", "csv", "--min-mw", "abc",
+                             "--db", str(sample_db)], capture_output=True, text=True)
+    assert result.returncode == 1
+    assert "--min-mw: 'abc' is not a number" in result.stderr and result.stdout == ""
