@@ -1,0 +1,76 @@
+"""`registry extract`: the first, rule-based pass over plan texts; projects.csv is its reviewed result.
+
+    extract_files(paths, documents_csv, progress) -> (project candidate rows, target rows)
+
+Per plan: repair the text keeping an offset map (text.py), find project names (rules.py),
+fill the row fields (rows.py, units.py, places.py) and collect city-wide targets (targets.py).
+"""
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from tqdm import tqdm
+
+from registry.divisions import Division, load_divisions
+from registry.documents import split_sections
+from registry.extract.places import PlaceIndex, infer_place, prefecture_of
+from registry.extract.rows import PlanContext, build_rows, dedupe, number_rows
+from registry.extract.rules import find_mentions
+from registry.extract.targets import find_targets, write_targets_csv
+from registry.extract.text import clean_text
+
+__all__ = ["extract_files", "extract_text", "write_targets_csv"]
+
+
+def _read_documents(documents_csv: Path | None) -> dict[str, dict]:
+    if documents_csv is None or not Path(documents_csv).is_file():
+        return {}
+    with open(documents_csv, newline="", encoding="utf-8-sig") as handle:
+        return {row["file"]: row for row in csv.DictReader(handle)}
+
+
+def _plan_division(meta: dict | None, raw: str) -> Division:
+    divisions = load_divisions()
+    if meta and meta.get("city_code") in divisions.by_code:
+        return divisions.by_code[meta["city_code"]]
+    place = infer_place(clean_text(raw).text, divisions)
+    if place is None:
+        raise ValueError("cannot tell which city the plan is about; add it to documents.csv")
+    return place
+
+
+def extract_text(raw: str, doc_id: str, meta: dict | None = None) -> tuple[list[dict], list[dict]]:
+    """Candidate project rows and target rows of one plan's raw text."""
+    divisions = load_divisions()
+    own = _plan_division(meta, raw)
+    city = prefecture_of(own, divisions)
+    own_county = own.name if own.level == 3 else ""
+    clean = clean_text(raw, own_county or own.name)
+    places = PlaceIndex(own, divisions)
+    ctx = PlanContext(doc_id, doc_id.split("_")[0], city.name, own_county, places, clean, raw)
+    boxes = [(b.start, b.end) for b in split_sections(raw) if b.level == 3]
+
+    def in_box(offset: int) -> bool:
+        raw_offset = clean.raw_offsets[min(offset, len(clean.raw_offsets) - 1)]
+        return any(start <= raw_offset < end for start, end in boxes)
+
+    mentions = find_mentions(clean.text, places, in_box)
+    rows = number_rows(dedupe(build_rows(mentions, ctx), places), ctx.id_prefix)
+    targets = find_targets(clean, raw, city=city.name, county=own_county, doc_id=doc_id, own_place=own_county)
+    return rows, targets
+
+
+def extract_files(paths: list[Path], documents_csv: Path | None = None,
+                  progress: bool = False) -> tuple[list[dict], list[dict]]:
+    """Candidates and targets of several plans; a plan missing from documents.csv is identified from its text."""
+    documents = _read_documents(documents_csv)
+    projects: list[dict] = []
+    targets: list[dict] = []
+    for path in tqdm([Path(p) for p in paths], desc="extract", unit="plan", disable=not progress):
+        meta = documents.get(path.name)
+        doc_id = meta["doc_id"] if meta else path.stem
+        rows, found = extract_text(path.read_text(encoding="utf-8"), doc_id, meta)
+        projects.extend(rows)
+        targets.extend(found)
+    return projects, targets

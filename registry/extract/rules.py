@@ -1,0 +1,242 @@
+"""Finding project names in cleaned plan text.
+
+A project name ends in a head word (电站, 项目, 工程, 基地, 产业园 …) and starts after the
+verb that governs it (推进, 加快, 建设 …) or after the previous name in the sentence.
+A name that enumerates places or owners before a shared suffix ("南漳张家坪、保康后坪
+抽水蓄能电站", "谷城县、南漳县生活垃圾焚烧发电项目") is one project per item; so is a
+generic name whose sentence lists the places it applies to ("支持襄州、枣阳、宜城等…地区
+建设百万千瓦级新能源示范基地").
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from registry.extract.places import PlaceIndex
+from registry.extract.units import CAPACITY_RE
+from registry.extract.vocab import GENERIC_STARTS, GENERIC_WORDS, HEAD_RE, LEAD_RE, NOT_PROJECTS, TYPE_RULES
+
+_SENTENCE_SPLIT = re.compile(r"[。；！？\n：:]")
+_CLAUSE_BREAK = "，,"
+_NAME_BREAK = "，,在于"  # a project name never runs across these ("废旧材料在公路养护工程中")
+_LEADING_NOISE = re.compile(r"^(?:[（(]\d+[）)]|\d+[．.、](?!\d)|\d+[座个处条])+")
+_VOLTAGE_LINE = re.compile(r"(?:千伏|kV|KV).{0,20}(?:通道|线路)")
+_VOLTAGE_STATION = re.compile(r"\d+(?:千伏|kV|KV)\S{1,6}变$")
+_CONNECTORS = "、和及与并对在将把由为以的等同时"
+_PHASE_TAIL = re.compile(r"^(?:[（(][一二三四五六七八九十\d]+期[）)]|[一二三四五六七八九十]期)")
+_MAX_GAP_BETWEEN_HEADS = 12  # "风电场二期项目", "基地一期100MW风电项目", "天钢循环产业园报废机动车拆解处理项目"
+_MAX_ITEM_LENGTH = 30
+
+
+@dataclass
+class Mention:
+    """One project as the text names it: cleaned-text span, the clause it sits in, its places."""
+
+    name: str
+    start: int  # cleaned-text offsets of the words that support the name
+    end: int
+    clause_start: int
+    sentence_end: int
+    context_type: str | None = None  # the type the sentence suggests when the name alone does not
+
+
+def keyword_type(name: str) -> tuple[str, str] | None:
+    if NOT_PROJECTS.search(name):
+        return None
+    if _VOLTAGE_LINE.search(name):
+        return "transmission", ""
+    if _VOLTAGE_STATION.search(name):
+        return "substation", ""
+    for type_, subtype, keywords in TYPE_RULES:
+        if any(k in name for k in keywords):
+            return type_, subtype
+    return None
+
+
+def _first_keyword_position(text: str) -> int:
+    positions = [text.find(k) for _, _, keywords in TYPE_RULES for k in keywords if k in text]
+    capacity = CAPACITY_RE.search(text)
+    if capacity:
+        positions.append(capacity.end())
+    return min(positions) if positions else -1
+
+
+def sentences(text: str):
+    """(start, end) of each sentence of the cleaned text."""
+    start = 0
+    for match in _SENTENCE_SPLIT.finditer(text):
+        if match.start() > start:
+            yield start, match.start()
+        start = match.end()
+    if start < len(text):
+        yield start, len(text)
+
+
+def _head_spans(sentence: str) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    for match in HEAD_RE.finditer(sentence):
+        start, end = match.span()
+        phase = _PHASE_TAIL.match(sentence[end:])
+        if phase:
+            end += phase.end()
+        gap = sentence[spans[-1][1]:start] if spans else None
+        verb = LEAD_RE.search(gap.replace("建设", "")) if gap else None
+        if gap is not None and len(gap) <= _MAX_GAP_BETWEEN_HEADS and not re.search(r"[、，,（(）)等和及]", gap) and not verb:
+            spans[-1] = (spans[-1][0], end)
+        else:
+            spans.append((start, end))
+    return spans
+
+
+def _name_start(sentence: str, floor: int, head_start: int) -> int:
+    """Where the name before head_start begins: after the last clause break and the last governing verb."""
+    start = floor
+    for i in range(head_start - 1, floor - 1, -1):
+        if sentence[i] in _NAME_BREAK:
+            start = i + 1
+            break
+    for match in LEAD_RE.finditer(sentence, start, head_start):
+        inside_name = match.group(0) in ("建设", "开发", "规划", "应用", "配套")  # "…体系建设项目"
+        if head_start - match.end() >= (2 if inside_name else 0):
+            start = max(start, match.end())
+    while start < head_start and sentence[start] in _CONNECTORS:
+        start += 1
+    return start
+
+
+def is_specific(name: str, places: PlaceIndex, listed: bool = False) -> bool:
+    """A named project rather than a category of projects; every entry of a 专栏 table (`listed`) is one."""
+    if name.startswith(GENERIC_STARTS):
+        return False
+    if listed:
+        return True
+    if any(p.division.level >= 3 or p.division == places.city for p in places.find(name)):
+        return True
+    residue = CAPACITY_RE.sub("", name)
+    residue = GENERIC_WORDS.sub("", residue)
+    residue = re.sub(r"[\W\d_a-zA-Z]|[一二三四五六七八九十]期|[个座批条]", "", residue)
+    return len(residue) >= 2
+
+
+def _conjuncts(phrase: str) -> list[tuple[str, int]]:
+    """Split "A和B" / "A及B" when both sides are long enough to be names of their own."""
+    pieces, at = [], 0
+    for match in re.finditer(r"[和及](?!以)", phrase):
+        left, right = phrase[at:match.start()], phrase[match.end():]
+        if "、" in left or right.startswith("等"):
+            continue  # "泽东化工、华邦保和等…": the 和 is inside an enumerated name
+        if len(left) >= 6 and len(right) >= 6 and keyword_type(right):
+            pieces.append((left, at))
+            at = match.end()
+    pieces.append((phrase[at:], at))
+    return pieces
+
+
+def _split_items(phrase: str, offset: int, separate: bool) -> list[tuple[str, int, int]]:
+    """Items of an enumeration "A、B、C等SUFFIX" or "A、B SUFFIX" as (name, start, end).
+
+    `separate`: the enumeration is followed by 等项目, so its items are whole names.
+    """
+    parts, position = [], 0
+    for piece in re.split(r"(、)", phrase):
+        if piece != "、":
+            parts.append((piece, position))
+        position += len(piece)
+    head = HEAD_RE.search(phrase[-8:])
+    head_word = head.group(0) if head else ""
+    if len(parts) == 1:
+        if "等" in phrase and keyword_type(phrase[:phrase.index("等")]):
+            own = phrase[:phrase.index("等")]
+            return [(own + ("" if HEAD_RE.search(own[-6:]) else head_word), offset, offset + len(phrase))]
+        return [(phrase, offset, offset + len(phrase))]
+    if separate or any(len(p) > _MAX_ITEM_LENGTH or not p for p, _ in parts[:-1]):
+        return [(p, offset + at, offset + at + len(p)) for p, at in parts]
+    last, last_at = parts[-1]
+    if "等" in last:
+        cut = last.index("等")
+        own, suffix = last[:cut], re.sub(r"^(?:地区|地方|区域|县市区|企业|的)+", "", last[cut + 1:])
+    else:
+        cut = _first_keyword_position(last)
+        if cut <= 0:
+            return [(p, offset + at, offset + at + len(p)) for p, at in parts]
+        own, suffix = last[:cut], last[cut:]
+    suffix = re.sub(r"等(?=项目|工程)", "", suffix)
+    items = []
+    for part, at in parts[:-1] + [(own, last_at)]:
+        standalone = (len(suffix) <= 3 or HEAD_RE.search(part[-6:]) is not None
+                      or _VOLTAGE_STATION.search(part) is not None)
+        name = part if standalone else part + suffix
+        end = offset + (at + len(part) if standalone else len(phrase))
+        items.append((name, offset + at, end))
+    return items
+
+
+def _places_listed_before(sentence: str, places: PlaceIndex, floor: int, limit: int) -> list[tuple[str, int]]:
+    """A run "P1、P2、P3等" of place names in sentence[floor:limit], as (place, position)."""
+    found = [p for p in places.find(sentence[:limit]) if p.division != places.city and p.start >= floor]
+    runs, run = [], []
+    for place in found:
+        if run and sentence[run[-1].end:place.start] != "、":
+            runs.append(run)
+            run = []
+        run.append(place)
+    if run:
+        runs.append(run)
+    runs = [r for r in runs if len(r) >= 2]
+    return [(p.name, p.start) for p in runs[-1]] if runs else []
+
+
+def _subject_before(sentence: str, clause_start: int, name_start: int, places: PlaceIndex) -> tuple[str, int]:
+    """The area a clause names before its verb ("支持十堰经济技术开发区打造氢能产业园")."""
+    lead = None
+    for match in LEAD_RE.finditer(sentence, clause_start, name_start):
+        lead = match
+    if lead is None or lead.end() != name_start:
+        return "", 0
+    subject = re.sub(r"^(?:支持|鼓励|推动|引导|在|以|由)+", "", sentence[clause_start:lead.start()])
+    if "、" in subject or LEAD_RE.search(subject):
+        return "", 0
+    if 2 <= len(subject) <= 12 and (places.find(subject) or re.search(r"(?:新区|开发区|园区|工业园|县|市|区)$", subject)):
+        return subject, lead.start() - len(subject)
+    return "", 0
+
+
+def find_mentions(text: str, places: PlaceIndex, in_box=lambda offset: False) -> list[Mention]:
+    """Project mentions of a cleaned plan; `in_box(offset)` tells whether an offset is inside a 专栏 table."""
+    mentions = []
+    for s_start, s_end in sentences(text):
+        sentence = text[s_start:s_end]
+        table_title = re.search(r"专栏\s*\d+\s*[：:]?$", text[max(0, s_start - 10):s_start])
+        if sentence.startswith("专栏") or table_title or (text[s_end:s_end + 1] in "：:" and len(sentence) <= 20):
+            continue  # a table title or an item label, not a project
+        floor = 0
+        for head_start, head_end in _head_spans(sentence):
+            start = _name_start(sentence, floor, head_start)
+            noise = _LEADING_NOISE.match(sentence[start:head_start])
+            start += noise.end() if noise else 0
+            phrase = sentence[start:head_end]
+            floor = head_end
+            clause_start = max(sentence.rfind(c, 0, start) for c in _CLAUSE_BREAK) + 1
+            separate = sentence[head_end:head_end + 1] == "等"
+            items = [item for piece, at in _conjuncts(phrase)
+                     for item in _split_items(piece, start + at, separate)]
+            if len(items) == 1 and not places.find(phrase):
+                listed = _places_listed_before(sentence, places, clause_start, start)
+                subject, subject_at = _subject_before(sentence, clause_start, start, places)
+                if listed:
+                    items = [(name + phrase.lstrip("等"), at, head_end) for name, at in listed]
+                elif subject:
+                    items = [(subject + phrase, subject_at, head_end)]
+            context = keyword_type(sentence[:head_start])
+            for name, i_start, i_end in items:
+                name = name.strip(_CONNECTORS)
+                if not name.endswith(("项目", "工程")) and HEAD_RE.search(name) is None and not _VOLTAGE_STATION.search(name):
+                    name += "项目"  # "襄阳市建筑垃圾循环回收再利用和…等项目": the head is shared
+                plant = context and ("电站" in name or "电厂" in name)
+                if len(name) < 4 or keyword_type(name) is None and not plant:
+                    continue
+                if not is_specific(name, places, in_box(s_start + i_start)):
+                    continue
+                mentions.append(Mention(name, s_start + max(i_start, 0), s_start + i_end, s_start + clause_start,
+                                        s_end, context[0] if context else None))
+    return mentions

@@ -1,0 +1,62 @@
+"""City-wide targets ("到 2025 年，光伏发电装机达到 320 万千瓦"): numbers a plan commits to that are not projects."""
+from __future__ import annotations
+
+import csv
+import re
+from pathlib import Path
+
+from registry.documents import section_at, split_sections
+from registry.extract.text import CleanText, fix_heading
+from registry.schema import TARGET_COLUMNS, format_cell
+
+_UNITS = r"万千瓦|万千伏安|万立方米|亿立方米|万吨标准煤|万吨|万公顷|万亩|千米|公里|座|个|家|％|%"
+_TARGET = re.compile(
+    r"(?P<metric>[\u4e00-\u9fffA-Za-z0-9（）()、]{2,30}?)"
+    r"(?:达到|提高到|提高至|提升到|提升至|提升|增加到|超过|稳定在|保持在|降低至|降至|下降|不低于|达)"
+    r"(?P<value>\d+(?:\.\d+)?)(?P<unit>" + _UNITS + r")"
+)
+_YEAR = re.compile(r"(?:到|至|力争到|“十四五”末|截至)?(20\d\d)年")
+_FIVE_YEAR_PLAN_ENDS = {"十四五": 2025, "十五五": 2030}
+_METRIC_NOISE = re.compile(r"^(?:年|底|前|末|，|全市|全县|我市|新增和更新|力争|确保|累计|基本)+")
+
+
+def _year_before(text: str, position: int, floor: int) -> int | None:
+    window = text[floor:position]
+    years = [int(y) for y in _YEAR.findall(window)]
+    for words, year in _FIVE_YEAR_PLAN_ENDS.items():
+        if f"“{words}”末" in window or f"{words}”末" in window:
+            years.append(year)
+    return years[-1] if years else None
+
+
+def find_targets(clean: CleanText, raw: str, *, city: str, county: str, doc_id: str, own_place: str) -> list[dict]:
+    text = clean.text
+    sections = split_sections(raw)
+    targets = []
+    for match in _TARGET.finditer(text):
+        metric = re.split(r"[，,。；]", match.group("metric"))[-1]
+        metric = _METRIC_NOISE.sub("", re.sub(r"^.*?20\d\d年", "", metric))
+        if len(metric) < 2:
+            continue
+        sentence_start = max(text.rfind(c, 0, match.start()) for c in "。；\n") + 1
+        year = _year_before(text, match.start(), sentence_start)
+        if year is None:
+            continue  # a number without a target year is a description, not a target
+        start, end = clean.raw_span(match.start("metric"), match.end())
+        section = section_at(sections, start)
+        unit = match.group("unit").replace("％", "%")
+        targets.append({
+            "city": city, "county": county, "metric": metric, "value": float(match.group("value")),
+            "unit": unit, "year": year, "source_doc": doc_id,
+            "source_section": fix_heading(section.heading, own_place) if section else "",
+            "source_start": start, "source_end": end,
+        })
+    return targets
+
+
+def write_targets_csv(rows: list[dict], path: str | Path) -> None:
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=TARGET_COLUMNS, extrasaction="ignore", lineterminator="\n")
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({c: format_cell(row.get(c)) for c in TARGET_COLUMNS})

@@ -1,0 +1,114 @@
+"""Repairs of the plan texts that keep a map from every cleaned character back to the raw file.
+
+The plans come from PDFs and web pages: page furniture ("— 15 —", a site notice pasted
+into the middle of a sentence), line breaks inside words and numbers, Markdown bold
+markers inside numbers (`**368** 万\\n千瓦`) and OCR misreadings (郟阳区 for 郧阳区).
+Every repair here either deletes characters or swaps characters one for one, so each
+cleaned character still has exactly one raw offset and provenance stays exact.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Characters the OCR of these plans confuses with the right ones, swapped everywhere.
+OCR_CHARACTER_FIXES = {"郟": "郧"}
+
+# Names a plan writes where it means its own place: the Jinshi draft says 天津市 (Tianjin,
+# a province-level city) where it means 津市市. Keyed by the plan's own county-level name,
+# because the same words in another plan could be right.
+MISREADINGS_BY_PLACE = {"津市市": {"天津市": "津市市"}}
+
+_PAGE_FURNITURE = re.compile(r"^[ \t\u3000]*[—-]+[ \t\u3000]*\d+[ \t\u3000]*[—-]+[ \t\u3000]*$", re.M)
+_SITE_NOTICE = re.compile(r"本文内容来自网络[^！!\n]{0,60}[！!]")
+_BOLD = re.compile(r"\*\*")
+_SENTENCE_END = set("。；！？!?;")
+# A new line that starts like this opens a new item, so the break before it is kept.
+_ITEM_START = re.compile(
+    r"(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|专栏|\d+[．.、]\s*(?!\d)|——)"
+)
+_LINE_BREAK = re.compile(r"[ \t\u3000]*\n[\s\u3000]*")
+_INNER_SPACE = re.compile(r"[ \t\u3000]+")
+
+
+@dataclass
+class CleanText:
+    """Cleaned text plus, for each of its characters, the offset of that character in the raw text."""
+
+    text: str
+    raw_offsets: list[int]
+    raw_length: int
+
+    def raw_span(self, start: int, end: int) -> tuple[int, int]:
+        """The raw [start, end) that covers cleaned [start, end)."""
+        if end <= start:
+            raise ValueError("empty span")
+        return self.raw_offsets[start], self.raw_offsets[end - 1] + 1
+
+
+def _delete(text: str, offsets: list[int], spans: list[tuple[int, int]]) -> tuple[str, list[int]]:
+    keep_text, keep_offsets, position = [], [], 0
+    for start, end in sorted(spans):
+        if start < position:
+            start = position
+        keep_text.append(text[position:start])
+        keep_offsets.extend(offsets[position:start])
+        position = max(position, end)
+    keep_text.append(text[position:])
+    keep_offsets.extend(offsets[position:])
+    return "".join(keep_text), keep_offsets
+
+
+def _swap(text: str, old: str, new: str) -> str:
+    assert len(old) == len(new), "a swap must keep the length so the offset map stays valid"
+    return text.replace(old, new)
+
+
+def _line_breaks_inside_sentences(text: str) -> list[tuple[int, int]]:
+    spans = []
+    for match in _LINE_BREAK.finditer(text):
+        before = text[:match.start()].rstrip()
+        after = text[match.end():match.end() + 12]
+        if not before or not after:
+            continue
+        if before[-1] in _SENTENCE_END or _ITEM_START.match(after):
+            continue
+        last_line = before[before.rfind("\n") + 1:]
+        if _ITEM_START.match(last_line.strip()) and len(last_line.strip()) <= 30 and before[-1] not in "，、":
+            continue  # a short heading line: its own paragraph
+        spans.append((match.start(), match.end()))
+    return spans
+
+
+def _spaces_not_between_latin(text: str) -> list[tuple[int, int]]:
+    spans = []
+    for match in _INNER_SPACE.finditer(text):
+        left = text[match.start() - 1] if match.start() else ""
+        right = text[match.end()] if match.end() < len(text) else ""
+        if left.isascii() and left.isalpha() and right.isascii() and right.isalpha():
+            continue
+        spans.append((match.start(), match.end()))
+    return spans
+
+
+def clean_text(raw: str, own_place: str | None = None) -> CleanText:
+    """Repair a plan's raw text; `own_place` (e.g. 津市市) selects its known misreadings."""
+    text, offsets = raw, list(range(len(raw)))
+    for old, new in OCR_CHARACTER_FIXES.items():
+        text = _swap(text, old, new)
+    for old, new in MISREADINGS_BY_PLACE.get(own_place or "", {}).items():
+        text = _swap(text, old, new)
+    furniture = [m.span() for pattern in (_PAGE_FURNITURE, _SITE_NOTICE, _BOLD) for m in pattern.finditer(text)]
+    text, offsets = _delete(text, offsets, furniture)
+    text, offsets = _delete(text, offsets, _line_breaks_inside_sentences(text))
+    text, offsets = _delete(text, offsets, _spaces_not_between_latin(text))
+    return CleanText(text, offsets, len(raw))
+
+
+def fix_heading(heading: str, own_place: str | None = None) -> str:
+    """The same character fixes, for a section heading taken from the raw text."""
+    for old, new in OCR_CHARACTER_FIXES.items():
+        heading = heading.replace(old, new)
+    for old, new in MISREADINGS_BY_PLACE.get(own_place or "", {}).items():
+        heading = heading.replace(old, new)
+    return heading

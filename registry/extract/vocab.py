@@ -1,0 +1,115 @@
+"""Word lists the extraction rules use: what ends a project name, what its type is, what stage it is in.
+
+Stage mapping (Global Energy Monitor status words), applied to the verbs that govern
+the project in its sentence; the first rule that matches wins:
+
+- operating: the text says it already runs: 已建成, 已投运, 已投产, 建成投运的, 现有, 在运.
+- construction: the plan pushes building it now: 开工建设, 在建, 续建, 加快…建设, 推进…建设,
+  加快建设, 加快推进, 重点推进, 大力推进, 有序推进…建设 (a 推进 that governs the project).
+- pre-construction: it is in the approval or preparation pipeline: 核准, 备案, 前期, 调规
+  (a change of the site plan that precedes approval), 纳入…规划 (a listed site awaiting approval).
+- announced: the plan only names the intention: 谋划, 规划建设, 储备, 布局, 争取…落地,
+  争取…纳入, 打造, 探索, 引进, 支持…建设, 依托, 启动…前期 is pre-construction, not this.
+- empty: no governing verb (the 专栏 tables list names without saying how far along they are).
+
+A 力争/计划 20XX 年 … 建成/投产 in the same sentence gives target_year; it does not make
+the project operating.
+"""
+from __future__ import annotations
+
+import re
+
+# Words a project name ends in, longest first so 抽水蓄能电站 wins over 电站.
+HEADS = (
+    "输变电及配套工程", "输变电工程", "示范基地", "产业基地", "产业园", "循环产业园", "示范区",
+    "示范线项目", "开发试点", "风电场", "电厂", "电站", "储气站", "储备中心", "汇集站", "变电站",
+    "利用基地", "基地", "工程", "项目", "通道", "试点", "配送中心", "先行区", "充电站",
+)
+# A head followed by these words names a plan or a list, not a project ("水电站建设方案").
+HEAD_RE = re.compile("(?:" + "|".join(sorted(map(re.escape, HEADS), key=len, reverse=True)) + ")"
+                     "(?!建设方案|方案|规划|名录|目录|基础)")
+# Names that carry a type keyword but are factories, labs or plans rather than energy assets.
+NOT_PROJECTS = re.compile(r"储能电池项目|研究院|实验室|风机制造|装备制造|炼钢")
+
+# (type, subtype, keywords): the first row whose keyword occurs in the name decides.
+TYPE_RULES = (
+    ("industrial_park", "", ("新能源产业园", "零碳产业园", "液流电池产业园")),
+    ("pumped_storage", "", ("抽水蓄能",)),
+    ("energy_storage", "压缩空气", ("压缩空气储能",)),
+    ("energy_storage", "共享储能", ("共享储能",)),
+    ("energy_storage", "液流", ("液流电池储能",)),
+    ("hybrid", "风光储", ("风光储",)),
+    ("hybrid", "水风光互补", ("水风光",)),
+    ("hybrid", "风光", ("光伏风电", "风电光伏", "风光互补")),
+    ("solar_pv", "渔光互补", ("渔光互补",)),
+    ("solar_pv", "农光储", ("农光储",)),
+    ("solar_pv", "农光互补", ("农光互补",)),
+    ("solar_pv", "整县屋顶分布式", ("整县屋顶", "整区县屋顶", "整县（市、区）屋顶")),
+    ("solar_pv", "屋顶分布式", ("屋顶分布式", "屋顶光伏")),
+    ("solar_pv", "分布式", ("分布式光伏",)),
+    ("solar_pv", "", ("光伏",)),
+    ("wind", "", ("风电", "风储", "风力发电")),
+    ("new_energy_base", "", ("新能源基地", "新能源示范基地", "新能源百万千瓦基地", "新能源开发基地")),
+    ("hydro", "扩机增容", ("扩机增容", "增容扩机")),
+    ("hydro", "", ("水电站", "水电")),
+    ("waste_to_energy", "", ("生活垃圾焚烧", "垃圾焚烧发电", "垃圾发电")),
+    ("biomass", "", ("生物质",)),
+    ("thermal", "热电联产", ("热电联产", "热电")),
+    ("thermal", "", ("电厂", "煤电", "火电")),
+    ("hydrogen", "", ("氢能", "制氢", "加氢")),
+    ("energy_storage", "", ("储能",)),
+    ("substation", "", ("输变电", "变电站", "汇集站", "千伏变", "kV变")),
+    ("transmission", "", ("千伏线路", "输电线路", "千伏通道")),
+    ("grid", "", ("配电网", "电网", "新型电力系统")),
+    ("gas_storage", "", ("储气", "天然气储备", "LNG")),
+    ("gas_pipeline", "", ("天然气管", "燃气管", "输气管", "天然气建设", "气化乡镇")),
+    ("charging", "岸电", ("岸电",)),
+    ("charging", "", ("充电", "换电", "综合能源示范线")),
+    ("other", "分布式能源", ("分布式能源",)),
+    ("recycling", "", (
+        "城市矿产", "资源循环利用", "再生资源", "循环经济", "循环产业", "循环化改造", "综合利用",
+        "回收", "拆解", "再生", "废旧", "废塑料", "废玻璃", "废钢", "固废", "建筑垃圾", "餐厨", "尾砂", "磷石膏", "梯次利用",
+    )),
+    ("other", "石油储备", ("石油储备", "成品油储")),
+)
+
+# Words that open a project name's governing clause; the name starts after the last one.
+LEAD_VERBS = (
+    "统筹有序推进", "有序推进", "重点推进", "加快推进", "大力推进", "积极推进", "推进", "加快建设", "加快",
+    "开工建设", "建设", "支持", "争取", "实施", "完成", "依托", "打造", "推动", "谋划", "规划", "布局",
+    "启动", "新建", "建成", "引进", "总结推广", "发展", "重点实施", "重点建设", "结合", "探索", "配套",
+    "包括", "抓好", "开展", "其中", "加大", "推广", "有序推广", "优化", "不断", "配置", "充分发挥", "发挥",
+    "合理控制", "鼓励", "应用", "积极推动",
+)
+LEAD_RE = re.compile("|".join(sorted(map(re.escape, LEAD_VERBS), key=len, reverse=True)))
+
+# Stage rules in order; each is (stage, regex over the text from the clause start to the name end).
+STAGE_RULES = (
+    ("operating", re.compile(r"已建成|已投运|已投产|建成投运的|现有|在运")),
+    ("pre-construction", re.compile(r"核准|备案|前期|调规|纳入[^，。；]{0,12}规划")),
+    ("construction", re.compile(r"开工建设|在建|续建|加快[^，。；]{0,40}建设|推进[^，。；]{0,60}建设|加快推进|重点推进|大力推进|加快建设")),
+    ("announced", re.compile(r"谋划|规划建设|储备|布局|争取|打造|探索|引进|支持|依托")),
+)
+TARGET_YEAR_RE = re.compile(r"(?:力争|争取|计划|预计|确保)?(20\d\d)年(?:内|底|前|末)?(?:建成|投产|投运|并网|完成|实现)")
+
+# A name that starts so is a category, not a named project ("一批农光互补光伏发电项目").
+GENERIC_STARTS = ("一定比例", "新增", "新扩建", "覆盖", "省", "一批", "一些", "各类", "相关", "有关", "具备条件", "有条件", "现有", "新建", "重点", "大型",
+                  "这些", "其他", "多个", "全市", "全县", "全区", "我市", "本市", "该", "市县", "县域", "各")
+# After removing these, a named project keeps some words of its own.
+GENERIC_WORDS = re.compile(
+    "|".join(sorted(map(re.escape, (
+        "新能源", "可再生能源", "清洁能源", "光伏", "发电", "风电", "项目", "工程", "建设", "示范", "分布式", "集中式",
+        "屋顶", "农光互补", "渔光互补", "储能", "电站", "基地", "产业", "产业园", "园区", "利用", "综合", "开发",
+        "试点", "资源", "循环", "回收", "再生", "设施", "基础", "体系", "网络", "天然气", "管网", "管道", "改造",
+        "升级", "一体化", "多能互补", "生物质能", "生物质", "氢能", "充电", "电动汽车", "新型", "电力系统", "电网",
+        "智能", "智慧", "能源", "低碳", "绿色", "零碳", "的", "和", "及", "与", "等", "企业", "公司", "规模化",
+        "大宗", "固废", "垃圾", "处理", "处置", "应用", "推广", "技术", "研究", "地区", "区域", "城市", "乡镇",
+        "风储", "风光储", "风光水储", "水风光", "互补", "光储", "农光储", "抽水蓄能", "水电站", "扩机增容", "热电联产",
+        "压缩空气", "共享", "整县", "整区县", "百万千瓦级", "百万千瓦", "装机", "城市矿产", "循环化", "静脉", "多元化",
+        "国家", "省级", "市级", "高效", "清洁", "生活", "餐厨", "建筑", "农村", "户用", "公共", "机构", "领域", "批",
+        "输变电", "变电站", "燃煤", "锅炉", "窑炉", "自备", "深度", "二氧化碳", "废旧", "重点", "专用", "公用", "快充",
+        "公交", "客运", "环卫", "物流", "节能环保", "替代化石能源", "化石能源", "替代", "使用", "地热能", "碳减排",
+        "统筹", "太阳能", "光热", "绿电", "制氢", "示范应用", "焚烧", "气化", "耦合", "入管网", "生物天然气", "地面",
+        "工业", "主要", "废弃物", "拆解", "深加工", "一体", "大件", "新增", "高速公路", "国省干线", "山地", "经济",
+    )), key=len, reverse=True))
+)
