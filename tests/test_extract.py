@@ -207,3 +207,29 @@ def test_targets_csv_keeps_city_wide_targets_apart():
     shiyan_pv = [r for r in rows if r["source_doc"] == "shiyan_420300" and r["metric"].startswith("光伏发电装机")]
     assert shiyan_pv and shiyan_pv[0]["value"] == "320" and shiyan_pv[0]["unit"] == "万千瓦" and shiyan_pv[0]["year"] == "2025"
     assert not any("光伏发电装机" in r["name"] and "320" in r["capacity_text"] for r in reviewed())
+
+
+# --- stage and list rules added in review --------------------------------------------------------
+
+def test_an_enumeration_shares_its_verb_and_its_jianshe():
+    rows = [r for r in candidates() if r["source_doc"] == "xiaogan_420900" and r["type"] == "recycling"]
+    # "推进高新区园区循环化改造示范试点、孝南国家循环经济示范区、应城云梦…示范区建设"
+    assert by_name(rows, "高新区园区循环化改造示范试点")["stage"] == "construction"
+    assert by_name(rows, "孝南国家循环经济示范区")["stage"] == "construction"
+
+
+def test_a_clause_without_a_verb_borrows_the_previous_one():
+    rows = candidates()  # "南部重点推进房县整县屋顶分布式光伏开发试点，竹山县、竹溪县水风光互补项目"
+    assert by_name(rows, "竹山县水风光互补项目")["stage"] == "construction"
+    assert by_name(rows, "竹溪县水风光互补项目")["stage"] == "construction"
+
+
+def test_a_table_entry_that_opens_like_a_category_is_still_a_project():
+    assert by_name(candidates(), "大型物件回收厂建设项目")["type"] == "recycling"
+
+
+def test_respectively_gives_one_target_per_value_and_year():
+    _, targets = extract_files([PLANS / "shiyan_420300.txt"], DOCUMENTS)
+    found = {(t["metric"], t["value"], t["year"]) for t in targets}
+    assert {("非化石能源消费占比", 21, 2025), ("非化石能源消费占比", 25, 2030)} <= found
+    assert ("全社会研究与开发（R&D）经费占GDP比重", 2.25, 2025) in found

@@ -10,7 +10,7 @@ from registry.extract.places import short_form as short_form_of
 from registry.extract.rules import Mention, keyword_type
 from registry.extract.text import CleanText, fix_heading
 from registry.extract.units import find_capacity, find_voltage
-from registry.extract.vocab import STAGE_RULES, TARGET_YEAR_RE
+from registry.extract.vocab import LEAD_RE, STAGE_RULES, TARGET_YEAR_RE
 from registry.schema import LINE_TYPES
 
 GRID_TYPES = {"substation", "transmission", "grid"}
@@ -35,6 +35,42 @@ def stage_of(text: str) -> str:
         if pattern.search(text):
             return stage
     return ""
+
+
+def _governing_clause(text: str, mention: Mention) -> str:
+    """The clause that governs a mention: from the clause start to the clause end after the name.
+
+    An enumeration "推进A、B、C建设" shares its verb and its 建设 among all items, so the
+    window runs to the next comma (or the sentence end), not just past the name.
+    """
+    end = mention.sentence_end
+    for mark in "，,":
+        at = text.find(mark, mention.end, end)
+        if at != -1:
+            end = at
+    return text[mention.clause_start:end]
+
+
+def stage_of_mention(governing: str, before: str) -> str:
+    """stage_of the governing clause; a 推进 that directly governs the name (no 建设) is still construction."""
+    stage = stage_of(governing)
+    if not stage and re.search(r"推进(?!.*(?:支持|争取|谋划|探索))", before):
+        return "construction"
+    return stage
+
+
+def _stage(text: str, mention: Mention, governing: str) -> str:
+    """Stage of a mention; a clause with no verb of its own ("重点推进A，B、C项目") borrows the previous clause's."""
+    before = text[mention.clause_start:mention.start]
+    stage = stage_of_mention(governing, before)
+    if stage or LEAD_RE.search(before) or mention.clause_start == 0:
+        return stage
+    sentence_start = max(text.rfind(c, 0, mention.clause_start - 1) for c in "。；！？\n：:") + 1
+    previous_start = max([text.rfind(c, 0, mention.clause_start - 1) for c in "，,"] + [sentence_start - 1]) + 1
+    if previous_start >= mention.clause_start:
+        return stage
+    previous = text[previous_start:mention.clause_start]
+    return stage_of_mention(previous + governing, previous + before)
 
 
 def _places(name: str, ctx: PlanContext, type_: str) -> tuple[str, str]:
@@ -71,7 +107,7 @@ def build_rows(mentions: list[Mention], ctx: PlanContext) -> list[dict]:
         capacity = find_capacity(name)
         voltage = find_voltage(name) if type_ in GRID_TYPES else None
         county, town = _places(name, ctx, type_)
-        governing = text[mention.clause_start:min(mention.end + 8, mention.sentence_end)]
+        governing = _governing_clause(text, mention)
         after = text[mention.end:mention.sentence_end]
         year = TARGET_YEAR_RE.search(after)
         phase = _PHASE.search(name)
@@ -83,7 +119,7 @@ def build_rows(mentions: list[Mention], ctx: PlanContext) -> list[dict]:
             "capacity_mw": capacity[0] if capacity else None,
             "capacity_text": capacity[1] if capacity else "",
             "voltage_kv": voltage[0] if voltage else None,
-            "stage": stage_of(governing),
+            "stage": _stage(text, mention, governing),
             "phase": phase.group(0) if phase else "",
             "target_year": int(year.group(1)) if year else None,
             "city": ctx.city,

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from registry.extract.places import PlaceIndex
 from registry.extract.units import CAPACITY_RE
-from registry.extract.vocab import GENERIC_STARTS, GENERIC_WORDS, HEAD_RE, LEAD_RE, NOT_PROJECTS, TYPE_RULES
+from registry.extract.vocab import GENERIC_STARTS, GENERIC_WORDS, LIST_GENERIC_STARTS, HEAD_RE, LEAD_RE, NOT_PROJECTS, TYPE_RULES
 
 _SENTENCE_SPLIT = re.compile(r"[。；！？\n：:]")
 _CLAUSE_BREAK = "，,"
@@ -106,10 +106,10 @@ def _name_start(sentence: str, floor: int, head_start: int) -> int:
 
 def is_specific(name: str, places: PlaceIndex, listed: bool = False) -> bool:
     """A named project rather than a category of projects; every entry of a 专栏 table (`listed`) is one."""
+    if listed and not name.startswith(LIST_GENERIC_STARTS):
+        return True  # a table entry ("大型物件回收厂建设项目") names one project even when it opens like a category
     if name.startswith(GENERIC_STARTS):
         return False
-    if listed:
-        return True
     if any(p.division.level >= 3 or p.division == places.city for p in places.find(name)):
         return True
     residue = CAPACITY_RE.sub("", name)

@@ -71,6 +71,8 @@ TYPE_RULES = (
         "回收", "拆解", "再生", "废旧", "废塑料", "废玻璃", "废钢", "固废", "建筑垃圾", "餐厨", "尾砂", "磷石膏", "梯次利用",
     )),
     ("other", "石油储备", ("石油储备", "成品油储")),
+    # A project of a power-generation group that names no technology ("华电…节能降碳改造项目") is at its coal plant.
+    ("thermal", "", ("华电", "大唐", "京能", "华能")),
 )
 
 # Words that open a project name's governing clause; the name starts after the last one.
@@ -87,7 +89,7 @@ LEAD_RE = re.compile("|".join(sorted(map(re.escape, LEAD_VERBS), key=len, revers
 STAGE_RULES = (
     ("operating", re.compile(r"已建成|已投运|已投产|建成投运的|现有|在运")),
     ("pre-construction", re.compile(r"核准|备案|前期|调规|纳入[^，。；]{0,12}规划")),
-    ("construction", re.compile(r"开工建设|在建|续建|加快[^，。；]{0,40}建设|推进[^，。；]{0,60}建设|加快推进|重点推进|大力推进|加快建设")),
+    ("construction", re.compile(r"开工建设|在建|续建|加快[^，。；]{0,60}建设|推进[^，。；]{0,60}建设|加快推进|重点推进|大力推进|加快建设")),
     ("announced", re.compile(r"谋划|规划建设|储备|布局|争取|打造|探索|引进|支持|依托")),
 )
 TARGET_YEAR_RE = re.compile(r"(?:力争|争取|计划|预计|确保)?(20\d\d)年(?:内|底|前|末)?(?:建成|投产|投运|并网|完成|实现)")
@@ -95,6 +97,8 @@ TARGET_YEAR_RE = re.compile(r"(?:力争|争取|计划|预计|确保)?(20\d\d)年
 # A name that starts so is a category, not a named project ("一批农光互补光伏发电项目").
 GENERIC_STARTS = ("一定比例", "新增", "新扩建", "覆盖", "省", "一批", "一些", "各类", "相关", "有关", "具备条件", "有条件", "现有", "新建", "重点", "大型",
                   "这些", "其他", "多个", "全市", "全县", "全区", "我市", "本市", "该", "市县", "县域", "各")
+# In a 专栏 table every entry is a project, unless it opens with a quantifier like these.
+LIST_GENERIC_STARTS = ("一批", "一些", "各类", "相关", "有关", "这些", "其他", "多个", "具备条件", "有条件")
 # After removing these, a named project keeps some words of its own.
 GENERIC_WORDS = re.compile(
     "|".join(sorted(map(re.escape, (
@@ -110,6 +114,6 @@ GENERIC_WORDS = re.compile(
         "输变电", "变电站", "燃煤", "锅炉", "窑炉", "自备", "深度", "二氧化碳", "废旧", "重点", "专用", "公用", "快充",
         "公交", "客运", "环卫", "物流", "节能环保", "替代化石能源", "化石能源", "替代", "使用", "地热能", "碳减排",
         "统筹", "太阳能", "光热", "绿电", "制氢", "示范应用", "焚烧", "气化", "耦合", "入管网", "生物天然气", "地面",
-        "工业", "主要", "废弃物", "拆解", "深加工", "一体", "大件", "新增", "高速公路", "国省干线", "山地", "经济",
+        "工业窑炉", "工业园区", "主要", "废弃物", "拆解", "深加工", "一体", "大件", "新增", "高速公路", "国省干线", "山地", "经济",
     )), key=len, reverse=True))
 )
