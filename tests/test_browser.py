@@ -1,0 +1,210 @@
+"""The map page in a real headless Chromium against a real server, with the internet blocked.
+
+Every request that is not to the test server is aborted and recorded as a failure:
+the page must load and draw from the app's own assets and endpoints alone.
+"""
+from __future__ import annotations
+
+import shutil
+from collections import Counter
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+SCREENSHOT = Path(__file__).resolve().parent.parent / "docs" / "screenshot.png"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed at /usr/bin/chromium"),
+]
+sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright Python package is not installed")
+
+
+class PageWatch:
+    """Collects what must not happen: outside requests, failed requests, HTTP errors, JS errors."""
+
+    def __init__(self, page, base_url: str):
+        self.base = urlsplit(base_url)
+        self.blocked, self.failed, self.http_errors, self.js_errors = [], [], [], []
+        page.route("**/*", self._route)
+        page.on("requestfailed", lambda r: self.failed.append(f"{r.url}: {r.failure}"))
+        page.on("response", lambda r: r.status >= 400 and self.http_errors.append(f"{r.status} {r.url}"))
+        page.on("pageerror", lambda e: self.js_errors.append(str(e)))
+        page.on("console", lambda m: m.type == "error" and self.js_errors.append(m.text))
+
+    def _route(self, route):
+        url = urlsplit(route.request.url)
+        if url.scheme in ("data", "blob") or (url.hostname, url.port) == (self.base.hostname, self.base.port):
+            route.continue_()
+        else:
+            self.blocked.append(route.request.url)
+            route.abort("blockedbyclient")
+
+    def assert_clean(self):
+        assert self.blocked == [], f"requests outside the app: {self.blocked}"
+        failed = [f for f in self.failed if "blockedbyclient" not in f.lower()]
+        assert failed == [], f"failed requests: {failed}"
+        assert self.http_errors == [], f"HTTP errors: {self.http_errors}"
+        assert self.js_errors == [], f"JavaScript errors: {self.js_errors}"
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    profile = tmp_path_factory.mktemp("chromium-profile")
+    with sync_api.sync_playwright() as playwright:
+        # A persistent context is how Playwright passes a fresh --user-data-dir.
+        context = playwright.chromium.launch_persistent_context(
+            str(profile), executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS,
+            viewport={"width": 1400, "height": 900}, locale="zh-CN")
+        try:
+            yield context
+        finally:
+            context.close()
+            shutil.rmtree(profile, ignore_errors=True)
+
+
+def wait_for_map(page) -> None:
+    page.wait_for_selector("body[data-map-state]", timeout=20_000)
+    assert page.get_attribute("body", "data-map-state") == "ready"
+
+
+def drawn_count(page) -> tuple[int, int]:
+    """(the number map.js shows, the number of layers Leaflet actually holds)."""
+    shown = int(page.get_attribute("#drawn-count", "data-drawn"))
+    return shown, page.evaluate("window.registryMap.countDrawnLayers()")
+
+
+def test_map_draws_every_project_offline_and_filters_through_the_form(browser, live_server, registry_rows,
+                                                                       select, drawable):
+    page = browser.new_page()
+    watch = PageWatch(page, live_server)
+    page.goto(live_server + "/", wait_until="load")
+    wait_for_map(page)
+
+    expected_all = select(registry_rows)
+    assert int(page.get_attribute("#match-count", "data-count")) == len(expected_all)
+    assert drawn_count(page) == (sum(map(drawable, expected_all)),) * 2
+    assert page.locator(".leaflet-overlay-pane path, .leaflet-overlay-pane canvas").count() > 0
+    assert page.locator("#map-legend li").count() == len({r["type"] for r in expected_all})
+    SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOT))
+
+    # A type that is some but not all of the projects, so the count must change.
+    counts = Counter(r["type"] for r in expected_all)
+    chosen = min(counts, key=lambda t: (counts[t], t))
+    expected = select(registry_rows, type=[chosen])
+    page.check(f"#filter-form input[name=type][value={chosen}]")
+    with page.expect_navigation():
+        page.click("#apply-filters")
+    wait_for_map(page)
+    assert f"type={chosen}" in page.url
+    assert int(page.get_attribute("#match-count", "data-count")) == len(expected)
+    assert drawn_count(page) == (sum(map(drawable, expected)),) * 2
+    if len(counts) > 1:
+        assert len(expected) < len(expected_all)
+    watch.assert_clean()
+    page.close()
+
+
+def test_popup_shows_name_and_link(browser, live_server, registry_rows, drawable):
+    page = browser.new_page()
+    watch = PageWatch(page, live_server)
+    page.goto(live_server + "/", wait_until="load")
+    wait_for_map(page)
+    # Markers on a canvas have no DOM node to click: zoom the cluster to the first point and open its popup.
+    has_point = page.evaluate("""() => {
+        const config = JSON.parse(document.getElementById('map-config').textContent);
+        const type = Object.keys(config.layers).find(t => window[config.layers[t].cluster].getLayers().length);
+        if (!type) return false;
+        const marker = window[config.layers[type].cluster].getLayers()[0];
+        window.registryMap.map.setView(marker.getLatLng(), 18, { animate: false });
+        window.__popupMarker = marker;
+        return true;
+    }""")
+    # At the highest zoom the marker is out of its cluster (or spiderfied); then it can open its popup.
+    page.wait_for_function("""() => !window.__popupMarker || Boolean(window.__popupMarker._map)""", timeout=10_000)
+    page.evaluate("() => { if (window.__popupMarker) window.__popupMarker.openPopup(); }")
+    if has_point:
+        page.wait_for_selector(".project-popup", timeout=5_000)
+        name = page.text_content(".project-popup .popup-name")
+        assert name in {r["name"] for r in registry_rows if drawable(r)}
+        href = page.get_attribute(".project-popup a.popup-link", "href")
+        assert href.startswith("/projects/")
+    watch.assert_clean()
+    page.close()
+
+
+def test_project_page_draws_its_small_map(browser, live_server, registry_rows, drawable):
+    located = next(r for r in registry_rows if drawable(r))
+    page = browser.new_page()
+    watch = PageWatch(page, live_server)
+    page.goto(f"{live_server}/projects/{located['id']}", wait_until="load")
+    wait_for_map(page)
+    assert page.text_content("#project-name") == located["name"]
+    assert page.locator("#source-passage mark").count() == 1
+    watch.assert_clean()
+    page.close()
+
+
+HOSTILE_NAME = '"><img src=x onerror="window.__pwned=1">'
+
+
+@pytest.fixture(scope="module")
+def hostile_server(tmp_path_factory):
+    """A live server on a registry whose every name is an attack."""
+    import csv
+    import threading
+
+    from werkzeug.serving import make_server
+
+    from registry.store import build
+    from webmap import create_app
+
+    source = Path(__file__).parent / "fixtures" / "sample_projects.csv"
+    with open(source, newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    for row in rows:
+        row["name"] = HOSTILE_NAME + "</script><script>window.__pwned=2</script>"
+    folder = tmp_path_factory.mktemp("hostile-browser")
+    with open(folder / "projects.csv", "w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    build(folder / "projects.csv", folder / "registry.db")
+    server = make_server("127.0.0.1", 0, create_app({"REGISTRY_DB": str(folder / "registry.db"),
+                                                      "REGISTRY_TILES": "none"}), threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}", rows
+    server.shutdown()
+    thread.join(timeout=5)
+
+
+def test_hostile_names_are_shown_not_run(browser, hostile_server):
+    base, rows = hostile_server
+    page = browser.new_page()
+    watch = PageWatch(page, base)
+    page.on("dialog", lambda d: watch.js_errors.append(f"dialog opened: {d.message}"))
+    for path in ("/", "/projects", f"/projects/{rows[0]['id']}"):
+        page.goto(base + path, wait_until="load")
+        if path != "/projects":
+            wait_for_map(page)
+        assert page.evaluate("window.__pwned === undefined"), f"injected script ran on {path}"
+    page.goto(base + "/", wait_until="load")
+    wait_for_map(page)
+    # The tooltip and popup builders get the raw name and must render it as text.
+    text = page.evaluate("""() => {
+        const config = JSON.parse(document.getElementById('map-config').textContent);
+        const type = Object.keys(config.layers).find(t => window[config.layers[t].cluster].getLayers().length);
+        const marker = window[config.layers[type].cluster].getLayers()[0];
+        const popup = marker.getPopup()._content(marker);
+        return [popup.querySelector('.popup-name').textContent, popup.querySelectorAll('img, script').length];
+    }""")
+    assert text == [rows[0]["name"], 0]
+    assert page.evaluate("window.__pwned === undefined")
+    watch.assert_clean()
+    page.close()

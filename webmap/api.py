@@ -1,0 +1,162 @@
+"""JSON API (/api/…) and the exports (/export.geojson, /export.csv) of the current filter.
+
+Every route reads its filter with `ProjectFilter.from_params(request.args)` and asks
+the same `Registry`, so the map, the list, the counts and the exports cannot
+disagree. A bad parameter raises `FilterError`, which the app answers with a JSON
+400 naming the parameter.
+"""
+from __future__ import annotations
+
+import json
+from typing import Iterable, Iterator
+
+from flask import Blueprint, Response, abort, request, url_for
+
+from registry.export import csv_chunks, geojson_chunks
+from registry.query import SORTABLE, FilterError, ProjectFilter
+from registry.schema import PROJECT_COLUMNS
+from webmap import get_registry
+
+bp = Blueprint("api", __name__)
+
+MAX_PER_PAGE = 1000
+DEFAULT_PER_PAGE = 100
+MAX_PAGE = 1_000_000
+# What the map draws and its popups show; the rest is one click away on the project page.
+MAP_PROPERTIES = ("name", "type", "capacity_mw", "stage", "city", "county", "town", "precision")
+
+
+def current_filter() -> ProjectFilter:
+    return ProjectFilter.from_params(request.args)
+
+
+def single_value(name: str, default: str) -> str:
+    values = request.args.getlist(name)
+    if len(values) > 1:
+        raise FilterError(name, "give one value")
+    return values[0].strip() if values and values[0].strip() else default
+
+
+def int_param(name: str, default: int, lowest: int, highest: int) -> int:
+    text = single_value(name, str(default))
+    try:
+        number = int(text)
+    except ValueError:
+        raise FilterError(name, f"{text[:40]!r} is not a whole number") from None
+    if not lowest <= number <= highest:
+        raise FilterError(name, f"{number} is outside {lowest}..{highest}")
+    return number
+
+
+def sort_params() -> tuple[str, bool]:
+    """`sort` (a column of SORTABLE) and `order` (asc|desc), shared with the HTML list."""
+    sort = single_value("sort", "id")
+    if sort not in SORTABLE:
+        raise FilterError("sort", f"cannot sort by {sort[:40]!r}; expected one of {', '.join(SORTABLE)}")
+    order = single_value("order", "asc")
+    if order not in ("asc", "desc"):
+        raise FilterError("order", f"{order[:40]!r} is not asc or desc")
+    return sort, order == "desc"
+
+
+def page_params() -> tuple[int, int]:
+    return (int_param("page", 1, 1, MAX_PAGE),
+            int_param("per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE))
+
+
+def project_json(row: dict) -> dict:
+    """A project as the API gives it: the projects.csv columns, plus its GeoJSON geometry and page."""
+    project = {column: row.get(column) for column in PROJECT_COLUMNS}
+    if "geometry_geojson" in row:
+        project["geojson"] = json.loads(row["geometry_geojson"]) if row["geometry_geojson"] else None
+    project["url"] = url_for("pages.project_page", project_id=row["id"])
+    return project
+
+
+@bp.get("/api/projects")
+def projects():
+    project_filter = current_filter()
+    sort, descending = sort_params()
+    page, per_page = page_params()
+    registry = get_registry()
+    rows = registry.projects(project_filter, sort=sort, descending=descending,
+                             limit=per_page, offset=(page - 1) * per_page)
+    return {"total": registry.count(project_filter), "page": page, "per_page": per_page,
+            "filter": dict_of_params(project_filter), "sort": sort, "order": "desc" if descending else "asc",
+            "projects": [project_json(r) for r in rows]}
+
+
+@bp.get("/api/projects/<project_id>")
+def project(project_id: str):
+    row = get_registry().project(project_id)
+    if row is None:
+        abort(404, description=f"no project with id {project_id[:64]!r}")
+    return project_json(row)
+
+
+@bp.get("/api/facets")
+def facets():
+    project_filter = current_filter()
+    return {"filter": dict_of_params(project_filter), **get_registry().facets(project_filter)}
+
+
+@bp.get("/api/map.geojson")
+def map_features():
+    """The filtered projects as a slim FeatureCollection: what map.js draws."""
+    rows = get_registry().projects(current_filter(), columns=("id", *MAP_PROPERTIES, "geometry_geojson"))
+    return Response(_slim_geojson_chunks(rows), mimetype="application/geo+json")
+
+
+@bp.get("/api/boundaries.geojson")
+def boundaries():
+    """County boundaries of the plans' cities: the map's light reference layer."""
+    rows = get_registry().county_boundaries()
+    features = (f'{{"type":"Feature","geometry":{r["geojson"]},"properties":'
+                f'{json.dumps({k: r[k] for k in ("code", "name", "city_code")}, ensure_ascii=False)}}}' for r in rows)
+    response = Response('{"type":"FeatureCollection","features":[' + ",".join(features) + "]}",
+                        mimetype="application/geo+json")
+    response.cache_control.max_age = 300
+    return response
+
+
+@bp.get("/api/openapi.json")
+def openapi():
+    from webmap.openapi import openapi_document
+
+    return openapi_document()
+
+
+@bp.get("/export.geojson")
+def export_geojson():
+    rows = get_registry().features(current_filter())
+    return _attachment(geojson_chunks(rows), "application/geo+json", "projects.geojson")
+
+
+@bp.get("/export.csv")
+def export_csv():
+    rows = get_registry().projects(current_filter())
+    return _attachment(csv_chunks(rows), "text/csv", "projects.csv")
+
+
+def dict_of_params(project_filter: ProjectFilter) -> dict[str, list[str]]:
+    params: dict[str, list[str]] = {}
+    for name, value in project_filter.to_params():
+        params.setdefault(name, []).append(value)
+    return params
+
+
+def _attachment(chunks: Iterable[str], mimetype: str, filename: str) -> Response:
+    # The rows are already read (and the database closed at teardown); the response streams
+    # the text chunk by chunk, with the same functions as `registry export`, hence the same bytes.
+    response = Response(chunks, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _slim_geojson_chunks(rows: Iterable[dict]) -> Iterator[str]:
+    yield '{"type":"FeatureCollection","features":['
+    for i, row in enumerate(rows):
+        properties = json.dumps({k: row[k] for k in MAP_PROPERTIES}, ensure_ascii=False, separators=(",", ":"))
+        geometry = row["geometry_geojson"] or "null"
+        yield f'{"," if i else ""}{{"type":"Feature","id":{json.dumps(row["id"])},"geometry":{geometry},"properties":{properties}}}'
+    yield "]}\n"

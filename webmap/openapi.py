@@ -1,0 +1,129 @@
+"""The OpenAPI 3 description of /api/… and the exports, built from the same constants the routes check."""
+from __future__ import annotations
+
+from registry.query import MAX_QUERY_LENGTH, SORTABLE
+from registry.schema import PRECISIONS, PROJECT_COLUMNS, PROJECT_TYPES, STAGES
+from webmap.api import DEFAULT_PER_PAGE, MAX_PAGE, MAX_PER_PAGE
+
+# The filter refuses NUL characters; an array item is one value (a comma would split it in two).
+_TEXT = {"type": "string", "maxLength": MAX_QUERY_LENGTH, "pattern": "^[^\\x00]*$"}
+_MEGAWATTS = {"anyOf": [{"type": "number", "minimum": 0}, {"type": "string", "maxLength": 0}]}
+_ITEM = {"type": "string", "maxLength": MAX_QUERY_LENGTH, "pattern": "^[^\\x00,]*$"}
+
+
+def _array(items: dict, description: str, name: str) -> dict:
+    return {"name": name, "in": "query", "description": description, "style": "form", "explode": True,
+            "schema": {"type": "array", "items": items, "maxItems": 50}}
+
+
+FILTER_PARAMETERS = [
+    _array({"type": "string", "enum": list(PROJECT_TYPES)}, "Project type (repeat, or comma-separate, for several).", "type"),
+    _array(_ITEM, "City, e.g. 孝感市.", "city"),
+    _array(_ITEM, "County, e.g. 大悟县.", "county"),
+    _array({"type": "string", "enum": list(STAGES)}, "Stage (Global Energy Monitor's status words).", "stage"),
+    {"name": "min_mw", "in": "query", "description": "Minimum capacity, MW; empty means none (as the form sends).",
+     "schema": _MEGAWATTS},
+    {"name": "max_mw", "in": "query", "description": "Maximum capacity, MW (not below min_mw); empty means none.",
+     "schema": _MEGAWATTS},
+    {"name": "q", "in": "query", "description": "Text in names and places; Chinese substrings of any length.", "schema": _TEXT},
+]
+PAGING_PARAMETERS = [
+    {"name": "sort", "in": "query", "schema": {"type": "string", "enum": list(SORTABLE), "default": "id"}},
+    {"name": "order", "in": "query", "schema": {"type": "string", "enum": ["asc", "desc"], "default": "asc"}},
+    {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1}},
+    {"name": "per_page", "in": "query",
+     "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE, "default": DEFAULT_PER_PAGE}},
+]
+
+_NUMBER_COLUMNS = {"capacity_mw", "voltage_kv", "lon", "lat"}
+_INTEGER_COLUMNS = {"target_year", "source_start", "source_end"}
+
+
+def _column_schema(column: str) -> dict:
+    if column in _NUMBER_COLUMNS:
+        return {"type": "number", "nullable": True}
+    if column in _INTEGER_COLUMNS:
+        return {"type": "integer", "nullable": True}
+    if column == "type":
+        return {"type": "string", "enum": list(PROJECT_TYPES)}
+    if column == "stage":
+        return {"type": "string", "enum": ["", *STAGES]}
+    if column == "precision":
+        return {"type": "string", "enum": ["", *PRECISIONS]}
+    return {"type": "string"}
+
+
+PROJECT_SCHEMA = {
+    "type": "object",
+    "required": ["id", "name", "type", "url"],
+    "properties": {**{c: _column_schema(c) for c in PROJECT_COLUMNS},
+                   "geojson": {"type": "object", "nullable": True, "description": "GeoJSON geometry (WGS-84)."},
+                   "url": {"type": "string", "description": "The project's HTML page."}},
+}
+ERROR_SCHEMA = {
+    "type": "object", "required": ["error"],
+    "properties": {"error": {"type": "object", "required": ["message"], "properties": {
+        "parameter": {"type": "string", "description": "The query parameter at fault."},
+        "message": {"type": "string"}}}},
+}
+FACET_LIST = {"type": "array", "items": {"type": "object", "required": ["value", "count", "capacity_mw"], "properties": {
+    "value": {"type": "string"}, "count": {"type": "integer"}, "capacity_mw": {"type": "number"}}}}
+
+
+def _json(schema: dict, description: str, media: str = "application/json") -> dict:
+    return {"description": description, "content": {media: {"schema": schema}}}
+
+
+def _errors(*statuses: int) -> dict:
+    words = {400: "A bad parameter: `error.parameter` names it.", 404: "Unknown id."}
+    return {str(s): _json({"$ref": "#/components/schemas/Error"}, words[s]) for s in statuses}
+
+
+def _geojson_response(description: str) -> dict:
+    return _json({"type": "object", "required": ["type", "features"],
+                  "properties": {"type": {"type": "string", "enum": ["FeatureCollection"]},
+                                 "features": {"type": "array", "items": {"type": "object"}}}},
+                 description, "application/geo+json")
+
+
+def openapi_document() -> dict:
+    listing = {"type": "object", "required": ["total", "page", "per_page", "projects"], "properties": {
+        "total": {"type": "integer"}, "page": {"type": "integer"}, "per_page": {"type": "integer"},
+        "filter": {"type": "object"}, "sort": {"type": "string"}, "order": {"type": "string"},
+        "projects": {"type": "array", "items": {"$ref": "#/components/schemas/Project"}}}}
+    facets = {"type": "object", "required": ["total", "type", "city", "county"], "properties": {
+        "filter": {"type": "object"},
+        "total": {"type": "object", "properties": {"count": {"type": "integer"}, "capacity_mw": {"type": "number"}}},
+        "type": FACET_LIST, "city": FACET_LIST, "county": FACET_LIST}}
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": "Carbon-peak project registry API (碳达峰重点项目库)", "version": "1",
+                 "description": "Every list, count and export takes the same filter parameters."},
+        "paths": {
+            "/api/projects": {"get": {"summary": "Filtered projects, paged", "operationId": "listProjects",
+                                      "parameters": FILTER_PARAMETERS + PAGING_PARAMETERS,
+                                      "responses": {"200": _json(listing, "A page of projects."), **_errors(400)}}},
+            "/api/projects/{project_id}": {"get": {
+                "summary": "One project", "operationId": "getProject",
+                "parameters": [{"name": "project_id", "in": "path", "required": True, "schema": {"type": "string"}}],
+                "responses": {"200": _json({"$ref": "#/components/schemas/Project"}, "The project."), **_errors(404)}}},
+            "/api/facets": {"get": {"summary": "Counts and MW by type, city and county", "operationId": "facets",
+                                    "parameters": FILTER_PARAMETERS,
+                                    "responses": {"200": _json(facets, "Facets of the filtered set."), **_errors(400)}}},
+            "/api/map.geojson": {"get": {"summary": "Filtered projects for the map (slim properties)",
+                                         "operationId": "mapFeatures", "parameters": FILTER_PARAMETERS,
+                                         "responses": {"200": _geojson_response("FeatureCollection."), **_errors(400)}}},
+            "/api/boundaries.geojson": {"get": {"summary": "County boundaries of the plans' cities",
+                                                "operationId": "boundaries",
+                                                "responses": {"200": _geojson_response("FeatureCollection.")}}},
+            "/export.geojson": {"get": {"summary": "GeoJSON export (same bytes as `registry export --format geojson`)",
+                                        "operationId": "exportGeojson", "parameters": FILTER_PARAMETERS,
+                                        "responses": {"200": _geojson_response("RFC 7946 FeatureCollection."), **_errors(400)}}},
+            "/export.csv": {"get": {"summary": "CSV export (same bytes as `registry export --format csv`)",
+                                    "operationId": "exportCsv", "parameters": FILTER_PARAMETERS,
+                                    "responses": {"200": {"description": "projects.csv columns.",
+                                                          "content": {"text/csv": {"schema": {"type": "string"}}}},
+                                                  **_errors(400)}}},
+        },
+        "components": {"schemas": {"Project": PROJECT_SCHEMA, "Error": ERROR_SCHEMA}},
+    }

@@ -1,0 +1,199 @@
+/* Draws the registry's projects into the Folium frame of the page.
+ *
+ * Folium has built the map, the county-boundary layer and one empty layer per
+ * type; their JavaScript names, the data URLs and the labels arrive as JSON in
+ * #map-config. The projects come from the app's own GeoJSON endpoint with the
+ * page's filter, so the map shows exactly what the list and the exports show.
+ *
+ * Every data string reaches the page through textContent or a text node, never
+ * through innerHTML: a name like "<img onerror=…>" is shown, not run.
+ */
+(function () {
+  "use strict";
+
+  var config = JSON.parse(document.getElementById("map-config").textContent);
+  var map = window[config.map];
+  var boundaries = window[config.boundaries];
+  var labels = config.labels;
+  var lineTypes = new Set(config.lineTypes);
+
+  function element(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined && text !== null) node.textContent = String(text);
+    return node;
+  }
+
+  function radiusFor(capacity) {
+    // Area proportional to MW: the radius grows with the square root.
+    if (capacity === null || capacity === undefined) return config.radius.min + 1;
+    return Math.max(config.radius.min, config.radius.k * Math.sqrt(capacity));
+  }
+
+  function colourFor(type) {
+    return config.colours[type] || "#666666";
+  }
+
+  function formatMW(capacity) {
+    if (capacity === null || capacity === undefined) return labels.noCapacity;
+    return capacity.toLocaleString("en-US", { maximumFractionDigits: 3 }) + " MW";
+  }
+
+  function popupFor(feature) {
+    var p = feature.properties;
+    var box = element("div", "project-popup");
+    box.appendChild(element("strong", "popup-name", p.name));
+    var list = element("dl");
+    var place = [p.city, p.county, p.town].filter(function (v) { return v; }).join(" ");
+    [["type", labels.types[p.type] || p.type], ["capacity_mw", formatMW(p.capacity_mw)],
+     ["stage", labels.stages[p.stage] || p.stage || "—"], ["place", place || "—"],
+     ["precision", labels.precisions[p.precision] || p.precision || "—"]].forEach(function (pair) {
+      list.appendChild(element("dt", null, labels.fields[pair[0]]));
+      list.appendChild(element("dd", null, pair[1]));
+    });
+    box.appendChild(list);
+    var link = element("a", "popup-link", labels.openPage);
+    // A fixed path plus the encoded id: data can never choose the scheme (no javascript: links).
+    link.href = config.projectPage.replace("__ID__", encodeURIComponent(String(feature.id)));
+    box.appendChild(link);
+    return box;
+  }
+
+  function style(type, capacity) {
+    var known = capacity !== null && capacity !== undefined;
+    return { color: colourFor(type), weight: lineTypes.has(type) ? 3 : 1, opacity: 0.9,
+             fillColor: colourFor(type), fillOpacity: known ? 0.65 : 0.2, dashArray: known ? null : "2 2" };
+  }
+
+  function layerFor(feature) {
+    var p = feature.properties;
+    var options = style(p.type, p.capacity_mw);
+    var layer = L.geoJSON(feature.geometry, {
+      style: function () { return options; },
+      pointToLayer: function (_point, latlng) {
+        return L.circleMarker(latlng, Object.assign({ radius: radiusFor(p.capacity_mw) }, options));
+      },
+    });
+    // A lone point is drawn as the circle marker itself, so the cluster can hold it.
+    var parts = layer.getLayers();
+    var drawn = feature.geometry.type === "Point" ? parts[0] : layer;
+    drawn.bindPopup(function () { return popupFor(feature); }, { maxWidth: 320 });
+    drawn.bindTooltip(function () { return element("span", null, p.name); }, { sticky: true });
+    return drawn;
+  }
+
+  function clusterIcon(colour) {
+    return function (cluster) {
+      var bubble = element("div", "type-cluster", cluster.getChildCount());
+      bubble.style.backgroundColor = colour;
+      return L.divIcon({ html: bubble, className: "type-cluster-icon", iconSize: L.point(30, 30) });
+    };
+  }
+
+  // Types that the frame has no layer for (the registry changed since the page was made).
+  var extraLayers = {};
+  function targetFor(type) {
+    if (config.layers[type]) {
+      return { group: window[config.layers[type].group], cluster: window[config.layers[type].cluster] };
+    }
+    if (!extraLayers[type]) {
+      var group = L.featureGroup().addTo(map);
+      extraLayers[type] = { group: group, cluster: L.markerClusterGroup({ chunkedLoading: true }).addTo(group) };
+    }
+    return extraLayers[type];
+  }
+
+  function setText(id, value) {
+    var node = document.getElementById(id);
+    if (node) node.textContent = String(value);
+    return node;
+  }
+
+  function drawProjects(collection) {
+    var pointsByType = {}, drawn = 0, unlocated = 0, bounds = L.latLngBounds([]);
+    collection.features.forEach(function (feature) {
+      if (!feature.geometry) { unlocated += 1; return; }
+      var type = feature.properties.type;
+      var layer = layerFor(feature);
+      var target = targetFor(type);
+      if (layer instanceof L.CircleMarker) {
+        (pointsByType[type] = pointsByType[type] || []).push(layer);
+        bounds.extend(layer.getLatLng());
+      } else {
+        layer.addTo(target.group);
+        bounds.extend(layer.getBounds());
+      }
+      drawn += 1;
+    });
+    Object.keys(pointsByType).forEach(function (type) {
+      var cluster = targetFor(type).cluster;
+      cluster.options.iconCreateFunction = clusterIcon(colourFor(type));
+      cluster.addLayers(pointsByType[type]);  // one batch: fast with tens of thousands of points
+    });
+    return { drawn: drawn, unlocated: unlocated, bounds: bounds };
+  }
+
+  // Counts what Leaflet actually holds, independently of drawProjects' tally (for tests).
+  function countDrawnLayers() {
+    var count = 0;
+    var targets = Object.keys(config.layers).map(function (t) { return targetFor(t); })
+      .concat(Object.keys(extraLayers).map(function (t) { return extraLayers[t]; }));
+    targets.forEach(function (target) {
+      count += target.cluster.getLayers().length;
+      target.group.eachLayer(function (layer) { if (layer !== target.cluster) count += 1; });
+    });
+    return count;
+  }
+
+  function fail(error) {
+    setText("drawn-count", "!");
+    document.body.dataset.mapState = "error";
+    console.error("map data could not be loaded:", error);
+  }
+
+  function getJSON(url) {
+    return fetch(url, { headers: { Accept: "application/geo+json, application/json" } }).then(function (response) {
+      if (!response.ok) throw new Error(url + ": HTTP " + response.status);
+      return response.json();
+    });
+  }
+
+  var boundariesLoaded = getJSON(config.boundariesUrl).then(function (collection) {
+    boundaries.addData(collection);
+    boundaries.eachLayer(function (layer) {
+      var name = layer.feature && layer.feature.properties ? layer.feature.properties.name : "";
+      layer.bindTooltip(function () { return element("span", null, name); }, { sticky: true });
+    });
+    boundaries.bringToBack();
+    return boundaries.getBounds();
+  });
+
+  var projectsLoaded;
+  if (config.dataUrl) {
+    projectsLoaded = getJSON(config.dataUrl).then(function (collection) {
+      var result = drawProjects(collection);
+      setText("drawn-count", result.drawn).dataset.drawn = String(result.drawn);
+      setText("unlocated-count", result.unlocated);
+      if (result.unlocated) document.getElementById("unlocated").hidden = false;
+      return result.bounds;
+    });
+  } else if (config.projectUrl) {
+    projectsLoaded = getJSON(config.projectUrl).then(function (project) {
+      if (!project.geojson) return L.latLngBounds([]);
+      var feature = { type: "Feature", id: project.id, geometry: project.geojson, properties: project };
+      var layer = layerFor(feature).addTo(map);
+      return layer.getBounds ? layer.getBounds() : L.latLngBounds([layer.getLatLng()]);
+    });
+  } else {
+    projectsLoaded = Promise.resolve(L.latLngBounds([]));  // a bad filter: nothing to draw
+    setText("drawn-count", 0).dataset.drawn = "0";
+  }
+
+  Promise.all([projectsLoaded, boundariesLoaded]).then(function (bounds) {
+    var target = bounds[0].isValid() ? bounds[0] : bounds[1];
+    if (target.isValid()) map.fitBounds(target.pad(0.05), { maxZoom: config.projectUrl ? 11 : 12 });
+    document.body.dataset.mapState = "ready";
+  }).catch(fail);
+
+  window.registryMap = { map: map, countDrawnLayers: countDrawnLayers };
+})();
