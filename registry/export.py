@@ -4,8 +4,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import operator
-from json.encoder import encode_basestring_ascii as _encode_ascii
 from typing import Iterable, Iterator
 
 from registry.schema import PROJECT_COLUMNS, format_cell
@@ -18,115 +16,39 @@ _FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 _NUMERIC_COLUMNS = frozenset({"capacity_mw", "voltage_kv", "target_year", "lon", "lat", "source_start", "source_end"})
 
 
-# json.dumps(..., ensure_ascii=False, separators=(",", ":")) without building an encoder per call.
-_encode_properties = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-_property_values = operator.itemgetter(*FEATURE_PROPERTIES)
-# The keys, in order, of a row from Registry.features(): its properties are the row less four keys.
-_FEATURE_ROW_KEYS = (*PROJECT_COLUMNS, "geometry_geojson")
 # Features per chunk: a server writes each chunk to the socket, so one per feature made a
 # 100,000-feature export 100,000 writes; about 600 kB per chunk streams just as well.
 GEOJSON_BATCH = 1000
 
 
-def geojson_chunks(rows: Iterable[dict], batch: int = GEOJSON_BATCH) -> Iterator[str]:
-    """A FeatureCollection as text chunks of `batch` features, so large exports stream.
+def feature_geojson(record: dict, geometry_geojson: str | None) -> str:
+    """One project's GeoJSON Feature as text. The build stores it, so an export only joins texts."""
+    properties = json.dumps({k: record[k] for k in FEATURE_PROPERTIES}, ensure_ascii=False, separators=(",", ":"))
+    return (f'{{"type":"Feature","id":{json.dumps(record["id"])},"geometry":{geometry_geojson or "null"},'
+            f'"properties":{properties}}}')
 
-    Rows without coordinates get a null geometry, which RFC 7946 allows.
+
+def geojson_chunks(features: Iterable[str], batch: int = GEOJSON_BATCH) -> Iterator[str]:
+    """A FeatureCollection of Feature texts (see `feature_geojson`), in chunks so large exports stream.
+
+    Rows without coordinates have a null geometry, which RFC 7946 allows.
     """
     yield '{"type":"FeatureCollection","features":['
-    features: list[str] = []
+    batch_texts: list[str] = []
     first = True
-    for row in rows:
-        features.append(_feature_text(row))
-        if len(features) >= batch:
-            yield ("" if first else ",") + ",".join(features)
-            features.clear()
+    for feature in features:
+        batch_texts.append(feature)
+        if len(batch_texts) >= batch:
+            yield ("" if first else ",") + ",".join(batch_texts)
+            batch_texts.clear()
             first = False
-    if features:
-        yield ("" if first else ",") + ",".join(features)
+    if batch_texts:
+        yield ("" if first else ",") + ",".join(batch_texts)
     yield "]}\n"
 
 
-def _feature_text(row: dict) -> str:
-    if type(row) is dict and tuple(row) == _FEATURE_ROW_KEYS:
-        # Same keys in the same order as below, built by copying instead of 22 look-ups.
-        properties = row.copy()
-        del properties["lon"], properties["lat"], properties["geometry"], properties["geometry_geojson"]
-    else:
-        properties = dict(zip(FEATURE_PROPERTIES, _property_values(row)))
-    geometry = row.get("geometry_geojson") or "null"
-    project_id = row["id"]
-    # What json.dumps does with a str, without its per-call set-up.
-    project_id = _encode_ascii(project_id) if type(project_id) is str else json.dumps(project_id)
-    return f'{{"type":"Feature","id":{project_id},"geometry":{geometry},"properties":{_encode_properties(properties)}}}'
-
-
-def to_geojson(rows: Iterable[dict]) -> str:
-    return "".join(geojson_chunks(rows))
-
-
-# The REAL columns: SQLite writes some doubles differently from Python's repr (15 digits,
-# "1.0e-05", "0.0" for -0.0), so the fast path below checks each one.
-_REAL_COLUMNS = ("capacity_mw", "voltage_kv")
-_INTEGER_COLUMNS = ("target_year", "source_start", "source_end")
-
-
-def _fast_feature_sql() -> str:
-    """id, geometry, the properties as SQLite's JSON, and what to check it with.
-
-    SQLite's json_object escapes text exactly as json.dumps(ensure_ascii=False) does (checked
-    for every code point) and writes integers as Python does. A row is used as SQLite wrote it
-    only if its integer columns hold integers and each REAL value's JSON text (json_quote, the
-    code json_object uses) equals Python's repr; any other row is encoded by Python.
-    """
-    properties = ", ".join(f"'{c}', {c}" for c in FEATURE_PROPERTIES)
-    plain = " AND ".join(f"typeof({c}) IN ('integer', 'null')" for c in _INTEGER_COLUMNS)
-    reals = ", ".join(f"{c}, json_quote({c})" for c in _REAL_COLUMNS)
-    return f"SELECT id, geometry_geojson, {plain}, json_object({properties}), {reals} FROM projects"
-
-
-_FAST_FEATURE_SQL = _fast_feature_sql()
-
-
-def registry_geojson_chunks(registry, project_filter=None, batch: int = GEOJSON_BATCH) -> list[str]:
-    """The text of `geojson_chunks(registry.features(project_filter))`, character for character,
-    without a dict per row: SQLite writes each row's properties object.
-
-    About twice as fast on 100,000 rows. All rows are read before this returns (a list of
-    chunks), so the caller may close the registry before sending them.
-    """
-    from registry.query import ProjectFilter
-
-    project_filter = project_filter or ProjectFilter()
-    where, params = project_filter.where()
-    # The order of Registry.features(): by id.
-    rows = registry.conn.execute(f"{_FAST_FEATURE_SQL} WHERE {where} ORDER BY id ASC", params).fetchall()
-    columns = ", ".join((*PROJECT_COLUMNS, "geometry_geojson"))
-    chunks, features = ['{"type":"FeatureCollection","features":['], []
-    first = True
-    for project_id, geometry, plain, properties, capacity, capacity_json, voltage, voltage_json in rows:
-        if (plain and type(project_id) is str
-                and (capacity is None or repr(capacity) == capacity_json)
-                and (voltage is None or repr(voltage) == voltage_json)):
-            features.append(f'{{"type":"Feature","id":{_encode_ascii(project_id)},"geometry":{geometry or "null"},'
-                            f'"properties":{properties}}}')
-        else:
-            cursor = registry.conn.cursor()
-            cursor.row_factory = None
-            cursor.execute(f"SELECT {columns} FROM projects WHERE id = ?", (project_id,))
-            features.append(_feature_text(dict(zip(_FEATURE_ROW_KEYS, cursor.fetchone()))))
-            cursor.close()
-        if len(features) >= batch:
-            chunks.append(("" if first else ",") + ",".join(features))
-            features.clear()
-            first = False
-    if features:
-        chunks.append(("" if first else ",") + ",".join(features))
-    chunks.append("]}\n")
-    return chunks
-
-
-assert len(_REAL_COLUMNS) == 2 and set(_REAL_COLUMNS + _INTEGER_COLUMNS) <= set(FEATURE_PROPERTIES)
+def to_geojson(features: Iterable[str]) -> str:
+    return "".join(geojson_chunks(features))
 
 
 def csv_chunks(rows: Iterable[dict], batch: int = 500) -> Iterator[str]:

@@ -212,6 +212,7 @@ class Registry:
     def county_boundaries(self) -> list[dict]:
         return [dict(r) for r in self.conn.execute("SELECT code, name, city_code, geojson FROM county_boundaries ORDER BY code")]
 
-    def features(self, project_filter: ProjectFilter = ProjectFilter(), limit: int | None = None, offset: int = 0) -> list[dict]:
-        """Rows for GeoJSON export: the export columns plus the stored geometry."""
-        return self.projects(project_filter, limit=limit, offset=offset, columns=(*PROJECT_COLUMNS, "geometry_geojson"))
+    def features(self, project_filter: ProjectFilter = ProjectFilter(), limit: int | None = None, offset: int = 0) -> list[str]:
+        """The filtered projects' GeoJSON Feature texts, in id order, as the build stored them."""
+        rows = self.projects(project_filter, limit=limit, offset=offset, columns=("feature_geojson",))
+        return [row["feature_geojson"] for row in rows]

@@ -94,6 +94,8 @@ STAGES = (
 # lon/lat and sign errors; exact containment is the geocoder's job.
 CHINA_BBOX = (73.0, 17.0, 136.0, 54.0)  # min_lon, min_lat, max_lon, max_lat
 
+_DECIMAL_RE = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$", re.ASCII)
+_INTEGER_RE = re.compile(r"^[+-]?\d+$", re.ASCII)
 _ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 _WKT_RE = re.compile(r"^\s*(POINT|LINESTRING|MULTILINESTRING|POLYGON|MULTIPOLYGON)\s*\(", re.I)
 
@@ -182,10 +184,10 @@ def _number(value: str, column: str, err, *, lo=None, hi=None, integer=False):
     value = value.strip()
     if value == "":
         return None
-    try:
-        number = int(value) if integer else float(value)
-    except ValueError:
-        raise err(column, f"{value[:40]!r} is not a {'whole ' if integer else ''}number") from None
+    # Python's int()/float() also take 1_000 and full-width digits; a registry cell takes plain ASCII.
+    if not (_INTEGER_RE if integer else _DECIMAL_RE).match(value) and value.lower() not in ("nan", "inf", "-inf", "infinity"):
+        raise err(column, f"{value[:40]!r} is not a {'whole ' if integer else ''}number")
+    number = int(value) if integer else float(value)
     if not math.isfinite(number):
         raise err(column, f"{value!r} is not a finite number")
     if lo is not None and number < lo or hi is not None and number > hi:

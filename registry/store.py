@@ -21,6 +21,7 @@ from shapely.errors import ShapelyError
 from shapely.geometry import mapping
 
 from registry.documents import PLANS_DIR, PROJECT_ROOT, read_documents, split_sections
+from registry.export import feature_geojson
 from registry.schema import (PROJECT_COLUMNS, TARGET_COLUMNS, RowError, read_csv_table,
                              validate_project)
 
@@ -56,6 +57,7 @@ def load_projects(csv_path: str | Path, documents: dict[str, dict]) -> list[dict
         if record["source_end"] > len(doc["text"]):
             raise RowError(table.path, line, "source_end", f"{record['source_end']} is past the end of {record['source_doc']} ({len(doc['text'])} characters)")
         record["geometry_geojson"] = _geometry_geojson(record, table.path, line)
+        record["feature_geojson"] = feature_geojson(record, record["geometry_geojson"])
         records.append(record)
     return records
 
@@ -114,7 +116,7 @@ def _write(db, projects, documents, targets, boundaries, csv_path) -> int:
     db["sections"].insert_all(section_rows, pk="id", foreign_keys=[("doc_id", "documents")], alter=True)
     columns = {c: str for c in PROJECT_COLUMNS} | {
         "capacity_mw": float, "voltage_kv": float, "target_year": int, "lon": float, "lat": float,
-        "source_start": int, "source_end": int, "geometry_geojson": str,
+        "source_start": int, "source_end": int, "geometry_geojson": str, "feature_geojson": str,
     }
     projects_table = db["projects"]
     projects_table.create(columns, pk="id", foreign_keys=[("source_doc", "documents")])

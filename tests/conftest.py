@@ -8,7 +8,10 @@ the app's query code and never as hard-coded counts.
 from __future__ import annotations
 
 import csv
+import os
+import shutil
 import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -64,8 +67,8 @@ def client(app):
     return app.test_client()
 
 
-@pytest.fixture(scope="session")
-def live_server(app):
+@contextmanager
+def serving(app):
     """The app on a real HTTP server (127.0.0.1, a free port) in a thread; yields its base URL."""
     from werkzeug.serving import make_server
 
@@ -77,6 +80,41 @@ def live_server(app):
     finally:
         server.shutdown()
         thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def live_server(app):
+    with serving(app) as base_url:
+        yield base_url
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+# Without the background-networking flags Chromium keeps calling hosts this network refuses.
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+
+
+@contextmanager
+def chromium_context(profile: Path, **options):
+    """A Playwright context on Debian's headless Chromium with a fresh profile.
+
+    A machine without Chromium skips the browser tests; CI (CI=true), whose .ci/run installs
+    it, fails them instead, so a broken install can never pass as skipped tests.
+    """
+    if not CHROMIUM.exists():
+        message = "Debian's chromium is not installed at /usr/bin/chromium (apt-get install chromium)"
+        pytest.fail(message) if os.environ.get("CI") else pytest.skip(message)
+    from playwright import sync_api
+
+    with sync_api.sync_playwright() as playwright:
+        # A persistent context is how Playwright passes a fresh --user-data-dir.
+        context = playwright.chromium.launch_persistent_context(
+            str(profile), executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS, **options)
+        try:
+            yield context
+        finally:
+            context.close()
+            shutil.rmtree(profile, ignore_errors=True)
 
 
 # The columns the registry's text search looks in (registry.store.SEARCH_COLUMNS), restated

@@ -5,23 +5,16 @@ the page must load and draw from the app's own assets and endpoints alone.
 """
 from __future__ import annotations
 
-import shutil
 from collections import Counter
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
-SCREENSHOT = Path(__file__).resolve().parent.parent / "docs" / "screenshot.png"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
+from conftest import chromium_context
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed at /usr/bin/chromium"),
-]
-sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright Python package is not installed")
+SCREENSHOT = Path(__file__).resolve().parent.parent / "docs" / "screenshot.png"
+pytestmark = pytest.mark.browser
 
 
 class PageWatch:
@@ -54,17 +47,9 @@ class PageWatch:
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory):
-    profile = tmp_path_factory.mktemp("chromium-profile")
-    with sync_api.sync_playwright() as playwright:
-        # A persistent context is how Playwright passes a fresh --user-data-dir.
-        context = playwright.chromium.launch_persistent_context(
-            str(profile), executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS,
-            viewport={"width": 1400, "height": 900}, locale="zh-CN")
-        try:
-            yield context
-        finally:
-            context.close()
-            shutil.rmtree(profile, ignore_errors=True)
+    with chromium_context(tmp_path_factory.mktemp("chromium-profile"),
+                          viewport={"width": 1400, "height": 900}, locale="zh-CN") as context:
+        yield context
 
 
 def wait_for_map(page) -> None:

@@ -10,21 +10,17 @@ from __future__ import annotations
 import csv
 import io
 import json
-import shutil
-import threading
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 
+from conftest import chromium_context, serving
 from registry.store import build
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = Path(__file__).parent / "fixtures" / "sample_projects.csv"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
 
 
 def source_csv() -> Path:
@@ -252,33 +248,14 @@ def test_hostile_query_in_every_parameter_is_text_in_the_error_page(web):
 
 @pytest.fixture(scope="module")
 def hostile_server(hostile_app):
-    from werkzeug.serving import make_server
-
-    server = make_server("127.0.0.1", 0, hostile_app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=5)
+    with serving(hostile_app) as base_url:
+        yield base_url
 
 
 @pytest.fixture(scope="module")
 def chromium(tmp_path_factory):
-    if not CHROMIUM.exists():
-        pytest.skip("Debian's chromium is not installed at /usr/bin/chromium")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    profile = tmp_path_factory.mktemp("chromium-hostile")
-    with sync_api.sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            str(profile), executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS,
-            viewport={"width": 1200, "height": 800})
-        try:
-            yield context
-        finally:
-            context.close()
-            shutil.rmtree(profile, ignore_errors=True)
+    with chromium_context(tmp_path_factory.mktemp("chromium-hostile"), viewport={"width": 1200, "height": 800}) as context:
+        yield context
 
 
 FIND_MARKER = """() => {

@@ -114,33 +114,20 @@ def synthetic_db(rows, tmp_path_factory):
     {}, {"type": ["wind"], "min_mw": ["200"]}, {"type": ["transmission", "gas_pipeline"]}, {"q": ["国家电投"]},
     {"q": ["县"]}, {"stage": ["operating"], "max_mw": ["50"]}, {"county": ["没有这个县"]},
 ])
-def test_fast_geojson_export_is_the_same_text(synthetic_db, params):
-    from registry.export import geojson_chunks, registry_geojson_chunks
+def test_geojson_export_holds_exactly_the_filtered_rows(synthetic_db, params):
+    import json
+
+    from registry.export import FEATURE_PROPERTIES, to_geojson
 
     project_filter = ProjectFilter.from_params(params)
     with Registry(synthetic_db) as registry:
-        expected = "".join(geojson_chunks(registry.features(project_filter)))
-        assert "".join(registry_geojson_chunks(registry, project_filter, batch=7)) == expected
-        assert "".join(registry_geojson_chunks(registry, project_filter)) == expected
-
-
-def test_fast_geojson_export_falls_back_for_values_sqlite_writes_differently(synthetic_db, tmp_path):
-    import shutil
-    import sqlite3
-
-    from registry.export import geojson_chunks, registry_geojson_chunks
-
-    odd = tmp_path / "odd.db"
-    shutil.copy(synthetic_db, odd)
-    conn = sqlite3.connect(odd)
-    conn.execute("UPDATE projects SET capacity_mw = -0.0, voltage_kv = 1e-05, name = ? WHERE id = 'syn-000001'",
-                 ('引号" 反斜杠\\ 换行\n 制表\t \x01 \u2028 𠀀',))
-    conn.execute("UPDATE projects SET capacity_mw = 123.45678901234567, subtype = NULL WHERE id = 'syn-000002'")
-    conn.execute("UPDATE projects SET target_year = 2025.5 WHERE id = 'syn-000003'")
-    conn.commit()
-    conn.close()
-    with Registry(odd) as registry:
-        assert "".join(registry_geojson_chunks(registry)) == "".join(geojson_chunks(registry.features()))
+        collection = json.loads(to_geojson(registry.features(project_filter)))
+        rows = registry.projects(project_filter)
+    assert [f["id"] for f in collection["features"]] == [r["id"] for r in rows]
+    for feature, row in zip(collection["features"], rows):
+        assert feature["properties"] == {k: row[k] for k in FEATURE_PROPERTIES}
+        if not row["geometry"]:
+            assert feature["geometry"]["coordinates"] == [row["lon"], row["lat"]]
 
 
 @pytest.mark.parametrize("q", ["县", "风电", "MW", "mw", "Mw", "1", "（", "Ｍ"])
