@@ -41,7 +41,7 @@ def cli():
 @click.option("--plans", "plans_dir", type=click.Path(file_okay=False, path_type=Path), default=PLANS_DIR,
               show_default="plans/", help="Folder with the plan texts and documents.csv.")
 @click.option("--targets", "targets_csv", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="targets.csv to load (default: targets.csv beside the default projects.csv).")
+              help="City-wide targets CSV (default: targets.csv beside --csv, if there is one).")
 @db_option
 def build(csv_path, plans_dir, targets_csv, db_path):
     """Validate the CSV and build the SQLite registry, replacing the old one atomically."""

@@ -27,7 +27,6 @@ from registry.schema import (PROJECT_COLUMNS, TARGET_COLUMNS, RowError, read_csv
 
 DEFAULT_DB = PROJECT_ROOT / "registry.db"
 DEFAULT_CSV = PROJECT_ROOT / "projects.csv"
-DEFAULT_TARGETS = PROJECT_ROOT / "targets.csv"
 SEARCH_COLUMNS = ("name", "subtype", "city", "county", "town", "site")
 
 
@@ -81,8 +80,8 @@ def build(csv_path=DEFAULT_CSV, db_path=DEFAULT_DB, plans_dir=PLANS_DIR, targets
     csv_path, db_path = Path(csv_path), Path(db_path)
     documents = read_documents(plans_dir)
     projects = load_projects(csv_path, documents)
-    if targets_csv is None and Path(csv_path).resolve() == DEFAULT_CSV.resolve() and DEFAULT_TARGETS.exists():
-        targets_csv = DEFAULT_TARGETS
+    if targets_csv is None and (csv_path.parent / "targets.csv").exists():
+        targets_csv = csv_path.parent / "targets.csv"  # the reviewed targets travel beside the projects
     targets = load_targets(targets_csv) if targets_csv else []
     boundaries = _boundaries_for(documents)
     db_path.parent.mkdir(parents=True, exist_ok=True)
