@@ -185,7 +185,8 @@ def _number(value: str, column: str, err, *, lo=None, hi=None, integer=False):
     if value == "":
         return None
     # Python's int()/float() also take 1_000 and full-width digits; a registry cell takes plain ASCII.
-    if not (_INTEGER_RE if integer else _DECIMAL_RE).match(value) and value.lower() not in ("nan", "inf", "-inf", "infinity"):
+    non_finite = not integer and value.lower().lstrip("+-") in ("nan", "inf", "infinity")
+    if not non_finite and not (_INTEGER_RE if integer else _DECIMAL_RE).match(value):
         raise err(column, f"{value[:40]!r} is not a {'whole ' if integer else ''}number")
     number = int(value) if integer else float(value)
     if not math.isfinite(number):
