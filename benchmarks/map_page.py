@@ -60,8 +60,8 @@ def main(argv=None) -> int:
         (f"map page /, all {total} projects", median_ms(get("/"), args.runs), len(get("/")().data)),
         (f"map page /?type={first_type}", median_ms(get(f"/?type={first_type}"), args.runs), None),
         ("map page /?q=大悟 (two-character scan)", median_ms(get("/?q=大悟"), args.runs), None),
-        ("map data /api/map.geojson, all projects", median_ms(get("/api/map.geojson"), args.runs),
-         len(get("/api/map.geojson")().data)),
+        ("map data /api/map.json, all projects", median_ms(get("/api/map.json"), args.runs),
+         len(get("/api/map.json")().data)),
     ]
     for label, ms, size in figures:
         print(f"{label:<48} {ms:8.1f} ms" + (f"  ({size / 1024:.0f} KiB)" if size else ""))

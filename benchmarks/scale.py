@@ -18,7 +18,8 @@ What it does, all inside a fresh temporary directory, on 127.0.0.1 only:
      * `/api/projects?<filter>&per_page=100` vs Datasette's table JSON
        (`/registry/projects.json?<same filter>&_size=100`, which also returns the filtered count);
      * `/export.geojson?<filter>` vs `/registry.geojson?sql=<same rows and columns>`;
-     * the map page `/?<filter>` plus the data it loads (`/api/map.geojson?<filter>`): time and bytes;
+     * the map page `/?<filter>` plus the data it loads (`/api/map.json?<filter>`, compact rows): time
+       and bytes, with the feed's row count checked against the page's count and the filter's;
    each for a 1 % filter (`type=wind&min_mw=X`, X chosen so that about N/100 rows match) and for
    everything;
 5. records the peak memory of every step: the child's ru_maxrss for the build and the library,
@@ -33,6 +34,7 @@ line. Ratios `×datasette` are our time divided by Datasette's in the same run (
 from __future__ import annotations
 
 import argparse
+import hashlib
 import http.client
 import json
 import os
@@ -274,41 +276,22 @@ if mode == "query":
     times, (rows, total) = loop(bare)
     out["bare"] = {"times": times, "rows": rows, "total": total}
 else:
-    # The whole GeoJSON export in the library: the dict path /export.geojson takes today
-    # (Registry.features + geojson_chunks), or the dict-free registry_geojson_chunks.
-    # Each chunk is encoded to UTF-8 and hashed as it comes, as a server encodes and sends it.
+    # The whole GeoJSON export in the library, as /export.geojson and `registry export` make it:
+    # the stored Feature texts (Registry.features) joined by geojson_chunks. Each chunk is encoded
+    # to UTF-8 and hashed as it comes, as a server encodes and sends it.
     import hashlib
-    from registry.export import geojson_chunks, registry_geojson_chunks
-    def consume(chunks):
+    from registry.export import geojson_chunks
+    def export():
+        with Registry(db) as r:
+            features = r.features(f)
         digest, size = hashlib.sha256(), 0
-        for chunk in chunks:
+        for chunk in geojson_chunks(features):
             data = chunk.encode()
             digest.update(data)
             size += len(data)
         return digest.hexdigest(), size
-    def dicts():
-        with Registry(db) as r:
-            rows = r.features(f)
-        return consume(geojson_chunks(rows))
-    def fast():
-        with Registry(db) as r:
-            chunks = registry_geojson_chunks(r, f)
-        return consume(chunks)
-    if mode == "export_pair":
-        # Both paths alternately, so that load from other processes hits both alike.
-        times, results, started = {"export_dicts": [], "export_fast": []}, {}, time.monotonic()
-        for i in range(requests):
-            for name, fn in ((("export_dicts", dicts), ("export_fast", fast)) if i % 2 == 0
-                             else (("export_fast", fast), ("export_dicts", dicts))):
-                t = time.perf_counter(); results[name] = fn(); times[name].append(time.perf_counter() - t)
-            if i >= 2 and time.monotonic() - started > budget:
-                break
-        for name in times:
-            out[name] = {"times": times[name], "sha256": results[name][0], "bytes": results[name][1]}
-    else:
-        # One run, for the peak memory of one path alone.
-        sha256, size = (dicts if mode == "export_dicts" else fast)()
-        out[mode] = {"times": [], "sha256": sha256, "bytes": size}
+    times, (sha256, size) = loop(export)
+    out["export"] = {"times": times, "sha256": sha256, "bytes": size}
 print(json.dumps(out))
 """
 
@@ -445,25 +428,13 @@ def run(bench: Bench, args, work: Path, servers: list) -> None:
                      note=f"Registry.projects(limit=100)+count, median of {len(result['library']['times'])}, "
                           f"{result['library']['total']} matches"))
     bench.add(Figure("library_query_peak_memory", peak, "MB"))
-    peaks = {}
-    for mode in ("export_dicts", "export_fast"):
-        _, peaks[mode], _ = run_child([PY, "-c", LIBRARY_SNIPPET, mode, str(db), "1", str(args.budget), "{}"], env=env)
-    _, _, out = run_child([PY, "-c", LIBRARY_SNIPPET, "export_pair", str(db), str(args.export_requests), str(args.budget),
-                           "{}"], env=env)
-    result = json.loads(out)
-    dicts, fast = result["export_dicts"], result["export_fast"]
-    dicts_peak, fast_peak = peaks["export_dicts"], peaks["export_fast"]
-    if dicts["sha256"] != fast["sha256"]:
-        raise RuntimeError("registry_geojson_chunks and geojson_chunks(features()) gave different text")
-    dicts_ms, fast_ms = median_ms(dicts["times"]), median_ms(fast["times"])
-    bench.add(Figure("library_export_geojson_all_dicts", dicts_ms, "ms",
-                     note=f"geojson_chunks(Registry.features()), what /export.geojson calls; median of "
-                          f"{len(dicts['times'])}, {dicts['bytes'] / 1e6:.1f} MB, peak {dicts_peak:.0f} MB"))
-    bench.add(Figure("library_export_geojson_all_fast", fast_ms, "ms", [("dict path", fast_ms / dicts_ms)],
-                     note=f"registry_geojson_chunks(), same text (sha256 checked), runs alternating with the "
-                          f"dict path; median of {len(fast['times'])}, "
-                          f"peak {fast_peak:.0f} MB"))
-    library_export = (dicts_ms, fast_ms)
+    _, peak, out = run_child([PY, "-c", LIBRARY_SNIPPET, "export", str(db), str(args.export_requests), str(args.budget),
+                              "{}"], env=env)
+    library_export = json.loads(out)["export"]
+    bench.add(Figure("library_export_geojson_all", median_ms(library_export["times"]), "ms",
+                     note=f"geojson_chunks(Registry.features()), what /export.geojson and `registry export` call; "
+                          f"median of {len(library_export['times'])}, {library_export['bytes'] / 1e6:.1f} MB, "
+                          f"peak {peak:.0f} MB"))
 
     # -- the servers
     ours_port, ds_port = free_port(), free_port()
@@ -507,14 +478,6 @@ def run(bench: Bench, args, work: Path, servers: list) -> None:
     gj_ms, ds_gj_ms, _ = step("export_geojson_all", "/export.geojson", datasette_geojson_path(None),
                               args.export_requests, "all", target_ms=TARGETS["geojson_all"] * 1000)
     bench.target("geojson_all", gj_ms < TARGETS["geojson_all"] * 1000, f"full GeoJSON {gj_ms / 1000:.2f} s < 1.5 s")
-    # Not a measurement: the HTTP figure less the library's dict path plus the fast path, i.e. what
-    # /export.geojson would take if it called registry_geojson_chunks (webmap/api.py, one line).
-    estimate = gj_ms - library_export[0] + library_export[1]
-    if not _export_uses_fast_path():
-        bench.add(Figure("export_geojson_all_if_fast_path_estimate", estimate, "ms",
-                         [("datasette", estimate / ds_gj_ms), (f"target {TARGETS['geojson_all'] * 1000:g} ms",
-                                                                estimate / (TARGETS["geojson_all"] * 1000))],
-                         note="estimate = export_geojson_all - library dict path + library fast path"))
     bench.target("geojson_vs_datasette", gj_ms < ds_gj_ms, f"full GeoJSON {gj_ms / ds_gj_ms:.2f}× Datasette's < 1")
 
     # Same rows both sides (checked after the timed steps, so that the small steps' peak memory
@@ -525,6 +488,9 @@ def run(bench: Bench, args, work: Path, servers: list) -> None:
         _, b, _ = get(ds_port, datasette_geojson_path(p))
         count = check_same_features(a, b, label)
         print(f"# export {label}: both servers sent the same {count} features in the same order", flush=True)
+        if p is None and hashlib.sha256(a).hexdigest() != library_export["sha256"]:
+            raise RuntimeError("/export.geojson and geojson_chunks(Registry.features()) gave different bytes")
+    print("# export all: /export.geojson sent the library's bytes (sha256 checked)", flush=True)
 
     # -- the map page: the HTML, then the data map.js loads (what a browser fetches for the projects)
     for label, suffix in (("1pct", f"?{query}"), ("all", "")):
@@ -551,27 +517,25 @@ def run(bench: Bench, args, work: Path, servers: list) -> None:
                 break
         total_ms = median_ms([a + b for a, b in zip(page_times, data_times)])
         total_bytes = page_bytes + data_bytes
-        payload = json.loads(data)
-        features = len(payload["features"]) if isinstance(payload, dict) and "features" in payload else "?"
+        feed = json.loads(data)
+        # The map must draw the filter's set: its feed has one row per project the page counts.
+        page_count = int(_between(page.decode(), 'id="match-count" data-count="', '"'))
+        if not feed["total"] == len(feed["rows"]) == page_count == (matched if label == "1pct" else n):
+            raise RuntimeError(f"map {label}: feed total {feed['total']}, {len(feed['rows'])} rows, "
+                               f"page count {page_count}, filter {matched if label == '1pct' else n}")
+        geometry = feed["columns"].index("geometry")
+        located = sum(1 for row in feed["rows"] if row[geometry] is not None)
         ratios = [("target 15 MB", total_bytes / TARGETS["map_all_bytes"])] if label == "all" else []
         bench.add(Figure(f"map_page_{label}", total_ms, "ms",
                          note=f"page {median_ms(page_times):.0f} ms + data {median_ms(data_times):.0f} ms, "
-                              f"median of {len(page_times)}; {features} features"))
+                              f"median of {len(page_times)}; {len(feed['rows'])} rows ({located} located), "
+                              f"= the page's count"))
         bench.add(Figure(f"map_page_{label}_bytes", total_bytes / 1e6, "MB", ratios,
                          note=f"page {page_bytes / 1e3:.0f} kB + data {data_bytes / 1e6:.2f} MB, uncompressed"))
         bench.add(Figure(f"map_page_{label}_peak_memory", ours.peak_mb(), "MB", note="largest gunicorn process"))
         if label == "all":
             bench.target("map_bytes", total_bytes < TARGETS["map_all_bytes"],
                          f"map page + data {total_bytes / 1e6:.1f} MB < 15 MB")
-
-
-def _export_uses_fast_path() -> bool:
-    """Whether /export.geojson already calls registry_geojson_chunks (then there is nothing to estimate)."""
-    import inspect
-
-    import webmap.api
-
-    return "registry_geojson_chunks" in inspect.getsource(webmap.api.export_geojson)
 
 
 def _between(text: str, start: str, end: str) -> str:
@@ -637,8 +601,8 @@ def write_results(args, bench: Bench, summary: str) -> None:
         "config), what a browser downloads for the projects; static scripts and tiles not counted.",
         "- Peak memory: the child's `ru_maxrss` for build and library; for a server step, the largest VmHWM "
         "among its processes, reset before the step (it includes memory a worker kept from earlier steps).",
-        "- `export_geojson_all_if_fast_path_estimate` is not a measurement: the HTTP figure less the library's "
-        "dict path plus the library's `registry_geojson_chunks`, i.e. what `/export.geojson` would take with it.",
+        "- `library_export_geojson_all`: the same export in one process, no HTTP; the served `/export.geojson` "
+        "(all) was checked to be the same bytes (sha256).",
         "",
     ]
     args.results.write_text("\n".join(lines), encoding="utf-8")

@@ -27,11 +27,13 @@ def read_rows(path: Path) -> list[dict]:
 
 
 def registry_source() -> Path:
-    """projects.csv if it is there and geocoded, else the fixture."""
-    if SHIPPED_CSV.is_file():
+    """projects.csv if it is there, readable and geocoded, else the fixture."""
+    try:
         rows = read_rows(SHIPPED_CSV)
-        if rows and any(r.get("lon") and r.get("lat") for r in rows):
-            return SHIPPED_CSV
+    except (OSError, UnicodeError, csv.Error):
+        return FIXTURE_CSV
+    if rows and any((r.get("lon") or "").strip() and (r.get("lat") or "").strip() for r in rows):
+        return SHIPPED_CSV
     return FIXTURE_CSV
 
 

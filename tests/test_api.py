@@ -10,6 +10,8 @@ from collections import Counter, defaultdict
 from urllib.parse import urlencode
 
 import pytest
+import shapely.geometry
+import shapely.wkt
 
 ROOT_FILTERS = [
     # (name, a function of the CSV rows that gives filter keyword arguments)
@@ -67,10 +69,44 @@ def test_facets_match_the_csv(client, case):
         assert {f["value"]: pytest.approx(f["capacity_mw"]) for f in body[column]} == dict(megawatts)
 
 
-def test_map_geojson_has_the_filtered_projects(client, case):
+def expected_map_geometry(row: dict):
+    """The feed's geometry of a CSV row, by shapely and plain Python: [lon, lat], a GeoJSON object, or None."""
+    if row["geometry"]:
+        return json.loads(json.dumps(shapely.geometry.mapping(shapely.wkt.loads(row["geometry"]))))
+    if row["lon"]:
+        return [float(row["lon"]), float(row["lat"])]
+    return None
+
+
+def test_map_feed_has_the_filtered_projects_as_rows_without_names(client, case):
     params, expected = case
-    collection = json.loads(client.get(f"/api/map.geojson?{query_string(params)}").data)
-    assert sorted(f["id"] for f in collection["features"]) == sorted(r["id"] for r in expected)
+    response = client.get(f"/api/map.json?{query_string(params)}")
+    assert response.status_code == 200 and response.mimetype == "application/json"
+    feed = json.loads(response.data)
+    assert feed["columns"] == ["id", "type", "capacity_mw", "precision", "geometry"]
+    assert feed["total"] == len(feed["rows"]) == len(expected)
+    rows = {r[0]: dict(zip(feed["columns"], r)) for r in feed["rows"]}
+    assert sorted(rows) == sorted(r["id"] for r in expected)
+    for row in expected:
+        got = rows[row["id"]]
+        assert got["type"] == row["type"] and got["precision"] == row["precision"]
+        assert got["capacity_mw"] == (pytest.approx(float(row["capacity_mw"])) if row["capacity_mw"] else None)
+        assert got["geometry"] == expected_map_geometry(row)
+    text = response.get_data(as_text=True)
+    assert not [r["name"] for r in expected if r["name"] in text], "names belong in /api/projects/<id>, not the feed"
+
+
+def test_map_feed_streams_in_chunks_of_rows():
+    from webmap.mapfeed import map_chunks
+
+    rows = [{"id": f"p{i}", "type": "wind", "capacity_mw": 1.5 * i, "precision": "site", "lon": 110.0 + i / 1e4,
+             "lat": 30.0, "geometry": "", "geometry_geojson": None} for i in range(2500)]
+    chunks = list(map_chunks(rows, batch=1000))
+    assert len(chunks) == 1 + 3 + 1  # head, three batches of rows, tail: not one write per row
+    feed = json.loads("".join(chunks))
+    assert feed["total"] == 2500 and [r[0] for r in feed["rows"]] == [r["id"] for r in rows]
+    assert feed["rows"][2] == ["p2", "wind", 3, "site", [110.0002, 30.0]]
+    assert json.loads("".join(map_chunks([]))) == {"total": 0, "columns": feed["columns"], "rows": []}
 
 
 def registry_export(db, fmt: str, params: dict) -> bytes:
@@ -147,7 +183,7 @@ def test_one_project(client, registry_rows):
     ("/api/projects?per_page=1001", "per_page"),
     ("/api/projects?q=" + "长" * 201, "q"),
     ("/api/facets?min_mw=abc", "min_mw"),
-    ("/api/map.geojson?type=%3Cscript%3E", "type"),
+    ("/api/map.json?type=%3Cscript%3E", "type"),
     ("/export.csv?max_mw=1e999", "max_mw"),
     ("/export.geojson?min_mw=abc", "min_mw"),
 ])
@@ -179,7 +215,8 @@ def test_wrong_method_is_a_json_405(client):
 def test_openapi_document_lists_routes_and_filter_parameters(client):
     document = client.get("/api/openapi.json").get_json()
     assert document["openapi"].startswith("3.")
-    for path in ("/api/projects", "/api/projects/{project_id}", "/api/facets", "/export.geojson", "/export.csv"):
+    for path in ("/api/projects", "/api/projects/{project_id}", "/api/facets", "/api/map.json", "/export.geojson",
+                 "/export.csv"):
         assert path in document["paths"]
     names = {p["name"] for p in document["paths"]["/api/projects"]["get"]["parameters"]}
     assert {"type", "city", "county", "min_mw", "max_mw", "stage", "q", "sort", "order", "page", "per_page"} <= names

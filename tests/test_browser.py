@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import pytest
 
@@ -95,11 +95,15 @@ def test_map_draws_every_project_offline_and_filters_through_the_form(browser, l
     page.close()
 
 
-def test_popup_shows_name_and_link(browser, live_server, registry_rows, drawable):
+def test_popup_shows_loading_then_name_and_link_fetching_each_project_once(browser, live_server, registry_rows,
+                                                                             drawable):
     page = browser.new_page()
     watch = PageWatch(page, live_server)
+    project_requests = []
+    page.on("request", lambda r: "/api/projects/" in r.url and project_requests.append(r.url))
     page.goto(live_server + "/", wait_until="load")
     wait_for_map(page)
+    assert project_requests == []  # the map itself loads no project details
     # Markers on a canvas have no DOM node to click: zoom the cluster to the first point and open its popup.
     has_point = page.evaluate("""() => {
         const config = JSON.parse(document.getElementById('map-config').textContent);
@@ -112,13 +116,27 @@ def test_popup_shows_name_and_link(browser, live_server, registry_rows, drawable
     }""")
     # At the highest zoom the marker is out of its cluster (or spiderfied); then it can open its popup.
     page.wait_for_function("""() => !window.__popupMarker || Boolean(window.__popupMarker._map)""", timeout=10_000)
-    page.evaluate("() => { if (window.__popupMarker) window.__popupMarker.openPopup(); }")
+    # Read in the same task as the opening: the fetch cannot have answered yet, so this is the placeholder.
+    opened = page.evaluate("""() => {
+        if (!window.__popupMarker) return null;
+        window.__popupMarker.openPopup();
+        const box = document.querySelector('.project-popup');
+        return [box.dataset.state, box.querySelector('.popup-name').textContent];
+    }""")
     if has_point:
-        page.wait_for_selector(".project-popup", timeout=5_000)
-        name = page.text_content(".project-popup .popup-name")
-        assert name in {r["name"] for r in registry_rows if drawable(r)}
+        assert opened == ["loading", "…"]
+        page.wait_for_selector(".project-popup[data-state=ready]", timeout=5_000)
         href = page.get_attribute(".project-popup a.popup-link", "href")
         assert href.startswith("/projects/")
+        row = next(r for r in registry_rows if f"/projects/{quote(r['id'])}" == href)
+        assert drawable(row)
+        assert page.text_content(".project-popup .popup-name") == row["name"]
+        assert row["county"] in page.text_content(".project-popup dl")
+        # Closed and opened again, tooltip too: shown from the cache, without a second request.
+        page.evaluate("""() => { const m = window.__popupMarker; m.closePopup(); m.openPopup(); m.openTooltip(); }""")
+        assert page.get_attribute(".project-popup", "data-state") == "ready"
+        assert page.text_content(".leaflet-tooltip .project-tooltip") == row["name"]
+        assert project_requests == [f"{live_server}/api/projects/{quote(row['id'])}"]
     watch.assert_clean()
     page.close()
 
@@ -181,15 +199,22 @@ def test_hostile_names_are_shown_not_run(browser, hostile_server):
         assert page.evaluate("window.__pwned === undefined"), f"injected script ran on {path}"
     page.goto(base + "/", wait_until="load")
     wait_for_map(page)
-    # The tooltip and popup builders get the raw name and must render it as text.
-    text = page.evaluate("""() => {
+    # The tooltip and popup builders get the raw name (fetched from the API) and must render it as text.
+    page.evaluate("""() => {
         const config = JSON.parse(document.getElementById('map-config').textContent);
         const type = Object.keys(config.layers).find(t => window[config.layers[t].cluster].getLayers().length);
-        const marker = window[config.layers[type].cluster].getLayers()[0];
-        const popup = marker.getPopup()._content(marker);
-        return [popup.querySelector('.popup-name').textContent, popup.querySelectorAll('img, script').length];
+        window.__marker = window[config.layers[type].cluster].getLayers()[0];
+        window.__marker.getPopup()._content(window.__marker);  // starts the fetch, returns the placeholder
     }""")
-    assert text == [rows[0]["name"], 0]
+    page.wait_for_function("() => window.__marker.getPopup()._content(window.__marker).dataset.state === 'ready'",
+                           timeout=5_000)
+    text = page.evaluate("""() => {
+        const marker = window.__marker;
+        const popup = marker.getPopup()._content(marker), tooltip = marker.getTooltip()._content(marker);
+        return [popup.querySelector('.popup-name').textContent, tooltip.textContent,
+                popup.querySelectorAll('img, script').length + tooltip.querySelectorAll('img, script').length];
+    }""")
+    assert text == [rows[0]["name"], rows[0]["name"], 0]
     assert page.evaluate("window.__pwned === undefined")
     watch.assert_clean()
     page.close()

@@ -8,9 +8,7 @@ must be the JSON error `{"error": {"message": …}}`; the HTML pages may answer 
 """
 from __future__ import annotations
 
-import csv
 import os
-from pathlib import Path
 from urllib.parse import quote
 
 import pytest
@@ -20,28 +18,11 @@ from hypothesis import strategies as st
 from schemathesis import GenerationMode
 from schemathesis.checks import allow_header_conformance, positive_data_acceptance, unsupported_method
 
+from conftest import read_rows, registry_source
 from registry.store import build
 
-ROOT = Path(__file__).resolve().parent.parent
-FIXTURE = Path(__file__).parent / "fixtures" / "sample_projects.csv"
 JSON_PREFIXES = ("/api/", "/export.")
-
-
-def source_csv() -> Path:
-    """The real projects.csv once it exists and carries coordinates, else the test fixture."""
-    real = ROOT / "projects.csv"
-    try:
-        with open(real, newline="", encoding="utf-8-sig") as handle:
-            rows = list(csv.DictReader(handle))
-        if rows and any((r.get("lon") or "").strip() for r in rows):
-            return real
-    except (OSError, UnicodeError, csv.Error):
-        pass
-    return FIXTURE
-
-
-with open(source_csv(), newline="", encoding="utf-8-sig") as _handle:
-    ROWS = list(csv.DictReader(_handle))
+ROWS = read_rows(registry_source())
 SOME_ID = ROWS[0]["id"]
 
 
@@ -50,7 +31,7 @@ def fuzz_app(tmp_path_factory):
     from webmap import create_app
 
     db = tmp_path_factory.mktemp("fuzz") / "registry.db"
-    build(source_csv(), db)
+    build(registry_source(), db)
     return create_app({"REGISTRY_DB": str(db), "REGISTRY_TILES": "none", "TESTING": True})
 
 
@@ -107,7 +88,7 @@ def min_above_max(query) -> bool:
 # ---------------------------------------------------------------- raw query strings, every route
 
 ROUTES = ["/", "/projects", f"/projects/{SOME_ID}", "/api/projects", f"/api/projects/{SOME_ID}", "/api/facets",
-          "/api/map.geojson", "/api/boundaries.geojson", "/api/openapi.json", "/export.geojson", "/export.csv"]
+          "/api/map.json", "/api/boundaries.geojson", "/api/openapi.json", "/export.geojson", "/export.csv"]
 PARAMETERS = ["type", "city", "county", "stage", "min_mw", "max_mw", "q", "sort", "order", "page", "per_page"]
 EXTREME_VALUES = ["", " ", "0", "-0", "-1", "1e309", "-1e309", "nan", "NaN", "inf", "Infinity", "1e-400",
                   "9" * 400, "9" * 5000, "1_000", "0x10", "１２", "２０３０", "1,2,3", ",,,", "asc", "desc", "DESC",

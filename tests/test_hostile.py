@@ -3,7 +3,8 @@
 Rows whose names, places and quotes carry <script>, "><img onerror=…>, javascript: links,
 SQL quotes, template syntax and spreadsheet formulas go through `registry build`, then the
 list, the project pages, the API, both exports and (in headless Chromium) the map's popups
-and tooltips. The `q` search takes FTS5 query syntax as plain text and never raises.
+and tooltips, which fetch the project when they open. The `q` search takes FTS5 query
+syntax as plain text and never raises.
 """
 from __future__ import annotations
 
@@ -16,25 +17,8 @@ from urllib.parse import quote
 
 import pytest
 
-from conftest import chromium_context, serving
+from conftest import chromium_context, registry_source, serving
 from registry.store import build
-
-ROOT = Path(__file__).resolve().parent.parent
-FIXTURE = Path(__file__).parent / "fixtures" / "sample_projects.csv"
-
-
-def source_csv() -> Path:
-    """The real projects.csv once it exists and carries coordinates, else the test fixture."""
-    real = ROOT / "projects.csv"
-    try:
-        with open(real, newline="", encoding="utf-8-sig") as handle:
-            rows = list(csv.DictReader(handle))
-        if rows and any((r.get("lon") or "").strip() for r in rows):
-            return real
-    except (OSError, UnicodeError, csv.Error):
-        pass
-    return FIXTURE
-
 
 # Each name carries a unique tag (HX01 …) so a search can pick its row alone.
 HOSTILE_NAMES = [
@@ -62,7 +46,7 @@ NUMERIC = {"capacity_mw", "voltage_kv", "target_year", "lon", "lat", "source_sta
 
 
 def hostile_rows() -> tuple[list[str], list[dict]]:
-    with open(source_csv(), newline="", encoding="utf-8-sig") as handle:
+    with open(registry_source(), newline="", encoding="utf-8-sig") as handle:
         reader = csv.DictReader(handle)
         header, rows = list(reader.fieldnames), list(reader)
     located = [r for r in rows if (r.get("lon") or "").strip()]
@@ -190,14 +174,14 @@ def test_api_and_geojson_give_the_strings_back_exactly(web):
     by_id = {p["id"]: p for p in api["projects"]}
     geojson = json.loads(web.get("/export.geojson").get_data(as_text=True))
     features = {f["id"]: f["properties"] for f in geojson["features"]}
-    slim = json.loads(web.get("/api/map.geojson").get_data(as_text=True))
-    map_names = {f["id"]: f["properties"]["name"] for f in slim["features"]}
+    feed = json.loads(web.get("/api/map.json").get_data(as_text=True))
+    map_types = {r[0]: r[1] for r in feed["rows"]}  # the feed has no names: popups fetch /api/projects/<id>
     for row in HOSTILE:
         for column in ("name", "county", "town", "site", "capacity_text", "source_section"):
             assert by_id[row["id"]][column] == row[column].strip()
             assert features[row["id"]][column] == row[column].strip()
-        assert map_names[row["id"]] == row["name"]
-        single = web.get(f"/api/projects/{row['id']}").get_json()
+        assert map_types[row["id"]] == row["type"]
+        single = web.get(f"/api/projects/{quote(row['id'])}").get_json()
         assert single["name"] == row["name"] and single["url"] == f"/projects/{row['id']}"
 
 
@@ -225,7 +209,7 @@ def test_search_takes_query_syntax_as_text(web, select, q):
     assert response.status_code == 200, response.get_data(as_text=True)[:300]
     found = {p["id"] for p in response.get_json()["projects"]}
     assert found == {r["id"] for r in select(ROWS, q=q.strip())}
-    for path in ("/projects", "/", "/export.csv", "/export.geojson", "/api/facets", "/api/map.geojson"):
+    for path in ("/projects", "/", "/export.csv", "/export.geojson", "/api/facets", "/api/map.json"):
         response = web.get(f"{path}?q=" + quote(q))
         assert response.status_code == 200, (path, response.get_data(as_text=True)[:300])
         if path in ("/projects", "/"):
@@ -300,20 +284,22 @@ def test_map_popup_and_tooltip_show_hostile_text_and_run_nothing(chromium, hosti
         page.wait_for_timeout(500)  # fitBounds animates: let the map settle before aiming at the marker
         position = page.evaluate(FIND_MARKER)
         assert position, "the hostile project is not on the map"
-        # Hover for the tooltip, click for the popup, as a planner would.
+        # Hover for the tooltip, click for the popup, as a planner would. Each shows "…" until
+        # map.js has fetched the project (/api/projects/<id>), then the name: wait for that.
         page.mouse.move(position[0] + 1, position[1] + 1)
         page.mouse.move(position[0], position[1])
         try:
             page.wait_for_selector(".leaflet-tooltip", timeout=2000)
         except Exception:  # noqa: BLE001 - hover on canvas can miss by a pixel: open it as Leaflet would
             page.evaluate("() => window.__hostile.openTooltip()")
+        page.wait_for_selector(".leaflet-tooltip .project-tooltip[data-state=ready]", timeout=5000)
         tooltip = page.text_content(".leaflet-tooltip")
         page.mouse.click(position[0], position[1])
         try:
-            page.wait_for_selector(".leaflet-popup-content .popup-name", timeout=3000)
+            page.wait_for_selector(".leaflet-popup-content .project-popup", timeout=3000)
         except Exception:  # noqa: BLE001
             page.evaluate("() => window.__hostile.openPopup()")
-            page.wait_for_selector(".leaflet-popup-content .popup-name", timeout=3000)
+        page.wait_for_selector(".leaflet-popup-content .project-popup[data-state=ready]", timeout=5000)
         popup_name = page.text_content(".leaflet-popup-content .popup-name")
         popup_text = page.text_content(".leaflet-popup-content")
         link = page.get_attribute(".leaflet-popup-content a.popup-link", "href")

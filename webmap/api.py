@@ -1,4 +1,4 @@
-"""JSON API (/api/…) and the exports (/export.geojson, /export.csv) of the current filter.
+"""JSON API (/api/…), the map's feed and the exports (/export.geojson, /export.csv) of the current filter.
 
 Every route reads its filter with `ProjectFilter.from_params(request.args)` and asks
 the same `Registry`, so the map, the list, the counts and the exports cannot
@@ -8,7 +8,7 @@ disagree. A bad parameter raises `FilterError`, which the app answers with a JSO
 from __future__ import annotations
 
 import json
-from typing import Iterable, Iterator
+from typing import Iterable
 
 from flask import Blueprint, Response, abort, request, url_for
 
@@ -16,14 +16,13 @@ from registry.export import csv_chunks, geojson_chunks
 from registry.query import SORTABLE, FilterError, ProjectFilter
 from registry.schema import PROJECT_COLUMNS
 from webmap import get_registry
+from webmap.mapfeed import SOURCE_COLUMNS, map_chunks
 
 bp = Blueprint("api", __name__)
 
 MAX_PER_PAGE = 1000
 DEFAULT_PER_PAGE = 100
 MAX_PAGE = 1_000_000
-# What the map draws and its popups show; the rest is one click away on the project page.
-MAP_PROPERTIES = ("name", "type", "capacity_mw", "stage", "city", "county", "town", "precision")
 
 
 def current_filter() -> ProjectFilter:
@@ -100,11 +99,11 @@ def facets():
     return {"filter": dict_of_params(project_filter), **get_registry().facets(project_filter)}
 
 
-@bp.get("/api/map.geojson")
-def map_features():
-    """The filtered projects as a slim FeatureCollection: what map.js draws."""
-    rows = get_registry().projects(current_filter(), columns=("id", *MAP_PROPERTIES, "geometry_geojson"))
-    return Response(_slim_geojson_chunks(rows), mimetype="application/geo+json")
+@bp.get("/api/map.json")
+def map_data():
+    """The filtered projects as compact rows (webmap/mapfeed.py): what map.js draws."""
+    rows = get_registry().projects(current_filter(), columns=SOURCE_COLUMNS)
+    return Response(map_chunks(rows), mimetype="application/json")
 
 
 @bp.get("/api/boundaries.geojson")
@@ -152,11 +151,3 @@ def _attachment(chunks: Iterable[str], mimetype: str, filename: str) -> Response
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
-
-def _slim_geojson_chunks(rows: Iterable[dict]) -> Iterator[str]:
-    yield '{"type":"FeatureCollection","features":['
-    for i, row in enumerate(rows):
-        properties = json.dumps({k: row[k] for k in MAP_PROPERTIES}, ensure_ascii=False, separators=(",", ":"))
-        geometry = row["geometry_geojson"] or "null"
-        yield f'{"," if i else ""}{{"type":"Feature","id":{json.dumps(row["id"])},"geometry":{geometry},"properties":{properties}}}'
-    yield "]}\n"

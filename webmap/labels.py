@@ -68,6 +68,7 @@ HEADINGS = {
     "previous": ("Previous", "上一页"),
     "next": ("Next", "下一页"),
     "open_page": ("Project page", "项目页面"),
+    "not_loaded": ("details could not be loaded", "详情加载失败"),
 }
 
 STAGE_LABELS = {
@@ -131,6 +132,7 @@ def labels_for_script() -> dict:
         "fields": {k: field_label(k) for k in ("type", "capacity_mw", "stage", "place", "precision")},
         "openPage": heading("open_page"),
         "noCapacity": heading("no_capacity"),
+        "notLoaded": heading("not_loaded"),
     }
 
 

@@ -2,10 +2,11 @@
 
 Folium builds the parts that do not depend on the data: base layer, the county
 boundary layer (empty), legend, layer control, and one empty layer per project
-type. `static/map.js` then fetches the projects from the app's own GeoJSON
-endpoint with the page's filter and draws them. No data string is ever put into
-the page's JavaScript by Python, and the page stays small however many projects
-there are.
+type. `static/map.js` then fetches the projects from the app's own feed
+(/api/map.json, compact rows) with the page's filter and draws them, and fetches
+a project's details when its popup or tooltip opens. No data string is ever put
+into the page's JavaScript by Python, and the page stays small however many
+projects there are.
 """
 from __future__ import annotations
 
@@ -151,6 +152,7 @@ def build_frame(tiles: str, attribution: str, *, types: list[str], data_url: str
         "map": fmap.get_name(), "boundaries": boundaries.get_name(), "layers": layers,
         "boundariesUrl": url_for("api.boundaries"), "dataUrl": data_url, "projectUrl": project_url,
         "projectPage": url_for("pages.project_page", project_id="__ID__"),
+        "projectApi": url_for("api.project", project_id="__ID__"),
         "colours": labels.TYPE_COLOURS, "lineTypes": sorted(LINE_TYPES), "radius": {"k": 0.35, "min": 3.0},
         "labels": labels.labels_for_script(),
     }

@@ -4,8 +4,11 @@ from __future__ import annotations
 from registry.query import MAX_QUERY_LENGTH, SORTABLE
 from registry.schema import PRECISIONS, PROJECT_COLUMNS, PROJECT_TYPES, STAGES
 from webmap.api import DEFAULT_PER_PAGE, MAX_PAGE, MAX_PER_PAGE
+from webmap.mapfeed import MAP_COLUMNS
 
 # The filter refuses NUL characters; an array item is one value (a comma would split it in two).
+# Blank values are ignored (as an empty min_mw is), so they are valid wherever a value is.
+_BLANK = {"type": "string", "pattern": "^\\s*$"}
 _TEXT = {"type": "string", "maxLength": MAX_QUERY_LENGTH, "pattern": "^[^\\x00]*$"}
 _MEGAWATTS = {"anyOf": [{"type": "number", "minimum": 0}, {"type": "string", "maxLength": 0}]}
 _ITEM = {"type": "string", "maxLength": MAX_QUERY_LENGTH, "pattern": "^[^\\x00,]*$"}
@@ -17,10 +20,12 @@ def _array(items: dict, description: str, name: str) -> dict:
 
 
 FILTER_PARAMETERS = [
-    _array({"type": "string", "enum": list(PROJECT_TYPES)}, "Project type (repeat, or comma-separate, for several).", "type"),
+    _array({"anyOf": [{"type": "string", "enum": list(PROJECT_TYPES)}, _BLANK]},
+           "Project type (repeat, or comma-separate, for several); a blank value is ignored.", "type"),
     _array(_ITEM, "City, e.g. 孝感市.", "city"),
     _array(_ITEM, "County, e.g. 大悟县.", "county"),
-    _array({"type": "string", "enum": list(STAGES)}, "Stage (Global Energy Monitor's status words).", "stage"),
+    _array({"anyOf": [{"type": "string", "enum": list(STAGES)}, _BLANK]},
+           "Stage (Global Energy Monitor's status words); a blank value is ignored.", "stage"),
     {"name": "min_mw", "in": "query", "description": "Minimum capacity, MW; empty means none (as the form sends).",
      "schema": _MEGAWATTS},
     {"name": "max_mw", "in": "query", "description": "Maximum capacity, MW (not below min_mw); empty means none.",
@@ -28,11 +33,14 @@ FILTER_PARAMETERS = [
     {"name": "q", "in": "query", "description": "Text in names and places; Chinese substrings of any length.", "schema": _TEXT},
 ]
 PAGING_PARAMETERS = [
-    {"name": "sort", "in": "query", "schema": {"type": "string", "enum": list(SORTABLE), "default": "id"}},
-    {"name": "order", "in": "query", "schema": {"type": "string", "enum": ["asc", "desc"], "default": "asc"}},
-    {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1}},
-    {"name": "per_page", "in": "query",
-     "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE, "default": DEFAULT_PER_PAGE}},
+    {"name": "sort", "in": "query", "schema": {"anyOf": [{"type": "string", "enum": list(SORTABLE)}, _BLANK],
+                                                "default": "id"}},
+    {"name": "order", "in": "query", "schema": {"anyOf": [{"type": "string", "enum": ["asc", "desc"]}, _BLANK],
+                                                 "default": "asc"}},
+    {"name": "page", "in": "query", "schema": {"anyOf": [{"type": "integer", "minimum": 1, "maximum": MAX_PAGE}, _BLANK],
+                                                "default": 1}},
+    {"name": "per_page", "in": "query", "schema": {"anyOf": [
+        {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE}, _BLANK], "default": DEFAULT_PER_PAGE}},
 ]
 
 _NUMBER_COLUMNS = {"capacity_mw", "voltage_kv", "lon", "lat"}
@@ -59,6 +67,17 @@ PROJECT_SCHEMA = {
     "properties": {**{c: _column_schema(c) for c in PROJECT_COLUMNS},
                    "geojson": {"type": "object", "nullable": True, "description": "GeoJSON geometry (WGS-84)."},
                    "url": {"type": "string", "description": "The project's HTML page."}},
+}
+# OpenAPI 3.0 has no tuple arrays, so a row's cells are described in words (MAP_COLUMNS order).
+MAP_FEED_SCHEMA = {
+    "type": "object", "required": ["total", "columns", "rows"],
+    "properties": {
+        "total": {"type": "integer", "description": "Projects in the filter (located or not): the number of rows."},
+        "columns": {"type": "array", "items": {"type": "string", "enum": list(MAP_COLUMNS)}},
+        "rows": {"type": "array", "items": {
+            "type": "array", "minItems": len(MAP_COLUMNS), "maxItems": len(MAP_COLUMNS), "items": {},
+            "description": "id, type, capacity_mw (null if not stated), precision, and geometry: [lon, lat] for "
+                           "a point, a GeoJSON geometry object for a line or other shape, null if not located."}}},
 }
 ERROR_SCHEMA = {
     "type": "object", "required": ["error"],
@@ -110,9 +129,10 @@ def openapi_document() -> dict:
             "/api/facets": {"get": {"summary": "Counts and MW by type, city and county", "operationId": "facets",
                                     "parameters": FILTER_PARAMETERS,
                                     "responses": {"200": _json(facets, "Facets of the filtered set."), **_errors(400)}}},
-            "/api/map.geojson": {"get": {"summary": "Filtered projects for the map (slim properties)",
-                                         "operationId": "mapFeatures", "parameters": FILTER_PARAMETERS,
-                                         "responses": {"200": _geojson_response("FeatureCollection."), **_errors(400)}}},
+            "/api/map.json": {"get": {"summary": "Filtered projects for the map, as compact rows (no names)",
+                                      "operationId": "mapData", "parameters": FILTER_PARAMETERS,
+                                      "responses": {"200": _json(MAP_FEED_SCHEMA, "Every filtered project, one row each."),
+                                                    **_errors(400)}}},
             "/api/boundaries.geojson": {"get": {"summary": "County boundaries of the plans' cities",
                                                 "operationId": "boundaries",
                                                 "responses": {"200": _geojson_response("FeatureCollection.")}}},

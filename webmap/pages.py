@@ -62,7 +62,7 @@ def map_page():
     present = [f["value"] for f in context["facets"]["type"]] if context["facets"] else []
     types = [t for t in PROJECT_TYPES if t in present]
     frame = mapframe.build_frame(current_app.config["REGISTRY_TILES"], current_app.config["REGISTRY_TILES_ATTRIBUTION"],
-                                 types=types, data_url=with_query("api.map_features", context["filter_pairs"])
+                                 types=types, data_url=with_query("api.map_data", context["filter_pairs"])
                                  if project_filter else None)
     return render_template("map.html", frame=frame, **context), 400 if error else 200
 

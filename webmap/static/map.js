@@ -2,8 +2,10 @@
  *
  * Folium has built the map, the county-boundary layer and one empty layer per
  * type; their JavaScript names, the data URLs and the labels arrive as JSON in
- * #map-config. The projects come from the app's own GeoJSON endpoint with the
- * page's filter, so the map shows exactly what the list and the exports show.
+ * #map-config. The projects come from the app's own feed (/api/map.json: id, type,
+ * capacity, precision and geometry per row) with the page's filter, so the map shows
+ * exactly what the list and the exports show. A popup or tooltip fetches its project
+ * (/api/projects/<id>) when it opens, and shows "…" until then.
  *
  * Every data string reaches the page through textContent or a text node, never
  * through innerHTML: a name like "<img onerror=…>" is shown, not run.
@@ -39,24 +41,70 @@
     return capacity.toLocaleString("en-US", { maximumFractionDigits: 3 }) + " MW";
   }
 
-  function popupFor(feature) {
-    var p = feature.properties;
+  // Projects fetched for popups and tooltips, by id: {project, error, promise}. One request per
+  // project however often it is opened; the feed carries no names, so the map loads fast.
+  var projectCache = new Map();
+
+  function loadProject(id) {
+    var entry = projectCache.get(id);
+    if (!entry) {
+      entry = { project: null, error: null };
+      entry.promise = getJSON(config.projectApi.replace("__ID__", encodeURIComponent(id))).then(
+        function (project) { entry.project = project; },
+        function (error) { entry.error = error; console.warn("project " + id + ":", error); });
+      projectCache.set(id, entry);
+    }
+    return entry;
+  }
+
+  function rememberProject(project) {
+    projectCache.set(project.id, { project: project, error: null, promise: Promise.resolve() });
+  }
+
+  // The content of a popup or tooltip: the project's view if it is loaded, else a "…" placeholder
+  // that is replaced (overlay.update() calls this again) once the fetch ends.
+  function overlayContent(id, render, overlay) {
+    var entry = loadProject(id);
+    if (entry.project) return render(id, entry.project, "ready");
+    if (entry.error) {
+      projectCache.delete(id);  // shown once; the next opening tries again
+      return render(id, null, "error");
+    }
+    entry.promise.then(function () { if (overlay.isOpen()) overlay.update(); });
+    return render(id, null, "loading");
+  }
+
+  // state: "ready" (project given), "loading" or "error"; tests wait for data-state="ready".
+  function headline(project, state) {
+    return state === "ready" ? project.name : state === "loading" ? "…" : labels.notLoaded;
+  }
+
+  function popupFor(id, project, state) {
     var box = element("div", "project-popup");
-    box.appendChild(element("strong", "popup-name", p.name));
-    var list = element("dl");
-    var place = [p.city, p.county, p.town].filter(function (v) { return v; }).join(" ");
-    [["type", labels.types[p.type] || p.type], ["capacity_mw", formatMW(p.capacity_mw)],
-     ["stage", labels.stages[p.stage] || p.stage || "—"], ["place", place || "—"],
-     ["precision", labels.precisions[p.precision] || p.precision || "—"]].forEach(function (pair) {
-      list.appendChild(element("dt", null, labels.fields[pair[0]]));
-      list.appendChild(element("dd", null, pair[1]));
-    });
-    box.appendChild(list);
+    box.dataset.state = state;
+    box.appendChild(element("strong", "popup-name", headline(project, state)));
+    if (project) {
+      var p = project, list = element("dl");
+      var place = [p.city, p.county, p.town].filter(function (v) { return v; }).join(" ");
+      [["type", labels.types[p.type] || p.type], ["capacity_mw", formatMW(p.capacity_mw)],
+       ["stage", labels.stages[p.stage] || p.stage || "—"], ["place", place || "—"],
+       ["precision", labels.precisions[p.precision] || p.precision || "—"]].forEach(function (pair) {
+        list.appendChild(element("dt", null, labels.fields[pair[0]]));
+        list.appendChild(element("dd", null, pair[1]));
+      });
+      box.appendChild(list);
+    }
     var link = element("a", "popup-link", labels.openPage);
     // A fixed path plus the encoded id: data can never choose the scheme (no javascript: links).
-    link.href = config.projectPage.replace("__ID__", encodeURIComponent(String(feature.id)));
+    link.href = config.projectPage.replace("__ID__", encodeURIComponent(id));
     box.appendChild(link);
     return box;
+  }
+
+  function tooltipFor(_id, project, state) {
+    var span = element("span", "project-tooltip", headline(project, state));
+    span.dataset.state = state;
+    return span;
   }
 
   function style(type, capacity) {
@@ -65,21 +113,26 @@
              fillColor: colourFor(type), fillOpacity: known ? 0.65 : 0.2, dashArray: known ? null : "2 2" };
   }
 
-  function layerFor(feature) {
-    var p = feature.properties;
-    var options = style(p.type, p.capacity_mw);
-    var layer = L.geoJSON(feature.geometry, {
-      style: function () { return options; },
-      pointToLayer: function (_point, latlng) {
-        return L.circleMarker(latlng, Object.assign({ radius: radiusFor(p.capacity_mw) }, options));
-      },
-    });
-    // A lone point is drawn as the circle marker itself, so the cluster can hold it.
-    var parts = layer.getLayers();
-    var drawn = feature.geometry.type === "Point" ? parts[0] : layer;
-    drawn.bindPopup(function () { return popupFor(feature); }, { maxWidth: 320 });
-    drawn.bindTooltip(function () { return element("span", null, p.name); }, { sticky: true });
-    return drawn;
+  // geometry: [lon, lat] for a point (the feed's form), or a GeoJSON geometry object.
+  function layerFor(id, type, capacity, geometry) {
+    var options = style(type, capacity);
+    if (!Array.isArray(geometry) && geometry.type === "Point") geometry = geometry.coordinates;
+    var layer;
+    if (Array.isArray(geometry)) {
+      // A lone point is drawn as the circle marker itself, so the cluster can hold it.
+      layer = L.circleMarker([geometry[1], geometry[0]], Object.assign({ radius: radiusFor(capacity) }, options));
+    } else {
+      layer = L.geoJSON(geometry, {
+        style: function () { return options; },
+        pointToLayer: function (_point, latlng) {
+          return L.circleMarker(latlng, Object.assign({ radius: radiusFor(capacity) }, options));
+        },
+      });
+    }
+    var key = String(id);
+    layer.bindPopup(function () { return overlayContent(key, popupFor, layer.getPopup()); }, { maxWidth: 320 });
+    layer.bindTooltip(function () { return overlayContent(key, tooltipFor, layer.getTooltip()); }, { sticky: true });
+    return layer;
   }
 
   function clusterIcon(colour) {
@@ -109,18 +162,19 @@
     return node;
   }
 
-  function drawProjects(collection) {
+  function drawProjects(feed) {
+    var column = {};
+    feed.columns.forEach(function (name, i) { column[name] = i; });
     var pointsByType = {}, drawn = 0, unlocated = 0, bounds = L.latLngBounds([]);
-    collection.features.forEach(function (feature) {
-      if (!feature.geometry) { unlocated += 1; return; }
-      var type = feature.properties.type;
-      var layer = layerFor(feature);
-      var target = targetFor(type);
+    feed.rows.forEach(function (row) {
+      var geometry = row[column.geometry], type = row[column.type];
+      if (!geometry) { unlocated += 1; return; }
+      var layer = layerFor(row[column.id], type, row[column.capacity_mw], geometry);
       if (layer instanceof L.CircleMarker) {
         (pointsByType[type] = pointsByType[type] || []).push(layer);
         bounds.extend(layer.getLatLng());
       } else {
-        layer.addTo(target.group);
+        layer.addTo(targetFor(type).group);
         bounds.extend(layer.getBounds());
       }
       drawn += 1;
@@ -152,7 +206,7 @@
   }
 
   function getJSON(url) {
-    return fetch(url, { headers: { Accept: "application/geo+json, application/json" } }).then(function (response) {
+    return fetch(url, { headers: { Accept: "application/json, application/geo+json" } }).then(function (response) {
       if (!response.ok) throw new Error(url + ": HTTP " + response.status);
       return response.json();
     });
@@ -170,8 +224,8 @@
 
   var projectsLoaded;
   if (config.dataUrl) {
-    projectsLoaded = getJSON(config.dataUrl).then(function (collection) {
-      var result = drawProjects(collection);
+    projectsLoaded = getJSON(config.dataUrl).then(function (feed) {
+      var result = drawProjects(feed);
       setText("drawn-count", result.drawn).dataset.drawn = String(result.drawn);
       setText("unlocated-count", result.unlocated);
       if (result.unlocated) document.getElementById("unlocated").hidden = false;
@@ -180,8 +234,8 @@
   } else if (config.projectUrl) {
     projectsLoaded = getJSON(config.projectUrl).then(function (project) {
       if (!project.geojson) return L.latLngBounds([]);
-      var feature = { type: "Feature", id: project.id, geometry: project.geojson, properties: project };
-      var layer = layerFor(feature).addTo(map);
+      rememberProject(project);  // its popup needs no second request
+      var layer = layerFor(project.id, project.type, project.capacity_mw, project.geojson).addTo(map);
       return layer.getBounds ? layer.getBounds() : L.latLngBounds([layer.getLatLng()]);
     });
   } else {
