@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+# The shipped, reviewed registry: the tests run on the real data, and fail if it breaks.
 SHIPPED_CSV = ROOT / "projects.csv"
-FIXTURE_CSV = Path(__file__).parent / "fixtures" / "sample_projects.csv"
 
 
 def read_rows(path: Path) -> list[dict]:
@@ -26,20 +26,9 @@ def read_rows(path: Path) -> list[dict]:
         return list(csv.DictReader(handle))
 
 
-def registry_source() -> Path:
-    """projects.csv if it is there, readable and geocoded, else the fixture."""
-    try:
-        rows = read_rows(SHIPPED_CSV)
-    except (OSError, UnicodeError, csv.Error):
-        return FIXTURE_CSV
-    if rows and any((r.get("lon") or "").strip() and (r.get("lat") or "").strip() for r in rows):
-        return SHIPPED_CSV
-    return FIXTURE_CSV
-
-
 @pytest.fixture(scope="session")
 def registry_csv() -> Path:
-    return registry_source()
+    return SHIPPED_CSV
 
 
 @pytest.fixture(scope="session")

@@ -23,27 +23,13 @@ import pytest
 from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
+from conftest import SHIPPED_CSV
 from registry.schema import PROJECT_COLUMNS, RowError
 from registry.store import build
 
-ROOT = Path(__file__).resolve().parent.parent
-FIXTURE = Path(__file__).parent / "fixtures" / "sample_projects.csv"
 
 
-def source_csv() -> Path:
-    """The real projects.csv once it exists and carries coordinates, else the test fixture."""
-    real = ROOT / "projects.csv"
-    try:
-        with open(real, newline="", encoding="utf-8-sig") as handle:
-            rows = list(csv.DictReader(handle))
-        if rows and any((r.get("lon") or "").strip() for r in rows):
-            return real
-    except (OSError, UnicodeError, csv.Error):
-        pass
-    return FIXTURE
-
-
-SOURCE = source_csv()
+SOURCE = SHIPPED_CSV
 # At most this many consecutive real rows per example, so a large projects.csv stays fast.
 WINDOW = 60
 

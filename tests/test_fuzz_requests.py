@@ -18,11 +18,11 @@ from hypothesis import strategies as st
 from schemathesis import GenerationMode
 from schemathesis.checks import allow_header_conformance, positive_data_acceptance, unsupported_method
 
-from conftest import read_rows, registry_source
+from conftest import SHIPPED_CSV, read_rows
 from registry.store import build
 
 JSON_PREFIXES = ("/api/", "/export.")
-ROWS = read_rows(registry_source())
+ROWS = read_rows(SHIPPED_CSV)
 SOME_ID = ROWS[0]["id"]
 
 
@@ -31,7 +31,7 @@ def fuzz_app(tmp_path_factory):
     from webmap import create_app
 
     db = tmp_path_factory.mktemp("fuzz") / "registry.db"
-    build(registry_source(), db)
+    build(SHIPPED_CSV, db)
     return create_app({"REGISTRY_DB": str(db), "REGISTRY_TILES": "none", "TESTING": True})
 
 

@@ -17,7 +17,7 @@ from urllib.parse import quote
 
 import pytest
 
-from conftest import chromium_context, registry_source, serving
+from conftest import SHIPPED_CSV, chromium_context, serving
 from registry.store import build
 
 # Each name carries a unique tag (HX01 …) so a search can pick its row alone.
@@ -46,7 +46,7 @@ NUMERIC = {"capacity_mw", "voltage_kv", "target_year", "lon", "lat", "source_sta
 
 
 def hostile_rows() -> tuple[list[str], list[dict]]:
-    with open(registry_source(), newline="", encoding="utf-8-sig") as handle:
+    with open(SHIPPED_CSV, newline="", encoding="utf-8-sig") as handle:
         reader = csv.DictReader(handle)
         header, rows = list(reader.fieldnames), list(reader)
     located = [r for r in rows if (r.get("lon") or "").strip()]

@@ -18,26 +18,13 @@ from pathlib import Path
 
 import pytest
 
+from conftest import SHIPPED_CSV
 from registry.query import ProjectFilter, Registry
 from registry.store import build
 
 ROOT = Path(__file__).resolve().parent.parent
-FIXTURE = Path(__file__).parent / "fixtures" / "sample_projects.csv"
 REBUILDS = 12
 READERS = 4
-
-
-def source_csv() -> Path:
-    """The real projects.csv once it exists and carries coordinates, else the test fixture."""
-    real = ROOT / "projects.csv"
-    try:
-        with open(real, newline="", encoding="utf-8-sig") as handle:
-            rows = list(csv.DictReader(handle))
-        if rows and any((r.get("lon") or "").strip() for r in rows):
-            return real
-    except (OSError, UnicodeError, csv.Error):
-        pass
-    return FIXTURE
 
 
 def read_rows(path: Path) -> tuple[list[str], list[dict]]:
@@ -57,7 +44,7 @@ def write_rows(path: Path, header: list[str], rows: list[dict]) -> Path:
 @pytest.fixture(scope="module")
 def two_versions(tmp_path_factory):
     """Two CSVs of different sizes: the registry before and after an edit."""
-    header, rows = read_rows(source_csv())
+    header, rows = read_rows(SHIPPED_CSV)
     assert len(rows) >= 2
     folder = tmp_path_factory.mktemp("versions")
     old = write_rows(folder / "old.csv", header, rows)
