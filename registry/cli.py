@@ -188,7 +188,24 @@ def serve(db_path, host, port, debug):
     if not Path(db_path).is_file():
         fail(f"no registry database at {db_path}; run `registry build` first")
     app = create_app({"REGISTRY_DB": str(db_path)})
+    app.wsgi_app = _utf8_query_string(app.wsgi_app)
     app.run(host=host, port=port, debug=debug)
+
+
+def _utf8_query_string(wsgi_app):
+    """Undo the development server's second encoding of a raw (not %-encoded) query string.
+
+    http.server reads the request line as Latin-1 and Werkzeug's server then encodes that text
+    as UTF-8 again, so `curl 'http://…/api/facets?county=大悟县'` would search for mojibake and
+    find nothing. gunicorn, the production server, rejects such request lines with a 400.
+    """
+    def app(environ, start_response):
+        try:
+            environ["QUERY_STRING"] = environ.get("QUERY_STRING", "").encode("latin-1").decode("utf-8")
+        except UnicodeError:
+            pass  # not the development server's doing: leave it for the app to judge
+        return wsgi_app(environ, start_response)
+    return app
 
 
 def main():
