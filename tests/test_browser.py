@@ -75,6 +75,7 @@ def test_map_draws_every_project_offline_and_filters_through_the_form(browser, l
     assert drawn_count(page) == (sum(map(drawable, expected_all)),) * 2
     assert page.locator(".leaflet-overlay-pane path, .leaflet-overlay-pane canvas").count() > 0
     assert page.locator("#map-legend li").count() == len({r["type"] for r in expected_all})
+    assert "GeoNames" in page.text_content(".leaflet-control-attribution")  # CC-BY 4.0 asks for the credit
     SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOT))
 

