@@ -467,7 +467,7 @@ def run(bench: Bench, args, work: Path, servers: list) -> None:
         bench.add(Figure(name, ours_ms, "ms", ratios, note=note))
         mem_ratios = [("datasette", ours.peak_mb() / ds.peak_mb())] if their_path else []
         bench.add(Figure(name + "_peak_memory", ours.peak_mb(), "MB", mem_ratios,
-                         note=f"largest gunicorn process" + (f"; datasette {ds.peak_mb():.0f} MB" if their_path else "")))
+                         note="largest gunicorn process" + (f"; datasette {ds.peak_mb():.0f} MB" if their_path else "")))
         return ours_ms, (median_ms(times["theirs"]) if their_path else None), sizes
 
     api_ms, ds_api_ms, _ = step("api_projects_1pct", f"/api/projects?{query}&per_page=100", datasette_table_path(params),

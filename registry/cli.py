@@ -144,7 +144,7 @@ def extract(plans, output, targets_out, documents_csv, progress):
 def geocode(csv_path, check):
     """Fill lon, lat, precision, location_method, division_code and geometry, offline."""
     from registry.geocode import geocode_rows
-    from registry.schema import GEOCODE_COLUMNS, read_csv_table, write_projects_csv
+    from registry.schema import GEOCODE_COLUMNS, format_cell, read_csv_table, write_projects_csv
 
     try:
         table = read_csv_table(csv_path)
@@ -152,10 +152,10 @@ def geocode(csv_path, check):
         fail(str(exc))
     geocoded = geocode_rows(table.rows)
     changed = [(old, new) for old, new in zip(table.rows, geocoded)
-               if any((old.get(c) or "") != _cell(new.get(c)) for c in GEOCODE_COLUMNS)]
+               if any((old.get(c) or "") != format_cell(new.get(c)) for c in GEOCODE_COLUMNS)]
     for old, new in changed:
-        diffs = ", ".join(f"{c}: {old.get(c) or '∅'} -> {_cell(new.get(c)) or '∅'}" for c in GEOCODE_COLUMNS
-                          if (old.get(c) or "") != _cell(new.get(c)))
+        diffs = ", ".join(f"{c}: {old.get(c) or '∅'} -> {format_cell(new.get(c)) or '∅'}" for c in GEOCODE_COLUMNS
+                          if (old.get(c) or "") != format_cell(new.get(c)))
         click.echo(f"{old['id']}: {diffs}")
     precisions = {}
     for row in geocoded:
@@ -168,12 +168,6 @@ def geocode(csv_path, check):
         tmp = csv_path.with_name(f".{csv_path.name}.partial")
         write_projects_csv(geocoded, tmp)
         os.replace(tmp, csv_path)
-
-
-def _cell(value) -> str:
-    from registry.schema import format_cell
-
-    return format_cell(value)
 
 
 @cli.command()

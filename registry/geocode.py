@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from pathlib import Path
 
 from registry.gazetteer import Gazetteer, Place, name_stem, normalize_name
 from registry.schema import LINE_TYPES, PRECISIONS

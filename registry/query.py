@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import math
 import sqlite3
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import Iterable, Mapping
+from typing import Iterable
 
 from registry.schema import PROJECT_COLUMNS, PROJECT_TYPES, STAGES
 from registry.store import DEFAULT_DB, SEARCH_COLUMNS
@@ -203,6 +203,13 @@ class Registry:
     def document(self, doc_id: str) -> dict | None:
         row = self.conn.execute("SELECT * FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
         return dict(row) if row else None
+
+    def section_heading(self, doc_id: str, offset: int) -> str:
+        """The heading of the innermost section of a plan that contains `offset`, or ''."""
+        row = self.conn.execute(
+            'SELECT heading FROM sections WHERE doc_id = ? AND start <= ? AND "end" > ? '
+            "ORDER BY start DESC, level DESC LIMIT 1", (doc_id, offset, offset)).fetchone()
+        return row[0] if row else ""
 
     def distinct(self, column: str) -> list[str]:
         if column not in ("type", "city", "county", "stage"):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import os
 import shutil
+import socket
 import threading
 from contextlib import contextmanager
 from pathlib import Path
@@ -24,6 +25,15 @@ SHIPPED_CSV = ROOT / "projects.csv"
 def read_rows(path: Path) -> list[dict]:
     with open(path, newline="", encoding="utf-8-sig") as handle:
         return list(csv.DictReader(handle))
+
+
+def write_rows(path: Path, rows: list[dict], header: list[str] | None = None) -> Path:
+    """Rows as a UTF-8 CSV with a header (the first row's keys unless given)."""
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=header or list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
 
 
 @pytest.fixture(scope="session")
@@ -56,6 +66,13 @@ def app(registry_db):
 @pytest.fixture()
 def client(app):
     return app.test_client()
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that is free now, for a server started in another process."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 @contextmanager

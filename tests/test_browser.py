@@ -11,7 +11,7 @@ from urllib.parse import quote, urlsplit
 
 import pytest
 
-from conftest import chromium_context
+from conftest import chromium_context, read_rows, serving, write_rows
 
 SCREENSHOT = Path(__file__).resolve().parent.parent / "docs" / "screenshot.png"
 pytestmark = pytest.mark.browser
@@ -160,32 +160,16 @@ HOSTILE_NAME = '"><img src=x onerror="window.__pwned=1">'
 @pytest.fixture(scope="module")
 def hostile_server(tmp_path_factory):
     """A live server on a registry whose every name is an attack."""
-    import csv
-    import threading
-
-    from werkzeug.serving import make_server
-
     from registry.store import build
     from webmap import create_app
 
-    source = Path(__file__).parent / "fixtures" / "sample_projects.csv"
-    with open(source, newline="", encoding="utf-8") as handle:
-        rows = list(csv.DictReader(handle))
+    rows = read_rows(Path(__file__).parent / "fixtures" / "sample_projects.csv")
     for row in rows:
         row["name"] = HOSTILE_NAME + "</script><script>window.__pwned=2</script>"
     folder = tmp_path_factory.mktemp("hostile-browser")
-    with open(folder / "projects.csv", "w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
-    build(folder / "projects.csv", folder / "registry.db")
-    server = make_server("127.0.0.1", 0, create_app({"REGISTRY_DB": str(folder / "registry.db"),
-                                                      "REGISTRY_TILES": "none"}), threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}", rows
-    server.shutdown()
-    thread.join(timeout=5)
+    build(write_rows(folder / "projects.csv", rows), folder / "registry.db")
+    with serving(create_app({"REGISTRY_DB": str(folder / "registry.db"), "REGISTRY_TILES": "none"})) as base_url:
+        yield base_url, rows
 
 
 def test_hostile_names_are_shown_not_run(browser, hostile_server):

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from markupsafe import escape
 
+from conftest import read_rows, write_rows
 from webmap import create_app
 
 PLANS = Path(__file__).resolve().parent.parent / "plans"
@@ -111,17 +112,11 @@ def hostile_client(tmp_path_factory):
     """A registry whose names and places are attacks; the pages must show them as text."""
     from registry.store import build
 
-    source = Path(__file__).parent / "fixtures" / "sample_projects.csv"
-    with open(source, newline="", encoding="utf-8") as handle:
-        rows = list(csv.DictReader(handle))
+    rows = read_rows(Path(__file__).parent / "fixtures" / "sample_projects.csv")
     for row, name in zip(rows, HOSTILE_NAMES):
         row["name"], row["town"] = name, name[:20]
     folder = tmp_path_factory.mktemp("hostile")
-    with open(folder / "projects.csv", "w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
-    build(folder / "projects.csv", folder / "registry.db")
+    build(write_rows(folder / "projects.csv", rows), folder / "registry.db")
     app = create_app({"REGISTRY_DB": str(folder / "registry.db"), "REGISTRY_TILES": "none"})
     return app.test_client(), rows
 

@@ -7,7 +7,6 @@ import hashlib
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -18,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SHIPPED_CSV
+from conftest import SHIPPED_CSV, free_port, write_rows
 from registry.query import ProjectFilter, Registry
 from registry.store import build
 
@@ -33,22 +32,14 @@ def read_rows(path: Path) -> tuple[list[str], list[dict]]:
         return list(reader.fieldnames), list(reader)
 
 
-def write_rows(path: Path, header: list[str], rows: list[dict]) -> Path:
-    with open(path, "w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=header, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
-    return path
-
-
 @pytest.fixture(scope="module")
 def two_versions(tmp_path_factory):
     """Two CSVs of different sizes: the registry before and after an edit."""
     header, rows = read_rows(SHIPPED_CSV)
     assert len(rows) >= 2
     folder = tmp_path_factory.mktemp("versions")
-    old = write_rows(folder / "old.csv", header, rows)
-    new = write_rows(folder / "new.csv", header, rows[: len(rows) // 2])
+    old = write_rows(folder / "old.csv", rows, header)
+    new = write_rows(folder / "new.csv", rows[: len(rows) // 2], header)
     return (old, len(rows)), (new, len(rows) // 2)
 
 
@@ -162,23 +153,6 @@ def test_a_reading_process_never_changes_the_file(tmp_path, two_versions):
 
 # ---------------------------------------------------------------- the web app under gunicorn
 
-def _webmap_available() -> bool:
-    try:
-        from webmap import create_app  # noqa: F401
-    except Exception:  # noqa: BLE001 - not written yet, or broken: the HTTP tests are skipped
-        return False
-    return True
-
-
-needs_webmap = pytest.mark.skipif(not _webmap_available(), reason="webmap is not importable yet")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def get_json(url: str, timeout: float = 10):
     with urllib.request.urlopen(url, timeout=timeout) as response:
         return response.status, json.loads(response.read())
@@ -229,7 +203,6 @@ def _total(payload) -> int:
     raise AssertionError(f"no total in {str(payload)[:200]}")
 
 
-@needs_webmap
 def test_server_answers_from_the_old_or_new_registry_during_rebuilds_and_never_writes_it(gunicorn_server, two_versions):
     base, db = gunicorn_server
     (old_csv, old_count), (new_csv, new_count) = two_versions

@@ -7,13 +7,7 @@ import subprocess
 import sys
 import time
 
-from conftest import SHIPPED_CSV, read_rows
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+from conftest import SHIPPED_CSV, free_port, read_rows
 
 
 def raw_get(port: int, target: bytes) -> tuple[int, bytes]:

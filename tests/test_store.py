@@ -1,7 +1,6 @@
 """registry build / export on a real CSV, a real SQLite file and the real plan texts."""
 from __future__ import annotations
 
-import csv
 import hashlib
 import json
 import sqlite3
@@ -12,6 +11,7 @@ from pathlib import Path
 import geopandas
 import pytest
 
+from conftest import read_rows, write_rows
 from registry.query import FilterError, ProjectFilter, Registry
 from registry.schema import RowError
 from registry.store import build
@@ -21,19 +21,6 @@ FIXTURE = Path(__file__).parent / "fixtures" / "sample_projects.csv"
 
 def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def read_rows(path: Path) -> list[dict]:
-    with open(path, newline="", encoding="utf-8") as handle:
-        return list(csv.DictReader(handle))
-
-
-def write_rows(path: Path, rows: list[dict]) -> Path:
-    with open(path, "w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
-    return path
 
 
 @pytest.fixture(scope="module")

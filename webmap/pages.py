@@ -105,7 +105,7 @@ def project_page(project_id: str):
         abort(404, description=f"no project with id {project_id[:64]!r}")
     document = registry.document(project["source_doc"]) or {}
     passage = source_passage(document.get("text", ""), project["source_start"], project["source_end"])
-    section = project["source_section"] or section_heading(registry, project["source_doc"], project["source_start"])
+    section = project["source_section"] or registry.section_heading(project["source_doc"], project["source_start"])
     frame = mapframe.build_frame(current_app.config["REGISTRY_TILES"], current_app.config["REGISTRY_TILES_ATTRIBUTION"],
                                  types=[], project_url=url_for("api.project", project_id=project_id), zoom=9)
     return render_template("project.html", project=project, columns=PROJECT_COLUMNS, document=document,
@@ -126,14 +126,3 @@ def source_passage(text: str, start: int, end: int) -> dict:
     left, right = max(paragraph_start, start - PASSAGE_CONTEXT), min(paragraph_end, end + PASSAGE_CONTEXT)
     return {"before": text[left:start], "span": text[start:end], "after": text[end:right],
             "cut_before": left > paragraph_start, "cut_after": right < paragraph_end}
-
-
-def section_heading(registry, doc_id: str, offset: int) -> str:
-    """The innermost section of the plan containing `offset`, for rows without source_section.
-
-    Reads the `sections` table that `registry.store` writes; Registry has no method for it yet.
-    """
-    row = registry.conn.execute(
-        'SELECT heading FROM sections WHERE doc_id = ? AND start <= ? AND "end" > ? ORDER BY start DESC, level DESC LIMIT 1',
-        (doc_id, offset, offset)).fetchone()
-    return row[0] if row else ""
