@@ -9,6 +9,7 @@ Configuration, weakest first: built-in defaults, then environment variables
 from __future__ import annotations
 
 import os
+import secrets
 from pathlib import Path
 
 from flask import Flask, g, render_template, request
@@ -37,6 +38,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)
     app.jinja_env.globals.update(labels.template_globals())
+    app.jinja_env.globals["csp_nonce"] = csp_nonce
     app.teardown_appcontext(_close_registry)
     _register_error_handlers(app)
     return app
@@ -49,6 +51,14 @@ def get_registry() -> Registry:
 
         g.registry = Registry(Path(current_app.config["REGISTRY_DB"]))
     return g.registry
+
+
+def csp_nonce() -> str:
+    """The request's script nonce: every inline <script> carries it, so a Content-Security-Policy
+    can allow the page's own scripts and nothing injected."""
+    if "csp_nonce" not in g:
+        g.csp_nonce = secrets.token_urlsafe(16)
+    return g.csp_nonce
 
 
 def _close_registry(_exc=None) -> None:
