@@ -61,6 +61,22 @@ class Place:
     names: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class Extent:
+    """A sizhi township bounding box (WGS-84) and its centre, in the county holding the centre."""
+
+    name: str
+    county_code: str
+    lon: float
+    lat: float
+    box: tuple[float, float, float, float]  # west, north, east, south
+
+
+# A town's name in sizhi: the official one first, then its stem with each town-level suffix
+# (the MCA's 坦渡镇 is sizhi's 坦渡乡: it was a 乡 when sizhi's data was drawn).
+TOWN_SUFFIXES = ("镇", "乡", "街道")
+
+
 @dataclass
 class County:
     code: str
@@ -78,15 +94,19 @@ class County:
 
 class Gazetteer:
     def __init__(self, divisions: DivisionList, counties: dict[str, County],
-                 city_points: dict[str, tuple[float, float]], places: list[Place]):
+                 city_points: dict[str, tuple[float, float]], places: list[Place], extents: list[Extent] = ()):
         self.divisions = divisions
         self.counties = counties
         self.city_points = city_points
         self.places_by_county: dict[str, list[Place]] = {}
         for place in places:
             self.places_by_county.setdefault(place.county_code, []).append(place)
+        self.extents_by_county: dict[str, dict[str, Extent]] = {}
+        for extent in extents:
+            self.extents_by_county.setdefault(extent.county_code, {})[extent.name] = extent
         self.provinces = {code[:2] for code in counties}
         self._candidates: dict[tuple[str, ...], tuple[list, list, list]] = {}
+        self._memo: dict[tuple, object] = {}
 
     @classmethod
     def load(cls, geodata_dir: Path | None = None) -> "Gazetteer":
@@ -103,7 +123,17 @@ class Gazetteer:
         with open(directory / "places.csv", newline="", encoding="utf-8") as handle:
             places = [Place(int(r["geonameid"]), r["county_code"], float(r["lon"]), float(r["lat"]),
                             int(r["population"]), tuple(r["names"].split("|"))) for r in csv.DictReader(handle)]
-        return cls(divisions, counties, city_points, places)
+        with open(directory / "town_extents.csv", newline="", encoding="utf-8") as handle:
+            extents = [Extent(r["name"], r["county_code"], float(r["lon"]), float(r["lat"]),
+                              (float(r["west"]), float(r["north"]), float(r["east"]), float(r["south"])))
+                       for r in csv.DictReader(handle)]
+        return cls(divisions, counties, city_points, places, extents)
+
+    def memo(self, key: tuple, compute):
+        """A value derived from this gazetteer's data (a seat), computed once."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
 
     # -- the hierarchy ---------------------------------------------------------------------
     def division(self, code: str) -> Division | None:
@@ -181,6 +211,24 @@ class Gazetteer:
         if not found:
             return None
         return max(found, key=lambda p: (town.name in p.names, p.population, -p.geonameid))
+
+    def town_extent(self, town: Division) -> Extent | None:
+        """sizhi's box of an MCA town: its official name, else stem + 镇/乡/街道, centre in its county."""
+        extents = self.extents_by_county.get(town.parent_code, {})
+        county = self.counties.get(town.parent_code)
+        stem = name_stem(town.name)
+        for name in dict.fromkeys((town.name, *(stem + suffix for suffix in TOWN_SUFFIXES))):
+            extent = extents.get(name)
+            if extent is not None and county is not None and county.covers(extent.lon, extent.lat):
+                return extent
+        return None
+
+    def extents_named(self, county_code: str, name: str) -> list[Extent]:
+        """sizhi boxes in a county named `name` (or with the same stem), centre inside the county."""
+        county = self.counties.get(county_code)
+        return [e for e in self.extents_by_county.get(county_code, {}).values()
+                if (e.name == name or name_stem(e.name) == name_stem(name))
+                and county is not None and county.covers(e.lon, e.lat)]
 
     def places_in(self, county_codes) -> list[Place]:
         return [p for c in county_codes for p in self.places_by_county.get(c, ())]

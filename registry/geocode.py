@@ -3,10 +3,12 @@
 Resolution is always scoped to the plan's own city (taken from `source_doc`, e.g.
 jinshi_430781 -> 津市市 in 常德市), so a misprinted 天津市 can never send a Jinshi project to
 Tianjin, and an ambiguous town name (there are many 大新镇) is only looked for among the towns
-of the project's county. Points come from, best first: a GeoNames place named like the site,
-the GeoNames point of the town (inside the county polygon), the county polygon's
-representative point, the city's. Every point lies inside the county it is attributed to.
-Lines (LINE_TYPES) become LineStrings through the places their name links (A至B, A－B－C).
+of the project's county. Points come from, best first: a place named like the site (GeoNames,
+then a sizhi extent), the town's GeoNames point, the centre of the town's sizhi extent, the
+county's seat, the city's seat (registry/seats.py), and a polygon's representative point only
+where no seat is known. Every point lies inside the county it is attributed to, and
+`location_method` says which of these it is. Lines (LINE_TYPES) become LineStrings through the
+places their name links (A至B, A－B－C); where they cannot be drawn, the method says why.
 """
 from __future__ import annotations
 
@@ -15,19 +17,14 @@ from dataclasses import dataclass
 
 from registry.gazetteer import Gazetteer, Place, name_stem, normalize_name
 from registry.schema import LINE_TYPES, PRECISIONS
+from registry.seats import city_seat, county_seat
 
 _PLAN_CODE = re.compile(r"_(\d{6})$")
 # Line names: 孝昌至安陆天然气管道工程, 500千伏卧龙－编钟－仙女山通道 (NFKC turns － into -).
 _LINE_SPLIT = re.compile(r"至|到|-|—|–|~|～")
 _VOLTAGE = re.compile(r"[±]?\d+(?:\.\d+)?\s*(?:千伏|kV|KV|kv|Kv)")
-# Named places of the plans that are not divisions, with where they are and why we believe it.
-LINE_SITES = {
-    # 孝感临空经济区 (Xiaogan airport economic zone) is administered within 孝南区.
-    "临空": ("420902", "孝感临空经济区, in 孝南区"),
-    # 500 kV 编钟 substation serves 随州; only the city is certain, so the vertex is city-level.
-    "编钟": ("421300", "500 kV 编钟 substation, 随州市"),
-}
-
+# What follows a line's last place in its name (…临空天然气管道工程 -> 临空), for messages.
+_LINE_TAIL = re.compile(r"(?:天然气|燃气|输气|输电|输变电|管道|管网|通道|线路|工程|项目).*$")
 
 @dataclass(frozen=True)
 class Located:
@@ -96,25 +93,60 @@ class RowGeocoder:
         hits = self.gaz.scan((self.row.get("site") or "") + " " + (self.row.get("name") or ""), towns)
         return max(hits, key=lambda h: (h[1] - h[0], -h[0]))[2] if hits else None
 
-    def site_place(self, county) -> Place | None:
+    def site_point(self, county_codes: list[str], town_code: str | None) -> Located | None:
+        """A place named like the site, in exactly one county of the scope: GeoNames, then sizhi."""
         site = normalize_name(self.row.get("site") or "")
-        if len(site) < 2 or county is None:
+        if len(site) < 2:
             return None
-        found = [p for p in self.gaz.places_by_county.get(county.code, ())
-                 if any(n == site or name_stem(n) == name_stem(site) for n in p.names)]
-        found = [p for p in found if self.gaz.counties[county.code].covers(p.lon, p.lat)]
-        return max(found, key=lambda p: (p.population, -p.geonameid)) if found else None
+        found = {}
+        for code in county_codes:
+            county = self.gaz.counties.get(code)
+            places = [p for p in self.gaz.places_by_county.get(code, ())
+                      if any(n == site or name_stem(n) == name_stem(site) for n in p.names) and county.covers(p.lon, p.lat)]
+            if places:
+                best = max(places, key=lambda p: (p.population, -p.geonameid))
+                found[code] = Located(best.lon, best.lat, "site", "site:geonames-in-county-polygon", town_code or code, code)
+        if not found:
+            for code in county_codes:
+                towns = {t.name for t in self.gaz.towns_of([code])}  # a town's box is no site
+                extents = [e for e in self.gaz.extents_named(code, site) if e.name not in towns]
+                if extents:
+                    best = min(extents, key=lambda e: e.name)
+                    found[code] = Located(best.lon, best.lat, "site", "site:sizhi-extent-centre-in-county", town_code or code, code)
+        return next(iter(found.values())) if len(found) == 1 else None
 
     # -- points -------------------------------------------------------------------------------
-    def county_point(self, code: str, method: str, resolved_code: str | None = None) -> Located:
+    def county_point(self, code: str, reason: str = "", resolved_code: str | None = None) -> Located:
+        """The county's seat, or its polygon's representative point where no seat is known."""
+        prefix = f"county:{reason};" if reason else "county:"
+        seat = self.gaz.memo(("county-seat", code), lambda: county_seat(self.gaz, code))
+        if seat is not None:
+            return Located(seat.lon, seat.lat, "county", prefix + seat.method, resolved_code or code, code)
         lon, lat = self.gaz.counties[code].point
-        return Located(lon, lat, "county", method, resolved_code or code, code)
+        return Located(lon, lat, "county", prefix + "polygon-representative-point(no-seat-known)", resolved_code or code, code)
 
-    def city_point(self, method: str) -> Located | None:
-        point = self.gaz.city_point(self.city_code) if self.city_code else None
+    def city_point(self, reason: str = "") -> Located | None:
+        if not self.city_code:
+            return None
+        prefix = f"city:{reason};" if reason else "city:"
+        seat = self.gaz.memo(("city-seat", self.city_code), lambda: city_seat(self.gaz, self.city_code))
+        if seat is not None:
+            county = next((c for c in self.gaz.counties_of(self.city_code) if c.code in self.gaz.counties
+                           and self.gaz.counties[c.code].covers(seat.lon, seat.lat)), None)
+            return Located(seat.lon, seat.lat, "city", prefix + seat.method, self.city_code, county.code if county else "")
+        point = self.gaz.city_point(self.city_code)
         if point is None:
             return None
-        return Located(point[0], point[1], "city", method, self.city_code, "")
+        return Located(point[0], point[1], "city", prefix + "polygon-representative-point(no-seat-known)", self.city_code, "")
+
+    def town_point(self, town, county_code: str) -> Located:
+        place = self.gaz.town_place(town)
+        if place is not None:
+            return Located(place.lon, place.lat, "town", "town:geonames-in-county-polygon", town.code, county_code)
+        extent = self.gaz.town_extent(town)
+        if extent is not None:
+            return Located(extent.lon, extent.lat, "town", "town:sizhi-extent-centre-in-county", town.code, county_code)
+        return self.county_point(county_code, "town-not-in-geonames-or-sizhi", town.code)
 
     def point(self) -> Located | None:
         county = self.county()
@@ -124,18 +156,19 @@ class RowGeocoder:
         if county is not None and county.code not in self.gaz.counties:
             county = None  # a county the polygons lack: only the city can be placed honestly
         if county is None:
-            return self.city_point("city:place-not-resolved" if (self.row.get("county") or self.row.get("town"))
-                                   else "city:polygon-representative-point")
-        site = self.site_place(county) if town is None or name_stem(normalize_name(self.row.get("site") or "")) != name_stem(town.name) else None
-        if site is not None:
-            return Located(site.lon, site.lat, "site", "site:geonames-in-county-polygon",
-                           town.code if town else county.code, county.code)
+            city_counties = [c.code for c in self.gaz.counties_of(self.city_code) if c.code in self.gaz.counties]
+            site = self.site_point(city_counties, None)
+            if site is not None:
+                return site
+            return self.city_point("place-not-resolved" if (self.row.get("county") or self.row.get("town")) else "")
+        site_stem = name_stem(normalize_name(self.row.get("site") or ""))
+        if town is None or site_stem != name_stem(town.name):
+            site = self.site_point([county.code], town.code if town else None)
+            if site is not None:
+                return site
         if town is not None:
-            place = self.gaz.town_place(town)
-            if place is not None:
-                return Located(place.lon, place.lat, "town", "town:geonames-in-county-polygon", town.code, county.code)
-            return self.county_point(county.code, "county:town-not-in-geonames", town.code)
-        return self.county_point(county.code, "county:polygon-representative-point")
+            return self.town_point(town, county.code)
+        return self.county_point(county.code)
 
     # -- lines --------------------------------------------------------------------------------
     def vertex(self, text: str, first: bool) -> Located | None:
@@ -149,38 +182,32 @@ class RowGeocoder:
             counties, towns, places = self.gaz.candidates(scope)
             hits = self.gaz.scan(text, counties) + self.gaz.scan(text, towns) + \
                 self.gaz.scan(text, places, key=lambda p: p.names)
-            if scope is city_counties:
-                hits += [(text.find(k), text.find(k) + len(k), k) for k in LINE_SITES if k in text]
             if not hits:
                 continue
             found = pick(hits)[2]
-            if isinstance(found, str):  # a LINE_SITES entry
-                code, _why = LINE_SITES[found]
-                if code in self.gaz.counties:
-                    return self.county_point(code, "county:line-site")
-                lon, lat = self.gaz.city_point(code)
-                return Located(lon, lat, "city", "city:line-site", code, "")
             if isinstance(found, Place):
                 return Located(found.lon, found.lat, "site", "site:geonames", str(found.county_code), found.county_code)
             if found.level == 3:
-                return self.county_point(found.code, "county:polygon-representative-point")
-            place = self.gaz.town_place(found)
-            if place is not None:
-                return Located(place.lon, place.lat, "town", "town:geonames-in-county-polygon", found.code, found.parent_code)
-            return self.county_point(found.parent_code, "county:town-not-in-geonames", found.code)
+                return self.county_point(found.code)
+            return self.town_point(found, found.parent_code)
         return None
 
-    def line(self) -> list[Located]:
+    def line(self) -> tuple[list[Located], str]:
+        """The line's vertices and a note; no vertices, and the note says why, if it cannot be drawn."""
         parts = [p for p in _LINE_SPLIT.split(normalize_name(self.row.get("name") or "")) if p]
-        if len(parts) < 2 or self.city_code is None:
-            return []
+        if len(parts) < 2:
+            return [], "line-not-drawn(no-ends-named)"
         vertices = [self.vertex(part, first=(i == 0)) for i, part in enumerate(parts)]
-        vertices = [v for v in vertices if v is not None]
+        missing = [_LINE_TAIL.sub("", _VOLTAGE.sub("", part)) or part for part, v in zip(parts, vertices) if v is None]
+        if vertices[0] is None or vertices[-1] is None:
+            return [], f"line-not-drawn(end-not-located:{'/'.join(missing)})"
         distinct = []
         for v in vertices:
-            if not distinct or (v.lon, v.lat) != (distinct[-1].lon, distinct[-1].lat):
+            if v is not None and (not distinct or (v.lon, v.lat) != (distinct[-1].lon, distinct[-1].lat)):
                 distinct.append(v)
-        return distinct if len(distinct) >= 2 else []
+        if len(distinct) < 2:
+            return [], "line-not-drawn(ends-at-one-point)"
+        return distinct, f"via-not-located({'/'.join(missing)})" if missing else ""
 
 
 def geocode_row(row: dict, gazetteer: Gazetteer | None = None) -> dict:
@@ -190,7 +217,7 @@ def geocode_row(row: dict, gazetteer: Gazetteer | None = None) -> dict:
     located = coder.point() if coder.city_code else None
     geometry, method = "", None
     if row.get("type") in LINE_TYPES and coder.city_code:
-        vertices = coder.line()
+        vertices, note = coder.line()
         if vertices:
             geometry = "LINESTRING (" + ", ".join(f"{v.lon:.6f} {v.lat:.6f}" for v in vertices) + ")"
             # The row's point is the first vertex in its own county (or city), when there is one.
@@ -200,7 +227,9 @@ def geocode_row(row: dict, gazetteer: Gazetteer | None = None) -> dict:
                 located = own[0]
             # precision describes the point; the method says how precise each vertex of the line is.
             kind = "line:endpoints" if len(vertices) == 2 else "line:endpoints+via"
-            method = f"{kind}({'/'.join(v.precision for v in vertices)})"
+            method = f"{kind}({'/'.join(v.precision for v in vertices)})" + (f";{note}" if note else "")
+        elif located is not None:
+            method = f"{located.method};{note}"
     if located is None:
         out.update(lon="", lat="", precision="", location_method=f"unresolved:city {row.get('city')!r} not in gazetteer",
                    division_code="", geometry="")

