@@ -23,6 +23,8 @@ _PLAN_CODE = re.compile(r"_(\d{6})$")
 # Line names: 孝昌至安陆天然气管道工程, 500千伏卧龙－编钟－仙女山通道 (NFKC turns － into -).
 _LINE_SPLIT = re.compile(r"至|到|-|—|–|~|～")
 _VOLTAGE = re.compile(r"[±]?\d+(?:\.\d+)?\s*(?:千伏|kV|KV|kv|Kv)")
+# Why a row with a named site sits at its town, county or city instead.
+_SITE_MISSING = "site-not-in-geonames-or-sizhi"
 # What follows a line's last place in its name (…临空天然气管道工程 -> 临空), for messages.
 _LINE_TAIL = re.compile(r"(?:天然气|燃气|输气|输电|输变电|管道|管网|通道|线路|工程|项目).*$")
 
@@ -139,14 +141,14 @@ class RowGeocoder:
             return None
         return Located(point[0], point[1], "city", prefix + "polygon-representative-point(no-seat-known)", self.city_code, "")
 
-    def town_point(self, town, county_code: str) -> Located:
+    def town_point(self, town, county_code: str, also: str = "") -> Located:
         place = self.gaz.town_place(town)
         if place is not None:
             return Located(place.lon, place.lat, "town", "town:geonames-in-county-polygon", town.code, county_code)
         extent = self.gaz.town_extent(town)
         if extent is not None:
             return Located(extent.lon, extent.lat, "town", "town:sizhi-extent-centre-in-county", town.code, county_code)
-        return self.county_point(county_code, "town-not-in-geonames-or-sizhi", town.code)
+        return self.county_point(county_code, ";".join(filter(None, ("town-not-in-geonames-or-sizhi", also))), town.code)
 
     def point(self) -> Located | None:
         county = self.county()
@@ -155,20 +157,23 @@ class RowGeocoder:
             county = self.gaz.division(town.parent_code)
         if county is not None and county.code not in self.gaz.counties:
             county = None  # a county the polygons lack: only the city can be placed honestly
+        site_name = normalize_name(self.row.get("site") or "")
         if county is None:
             city_counties = [c.code for c in self.gaz.counties_of(self.city_code) if c.code in self.gaz.counties]
             site = self.site_point(city_counties, None)
             if site is not None:
                 return site
-            return self.city_point("place-not-resolved" if (self.row.get("county") or self.row.get("town")) else "")
-        site_stem = name_stem(normalize_name(self.row.get("site") or ""))
-        if town is None or site_stem != name_stem(town.name):
+            return self.city_point("place-not-resolved" if (self.row.get("county") or self.row.get("town"))
+                                   else _SITE_MISSING if len(site_name) >= 2 else "")
+        site_missing = ""
+        if len(site_name) >= 2 and (town is None or name_stem(site_name) != name_stem(town.name)):
             site = self.site_point([county.code], town.code if town else None)
             if site is not None:
                 return site
+            site_missing = _SITE_MISSING
         if town is not None:
-            return self.town_point(town, county.code)
-        return self.county_point(county.code)
+            return self.town_point(town, county.code, also=site_missing)
+        return self.county_point(county.code, site_missing)
 
     # -- lines --------------------------------------------------------------------------------
     def vertex(self, text: str, first: bool) -> Located | None:

