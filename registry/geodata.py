@@ -23,7 +23,7 @@ import sys
 from importlib import resources
 
 from registry.divisions import GEODATA_DIR
-from registry.townextents import build_town_extents
+from registry.townextents import SizhiMissing, build_town_extents, sizhi_data_path
 
 # Provinces whose polygons and places are shipped (湖北, 湖南): every plan of the registry lies
 # in one of them. Shipping all of China would be ~10 MB of polygons nobody queries; add a
@@ -164,6 +164,7 @@ def _town_agreement(places, tags, out_dir) -> str:
 
 
 def build(out_dir=GEODATA_DIR) -> dict[str, object]:
+    sizhi_data_path()  # every source is there before any file is rewritten
     counts: dict[str, object] = {"divisions.csv": build_divisions(out_dir)}
     counties, cities, polygons = build_polygons(out_dir)
     counts["counties.geojson"], counts["cities.csv"] = counties, cities
@@ -175,5 +176,9 @@ def build(out_dir=GEODATA_DIR) -> dict[str, object]:
 if __name__ == "__main__":
     if sys.argv[1:] != ["build"]:
         sys.exit("usage: python -m registry.geodata build")
-    for name, count in build().items():
+    try:
+        counts = build()
+    except SizhiMissing as exc:  # the build-time extra is not installed: one line, no traceback
+        sys.exit(f"error: {exc}")
+    for name, count in counts.items():
         print(f"geodata/{name}: {count}" if name.endswith((".csv", ".geojson")) else f"{name}: {count}")

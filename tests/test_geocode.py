@@ -262,6 +262,10 @@ def test_every_registry_row_lies_in_its_county(gaz, published_counties):
         named = gaz.match_name(source.get("county") or "", gaz.counties_of(result["division_code"][:4] + "00"))
         if named is not None:
             assert result["division_code"].startswith(named.code), (source, result)
+        if result["geometry"]:  # every vertex of a line lies in a county of the plan's province
+            for x, y in wkt.loads(result["geometry"]).coords:
+                assert any(g.covers(Point(x, y)) for c, g in published_counties.items()
+                           if c[:2] == source["source_doc"][-6:-4]), (source["id"], x, y)
         if source["source_doc"] == "jinshi_430781":
             assert result["division_code"].startswith("4307"), result  # 常德市, never Tianjin (12xxxx)
             assert published_counties["430781"].covers(Point(result["lon"], result["lat"])) or \
