@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from importlib import resources
 from pathlib import Path
 
@@ -250,6 +251,18 @@ def test_geodata_rebuilds_identically_from_the_packages(tmp_path):
     build(tmp_path)
     for name in ("divisions.csv", "counties.geojson", "cities.csv", "places.csv", "town_extents.csv"):
         assert (tmp_path / name).read_bytes() == (ROOT / "geodata" / name).read_bytes(), name
+    # sizhi is read as data: its module (which imports geopandas and requests, and one of whose
+    # functions calls its author's server) is never imported.
+    assert "sizhi" not in sys.modules and "sizhi.sizhi" not in sys.modules
+
+
+def test_a_sizhi_file_without_its_data_line_is_one_clear_error(tmp_path):
+    from registry.townextents import SizhiMissing, read_sizhi_boxes
+
+    fake = tmp_path / "sizhi.py"
+    fake.write_text("import requests\n", encoding="utf-8")
+    with pytest.raises(SizhiMissing, match="no line starting with 'dic='"):
+        read_sizhi_boxes(fake)
 
 
 @pytest.mark.skipif(not PROJECTS_CSV.exists(), reason="projects.csv not extracted yet")
