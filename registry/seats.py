@@ -9,10 +9,13 @@ is recognised by its name, best evidence first:
 1. a place named like the county (津市 in 津市市, 安陆 in 安陆市), or its 城关镇 under the
    county's name (竹山城关镇, 郧西县城关镇): 城关 is the name of a county's seat town;
 2. the GeoNames point of the county's MCA town called 城关镇;
-3. the county's largest populated place (GeoNames gives a population only to seats here:
-   古城城关镇 for 谷城县, 鄢城街道 for 宜城市);
+3. a place named like its prefecture city (a district holding the city's centre: 孝感 in 孝南区);
 4. its urban subdistricts (街道: the MCA's name for a town-level unit of a built-up area), as
-   located by GeoNames or sizhi: the one nearest their mean, so the seat is a real place.
+   located by GeoNames or sizhi: the one nearest their mean, so the seat is a real place;
+5. its largest populated place, if it has at least SEAT_MIN_POPULATION people (古城城关镇, GeoNames'
+   misspelt 谷城 seat). Smaller populated places are often ordinary towns (小南海镇 in 咸丰县,
+   六都寨镇 in 隆回县), and some larger ones too where a county has a second big town (埠河镇 in
+   公安县): this rule comes last, after every rule that names the seat.
 
 A prefecture city's seat is the place named like the city in one of its urban districts (市辖区),
 else the largest populated place there. Where nothing qualifies, there is no seat and the
@@ -23,6 +26,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from registry.gazetteer import Gazetteer, Place, name_stem, normalize_name
+
+
+# GeoNames' populations for the seats of small counties start around here (洪桥 58,287 in 祁东县).
+SEAT_MIN_POPULATION = 50_000
 
 
 @dataclass(frozen=True)
@@ -55,10 +62,19 @@ def county_seat(gaz: Gazetteer, code: str) -> Seat | None:
     place = gaz.town_place(chengguan) if chengguan is not None else None
     if place is not None:
         return _seat(place, "seat-geonames-chengguan-town")
-    populated = [p for p in places if p.population > 0]
+    city = gaz.division(county.city_code)
+    if city is not None and city.level == 2:
+        city_names = {city.name, name_stem(city.name)}
+        like_city = [p for p in places if any(normalize_name(n) in city_names for n in p.names)]
+        if like_city:
+            return _seat(_best(like_city), "seat-geonames-named-like-its-city")
+    central = _subdistricts_seat(gaz, code)
+    if central is not None:
+        return central
+    populated = [p for p in places if p.population >= SEAT_MIN_POPULATION]
     if populated:
         return _seat(_best(populated), "seat-geonames-largest-populated-place")
-    return _subdistricts_seat(gaz, code)
+    return None
 
 
 def _subdistricts_seat(gaz: Gazetteer, code: str) -> Seat | None:
