@@ -337,3 +337,26 @@ def test_the_shipped_registry_is_geocoded_as_the_geocoder_says(gaz):
     rows = read_csv_table(PROJECTS_CSV).rows
     for stored, fresh in zip(rows, geocode_rows(rows, gaz)):
         assert {c: stored[c] or "" for c in GEOCODE_COLUMNS} == {c: format_cell(fresh[c]) for c in GEOCODE_COLUMNS}, stored["id"]
+
+
+def test_every_seat_lies_in_its_county_and_a_citys_in_its_urban_districts(gaz, published_counties, published_divisions):
+    from registry.seats import city_seat, county_seat
+
+    found = 0
+    for code in gaz.counties:
+        seat = county_seat(gaz, code)
+        if seat is not None:
+            found += 1
+            assert published_counties[code].covers(Point(seat.lon, seat.lat)), (code, seat)
+    assert found >= 0.75 * len(gaz.counties)  # most counties of 湖北/湖南 have a seat in the data
+    for city in {c.city_code for c in gaz.counties.values()}:
+        seat = city_seat(gaz, city)
+        districts = urban_district_codes(published_divisions, city)
+        if seat is None:
+            continue
+        assert any(published_counties[c].covers(Point(seat.lon, seat.lat)) for c in districts), (city, seat)
+    # 孝昌县: no GeoNames place is named like it, it has no 城关镇 and no 街道 in the data: no seat,
+    # and its rows say so rather than pretend.
+    assert county_seat(gaz, "420921") is None
+    xiaochang = one(gaz, name="孝昌光伏", city="孝感市", source_doc="xiaogan_420900", county="孝昌县")
+    assert xiaochang["location_method"] == "county:polygon-representative-point(no-seat-known)"
