@@ -62,7 +62,7 @@ def load_projects(csv_path: str | Path, documents: dict[str, dict]) -> list[dict
 
 
 def load_targets(csv_path: str | Path) -> list[dict]:
-    table = read_csv_table(csv_path, columns_required=("city", "metric", "value"))
+    table = read_csv_table(csv_path, columns_required=("city", "metric", "value"), columns_known=TARGET_COLUMNS)
     targets = []
     for raw, line in zip(table.rows, table.lines):
         row = {c: (raw.get(c) or "").strip() for c in TARGET_COLUMNS}
