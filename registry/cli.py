@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -219,8 +220,18 @@ def serve(db_path, host, port, debug):
     """Serve the web map, list, project pages, exports and JSON API (development server)."""
     from webmap import create_app
 
-    if not Path(db_path).is_file():
-        fail(f"no registry database at {db_path}; run `registry build` first")
+    from registry.query import Registry, RegistryError
+
+    try:
+        with Registry(db_path) as registry:
+            # Damaged pages behind a readable header would otherwise show up request by request.
+            problem = registry.conn.execute("PRAGMA quick_check(1)").fetchone()[0]
+    except (FileNotFoundError, RegistryError) as exc:
+        fail(str(exc))
+    except sqlite3.DatabaseError as exc:
+        problem = str(exc)
+    if problem != "ok":
+        fail(f"{db_path}: the registry database is damaged ({' '.join(problem.split())[:120]}); rebuild it with `registry build`")
     app = create_app({"REGISTRY_DB": str(db_path)})
     app.wsgi_app = _utf8_query_string(app.wsgi_app)
     app.run(host=host, port=port, debug=debug)

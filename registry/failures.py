@@ -26,9 +26,23 @@ CORRUPT_CODES = ("SQLITE_CORRUPT", "SQLITE_NOTADB")
 
 def describe_os_error(exc: OSError, fallback_path: str | Path | None = None) -> str:
     """`<path>: <what happened and what to do>` for an OSError."""
+    if exc.errno in (errno.ENOTDIR, errno.EEXIST) and fallback_path is not None:
+        blocker = _file_on_the_way(Path(fallback_path))
+        if blocker is not None:
+            return f"{fallback_path}: {blocker} is a file, not a folder; choose another path"
     path = exc.filename if exc.filename is not None else fallback_path
+    if fallback_path is not None and path is not None and Path(path).name.startswith("."):
+        path = fallback_path  # our own temp file: name what the user asked for
     advice = _ADVICE.get(exc.errno or 0, exc.strerror or str(exc))
     return f"{path}: {advice}" if path is not None else advice
+
+
+def _file_on_the_way(path: Path) -> Path | None:
+    """The first existing ancestor of `path` that is not a folder, if any."""
+    for parent in reversed(path.parents):
+        if parent.exists() and not parent.is_dir():
+            return parent
+    return None
 
 
 def describe_sqlite_write_error(exc: sqlite3.Error, target: str | Path) -> str:

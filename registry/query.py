@@ -167,7 +167,10 @@ def _cursor_rows(cursor: sqlite3.Cursor):
             for row in batch:
                 yield dict(zip(names, row))
     finally:
-        cursor.close()
+        try:
+            cursor.close()
+        except sqlite3.ProgrammingError:
+            pass  # the connection closed first (a client gone mid-export): nothing left to release
 
 
 def _as_list(value) -> Iterable[str]:
