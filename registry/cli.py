@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -45,14 +46,26 @@ def cli():
 @db_option
 def build(csv_path, plans_dir, targets_csv, db_path):
     """Validate the CSV and build the SQLite registry, replacing the old one atomically."""
+    import sqlite3
+
+    from registry.atomic import Terminated, terminate_as_interrupt
+    from registry.failures import describe_os_error, describe_sqlite_write_error
     from registry.store import build as build_registry
 
+    unchanged = f"nothing was written; {db_path} is unchanged"
     try:
-        report = build_registry(csv_path, db_path, plans_dir, targets_csv)
+        with terminate_as_interrupt():
+            report = build_registry(csv_path, db_path, plans_dir, targets_csv)
     except RowError as exc:
-        fail(f"{exc}\nnothing was written; {db_path} is unchanged")
-    except (FileNotFoundError, IsADirectoryError, PermissionError) as exc:
-        fail(f"{exc}")
+        fail(f"{exc}\n{unchanged}")
+    except KeyboardInterrupt as exc:
+        # The build removed its temp file on the way out; the old registry was never touched.
+        click.echo(f"error: interrupted ({'SIGTERM' if isinstance(exc, Terminated) else 'Ctrl-C'}); {unchanged}", err=True)
+        sys.exit(143 if isinstance(exc, Terminated) else 130)
+    except OSError as exc:
+        fail(f"{describe_os_error(exc, db_path)}; {unchanged}")
+    except sqlite3.Error as exc:
+        fail(f"{describe_sqlite_write_error(exc, db_path)}; {unchanged}")
     click.echo(f"built {report.db_path}: {report.projects} projects, {report.documents} documents, "
                f"{report.sections} sections, {report.targets} targets, {report.boundaries} county boundaries")
 
@@ -92,27 +105,48 @@ def filter_from_cli(types, cities, counties, stages, min_mw, max_mw, q):
 @db_option
 def export(fmt, types, cities, counties, stages, min_mw, max_mw, q, output, db_path):
     """Export the filtered registry as GeoJSON (RFC 7946, WGS-84) or CSV."""
+    import sqlite3
+
+    from registry.atomic import Terminated, atomic_output, terminate_as_interrupt
     from registry.export import csv_chunks, geojson_chunks
-    from registry.query import Registry
+    from registry.failures import describe_os_error, is_corruption
+    from registry.query import Registry, RegistryError
 
     project_filter = filter_from_cli(types, cities, counties, stages, min_mw, max_mw, q)
+    written = 0
+
+    def counted(rows):
+        nonlocal written
+        for row in rows:
+            written += 1
+            yield row
+
     try:
-        registry = Registry(db_path)
-    except FileNotFoundError as exc:
+        with terminate_as_interrupt(), Registry(db_path) as registry:
+            # Rows stream from the database cursor to the output: constant memory at any size.
+            rows = counted(registry.iter_features(project_filter) if fmt == "geojson" else registry.iter_projects(project_filter))
+            chunks = geojson_chunks(rows) if fmt == "geojson" else csv_chunks(rows)
+            if output is None:
+                for chunk in chunks:
+                    sys.stdout.write(chunk)
+                return
+            with atomic_output(output, encoding="utf-8", newline="") as handle:
+                for chunk in chunks:
+                    handle.write(chunk)
+    except (FileNotFoundError, RegistryError) as exc:
         fail(str(exc))
-    with registry:
-        rows = registry.features(project_filter) if fmt == "geojson" else registry.projects(project_filter)
-    chunks = geojson_chunks(rows) if fmt == "geojson" else csv_chunks(rows)
-    if output is None:
-        for chunk in chunks:
-            sys.stdout.write(chunk)
-        return
-    tmp = output.with_name(f".{output.name}.partial")
-    with open(tmp, "w", encoding="utf-8", newline="") as handle:
-        for chunk in chunks:
-            handle.write(chunk)
-    os.replace(tmp, output)
-    click.echo(f"wrote {len(rows)} projects to {output}", err=True)
+    except KeyboardInterrupt as exc:
+        click.echo(f"error: interrupted ({'SIGTERM' if isinstance(exc, Terminated) else 'Ctrl-C'})"
+                   + (f"; {output} was not written" if output else ""), err=True)
+        sys.exit(143 if isinstance(exc, Terminated) else 130)
+    except OSError as exc:
+        fail(describe_os_error(exc, output) + (f"; {output} was not written" if output else ""))
+    except sqlite3.DatabaseError as exc:
+        if not is_corruption(exc):
+            raise
+        fail(f"{db_path}: the registry database is damaged or not a registry ({exc}); rebuild it with `registry build`"
+             + (f"; {output} was not written" if output else ""))
+    click.echo(f"wrote {written} projects to {output}", err=True)
 
 
 @cli.command()
@@ -165,9 +199,16 @@ def geocode(csv_path, check):
     if check:
         sys.exit(1 if changed else 0)
     if changed:
-        tmp = csv_path.with_name(f".{csv_path.name}.partial")
-        write_projects_csv(geocoded, tmp)
-        os.replace(tmp, csv_path)
+        from registry.atomic import atomic_output, terminate_as_interrupt
+        from registry.failures import describe_os_error
+
+        try:
+            with terminate_as_interrupt(), atomic_output(csv_path, encoding="utf-8", newline="") as handle:
+                write_projects_csv(geocoded, handle)
+        except KeyboardInterrupt:
+            fail(f"interrupted; {csv_path} is unchanged")
+        except OSError as exc:
+            fail(f"{describe_os_error(exc, csv_path)}; {csv_path} is unchanged")
 
 
 @cli.command()
@@ -179,8 +220,18 @@ def serve(db_path, host, port, debug):
     """Serve the web map, list, project pages, exports and JSON API (development server)."""
     from webmap import create_app
 
-    if not Path(db_path).is_file():
-        fail(f"no registry database at {db_path}; run `registry build` first")
+    from registry.query import Registry, RegistryError
+
+    try:
+        with Registry(db_path) as registry:
+            # Damaged pages behind a readable header would otherwise show up request by request.
+            problem = registry.conn.execute("PRAGMA quick_check(1)").fetchone()[0]
+    except (FileNotFoundError, RegistryError) as exc:
+        fail(str(exc))
+    except sqlite3.DatabaseError as exc:
+        problem = str(exc)
+    if problem != "ok":
+        fail(f"{db_path}: the registry database is damaged ({' '.join(problem.split())[:120]}); rebuild it with `registry build`")
     app = create_app({"REGISTRY_DB": str(db_path)})
     app.wsgi_app = _utf8_query_string(app.wsgi_app)
     app.run(host=host, port=port, debug=debug)

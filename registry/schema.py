@@ -7,6 +7,7 @@ from here, so that there is one definition of what a valid row is.
 from __future__ import annotations
 
 import csv
+import difflib
 import io
 import math
 import re
@@ -119,8 +120,12 @@ class Table:
     lines: list[int]
 
 
-def read_csv_table(path: str | Path, columns_required=REQUIRED_COLUMNS) -> Table:
-    """Read a UTF-8 CSV file strictly: a BOM is accepted, any other encoding is an error."""
+def read_csv_table(path: str | Path, columns_required=REQUIRED_COLUMNS, columns_known=PROJECT_COLUMNS) -> Table:
+    """Read a UTF-8 CSV file strictly: a BOM is accepted, any other encoding is an error.
+
+    A header column outside `columns_known` is an error (a misspelt `capacity_MW` would
+    otherwise drop every capacity silently), and so is a missing one of `columns_required`.
+    """
     path = Path(path)
     raw = path.read_bytes()
     try:
@@ -138,12 +143,7 @@ def read_csv_table(path: str | Path, columns_required=REQUIRED_COLUMNS) -> Table
         raise RowError(path, 1, None, "empty file: expected a header row") from None
     except csv.Error as exc:
         raise RowError(path, 1, None, f"malformed CSV: {exc}") from None
-    missing = [c for c in columns_required if c not in header]
-    if missing:
-        raise RowError(path, 1, missing[0], f"header lacks required column(s) {', '.join(missing)}")
-    dupes = sorted({h for h in header if header.count(h) > 1})
-    if dupes:
-        raise RowError(path, 1, dupes[0], "column appears twice in the header")
+    check_header(path, header, columns_required, columns_known)
     rows, lines = [], []
     while True:
         line = reader.line_num + 1
@@ -160,6 +160,34 @@ def read_csv_table(path: str | Path, columns_required=REQUIRED_COLUMNS) -> Table
         rows.append(dict(zip(header, values)))
         lines.append(line)
     return Table(str(path), header, rows, lines)
+
+
+def check_header(path, header: tuple[str, ...], columns_required, columns_known) -> None:
+    """RowError on line 1 for an unknown, missing or repeated column, with a did-you-mean."""
+    known = tuple(columns_known)
+    unknown = [h for h in header if h not in known]
+    missing = [c for c in columns_required if c not in header]
+    if unknown:
+        column = unknown[0]
+        raise RowError(path, 1, column, f"unknown column {column[:60]!r}{_did_you_mean(column, [c for c in known if c not in header])}"
+                       f"; the columns are {', '.join(known)}")
+    if missing:
+        column = missing[0]
+        raise RowError(path, 1, column, f"missing required column {column!r}"
+                       + (f" (also missing: {', '.join(missing[1:])})" if missing[1:] else ""))
+    dupes = sorted({h for h in header if header.count(h) > 1})
+    if dupes:
+        raise RowError(path, 1, dupes[0], "column appears twice in the header")
+
+
+def _did_you_mean(name: str, candidates: list[str]) -> str:
+    """' (did you mean 'capacity_mw'?)' for a near miss (case, a typo, spaces for underscores), else ''."""
+    folded = {c.lower(): c for c in candidates}
+    key = name.lower().replace(" ", "_").replace("-", "_")
+    match = folded.get(key) or next(iter(difflib.get_close_matches(key, list(folded), n=1, cutoff=0.75)), None)
+    if match is None:
+        return ""
+    return f" (did you mean {folded.get(match, match)!r}?)"
 
 
 def _column_at(raw: bytes, offset: int) -> str | None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -20,6 +19,7 @@ from shapely import wkt as shapely_wkt
 from shapely.errors import ShapelyError
 from shapely.geometry import mapping
 
+from registry.atomic import fsync_directory, remove_stale_temp_files, temp_path
 from registry.documents import PLANS_DIR, PROJECT_ROOT, read_documents, split_sections
 from registry.export import feature_geojson
 from registry.schema import (PROJECT_COLUMNS, TARGET_COLUMNS, RowError, read_csv_table,
@@ -62,7 +62,7 @@ def load_projects(csv_path: str | Path, documents: dict[str, dict]) -> list[dict
 
 
 def load_targets(csv_path: str | Path) -> list[dict]:
-    table = read_csv_table(csv_path, columns_required=("city", "metric", "value"))
+    table = read_csv_table(csv_path, columns_required=("city", "metric", "value"), columns_known=TARGET_COLUMNS)
     targets = []
     for raw, line in zip(table.rows, table.lines):
         row = {c: (raw.get(c) or "").strip() for c in TARGET_COLUMNS}
@@ -85,8 +85,9 @@ def build(csv_path=DEFAULT_CSV, db_path=DEFAULT_DB, plans_dir=PLANS_DIR, targets
     targets = load_targets(targets_csv) if targets_csv else []
     boundaries = _boundaries_for(documents)
     db_path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{db_path.name}.", suffix=".building", dir=db_path.parent)
-    os.close(fd)
+    # A killed build (SIGKILL, power loss) cannot clean up after itself: the next build does.
+    remove_stale_temp_files(db_path, ".building")
+    tmp_name = str(temp_path(db_path, ".building"))  # .<db name>.<pid>.<random>.building
     try:
         db = sqlite_utils.Database(tmp_name)
         # The file is private until the swap below, so it needs no journal; the fsync
@@ -103,6 +104,7 @@ def build(csv_path=DEFAULT_CSV, db_path=DEFAULT_DB, plans_dir=PLANS_DIR, targets
     except BaseException:
         Path(tmp_name).unlink(missing_ok=True)
         raise
+    fsync_directory(db_path.parent)
     return BuildReport(db_path, len(projects), len(documents), sections, len(targets), len(boundaries))
 
 

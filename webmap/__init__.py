@@ -31,7 +31,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.json.ensure_ascii = False
     app.json.sort_keys = False  # keep the documented order: total, page, …, and the CSV column order
 
-    from webmap import api, labels, mapframe, pages
+    from webmap import api, health, labels, mapframe, pages, security
 
     mapframe.check_tiles_setting(app.config["REGISTRY_TILES"])
     app.register_blueprint(mapframe.vendor)
@@ -41,6 +41,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.jinja_env.globals["csp_nonce"] = csp_nonce
     app.teardown_appcontext(_close_registry)
     _register_error_handlers(app)
+    health.init_app(app)
+    security.init_app(app)
     return app
 
 

@@ -162,5 +162,9 @@ def build_frame(tiles: str, attribution: str, *, types: list[str], data_url: str
         "dataAttribution": DATA_ATTRIBUTION,
     }
     # Folium's own output: generated from constants and escaped config, no data strings.
-    return MapFrame(Markup(figure.header.render()), Markup(figure.html.render()),
+    from webmap import csp_nonce
+
+    # Folium's header has one inline <script> (L_NO_TOUCH, L_DISABLE_3D): it runs under the CSP with the nonce.
+    header = figure.header.render().replace("<script>", f'<script nonce="{csp_nonce()}">')
+    return MapFrame(Markup(header), Markup(figure.html.render()),
                     Markup(figure.script.render()), config)

@@ -1,0 +1,128 @@
+"""Files that appear whole or not at all, and temp files that never outlive their process.
+
+Every writer (the build's `.registry.db.<pid>.<random>.building`, an export's or the geocoder's
+`.<name>.<pid>.partial`) writes beside its target and swaps with one `os.replace`. The PID in
+the temp name lets the next writer of the same target remove what a killed one (SIGKILL, power
+loss) left, and only that: a file whose process is still running is another writer's.
+"""
+from __future__ import annotations
+
+import os
+import signal
+import tempfile
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+# A temp name without a PID comes from a version that never cleaned up; one not touched for this
+# long is abandoned.
+PIDLESS_STALE_SECONDS = 3600
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where Ctrl-C would raise KeyboardInterrupt, so the same cleanup runs."""
+
+
+@contextmanager
+def terminate_as_interrupt():
+    """Within the block, SIGTERM unwinds the stack like Ctrl-C (finally blocks run, temp files go)."""
+    def handler(signum, _frame):
+        raise Terminated(signum)
+
+    try:
+        previous = signal.signal(signal.SIGTERM, handler)
+    except ValueError:  # not the main thread: leave signals to whoever owns it
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def temp_path(target: Path, suffix: str) -> Path:
+    """A new, empty, private file `.<target name>.<pid>.<random><suffix>` beside the target."""
+    fd, name = tempfile.mkstemp(prefix=f".{target.name}.{os.getpid()}.", suffix=suffix, dir=target.parent)
+    os.close(fd)
+    return Path(name)
+
+
+def remove_stale_temp_files(target: Path, suffix: str) -> list[Path]:
+    """Remove `.<target name>.<pid>.*<suffix>` files whose process is gone; return what was removed."""
+    removed = []
+    prefix = f".{target.name}."
+    try:
+        candidates = [p for p in target.parent.iterdir() if p.name.startswith(prefix) and p.name.endswith(suffix)]
+    except OSError:
+        return removed  # an unreadable or missing folder: the write itself will say why
+    for path in candidates:
+        middle = path.name[len(prefix):-len(suffix)]
+        pid_text = middle.split(".", 1)[0]
+        if pid_text.isdigit():
+            stale = not process_alive(int(pid_text))
+        else:
+            try:
+                stale = time.time() - path.stat().st_mtime > PIDLESS_STALE_SECONDS
+            except OSError:
+                continue
+        if stale:
+            try:
+                path.unlink()
+                removed.append(path)
+            except FileNotFoundError:
+                pass  # another builder cleaned it first
+    return removed
+
+
+def process_alive(pid: int) -> bool:
+    """Whether process `pid` is running (a zombie, killed and not yet reaped, is not)."""
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's process
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+        return stat[stat.rindex(")") + 2] != "Z"
+    except (OSError, ValueError, IndexError):
+        return True
+
+
+def fsync_directory(folder: Path) -> None:
+    """Make a rename in `folder` durable: without it a power loss can bring the old name back."""
+    try:
+        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass  # some filesystems do not fsync directories; the rename itself already happened
+    finally:
+        os.close(fd)
+
+
+@contextmanager
+def atomic_output(target: Path, mode: str = "w", **open_args):
+    """Write `target` via `.<name>.<pid>.<random>.partial`: on any error or signal, no file is left.
+
+        with atomic_output(Path("out.csv"), encoding="utf-8", newline="") as handle:
+            handle.write(...)
+    """
+    target = Path(target)
+    remove_stale_temp_files(target, ".partial")
+    tmp = temp_path(target, ".partial")
+    try:
+        with open(tmp, mode, **open_args) as handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    fsync_directory(target.parent)
