@@ -18,6 +18,8 @@ _PHASE = re.compile(r"([一二三四五六七八九十])期")
 # How far around a name its verbs, 建设 and target year are looked for. A clause of a plan is
 # shorter; the bound keeps a sentence of thousands of names linear (issue 15).
 _WINDOW = 200
+# "…光伏发电项目（二期）建设，总装机20万千瓦": the capacity of a name that gives none, later in its sentence.
+_CAPACITY_AFTER = re.compile(r"(?:总装机|装机容量|装机规模|建设规模|总规模|装机)(?:容量|规模)?(?:为|约|达到|达|共|合计)?\s*(?=\d)")
 
 
 @dataclass
@@ -100,15 +102,27 @@ def _section(ctx: PlanContext, raw_offset: int, sections) -> str:
     return fix_heading(section.heading, ctx.own_county) if section else ""
 
 
+def _capacity_after(text: str, mention: Mention, next_start: int) -> tuple[float, str, tuple[int, int]] | None:
+    """A capacity the sentence states after the name and before the next project it names."""
+    window = text[mention.end:min(mention.sentence_end, next_start, mention.end + _WINDOW)]
+    lead = _CAPACITY_AFTER.search(window)
+    if lead is None:
+        return None
+    found = find_capacity(window[lead.end():lead.end() + 20])
+    return found if found and found[2][0] == 0 else None
+
+
 def build_rows(mentions: list[Mention], ctx: PlanContext) -> list[dict]:
     text = ctx.clean.text
     sections = split_sections(ctx.raw)
     rows = []
-    for mention in mentions:
+    starts = [m.start for m in mentions]
+    for index, mention in enumerate(mentions):
         name = mention.name
         found = keyword_type(name)
         type_, subtype = found if found else (mention.context_type or "other", "")
-        capacity = find_capacity(name)
+        later = [s for s in starts[index + 1:index + 2] if s >= mention.end]
+        capacity = find_capacity(name) or _capacity_after(text, mention, later[0] if later else len(text))
         voltage = find_voltage(name) if type_ in GRID_TYPES else None
         county, town = _places(name, ctx, type_)
         governing = _governing_clause(text, mention)

@@ -22,6 +22,14 @@ _CLAUSE_BREAK = "，,"
 _NAME_BREAK = "，,在于"  # a project name never runs across these ("废旧材料在公路养护工程中")
 _LEADING_NOISE = re.compile(r"^(?:[（(]\d+[）)]|\d+[．.、](?!\d)|\d+[座个处条])+")
 _VOLTAGE_LINE = re.compile(r"(?:千伏|kV|KV).{0,20}(?:通道|线路)")
+_POWER_IMPORT = re.compile(r"[\u4e00-\u9fff]电入[\u4e00-\u9fff]")  # “疆电入鄂”: a transmission channel
+# A clause that forbids or excepts ("原则上不新建…", "除…外") names no project of the plan.
+_FORBIDS = re.compile(r"不新建|原则上不|禁止|严禁|不再新建|不得新建|不予|停止建设|淘汰")
+_EXCEPT_OPEN = re.compile(r"除(?!尘|湿|险|冰|雪|臭|磷|氮|硫)[^，,。；]*$")
+_EXCEPT_CLOSE = re.compile(r"^[^，,。；]{0,8}外")
+# Words between 等 and the shared head that qualify the items rather than name them.
+_QUALIFIERS = r"已核准|已备案|已批复|已纳规|在建|拟建|新建|续建|已建成|现有|重点|大型|规划"
+_JOINERS = re.compile(r"以及|和|及|与")
 _VOLTAGE_LINE_SHORTEST = re.compile(r"(?:千伏|kV|KV).{0,20}?(?:通道|线路)")  # the match that ends first
 _VOLTAGE_STATION = re.compile(r"(?<!\d)\d++(?:千伏|kV|KV)\S{1,6}变$")
 _CONNECTORS = "、和及与并对在将把由为以的等同时"
@@ -48,7 +56,7 @@ class Mention:
 def keyword_type(name: str) -> tuple[str, str] | None:
     if NOT_PROJECTS.search(name):
         return None
-    if _VOLTAGE_LINE.search(name):
+    if _VOLTAGE_LINE.search(name) or _POWER_IMPORT.search(name):
         return "transmission", ""
     if _VOLTAGE_STATION.search(name):
         return "substation", ""
@@ -70,8 +78,8 @@ class _TypeBefore:
         self.sentence = sentence
         forbidden = NOT_PROJECTS.search(sentence)
         self.forbidden_end = forbidden.end() if forbidden else None
-        line = _VOLTAGE_LINE_SHORTEST.search(sentence)
-        self.line_end = line.end() if line else None
+        lines = [m.end() for m in (_VOLTAGE_LINE_SHORTEST.search(sentence), _POWER_IMPORT.search(sentence)) if m]
+        self.line_end = min(lines) if lines else None
         self.rule_ends = []
         for type_, subtype, keywords in TYPE_RULES:
             ends = [at + len(k) for k in keywords for at in (sentence.find(k),) if at != -1]
@@ -186,16 +194,37 @@ def _conjuncts(phrase: str) -> list[tuple[str, int]]:
     return pieces
 
 
+def _enumerated_parts(phrase: str) -> list[tuple[str, int]]:
+    """The items of "A、B、C…" as (text, position); before a 等, "A、B和C等" and "A及B等" list items too."""
+    stop = phrase.find("等")
+    parts, at = [], 0
+    separators = [m for m in re.finditer("、", phrase)]
+    if stop > 0:
+        separators += [m for m in _JOINERS.finditer(phrase, 0, stop)
+                       if m.end() < stop and m.start() > 0 and phrase[m.start() - 1] != "、"]  # "华邦保和等": a name
+        separators.sort(key=lambda m: m.start())
+    for match in separators:
+        if match.start() < at:
+            continue
+        parts.append((phrase[at:match.start()], at))
+        at = match.end()
+    parts.append((phrase[at:], at))
+    return parts
+
+
+def _own_noun(item: str) -> bool:
+    """An item that ends in its own type word ("东山热电", "新河气电二期"), so the shared head is not added."""
+    item = re.sub(r"[一二三四五六七八九十]期$|[（(][一二三四五六七八九十]期[）)]$", "", item)
+    return len(item) >= 4 and any(item.endswith(k) for _, _, keywords in TYPE_RULES for k in keywords
+                                  if len(k) >= 2 and k not in ("回收", "再生", "综合利用"))
+
+
 def _split_items(phrase: str, offset: int, separate: bool) -> list[tuple[str, int, int]]:
     """Items of an enumeration "A、B、C等SUFFIX" or "A、B SUFFIX" as (name, start, end).
 
     `separate`: the enumeration is followed by 等项目, so its items are whole names.
     """
-    parts, position = [], 0
-    for piece in re.split(r"(、)", phrase):
-        if piece != "、":
-            parts.append((piece, position))
-        position += len(piece)
+    parts = _enumerated_parts(phrase)
     head = HEAD_RE.search(phrase[-8:])
     head_word = head.group(0) if head else ""
     if len(parts) == 1:
@@ -208,7 +237,7 @@ def _split_items(phrase: str, offset: int, separate: bool) -> list[tuple[str, in
     last, last_at = parts[-1]
     if "等" in last:
         cut = last.index("等")
-        own, suffix = last[:cut], re.sub(r"^(?:地区|地方|区域|县市区|企业|的)+", "", last[cut + 1:])
+        own, suffix = last[:cut], re.sub(r"^(?:地区|地方|区域|县市区|企业|的|" + _QUALIFIERS + ")+", "", last[cut + 1:])
     else:
         cut = _first_keyword_position(last)
         if cut <= 0:
@@ -218,7 +247,7 @@ def _split_items(phrase: str, offset: int, separate: bool) -> list[tuple[str, in
     items = []
     for part, at in parts[:-1] + [(own, last_at)]:
         standalone = (len(suffix) <= 3 or HEAD_RE.search(part[-6:]) is not None
-                      or _VOLTAGE_STATION.search(part) is not None)
+                      or _VOLTAGE_STATION.search(part) is not None or _own_noun(part))
         name = part if standalone else part + suffix
         end = offset + (at + len(part) if standalone else len(phrase))
         items.append((name, offset + at, end))
@@ -263,6 +292,23 @@ def _subject_before(sentence: str, clause_start: int, name_start: int, places: P
     return "", 0
 
 
+def _balance_brackets(name: str) -> str:
+    """The name without brackets that open or close nothing ("孝昌县（小河镇光伏电站" -> "孝昌县小河镇光伏电站")."""
+    pairs = {"）": "（", ")": "("}
+    open_at: list[int] = []
+    drop: set[int] = set()
+    for i, c in enumerate(name):
+        if c in "（(":
+            open_at.append(i)
+        elif c in pairs:
+            if open_at and name[open_at[-1]] == pairs[c]:
+                open_at.pop()
+            else:
+                drop.add(i)
+    drop.update(open_at)
+    return "".join(c for i, c in enumerate(name) if i not in drop) if drop else name
+
+
 def find_mentions(text: str, places: PlaceIndex, in_box=lambda offset: False) -> list[Mention]:
     """Project mentions of a cleaned plan; `in_box(offset)` tells whether an offset is inside a 专栏 table."""
     mentions = []
@@ -298,8 +344,12 @@ def find_mentions(text: str, places: PlaceIndex, in_box=lambda offset: False) ->
                 elif subject:
                     items = [(subject + phrase, subject_at, head_end)]
             context = type_before(head_start)
+            forbidden = _FORBIDS.search(sentence, clause_start, head_end)
             for name, i_start, i_end in items:
-                name = name.strip(_CONNECTORS)
+                if forbidden or (_EXCEPT_OPEN.search(sentence[clause_start:i_end])
+                                 and _EXCEPT_CLOSE.match(sentence[i_end:i_end + 9])):
+                    continue
+                name = _balance_brackets(name.strip(_CONNECTORS))
                 if not name.endswith(("项目", "工程")) and HEAD_RE.search(name) is None and not _VOLTAGE_STATION.search(name):
                     name += "项目"  # "襄阳市建筑垃圾循环回收再利用和…等项目": the head is shared
                 plant = context and ("电站" in name or "电厂" in name)
