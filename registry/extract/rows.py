@@ -97,6 +97,26 @@ def _places(name: str, ctx: PlanContext, type_: str) -> tuple[str, str]:
     return county or ctx.own_county, town
 
 
+def _city(name: str, ctx: PlanContext, mention: Mention) -> str:
+    """The prefecture-level city of a row. A city or county plan has one; in a province plan it is
+    the city of the first place the name gives, else of the place named nearest before it in its
+    clause, else after it; the province when the clause names none."""
+    if ctx.places.city.level != 1:
+        return ctx.city
+    text = ctx.clean.text
+    window_start = max(mention.clause_start, mention.start - _WINDOW)
+    clause_end = min(mention.sentence_end, mention.end + _WINDOW)
+    comma = text.find("，", mention.end, clause_end)
+    before = [p for p in ctx.places.find(text[window_start:mention.start]) if p.division.level >= 2]
+    after = [p for p in ctx.places.find(text[mention.end:comma if comma != -1 else clause_end])
+             if p.division.level >= 2]
+    for place in ctx.places.find(name) + before[::-1] + after:
+        city = ctx.places.city_of(place.division)
+        if city is not None:
+            return city.name
+    return ctx.city
+
+
 def _section(ctx: PlanContext, raw_offset: int, sections) -> str:
     section = section_at(sections, raw_offset)
     return fix_heading(section.heading, ctx.own_county) if section else ""
@@ -140,7 +160,7 @@ def build_rows(mentions: list[Mention], ctx: PlanContext) -> list[dict]:
             "stage": _stage(text, mention, governing),
             "phase": phase.group(0) if phase else "",
             "target_year": int(year.group(1)) if year else None,
-            "city": ctx.city,
+            "city": _city(name, ctx, mention),
             "county": county,
             "town": town,
             "site": "",

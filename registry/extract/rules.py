@@ -198,7 +198,7 @@ def _enumerated_parts(phrase: str) -> list[tuple[str, int]]:
     """The items of "A、B、C…" as (text, position); before a 等, "A、B和C等" and "A及B等" list items too."""
     stop = phrase.find("等")
     parts, at = [], 0
-    separators = [m for m in re.finditer("、", phrase)]
+    separators = [m for m in re.finditer(r"(?<![\d一二三四五六七八九十])、|、(?![\d一二三四五六七八九十])", phrase)]  # not "5、6号机组"
     if stop > 0:
         separators += [m for m in _JOINERS.finditer(phrase, 0, stop)
                        if m.end() < stop and m.start() > 0 and phrase[m.start() - 1] != "、"]  # "华邦保和等": a name
