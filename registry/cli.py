@@ -158,13 +158,19 @@ def export(fmt, types, cities, counties, stages, min_mw, max_mw, q, output, db_p
 @click.option("--documents", "documents_csv", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Metadata of the plans (default: plans/documents.csv).")
 @click.option("--progress/--no-progress", default=None, help="Progress bar (default: when stderr is a terminal).")
-def extract(plans, output, targets_out, documents_csv, progress):
+@click.option("--max-bytes", type=click.IntRange(min=1), default=10_000_000, show_default=True,
+              help="Refuse a plan file larger than this.")
+def extract(plans, output, targets_out, documents_csv, progress, max_bytes):
     """Extract candidate projects (and targets) from plan texts: the first pass before review."""
-    from registry.extract import extract_files, write_targets_csv
+    from registry.extract import PlanInputError, extract_files, write_targets_csv
     from registry.schema import write_projects_csv
 
     show = sys.stderr.isatty() if progress is None else progress
-    projects, targets = extract_files(list(plans), documents_csv or PLANS_DIR / "documents.csv", progress=show)
+    try:
+        projects, targets = extract_files(list(plans), documents_csv or PLANS_DIR / "documents.csv",
+                                          progress=show, max_bytes=max_bytes)
+    except PlanInputError as error:
+        fail(str(error))
     write_projects_csv(projects, output)
     if targets_out:
         write_targets_csv(targets, targets_out)

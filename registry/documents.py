@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -55,20 +56,47 @@ def split_sections(text: str) -> list[Section]:
             continue
         heading = re.split(r"[。：:]", line, maxsplit=1)[0] if len(line) > 40 else line
         found.append((match.start(), level, heading.strip()))
-    sections = []
-    for i, (start, level, heading) in enumerate(found):
-        end = next((s for s, lv, _ in found[i + 1:] if lv <= level), len(text))
-        sections.append(Section(heading, level, start, end))
-    return sections
+    # One pass from the end: for each level, where the next heading of that level or a higher one starts.
+    ends: list[int] = [0] * len(found)
+    next_at_or_above = {1: len(text), 2: len(text), 3: len(text)}
+    for i in range(len(found) - 1, -1, -1):
+        start, level, _ = found[i]
+        ends[i] = next_at_or_above[level]
+        for lv in range(level, 4):
+            next_at_or_above[lv] = start
+    return Sections(Section(heading, level, start, end) for (start, level, heading), end in zip(found, ends))
+
+
+class Sections(list):
+    """split_sections' result: the sections in text order, with what section_at needs to bisect."""
+
+    def __init__(self, sections=()):
+        super().__init__(sections)
+        self.starts = [s.start for s in self]
+        # parent[i]: the nearest earlier section of a higher level (a lower level number), or -1.
+        self.parent, stack = [], []
+        for i, section in enumerate(self):
+            while stack and self[stack[-1]].level >= section.level:
+                stack.pop()
+            self.parent.append(stack[-1] if stack else -1)
+            stack.append(i)
 
 
 def section_at(sections: list[Section], offset: int) -> Section | None:
-    """The innermost section containing the offset."""
-    best = None
-    for section in sections:
-        if section.start <= offset < section.end and (best is None or section.start >= best.start):
-            best = section
-    return best
+    """The innermost section containing the offset: O(log n) on split_sections' result.
+
+    Only the last section starting at or before the offset and its enclosing sections can contain
+    it (any other earlier section ends at a later heading of its level), so a bisect and a walk up
+    at most three levels find it.
+    """
+    if not isinstance(sections, Sections):
+        sections = Sections(sorted(sections, key=lambda s: s.start))
+    i = bisect_right(sections.starts, offset) - 1
+    while i >= 0:
+        if offset < sections[i].end:
+            return sections[i]
+        i = sections.parent[i]
+    return None
 
 
 def _is_table_of_contents_line(line: str) -> bool:

@@ -71,6 +71,8 @@ PROJECT_TYPES = {
     "recycling": ("Recycling", "资源循环利用"),
     "industrial_park": ("Industrial park", "产业园区"),
     "other": ("Other", "其他"),
+    "nuclear": ("Nuclear power", "核电"),
+    "gas_power": ("Gas-fired power", "燃气发电"),
 }
 
 # Types whose geometry is a line (LineString/MultiLineString WKT in `geometry`).

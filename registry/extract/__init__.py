@@ -1,6 +1,9 @@
 """`registry extract`: the first, rule-based pass over plan texts; projects.csv is its reviewed result.
 
-    extract_files(paths, documents_csv, progress) -> (project candidate rows, target rows)
+    extract_files(paths, documents_csv, progress, max_bytes) -> (project candidate rows, target rows)
+
+A file that is not a plan's text (binary, not UTF-8, empty, over `max_bytes`, naming no place
+in China) raises PlanInputError (inputs.py) with a one-line message.
 
 Per plan: repair the text keeping an offset map (text.py), find project names (rules.py),
 fill the row fields (rows.py, units.py, places.py) and collect city-wide targets (targets.py).
@@ -8,19 +11,21 @@ fill the row fields (rows.py, units.py, places.py) and collect city-wide targets
 from __future__ import annotations
 
 import csv
+from bisect import bisect_right
 from pathlib import Path
 
 from tqdm import tqdm
 
 from registry.divisions import Division, load_divisions
 from registry.documents import split_sections
+from registry.extract.inputs import DEFAULT_MAX_BYTES, PlanInputError, check_plan_text, read_plan_text
 from registry.extract.places import PlaceIndex, infer_place, prefecture_of
 from registry.extract.rows import PlanContext, build_rows, dedupe, number_rows
 from registry.extract.rules import find_mentions
 from registry.extract.targets import find_targets, write_targets_csv
 from registry.extract.text import clean_text
 
-__all__ = ["extract_files", "extract_text", "write_targets_csv"]
+__all__ = ["DEFAULT_MAX_BYTES", "PlanInputError", "extract_files", "extract_text", "write_targets_csv"]
 
 
 def _read_documents(documents_csv: Path | None) -> dict[str, dict]:
@@ -36,12 +41,14 @@ def _plan_division(meta: dict | None, raw: str) -> Division:
         return divisions.by_code[meta["city_code"]]
     place = infer_place(clean_text(raw).text, divisions)
     if place is None:
-        raise ValueError("cannot tell which city the plan is about; add it to documents.csv")
+        raise PlanInputError("the text names no province, city or county of China, so its area is unknown; "
+                             "give it a row in documents.csv with the area's code")
     return place
 
 
 def extract_text(raw: str, doc_id: str, meta: dict | None = None) -> tuple[list[dict], list[dict]]:
     """Candidate project rows and target rows of one plan's raw text."""
+    check_plan_text(raw, doc_id)
     divisions = load_divisions()
     own = _plan_division(meta, raw)
     city = prefecture_of(own, divisions)
@@ -49,11 +56,13 @@ def extract_text(raw: str, doc_id: str, meta: dict | None = None) -> tuple[list[
     clean = clean_text(raw, own_county or own.name)
     places = PlaceIndex(own, divisions)
     ctx = PlanContext(doc_id, doc_id.split("_")[0], city.name, own_county, places, clean, raw)
-    boxes = [(b.start, b.end) for b in split_sections(raw) if b.level == 3]
+    boxes = [b for b in split_sections(raw) if b.level == 3]  # a 专栏 ends at the next heading: none overlap
+    box_starts = [b.start for b in boxes]
 
     def in_box(offset: int) -> bool:
         raw_offset = clean.raw_offsets[min(offset, len(clean.raw_offsets) - 1)]
-        return any(start <= raw_offset < end for start, end in boxes)
+        i = bisect_right(box_starts, raw_offset) - 1
+        return i >= 0 and raw_offset < boxes[i].end
 
     mentions = find_mentions(clean.text, places, in_box)
     rows = number_rows(dedupe(build_rows(mentions, ctx), places), ctx.id_prefix)
@@ -61,8 +70,8 @@ def extract_text(raw: str, doc_id: str, meta: dict | None = None) -> tuple[list[
     return rows, targets
 
 
-def extract_files(paths: list[Path], documents_csv: Path | None = None,
-                  progress: bool = False) -> tuple[list[dict], list[dict]]:
+def extract_files(paths: list[Path], documents_csv: Path | None = None, progress: bool = False,
+                  max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[list[dict], list[dict]]:
     """Candidates and targets of several plans; a plan missing from documents.csv is identified from its text."""
     documents = _read_documents(documents_csv)
     projects: list[dict] = []
@@ -70,7 +79,11 @@ def extract_files(paths: list[Path], documents_csv: Path | None = None,
     for path in tqdm([Path(p) for p in paths], desc="extract", unit="plan", disable=not progress):
         meta = documents.get(path.name)
         doc_id = meta["doc_id"] if meta else path.stem
-        rows, found = extract_text(path.read_text(encoding="utf-8"), doc_id, meta)
+        text = read_plan_text(path, max_bytes)
+        try:
+            rows, found = extract_text(text, doc_id, meta)
+        except PlanInputError as error:
+            raise PlanInputError(f"{path}: {error}") from None
         projects.extend(rows)
         targets.extend(found)
     return projects, targets

@@ -36,15 +36,21 @@ def short_form(name: str) -> str:
 
 
 class PlaceIndex:
-    """The city's counties and towns, found in text longest name first."""
+    """The plan area's cities, counties and towns, found in text longest name first.
+
+    For a province plan (a large area) towns are found by their full names only: a two-character
+    short form there is more often an ordinary word (农林 for 农林街道) than the town.
+    """
 
     def __init__(self, city: Division, divisions: DivisionList):
         self.city = city
         self.divisions = divisions
         self.names: dict[str, Division] = {}
-        below = [d for d in divisions.descendants(city.code) if d.level in (3, 4)]
-        for division in sorted(below, key=lambda d: d.level, reverse=True):  # counties win ties
-            for name in {division.name, short_form(division.name)}:
+        large_area = city.level == 1
+        below = [d for d in divisions.descendants(city.code) if d.level in (2, 3, 4)]
+        for division in sorted(below, key=lambda d: d.level, reverse=True):  # cities, then counties win ties
+            short = short_form(division.name)
+            for name in {division.name} if large_area and division.level == 4 else {division.name, short}:
                 if len(name) >= 2 and name not in _NOT_PLACES:
                     self.names[name] = division
         for old, new in FORMER_NAMES.items():
@@ -60,6 +66,12 @@ class PlaceIndex:
         if self._pattern is None:
             return []
         return [Place(m.group(0), self.names[m.group(0)], m.start(), m.end()) for m in self._pattern.finditer(text)]
+
+    def city_of(self, division: Division) -> Division | None:
+        """The prefecture-level city a place lies in (itself for a city)."""
+        if division.level == 2:
+            return division
+        return next((d for d in self.divisions.ancestors(division) if d.level == 2), None)
 
     def county_of(self, division: Division) -> Division | None:
         if division.level == 3:
@@ -77,14 +89,14 @@ def prefecture_of(division: Division, divisions: DivisionList) -> Division:
 
 
 def infer_place(text: str, divisions: DivisionList | None = None) -> Division | None:
-    """The city or county a plan is about: the one its title names, else the one named most often."""
+    """The province, city or county a plan is about: the one its title names, else the one named most often."""
     divisions = divisions or load_divisions()
     head = text[:400]
-    title = re.search(r"([\u4e00-\u9fff]{2,8}?[市县区])(?:碳达峰|人民政府)", head)
+    title = re.search(r"([\u4e00-\u9fff]{2,8}?(?:省|自治区|市|县|区))(?:碳达峰|人民政府|能源|“十四五”|十四五)", head)
     if title:
         for name in (title.group(1), short_form(title.group(1))):
             for division in divisions.by_name.get(name, []):
-                if division.level in (2, 3):
+                if division.level in (1, 2, 3):
                     return division
     counts: Counter[str] = Counter()
     for name in set(re.findall(r"[\u4e00-\u9fff]{1,6}?[市县]", text)):
@@ -92,4 +104,8 @@ def infer_place(text: str, divisions: DivisionList | None = None) -> Division | 
             counts[name] = text.count(name)
     for name, _ in counts.most_common():
         return next(d for d in divisions.by_name[name] if d.level in (2, 3))
+    for name in set(re.findall(r"[\u4e00-\u9fff]{1,6}?(?:省|自治区)", text)):
+        found = [d for d in divisions.by_name.get(name, []) if d.level == 1]
+        if found:
+            return found[0]
     return None

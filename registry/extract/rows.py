@@ -15,6 +15,11 @@ from registry.schema import LINE_TYPES
 
 GRID_TYPES = {"substation", "transmission", "grid"}
 _PHASE = re.compile(r"([一二三四五六七八九十])期")
+# How far around a name its verbs, 建设 and target year are looked for. A clause of a plan is
+# shorter; the bound keeps a sentence of thousands of names linear (issue 15).
+_WINDOW = 200
+# "…光伏发电项目（二期）建设，总装机20万千瓦": the capacity of a name that gives none, later in its sentence.
+_CAPACITY_AFTER = re.compile(r"(?:总装机|装机容量|装机规模|建设规模|总规模|装机)(?:容量|规模)?(?:为|约|达到|达|共|合计)?\s*(?=\d)")
 
 
 @dataclass
@@ -43,12 +48,12 @@ def _governing_clause(text: str, mention: Mention) -> str:
     An enumeration "推进A、B、C建设" shares its verb and its 建设 among all items, so the
     window runs to the next comma (or the sentence end), not just past the name.
     """
-    end = mention.sentence_end
+    end = min(mention.sentence_end, mention.end + _WINDOW)
     for mark in "，,":
         at = text.find(mark, mention.end, end)
         if at != -1:
             end = at
-    return text[mention.clause_start:end]
+    return text[max(mention.clause_start, mention.start - _WINDOW):end]
 
 
 def stage_of_mention(governing: str, before: str) -> str:
@@ -61,12 +66,13 @@ def stage_of_mention(governing: str, before: str) -> str:
 
 def _stage(text: str, mention: Mention, governing: str) -> str:
     """Stage of a mention; a clause with no verb of its own ("重点推进A，B、C项目") borrows the previous clause's."""
-    before = text[mention.clause_start:mention.start]
+    before = text[max(mention.clause_start, mention.start - _WINDOW):mention.start]
     stage = stage_of_mention(governing, before)
     if stage or LEAD_RE.search(before) or mention.clause_start == 0:
         return stage
-    sentence_start = max(text.rfind(c, 0, mention.clause_start - 1) for c in "。；！？\n：:") + 1
-    previous_start = max([text.rfind(c, 0, mention.clause_start - 1) for c in "，,"] + [sentence_start - 1]) + 1
+    sentence_start = max(mention.sentence_start, mention.clause_start - 1 - _WINDOW)
+    previous_start = max([text.rfind(c, sentence_start, mention.clause_start - 1) for c in "，,"]
+                         + [sentence_start - 1]) + 1
     if previous_start >= mention.clause_start:
         return stage
     previous = text[previous_start:mention.clause_start]
@@ -91,24 +97,56 @@ def _places(name: str, ctx: PlanContext, type_: str) -> tuple[str, str]:
     return county or ctx.own_county, town
 
 
+def _city(name: str, ctx: PlanContext, mention: Mention) -> str:
+    """The prefecture-level city of a row. A city or county plan has one; in a province plan it is
+    the city of the first place the name gives, else of the place named nearest before it in its
+    clause, else after it; the province when the clause names none."""
+    if ctx.places.city.level != 1:
+        return ctx.city
+    text = ctx.clean.text
+    window_start = max(mention.clause_start, mention.start - _WINDOW)
+    clause_end = min(mention.sentence_end, mention.end + _WINDOW)
+    comma = text.find("，", mention.end, clause_end)
+    before = [p for p in ctx.places.find(text[window_start:mention.start]) if p.division.level >= 2]
+    after = [p for p in ctx.places.find(text[mention.end:comma if comma != -1 else clause_end])
+             if p.division.level >= 2]
+    for place in ctx.places.find(name) + before[::-1] + after:
+        city = ctx.places.city_of(place.division)
+        if city is not None:
+            return city.name
+    return ctx.city
+
+
 def _section(ctx: PlanContext, raw_offset: int, sections) -> str:
     section = section_at(sections, raw_offset)
     return fix_heading(section.heading, ctx.own_county) if section else ""
+
+
+def _capacity_after(text: str, mention: Mention, next_start: int) -> tuple[float, str, tuple[int, int]] | None:
+    """A capacity the sentence states after the name and before the next project it names."""
+    window = text[mention.end:min(mention.sentence_end, next_start, mention.end + _WINDOW)]
+    lead = _CAPACITY_AFTER.search(window)
+    if lead is None:
+        return None
+    found = find_capacity(window[lead.end():lead.end() + 20])
+    return found if found and found[2][0] == 0 else None
 
 
 def build_rows(mentions: list[Mention], ctx: PlanContext) -> list[dict]:
     text = ctx.clean.text
     sections = split_sections(ctx.raw)
     rows = []
-    for mention in mentions:
+    starts = [m.start for m in mentions]
+    for index, mention in enumerate(mentions):
         name = mention.name
         found = keyword_type(name)
         type_, subtype = found if found else (mention.context_type or "other", "")
-        capacity = find_capacity(name)
+        later = [s for s in starts[index + 1:index + 2] if s >= mention.end]
+        capacity = find_capacity(name) or _capacity_after(text, mention, later[0] if later else len(text))
         voltage = find_voltage(name) if type_ in GRID_TYPES else None
         county, town = _places(name, ctx, type_)
         governing = _governing_clause(text, mention)
-        after = text[mention.end:mention.sentence_end]
+        after = text[mention.end:min(mention.sentence_end, mention.end + _WINDOW)]
         year = TARGET_YEAR_RE.search(after)
         phase = _PHASE.search(name)
         start, end = ctx.clean.raw_span(mention.start, mention.end)
@@ -122,7 +160,7 @@ def build_rows(mentions: list[Mention], ctx: PlanContext) -> list[dict]:
             "stage": _stage(text, mention, governing),
             "phase": phase.group(0) if phase else "",
             "target_year": int(year.group(1)) if year else None,
-            "city": ctx.city,
+            "city": _city(name, ctx, mention),
             "county": county,
             "town": town,
             "site": "",
@@ -141,18 +179,51 @@ def _dedupe_key(name: str, places) -> str:
     return re.sub(r"(建设)?(项目|工程)$", "", key)
 
 
+_GRAM = 4  # keys shorter than this never merge
+
+
 def dedupe(rows: list[dict], places) -> list[dict]:
-    """One row per project: a later mention of the same name (or a shorter/longer form of it) is dropped."""
+    """One row per project: a later mention of the same name (or a shorter/longer form of it) is dropped.
+
+    Two keys of one type are twins when one contains the other. Instead of comparing every pair
+    (issue 15: 4,000 names took 55 s), kept keys are indexed by their 4-character grams: a kept key
+    that contains the new one holds all of the new key's grams, so the new key's rarest gram lists
+    every candidate; a kept key inside the new one is one of the new key's substrings, looked up
+    by length.
+    """
     kept: list[dict] = []
+    keys: list[str] = []
+    by_gram: dict[tuple[str, str], list[int]] = {}
+    by_key: dict[tuple[str, str], int] = {}
+    lengths: set[int] = set()
+    def index(at: int, key: str, type_: str) -> None:
+        keys[at] = key
+        if len(key) >= _GRAM:
+            for gram in {key[i:i + _GRAM] for i in range(len(key) - _GRAM + 1)}:
+                by_gram.setdefault((type_, gram), []).append(at)
+            by_key.setdefault((type_, key), at)
+            lengths.add(len(key))
+
     for row in sorted(rows, key=lambda r: r["source_start"]):
-        key = _dedupe_key(row["name"], places)
-        twin = next((k for k in kept if k["type"] == row["type"] and
-                     (key in _dedupe_key(k["name"], places) or _dedupe_key(k["name"], places) in key) and
-                     min(len(key), len(_dedupe_key(k["name"], places))) >= 4), None)
-        if twin is None:
+        key, type_ = _dedupe_key(row["name"], places), row["type"]
+        twins: set[int] = set()
+        if len(key) >= _GRAM:
+            grams = {key[i:i + _GRAM] for i in range(len(key) - _GRAM + 1)}
+            rarest = min((by_gram.get((type_, g), ()) for g in grams), key=len)
+            twins.update(i for i in rarest if key in keys[i])
+            for length in lengths:
+                if length <= len(key):
+                    twins.update(by_key[(type_, key[at:at + length])] for at in range(len(key) - length + 1)
+                                 if (type_, key[at:at + length]) in by_key)
+        if not twins:
             kept.append(row)
-        elif twin["capacity_mw"] is None and row["capacity_mw"] is not None:
-            kept[kept.index(twin)] = row
+            keys.append(key)
+            index(len(kept) - 1, key, type_)
+            continue
+        twin = min(twins)
+        if kept[twin]["capacity_mw"] is None and row["capacity_mw"] is not None:
+            kept[twin] = row  # the row with the capacity stands for the project from now on
+            index(twin, key, type_)
     return kept
 
 

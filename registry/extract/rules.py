@@ -10,6 +10,7 @@ generic name whose sentence lists the places it applies to ("支持襄州、枣�
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from registry.extract.places import PlaceIndex
@@ -21,11 +22,22 @@ _CLAUSE_BREAK = "，,"
 _NAME_BREAK = "，,在于"  # a project name never runs across these ("废旧材料在公路养护工程中")
 _LEADING_NOISE = re.compile(r"^(?:[（(]\d+[）)]|\d+[．.、](?!\d)|\d+[座个处条])+")
 _VOLTAGE_LINE = re.compile(r"(?:千伏|kV|KV).{0,20}(?:通道|线路)")
-_VOLTAGE_STATION = re.compile(r"\d+(?:千伏|kV|KV)\S{1,6}变$")
+_POWER_IMPORT = re.compile(r"[\u4e00-\u9fff]电入[\u4e00-\u9fff]")  # “疆电入鄂”: a transmission channel
+# A clause that forbids or excepts ("原则上不新建…", "除…外") names no project of the plan.
+_FORBIDS = re.compile(r"不新建|原则上不|禁止|严禁|不再新建|不得新建|不予|停止建设|淘汰")
+_EXCEPT_OPEN = re.compile(r"除(?!尘|湿|险|冰|雪|臭|磷|氮|硫)[^，,。；]*$")
+_EXCEPT_CLOSE = re.compile(r"^[^，,。；]{0,8}外")
+# Words between 等 and the shared head that qualify the items rather than name them.
+_QUALIFIERS = r"已核准|已备案|已批复|已纳规|在建|拟建|新建|续建|已建成|现有|重点|大型|规划"
+_JOINERS = re.compile(r"以及|和|及|与")
+_VOLTAGE_LINE_SHORTEST = re.compile(r"(?:千伏|kV|KV).{0,20}?(?:通道|线路)")  # the match that ends first
+_VOLTAGE_STATION = re.compile(r"(?<!\d)\d++(?:千伏|kV|KV)\S{1,6}变$")
 _CONNECTORS = "、和及与并对在将把由为以的等同时"
 _PHASE_TAIL = re.compile(r"^(?:[（(][一二三四五六七八九十\d]+期[）)]|[一二三四五六七八九十]期)")
 _MAX_GAP_BETWEEN_HEADS = 12  # "风电场二期项目", "基地一期100MW风电项目", "天钢循环产业园报废机动车拆解处理项目"
 _MAX_ITEM_LENGTH = 30
+_MAX_LISTED_PLACES = 60  # more places in one run than any plan lists; bounds the walk back per name
+_MAX_SUBJECT_WINDOW = 40  # "支持十堰经济技术开发区打造…": the subject is a short phrase just before the verb
 
 
 @dataclass
@@ -38,12 +50,13 @@ class Mention:
     clause_start: int
     sentence_end: int
     context_type: str | None = None  # the type the sentence suggests when the name alone does not
+    sentence_start: int = 0
 
 
 def keyword_type(name: str) -> tuple[str, str] | None:
     if NOT_PROJECTS.search(name):
         return None
-    if _VOLTAGE_LINE.search(name):
+    if _VOLTAGE_LINE.search(name) or _POWER_IMPORT.search(name):
         return "transmission", ""
     if _VOLTAGE_STATION.search(name):
         return "substation", ""
@@ -51,6 +64,39 @@ def keyword_type(name: str) -> tuple[str, str] | None:
         if any(k in name for k in keywords):
             return type_, subtype
     return None
+
+
+class _TypeBefore:
+    """keyword_type(sentence[:h]) for every h of one sentence, in one pass over the sentence.
+
+    A prefix holds a keyword exactly when the keyword's first occurrence ends inside it, so the
+    first occurrences, found once, answer every head of a long sentence (issue 15: per-head
+    prefixes made a sentence of n names cost n²).
+    """
+
+    def __init__(self, sentence: str):
+        self.sentence = sentence
+        forbidden = NOT_PROJECTS.search(sentence)
+        self.forbidden_end = forbidden.end() if forbidden else None
+        lines = [m.end() for m in (_VOLTAGE_LINE_SHORTEST.search(sentence), _POWER_IMPORT.search(sentence)) if m]
+        self.line_end = min(lines) if lines else None
+        self.rule_ends = []
+        for type_, subtype, keywords in TYPE_RULES:
+            ends = [at + len(k) for k in keywords for at in (sentence.find(k),) if at != -1]
+            if ends:
+                self.rule_ends.append((min(ends), type_, subtype))
+
+    def __call__(self, h: int) -> tuple[str, str] | None:
+        if self.forbidden_end is not None and self.forbidden_end <= h:
+            return None
+        if self.line_end is not None and self.line_end <= h:
+            return "transmission", ""
+        if _VOLTAGE_STATION.search(self.sentence, max(0, h - 40), h):
+            return "substation", ""
+        for end, type_, subtype in self.rule_ends:
+            if end <= h:
+                return type_, subtype
+        return None
 
 
 def _first_keyword_position(text: str) -> int:
@@ -119,17 +165,58 @@ def is_specific(name: str, places: PlaceIndex, listed: bool = False) -> bool:
 
 
 def _conjuncts(phrase: str) -> list[tuple[str, int]]:
-    """Split "A和B" / "A及B" when both sides are long enough to be names of their own."""
+    """Split "A和B" / "A及B" when both sides are long enough to be names of their own.
+
+    Whether the text right of a 和 carries a type keyword is read off the last occurrence of each
+    keyword, found once, so a phrase with many 和 stays linear.
+    """
+    joins = list(re.finditer(r"[和及](?!以)", phrase))
+    if not joins:
+        return [(phrase, 0)]
+    enumeration_marks = [i for i, c in enumerate(phrase) if c == "、"]
+    last_forbidden = max((m.start() for m in NOT_PROJECTS.finditer(phrase)), default=-1)
+    last_typed = max([phrase.rfind(k) for _, _, keywords in TYPE_RULES for k in keywords]
+                     + [at for at in range(len(phrase)) if _VOLTAGE_LINE.match(phrase, at)])
+    station = _VOLTAGE_STATION.search(phrase)
+    if station:
+        last_typed = max(last_typed, station.start())
     pieces, at = [], 0
-    for match in re.finditer(r"[和及](?!以)", phrase):
-        left, right = phrase[at:match.start()], phrase[match.end():]
-        if "、" in left or right.startswith("等"):
+    for match in joins:
+        right_at = match.end()
+        mark = bisect_left(enumeration_marks, at)
+        if mark < len(enumeration_marks) and enumeration_marks[mark] < match.start() or phrase.startswith("等", right_at):
             continue  # "泽东化工、华邦保和等…": the 和 is inside an enumerated name
-        if len(left) >= 6 and len(right) >= 6 and keyword_type(right):
-            pieces.append((left, at))
-            at = match.end()
+        typed = right_at <= last_typed and right_at > last_forbidden
+        if match.start() - at >= 6 and len(phrase) - right_at >= 6 and typed:
+            pieces.append((phrase[at:match.start()], at))
+            at = right_at
     pieces.append((phrase[at:], at))
     return pieces
+
+
+def _enumerated_parts(phrase: str) -> list[tuple[str, int]]:
+    """The items of "A、B、C…" as (text, position); before a 等, "A、B和C等" and "A及B等" list items too."""
+    stop = phrase.find("等")
+    parts, at = [], 0
+    separators = [m for m in re.finditer(r"(?<![\d一二三四五六七八九十])、|、(?![\d一二三四五六七八九十])", phrase)]  # not "5、6号机组"
+    if stop > 0:
+        separators += [m for m in _JOINERS.finditer(phrase, 0, stop)
+                       if m.end() < stop and m.start() > 0 and phrase[m.start() - 1] != "、"]  # "华邦保和等": a name
+        separators.sort(key=lambda m: m.start())
+    for match in separators:
+        if match.start() < at:
+            continue
+        parts.append((phrase[at:match.start()], at))
+        at = match.end()
+    parts.append((phrase[at:], at))
+    return parts
+
+
+def _own_noun(item: str) -> bool:
+    """An item that ends in its own type word ("东山热电", "新河气电二期"), so the shared head is not added."""
+    item = re.sub(r"[一二三四五六七八九十]期$|[（(][一二三四五六七八九十]期[）)]$", "", item)
+    return len(item) >= 4 and any(item.endswith(k) for _, _, keywords in TYPE_RULES for k in keywords
+                                  if len(k) >= 2 and k not in ("回收", "再生", "综合利用"))
 
 
 def _split_items(phrase: str, offset: int, separate: bool) -> list[tuple[str, int, int]]:
@@ -137,11 +224,7 @@ def _split_items(phrase: str, offset: int, separate: bool) -> list[tuple[str, in
 
     `separate`: the enumeration is followed by 等项目, so its items are whole names.
     """
-    parts, position = [], 0
-    for piece in re.split(r"(、)", phrase):
-        if piece != "、":
-            parts.append((piece, position))
-        position += len(piece)
+    parts = _enumerated_parts(phrase)
     head = HEAD_RE.search(phrase[-8:])
     head_word = head.group(0) if head else ""
     if len(parts) == 1:
@@ -154,7 +237,7 @@ def _split_items(phrase: str, offset: int, separate: bool) -> list[tuple[str, in
     last, last_at = parts[-1]
     if "等" in last:
         cut = last.index("等")
-        own, suffix = last[:cut], re.sub(r"^(?:地区|地方|区域|县市区|企业|的)+", "", last[cut + 1:])
+        own, suffix = last[:cut], re.sub(r"^(?:地区|地方|区域|县市区|企业|的|" + _QUALIFIERS + ")+", "", last[cut + 1:])
     else:
         cut = _first_keyword_position(last)
         if cut <= 0:
@@ -164,34 +247,42 @@ def _split_items(phrase: str, offset: int, separate: bool) -> list[tuple[str, in
     items = []
     for part, at in parts[:-1] + [(own, last_at)]:
         standalone = (len(suffix) <= 3 or HEAD_RE.search(part[-6:]) is not None
-                      or _VOLTAGE_STATION.search(part) is not None)
+                      or _VOLTAGE_STATION.search(part) is not None or _own_noun(part))
         name = part if standalone else part + suffix
         end = offset + (at + len(part) if standalone else len(phrase))
         items.append((name, offset + at, end))
     return items
 
 
-def _places_listed_before(sentence: str, places: PlaceIndex, floor: int, limit: int) -> list[tuple[str, int]]:
-    """A run "P1、P2、P3等" of place names in sentence[floor:limit], as (place, position)."""
-    found = [p for p in places.find(sentence[:limit]) if p.division != places.city and p.start >= floor]
-    runs, run = [], []
-    for place in found:
-        if run and sentence[run[-1].end:place.start] != "、":
-            runs.append(run)
-            run = []
-        run.append(place)
-    if run:
-        runs.append(run)
-    runs = [r for r in runs if len(r) >= 2]
-    return [(p.name, p.start) for p in runs[-1]] if runs else []
+def _places_listed_before(sentence: str, found: list, starts: list[int], floor: int, limit: int) -> list[tuple[str, int]]:
+    """The last run "P1、P2、P3等" of place names in sentence[floor:limit], as (place, position).
+
+    `found` is the sentence's places (not the city itself) in order and `starts` their starts: the
+    run is walked back from the last place before `limit`, at most _MAX_LISTED_PLACES of them.
+    """
+    i = bisect_left(starts, limit) - 1
+    while i >= 0 and found[i].end > limit:
+        i -= 1
+    lowest = max(bisect_left(starts, floor), i - 4 * _MAX_LISTED_PLACES)
+    best: list = []
+    while i >= lowest and not best:
+        run = [found[i]]
+        while (i - 1 >= lowest and len(run) < _MAX_LISTED_PLACES
+               and sentence[found[i - 1].end:run[-1].start] == "、"):
+            i -= 1
+            run.append(found[i])
+        i -= 1
+        if len(run) >= 2:
+            best = run[::-1]
+    return [(p.name, p.start) for p in best]
 
 
 def _subject_before(sentence: str, clause_start: int, name_start: int, places: PlaceIndex) -> tuple[str, int]:
     """The area a clause names before its verb ("支持十堰经济技术开发区打造氢能产业园")."""
     lead = None
-    for match in LEAD_RE.finditer(sentence, clause_start, name_start):
+    for match in LEAD_RE.finditer(sentence, max(clause_start, name_start - _MAX_SUBJECT_WINDOW), name_start):
         lead = match
-    if lead is None or lead.end() != name_start:
+    if lead is None or lead.end() != name_start or lead.start() - clause_start > _MAX_SUBJECT_WINDOW:
         return "", 0
     subject = re.sub(r"^(?:支持|鼓励|推动|引导|在|以|由)+", "", sentence[clause_start:lead.start()])
     if "、" in subject or LEAD_RE.search(subject):
@@ -201,35 +292,64 @@ def _subject_before(sentence: str, clause_start: int, name_start: int, places: P
     return "", 0
 
 
+def _balance_brackets(name: str) -> str:
+    """The name without brackets that open or close nothing ("孝昌县（小河镇光伏电站" -> "孝昌县小河镇光伏电站")."""
+    pairs = {"）": "（", ")": "("}
+    open_at: list[int] = []
+    drop: set[int] = set()
+    for i, c in enumerate(name):
+        if c in "（(":
+            open_at.append(i)
+        elif c in pairs:
+            if open_at and name[open_at[-1]] == pairs[c]:
+                open_at.pop()
+            else:
+                drop.add(i)
+    drop.update(open_at)
+    return "".join(c for i, c in enumerate(name) if i not in drop) if drop else name
+
+
 def find_mentions(text: str, places: PlaceIndex, in_box=lambda offset: False) -> list[Mention]:
     """Project mentions of a cleaned plan; `in_box(offset)` tells whether an offset is inside a 专栏 table."""
     mentions = []
     for s_start, s_end in sentences(text):
         sentence = text[s_start:s_end]
+        heads = _head_spans(sentence)
+        if not heads:
+            continue
+        type_before = _TypeBefore(sentence)
+        clause_breaks = [i for i, c in enumerate(sentence) if c in _CLAUSE_BREAK]
+        sentence_places = [p for p in places.find(sentence) if p.division != places.city]
+        place_starts = [p.start for p in sentence_places]
         table_title = re.search(r"专栏\s*\d+\s*[：:]?$", text[max(0, s_start - 10):s_start])
         if sentence.startswith("专栏") or table_title or (text[s_end:s_end + 1] in "：:" and len(sentence) <= 20):
             continue  # a table title or an item label, not a project
         floor = 0
-        for head_start, head_end in _head_spans(sentence):
+        for head_start, head_end in heads:
             start = _name_start(sentence, floor, head_start)
             noise = _LEADING_NOISE.match(sentence[start:head_start])
             start += noise.end() if noise else 0
             phrase = sentence[start:head_end]
             floor = head_end
-            clause_start = max(sentence.rfind(c, 0, start) for c in _CLAUSE_BREAK) + 1
+            before_start = bisect_left(clause_breaks, start)
+            clause_start = clause_breaks[before_start - 1] + 1 if before_start else 0
             separate = sentence[head_end:head_end + 1] == "等"
             items = [item for piece, at in _conjuncts(phrase)
                      for item in _split_items(piece, start + at, separate)]
             if len(items) == 1 and not places.find(phrase):
-                listed = _places_listed_before(sentence, places, clause_start, start)
+                listed = _places_listed_before(sentence, sentence_places, place_starts, clause_start, start)
                 subject, subject_at = _subject_before(sentence, clause_start, start, places)
                 if listed:
                     items = [(name + phrase.lstrip("等"), at, head_end) for name, at in listed]
                 elif subject:
                     items = [(subject + phrase, subject_at, head_end)]
-            context = keyword_type(sentence[:head_start])
+            context = type_before(head_start)
+            forbidden = _FORBIDS.search(sentence, clause_start, head_end)
             for name, i_start, i_end in items:
-                name = name.strip(_CONNECTORS)
+                if forbidden or (_EXCEPT_OPEN.search(sentence[clause_start:i_end])
+                                 and _EXCEPT_CLOSE.match(sentence[i_end:i_end + 9])):
+                    continue
+                name = _balance_brackets(name.strip(_CONNECTORS))
                 if not name.endswith(("项目", "工程")) and HEAD_RE.search(name) is None and not _VOLTAGE_STATION.search(name):
                     name += "项目"  # "襄阳市建筑垃圾循环回收再利用和…等项目": the head is shared
                 plant = context and ("电站" in name or "电厂" in name)
@@ -238,5 +358,5 @@ def find_mentions(text: str, places: PlaceIndex, in_box=lambda offset: False) ->
                 if not is_specific(name, places, in_box(s_start + i_start)):
                     continue
                 mentions.append(Mention(name, s_start + max(i_start, 0), s_start + i_end, s_start + clause_start,
-                                        s_end, context[0] if context else None))
+                                        s_end, context[0] if context else None, s_start))
     return mentions

@@ -9,6 +9,7 @@ cleaned character still has exactly one raw offset and provenance stays exact.
 from __future__ import annotations
 
 import re
+from array import array
 from dataclasses import dataclass
 
 # Characters the OCR of these plans confuses with the right ones, swapped everywhere.
@@ -27,7 +28,9 @@ _SENTENCE_END = set("。；！？!?;")
 _ITEM_START = re.compile(
     r"(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|专栏|\d+[．.、]\s*(?!\d)|——)"
 )
-_LINE_BREAK = re.compile(r"[ \t\u3000]*\n[\s\u3000]*")
+# The lookbehind lets only the first blank of a run start a match: a long run with no newline
+# is scanned once, not once per blank (issue 15).
+_LINE_BREAK = re.compile(r"(?<![ \t\u3000])[ \t\u3000]*+\n[\s\u3000]*+")
 _INNER_SPACE = re.compile(r"[ \t\u3000]+")
 
 
@@ -36,7 +39,7 @@ class CleanText:
     """Cleaned text plus, for each of its characters, the offset of that character in the raw text."""
 
     text: str
-    raw_offsets: list[int]
+    raw_offsets: array  # of int, 4 bytes a character rather than a list's ~36 (a 20 MB plan)
     raw_length: int
 
     def raw_span(self, start: int, end: int) -> tuple[int, int]:
@@ -46,8 +49,8 @@ class CleanText:
         return self.raw_offsets[start], self.raw_offsets[end - 1] + 1
 
 
-def _delete(text: str, offsets: list[int], spans: list[tuple[int, int]]) -> tuple[str, list[int]]:
-    keep_text, keep_offsets, position = [], [], 0
+def _delete(text: str, offsets: array, spans: list[tuple[int, int]]) -> tuple[str, array]:
+    keep_text, keep_offsets, position = [], array("i"), 0
     for start, end in sorted(spans):
         if start < position:
             start = position
@@ -67,14 +70,18 @@ def _swap(text: str, old: str, new: str) -> str:
 def _line_breaks_inside_sentences(text: str) -> list[tuple[int, int]]:
     spans = []
     for match in _LINE_BREAK.finditer(text):
-        before = text[:match.start()].rstrip()
+        # The text before the break with its trailing blanks dropped, looked at locally: the walk back
+        # crosses only blanks since the previous break and the line before, so the whole pass is linear.
+        last = match.start()
+        while last > 0 and text[last - 1].isspace():
+            last -= 1
         after = text[match.end():match.end() + 12]
-        if not before or not after:
+        if not last or not after:
             continue
-        if before[-1] in _SENTENCE_END or _ITEM_START.match(after):
+        if text[last - 1] in _SENTENCE_END or _ITEM_START.match(after):
             continue
-        last_line = before[before.rfind("\n") + 1:]
-        if _ITEM_START.match(last_line.strip()) and len(last_line.strip()) <= 30 and before[-1] not in "，、":
+        last_line = text[text.rfind("\n", 0, last) + 1:last].strip()
+        if _ITEM_START.match(last_line) and len(last_line) <= 30 and text[last - 1] not in "，、":
             continue  # a short heading line: its own paragraph
         spans.append((match.start(), match.end()))
     return spans
@@ -93,7 +100,7 @@ def _spaces_not_between_latin(text: str) -> list[tuple[int, int]]:
 
 def clean_text(raw: str, own_place: str | None = None) -> CleanText:
     """Repair a plan's raw text; `own_place` (e.g. 津市市) selects its known misreadings."""
-    text, offsets = raw, list(range(len(raw)))
+    text, offsets = raw, array("i", range(len(raw)))
     for old, new in OCR_CHARACTER_FIXES.items():
         text = _swap(text, old, new)
     for old, new in MISREADINGS_BY_PLACE.get(own_place or "", {}).items():

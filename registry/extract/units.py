@@ -1,6 +1,6 @@
 """Capacities and voltages as the plans write them, converted to MW and kV.
 
-万千瓦 is 10 MW; MW, MWp and 兆瓦 are MW; 千瓦/kW are 0.001 MW; GW is 1000 MW.
+亿千瓦 is 100,000 MW; 万千瓦 is 10 MW; MW, MWp and 兆瓦 are MW; 千瓦/kW are 0.001 MW; GW is 1000 MW.
 千伏/kV is a voltage, never a capacity. 万千伏安 (transformer MVA) is not a generating
 capacity either, so it is left out of capacity_mw.
 """
@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import re
 
-_NUMBER = r"(?P<number>\d+(?:\.\d+)?)"
-CAPACITY_RE = re.compile(_NUMBER + r"\s*(?P<unit>万千瓦(?!时)|MWp|MW|兆瓦|GW|吉瓦|千瓦(?!时)|kWp|kW)(?!h)", re.I)
-VOLTAGE_RE = re.compile(_NUMBER + r"\s*(?P<unit>千伏(?!安)|kV|KV|kv)")
+# The lookbehind starts a number only at the first digit of a run and the possessive quantifiers
+# never give digits back: a run of N digits costs O(N), not O(N²) (issue 15).
+_NUMBER = r"(?<![\d.])(?P<number>\d++(?:\.\d++)?)"
+CAPACITY_RE = re.compile(_NUMBER + r"\s*+(?P<unit>亿千瓦(?!时)|万千瓦(?!时)|MWp|MW|兆瓦|GW|吉瓦|千瓦(?!时)|kWp|kW)(?!h)", re.I)
+VOLTAGE_RE = re.compile(_NUMBER + r"\s*+(?P<unit>千伏(?!安)|kV|KV|kv)")
 
 MW_PER_UNIT = {
+    "亿千瓦": 100_000.0,
     "万千瓦": 10.0,
     "mwp": 1.0,
     "mw": 1.0,

@@ -1,0 +1,163 @@
+"""Extraction time as the input doubles: adversarial inputs of issue 15 and the real plans repeated.
+
+    python benchmarks/extract_scaling.py [--results benchmarks/EXTRACT_SCALING.md] [--cases a,b] [--memory]
+
+Each case builds an input at 1×, 2×, 4× and 8× its base size, runs `extract_text` on it
+(project and target rows, as `registry extract` does) and reports the time and the ratio per
+doubling; a linear stage gives about 2.0, a quadratic one 4.0 (the target is ≤ 2.2). Times are CPU
+time of this process, best of three (the machine is shared, so wall time would measure the
+neighbours too). `--memory` also runs the five plans repeated to
+20 MB once, in a subprocess, and reports its peak resident memory.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import platform
+import resource
+import subprocess
+import sys
+import time
+from datetime import datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from registry.extract import extract_text  # noqa: E402
+
+PLANS = ROOT / "plans"
+TITLE = "孝感市碳达峰实施方案\n"
+# Name-like strings that are no place of the city: distinct for every i.
+_SYLLABLES = "甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉戌亥"
+
+
+def _word(i: int) -> str:
+    out = ""
+    while True:
+        out += _SYLLABLES[i % len(_SYLLABLES)]
+        i //= len(_SYLLABLES)
+        if not i:
+            return "星" + out + "坪"
+
+
+def _documents() -> dict[str, dict]:
+    with open(PLANS / "documents.csv", newline="", encoding="utf-8") as handle:
+        return {row["doc_id"]: row for row in csv.DictReader(handle)}
+
+
+# name -> (base size, builder(size) -> text); the sizes match issue 15's figures at 8×.
+CASES = {
+    "digit run (推进甲乙、1…1光伏电站项目)": (2_500, lambda n: TITLE + "推进甲乙、" + "1" * n + "光伏电站项目"),
+    "whitespace run, no newline": (5_000, lambda n: TITLE + "推进" + " " * n + "光伏电站项目。"),
+    "distinct project names": (500, lambda n: TITLE + "".join(f"推进{_word(i)}光伏电站项目建设。" for i in range(n))),
+    "one sentence, many names": (500, lambda n: TITLE + "推进" + "、".join(f"{_word(i)}光伏电站" for i in range(n)) + "等项目建设。"),
+    "one clause, many heads": (500, lambda n: TITLE + "加快" + "".join(f"{_word(i)}光伏电站项目和" for i in range(n)) + "建设。"),
+    "headings": (6_250, lambda n: TITLE + "".join(f"（一）第{i}节\n推进{_word(i)}光伏电站项目建设。\n" for i in range(n))),
+}
+
+
+def _time_case(build, size: int, meta: dict | None) -> tuple[float, int]:
+    text = build(size)
+    best = float("inf")
+    for _ in range(3):
+        started = time.process_time()
+        rows, _ = extract_text(text, "bench_420900", meta)
+        best = min(best, time.process_time() - started)
+    return best, len(rows)
+
+
+def _plans_repeated(copies: int) -> tuple[float, int]:
+    documents = _documents()
+    total, count = 0.0, 0
+    for doc_id, meta in documents.items():
+        raw = (PLANS / meta["file"]).read_text(encoding="utf-8")
+        text = "\n".join([raw] * copies)
+        best = float("inf")
+        for _ in range(3 if copies <= 2 else 1):
+            started = time.process_time()
+            rows, _ = extract_text(text, doc_id, meta)
+            best = min(best, time.process_time() - started)
+        total += best
+        count += len(rows)
+    return total, count
+
+
+def _memory_run(megabytes: int) -> str:
+    """Peak RSS of one extraction of the five plans repeated to `megabytes` MB (UTF-8), in a fresh process."""
+    code = f"""
+import csv, resource, sys, time
+sys.path.insert(0, {str(ROOT)!r})
+from registry.extract import extract_text
+from pathlib import Path
+plans = Path({str(PLANS)!r})
+rows = list(csv.DictReader(open(plans / "documents.csv", encoding="utf-8")))
+meta = rows[0]
+one = "\\n".join((plans / r["file"]).read_text(encoding="utf-8") for r in rows)
+text = "\\n".join([one] * max(1, {megabytes} * 1_000_000 // len(one.encode())))
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+started = time.process_time()
+found, targets = extract_text(text, meta["doc_id"], meta)
+print(len(text.encode()) / 1e6, time.process_time() - started, before / 1024,
+      resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, len(found))
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    size, seconds, rss_before, rss_peak, rows = out
+    return (f"- five plans repeated to {float(size):.1f} MB: {float(seconds):.1f} s, peak RSS {float(rss_peak):.0f} MB "
+            f"(the process held {float(rss_before):.0f} MB before extracting), {rows} candidate rows")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--results", type=Path, help="also write the figures to this markdown file")
+    parser.add_argument("--cases", help="comma-separated substrings of case names to run (default: all)")
+    parser.add_argument("--scales", default="1,2,4,8")
+    parser.add_argument("--memory", action="store_true", help="also measure 20 MB of plans in a subprocess")
+    args = parser.parse_args()
+    scales = [int(s) for s in args.scales.split(",")]
+    meta = _documents()["xiaogan_420900"]
+    extract_text(TITLE + "推进甲光伏电站项目建设。", "warmup_420900", meta)  # load the division list once
+
+    lines = [f"| case | base size | {' | '.join(f'{s}× s' for s in scales)} | ratio per doubling | rows at 1× |",
+             "|---|---|" + "---|" * len(scales) + "---|---|"]
+    worst = 0.0
+    wanted = args.cases.split(",") if args.cases else None
+    cases = list(CASES.items()) + [("five plans, each repeated", (1, None))]
+    for name, (base, build) in cases:
+        if wanted and not any(w in name for w in wanted):
+            continue
+        times, rows = [], 0
+        for scale in scales:
+            seconds, found = _plans_repeated(scale) if build is None else _time_case(build, base * scale, meta)
+            times.append(seconds)
+            rows = rows or found
+            print(f"{name:40s} {scale:2d}×  {seconds:8.3f} s  {found} rows", flush=True)
+        ratios = [b / a for a, b in zip(times, times[1:]) if a > 0]
+        worst = max([worst] + ratios[1:])  # the first doubling is dominated by fixed costs on tiny inputs
+        size = "228 KB (the five plans)" if build is None else f"{len(build(base)):,} chars"
+        lines.append(f"| {name} | {size} | " + " | ".join(f"{t:.3f}" for t in times) + " | "
+                     + ", ".join(f"{r:.2f}" for r in ratios) + f" | {rows} |")
+    memory = _memory_run(20) if args.memory else ""
+    report = "\n".join([
+        "# Extraction time as the input doubles",
+        "",
+        "Written by `python benchmarks/extract_scaling.py --memory --results benchmarks/EXTRACT_SCALING.md`.",
+        "",
+        f"Machine: {platform.machine()}, Python {platform.python_version()}, run of "
+        f"{datetime.now():%Y-%m-%d %H:%M}; the 2 CPUs were shared with other engineers' work, so times are "
+        "CPU seconds of the benchmark process, the best of three runs (one run for the plans at 4× and 8×).",
+        "",
+        *lines,
+        "",
+        f"Worst ratio per doubling from 2× on: {worst:.2f} (target ≤ 2.2; a quadratic stage gives 4).",
+        "",
+        *([memory] if memory else []),
+        "",
+    ])
+    print(report)
+    if args.results:
+        args.results.write_text(report, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
