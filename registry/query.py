@@ -223,3 +223,7 @@ class Registry:
         """The filtered projects' GeoJSON Feature texts, in id order, as the build stored them."""
         rows = self.projects(project_filter, limit=limit, offset=offset, columns=("feature_geojson",))
         return [row["feature_geojson"] for row in rows]
+
+    def meta(self) -> dict[str, str]:
+        """The build's facts from `registry_meta`: built_at, source_csv, source_csv_sha256, projects."""
+        return {r[0]: r[1] for r in self.conn.execute("SELECT key, value FROM registry_meta")}
