@@ -52,7 +52,7 @@ def init_app(app: Flask) -> None:
     # Registered after Compress, so it runs before it: Flask-Compress then appends its
     # ":gzip" to our strong ETag, which `_matching_etag` accepts back.
     app.after_request(_add_validators)
-    CORS(app, resources={r"/api/*": {}, r"/export.*": {}}, origins="*", methods=["GET", "HEAD", "OPTIONS"],
+    CORS(app, resources={r"/api/*": {}, r"/export.*": {}}, origins="*", send_wildcard=True, methods=["GET", "HEAD", "OPTIONS"],
          expose_headers=["Content-Disposition", "ETag", "Last-Modified"], supports_credentials=False)
 
 
