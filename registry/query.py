@@ -5,7 +5,7 @@ import math
 import sqlite3
 from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Iterator
 
 from registry.schema import PROJECT_COLUMNS, PROJECT_TYPES, STAGES
 from registry.store import DEFAULT_DB, SEARCH_COLUMNS
@@ -175,6 +175,20 @@ class Registry:
             cursor.execute(sql, params)
             names = [d[0] for d in cursor.description]
             return [dict(zip(names, row)) for row in cursor]
+        finally:
+            cursor.close()
+
+    def iter_projects(self, project_filter: ProjectFilter = ProjectFilter(),
+                      columns: Iterable[str] = PROJECT_COLUMNS) -> Iterator[dict]:
+        """The filtered projects in id order, one at a time: for exports that must not hold them all."""
+        where, params = project_filter.where()
+        cursor = self.conn.cursor()
+        cursor.row_factory = None
+        try:
+            cursor.execute(f"SELECT {', '.join(columns)} FROM projects WHERE {where} ORDER BY id", params)
+            names = [d[0] for d in cursor.description]
+            for row in cursor:
+                yield dict(zip(names, row))
         finally:
             cursor.close()
 

@@ -6,7 +6,8 @@ per value, so memory stays bounded at 100,000 rows (see benchmarks/xlsx_export.p
 """
 from __future__ import annotations
 
-from typing import BinaryIO
+from itertools import chain, islice
+from typing import BinaryIO, Iterable
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -26,16 +27,22 @@ WIDTH_SAMPLE, MIN_WIDTH, MAX_WIDTH = 2000, 8, 60
 BOLD = Font(bold=True)
 
 
-def write_xlsx(rows: list[dict], about: dict, output: str | BinaryIO) -> None:
-    """Write the projects sheet and the About sheet (`registry.about.export_metadata` facts)."""
+def write_xlsx(rows: Iterable[dict], about: dict, output: str | BinaryIO) -> None:
+    """Write the projects sheet and the About sheet (`registry.about.export_metadata` facts).
+
+    `rows` may be an iterator (`Registry.iter_projects`): only the first WIDTH_SAMPLE are held,
+    to size the columns, which a write-only sheet must know before its first row.
+    """
+    rows = iter(rows)
+    sample = list(islice(rows, WIDTH_SAMPLE))
     book = Workbook(write_only=True)
     sheet = book.create_sheet("Projects 项目")
     sheet.freeze_panes = "A2"
     headers = [field_label(c) for c in PROJECT_COLUMNS]
     for index, column in enumerate(PROJECT_COLUMNS, 1):
-        sheet.column_dimensions[get_column_letter(index)].width = _width(headers[index - 1], column, rows)
+        sheet.column_dimensions[get_column_letter(index)].width = _width(headers[index - 1], column, sample)
     sheet.append([_cell(sheet, h, bold=True) for h in headers])
-    for row in rows:
+    for row in chain(sample, rows):
         sheet.append([_value(sheet, column, row.get(column)) for column in PROJECT_COLUMNS])
     _about_sheet(book, about)
     book.save(output)
@@ -66,7 +73,7 @@ def _width(header: str, column: str, rows: list[dict]) -> float:
         return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
 
     sample = (LABELLED[column](v) if column in LABELLED and v else str(v)
-              for r in rows[:WIDTH_SAMPLE] if (v := r.get(column)) not in (None, ""))
+              for r in rows if (v := r.get(column)) not in (None, ""))
     longest = max((shown(t) for t in sample), default=0)
     return float(min(MAX_WIDTH, max(MIN_WIDTH, longest + 2, min(shown(header), 24) + 2)))
 
