@@ -6,3 +6,7 @@ JSON, so the app judges URL length itself (webmap/http.py: MAX_URI_BYTES, a JSON
 lifts gunicorn's limit to its own hard ceiling of 1 MiB per request line.
 """
 limit_request_line = 0
+
+# A worker writing the Excel export of 100,000 projects takes about 45 s on a 2-core machine
+# (benchmarks/exports.py); gunicorn's default 30 s would kill it mid-file.
+timeout = 120

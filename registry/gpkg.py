@@ -43,8 +43,9 @@ def write_gpkg(rows: list[dict], about: dict, path: str | Path) -> dict[str, int
         layer_frame = geopandas.GeoDataFrame(frame[keep].reset_index(drop=True), geometry=geometries[keep],
                                              crs="EPSG:4326")
         # promote_to_multi: one geometry type per layer, as QGIS and the GeoPackage spec want.
+        # VERSION 1.2: older GDALs (Debian 12's 3.6, QGIS LTRs) warn on the 1.4 that pyogrio's writes.
         layer_frame.to_file(path, layer=layer, driver="GPKG", engine="pyogrio", encoding="UTF-8",
                             geometry_type=geometry_type, promote_to_multi=geometry_type.startswith("Multi"),
-                            layer_metadata=metadata)
+                            layer_metadata=metadata, dataset_options={"VERSION": "1.2"})
         written[layer] = len(layer_frame)
     return written

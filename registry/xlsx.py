@@ -53,9 +53,10 @@ def _value(sheet, column: str, value):
         return None
     if column in NUMBER_COLUMNS:
         return value  # int or float from SQLite: a number cell
-    if column in LABELLED:
-        value = LABELLED[column](value)
-    return _cell(sheet, str(value))
+    text = LABELLED[column](value) if column in LABELLED else str(value)
+    if text.startswith("=") or ILLEGAL_CHARACTERS_RE.search(text):
+        return _cell(sheet, text)
+    return text  # a plain str is a string cell, and a third cheaper to write than a cell object
 
 
 def _cell(sheet, text: str, bold: bool = False) -> WriteOnlyCell:
