@@ -1,7 +1,8 @@
 """`registry` command line: each subcommand is one call of the library.
 
     registry build    -> registry.store.build
-    registry export   -> registry.query.Registry + registry.export
+    registry export   -> registry.query.Registry + registry.export (registry.files for xlsx, gpkg)
+    registry info     -> registry.about.registry_info
     registry extract  -> registry.extract.extract_files
     registry geocode  -> registry.geocode.geocode_rows
     registry serve    -> webmap.create_app
@@ -99,20 +100,24 @@ def filter_from_cli(types, cities, counties, stages, min_mw, max_mw, q):
 
 
 @cli.command()
-@click.option("--format", "fmt", type=click.Choice(["geojson", "csv"]), required=True)
+@click.option("--format", "fmt", type=click.Choice(["geojson", "csv", "xlsx", "gpkg"]), required=True)
 @filter_options
+@click.option("--bom", is_flag=True, help="CSV only: start with a UTF-8 byte-order mark, so that Excel reads UTF-8.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write here (default: stdout).")
 @db_option
-def export(fmt, types, cities, counties, stages, min_mw, max_mw, q, output, db_path):
-    """Export the filtered registry as GeoJSON (RFC 7946, WGS-84) or CSV."""
+def export(fmt, types, cities, counties, stages, min_mw, max_mw, q, bom, output, db_path):
+    """Export the filtered registry as GeoJSON (RFC 7946, WGS-84), CSV, Excel (xlsx) or GeoPackage."""
     import sqlite3
 
+    from registry.about import export_metadata, registry_info
     from registry.atomic import Terminated, atomic_output, terminate_as_interrupt
     from registry.export import csv_chunks, geojson_chunks
     from registry.failures import describe_os_error, is_corruption
     from registry.query import Registry, RegistryError
 
     project_filter = filter_from_cli(types, cities, counties, stages, min_mw, max_mw, q)
+    if bom and fmt != "csv":
+        fail("--bom: only for --format csv")
     written = 0
 
     def counted(rows):
@@ -123,9 +128,15 @@ def export(fmt, types, cities, counties, stages, min_mw, max_mw, q, output, db_p
 
     try:
         with terminate_as_interrupt(), Registry(db_path) as registry:
+            if fmt in ("xlsx", "gpkg"):
+                _export_file(registry, project_filter, fmt, output)
+                return
             # Rows stream from the database cursor to the output: constant memory at any size.
-            rows = counted(registry.iter_features(project_filter) if fmt == "geojson" else registry.iter_projects(project_filter))
-            chunks = geojson_chunks(rows) if fmt == "geojson" else csv_chunks(rows)
+            if fmt == "geojson":
+                metadata = export_metadata(registry_info(registry), project_filter, registry.count(project_filter))
+                chunks = geojson_chunks(counted(registry.iter_features(project_filter)), metadata=metadata)
+            else:
+                chunks = csv_chunks(counted(registry.iter_projects(project_filter)), bom=bom)
             if output is None:
                 for chunk in chunks:
                     sys.stdout.write(chunk)
@@ -147,6 +158,45 @@ def export(fmt, types, cities, counties, stages, min_mw, max_mw, q, output, db_p
         fail(f"{db_path}: the registry database is damaged or not a registry ({exc}); rebuild it with `registry build`"
              + (f"; {output} was not written" if output else ""))
     click.echo(f"wrote {written} projects to {output}", err=True)
+
+
+def _export_file(registry, project_filter, fmt: str, output: Path | None) -> None:
+    """XLSX and GeoPackage are files: written beside the target (or to a temporary folder for stdout), then moved."""
+    from registry.files import TemporaryExport, write_export
+
+    if output is None:
+        export = TemporaryExport(fmt)
+        write_export(registry, project_filter, fmt, export.path)
+        for chunk in export.chunks():
+            sys.stdout.buffer.write(chunk)
+        return
+    tmp = output.with_name(f".{output.name}.partial.{fmt}")
+    tmp.unlink(missing_ok=True)
+    try:
+        count = write_export(registry, project_filter, fmt, tmp)
+        os.replace(tmp, output)
+    finally:
+        tmp.unlink(missing_ok=True)
+    click.echo(f"wrote {count} projects to {output}", err=True)
+
+
+@cli.command()
+@db_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def info(db_path, fmt):
+    """Which registry this is: build time, CSV SHA-256, counts, sources and licences, how to cite it."""
+    import json
+
+    from registry.about import info_text, registry_info
+    from registry.query import Registry
+
+    try:
+        registry = Registry(db_path)
+    except FileNotFoundError as exc:
+        fail(str(exc))
+    with registry:
+        facts = registry_info(registry)
+    click.echo(json.dumps(facts, ensure_ascii=False, indent=2) if fmt == "json" else info_text(facts))
 
 
 @cli.command()

@@ -4,9 +4,13 @@ from __future__ import annotations
 import csv
 import io
 import json
-from typing import Iterable, Iterator
+import re
+from typing import TYPE_CHECKING, Iterable, Iterator
 
 from registry.schema import PROJECT_COLUMNS, format_cell
+
+if TYPE_CHECKING:
+    from registry.query import ProjectFilter
 
 # Properties of a GeoJSON feature: every CSV column but the coordinates and the WKT,
 # which the feature's geometry already carries.
@@ -28,12 +32,17 @@ def feature_geojson(record: dict, geometry_geojson: str | None) -> str:
             f'"properties":{properties}}}')
 
 
-def geojson_chunks(features: Iterable[str], batch: int = GEOJSON_BATCH) -> Iterator[str]:
+def geojson_chunks(features: Iterable[str], batch: int = GEOJSON_BATCH, metadata: dict | None = None) -> Iterator[str]:
     """A FeatureCollection of Feature texts (see `feature_geojson`), in chunks so large exports stream.
 
-    Rows without coordinates have a null geometry, which RFC 7946 allows.
+    Rows without coordinates have a null geometry, which RFC 7946 allows. `metadata` (the
+    registry's version, the filter, sources: `registry.about.export_metadata`) becomes a foreign
+    member of the collection, which RFC 7946 §6.1 allows and readers ignore.
     """
-    yield '{"type":"FeatureCollection","features":['
+    head = '{"type":"FeatureCollection",'
+    if metadata is not None:
+        head += f'"metadata":{json.dumps(metadata, ensure_ascii=False, separators=(",", ":"))},'
+    yield head + '"features":['
     batch_texts: list[str] = []
     first = True
     for feature in features:
@@ -51,9 +60,15 @@ def to_geojson(features: Iterable[str]) -> str:
     return "".join(geojson_chunks(features))
 
 
-def csv_chunks(rows: Iterable[dict], batch: int = 500) -> Iterator[str]:
-    """projects.csv-shaped CSV, with cells that a spreadsheet would run as formulas neutralised."""
+def csv_chunks(rows: Iterable[dict], batch: int = 500, bom: bool = False) -> Iterator[str]:
+    """projects.csv-shaped CSV, with cells that a spreadsheet would run as formulas neutralised.
+
+    `bom` starts the text with U+FEFF, the mark by which Excel (on Chinese Windows, which would
+    otherwise read GBK) knows the file is UTF-8; programs get the plain UTF-8 default.
+    """
     buffer = io.StringIO()
+    if bom:
+        buffer.write("\ufeff")
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(PROJECT_COLUMNS)
     for i, row in enumerate(rows, 1):
@@ -67,6 +82,29 @@ def csv_chunks(rows: Iterable[dict], batch: int = 500) -> Iterator[str]:
 
 def to_csv(rows: Iterable[dict]) -> str:
     return "".join(csv_chunks(rows))
+
+
+# Characters no file name may hold on Windows, macOS or Linux, and white space.
+_UNSAFE_IN_NAME = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|\s]+')
+MAX_NAME_PART = 40
+
+
+def export_filename(project_filter: ProjectFilter, extension: str) -> str:
+    """A download's name that says what it holds: `projects_大悟县_solar_pv.geojson`.
+
+    Places first (city, county), then types, stages, the search text and the capacity range,
+    each part cut to MAX_NAME_PART characters and stripped of what a file system refuses.
+    """
+    parts = [*project_filter.cities, *project_filter.counties, *project_filter.types, *project_filter.stages]
+    if project_filter.q:
+        parts.append(project_filter.q)
+    if project_filter.min_mw is not None or project_filter.max_mw is not None:
+        low = "" if project_filter.min_mw is None else f"{project_filter.min_mw:g}"
+        high = "" if project_filter.max_mw is None else f"{project_filter.max_mw:g}"
+        parts.append(f"{low}-{high}MW")
+    cleaned = [_UNSAFE_IN_NAME.sub("-", part).strip("-.")[:MAX_NAME_PART] for part in parts]
+    stem = "_".join(["projects", *[c for c in cleaned if c]])[:160]
+    return f"{stem}.{extension}"
 
 
 def _safe_cell(column: str, value) -> str:

@@ -5,7 +5,7 @@ import math
 import sqlite3
 from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Iterator
 
 from registry.schema import PROJECT_COLUMNS, PROJECT_TYPES, STAGES
 from registry.store import DEFAULT_DB, SEARCH_COLUMNS
@@ -326,3 +326,7 @@ class Registry:
         """The filtered projects' GeoJSON Feature texts, in id order, as the build stored them."""
         rows = self.projects(project_filter, limit=limit, offset=offset, columns=("feature_geojson",))
         return [row["feature_geojson"] for row in rows]
+
+    def meta(self) -> dict[str, str]:
+        """The build's facts from `registry_meta`: built_at, source_csv, source_csv_sha256, projects."""
+        return {r[0]: r[1] for r in self.conn.execute("SELECT key, value FROM registry_meta")}

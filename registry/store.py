@@ -156,13 +156,20 @@ def _geometry_geojson(record: dict, path, line: int) -> str | None:
 
 
 def _boundaries_for(documents: dict[str, dict]) -> list[dict]:
-    """County polygons of the plans' cities, for the map's boundary layer."""
+    """County polygons of the plans' cities, for the map's boundary layer.
+
+    Outer rings counterclockwise, holes clockwise: RFC 7946 §3.1.6 asks it of GeoJSON, and
+    d3-geo (for one) reads a clockwise outer ring as the whole globe minus the county.
+    """
+    import shapely
+    from shapely.geometry import shape
+
     from registry.geocode import county_boundaries
 
     codes = sorted({doc["city_code"] for doc in documents.values() if doc["city_code"]})
     collection = county_boundaries(codes)
     return [
-        {"code": f["properties"]["code"], "name": f["properties"]["name"],
-         "city_code": f["properties"]["city_code"], "geojson": json.dumps(f["geometry"], separators=(",", ":"))}
+        {"code": f["properties"]["code"], "name": f["properties"]["name"], "city_code": f["properties"]["city_code"],
+         "geojson": json.dumps(mapping(shapely.orient_polygons(shape(f["geometry"]))), separators=(",", ":"))}
         for f in collection["features"]
     ]

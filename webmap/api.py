@@ -12,10 +12,12 @@ from typing import Iterable
 
 from flask import Blueprint, Response, abort, request, url_for
 
-from registry.export import csv_chunks, geojson_chunks
+from registry.about import export_metadata, registry_info
+from registry.export import csv_chunks, export_filename, geojson_chunks
 from registry.query import SORTABLE, FilterError, ProjectFilter
 from registry.schema import PROJECT_COLUMNS
 from webmap import get_registry
+from webmap.http import content_disposition
 from webmap.mapfeed import SOURCE_COLUMNS, map_chunks
 
 bp = Blueprint("api", __name__)
@@ -110,7 +112,7 @@ def map_data():
 def boundaries():
     """County boundaries of the plans' cities: the map's light reference layer."""
     rows = get_registry().county_boundaries()
-    features = (f'{{"type":"Feature","geometry":{r["geojson"]},"properties":'
+    features = (f'{{"type":"Feature","id":{json.dumps(r["code"])},"geometry":{r["geojson"]},"properties":'
                 f'{json.dumps({k: r[k] for k in ("code", "name", "city_code")}, ensure_ascii=False)}}}' for r in rows)
     response = Response('{"type":"FeatureCollection","features":[' + ",".join(features) + "]}",
                         mimetype="application/geo+json")
@@ -127,14 +129,22 @@ def openapi():
 
 @bp.get("/export.geojson")
 def export_geojson():
-    rows = get_registry().features(current_filter())
-    return _attachment(geojson_chunks(rows), "application/geo+json", "projects.geojson")
+    project_filter, registry = current_filter(), get_registry()
+    rows = registry.features(project_filter)
+    metadata = export_metadata(registry_info(registry), project_filter, len(rows))
+    return _attachment(geojson_chunks(rows, metadata=metadata), "application/geo+json",
+                       export_filename(project_filter, "geojson"))
 
 
 @bp.get("/export.csv")
 def export_csv():
-    rows = get_registry().projects(current_filter())
-    return _attachment(csv_chunks(rows), "text/csv", "projects.csv")
+    """CSV; `bom=1` starts it with a UTF-8 byte-order mark, so that Excel reads it as UTF-8."""
+    project_filter = current_filter()
+    bom = single_value("bom", "0")
+    if bom not in ("0", "1"):
+        raise FilterError("bom", f"{bom[:40]!r} is not 0 or 1")
+    rows = get_registry().projects(project_filter)
+    return _attachment(csv_chunks(rows, bom=bom == "1"), "text/csv", export_filename(project_filter, "csv"))
 
 
 def dict_of_params(project_filter: ProjectFilter) -> dict[str, list[str]]:
@@ -148,6 +158,6 @@ def _attachment(chunks: Iterable[str], mimetype: str, filename: str) -> Response
     # The rows are already read (and the database closed at teardown); the response streams
     # the text chunk by chunk, with the same functions as `registry export`, hence the same bytes.
     response = Response(chunks, mimetype=mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Content-Disposition"] = content_disposition(filename)
     return response
 

@@ -6,40 +6,9 @@ gets its legend entry, filter checkbox and layer without touching the app.
 """
 from __future__ import annotations
 
-from registry.schema import PRECISIONS, PROJECT_TYPES, STAGES
-
-# key -> (English, Chinese)
-FIELDS = {
-    "id": ("ID", "编号"),
-    "name": ("Name", "名称"),
-    "type": ("Type", "类型"),
-    "subtype": ("Subtype", "子类"),
-    "capacity_mw": ("Capacity (MW)", "装机容量（兆瓦）"),
-    "capacity_text": ("Capacity as written", "原文容量"),
-    "voltage_kv": ("Voltage (kV)", "电压（千伏）"),
-    "stage": ("Stage", "阶段"),
-    "phase": ("Phase", "期次"),
-    "target_year": ("Target year", "目标年份"),
-    "city": ("City", "市"),
-    "county": ("County", "县（市、区）"),
-    "town": ("Town", "乡镇"),
-    "site": ("Site", "场址"),
-    "lon": ("Longitude", "经度"),
-    "lat": ("Latitude", "纬度"),
-    "precision": ("Location precision", "定位精度"),
-    "location_method": ("Location method", "定位方法"),
-    "division_code": ("Division code", "行政区划代码"),
-    "geometry": ("Geometry (WKT)", "几何（WKT）"),
-    "source_doc": ("Source document", "来源文件"),
-    "source_section": ("Section", "章节"),
-    "source_start": ("Span start", "原文起点"),
-    "source_end": ("Span end", "原文终点"),
-    "place": ("Place", "地点"),
-    "q": ("Search", "搜索"),
-    "min_mw": ("Min MW", "最小兆瓦"),
-    "max_mw": ("Max MW", "最大兆瓦"),
-    "count": ("Projects", "项目数"),
-}
+from registry.labels import (FIELDS, PRECISION_LABELS, STAGE_LABELS, bilingual, field_label,  # noqa: F401
+                             precision_label, stage_label, type_label)
+from registry.schema import PROJECT_TYPES, STAGES
 
 HEADINGS = {
     "site_title": ("Carbon-peak project registry", "碳达峰重点项目库"),
@@ -69,27 +38,18 @@ HEADINGS = {
     "next": ("Next", "下一页"),
     "open_page": ("Project page", "项目页面"),
     "not_loaded": ("details could not be loaded", "详情加载失败"),
+    "about": ("About this registry", "关于本项目库"),
+    "built_at": ("Built at", "生成时间"),
+    "version": ("Version", "版本"),
+    "cite": ("How to cite", "引用方式"),
+    "sources": ("Sources and licences", "数据来源与许可"),
+    "data": ("Data", "数据"),
+    "source_of": ("Source", "来源"),
+    "licence": ("Licence", "许可"),
+    "attribution": ("Attribution", "署名"),
+    "plans": ("Plans", "规划文件"),
+    "same_facts": ("The same facts are in", "同样信息见"),
 }
-
-STAGE_LABELS = {
-    "announced": ("Announced", "已公布"),
-    "pre-construction": ("Pre-construction", "前期"),
-    "construction": ("Construction", "在建"),
-    "operating": ("Operating", "运行"),
-    "shelved": ("Shelved", "搁置"),
-    "cancelled": ("Cancelled", "取消"),
-    "retired": ("Retired", "退役"),
-    "mothballed": ("Mothballed", "封存"),
-}
-assert set(STAGE_LABELS) == set(STAGES), "every stage needs a label"
-
-PRECISION_LABELS = {
-    "site": ("Site", "场址"),
-    "town": ("Town", "乡镇"),
-    "county": ("County", "县"),
-    "city": ("City", "市"),
-}
-assert set(PRECISION_LABELS) == set(PRECISIONS), "every precision needs a label"
 
 # Distinguishable colours, assigned in PROJECT_TYPES order; types beyond the palette reuse it.
 _PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#17becf", "#1a55a3", "#7f7f7f", "#8c564b",
@@ -98,29 +58,8 @@ _PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#17becf", "#1a55a3", "#
 TYPE_COLOURS = {t: _PALETTE[i % len(_PALETTE)] for i, t in enumerate(PROJECT_TYPES)}
 
 
-def bilingual(pair: tuple[str, str]) -> str:
-    english, chinese = pair
-    return f"{chinese} {english}"
-
-
-def field_label(key: str) -> str:
-    return bilingual(FIELDS.get(key, (key, key)))
-
-
 def heading(key: str) -> str:
     return bilingual(HEADINGS[key])
-
-
-def type_label(value: str) -> str:
-    return bilingual(PROJECT_TYPES[value]) if value in PROJECT_TYPES else value
-
-
-def stage_label(value: str) -> str:
-    return bilingual(STAGE_LABELS[value]) if value in STAGE_LABELS else (value or "")
-
-
-def precision_label(value: str) -> str:
-    return bilingual(PRECISION_LABELS[value]) if value in PRECISION_LABELS else (value or "")
 
 
 def labels_for_script() -> dict:

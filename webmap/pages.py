@@ -50,6 +50,8 @@ def filter_context(project_filter: ProjectFilter | None, error: FilterError | No
         "facets": registry.facets(project_filter) if project_filter else None,
         "filter_pairs": pairs,
         "export_geojson": with_query("api.export_geojson", pairs), "export_csv": with_query("api.export_csv", pairs),
+        "export_xlsx": with_query("downloads.export_xlsx", pairs), "export_gpkg": with_query("downloads.export_gpkg", pairs),
+        "export_csv_excel": with_query("api.export_csv", [*pairs, ("bom", "1")]),
         "map_link": with_query("pages.map_page", pairs), "list_link": with_query("pages.project_list", pairs),
     }
 

@@ -1,0 +1,57 @@
+"""Exports that are files, not text streams (XLSX, GeoPackage): written to a temporary file,
+then moved into place or streamed, by the CLI and the web app alike."""
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Iterator
+
+from registry.about import export_metadata, registry_info
+from registry.query import ProjectFilter, Registry
+from registry.schema import PROJECT_COLUMNS
+
+FILE_FORMATS = ("xlsx", "gpkg")
+
+
+def write_export(registry: Registry, project_filter: ProjectFilter, fmt: str, path: str | Path) -> int:
+    """Write the filtered projects as `fmt` (xlsx or gpkg) to a new file at `path`; returns the row count."""
+    if fmt not in FILE_FORMATS:
+        raise ValueError(f"unknown file format {fmt!r}; expected one of {', '.join(FILE_FORMATS)}")
+    count = registry.count(project_filter)
+    about = export_metadata(registry_info(registry), project_filter, count)
+    if fmt == "xlsx":
+        from registry.xlsx import write_xlsx
+
+        # Row by row from the cursor: memory stays bounded however many rows the filter keeps.
+        write_xlsx(registry.iter_projects(project_filter), about, str(path))
+    else:
+        from registry.gpkg import write_gpkg
+
+        # GeoPandas builds the layers from columns in memory: at 100,000 rows that is ~100 MB.
+        write_gpkg(registry.projects(project_filter, columns=(*PROJECT_COLUMNS, "geometry_geojson")), about, path)
+    return count
+
+
+class TemporaryExport:
+    """A private temporary folder for one export file, removed when the file has been read."""
+
+    def __init__(self, fmt: str):
+        self.folder = Path(tempfile.mkdtemp(prefix="registry-export-"))
+        self.path = self.folder / f"projects.{fmt}"
+
+    def chunks(self, size: int = 256 * 1024) -> Iterator[bytes]:
+        """The file's bytes; the folder goes when they have all been read (or the reader stops)."""
+        try:
+            with open(self.path, "rb") as handle:
+                while chunk := handle.read(size):
+                    yield chunk
+        finally:
+            self.remove()
+
+    def remove(self) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+    def size(self) -> int:
+        return os.path.getsize(self.path)
