@@ -31,12 +31,13 @@ def create_app(config: dict | None = None) -> Flask:
     app.json.ensure_ascii = False
     app.json.sort_keys = False  # keep the documented order: total, page, …, and the CSV column order
 
-    from webmap import api, labels, mapframe, pages
+    from webmap import api, labels, mapframe, pages, plans
 
     mapframe.check_tiles_setting(app.config["REGISTRY_TILES"])
     app.register_blueprint(mapframe.vendor)
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)
+    app.register_blueprint(plans.bp)
     app.jinja_env.globals.update(labels.template_globals())
     app.jinja_env.globals["csp_nonce"] = csp_nonce
     app.teardown_appcontext(_close_registry)
