@@ -186,3 +186,13 @@ def targets_csv_chunks(rows: Iterable[dict]) -> Iterator[str]:
 
 def targets_json(rows: list[dict]) -> str:
     return json.dumps(rows, ensure_ascii=False, indent=1) + "\n"
+
+
+def export_targets(db_path, params, fmt: str = "csv") -> str:
+    """The filtered targets of a registry database as CSV (targets.csv columns) or a JSON array: `registry targets`."""
+    from registry.query import Registry
+
+    with Registry(db_path) as registry:
+        target_filter = TargetFilter.from_params(params, known_docs=document_ids(registry.conn))
+        rows = targets(registry.conn, target_filter)
+    return "".join(targets_csv_chunks(rows)) if fmt == "csv" else targets_json(rows)
