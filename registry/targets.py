@@ -149,26 +149,63 @@ def plan_detail(conn: sqlite3.Connection, doc_id: str) -> dict | None:
     return {"document": document, "targets": plan_targets, "projects": projects}
 
 
+# A line break of the published text is kept for display after a sentence end or before a heading or list
+# item; any other (a PDF's wrap inside a sentence, a name or a number) is joined, as a reader would.
+_SENTENCE_END = set("。；：！？!?;:")
+_ITEM_START = re.compile(r"[ \t\u3000]*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|专栏|\d+[．.、](?!\d)|——|[—-]+\s*\d)")
+_LINE_BREAKS = re.compile(r"[ \t\u3000]*\n[\s\u3000]*")
+
+
+def display_breaks(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, replacement) for every run of line breaks: a paragraph break, or '' where a line wraps."""
+    runs = []
+    for match in _LINE_BREAKS.finditer(text):
+        before = text[:match.start()].rstrip()
+        line_start = before.rfind("\n") + 1
+        line = before[line_start:].strip()
+        keep = (not before or before[-1] in _SENTENCE_END or match.end() == len(text)
+                or _ITEM_START.match(text, match.end()) is not None
+                or (len(line) <= 40 and _ITEM_START.match(line) is not None and not re.search("[。，、；]", line)))
+        runs.append((match.start(), match.end(), "\n" if keep else ""))
+    return runs
+
+
 def text_segments(text: str, projects: list[dict], targets_: list[dict]) -> list[dict]:
     """The plan text cut into plain segments, each either unmarked or one project's / target's span.
 
     Spans may overlap (a target inside a project's sentence, two projects sharing words); a
     segment carries every span covering it, so the template can nest marks without ever
-    building HTML from the text: it escapes each segment's text.
+    building HTML from the text: it escapes each segment's `text`. Offsets stay those of the
+    raw text; only the shown text joins the lines a PDF wrapped (display_breaks).
     """
     spans = [("project", p["id"], p["source_start"], p["source_end"]) for p in projects] + \
             [("target", target_anchor(t), t["source_start"], t["source_end"]) for t in targets_]
     spans = [s for s in spans if 0 <= s[2] < s[3] <= len(text)]
     cuts = sorted({0, len(text), *(s[2] for s in spans), *(s[3] for s in spans)})
-    starts = {}
+    starts: dict[int, list] = {}
     for kind, key, start, _end in spans:
         starts.setdefault(start, []).append((kind, key))
-    segments = []
+    breaks = display_breaks(text)
+    segments, next_break = [], 0
     for left, right in zip(cuts, cuts[1:]):
+        pieces, position = [], left
+        while next_break < len(breaks) and breaks[next_break][0] < right:
+            start, end, replacement = breaks[next_break]
+            if end <= left:
+                next_break += 1
+                continue
+            pieces.append(text[position:max(position, start)])
+            if start >= left:
+                pieces.append(replacement)
+            position = min(max(position, end), right)
+            if end > right:
+                break
+            next_break += 1
+        pieces.append(text[position:right])
         covering = [s for s in spans if s[2] <= left and right <= s[3]]
-        projects_here = [s[1] for s in covering if s[0] == "project"]
-        targets_here = [s[1] for s in covering if s[0] == "target"]
-        segments.append({"text": text[left:right], "projects": projects_here, "targets": targets_here,
+        segments.append({"text": "".join(pieces),
+                         "projects": [s[1] for s in covering if s[0] == "project"],
+                         "targets": [s[1] for s in covering if s[0] == "target"],
                          "anchors": [key if kind == "target" else f"p-{key}" for kind, key in starts.get(left, [])]})
     return segments
 
