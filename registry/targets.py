@@ -11,6 +11,7 @@ state a capacity at all, so a planner sees both the gap and how much of it is un
 from __future__ import annotations
 
 import csv
+import difflib
 import io
 import json
 import re
@@ -53,7 +54,9 @@ class TargetFilter:
         indicators = values("indicator")
         for key in indicators:
             if key not in INDICATORS:
-                raise FilterError("indicator", f"unknown indicator {key[:40]!r}; see /api/openapi.json for the list")
+                close = difflib.get_close_matches(key, INDICATORS, n=1)
+                hint = f"did you mean {close[0]!r}? " if close else ""
+                raise FilterError("indicator", f"unknown indicator {key[:40]!r}; {hint}the vocabulary: registry/indicators.py")
         years = []
         for year in values("year"):
             if not _YEAR_RE.match(year) or not 1990 <= int(year) <= 2100:
