@@ -17,8 +17,7 @@ def _array(name: str, items: dict, description: str) -> dict:
 TARGET_FILTER_PARAMETERS = [
     _array("city", _ITEM, "City, e.g. 孝感市."),
     _array("county", _ITEM, "County-level unit, e.g. 津市市."),
-    _array("doc", {"anyOf": [{"type": "string", "pattern": "^[A-Za-z0-9_.-]{1,64}$"}, _BLANK]},
-           "Plan (a doc_id of /api/plans); an unknown one is a 400."),
+    None,  # doc: its values are the registry's documents, filled in by plan_paths()
     _array("indicator", {"anyOf": [{"type": "string", "enum": list(INDICATORS)}, _BLANK]},
            "Indicator of the vocabulary (registry/indicators.py)."),
     _array("year", {"anyOf": [{"type": "integer", "minimum": 1990, "maximum": 2100}, _BLANK]}, "Target year."),
@@ -50,7 +49,20 @@ def _error(status: int, words: str) -> dict:
     return {str(status): _json({"$ref": "#/components/schemas/Error"}, words)}
 
 
-PLAN_PATHS = {
+def _doc_parameter(doc_ids: list[str] | None) -> dict:
+    item = {"type": "string", "enum": doc_ids} if doc_ids else {"type": "string", "pattern": "^[A-Za-z0-9_.-]{1,64}$"}
+    return _array("doc", {"anyOf": [item, _BLANK]}, "Plan (a doc_id of /api/plans); an unknown one is a 400.")
+
+
+def plan_paths(doc_ids: list[str] | None = None) -> dict:
+    """The plan and target routes; `doc_ids` (the registry's documents) makes `doc` an enum."""
+    parameters = [p if p is not None else _doc_parameter(doc_ids) for p in TARGET_FILTER_PARAMETERS]
+    return {path: {"get": {**operation["get"], "parameters": parameters}
+                   if operation["get"].get("parameters") is TARGET_FILTER_PARAMETERS else operation["get"]}
+            for path, operation in _PLAN_PATHS.items()}
+
+
+_PLAN_PATHS = {
     "/api/plans": {"get": {"summary": "The plans, with counts of projects and targets", "operationId": "listPlans",
                            "responses": {"200": _json({"type": "object", "required": ["plans"], "properties": {
                                "plans": {"type": "array", "items": {"$ref": "#/components/schemas/Plan"}}}},
