@@ -158,4 +158,9 @@ def _document_ids() -> list[str] | None:
     from registry.targets import document_ids
     from webmap import get_registry
 
-    return document_ids(get_registry().conn) if has_request_context() else None
+    if not has_request_context():
+        return None
+    try:
+        return document_ids(get_registry().conn)
+    except FileNotFoundError:  # no registry yet: the API still describes itself
+        return None
