@@ -6,6 +6,7 @@
     registry extract  -> registry.extract.extract_files
     registry geocode  -> registry.geocode.geocode_rows
     registry serve    -> webmap.create_app
+    registry targets  -> registry.targets.export_targets
 """
 from __future__ import annotations
 
@@ -265,6 +266,28 @@ def geocode(csv_path, check):
             fail(f"interrupted; {csv_path} is unchanged")
         except OSError as exc:
             fail(f"{describe_os_error(exc, csv_path)}; {csv_path} is unchanged")
+
+
+@cli.command()
+@click.option("--city", "cities", multiple=True, help="City, e.g. 孝感市 (repeatable, or comma-separated).")
+@click.option("--county", "counties", multiple=True, help="County-level unit, e.g. 津市市.")
+@click.option("--doc", "docs", multiple=True, help="Plan doc_id, e.g. xiaogan_420900.")
+@click.option("--indicator", "indicators", multiple=True, help="Indicator key, e.g. non_fossil_share (registry/indicators.py).")
+@click.option("--year", "years", multiple=True, help="Target year, e.g. 2025.")
+@click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True)
+@db_option
+def targets(cities, counties, docs, indicators, years, fmt, db_path):
+    """The plans' targets, filtered, as CSV (targets.csv columns) or JSON."""
+    from registry.query import FilterError
+    from registry.targets import export_targets
+
+    params = {"city": cities, "county": counties, "doc": docs, "indicator": indicators, "year": years}
+    try:
+        sys.stdout.write(export_targets(db_path, params, fmt))
+    except FilterError as exc:
+        fail(f"--{exc.parameter}: {exc.message}")
+    except FileNotFoundError as exc:
+        fail(str(exc))
 
 
 @cli.command()

@@ -46,7 +46,8 @@ GEOCODE_COLUMNS = ("lon", "lat", "precision", "location_method", "division_code"
 REQUIRED_COLUMNS = ("id", "name", "type", "city", "source_doc", "source_start", "source_end")
 
 # Column order of targets.csv: city-wide targets ("光伏装机达到 320 万千瓦"), which are not projects.
-TARGET_COLUMNS = ("city", "county", "metric", "value", "unit", "year", "source_doc", "source_section", "source_start", "source_end")
+TARGET_COLUMNS = ("city", "county", "indicator", "metric", "value", "unit", "value_normalised", "unit_normalised", "year",
+                  "source_doc", "source_section", "source_start", "source_end")
 
 # type -> (English label, Chinese label). Extend as the plans need; the web
 # app's legend, colours and filters are generated from this table.

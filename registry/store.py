@@ -61,18 +61,11 @@ def load_projects(csv_path: str | Path, documents: dict[str, dict]) -> list[dict
     return records
 
 
-def load_targets(csv_path: str | Path) -> list[dict]:
-    table = read_csv_table(csv_path, columns_required=("city", "metric", "value"), columns_known=TARGET_COLUMNS)
-    targets = []
-    for raw, line in zip(table.rows, table.lines):
-        row = {c: (raw.get(c) or "").strip() for c in TARGET_COLUMNS}
-        try:
-            row["value"] = float(row["value"])
-            row["year"] = int(row["year"]) if row["year"] else None
-        except ValueError:
-            raise RowError(table.path, line, "value" if isinstance(row["value"], str) else "year", "is not a number") from None
-        targets.append(row)
-    return targets
+def load_targets(csv_path: str | Path, documents: dict[str, dict] | None = None) -> list[dict]:
+    """Validated targets (registry/target_rows.py: indicator vocabulary, units, offsets)."""
+    from registry.target_rows import load_targets as load_target_rows
+
+    return load_target_rows(csv_path, documents)
 
 
 def build(csv_path=DEFAULT_CSV, db_path=DEFAULT_DB, plans_dir=PLANS_DIR, targets_csv=None) -> BuildReport:
@@ -82,7 +75,7 @@ def build(csv_path=DEFAULT_CSV, db_path=DEFAULT_DB, plans_dir=PLANS_DIR, targets
     projects = load_projects(csv_path, documents)
     if targets_csv is None and (csv_path.parent / "targets.csv").exists():
         targets_csv = csv_path.parent / "targets.csv"  # the reviewed targets travel beside the projects
-    targets = load_targets(targets_csv) if targets_csv else []
+    targets = load_targets(targets_csv, documents) if targets_csv else []
     boundaries = _boundaries_for(documents)
     db_path.parent.mkdir(parents=True, exist_ok=True)
     # A killed build (SIGKILL, power loss) cannot clean up after itself: the next build does.
@@ -128,7 +121,10 @@ def _write(db, projects, documents, targets, boundaries, csv_path) -> int:
                   ["capacity_mw"], ["source_doc"]):
         projects_table.create_index(index)
     projects_table.enable_fts(SEARCH_COLUMNS, tokenize="trigram")
-    db["targets"].insert_all(targets, alter=True) if targets else db["targets"].create({c: str for c in TARGET_COLUMNS})
+    db["targets"].create({c: str for c in TARGET_COLUMNS} | {"value": float, "value_normalised": float, "year": int,
+                                                          "source_start": int, "source_end": int})
+    db["targets"].insert_all(targets)
+    db["targets"].create_index(["source_doc"])
     db["county_boundaries"].insert_all(boundaries, pk="code") if boundaries else db["county_boundaries"].create(
         {"code": str, "name": str, "city_code": str, "geojson": str}, pk="code")
     db["registry_meta"].insert_all([

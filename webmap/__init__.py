@@ -31,7 +31,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.json.ensure_ascii = False
     app.json.sort_keys = False  # keep the documented order: total, page, …, and the CSV column order
 
-    from webmap import about, api, downloads, health, http, labels, mapframe, pages, security
+    from webmap import about, api, downloads, health, http, labels, mapframe, pages, plans, security
 
     mapframe.check_tiles_setting(app.config["REGISTRY_TILES"])
     app.register_blueprint(mapframe.vendor)
@@ -40,6 +40,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(downloads.bp)
     app.register_blueprint(about.bp)
     http.init_app(app)
+    app.register_blueprint(plans.bp)
     app.jinja_env.globals.update(labels.template_globals())
     app.jinja_env.globals["csp_nonce"] = csp_nonce
     app.teardown_appcontext(_close_registry)

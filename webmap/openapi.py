@@ -5,6 +5,7 @@ from registry.query import MAX_QUERY_LENGTH, SORTABLE
 from registry.schema import PRECISIONS, PROJECT_COLUMNS, PROJECT_TYPES, STAGES
 from webmap.api import DEFAULT_PER_PAGE, MAX_PAGE, MAX_PER_PAGE
 from webmap.mapfeed import MAP_COLUMNS
+from webmap.openapi_plans import PLAN_SCHEMAS, plan_paths
 
 # The filter refuses NUL characters; an array item is one value (a comma would split it in two).
 # Blank values are ignored (as an empty min_mw is), so they are valid wherever a value is.
@@ -144,6 +145,22 @@ def openapi_document() -> dict:
                                     "responses": {"200": {"description": "projects.csv columns.",
                                                           "content": {"text/csv": {"schema": {"type": "string"}}}},
                                                   **_errors(400)}}},
+            **plan_paths(_document_ids()),
         },
-        "components": {"schemas": {"Project": PROJECT_SCHEMA, "Error": ERROR_SCHEMA}},
+        "components": {"schemas": {"Project": PROJECT_SCHEMA, "Error": ERROR_SCHEMA, **PLAN_SCHEMAS}},
     }
+
+
+def _document_ids() -> list[str] | None:
+    """The registry's plans, when there is a request (and a registry) to ask."""
+    from flask import has_request_context
+
+    from registry.targets import document_ids
+    from webmap import get_registry
+
+    if not has_request_context():
+        return None
+    try:
+        return document_ids(get_registry().conn)
+    except FileNotFoundError:  # no registry yet: the API still describes itself
+        return None

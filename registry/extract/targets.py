@@ -1,4 +1,18 @@
-"""City-wide targets ("到 2025 年，光伏发电装机达到 320 万千瓦"): numbers a plan commits to that are not projects."""
+"""City-wide targets ("到 2025 年，光伏发电装机达到 320 万千瓦"): numbers a plan commits to that are not projects.
+
+A target is a metric, a value with its unit and a year, in one sentence of the cleaned text.
+The forms the plans use, each found here:
+- with a verb: "光伏发电装机达到320万千瓦", "…不低于50%", "…小于2公里", "…突破300家";
+- without one, when the metric ends in a measure word or is an installed capacity:
+  "林地保有量9.42万公顷", "新能源新增装机容量368万千瓦", "新增光伏装机20万千瓦";
+- a count after its noun: "新扩建110千伏及以上变电站55座"; an area before it: "建成2万亩优质油茶丰产林";
+- one value per item: "A、B分别达到90%、75%" / "分别达A%和B%", and "A、B均达到50%";
+- a later year for the same metric: "…替代率达到10%，2030年达到15%";
+- "全部/全面…实施/执行/完成…" and "实现全覆盖" as 100 %.
+The year is the last year named before the value in the sentence, never a baseline ("比2020年提升").
+Each target gets the indicator the metric most likely means (registry.indicators.classify) and
+its value in normalised units, for review; targets.csv is the reviewed result.
+"""
 from __future__ import annotations
 
 import csv
@@ -7,75 +21,206 @@ from pathlib import Path
 
 from registry.documents import section_at, split_sections
 from registry.extract.text import CleanText, fix_heading
+from registry.indicators import UNIT_CONVERSIONS, classify, normalise
 from registry.schema import TARGET_COLUMNS, format_cell
 
-_UNITS = r"万千瓦|万千伏安|万立方米|亿立方米|万吨标准煤|万吨|万公顷|万亩|千米|公里|座|个|家|％|%"
-_TARGET = re.compile(
-    r"(?P<metric>[\u4e00-\u9fffA-Za-z0-9（）()、&]{2,36}?)"
-    r"(?:达到|提高到|提高至|提升到|提升至|提升|增加到|超过|稳定在|保持在|降低至|降至|下降|不低于|达)"
-    r"(?P<value>\d+(?:\.\d+)?)(?P<unit>" + _UNITS + r")"
-)
-_YEAR = re.compile(r"(?:到|至|力争到|“十四五”末|截至)?(20\d\d)年")
+_UNITS = (r"万千瓦|万千伏安|万立方米|亿立方米|万吨标准煤|万吨|万公顷|万亩|平方米|立方米|克标煤/千瓦时|千米|公里|座|个|家|名"
+          r"|％|%")
+_VERBS = (r"(?:力争)?(?:进一步)?(?:持续)?(?:提高到|提高至|提升到|提升至|增加到|降低至|降低到|稳定在|保持在|不低于|不少于|"
+          r"少于|小于|低于|超过|突破|均达到|达到|降至|提升|下降|年均增长约|年均增长|达)")
+_VALUE = r"(?P<value>\d+(?:\.\d+)?)(?:\s*[－-]\s*\d+)?(?P<unit>" + _UNITS + r")"
+_METRIC_CHARS = r"[\u4e00-\u9fffA-Za-z0-9（）()、&“”]"
+_TARGET = re.compile(r"(?P<metric>" + _METRIC_CHARS + r"{2,48}?)(?P<verb>" + _VERBS + r")?" + _VALUE)
+# A metric may stand without a verb when it ends in a measure word or names an installed capacity.
+# unit family -> metric endings that may stand without a verb before a value in that unit
+_BARE_METRIC = {
+    "share": re.compile(r"(?:率|比重|占比|比例)$|占.+面积$"),
+    "capacity": re.compile(r"(?:装机|装机容量|容量)$"),
+    "stock": re.compile(r"(?:保有量|蓄积量|造林|抚育)$"),
+    "count": re.compile(r"(?:站|工厂|企业|平台|园区|示范|人才)$"),
+    "length": re.compile(r"(?:线路|管道|管网)$"),
+}
+_UNIT_FAMILY = {"%": "share", "％": "share", "万千瓦": "capacity", "万千伏安": "capacity", "万亩": "stock", "亩": "stock",
+                "万公顷": "stock", "万立方米": "stock", "座": "count", "个": "count", "家": "count", "名": "count",
+                "千米": "length", "公里": "length"}
+# "城镇新建建筑100%执行绿色建筑标准": the metric goes on after the value.
+_SHARE_THEN_VERB = re.compile(r"(?:执行|实行)(?P<rest>[\u4e00-\u9fff]{2,12})")
+# "建成2万亩优质油茶丰产林": the metric is the noun after the value.
+_VERB_ONLY = re.compile(r"^(?:.*[，,])?(?:建成|新建|完成|实施|营造)$")
+_NOUN_AFTER = re.compile(_METRIC_CHARS.replace("、", "") + r"{2,20}")
+_ALL = re.compile(r"(?P<metric>" + _METRIC_CHARS + r"{2,30}?)(?:全部|全面)(?P<rest>(?:实现|完成|实施|执行|实行)"
+                  + _METRIC_CHARS.replace("、", "") + r"{1,14})")
+_FULL_COVERAGE = re.compile(r"(?P<metric>" + _METRIC_CHARS + r"{2,30}?)实现全覆盖")
+_CONTINUATION = re.compile(r"(?:以上|以下|左右)?[，,]\s*(?:到|至)?(?P<year>20\d\d)年(?:底)?(?P<verb>" + _VERBS + r")" + _VALUE)
+_YEAR = re.compile(r"(?<!比)(20\d\d)年")
 _RESPECTIVELY = re.compile(r"分别$")
+_EACH = re.compile(r"均$")
 _MEASURE = re.compile(r"(?:率|比重|占比|比例|量|数)$")
-_METRIC_TAIL = re.compile(r"(?:分别|均|力争)+$")
-_MORE_VALUES = re.compile(r"[和、](?P<value>\d+(?:\.\d+)?)(?:" + _UNITS + r")")
+_METRIC_TAIL = re.compile(r"(?:分别|均|力争|进一步|持续)+$")
+_MORE_VALUES = re.compile(r"(?:以上|左右)?[和、](?P<value>\d+(?:\.\d+)?)(?:" + _UNITS + r")")
 _FIVE_YEAR_PLAN_ENDS = {"十四五": 2025, "十五五": 2030}
-_METRIC_NOISE = re.compile(r"^(?:年|底|前|末|，|全市|全县|我市|新增和更新|力争|确保|累计|基本)+")
+_METRIC_NOISE = re.compile(r"^(?:年|底|前|末|，|全市|全县|我市|新增和更新|力争|确保|累计|基本|实现|“十四五”期间|期间)+")
+# A metric that is only a measure word takes its subject from the clause before: "非化石能源消费比例逐步提升，比重达到20%".
+_SUBJECTLESS = {"比重", "占比", "比例"}
+# The subject a later metric of one sentence shares: "新能源新增装机容量368万千瓦，总装机容量超过500万千瓦".
+_SUBJECT_END = re.compile(r"新增|总|综合|装机|利用|处理")
+_REDUCTION_VERB = "下降"
+_INHERITS_SUBJECT = ("总", "无害化")
+_OPENING_YEAR = re.compile(r"(?:到|至)20\d\d年")
 
 
 def _year_before(text: str, position: int, floor: int) -> int | None:
     window = text[floor:position]
     years = [int(y) for y in _YEAR.findall(window)]
     for words, year in _FIVE_YEAR_PLAN_ENDS.items():
-        if f"“{words}”末" in window or f"{words}”末" in window:
+        if any(f"{words}”{tail}" in window for tail in ("末", "期间")):
             years.append(year)
     return years[-1] if years else None
+
+
+def _sentence_start(text: str, position: int) -> int:
+    return max(text.rfind(c, 0, position) for c in "。；\n") + 1
+
+
+def _clean_metric(raw_metric: str) -> str:
+    metric = re.split(r"[，,。；]", raw_metric)[-1]
+    return _METRIC_NOISE.sub("", re.sub(r"^.*?(?<!比)20\d\d年", "", metric)).lstrip("、")
 
 
 def find_targets(clean: CleanText, raw: str, *, city: str, county: str, doc_id: str, own_place: str) -> list[dict]:
     text = clean.text
     sections = split_sections(raw)
-    targets = []
+    found: list[dict] = []
+    taken: list[tuple[int, int]] = []
+
+    def add(metric: str, value: float, unit: str, year: int | None, start: int, end: int) -> None:
+        unit = unit.replace("％", "%")
+        if unit == "立方米" and metric.startswith("亩均"):
+            unit = "立方米/亩"
+        raw_start, raw_end = clean.raw_span(start, end)
+        section = section_at(sections, raw_start)
+        normalised = normalise(value, unit) if unit in UNIT_CONVERSIONS else (None, "")
+        found.append({
+            "city": city, "county": county, "indicator": classify(metric) or "", "metric": metric,
+            "value": value, "unit": unit, "value_normalised": normalised[0], "unit_normalised": normalised[1],
+            "year": year, "source_doc": doc_id,
+            "source_section": fix_heading(section.heading, own_place) if section else "",
+            "source_start": raw_start, "source_end": raw_end,
+        })
+        taken.append((start, end))
+
+    last = {"sentence": None, "metric": ""}
     for match in _TARGET.finditer(text):
-        metric = re.split(r"[，,。；]", match.group("metric"))[-1]
-        metric = _METRIC_NOISE.sub("", re.sub(r"^.*?20\d\d年", "", metric))
-        respectively = _RESPECTIVELY.search(metric) is not None
-        metric = _METRIC_TAIL.sub("", metric)
-        if len(metric) < 2:
-            continue
-        sentence_start = max(text.rfind(c, 0, match.start()) for c in "。；\n") + 1
-        year = _year_before(text, match.start(), sentence_start)
-        if year is None:
-            continue  # a number without a target year is a description, not a target
-        # "A、B分别达到 90%、75%" and "到 2025 年和 2030 年，…分别达到 21%和 25%": one target per value
-        values, ends = [match.group("value")], [match.end()]
-        if respectively:
-            for more in _MORE_VALUES.finditer(text, match.end()):
-                if more.start() != ends[-1]:
-                    break
-                values.append(more.group("value"))
-                ends.append(more.end())
-        metrics, years = [metric] * len(values), [year] * len(values)
-        if len(values) > 1:
-            parts = metric.split("、")
-            if len(parts) == len(values) and all(_MEASURE.search(p) for p in parts):
-                metrics = [parts[0]] + [_shared_subject(parts[0], p) + p for p in parts[1:]]
-            window_years = [int(y) for y in re.findall(r"(20\d\d)年", text[sentence_start:match.start()])]
-            if len(window_years) >= len(values):
-                years = window_years[-len(values):]
-        unit = match.group("unit").replace("％", "%")
-        section_start = clean.raw_span(match.start("metric"), match.end())[0]
-        section = section_at(sections, section_start)
-        for metric_i, value, year_i, end_i in zip(metrics, values, years, ends):
-            start, end = clean.raw_span(match.start("metric"), end_i)
-            targets.append({
-                "city": city, "county": county, "metric": metric_i, "value": float(value),
-                "unit": unit, "year": year_i, "source_doc": doc_id,
-                "source_section": fix_heading(section.heading, own_place) if section else "",
-                "source_start": start, "source_end": end,
-            })
-    return targets
+        _numeric_target(text, match, add, last)
+    for pattern in (_ALL, _FULL_COVERAGE):
+        for match in pattern.finditer(text):
+            if any(s < match.end() and match.start() < e for s, e in taken):
+                continue
+            metric = _clean_metric(match.group("metric"))
+            rest = match.groupdict().get("rest") or "覆盖"
+            rest = re.sub(r"^(?:实现|完成|实施|执行|实行)", "", rest)
+            sentence_start = _sentence_start(text, match.start())
+            year = _year_before(text, match.start("metric") + len(match.group("metric")), sentence_start)
+            if len(metric) < 2 or year is None or metric.endswith("基本"):
+                continue  # "基本实现全覆盖" hedges: not a commitment to 100 %
+            start = match.start("metric") + match.group("metric").rfind(metric) if metric in match.group("metric") else match.start()
+            add(metric + rest, 100.0, "%", year, start, match.end())
+    found.sort(key=lambda t: (t["source_start"], t["source_end"]))
+    return found
+
+
+def _numeric_target(text: str, match: re.Match, add, last: dict) -> None:
+    raw_metric = match.group("metric")
+    metric = _clean_metric(raw_metric)
+    verb = match.group("verb") or ""
+    unit = match.group("unit")
+    respectively = _RESPECTIVELY.search(metric) is not None
+    each = _EACH.search(metric) is not None or verb.startswith("均")
+    metric = _METRIC_TAIL.sub("", metric)
+    metric_start = match.start("metric") + max(0, raw_metric.rfind(metric)) if metric else match.start("metric")
+    if not verb:
+        if _VERB_ONLY.match(raw_metric) and unit in ("万亩", "亩", "万公顷"):
+            noun = _NOUN_AFTER.match(text, match.end())
+            if noun is None:
+                return
+            metric, metric_start, end = noun.group(0), match.start("value"), noun.end()
+            year = _year_before(text, match.start("value"), _sentence_start(text, match.start()))
+            if year is not None:
+                add(metric, float(match.group("value")), unit, year, metric_start, end)
+            return
+        family = _UNIT_FAMILY.get(unit)
+        after = _SHARE_THEN_VERB.match(text, match.end()) if family == "share" else None
+        if after is not None:
+            metric += after.group("rest")
+        elif family is None or not _BARE_METRIC[family].search(metric):
+            return
+    if len(metric) < 2:
+        return
+    sentence_start = _sentence_start(text, match.start())
+    if metric in _SUBJECTLESS:
+        before = text[sentence_start:match.start("metric")]
+        subject = re.search(r"([\u4e00-\u9fff]{2,12}?)(?:比例|比重|占比)[^，,]*[，,]$", before)
+        if subject:
+            metric = subject.group(1) + metric
+    year = _year_before(text, match.start("value"), sentence_start)
+    if year is None and sentence_start > 1:
+        # "到2025年，…得到控制。能耗强度下降14.5%": a sentence opening with its year sets it for the next
+        previous = _sentence_start(text, sentence_start - 1)
+        if _OPENING_YEAR.match(text, previous):
+            year = _year_before(text, sentence_start, previous)
+    if year is None:
+        return  # a number without a target year is a description, not a target
+    if metric.startswith(_INHERITS_SUBJECT) and last["sentence"] == sentence_start:
+        subject = _SUBJECT_END.search(last["metric"])
+        metric = (last["metric"][:subject.start()] if subject else "") + metric
+    last.update(sentence=sentence_start, metric=metric)
+    if re.search(r"比20\d\d年$", metric):
+        metric += verb  # "能效水平比2020年提升": the verb is the measure
+    if verb == _REDUCTION_VERB and not metric.endswith(_REDUCTION_VERB):
+        metric += _REDUCTION_VERB
+    if verb and verb.startswith("年均增长"):
+        metric += "年均增长"
+    # "到 2025 年和 2030 年，…分别达到 21%和 25%" / "A、B分别达到 90%、75%": one target per value
+    values, ends = [match.group("value")], [match.end()]
+    if respectively:
+        for more in _MORE_VALUES.finditer(text, match.end()):
+            if more.start() != ends[-1] and not re.fullmatch(r"以上|左右", text[ends[-1]:more.start()]):
+                break
+            values.append(more.group("value"))
+            ends.append(more.end())
+    metrics, years = [metric] * len(values), [year] * len(values)
+    parts = metric.split("、")
+    if len(values) > 1:
+        if len(parts) == len(values):
+            metrics = _split_metrics(parts)
+        window_years = [int(y) for y in _YEAR.findall(text[sentence_start:match.start()])]
+        if len(window_years) >= len(values):
+            years = window_years[-len(values):]
+    elif each and len(parts) > 1 and all(_MEASURE.search(p) for p in parts):
+        # "A、B均达到50%": the same value for each item, each span from its own words
+        offset = metric_start
+        for part in _split_metrics(parts):
+            add(part, float(values[0]), unit, year, offset, ends[0])
+            offset = text.find("、", offset, ends[0]) + 1 or offset
+        return
+    for metric_i, value, year_i, end_i in zip(metrics, values, years, ends):
+        add(metric_i, float(value), unit, year_i, metric_start, end_i)
+    # "…替代率达到10%，2030年达到15%": the same metric, a later year
+    end = ends[-1]
+    while (more := _CONTINUATION.match(text, end)) is not None:
+        add(metrics[-1], float(more.group("value")), more.group("unit"), int(more.group("year")), more.start("year"), more.end())
+        end = more.end()
+
+
+def _split_metrics(parts: list[str]) -> list[str]:
+    """Each item of "A、B…率" as a whole metric: items share the subject of the first or the head of the last."""
+    if all(_MEASURE.search(p) for p in parts):
+        return [parts[0]] + [_shared_subject(parts[0], p) + p for p in parts[1:]]
+    last = parts[-1]
+    anchor = parts[0][-2:]
+    cut = last.find(anchor)
+    tail = last[cut + len(anchor):] if cut >= 0 else ""
+    return [p + tail for p in parts[:-1]] + [last]
 
 
 def _shared_subject(first: str, other: str) -> str:

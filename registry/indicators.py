@@ -1,0 +1,294 @@
+"""The indicator vocabulary of `targets.csv`: what a plan's target measures, in one word per kind.
+
+The plans word the same indicator differently (非化石能源消费比重, 非化石能源消费占比); the
+`indicator` column of targets.csv names it once, from this table, so targets compare across
+cities, and `metric` keeps the plan's own words. `unit_family` says what `unit_normalised`
+holds. A capacity indicator also names the project types whose listed capacity counts
+towards it, which is how a plan page puts a target beside the sum of the plan's projects.
+
+Counting rules, decided once:
+- A hybrid (风光储一体化) counts towards new-energy and clean-energy capacity, never towards
+  solar or wind alone: the plans do not split a hybrid's MW between PV and wind, and
+  guessing a share would invent numbers.
+- Waste-to-energy counts as biomass power, as China's energy statistics count it (生物质发电
+  includes 垃圾焚烧发电).
+- 新能源 is wind, solar, hybrids, new-energy bases and biomass (incl. waste-to-energy);
+  清洁能源 adds hydropower and pumped storage (Shiyan's 880万千瓦 includes its hydro fleet).
+- Pumped storage and battery storage count only towards their own indicators.
+
+Units: `UNIT_CONVERSIONS` turns the plans' units into SI-like ones (万千瓦 → MW, 万亩 → ha, …).
+A share written 全部 / 全面 / 全覆盖 ("all parks", "every new building") is recorded as 100 %.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Indicator:
+    key: str
+    label_zh: str
+    label_en: str
+    unit_family: str  # share, capacity, transformer_capacity, volume, area, count, length, …
+    counts_types: tuple[str, ...] = ()  # project types whose capacity_mw counts towards a capacity target
+
+
+NEW_ENERGY_TYPES = ("solar_pv", "wind", "hybrid", "new_energy_base", "biomass", "waste_to_energy")
+CLEAN_ENERGY_TYPES = NEW_ENERGY_TYPES + ("hydro", "pumped_storage")
+
+_TABLE = [
+    # energy
+    ("non_fossil_share", "非化石能源消费比重", "Non-fossil share of energy consumption", "share"),
+    ("energy_intensity_reduction", "单位地区生产总值能耗下降", "Energy intensity reduction (per unit GDP)", "share"),
+    ("carbon_intensity_reduction", "单位地区生产总值二氧化碳排放下降", "Carbon intensity reduction (per unit GDP)", "share"),
+    ("solar_pv_capacity", "光伏发电装机", "Solar PV capacity", "capacity", ("solar_pv",)),
+    ("wind_capacity", "风电装机", "Wind capacity", "capacity", ("wind",)),
+    ("biomass_capacity", "生物质能发电装机", "Biomass power capacity (incl. waste-to-energy)", "capacity",
+     ("biomass", "waste_to_energy")),
+    ("new_energy_capacity", "新能源发电装机总规模", "New-energy capacity, total", "capacity", NEW_ENERGY_TYPES),
+    ("new_energy_capacity_added", "新能源新增装机", "New-energy capacity added", "capacity", NEW_ENERGY_TYPES),
+    ("clean_energy_capacity", "清洁能源装机", "Clean-energy capacity (new energy, hydro, pumped storage)", "capacity",
+     CLEAN_ENERGY_TYPES),
+    ("pumped_storage_capacity", "抽水蓄能装机", "Pumped-storage capacity", "capacity", ("pumped_storage",)),
+    ("energy_storage_capacity", "新型储能装机", "Energy-storage capacity", "capacity", ("energy_storage",)),
+    ("natural_gas_consumption", "天然气消费量", "Natural gas consumption", "volume"),
+    ("natural_gas_share", "天然气消费占能源消费比重", "Natural gas share of energy consumption", "share"),
+    ("city_gas_penetration", "城市燃气普及率", "City gas penetration", "share"),
+    ("coal_power_supply_consumption", "煤电机组供电煤耗", "Coal power net coal consumption", "coal_rate"),
+    ("substations_built", "新扩建110千伏及以上变电站", "Substations (110 kV+) built or extended", "count"),
+    ("main_transformer_capacity_added", "新增主变容量", "Main-transformer capacity added", "transformer_capacity"),
+    ("distribution_transformer_capacity_added", "新增配变容量", "Distribution-transformer capacity added",
+     "transformer_capacity"),
+    ("grid_lines_built", "新建改造线路", "Grid lines built or rebuilt", "length"),
+    ("rural_grid_reliability", "农村电网供电可靠率", "Rural grid supply reliability", "share"),
+    # industry
+    ("strategic_emerging_industry_share", "战略性新兴产业比重", "Strategic emerging industries' share", "share"),
+    ("digital_design_tool_penetration", "数字化研发设计工具普及率", "Digital R&D design tool penetration", "share"),
+    ("key_process_nc_rate", "关键工序数控化率", "Key-process numerical-control rate", "share"),
+    ("energy_benchmark_share", "达到能效标杆水平的产能比例", "Share of capacity at the energy-efficiency benchmark", "share"),
+    ("enterprise_energy_retrofit_rate", "企业节能改造率", "Enterprise energy-saving retrofit rate", "share"),
+    ("energy_retrofit_compliance_rate", "企业节能改造达标率", "Energy-saving retrofit compliance rate", "share"),
+    ("clean_production_audit_share", "通过清洁生产审核的企业占比", "Enterprises passing cleaner-production audit", "share"),
+    ("green_manufacturing_demonstrations", "绿色制造示范企业（单位）", "Green-manufacturing demonstrations", "count"),
+    ("green_factories_added", "新增国家级绿色工厂", "National green factories added", "count"),
+    ("green_supply_chain_enterprises_added", "新增绿色供应链示范企业", "Green supply-chain demonstrators added", "count"),
+    ("green_parks_added", "新增绿色园区", "Green industrial parks added", "count"),
+    ("industry_carbon_intensity_reduction", "单位工业增加值碳排放下降", "Carbon intensity reduction, industry", "share"),
+    ("services_carbon_intensity_reduction", "服务业碳排放强度下降", "Carbon intensity reduction, services", "share"),
+    ("agriculture_carbon_intensity_reduction", "农业农村碳排放强度下降", "Carbon intensity reduction, agriculture",
+     "share"),
+    ("household_carbon_intensity_reduction", "居民生活碳排放强度下降", "Carbon intensity reduction, households", "share"),
+    # circular economy
+    ("park_circular_retrofit_share", "园区循环化改造比例", "Industrial parks with circular retrofit", "share"),
+    ("phosphogypsum_utilisation_rate", "磷石膏综合利用率", "Phosphogypsum utilisation rate", "share"),
+    ("phosphogypsum_safe_disposal_rate", "磷石膏无害化处理率", "Phosphogypsum safe-disposal rate", "share"),
+    ("bulk_solid_waste_utilisation_rate", "大宗固废综合利用率", "Bulk solid waste utilisation rate", "share"),
+    ("straw_utilisation_rate", "秸秆综合利用率", "Crop straw utilisation rate", "share"),
+    ("manure_utilisation_rate", "畜禽粪污综合利用率", "Livestock manure utilisation rate", "share"),
+    ("msw_recycling_rate", "生活垃圾资源化利用率", "Municipal solid waste recycling rate", "share"),
+    ("urban_waste_sorting_coverage", "城市生活垃圾分类覆盖率", "Urban waste-sorting coverage", "share"),
+    ("rural_waste_sorting_coverage", "农村生活垃圾分类覆盖率", "Rural waste-sorting coverage", "share"),
+    ("rural_waste_safe_disposal_rate", "农村垃圾无害化处理率", "Rural waste safe-disposal rate", "share"),
+    ("waste_incineration_share", "生活垃圾焚烧处理占比", "Waste incineration share", "share"),
+    # buildings and cities
+    ("green_building_share", "新建建筑执行绿色建筑标准比例", "New buildings to green-building standard", "share"),
+    ("building_efficiency_improvement", "新建建筑能效提升（较2020年）", "New-building energy efficiency gain (vs 2020)",
+     "share"),
+    ("building_renewable_substitution", "城镇建筑可再生能源替代率", "Renewable substitution in urban buildings", "share"),
+    ("rooftop_pv_coverage", "新建公共建筑、厂房屋顶光伏覆盖率", "Rooftop PV on new public buildings and factories",
+     "share"),
+    ("prefabricated_building_share", "装配式建筑占新建建筑面积比例", "Prefabricated share of new floor area", "share"),
+    ("fully_finished_housing_share", "全装修成品住房占比", "Fully finished housing share", "share"),
+    ("green_building_materials_share", "绿色建材使用比例", "Green building materials share", "share"),
+    ("green_construction_site_share", "绿色工地占比", "Green construction sites share", "share"),
+    ("sponge_city_share", "达到海绵城市要求的建成区面积比例", "Built-up area meeting sponge-city standard", "share"),
+    ("complete_community_coverage", "完整居住社区覆盖率", "Complete-community coverage", "share"),
+    ("green_space_service_coverage", "城市绿地服务半径覆盖率", "Green-space service-radius coverage", "share"),
+    ("park_green_space_per_capita", "人均公园绿地面积", "Park green space per person", "area_per_person"),
+    # transport
+    ("ev_share_of_vehicles", "机动车电动化率", "Electric share of motor vehicles", "share"),
+    ("new_energy_share_of_new_vehicles", "新增车辆中新能源（清洁能源）比例", "New-energy share of new vehicles", "share"),
+    ("green_travel_share", "绿色出行比例", "Green travel share", "share"),
+    ("public_transport_share", "公共交通机动化出行分担率", "Public transport share of motorised trips", "share"),
+    ("rail_freight_share", "铁路在综合运输中的比重", "Rail share of freight", "share"),
+    ("freight_mode_shift_growth", "铁水联运（水运铁路）运量年均增长", "Rail-water freight annual growth", "share"),
+    ("pavement_recycling_rate", "废旧路面材料循环利用率", "Pavement material recycling rate", "share"),
+    ("service_area_charging_coverage", "高速公路服务区充（换）电设施覆盖率", "Charging at motorway service areas", "share"),
+    ("charging_service_radius", "公共充电设施服务半径", "Public charging service radius", "length"),
+    ("charging_station_spacing", "充电站间隔", "Charging station spacing on highways", "length"),
+    ("transport_hub_energy_self_sufficiency", "综合交通枢纽场站能源自给率", "Transport hubs' energy self-sufficiency",
+     "share"),
+    # carbon sinks
+    ("forest_coverage", "森林覆盖率", "Forest coverage", "share"),
+    ("forest_stock", "森林蓄积量", "Forest stock volume", "volume"),
+    ("forest_stock_per_area", "亩均森林蓄积量", "Forest stock per area", "volume_per_area"),
+    ("standing_timber_stock", "活立木蓄积量", "Standing timber stock", "volume"),
+    ("forest_land_area", "林地保有量", "Forest land area", "area"),
+    ("forest_area", "森林面积", "Forest area", "area"),
+    ("public_welfare_forest_area", "公益林保有量", "Public-welfare forest area", "area"),
+    ("afforestation_area", "人工造林面积", "Afforestation area", "area"),
+    ("forest_tending_area", "森林抚育面积", "Forest tending area", "area"),
+    ("camellia_oil_forest_area", "油茶丰产林面积", "High-yield camellia-oil forest area", "area"),
+    ("national_reserve_forest_area", "国家储备林面积", "National reserve forest area", "area"),
+    ("wetland_area", "湿地保有量", "Wetland area", "area"),
+    ("wetland_protection_rate", "湿地保护率", "Wetland protection rate", "share"),
+    ("natural_wetland_protection_rate", "自然湿地保护率", "Natural wetland protection rate", "share"),
+    ("protected_area_share", "自然保护地面积占比", "Protected areas' share of land", "share"),
+    ("protected_species_protection_rate", "国家重点保护野生动植物保护率", "Protection rate of key protected species",
+     "share"),
+    # innovation
+    ("rd_spending_share", "研究与开发经费占GDP比重", "R&D spending share of GDP", "share"),
+    ("enterprise_rd_institution_coverage", "规模以上工业企业研发机构覆盖率", "Large firms with an R&D institution",
+     "share"),
+    ("innovation_platforms", "省级及以上创新研发平台", "Provincial-level innovation platforms", "count"),
+    ("talent_recruited", "引进高端科技人才", "High-end scientists recruited", "count"),
+]
+
+INDICATORS: dict[str, Indicator] = {
+    row[0]: Indicator(row[0], row[1], row[2], row[3], row[4] if len(row) > 4 else ()) for row in _TABLE
+}
+
+# plan unit -> (normalised unit, factor). A unit the plans use and this table lacks is an error at build.
+UNIT_CONVERSIONS: dict[str, tuple[str, float]] = {
+    "%": ("%", 1.0),
+    "万千瓦": ("MW", 10.0),
+    "MW": ("MW", 1.0),
+    "万千伏安": ("MVA", 10.0),
+    "万立方米": ("m³", 10_000.0),
+    "立方米": ("m³", 1.0),
+    "立方米/亩": ("m³/ha", 15.0),
+    "万亩": ("ha", 10_000 / 15),
+    "亩": ("ha", 1 / 15),
+    "万公顷": ("ha", 10_000.0),
+    "平方米": ("m²", 1.0),
+    "千米": ("km", 1.0),
+    "公里": ("km", 1.0),
+    "克标煤/千瓦时": ("gce/kWh", 1.0),
+    "座": ("count", 1.0),
+    "家": ("count", 1.0),
+    "个": ("count", 1.0),
+    "名": ("count", 1.0),
+}
+
+# unit family -> the normalised units it allows
+FAMILY_UNITS = {
+    "share": {"%"}, "capacity": {"MW"}, "transformer_capacity": {"MVA"}, "volume": {"m³"},
+    "volume_per_area": {"m³/ha"}, "area": {"ha"}, "area_per_person": {"m²"}, "length": {"km"},
+    "count": {"count"}, "coal_rate": {"gce/kWh"},
+}
+
+
+def normalise(value: float, unit: str) -> tuple[float, str]:
+    """(value, unit) in the normalised unit: (30, '万千瓦') -> (300.0, 'MW'). KeyError for an unknown unit."""
+    unit_normalised, factor = UNIT_CONVERSIONS[unit]
+    return round(value * factor, 4), unit_normalised
+
+
+# Words of a plan's metric -> indicator, most specific first: the extractor's first guess, which
+# review corrects (targets.csv is the reviewed result). Each entry: (all these substrings, key).
+_CLASSIFY = [
+    (("非化石能源",), "non_fossil_share"),
+    (("天然气", "比重"), "natural_gas_share"),
+    (("天然气消费量",), "natural_gas_consumption"),
+    (("燃气普及率",), "city_gas_penetration"),
+    (("供电煤耗",), "coal_power_supply_consumption"),
+    (("新能源", "新增装机"), "new_energy_capacity_added"),
+    (("新能源", "装机"), "new_energy_capacity"),
+    (("清洁能源装机",), "clean_energy_capacity"),
+    (("光伏", "覆盖率"), "rooftop_pv_coverage"),
+    (("光伏", "装机"), "solar_pv_capacity"),
+    (("风电", "装机"), "wind_capacity"),
+    (("生物质", "装机"), "biomass_capacity"),
+    (("抽水蓄能",), "pumped_storage_capacity"),
+    (("储能", "装机"), "energy_storage_capacity"),
+    (("变电站",), "substations_built"),
+    (("主变容量",), "main_transformer_capacity_added"),
+    (("配变容量",), "distribution_transformer_capacity_added"),
+    (("线路",), "grid_lines_built"),
+    (("电网", "可靠率"), "rural_grid_reliability"),
+    (("能耗强度",), "energy_intensity_reduction"),
+    (("工业增加值", "碳排放"), "industry_carbon_intensity_reduction"),
+    (("服务业", "碳排放"), "services_carbon_intensity_reduction"),
+    (("农业", "碳排放"), "agriculture_carbon_intensity_reduction"),
+    (("居民", "碳排放"), "household_carbon_intensity_reduction"),
+    (("碳排放强度",), "carbon_intensity_reduction"),
+    (("战略性新兴产业",), "strategic_emerging_industry_share"),
+    (("研发设计工具",), "digital_design_tool_penetration"),
+    (("数控化率",), "key_process_nc_rate"),
+    (("能效标杆",), "energy_benchmark_share"),
+    (("节能改造达标率",), "energy_retrofit_compliance_rate"),
+    (("节能改造率",), "enterprise_energy_retrofit_rate"),
+    (("清洁生产",), "clean_production_audit_share"),
+    (("绿色工厂",), "green_factories_added"),
+    (("绿色供应链",), "green_supply_chain_enterprises_added"),
+    (("绿色园区",), "green_parks_added"),
+    (("绿色制造",), "green_manufacturing_demonstrations"),
+    (("循环化改造",), "park_circular_retrofit_share"),
+    (("磷石膏", "无害化"), "phosphogypsum_safe_disposal_rate"),
+    (("无害化处理率",), "phosphogypsum_safe_disposal_rate"),
+    (("磷石膏",), "phosphogypsum_utilisation_rate"),
+    (("大宗固废",), "bulk_solid_waste_utilisation_rate"),
+    (("秸秆",), "straw_utilisation_rate"),
+    (("畜禽粪污",), "manure_utilisation_rate"),
+    (("农村", "垃圾分类"), "rural_waste_sorting_coverage"),
+    (("行政村", "垃圾分类"), "rural_waste_sorting_coverage"),
+    (("垃圾分类",), "urban_waste_sorting_coverage"),
+    (("农村垃圾", "无害化"), "rural_waste_safe_disposal_rate"),
+    (("垃圾焚烧",), "waste_incineration_share"),
+    (("垃圾", "资源化"), "msw_recycling_rate"),
+    (("能效水平", "提升"), "building_efficiency_improvement"),
+    (("可再生能源替代率",), "building_renewable_substitution"),
+    (("装配式",), "prefabricated_building_share"),
+    (("全装修",), "fully_finished_housing_share"),
+    (("绿色建材",), "green_building_materials_share"),
+    (("绿色工地",), "green_construction_site_share"),
+    (("绿色建筑",), "green_building_share"),
+    (("海绵城市",), "sponge_city_share"),
+    (("完整居住社区",), "complete_community_coverage"),
+    (("绿地服务半径",), "green_space_service_coverage"),
+    (("公园绿地",), "park_green_space_per_capita"),
+    (("电动化率",), "ev_share_of_vehicles"),
+    (("新增", "新能源"), "new_energy_share_of_new_vehicles"),
+    (("绿色", "出行"), "green_travel_share"),
+    (("公共交通", "分担率"), "public_transport_share"),
+    (("铁路", "比重"), "rail_freight_share"),
+    (("联运量",), "freight_mode_shift_growth"),
+    (("路面材料",), "pavement_recycling_rate"),
+    (("服务区", "充"), "service_area_charging_coverage"),
+    (("服务半径",), "charging_service_radius"),
+    (("充电站间隔",), "charging_station_spacing"),
+    (("能源自给率",), "transport_hub_energy_self_sufficiency"),
+    (("森林覆盖率",), "forest_coverage"),
+    (("亩均", "蓄积量"), "forest_stock_per_area"),
+    (("活立木",), "standing_timber_stock"),
+    (("森林蓄积量",), "forest_stock"),
+    (("林地保有量",), "forest_land_area"),
+    (("森林面积",), "forest_area"),
+    (("公益林",), "public_welfare_forest_area"),
+    (("人工造林",), "afforestation_area"),
+    (("森林抚育",), "forest_tending_area"),
+    (("油茶",), "camellia_oil_forest_area"),
+    (("国家储备林",), "national_reserve_forest_area"),
+    (("自然湿地保护率",), "natural_wetland_protection_rate"),
+    (("湿地保护率",), "wetland_protection_rate"),
+    (("湿地保有量",), "wetland_area"),
+    (("自然保护地",), "protected_area_share"),
+    (("野生动植物",), "protected_species_protection_rate"),
+    (("研究与开发",), "rd_spending_share"),
+    (("R&D",), "rd_spending_share"),
+    (("研发机构",), "enterprise_rd_institution_coverage"),
+    (("创新研发平台",), "innovation_platforms"),
+    (("人才",), "talent_recruited"),
+]
+
+
+def classify(metric: str) -> str | None:
+    """The indicator a plan's metric words most likely mean, or None: a first guess for review."""
+    for words, key in _CLASSIFY:
+        if all(word in metric for word in words):
+            return key
+    return None
+
+
+def is_capacity(key: str) -> bool:
+    return INDICATORS[key].unit_family == "capacity"

@@ -1,0 +1,238 @@
+"""Read the plans and their targets: one filter and one query path for `registry targets`, the API and the plan pages.
+
+    with Registry(db) as registry:
+        rows = targets(registry.conn, TargetFilter.from_params({"city": ["孝感市"], "indicator": ["non_fossil_share"]}))
+        plan = plan_detail(registry.conn, "xiaogan_420900")
+
+A capacity target is shown beside the plan's own listed projects of the types its indicator
+counts (registry/indicators.py): the sum of their known capacities, and how many of them
+state a capacity at all, so a planner sees both the gap and how much of it is unknown.
+"""
+from __future__ import annotations
+
+import csv
+import difflib
+import io
+import json
+import re
+import sqlite3
+from dataclasses import dataclass
+from typing import Iterable, Iterator
+
+from registry.export import _safe_cell
+from registry.indicators import INDICATORS
+from registry.query import MAX_QUERY_LENGTH, MAX_VALUES_PER_PARAMETER, FilterError
+from registry.schema import TARGET_COLUMNS, format_cell
+
+TARGET_FILTER_PARAMETERS = ("city", "county", "doc", "indicator", "year")
+_YEAR_RE = re.compile(r"^\d{4}$", re.ASCII)
+_DRAFT_WORDS = ("征求意见稿", "draft")
+_NUMERIC_COLUMNS = frozenset({"value", "value_normalised", "year", "source_start", "source_end"})
+
+
+@dataclass(frozen=True)
+class TargetFilter:
+    cities: tuple[str, ...] = ()
+    counties: tuple[str, ...] = ()
+    docs: tuple[str, ...] = ()
+    indicators: tuple[str, ...] = ()
+    years: tuple[int, ...] = ()
+
+    @classmethod
+    def from_params(cls, params, known_docs: Iterable[str] | None = None) -> "TargetFilter":
+        """From a query string (werkzeug MultiDict, or a mapping of name -> list of values); FilterError if bad."""
+        def values(name: str) -> tuple[str, ...]:
+            raw = params.getlist(name) if hasattr(params, "getlist") else list(params.get(name) or ())
+            split = [v.strip() for item in raw for v in str(item).split(",") if v.strip()]
+            if len(split) > MAX_VALUES_PER_PARAMETER:
+                raise FilterError(name, f"at most {MAX_VALUES_PER_PARAMETER} values")
+            for v in split:
+                if len(v) > MAX_QUERY_LENGTH or "\x00" in v:
+                    raise FilterError(name, f"value longer than {MAX_QUERY_LENGTH} characters or with a NUL")
+            return tuple(dict.fromkeys(split))
+
+        indicators = values("indicator")
+        for key in indicators:
+            if key not in INDICATORS:
+                close = difflib.get_close_matches(key, INDICATORS, n=1)
+                hint = f"did you mean {close[0]!r}? " if close else ""
+                raise FilterError("indicator", f"unknown indicator {key[:40]!r}; {hint}the vocabulary: registry/indicators.py")
+        years = []
+        for year in values("year"):
+            if not _YEAR_RE.match(year) or not 1990 <= int(year) <= 2100:
+                raise FilterError("year", f"{year[:40]!r} is not a year (1990..2100)")
+            years.append(int(year))
+        docs = values("doc")
+        if known_docs is not None:
+            known = set(known_docs)
+            for doc in docs:
+                if doc not in known:
+                    raise FilterError("doc", f"unknown document {doc[:40]!r}; expected one of {', '.join(sorted(known))}")
+        return cls(values("city"), values("county"), docs, indicators, tuple(dict.fromkeys(years)))
+
+    def to_params(self) -> list[tuple[str, str]]:
+        pairs = []
+        for name, items in (("city", self.cities), ("county", self.counties), ("doc", self.docs),
+                            ("indicator", self.indicators), ("year", self.years)):
+            pairs.extend((name, str(v)) for v in items)
+        return pairs
+
+    def where(self) -> tuple[str, list]:
+        clauses, params = [], []
+        for column, items in (("city", self.cities), ("county", self.counties), ("source_doc", self.docs),
+                              ("indicator", self.indicators), ("year", self.years)):
+            if items:
+                clauses.append(f"{column} IN ({', '.join('?' * len(items))})")
+                params.extend(items)
+        return (" AND ".join(clauses) or "1"), params
+
+
+def document_ids(conn: sqlite3.Connection) -> list[str]:
+    return [r[0] for r in conn.execute("SELECT doc_id FROM documents ORDER BY doc_id")]
+
+
+def targets(conn: sqlite3.Connection, target_filter: TargetFilter = TargetFilter()) -> list[dict]:
+    """The filtered targets in targets.csv's columns, by document and place in its text."""
+    where, params = target_filter.where()
+    columns = ", ".join(f'"{c}"' for c in TARGET_COLUMNS)
+    rows = conn.execute(f"SELECT {columns} FROM targets WHERE {where} ORDER BY source_doc, source_start, source_end, rowid",
+                        params)
+    return [dict(zip(TARGET_COLUMNS, row)) for row in rows]
+
+
+def target_anchor(target: dict) -> str:
+    """The id of a target's span on its plan page."""
+    return f"t-{target['source_start']}-{target['source_end']}"
+
+
+def is_draft(document: dict) -> bool:
+    return any(word in (document.get("title") or "") + " " + (document.get("status") or "") for word in _DRAFT_WORDS)
+
+
+def plan_summaries(conn: sqlite3.Connection) -> list[dict]:
+    """Every document's metadata (not its text) with its counts of projects and targets."""
+    projects = dict(conn.execute("SELECT source_doc, count(*) FROM projects GROUP BY source_doc").fetchall())
+    target_counts = dict(conn.execute("SELECT source_doc, count(*) FROM targets GROUP BY source_doc").fetchall())
+    summaries = []
+    for row in conn.execute("SELECT * FROM documents ORDER BY province, city_code"):
+        doc = {k: row[k] for k in row.keys() if k != "text"}
+        doc.update(draft=is_draft(doc), projects=projects.get(doc["doc_id"], 0), targets=target_counts.get(doc["doc_id"], 0),
+                   characters=len(row["text"]))
+        summaries.append(doc)
+    return summaries
+
+
+def capacity_comparison(conn: sqlite3.Connection, target: dict) -> dict | None:
+    """A capacity target beside the sum of its plan's listed projects of the types it counts; None if not capacity."""
+    indicator = INDICATORS[target["indicator"]]
+    if indicator.unit_family != "capacity":
+        return None
+    marks = ", ".join("?" * len(indicator.counts_types))
+    total, known, listed_mw = conn.execute(
+        f"SELECT count(*), count(capacity_mw), total(capacity_mw) FROM projects WHERE source_doc = ? AND type IN ({marks})",
+        (target["source_doc"], *indicator.counts_types)).fetchone()
+    return {"target_mw": target["value_normalised"], "listed_mw": round(listed_mw, 3), "projects": total,
+            "projects_with_capacity": known, "counts_types": list(indicator.counts_types)}
+
+
+def plan_detail(conn: sqlite3.Connection, doc_id: str) -> dict | None:
+    """A plan's metadata, text, targets (capacity ones with their comparison) and project spans; None if unknown."""
+    row = conn.execute("SELECT * FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
+    if row is None:
+        return None
+    document = dict(row)
+    document["draft"] = is_draft(document)
+    plan_targets = targets(conn, TargetFilter(docs=(doc_id,)))
+    for target in plan_targets:
+        target["anchor"] = target_anchor(target)
+        target["capacity"] = capacity_comparison(conn, target)
+    projects = [dict(r) for r in conn.execute(
+        "SELECT id, name, type, capacity_mw, source_start, source_end FROM projects WHERE source_doc = ? "
+        "ORDER BY source_start, id", (doc_id,))]
+    return {"document": document, "targets": plan_targets, "projects": projects}
+
+
+# A line break of the published text is kept for display after a sentence end or before a heading or list
+# item; any other (a PDF's wrap inside a sentence, a name or a number) is joined, as a reader would.
+_SENTENCE_END = set("。；：！？!?;:")
+_ITEM_START = re.compile(r"[ \t\u3000]*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|专栏|\d+[．.、](?!\d)|——|[—-]+\s*\d)")
+_LINE_BREAKS = re.compile(r"[ \t\u3000]*\n[\s\u3000]*")
+
+
+def display_breaks(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, replacement) for every run of line breaks: a paragraph break, or '' where a line wraps."""
+    runs = []
+    for match in _LINE_BREAKS.finditer(text):
+        before = text[:match.start()].rstrip()
+        line_start = before.rfind("\n") + 1
+        line = before[line_start:].strip()
+        keep = (not before or before[-1] in _SENTENCE_END or match.end() == len(text)
+                or _ITEM_START.match(text, match.end()) is not None
+                or (len(line) <= 40 and _ITEM_START.match(line) is not None and not re.search("[。，、；]", line)))
+        runs.append((match.start(), match.end(), "\n" if keep else ""))
+    return runs
+
+
+def text_segments(text: str, projects: list[dict], targets_: list[dict]) -> list[dict]:
+    """The plan text cut into plain segments, each either unmarked or one project's / target's span.
+
+    Spans may overlap (a target inside a project's sentence, two projects sharing words); a
+    segment carries every span covering it, so the template can nest marks without ever
+    building HTML from the text: it escapes each segment's `text`. Offsets stay those of the
+    raw text; only the shown text joins the lines a PDF wrapped (display_breaks).
+    """
+    spans = [("project", p["id"], p["source_start"], p["source_end"]) for p in projects] + \
+            [("target", target_anchor(t), t["source_start"], t["source_end"]) for t in targets_]
+    spans = [s for s in spans if 0 <= s[2] < s[3] <= len(text)]
+    cuts = sorted({0, len(text), *(s[2] for s in spans), *(s[3] for s in spans)})
+    starts: dict[int, list] = {}
+    for kind, key, start, _end in spans:
+        starts.setdefault(start, []).append((kind, key))
+    breaks = display_breaks(text)
+    segments, next_break = [], 0
+    for left, right in zip(cuts, cuts[1:]):
+        pieces, position = [], left
+        while next_break < len(breaks) and breaks[next_break][0] < right:
+            start, end, replacement = breaks[next_break]
+            if end <= left:
+                next_break += 1
+                continue
+            pieces.append(text[position:max(position, start)])
+            if start >= left:
+                pieces.append(replacement)
+            position = min(max(position, end), right)
+            if end > right:
+                break
+            next_break += 1
+        pieces.append(text[position:right])
+        covering = [s for s in spans if s[2] <= left and right <= s[3]]
+        segments.append({"text": "".join(pieces),
+                         "projects": [s[1] for s in covering if s[0] == "project"],
+                         "targets": [s[1] for s in covering if s[0] == "target"],
+                         "anchors": [key if kind == "target" else f"p-{key}" for kind, key in starts.get(left, [])]})
+    return segments
+
+
+def targets_csv_chunks(rows: Iterable[dict]) -> Iterator[str]:
+    """targets.csv-shaped CSV, with cells a spreadsheet would run as formulas neutralised."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(TARGET_COLUMNS)
+    for row in rows:
+        writer.writerow([format_cell(row.get(c)) if c in _NUMERIC_COLUMNS else _safe_cell(c, row.get(c))
+                         for c in TARGET_COLUMNS])
+    yield buffer.getvalue()
+
+
+def targets_json(rows: list[dict]) -> str:
+    return json.dumps(rows, ensure_ascii=False, indent=1) + "\n"
+
+
+def export_targets(db_path, params, fmt: str = "csv") -> str:
+    """The filtered targets of a registry database as CSV (targets.csv columns) or a JSON array: `registry targets`."""
+    from registry.query import Registry
+
+    with Registry(db_path) as registry:
+        target_filter = TargetFilter.from_params(params, known_docs=document_ids(registry.conn))
+        rows = targets(registry.conn, target_filter)
+    return "".join(targets_csv_chunks(rows)) if fmt == "csv" else targets_json(rows)

@@ -1,0 +1,142 @@
+"""Plans and their targets: /plans, /plans/<doc_id>, /api/plans, /api/plans/<doc_id>, /api/targets(.csv).
+
+A plan page shows the plan's targets by indicator and year, each capacity target beside the sum
+of the plan's listed projects of the types it counts (a server-drawn SVG), and the plan's full
+text with every project and target span marked. The text goes to the template as plain
+segments (registry.targets.text_segments), which Jinja escapes; no HTML is built from plan text.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, request, url_for
+
+from registry.indicators import INDICATORS
+from registry.targets import (TargetFilter, document_ids, plan_detail, plan_summaries, targets, targets_csv_chunks,
+                              text_segments)
+from webmap import get_registry
+
+bp = Blueprint("plans", __name__)
+
+# key -> (English, Chinese); shown as "中文 English" like the app's other labels.
+PLAN_LABELS = {
+    "plans": ("Plans", "规划文件"),
+    "plan_list_intro": ("The carbon-peaking plans the registry is built from, with what was taken from each.",
+                        "项目库所依据的碳达峰实施方案，及从每份方案中提取的项目和目标。"),
+    "title": ("Title", "标题"), "area": ("Area", "地区"), "issuer": ("Issuer", "发布单位"),
+    "number": ("Document number", "文号"), "date": ("Date", "日期"), "status": ("Status", "状态"),
+    "projects": ("Projects", "项目"), "targets": ("Targets", "目标"), "draft": ("Draft", "征求意见稿"),
+    "indicator": ("Indicator", "指标"), "metric": ("As the plan says", "原文指标"), "value": ("Value", "目标值"),
+    "normalised": ("Normalised", "换算"), "year": ("Year", "年份"), "section": ("Section", "章节"),
+    "capacity_targets": ("Capacity targets and the listed projects", "装机目标与所列项目"),
+    "listed": ("listed projects", "所列项目"), "target": ("target", "目标"),
+    "plan_text": ("Plan text", "方案全文"),
+    "text_key": ("Project spans link to their pages; target spans are highlighted.",
+                 "项目原文链接到项目页面；目标原文以底色标出。"),
+    "in_plan": ("Place in the plan text", "在方案全文中的位置"),
+    "plans_of_filter": ("Plans of this selection", "当前筛选涉及的规划"),
+    "no_capacity_targets": ("This plan sets no capacity target.", "本方案未设定装机目标。"),
+    "download_targets": ("Targets as CSV", "目标 CSV"),
+}
+
+
+def plan_label(key: str) -> str:
+    english, chinese = PLAN_LABELS[key]
+    return f"{chinese} {english}"
+
+
+def indicator_label(key: str) -> str:
+    indicator = INDICATORS.get(key)
+    return f"{indicator.label_zh} {indicator.label_en}" if indicator else key
+
+
+def plan_links(cities=(), counties=()) -> list[dict]:
+    """The plans covering the given cities or counties (all plans when neither is given), for the map's sidebar."""
+    conn = get_registry().conn
+    cities, counties = list(cities or ()), list(counties or ())
+    if cities or counties:
+        marks_c, marks_k = ", ".join("?" * len(cities)) or "NULL", ", ".join("?" * len(counties)) or "NULL"
+        docs = {r[0] for r in conn.execute(
+            f"SELECT DISTINCT source_doc FROM projects WHERE city IN ({marks_c}) OR county IN ({marks_k}) "
+            f"UNION SELECT doc_id FROM documents WHERE city IN ({marks_c}) OR city IN ({marks_k}) "
+            f"OR parent_city IN ({marks_c})", [*cities, *counties, *cities, *counties, *cities])}
+    else:
+        docs = None
+    return [{"doc_id": d["doc_id"], "title": d["title"], "city": d["city"], "draft": d["draft"],
+             "url": url_for("plans.plan_page", doc_id=d["doc_id"])}
+            for d in plan_summaries(conn) if docs is None or d["doc_id"] in docs]
+
+
+@bp.app_context_processor
+def plan_template_globals() -> dict:
+    return {"plan_label": plan_label, "indicator_label": indicator_label, "plan_links": plan_links}
+
+
+def current_target_filter() -> TargetFilter:
+    return TargetFilter.from_params(request.args, known_docs=document_ids(get_registry().conn))
+
+
+def _plan_json(summary: dict) -> dict:
+    return {**summary, "url": url_for("plans.plan_page", doc_id=summary["doc_id"]),
+            "api": url_for("plans.api_plan", doc_id=summary["doc_id"])}
+
+
+@bp.get("/plans")
+def plan_list():
+    return _render("plans.html", plans=[_plan_json(p) for p in plan_summaries(get_registry().conn)])
+
+
+@bp.get("/plans/<doc_id>")
+def plan_page(doc_id: str):
+    detail = plan_detail(get_registry().conn, doc_id)
+    if detail is None:
+        abort(404, description=f"no plan with id {doc_id[:64]!r}")
+    document = detail["document"]
+    segments = text_segments(document["text"], detail["projects"], detail["targets"])
+    by_indicator: dict[str, list[dict]] = {}
+    for target in sorted(detail["targets"], key=lambda t: (t["year"] or 9999, t["source_start"])):
+        by_indicator.setdefault(target["indicator"], []).append(target)
+    ordered = sorted(by_indicator.items(), key=lambda item: list(INDICATORS).index(item[0]))
+    project_names = {p["id"]: p["name"] for p in detail["projects"]}
+    return _render("plan.html", document=document, targets=detail["targets"], by_indicator=ordered,
+                   capacity_targets=[t for t in detail["targets"] if t["capacity"]], segments=segments,
+                   project_names=project_names, projects=detail["projects"])
+
+
+@bp.get("/api/plans")
+def api_plans():
+    return {"plans": [_plan_json(p) for p in plan_summaries(get_registry().conn)]}
+
+
+@bp.get("/api/plans/<doc_id>")
+def api_plan(doc_id: str):
+    detail = plan_detail(get_registry().conn, doc_id)
+    if detail is None:
+        abort(404, description=f"no plan with id {doc_id[:64]!r}")
+    document = {k: v for k, v in detail["document"].items() if k != "text"}
+    document["characters"] = len(detail["document"]["text"])
+    projects = [{**p, "url": url_for("pages.project_page", project_id=p["id"])} for p in detail["projects"]]
+    return {"plan": {**document, "url": url_for("plans.plan_page", doc_id=doc_id)},
+            "targets": detail["targets"], "projects": projects}
+
+
+@bp.get("/api/targets")
+def api_targets():
+    target_filter = current_target_filter()
+    rows = targets(get_registry().conn, target_filter)
+    params: dict[str, list[str]] = {}
+    for name, value in target_filter.to_params():
+        params.setdefault(name, []).append(value)
+    return {"total": len(rows), "filter": params, "targets": rows}
+
+
+@bp.get("/api/targets.csv")
+def api_targets_csv():
+    rows = targets(get_registry().conn, current_target_filter())
+    response = Response(targets_csv_chunks(rows), mimetype="text/csv")
+    response.headers["Content-Disposition"] = 'attachment; filename="targets.csv"'
+    return response
+
+
+def _render(template: str, **context):
+    from flask import render_template
+
+    return render_template(template, **context)
