@@ -5,6 +5,12 @@
     registry extract  -> registry.extract.extract_files
     registry geocode  -> registry.geocode.geocode_rows
     registry serve    -> webmap.create_app
+    registry init     -> registry.root.init_registry
+    registry add-plan -> registry.intake.add_plan
+    registry review   -> registry.intake.review
+
+Every command works on one registry folder (registry.root): --root, $REGISTRY_ROOT, the
+current folder (or a parent) that is one, else the shipped registry.
 """
 from __future__ import annotations
 
@@ -14,13 +20,12 @@ from pathlib import Path
 
 import click
 
-from registry.documents import PLANS_DIR
+from registry.root import db_default, root_default, root_option
 from registry.schema import RowError
-from registry.store import DEFAULT_CSV, DEFAULT_DB
 
 db_option = click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path),
-                         default=lambda: os.environ.get("REGISTRY_DB", str(DEFAULT_DB)),
-                         show_default="registry.db at the project root, or $REGISTRY_DB",
+                         default=db_default,
+                         show_default="registry.db of the registry folder, or $REGISTRY_DB",
                          help="SQLite registry database.")
 
 
@@ -31,18 +36,20 @@ def fail(message: str) -> None:
 
 @click.group()
 @click.version_option(package_name="carbon-peak-registry")
+@root_option
 def cli():
     """Carbon-peak project registry (碳达峰重点项目库)."""
 
 
 @cli.command()
-@click.option("--csv", "csv_path", type=click.Path(dir_okay=False, path_type=Path), default=DEFAULT_CSV,
-              show_default="projects.csv at the project root", help="Reviewed registry CSV.")
-@click.option("--plans", "plans_dir", type=click.Path(file_okay=False, path_type=Path), default=PLANS_DIR,
-              show_default="plans/", help="Folder with the plan texts and documents.csv.")
+@click.option("--csv", "csv_path", type=click.Path(dir_okay=False, path_type=Path), default=root_default("projects.csv"),
+              show_default="projects.csv of the registry folder", help="Reviewed registry CSV.")
+@click.option("--plans", "plans_dir", type=click.Path(file_okay=False, path_type=Path), default=root_default("plans"),
+              show_default="plans/ of the registry folder", help="Folder with the plan texts and documents.csv.")
 @click.option("--targets", "targets_csv", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="City-wide targets CSV (default: targets.csv beside --csv, if there is one).")
 @db_option
+@root_option
 def build(csv_path, plans_dir, targets_csv, db_path):
     """Validate the CSV and build the SQLite registry, replacing the old one atomically."""
     from registry.store import build as build_registry
@@ -90,6 +97,7 @@ def filter_from_cli(types, cities, counties, stages, min_mw, max_mw, q):
 @filter_options
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write here (default: stdout).")
 @db_option
+@root_option
 def export(fmt, types, cities, counties, stages, min_mw, max_mw, q, output, db_path):
     """Export the filtered registry as GeoJSON (RFC 7946, WGS-84) or CSV."""
     from registry.export import csv_chunks, geojson_chunks
@@ -124,13 +132,16 @@ def export(fmt, types, cities, counties, stages, min_mw, max_mw, q, output, db_p
 @click.option("--documents", "documents_csv", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Metadata of the plans (default: plans/documents.csv).")
 @click.option("--progress/--no-progress", default=None, help="Progress bar (default: when stderr is a terminal).")
+@root_option
 def extract(plans, output, targets_out, documents_csv, progress):
     """Extract candidate projects (and targets) from plan texts: the first pass before review."""
     from registry.extract import extract_files, write_targets_csv
     from registry.schema import write_projects_csv
 
     show = sys.stderr.isatty() if progress is None else progress
-    projects, targets = extract_files(list(plans), documents_csv or PLANS_DIR / "documents.csv", progress=show)
+    from registry.root import DOCUMENTS_CSV, current_root
+
+    projects, targets = extract_files(list(plans), documents_csv or current_root() / DOCUMENTS_CSV, progress=show)
     write_projects_csv(projects, output)
     if targets_out:
         write_targets_csv(targets, targets_out)
@@ -138,9 +149,10 @@ def extract(plans, output, targets_out, documents_csv, progress):
 
 
 @cli.command()
-@click.option("--csv", "csv_path", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=DEFAULT_CSV,
-              show_default="projects.csv at the project root")
+@click.option("--csv", "csv_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              default=root_default("projects.csv"), show_default="projects.csv of the registry folder")
 @click.option("--check", is_flag=True, help="Report what would change; write nothing. Exit 1 if anything would.")
+@root_option
 def geocode(csv_path, check):
     """Fill lon, lat, precision, location_method, division_code and geometry, offline."""
     from registry.geocode import geocode_rows
@@ -175,6 +187,7 @@ def geocode(csv_path, check):
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--debug", is_flag=True, help="Flask debug mode (never on a shared server).")
+@root_option
 def serve(db_path, host, port, debug):
     """Serve the web map, list, project pages, exports and JSON API (development server)."""
     from webmap import create_app
@@ -200,6 +213,16 @@ def _utf8_query_string(wsgi_app):
             pass  # not the development server's doing: leave it for the app to judge
         return wsgi_app(environ, start_response)
     return app
+
+
+def _add_intake_commands():
+    from registry.intake.commands import add_plan_command, init, review_command
+
+    for command in (init, add_plan_command, review_command):
+        cli.add_command(command)
+
+
+_add_intake_commands()
 
 
 def main():

@@ -1,0 +1,89 @@
+"""Plan text out of a PDF, with what PDF layout breaks put back together.
+
+A PDF has lines, not paragraphs: Chinese has no spaces, so a wrapped line is joined to the next
+with nothing between (a number or a word cut by the wrap, "30万千\\n瓦", is whole again). Lines
+are joined when the previous one runs to the right margin and the next is not indented (a
+paragraph's first line is indented two characters in these documents). Running headers and
+footers (the same line at the top or bottom of most pages) and page numbers ("— 15 —", "-3-",
+"第 3 页") are dropped.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+
+PAGE_NUMBER = re.compile(r"^[\s\-—–－_·]*(?:第\s*)?\d{1,4}(?:\s*页)?(?:\s*[/共]\s*\d{1,4}\s*页?)?[\s\-—–－_·]*$")
+SENTENCE_END = tuple("。；！？：!?;:”」）)")
+HEADING_START = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|专栏\s*\d|\d+[.．、](?!\d)|附件)")
+
+
+class NotAPlan(ValueError):
+    """The source cannot be a plan (no text, not Chinese, not a known format, no place)."""
+
+
+def _page_lines(page) -> list[dict]:
+    lines = []
+    for line in page.extract_text_lines(layout=False, strip=True, return_chars=False):
+        text = line["text"].strip()
+        if text:
+            lines.append({"text": text, "x0": line["x0"], "x1": line["x1"], "top": line["top"],
+                          "size": (line["bottom"] - line["top"]) or 10.0})
+    return lines
+
+
+def _furniture(pages: list[list[dict]]) -> set[str]:
+    """Lines that repeat at the top or bottom of most pages: running headers and footers."""
+    if len(pages) < 3:
+        return set()
+    counts: Counter[str] = Counter()
+    for lines in pages:
+        edge = {re.sub(r"\d+", "#", line["text"]) for line in lines[:2] + lines[-2:]}
+        counts.update(edge)
+    return {text for text, n in counts.items() if n >= max(2, len(pages) * 0.5)}
+
+
+def _join(previous: str, following: str) -> str:
+    # Latin words wrapped across lines keep one space; Chinese and numbers join directly.
+    if previous[-1:].isascii() and previous[-1:].isalpha() and following[:1].isascii() and following[:1].isalpha():
+        return previous + " " + following
+    return previous + following
+
+
+def reflow(pages: list[list[dict]]) -> str:
+    """Paragraphs from positioned lines: wraps joined, furniture and page numbers dropped."""
+    furniture = _furniture(pages)
+    paragraphs: list[str] = []
+    open_paragraph = False
+    for lines in pages:
+        kept = [line for line in lines
+                if not PAGE_NUMBER.match(line["text"]) and re.sub(r"\d+", "#", line["text"]) not in furniture]
+        if not kept:
+            continue
+        left = min(line["x0"] for line in kept)
+        right = max(line["x1"] for line in kept)
+        for line in kept:
+            char = line["size"]
+            indented = line["x0"] > left + 1.2 * char
+            starts_new = indented or HEADING_START.match(line["text"]) is not None
+            if open_paragraph and not starts_new and paragraphs:
+                paragraphs[-1] = _join(paragraphs[-1], line["text"])
+            else:
+                paragraphs.append(line["text"])
+            # The line runs on if it reaches the right margin and does not end a sentence.
+            open_paragraph = line["x1"] >= right - 1.5 * char and not line["text"].endswith(SENTENCE_END)
+    return "\n\n".join(paragraphs) + "\n"
+
+
+def pdf_text(path: Path) -> str:
+    import pdfplumber
+
+    try:
+        with pdfplumber.open(path) as pdf:
+            pages = [_page_lines(page) for page in pdf.pages]
+    except Exception as exc:  # a damaged PDF fails in many ways inside pdfminer; all mean "unreadable"
+        raise NotAPlan(f"cannot read the PDF ({type(exc).__name__}: {exc})") from None
+    text = reflow(pages)
+    if not text.strip():
+        raise NotAPlan("the PDF has no text layer (a scanned image?); OCR it first")
+    return text

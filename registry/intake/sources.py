@@ -1,0 +1,119 @@
+"""A plan from a file or an http(s) URL, as text: .txt, .pdf, .html, .docx.
+
+The format is told by the content (PDF and ZIP magic bytes, an HTML tag) before the name, so a
+URL without an extension or a misnamed file still reads. Anything else is NotAPlan, with one
+sentence saying why.
+"""
+from __future__ import annotations
+
+import re
+import tempfile
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+from registry.intake.htmltext import CJK, docx_text, html_text, html_title
+from registry.intake.pdftext import NotAPlan, pdf_text
+
+FETCH_TIMEOUT = 30  # seconds, for connecting and for each read
+MAX_BYTES = 50_000_000
+MIN_CHINESE = 200  # characters; a plan has thousands, an error page or a stub a few dozen
+_HTML_START = re.compile(rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|meta|title|div|p)\b", re.I | re.S)
+
+
+@dataclass(frozen=True)
+class PlanSource:
+    text: str
+    kind: str  # txt, pdf, html, docx
+    name: str  # file name (or the URL's last path segment)
+    origin: str  # the path or URL given
+    title_hint: str = ""  # the web page's <title>, when there is one
+
+
+def is_url(source: str) -> bool:
+    return urlparse(source).scheme in ("http", "https")
+
+
+def fetch(url: str, timeout: float = FETCH_TIMEOUT) -> tuple[bytes, str]:
+    """The body and content type of a URL, or NotAPlan naming what went wrong."""
+    import requests
+
+    try:
+        response = requests.get(url, timeout=timeout, stream=True, headers={"User-Agent": "carbon-peak-registry"})
+        if response.status_code != 200:
+            raise NotAPlan(f"{url}: HTTP {response.status_code} {response.reason}")
+        chunks, size = [], 0
+        for chunk in response.iter_content(65536):
+            size += len(chunk)
+            if size > MAX_BYTES:
+                raise NotAPlan(f"{url}: larger than {MAX_BYTES // 1_000_000} MB")
+            chunks.append(chunk)
+    except requests.Timeout:
+        raise NotAPlan(f"{url}: no answer within {timeout:g} s") from None
+    except requests.RequestException as exc:
+        reason = type(exc).__name__.replace("Error", " error").strip()
+        raise NotAPlan(f"{url}: cannot fetch ({reason})") from None
+    return b"".join(chunks), response.headers.get("Content-Type", "")
+
+
+def sniff(data: bytes, name: str, content_type: str = "") -> str:
+    if data.startswith(b"%PDF-"):
+        return "pdf"
+    if data.startswith(b"PK\x03\x04"):
+        if b"word/" in data[:65536] or name.lower().endswith(".docx"):
+            return "docx"
+        raise NotAPlan("is a ZIP archive but not a Word (.docx) document")
+    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise NotAPlan("is a binary file, not a plan (expected .txt, .pdf, .html or .docx)")
+    if "html" in content_type or name.lower().endswith((".html", ".htm")) or _HTML_START.match(data[:2048]):
+        return "html"
+    return "txt"
+
+
+def decode_text(data: bytes) -> str:
+    for encoding in ("utf-8-sig", "utf-16") if data.startswith((b"\xff\xfe", b"\xfe\xff")) else ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise NotAPlan("is neither UTF-8 nor GB18030 text")
+
+
+def to_text(data: bytes, kind: str) -> str:
+    if kind == "txt":
+        return decode_text(data)
+    if kind == "html":
+        return html_text(data)
+    with tempfile.TemporaryDirectory(prefix="registry-plan-") as folder:
+        path = Path(folder) / f"plan.{kind}"
+        path.write_bytes(data)
+        return pdf_text(path) if kind == "pdf" else docx_text(path)
+
+
+def normalize(text: str) -> str:
+    """Line ends as \\n, no NUL or other control characters, compatibility forms kept as written."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\ufeff", "")
+    text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) != "Cc")
+    text = re.sub(r"\n{3,}", "\n\n", text)
+    return text.strip("\n") + "\n"
+
+
+def read_plan(source: str, timeout: float = FETCH_TIMEOUT) -> PlanSource:
+    """The plan text of a path or URL; NotAPlan (one sentence) when it is not one."""
+    if is_url(source):
+        data, content_type = fetch(source, timeout)
+        name = Path(unquote(urlparse(source).path)).name or "index.html"
+    else:
+        path = Path(source)
+        if not path.is_file():
+            raise NotAPlan("no such file" if not path.exists() else "is not a file")
+        data, content_type, name = path.read_bytes(), "", path.name
+    if not data.strip():
+        raise NotAPlan("is empty")
+    kind = sniff(data, name, content_type)
+    text = normalize(to_text(data, kind))
+    chinese = len(CJK.findall(text))
+    if chinese < MIN_CHINESE:
+        raise NotAPlan(f"has {'no' if chinese == 0 else f'only {chinese}'} Chinese characters; a plan has thousands")
+    return PlanSource(text, kind, name, source, html_title(data) if kind == "html" else "")
