@@ -9,6 +9,7 @@ footers (the same line at the top or bottom of most pages) and page numbers ("â€
 """
 from __future__ import annotations
 
+import logging
 import re
 from collections import Counter
 from pathlib import Path
@@ -32,15 +33,20 @@ def _page_lines(page) -> list[dict]:
     return lines
 
 
-def _furniture(pages: list[list[dict]]) -> set[str]:
+def _furniture_key(line: dict) -> tuple[str, int]:
+    # Text with its page numbers masked, and where on the page it sits: a running header is the
+    # same text at the same height on every page, unlike a title that happens to repeat it.
+    return re.sub(r"\d+", "#", line["text"]), round(line["top"] / 6)
+
+
+def _furniture(pages: list[list[dict]]) -> set[tuple[str, int]]:
     """Lines that repeat at the top or bottom of most pages: running headers and footers."""
-    if len(pages) < 3:
+    if len(pages) < 2:
         return set()
-    counts: Counter[str] = Counter()
+    counts: Counter[tuple[str, int]] = Counter()
     for lines in pages:
-        edge = {re.sub(r"\d+", "#", line["text"]) for line in lines[:2] + lines[-2:]}
-        counts.update(edge)
-    return {text for text, n in counts.items() if n >= max(2, len(pages) * 0.5)}
+        counts.update({_furniture_key(line) for line in lines[:2] + lines[-2:]})
+    return {key for key, n in counts.items() if n >= max(2, len(pages) * 0.5)}
 
 
 def _join(previous: str, following: str) -> str:
@@ -53,31 +59,40 @@ def _join(previous: str, following: str) -> str:
 def reflow(pages: list[list[dict]]) -> str:
     """Paragraphs from positioned lines: wraps joined, furniture and page numbers dropped."""
     furniture = _furniture(pages)
-    paragraphs: list[str] = []
-    open_paragraph = False
+    body = []
     for lines in pages:
-        kept = [line for line in lines
-                if not PAGE_NUMBER.match(line["text"]) and re.sub(r"\d+", "#", line["text"]) not in furniture]
-        if not kept:
-            continue
-        left = min(line["x0"] for line in kept)
-        right = max(line["x1"] for line in kept)
-        for line in kept:
-            char = line["size"]
-            indented = line["x0"] > left + 1.2 * char
-            starts_new = indented or HEADING_START.match(line["text"]) is not None
-            if open_paragraph and not starts_new and paragraphs:
-                paragraphs[-1] = _join(paragraphs[-1], line["text"])
-            else:
-                paragraphs.append(line["text"])
-            # The line runs on if it reaches the right margin and does not end a sentence.
-            open_paragraph = line["x1"] >= right - 1.5 * char and not line["text"].endswith(SENTENCE_END)
+        edge = {id(line) for line in lines[:2] + lines[-2:]}  # furniture sits at the page's top or bottom
+        body.append([line for line in lines if not PAGE_NUMBER.match(line["text"])
+                     and not (id(line) in edge and _furniture_key(line) in furniture)])
+    every = [line for lines in body for line in lines]
+    if not every:
+        return ""
+    left, right = min(line["x0"] for line in every), max(line["x1"] for line in every)
+    paragraphs: list[str] = []
+    open_paragraph, previous = False, None
+    for line in every:
+        char = line["size"]
+        indented = line["x0"] > left + 1.2 * char
+        centred = indented and abs((line["x0"] - left) - (right - line["x1"])) < char
+        # A centred title wrapped onto a second centred line of the same size is one title.
+        title_goes_on = (centred and previous is not None and previous["centred"] and abs(previous["size"] - char) < 1
+                         and not previous["text"].endswith(SENTENCE_END))
+        starts_new = (indented and not title_goes_on) or HEADING_START.match(line["text"]) is not None
+        if (open_paragraph or title_goes_on) and not starts_new and paragraphs:
+            paragraphs[-1] = _join(paragraphs[-1], line["text"])
+        else:
+            paragraphs.append(line["text"])
+        # The line runs on if it reaches the right margin and does not end a sentence.
+        open_paragraph = line["x1"] >= right - 1.5 * char and not line["text"].endswith(SENTENCE_END)
+        previous = {**line, "centred": centred}
     return "\n\n".join(paragraphs) + "\n"
 
 
 def pdf_text(path: Path) -> str:
     import pdfplumber
 
+    # pdfminer logs a warning per glyph for fonts without a FontBBox (Chromium's CJK subsets).
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)
     try:
         with pdfplumber.open(path) as pdf:
             pages = [_page_lines(page) for page in pdf.pages]

@@ -91,9 +91,24 @@ def to_text(data: bytes, kind: str) -> str:
         return pdf_text(path) if kind == "pdf" else docx_text(path)
 
 
+# PDF fonts often map common characters to radical code points (⼈⺠政府, 实施⽅案): they look
+# the same and match nothing. Kangxi radicals and compatibility ideographs have NFKC forms; the
+# CJK Radicals Supplement mostly has none, so its full-character radicals are listed here (as in
+# Unicode's EquivalentUnifiedIdeograph data). NFKC is not applied to the whole text: it would
+# turn the plans' full-width （，： into ASCII.
+RADICALS = str.maketrans({
+    "⺟": "母", "⺠": "民", "⻄": "西", "⻅": "见", "⻆": "角", "⻈": "讠", "⻉": "贝", "⻋": "车", "⻌": "辶",
+    "⻐": "钅", "⻓": "长", "⻔": "门", "⻘": "青", "⻙": "韦", "⻚": "页", "⻛": "风", "⻜": "飞", "⻠": "饣",
+    "⻢": "马", "⻥": "鱼", "⻦": "鸟", "⻧": "卤", "⻨": "麦", "⻩": "黄", "⻪": "黾", "⻬": "齐", "⻮": "齿",
+    "⻰": "龙", "⻳": "龟", "⻤": "鬼", "⻣": "骨", "⻝": "食", "⻗": "雨", "⺩": "王", "⺼": "月",
+})
+_COMPATIBILITY = re.compile("[\u2f00-\u2fdf\uf900-\ufaff]")
+
+
 def normalize(text: str) -> str:
-    """Line ends as \\n, no NUL or other control characters, compatibility forms kept as written."""
+    """Line ends as \\n, no control characters, radicals as the characters they stand for."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\ufeff", "")
+    text = _COMPATIBILITY.sub(lambda m: unicodedata.normalize("NFKC", m.group(0)), text).translate(RADICALS)
     text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) != "Cc")
     text = re.sub(r"\n{3,}", "\n\n", text)
     return text.strip("\n") + "\n"
