@@ -42,8 +42,9 @@ def is_registry(folder: Path) -> bool:
     return (folder / PROJECTS_CSV).is_file() or (folder / DOCUMENTS_CSV).is_file()
 
 
-def find_root(explicit: str | Path | None = None, cwd: Path | None = None) -> Path:
-    """The registry folder by the rules above; NotARegistry when an explicit one is not a registry."""
+def find_root(explicit: str | Path | None = None, cwd: Path | None = None, required: bool = True) -> Path:
+    """The registry folder by the rules above; NotARegistry when an explicit one is not a registry,
+    or when none is found and `required` (else the shipped root, registry or not)."""
     chosen = explicit or os.environ.get("REGISTRY_ROOT")
     if chosen:
         folder = Path(chosen).expanduser().resolve()
@@ -56,6 +57,9 @@ def find_root(explicit: str | Path | None = None, cwd: Path | None = None) -> Pa
     for folder in (here, *here.parents):
         if is_registry(folder):
             return folder
+    if required and not is_registry(SHIPPED_ROOT):  # an installed package, not a source tree
+        raise NotARegistry(f"{here} is not in a registry folder; cd into one, pass --root DIR or set "
+                           f"$REGISTRY_ROOT, or create one with `registry init DIR`")
     return SHIPPED_ROOT
 
 

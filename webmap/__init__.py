@@ -25,7 +25,7 @@ JSON_PREFIXES = ("/api/", "/export.")
 def create_app(config: dict | None = None) -> Flask:
     app = Flask(__name__)
     # The registry folder as the CLI finds it ($REGISTRY_ROOT, the current folder, the shipped one).
-    app.config.update(REGISTRY_DB=str(find_root() / DATABASE), REGISTRY_TILES="osm", REGISTRY_TILES_ATTRIBUTION="")
+    app.config.update(REGISTRY_DB=str(find_root(required=False) / DATABASE), REGISTRY_TILES="osm", REGISTRY_TILES_ATTRIBUTION="")
     app.config.update({name: os.environ[name] for name in ENV_SETTINGS if os.environ.get(name)})
     app.config.update(config or {})
     # Unicode in JSON as written: the data is Chinese, and \u escapes only make it bigger.
