@@ -319,7 +319,10 @@ def test_duplicates_are_refused_naming_the_plan_already_there(tmp_path, registry
     ("empty.txt", b"", "is empty"),
     ("english.txt", b"Carbon peaking plan of a city. " * 40, "no Chinese characters"),
     ("note.txt", "会议通知：请各位同事于本周五下午三点到会议室开会，讨论年度工作总结。".encode() * 2, "only"),
-    ("noplace.txt", ("加快推进光伏发电项目建设，推动能源结构调整，提升可再生能源消费比重。" * 12).encode(), "names no province"),
+    ("noplace.txt", ("碳达峰实施方案\n\n" + "加快推进光伏发电项目建设，推动能源结构调整，提升可再生能源消费比重。" * 12).encode(),
+     "names no province"),
+    ("notice.txt", ("各位业主：小区将于下周二停水，请提前做好储水准备，给您带来不便敬请谅解。" * 12).encode(), "does not read like a plan"),
+    ("README.md", (ROOT / "README.md").read_bytes(), "mostly not Chinese"),
     ("broken.pdf", b"%PDF-1.7\n1 0 obj << /Type /Catalog >>\n%%EOF garbage", "cannot read the PDF"),
     ("archive.docx", b"PK\x03\x04" + bytes(64), "cannot read the Word file"),
 ])
@@ -332,6 +335,22 @@ def test_a_file_that_is_not_a_plan_is_one_error_line_and_changes_nothing(tmp_pat
     assert result.output.startswith("error: ") and result.output.count("\n") == 1, result.output
     assert says in result.output and "Traceback" not in result.output
     assert snapshot(registry_root) == before
+
+
+def test_metadata_of_the_five_shipped_plans_is_read_from_their_text():
+    """documents.csv was written by hand from the plans: add-plan must read the same from the text."""
+    from registry.intake.metadata import infer_metadata
+    from registry.intake.sources import read_plan
+
+    for row in read_rows(ROOT / "plans" / "documents.csv"):
+        plan = read_plan(str(ROOT / "plans" / row["file"]))
+        untitled = row["status"] == "published without title page"  # 临湘: the text starts at the preamble
+        found = infer_metadata(plan.text, plan.title_hint, title=row["title"] if untitled else None)
+        for column in ("title", "city", "city_code", "parent_city", "province", "doc_number"):
+            assert found[column] == row[column], (row["doc_id"], column)
+        if not untitled:
+            assert found["status"] == row["status"] and found["published"] == row["published"], row["doc_id"]
+        assert found["issuer"] in ("", row["issuer"]), row["doc_id"]  # unknown rather than wrong
 
 
 def test_failures_leave_the_registry_files_byte_identical(tmp_path, registry_root, monkeypatch):

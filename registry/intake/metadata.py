@@ -51,10 +51,7 @@ def infer_title(text: str, hint: str = "") -> str:
         if notice and re.search(_PLAN_WORDS, notice.group("title")):
             return notice.group("title").strip()
     line = _TITLE_LINE.search(head)
-    if line:
-        return line.group(0).strip()
-    first = next((ln.strip() for ln in head.splitlines() if ln.strip()), "")
-    return first[:60]
+    return line.group(0).strip() if line else ""
 
 
 def _names_in(text: str, divisions: DivisionList, levels=(1, 2, 3)) -> list[tuple[int, str]]:
@@ -66,6 +63,18 @@ def _names_in(text: str, divisions: DivisionList, levels=(1, 2, 3)) -> list[tupl
             name = word[start:]
             if name not in _COMMON_WORDS and any(d.level in levels for d in divisions.by_name.get(name, ())):
                 found.append((match.start() + start, name))
+                break
+    return found
+
+
+def _short_names_in(title: str, divisions: DivisionList) -> list[tuple[int, str]]:
+    """Cities and counties the title names by their short form: 国家碳达峰试点（襄阳）实施方案 -> 襄阳市."""
+    found = []
+    for match in re.finditer(r"[（(]([\u4e00-\u9fff]{2,6})[）)]|^([\u4e00-\u9fff]{2,3})(?=碳达峰)", title):
+        short = match.group(1) or match.group(2)
+        for suffix in ("市", "县", "区", "自治州", "地区", "盟"):
+            if any(d.level in (2, 3) for d in divisions.by_name.get(short + suffix, ())):
+                found.append((match.start(), short + suffix))
                 break
     return found
 
@@ -82,15 +91,23 @@ def _pick(name: str, text: str, divisions: DivisionList) -> Division:
 
 def infer_area(title: str, text: str, divisions: DivisionList | None = None) -> Division | None:
     divisions = divisions or load_divisions()
-    in_title = _names_in(re.sub(r"《[^》]*》", "", title) or title, divisions) or _names_in(title, divisions)
+    in_title = _names_in(re.sub(r"《[^》]*》", "", title) or title, divisions) or _names_in(title, divisions) \
+        or _short_names_in(title, divisions)
     if in_title:
         # The most specific division the title names: 湖北省大悟县… is about 大悟县.
         picked = [_pick(name, text, divisions) for _, name in in_title]
         return max(picked, key=lambda d: d.level)
     counts = Counter(name for _, name in _names_in(text[:20000], divisions))
-    for name, _ in counts.most_common(1):
-        return _pick(name, text, divisions)
-    return None
+    if not counts:
+        return None
+    top = _pick(counts.most_common(1)[0][0], text, divisions)
+    # A county's plan names its prefecture's plans and goals almost as often as itself (临湘: 岳阳市
+    # 30, 临湘市 27); a city's plan names one of its counties far less often than itself.
+    for name, n in counts.most_common():
+        division = _pick(name, text, divisions)
+        if division.level == top.level + 1 and division.parent_code == top.code and n >= 0.8 * counts[top.name]:
+            return division
+    return top
 
 
 def area_of(division: Division, divisions: DivisionList | None = None) -> Area:
@@ -117,16 +134,27 @@ def infer_date(text: str) -> str:
     return ""
 
 
+def own_doc_number(text: str) -> str:
+    """The plan's own number (襄政发〔2024〕5号), not one it cites: 《湖北省碳达峰实施方案》（鄂政发〔2022〕22号）."""
+    for match in _DOC_NUMBER.finditer(text[:1500]):
+        if text[max(0, match.start() - 1):match.start()] not in ("（", "(", "》"):
+            return re.sub(r"\s+", "", match.group(0))
+    return ""
+
+
 def infer_issuer(text: str, area_name: str) -> str:
+    # The number says who issued it: X政发 the government, X政办发 its general office.
+    number = own_doc_number(text)
+    if area_name and re.search(r"政办[发函]", number):
+        return f"{area_name}人民政府办公室"
+    if area_name and re.search(r"政[发函]", number):
+        return f"{area_name}人民政府"
     head, tail = text[:1500], text[-600:]
     for part in (head, tail):
         found = [m.group(0) for m in _ISSUER.finditer(part)]
         own = [name for name in found if area_name and name.startswith(area_name)]
         if own:
             return own[0]
-    number = _DOC_NUMBER.search(head)
-    if number and "政" in number.group(0)[:4] and area_name:
-        return f"{area_name}人民政府"
     return ""
 
 
@@ -135,6 +163,8 @@ def infer_metadata(text: str, title_hint: str = "", area_code: str | None = None
     """documents.csv fields (all but doc_id and file); NotAPlan when the area cannot be told."""
     divisions = load_divisions()
     title = title or infer_title(text, title_hint)
+    if not title:
+        raise NotAPlan("has no title (no line naming its 方案 or 规划 on the first page); pass --title")
     if area_code:
         division = divisions.by_code.get(area_code.strip())
         if division is None or division.level not in (1, 2, 3):
@@ -144,8 +174,10 @@ def infer_metadata(text: str, title_hint: str = "", area_code: str | None = None
         if division is None:
             raise NotAPlan("names no province, city or county; pass --area-code (e.g. 421156 for 大悟县)")
     area = area_of(division, divisions)
-    number = _DOC_NUMBER.search(text[:1500])
+    number = own_doc_number(text)
     draft = status == "draft" if status else bool(_DRAFT.search(title) or _DRAFT.search(text[:300]))
+    if draft and not _DRAFT.search(title):
+        title += "（征求意见稿）"  # as the draft's own title page says; 《》 in a notice leave it out
     return {
         "title": title,
         "city": division.name,
@@ -153,7 +185,7 @@ def infer_metadata(text: str, title_hint: str = "", area_code: str | None = None
         "parent_city": area.prefecture.name if area.prefecture else "",
         "province": area.province.name if area.province else "",
         "issuer": infer_issuer(text, division.name),
-        "doc_number": re.sub(r"\s+", "", number.group(0)) if number else "",
+        "doc_number": number,
         "published": infer_date(text),
         "status": STATUS_WORDS["draft" if draft else "in-force"],
     }

@@ -118,10 +118,14 @@ class Review:
 
     # -- applying -----------------------------------------------------------------------------
     def id_prefix(self, existing: list[dict]) -> str:
+        """`macheng` for macheng_421181 (as the shipped plans: xiaogan-010); the whole doc id, less its
+        underscores, when that part is add-plan's default `plan` or another plan's prefix already."""
         short = self.doc_id.split("_")[0]
+        if re.fullmatch(r"plan(\d{4})?[a-h]?", short):
+            return self.doc_id.replace("_", "")
         shared = any(d != self.doc_id and d.split("_")[0] == short for d in self.documents) or any(
             row["id"].rsplit("-", 1)[0] == short and row.get("source_doc") != self.doc_id for row in existing)
-        return self.doc_id if shared else short
+        return self.doc_id.replace("_", "") if shared else short
 
     def apply(self) -> tuple[list[dict], list[dict]]:
         """Append the accepted, not yet added rows to projects.csv and targets.csv; return them."""
