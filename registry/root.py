@@ -29,6 +29,7 @@ PLANS = "plans"
 DOCUMENTS_CSV = "plans/documents.csv"
 DATABASE = "registry.db"
 _CONTEXT_KEY = "registry_root"
+_EXPLICIT_KEY = "registry_root_explicit"
 
 
 class NotARegistry(click.ClickException):
@@ -82,13 +83,17 @@ def root_default(relative: str):
 
 
 def db_default() -> str:
-    """The database: $REGISTRY_DB when set, else registry.db in the registry folder."""
+    """The database: registry.db of an explicit --root, else $REGISTRY_DB, else registry.db of the folder."""
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None and ctx.meta.get(_EXPLICIT_KEY):
+        return str(current_root() / DATABASE)
     return os.environ.get("REGISTRY_DB") or str(current_root() / DATABASE)
 
 
 def _set_root(ctx: click.Context, _param, value):
     if value is not None:
         ctx.meta[_CONTEXT_KEY] = find_root(value)
+        ctx.meta[_EXPLICIT_KEY] = True
     return value
 
 

@@ -44,18 +44,18 @@ def fetch(url: str, timeout: float = FETCH_TIMEOUT) -> tuple[bytes, str]:
     try:
         response = requests.get(url, timeout=timeout, stream=True, headers={"User-Agent": "carbon-peak-registry"})
         if response.status_code != 200:
-            raise NotAPlan(f"{url}: HTTP {response.status_code} {response.reason}")
+            raise NotAPlan(f"HTTP {response.status_code} {response.reason}")
         chunks, size = [], 0
         for chunk in response.iter_content(65536):
             size += len(chunk)
             if size > MAX_BYTES:
-                raise NotAPlan(f"{url}: larger than {MAX_BYTES // 1_000_000} MB")
+                raise NotAPlan(f"larger than {MAX_BYTES // 1_000_000} MB")
             chunks.append(chunk)
     except requests.Timeout:
-        raise NotAPlan(f"{url}: no answer within {timeout:g} s") from None
+        raise NotAPlan(f"no answer within {timeout:g} s") from None
     except requests.RequestException as exc:
         reason = type(exc).__name__.replace("Error", " error").strip()
-        raise NotAPlan(f"{url}: cannot fetch ({reason})") from None
+        raise NotAPlan(f"cannot fetch ({reason})") from None
     return b"".join(chunks), response.headers.get("Content-Type", "")
 
 
