@@ -441,3 +441,41 @@ def test_the_registry_folder_is_found_like_git_finds_a_repository(tmp_path, regi
     built = cli("--root", str(registry_root), "build")  # an empty registry builds
     assert built.exit_code == 0 and "0 projects, 0 documents" in built.output
     assert (registry_root / "registry.db").is_file()
+
+
+HUBEI_PLAN = """湖北省碳达峰实施方案
+
+为深入贯彻落实党中央、国务院关于碳达峰碳中和的重大战略决策，扎实推进全省碳达峰工作，制定本方案。
+
+一、主要目标
+
+到2025年，全省非化石能源消费比重达到18.6%。
+
+二、重点任务
+
+（一）能源绿色低碳转型行动
+
+加快建设罗田平坦原抽水蓄能电站、大悟县黑沟抽水蓄能电站等项目。推进襄阳市宜城100MW农光互补光伏电站建设。
+
+三、保障措施
+
+各地各部门要切实加强组织领导，压实工作责任，确保各项任务落到实处，定期调度各项任务进展，强化统计监测。
+"""
+
+
+def test_a_province_plan_places_each_project_in_its_own_city(tmp_path, registry_root):
+    plan = tmp_path / "hubei.txt"
+    plan.write_text(HUBEI_PLAN, encoding="utf-8")
+    added = cli("--root", str(registry_root), "add-plan", str(plan), "--doc-id", "hubei_420000")
+    assert added.exit_code == 0, added.output
+    document = read_rows(registry_root / "plans" / "documents.csv")[0]
+    assert (document["city"], document["city_code"], document["province"]) == ("湖北省", "420000", "湖北省")
+    assert cli("--root", str(registry_root), "review", "hubei_420000", "--accept-all").exit_code == 0
+    rows = {r["county"]: r for r in read_rows(registry_root / "projects.csv")}
+    # Where each county is (the official list): 罗田县 in 黄冈市, 大悟县 in 孝感市, 宜城市 in 襄阳市.
+    for county, city in (("罗田县", "黄冈市"), ("大悟县", "孝感市"), ("宜城市", "襄阳市")):
+        assert rows[county]["city"] == city and rows[county]["precision"] in ("county", "town", "site")
+        from registry.geocode import point_in_county
+        from registry.divisions import load_divisions
+        code = next(d.code for d in load_divisions().by_name[county] if d.code.startswith("42"))
+        assert point_in_county(rows[county]["lon"], rows[county]["lat"], code)

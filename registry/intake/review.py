@@ -151,7 +151,7 @@ class Review:
             next_number += 1
             new_projects.append(row)
             new_candidates.append(candidate)
-        new_projects = geocode_rows(new_projects) if new_projects else []
+        new_projects = geocode_rows([self._with_city(row) for row in new_projects]) if new_projects else []
         length = len(self.text)
         for line, row in enumerate(new_projects, 2):
             try:
@@ -171,6 +171,20 @@ class Review:
             candidate.decision["added"] = True
         self.save()
         return new_projects, [t for _, t in new_targets]
+
+    def _with_city(self, row: dict) -> dict:
+        """A province plan's row placed in a county gets that county's city, which the geocoder scopes by."""
+        from registry.divisions import load_divisions
+
+        divisions = load_divisions()
+        area = divisions.by_code.get(self.document.get("city_code", ""))
+        if area is None or area.level != 1 or row.get("city") not in ("", area.name) or not row.get("county"):
+            return row
+        for county in divisions.by_name.get(row["county"], ()):
+            city = next((d for d in divisions.ancestors(county) if d.level == 2), None)
+            if county.level == 3 and county.code[:2] == area.code[:2]:
+                return {**row, "city": city.name if city else county.name}
+        return row
 
     def _accepted_targets(self, targets_csv: Path) -> list[tuple[Candidate, dict]]:
         existing = read_csv_rows(targets_csv) if targets_csv.exists() else []
