@@ -445,7 +445,7 @@ def test_the_registry_folder_is_found_like_git_finds_a_repository(tmp_path, regi
 
 HUBEI_PLAN = """湖北省碳达峰实施方案
 
-为深入贯彻落实党中央、国务院关于碳达峰碳中和的重大战略决策，扎实推进全省碳达峰工作，制定本方案。
+为深入贯彻落实党中央、国务院关于碳达峰碳中和的重大战略决策，扎实推进全省碳达峰工作，推动经济社会发展全面绿色转型，结合我省实际，制定本方案。
 
 一、主要目标
 
