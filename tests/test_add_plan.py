@@ -117,10 +117,13 @@ def snapshot(root: Path) -> dict[str, bytes]:
 
 @pytest.fixture(scope="module")
 def macheng_pdf(tmp_path_factory) -> Path:
+    """The Macheng plan printed to PDF; beside it scanned.pdf, a page with a picture and no text layer."""
     folder = tmp_path_factory.mktemp("pdf")
     pdf = folder / "麻城市碳达峰实施方案.pdf"
     with chromium_context(folder / "profile") as context:
         page = context.new_page()
+        page.set_content('<div style="width:15cm;height:20cm;background:linear-gradient(#888,#eee)"></div>')
+        page.pdf(path=str(folder / "scanned.pdf"), format="A4")
         page.set_content(plan_html(MACHENG_PARAGRAPHS))
         page.pdf(path=str(pdf), format="A4", display_header_footer=True,
                  margin={"top": "3.7cm", "bottom": "3.5cm", "left": "2.8cm", "right": "2.6cm"},
@@ -134,7 +137,8 @@ def test_pdf_and_text_plans_through_add_review_build_export(tmp_path, macheng_pd
     build in a temporary registry folder, and their projects in `registry export`."""
     import pdfplumber
 
-    assert run_cli("init", str(tmp_path / "reg")).returncode == 0
+    initialised = run_cli("init", str(tmp_path / "reg"))
+    assert initialised.returncode == 0, initialised.stderr
     root = tmp_path / "reg"
     text_plan = tmp_path / "红安县碳达峰实施方案.txt"
     text_plan.write_text(HONGAN_PLAN, encoding="utf-8")
@@ -167,9 +171,9 @@ def test_pdf_and_text_plans_through_add_review_build_export(tmp_path, macheng_pd
         assert paragraph in stored
     assert stored.count(MACHENG_TITLE) == 1 and "— 2 —" not in stored and "—2—" not in stored
 
-    for doc_id in ("macheng_421181", "plan_421122"):
-        reviewed = run_cli("review", doc_id, "--accept-all", "--root", str(root))
-        assert reviewed.returncode == 0, reviewed.stderr
+    for doc_id in ("macheng_421181", "plan_421122"):  # in process: the same command, less start-up time
+        reviewed = cli("review", doc_id, "--accept-all", "--root", str(root))
+        assert reviewed.exit_code == 0, reviewed.output
     built = run_cli("build", cwd=root)
     assert built.returncode == 0, built.stderr
     assert (root / "registry.db").is_file()
@@ -353,6 +357,13 @@ def test_metadata_of_the_five_shipped_plans_is_read_from_their_text():
         assert found["issuer"] in ("", row["issuer"]), row["doc_id"]  # unknown rather than wrong
 
 
+def test_a_pdf_without_text_asks_for_ocr(macheng_pdf, registry_root):
+    before = snapshot(registry_root)
+    result = cli("--root", str(registry_root), "add-plan", str(macheng_pdf.parent / "scanned.pdf"))
+    assert result.exit_code == 1 and result.output.count("\n") == 1 and "no text layer" in result.output
+    assert snapshot(registry_root) == before
+
+
 def test_failures_leave_the_registry_files_byte_identical(tmp_path, registry_root, monkeypatch):
     plan = tmp_path / "hongan.txt"
     plan.write_text(HONGAN_PLAN, encoding="utf-8")
@@ -408,6 +419,10 @@ def test_interactive_review_edits_rejects_and_resumes(tmp_path, registry_root):
     rows = {r["name"]: r for r in read_rows(registry_root / "projects.csv")}
     assert rows[HONGAN_PROJECTS[0]]["capacity_mw"] == "120" and rows[HONGAN_PROJECTS[0]]["id"] == "hongan-002"
     assert HONGAN_PROJECTS[1] not in rows
+
+    # Input that ends mid-review (a script's stdin) keeps the decisions made and adds nothing twice.
+    ended = cli("--root", str(registry_root), "review", "hongan_421122", input="")
+    assert ended.exit_code == 0 and "(no more input)" in ended.output and "added 0 projects" in ended.output
 
     # A second run resumes at the third candidate and accepts the rest.
     second = cli("--root", str(registry_root), "review", "hongan_421122", "--accept-all")

@@ -82,6 +82,8 @@ def add_plan(source: str, root: Path, doc_id: str | None = None, title: str | No
     documents_csv = Path(root) / DOCUMENTS_CSV
     plan = read_plan(source, timeout)
     existing = read_csv_rows(documents_csv) if documents_csv.exists() else []
+    if existing and not {"doc_id", "file", "title"} <= set(existing[0]):
+        raise PlanRefused(f"{DOCUMENTS_CSV} lacks the doc_id, file or title column; fix its header first")
     _check_new(plan.text, doc_id, plans_dir, existing)
     document = infer_metadata(plan.text, plan.title_hint, area_code, title, status)
     doc_id = doc_id or _default_doc_id(document, {row["doc_id"] for row in existing})

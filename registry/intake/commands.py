@@ -124,21 +124,31 @@ def review_command(doc_id, accept_all, reject_all):
         if accept_all or reject_all:
             review.decide(candidate, "accept" if accept_all else "reject")
             continue
-        while not candidate.decided:
-            _show(candidate, position, len(review.candidates))
-            answer = click.prompt("  [a]ccept, [e]dit, [r]eject, [s]kip, [q]uit and add what is accepted",
-                                  type=click.Choice(["a", "e", "r", "s", "q"]), show_choices=False, default="a")
-            if answer == "a":
-                review.decide(candidate, "accept")
-            elif answer == "r":
-                review.decide(candidate, "reject")
-            elif answer == "e":
-                _edit(review, candidate)
-            elif answer == "s":
+        try:
+            if _ask(review, candidate, position) == "quit":
                 break
-            else:
-                return _apply(review, root)
+        except click.Abort:  # end of input (Ctrl-D, or a script's stdin ran out): keep what was decided
+            click.echo("\n  (no more input)")
+            break
     _apply(review, root)
+
+
+def _ask(review, candidate, position: int) -> str:
+    while not candidate.decided:
+        _show(candidate, position, len(review.candidates))
+        answer = click.prompt("  [a]ccept, [e]dit, [r]eject, [s]kip, [q]uit and add what is accepted",
+                              type=click.Choice(["a", "e", "r", "s", "q"]), show_choices=False, default="a")
+        if answer == "a":
+            review.decide(candidate, "accept")
+        elif answer == "r":
+            review.decide(candidate, "reject")
+        elif answer == "e":
+            _edit(review, candidate)
+        elif answer == "s":
+            return "skip"
+        else:
+            return "quit"
+    return "decided"
 
 
 def _apply(review, root) -> None:

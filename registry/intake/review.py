@@ -73,15 +73,21 @@ class Review:
             raise ReviewError(f"no candidates for {doc_id} ({PLANS}/{project_file.name}); run `registry add-plan` for it")
         self.text = (self.plans_dir / self.document["file"]).read_text(encoding="utf-8")
         self.path = review_path(self.plans_dir, doc_id)
-        saved = json.loads(self.path.read_text(encoding="utf-8")) if self.path.exists() else {}
+        try:
+            saved = json.loads(self.path.read_text(encoding="utf-8")) if self.path.exists() else {}
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise ReviewError(f"{PLANS}/{self.path.name} is damaged ({exc}); delete it to review {doc_id} again") from None
         target_file = candidate_targets_path(self.plans_dir, doc_id)
-        self.candidates = [self._candidate(f"project:{row['id']}", "project", row, saved)
-                           for row in read_csv_rows(project_file)]
-        self.candidates += [self._candidate(f"target:{i}", "target", row, saved)
+        self.candidates = [self._candidate(f"project:{row.get('id') or i}", "project", row, saved, project_file, i)
+                           for i, row in enumerate(read_csv_rows(project_file), 2)]
+        self.candidates += [self._candidate(f"target:{i}", "target", row, saved, target_file, i + 1)
                             for i, row in enumerate(read_csv_rows(target_file) if target_file.exists() else [], 1)]
 
-    def _candidate(self, key, kind, row, saved) -> Candidate:
-        start, end = int(row["source_start"] or 0), int(row["source_end"] or 0)
+    def _candidate(self, key, kind, row, saved, path: Path, line: int) -> Candidate:
+        try:
+            start, end = int(row.get("source_start") or 0), int(row.get("source_end") or 0)
+        except ValueError:
+            raise ReviewError(f"{PLANS}/{path.name}:{line}: source_start/source_end are not whole numbers") from None
         return Candidate(key, kind, row, sentence_around(self.text, start, end), dict(saved.get(key, {})))
 
     # -- decisions ----------------------------------------------------------------------------
@@ -110,7 +116,7 @@ class Review:
             validate_project({c: "" if row.get(c) is None else str(row.get(c)) for c in PROJECT_COLUMNS},
                              "edit", 0)
         except RowError as exc:
-            return exc.message if hasattr(exc, "message") else str(exc)
+            return exc.message
         return None
 
     def save(self) -> None:
