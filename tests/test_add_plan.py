@@ -279,7 +279,8 @@ def file_server(tmp_path):
 
 def test_plan_from_a_url_and_fetch_errors(file_server, registry_root):
     site, base = file_server
-    (site / "hongan.html").write_text(gov_page(), encoding="utf-8")
+    # Many government sites still serve GB2312, declared in a <meta> only.
+    (site / "hongan.html").write_bytes(gov_page().replace('<meta charset="utf-8">', '<meta charset="gb2312">').encode("gb18030"))
     (site / "macheng").write_bytes("\n\n".join(t for _, t in MACHENG_PARAGRAPHS).encode("gb18030"))  # no extension, GB18030
     before = snapshot(registry_root)
 
@@ -294,8 +295,10 @@ def test_plan_from_a_url_and_fetch_errors(file_server, registry_root):
     assert ok.exit_code == 0, ok.output
     ok = cli("--root", str(registry_root), "add-plan", f"{base}/macheng")
     assert ok.exit_code == 0, ok.output
-    ids = [row["doc_id"] for row in read_rows(registry_root / "plans" / "documents.csv")]
-    assert ids == ["plan_421122", "plan_421181"]
+    documents = read_rows(registry_root / "plans" / "documents.csv")
+    assert [row["doc_id"] for row in documents] == ["plan_421122", "plan_421181"]
+    assert documents[0]["title"] == "红安县碳达峰实施方案"
+    assert "大力发展可再生能源。加快推进红安县七里坪镇" in (registry_root / "plans" / "plan_421122.txt").read_text(encoding="utf-8")
     assert MACHENG_TITLE in (registry_root / "plans" / "plan_421181.txt").read_text(encoding="utf-8")
 
 
@@ -329,6 +332,7 @@ def test_duplicates_are_refused_naming_the_plan_already_there(tmp_path, registry
     ("README.md", (ROOT / "README.md").read_bytes(), "mostly not Chinese"),
     ("broken.pdf", b"%PDF-1.7\n1 0 obj << /Type /Catalog >>\n%%EOF garbage", "cannot read the PDF"),
     ("archive.docx", b"PK\x03\x04" + bytes(64), "cannot read the Word file"),
+    ("plan.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(512), "save it as .docx or PDF"),
 ])
 def test_a_file_that_is_not_a_plan_is_one_error_line_and_changes_nothing(tmp_path, registry_root, name, content, says):
     path = tmp_path / name

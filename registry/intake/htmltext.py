@@ -58,25 +58,45 @@ def _text_of(block) -> str:
     return "\n\n".join(line for line in lines if line) + "\n"
 
 
-def html_title(data: bytes) -> str:
-    import lxml.html
-
-    try:
-        tree = lxml.html.document_fromstring(data)
-    except Exception:
-        return ""
-    titles = tree.xpath("//title")
-    return titles[0].text_content().strip() if titles else ""
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_-]+)""", re.I)
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 
 
-def html_text(data: bytes) -> str:
+def decode_html(data: bytes, content_type: str = "") -> str:
+    """A page's text: the HTTP header's charset, else the page's <meta>, else UTF-8, else GB18030.
+
+    Many government sites still serve GB2312/GBK, declared only in a <meta> or only in the header.
+    GB2312 and GBK are read as GB18030, their superset (pages labelled gb2312 often use GBK characters).
+    """
+    declared = re.search(r"charset=([A-Za-z0-9_-]+)", content_type or "")
+    meta = _META_CHARSET.search(data[:4096])
+    names = ([declared.group(1)] if declared else []) + ([meta.group(1).decode("ascii")] if meta else [])
+    for name in [*names, "utf-8", "gb18030"]:
+        name = "gb18030" if name.lower().replace("-", "") in ("gb2312", "gbk", "gb18030") else name
+        try:
+            return _XML_DECLARATION.sub("", data.decode(name))
+        except (LookupError, UnicodeDecodeError):
+            continue
+    raise NotAPlan("the web page is neither UTF-8 nor GB18030 and declares no charset Python knows")
+
+
+def _parse(text: str):
     import lxml.html
     from lxml.etree import ParserError
 
     try:
-        tree = lxml.html.document_fromstring(data)
+        return lxml.html.document_fromstring(text)
     except (ParserError, ValueError) as exc:
         raise NotAPlan(f"cannot read the web page ({exc})") from None
+
+
+def html_title(text: str) -> str:
+    titles = _parse(text).xpath("//title")
+    return titles[0].text_content().strip() if titles else ""
+
+
+def html_text(text: str) -> str:
+    tree = _parse(text)
     for element in tree.xpath("|".join(f"//{tag}" for tag in _DROP)):
         element.drop_tree()
     body = tree.find("body")

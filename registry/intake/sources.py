@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
-from registry.intake.htmltext import CJK, docx_text, html_text, html_title
+from registry.intake.htmltext import CJK, decode_html, docx_text, html_text, html_title
 from registry.intake.pdftext import NotAPlan, pdf_text
 
 FETCH_TIMEOUT = 30  # seconds, for connecting and for each read
@@ -65,7 +65,11 @@ def sniff(data: bytes, name: str, content_type: str = "") -> str:
     if data.startswith(b"PK\x03\x04"):
         if b"word/" in data[:65536] or name.lower().endswith(".docx"):
             return "docx"
+        if b"OFD.xml" in data[:65536]:
+            raise NotAPlan("is an OFD document; save it as PDF (the OFD reader's 另存为 PDF) and add that")
         raise NotAPlan("is a ZIP archive but not a Word (.docx) document")
+    if data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        raise NotAPlan("is an old Office file (.doc, .wps or .xls); save it as .docx or PDF and add that")
     if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise NotAPlan("is a binary file, not a plan (expected .txt, .pdf, .html or .docx)")
     if "html" in content_type or name.lower().endswith((".html", ".htm")) or _HTML_START.match(data[:2048]):
@@ -82,11 +86,11 @@ def decode_text(data: bytes) -> str:
     raise NotAPlan("is neither UTF-8 nor GB18030 text")
 
 
-def to_text(data: bytes, kind: str) -> str:
+def to_text(data: bytes, kind: str, content_type: str = "") -> str:
     if kind == "txt":
         return decode_text(data)
     if kind == "html":
-        return html_text(data)
+        return html_text(decode_html(data, content_type))
     with tempfile.TemporaryDirectory(prefix="registry-plan-") as folder:
         path = Path(folder) / f"plan.{kind}"
         path.write_bytes(data)
@@ -129,7 +133,7 @@ def read_plan(source: str, timeout: float = FETCH_TIMEOUT) -> PlanSource:
     if not data.strip():
         raise NotAPlan("is empty")
     kind = sniff(data, name, content_type)
-    text = normalize(to_text(data, kind))
+    text = normalize(to_text(data, kind, content_type))
     chinese = len(CJK.findall(text))
     if chinese < MIN_CHINESE:
         raise NotAPlan(f"has {'no' if chinese == 0 else f'only {chinese}'} Chinese characters; a plan has thousands")
@@ -138,4 +142,5 @@ def read_plan(source: str, timeout: float = FETCH_TIMEOUT) -> PlanSource:
         raise NotAPlan(f"is mostly not Chinese ({share:.0%} of its letters); a plan is written in Chinese")
     if not PLAN_WORDS.search(text[:3000]):
         raise NotAPlan("does not read like a plan: its first page has no 方案, 规划, 计划, 意见, 通知 or 纲要")
-    return PlanSource(text, kind, name, source, html_title(data) if kind == "html" else "")
+    title_hint = html_title(decode_html(data, content_type)) if kind == "html" else ""
+    return PlanSource(text, kind, name, source, title_hint)
