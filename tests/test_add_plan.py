@@ -167,7 +167,7 @@ def test_pdf_and_text_plans_through_add_review_build_export(tmp_path, macheng_pd
 
     # The stored PDF text is the plan again: wraps joined, no running header, no page numbers.
     stored = (root / "plans" / macheng["file"]).read_text(encoding="utf-8")
-    for kind, paragraph in MACHENG_PARAGRAPHS:
+    for _kind, paragraph in MACHENG_PARAGRAPHS:
         assert paragraph in stored
     assert stored.count(MACHENG_TITLE) == 1 and "— 2 —" not in stored and "—2—" not in stored
 
@@ -232,7 +232,7 @@ def test_docx_plan_with_a_table_of_projects(tmp_path, registry_root):
 
     document = docx.Document()
     document.add_heading("麻城市碳达峰实施方案", level=1)
-    for kind, text in MACHENG_PARAGRAPHS[1:6]:
+    for _kind, text in MACHENG_PARAGRAPHS[1:6]:
         document.add_paragraph(text)
     document.add_paragraph("专栏1 能源绿色低碳转型重点项目")
     table = document.add_table(rows=3, cols=3)
@@ -241,7 +241,7 @@ def test_docx_plan_with_a_table_of_projects(tmp_path, registry_root):
     for row, values in zip(table.rows, cells):
         for cell, value in zip(row.cells, values):
             cell.text = value
-    for kind, text in MACHENG_PARAGRAPHS[6:]:
+    for _kind, text in MACHENG_PARAGRAPHS[6:]:
         document.add_paragraph(text)
     path = tmp_path / "macheng.docx"
     document.save(path)
