@@ -498,3 +498,56 @@ def test_a_province_plan_places_each_project_in_its_own_city(tmp_path, registry_
         from registry.divisions import load_divisions
         code = next(d.code for d in load_divisions().by_name[county] if d.code.startswith("42"))
         assert point_in_county(rows[county]["lon"], rows[county]["lat"], code)
+
+
+def test_the_review_page_saves_decisions_and_adds_the_accepted_rows(tmp_path, registry_root):
+    import re
+
+    from registry.intake.webreview import create_review_app
+
+    plan = tmp_path / "hongan.txt"
+    plan.write_text(HONGAN_PLAN, encoding="utf-8")
+    assert cli("--root", str(registry_root), "add-plan", str(plan), "--doc-id", "hongan_421122").exit_code == 0
+    candidates_csv = registry_root / "plans" / "hongan_421122.candidates.csv"
+    rows = read_rows(candidates_csv)
+    hostile = '<script>alert(1)</script>"><img src=x onerror=alert(2)>'
+    rows[2]["subtype"] = hostile  # a hand-edited candidate file must still show as text
+    with open(candidates_csv, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+
+    client = create_review_app(registry_root, "hongan_421122").test_client()
+    page = client.get("/")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "script-src" not in page.headers["Content-Security-Policy"]
+    assert "<script" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    for name in HONGAN_PROJECTS:
+        assert f"<mark>{name}</mark>" in html  # the span marked in its sentence
+    token = re.search(r'name="token" value="([^"]+)"', html).group(1)
+
+    before = snapshot(registry_root)
+    forged = client.post("/", data={"project:hongan-001|decision": "accept", "action": "apply"})
+    assert forged.status_code == 400 and snapshot(registry_root) == before
+
+    first, second, third = (f"project:{row['id']}" for row in rows[:3])
+    answer = client.post("/", data={
+        "token": token, "action": "apply",
+        f"{first}|decision": "accept", f"{first}|capacity_mw": "120",
+        f"{second}|decision": "reject",
+        f"{third}|decision": "accept", f"{third}|target_year": "next year",
+    }, follow_redirects=True)
+    html = answer.get_data(as_text=True)
+    assert "is not a whole number" in html  # the bad edit is named and not saved, the review not applied
+    assert (registry_root / "projects.csv").read_bytes() == before["projects.csv"]
+
+    answer = client.post("/", data={"token": token, "action": "apply", f"{first}|decision": "accept",
+                                     f"{second}|decision": "reject", f"{third}|decision": "accept"},
+                         follow_redirects=True)
+    assert "added 2 projects" in answer.get_data(as_text=True)
+    added = {r["name"]: r for r in read_rows(registry_root / "projects.csv")}
+    assert set(added) == {HONGAN_PROJECTS[0], HONGAN_PROJECTS[2]}
+    assert added[HONGAN_PROJECTS[0]]["capacity_mw"] == "120" and added[HONGAN_PROJECTS[2]]["subtype"] == hostile
+    # The terminal review sees the same decisions: only the targets are left.
+    resumed = cli("--root", str(registry_root), "review", "hongan_421122", "--reject-all")
+    assert "3 decided before" in resumed.output and "added 0 projects" in resumed.output

@@ -107,8 +107,10 @@ def _edit(review, candidate) -> None:
 @click.argument("doc_id")
 @click.option("--accept-all", is_flag=True, help="Accept every undecided candidate (for scripts).")
 @click.option("--reject-all", is_flag=True, help="Reject every undecided candidate.")
+@click.option("--web", is_flag=True, help="Review in the browser: a form on http://127.0.0.1:PORT/.")
+@click.option("--port", default=5001, show_default=True, type=int, help="Port of the --web page.")
 @root_option
-def review_command(doc_id, accept_all, reject_all):
+def review_command(doc_id, accept_all, reject_all, web, port):
     """Accept, edit or reject a plan's candidates; accepted rows go into projects.csv and targets.csv."""
     from registry.intake import Review, ReviewError
 
@@ -117,6 +119,12 @@ def review_command(doc_id, accept_all, reject_all):
         review = Review(root, doc_id)
     except ReviewError as exc:
         fail(str(exc))
+    if web:
+        from registry.intake.webreview import create_review_app
+
+        click.echo(f"reviewing {doc_id} on http://127.0.0.1:{port}/ (Ctrl-C to stop)")
+        create_review_app(root, doc_id).run(host="127.0.0.1", port=port)  # writes files: loopback only
+        return
     pending = review.pending()
     decided = len(review.candidates) - len(pending)
     click.echo(f"{doc_id}: {len(review.candidates)} candidates, {decided} decided before, {len(pending)} to review")
