@@ -206,14 +206,22 @@ GOV_PAGE = """<!DOCTYPE html><html><head><meta charset="utf-8">
 <footer>主办单位：红安县人民政府办公室 地址：红安县城关镇 备案号：鄂ICP备00000000号 技术支持：某某网络科技有限公司</footer></body></html>"""
 
 
-def gov_page() -> str:
+# An older site's layout: one table for the whole page, the plan in a nested table's cell.
+TABLE_PAGE = """<html><head><meta charset="utf-8"><title>红安县人民政府</title></head><body><table>
+<tr><td colspan="2">红安县人民政府门户网站 首页 政务公开 办事服务 互动交流 当前位置</td></tr>
+<tr><td width="200">县政府文件<br>县政府办公室文件<br>政策解读<br>通知公告</td><td><table><tr><td>{body}</td></tr></table></td></tr>
+<tr><td colspan="2">主办单位：红安县人民政府办公室 备案号：鄂ICP备00000000号</td></tr></table></body></html>"""
+
+
+def gov_page(layout: str = GOV_PAGE) -> str:
     body = "".join(f"<p>{line}</p>" for line in HONGAN_PLAN.split("\n\n") if line.strip())
-    return GOV_PAGE.format(body=body.replace("\n", "<br>"))
+    return layout.format(body=body.replace("\n", "<br>"))
 
 
-def test_html_plan_keeps_the_plan_and_drops_the_page_around_it(tmp_path, registry_root):
+@pytest.mark.parametrize("layout", [GOV_PAGE, TABLE_PAGE], ids=["div-layout", "table-layout"])
+def test_html_plan_keeps_the_plan_and_drops_the_page_around_it(tmp_path, registry_root, layout):
     page = tmp_path / "hongan.html"
-    page.write_text(gov_page(), encoding="utf-8")
+    page.write_text(gov_page(layout), encoding="utf-8")
     result = cli("--root", str(registry_root), "add-plan", str(page), "--doc-id", "hongan_421122")
     assert result.exit_code == 0, result.output
     stored = (registry_root / "plans" / "hongan_421122.txt").read_text(encoding="utf-8")

@@ -29,7 +29,7 @@ def _main_block(body):
         total = _cjk(node)
         children = [(child, _cjk(child)) for child in node if isinstance(child.tag, str)]
         best = max(children, key=lambda pair: pair[1], default=None)
-        if best is None or total == 0 or best[1] < 0.7 * total or best[0].tag in ("p", "table"):
+        if best is None or total == 0 or best[1] < 0.7 * total or best[0].tag == "p":
             return node
         node = best[0]
 
