@@ -97,6 +97,8 @@ def add_plan(source: str, root: Path, doc_id: str | None = None, title: str | No
         projects, targets = extract_text(plan.text, doc_id, document)
     except ValueError as exc:
         raise NotAPlan(f"the extractor cannot read it: {exc}") from None
+    except Exception as exc:  # an extractor bug must not leave a traceback or half a plan behind
+        raise NotAPlan(f"the extractor failed on it ({type(exc).__name__}: {exc}); please report this plan") from None
     for row in projects:
         row["source_doc"] = doc_id
     plans_dir.mkdir(parents=True, exist_ok=True)

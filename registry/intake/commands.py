@@ -23,7 +23,10 @@ def fail(message: str) -> None:
 @click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
 def init(folder):
     """Create an empty registry folder (projects.csv, targets.csv, plans/documents.csv)."""
-    created = init_registry(folder)
+    try:
+        created = init_registry(folder)
+    except OSError as exc:
+        fail(f"cannot create {folder}: {exc.strerror or exc}")
     click.echo(f"created an empty registry in {created}; add a plan with `registry --root {folder} add-plan PLAN.pdf`")
 
 
