@@ -76,16 +76,29 @@ MACHENG_PROJECTS = ("麻城市福田河镇50MW渔光互补光伏发电项目", "
                     "麻城市生活垃圾焚烧发电项目")
 
 
-def plan_html(paragraphs, font_pt: int = 22) -> str:
+# A 专栏 as plans print it: a ruled table whose cells wrap.
+MACHENG_TABLE = [("序号", "项目名称", "建设内容及规模"),
+                 ("1", "麻城市盐田河镇农光互补光伏发电项目", "建设农光互补光伏电站，装机规模30万千瓦，力争2026年建成"),
+                 ("2", "麻城市木子店镇风电场项目", "装机规模10万千瓦")]
+
+
+def table_html(rows) -> str:
+    cells = "".join("<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>" for row in rows)
+    return f'<p class="p">专栏1 能源绿色低碳转型重点项目</p><table>{cells}</table>'
+
+
+def plan_html(paragraphs, font_pt: int = 22, table_after: int | None = None) -> str:
     rows = "".join(
-        f'<p class="{kind}">{text}</p>' if kind in ("p", "sign") else f"<{kind}>{text}</{kind}>"
-        for kind, text in paragraphs)
+        (f'<p class="{kind}">{text}</p>' if kind in ("p", "sign") else f"<{kind}>{text}</{kind}>")
+        + (table_html(MACHENG_TABLE) if i == table_after else "")
+        for i, (kind, text) in enumerate(paragraphs))
     return f"""<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>{paragraphs[0][1]}</title><style>
 body {{ font-family: 'Noto Serif CJK SC', 'Noto Sans CJK SC', serif; font-size: {font_pt}pt; line-height: 1.8; }}
 h1 {{ font-size: {font_pt + 4}pt; text-align: center; font-weight: normal; }}
 h2, h3 {{ font-size: {font_pt}pt; font-weight: normal; margin: 0; text-indent: 2em; }}
 p {{ text-indent: 2em; margin: 0; text-align: justify; }}
 p.sign {{ text-align: right; }}
+table {{ border-collapse: collapse; width: 100%; font-size: {font_pt - 6}pt; }} td {{ border: 1px solid #000; padding: 2pt; }}
 </style></head><body>{rows}</body></html>"""
 
 
@@ -124,7 +137,7 @@ def macheng_pdf(tmp_path_factory) -> Path:
         page = context.new_page()
         page.set_content('<div style="width:15cm;height:20cm;background:linear-gradient(#888,#eee)"></div>')
         page.pdf(path=str(folder / "scanned.pdf"), format="A4")
-        page.set_content(plan_html(MACHENG_PARAGRAPHS))
+        page.set_content(plan_html(MACHENG_PARAGRAPHS, table_after=6))
         page.pdf(path=str(pdf), format="A4", display_header_footer=True,
                  margin={"top": "3.7cm", "bottom": "3.5cm", "left": "2.8cm", "right": "2.6cm"},
                  header_template=f'<div style="font-size:10pt;width:100%;text-align:center">{MACHENG_TITLE}</div>',
@@ -149,6 +162,7 @@ def test_pdf_and_text_plans_through_add_review_build_export(tmp_path, macheng_pd
         raw_lines = [line["text"] for page in pdf.pages for line in page.extract_text_lines()]
     assert any(not any(name in line for line in raw_lines) for name in MACHENG_PROJECTS)
     assert any(line.replace(" ", "") == "—2—" for line in raw_lines)
+    assert not any(MACHENG_TABLE[1][2] in line for line in raw_lines)  # a table cell wraps too
 
     added_pdf = run_cli("--root", str(root), "add-plan", str(macheng_pdf), "--doc-id", "macheng_421181")
     assert added_pdf.returncode == 0, added_pdf.stderr
@@ -170,6 +184,8 @@ def test_pdf_and_text_plans_through_add_review_build_export(tmp_path, macheng_pd
     for _kind, paragraph in MACHENG_PARAGRAPHS:
         assert paragraph in stored
     assert stored.count(MACHENG_TITLE) == 1 and "— 2 —" not in stored and "—2—" not in stored
+    for row in MACHENG_TABLE:  # the table's rows, their wrapped cells whole again
+        assert "\t".join(row) in stored
 
     for doc_id in ("macheng_421181", "plan_421122"):  # in process: the same command, less start-up time
         reviewed = cli("review", doc_id, "--accept-all", "--root", str(root))

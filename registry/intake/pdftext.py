@@ -23,14 +23,33 @@ class NotAPlan(ValueError):
     """The source cannot be a plan (no text, not Chinese, not a known format, no place)."""
 
 
+def _cell_text(cell: str | None) -> str:
+    # A cell's wrapped lines are one phrase: joined as the paragraphs are.
+    lines = [line.strip() for line in (cell or "").splitlines() if line.strip()]
+    text = ""
+    for line in lines:
+        text = _join(text, line) if text else line
+    return text
+
+
 def _page_lines(page) -> list[dict]:
-    lines = []
+    """The page's text lines, top to bottom; a ruled table (a 专栏 of projects) is one item whose
+    rows become tab-separated lines, as a Word table's do, instead of its cells' broken lines."""
+    tables = [(table.bbox, table.extract()) for table in page.find_tables()]
+    items = []
+    for (x0, top, x1, bottom), rows in tables:
+        text_rows = ["\t".join(_cell_text(cell) for cell in row) for row in rows]
+        items.append({"text": "\n\n".join(r for r in text_rows if r.strip("\t")), "x0": x0, "x1": x1, "top": top,
+                      "size": 10.0, "table": True})
     for line in page.extract_text_lines(layout=False, strip=True, return_chars=False):
         text = line["text"].strip()
-        if text:
-            lines.append({"text": text, "x0": line["x0"], "x1": line["x1"], "top": line["top"],
+        middle = (line["top"] + line["bottom"]) / 2
+        inside = any(x0 - 1 <= line["x0"] and line["x1"] <= x1 + 1 and top <= middle <= bottom
+                     for (x0, top, x1, bottom), _ in tables)
+        if text and not inside:
+            items.append({"text": text, "x0": line["x0"], "x1": line["x1"], "top": line["top"],
                           "size": (line["bottom"] - line["top"]) or 10.0})
-    return lines
+    return sorted(items, key=lambda item: item["top"])
 
 
 def _furniture_key(line: dict) -> tuple[str, int]:
@@ -65,12 +84,18 @@ def reflow(pages: list[list[dict]]) -> str:
         body.append([line for line in lines if not PAGE_NUMBER.match(line["text"])
                      and not (id(line) in edge and _furniture_key(line) in furniture)])
     every = [line for lines in body for line in lines]
+    text_lines = [line for line in every if not line.get("table")]
     if not every:
         return ""
-    left, right = min(line["x0"] for line in every), max(line["x1"] for line in every)
+    left = min((line["x0"] for line in text_lines), default=0)
+    right = max((line["x1"] for line in text_lines), default=0)
     paragraphs: list[str] = []
     open_paragraph, previous = False, None
     for line in every:
+        if line.get("table"):
+            paragraphs.append(line["text"])
+            open_paragraph, previous = False, None
+            continue
         char = line["size"]
         indented = line["x0"] > left + 1.2 * char
         centred = indented and abs((line["x0"] - left) - (right - line["x1"])) < char
