@@ -7,6 +7,12 @@
     registry geocode  -> registry.geocode.geocode_rows
     registry serve    -> webmap.create_app
     registry targets  -> registry.targets.export_targets
+    registry init     -> registry.root.init_registry
+    registry add-plan -> registry.intake.add_plan
+    registry review   -> registry.intake.review
+
+Every command works on one registry folder (registry.root): --root, $REGISTRY_ROOT, the
+current folder (or a parent) that is one, else the shipped registry.
 """
 from __future__ import annotations
 
@@ -17,13 +23,12 @@ from pathlib import Path
 
 import click
 
-from registry.documents import PLANS_DIR
+from registry.root import db_default, root_default, root_option
 from registry.schema import RowError
-from registry.store import DEFAULT_CSV, DEFAULT_DB
 
 db_option = click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path),
-                         default=lambda: os.environ.get("REGISTRY_DB", str(DEFAULT_DB)),
-                         show_default="registry.db at the project root, or $REGISTRY_DB",
+                         default=db_default,
+                         show_default="registry.db of the registry folder, or $REGISTRY_DB",
                          help="SQLite registry database.")
 
 
@@ -34,18 +39,20 @@ def fail(message: str) -> None:
 
 @click.group()
 @click.version_option(package_name="carbon-peak-registry")
+@root_option
 def cli():
     """Carbon-peak project registry (碳达峰重点项目库)."""
 
 
 @cli.command()
-@click.option("--csv", "csv_path", type=click.Path(dir_okay=False, path_type=Path), default=DEFAULT_CSV,
-              show_default="projects.csv at the project root", help="Reviewed registry CSV.")
-@click.option("--plans", "plans_dir", type=click.Path(file_okay=False, path_type=Path), default=PLANS_DIR,
-              show_default="plans/", help="Folder with the plan texts and documents.csv.")
+@click.option("--csv", "csv_path", type=click.Path(dir_okay=False, path_type=Path), default=root_default("projects.csv"),
+              show_default="projects.csv of the registry folder", help="Reviewed registry CSV.")
+@click.option("--plans", "plans_dir", type=click.Path(file_okay=False, path_type=Path), default=root_default("plans"),
+              show_default="plans/ of the registry folder", help="Folder with the plan texts and documents.csv.")
 @click.option("--targets", "targets_csv", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="City-wide targets CSV (default: targets.csv beside --csv, if there is one).")
 @db_option
+@root_option
 def build(csv_path, plans_dir, targets_csv, db_path):
     """Validate the CSV and build the SQLite registry, replacing the old one atomically."""
     import sqlite3
@@ -106,6 +113,7 @@ def filter_from_cli(types, cities, counties, stages, min_mw, max_mw, q):
 @click.option("--bom", is_flag=True, help="CSV only: start with a UTF-8 byte-order mark, so that Excel reads UTF-8.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write here (default: stdout).")
 @db_option
+@root_option
 def export(fmt, types, cities, counties, stages, min_mw, max_mw, q, bom, output, db_path):
     """Export the filtered registry as GeoJSON (RFC 7946, WGS-84), CSV, Excel (xlsx) or GeoPackage."""
     import sqlite3
@@ -184,6 +192,7 @@ def _export_file(registry, project_filter, fmt: str, output: Path | None) -> Non
 @cli.command()
 @db_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@root_option
 def info(db_path, fmt):
     """Which registry this is: build time, CSV SHA-256, counts, sources and licences, how to cite it."""
     import json
@@ -211,14 +220,17 @@ def info(db_path, fmt):
 @click.option("--progress/--no-progress", default=None, help="Progress bar (default: when stderr is a terminal).")
 @click.option("--max-bytes", type=click.IntRange(min=1), default=10_000_000, show_default=True,
               help="Refuse a plan file larger than this.")
+@root_option
 def extract(plans, output, targets_out, documents_csv, progress, max_bytes):
     """Extract candidate projects (and targets) from plan texts: the first pass before review."""
     from registry.extract import PlanInputError, extract_files, write_targets_csv
     from registry.schema import write_projects_csv
 
     show = sys.stderr.isatty() if progress is None else progress
+    from registry.root import DOCUMENTS_CSV, current_root
+
     try:
-        projects, targets = extract_files(list(plans), documents_csv or PLANS_DIR / "documents.csv",
+        projects, targets = extract_files(list(plans), documents_csv or current_root() / DOCUMENTS_CSV,
                                           progress=show, max_bytes=max_bytes)
     except PlanInputError as error:
         fail(str(error))
@@ -229,9 +241,10 @@ def extract(plans, output, targets_out, documents_csv, progress, max_bytes):
 
 
 @cli.command()
-@click.option("--csv", "csv_path", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=DEFAULT_CSV,
-              show_default="projects.csv at the project root")
+@click.option("--csv", "csv_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              default=root_default("projects.csv"), show_default="projects.csv of the registry folder")
 @click.option("--check", is_flag=True, help="Report what would change; write nothing. Exit 1 if anything would.")
+@root_option
 def geocode(csv_path, check):
     """Fill lon, lat, precision, location_method, division_code and geometry, offline."""
     from registry.geocode import geocode_rows
@@ -276,6 +289,7 @@ def geocode(csv_path, check):
 @click.option("--year", "years", multiple=True, help="Target year, e.g. 2025.")
 @click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True)
 @db_option
+@root_option
 def targets(cities, counties, docs, indicators, years, fmt, db_path):
     """The plans' targets, filtered, as CSV (targets.csv columns) or JSON."""
     from registry.query import FilterError
@@ -295,6 +309,7 @@ def targets(cities, counties, docs, indicators, years, fmt, db_path):
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--debug", is_flag=True, help="Flask debug mode (never on a shared server).")
+@root_option
 def serve(db_path, host, port, debug):
     """Serve the web map, list, project pages, exports and JSON API (development server)."""
     from webmap import create_app
@@ -330,6 +345,16 @@ def _utf8_query_string(wsgi_app):
             pass  # not the development server's doing: leave it for the app to judge
         return wsgi_app(environ, start_response)
     return app
+
+
+def _add_intake_commands():
+    from registry.intake.commands import add_plan_command, init, review_command
+
+    for command in (init, add_plan_command, review_command):
+        cli.add_command(command)
+
+
+_add_intake_commands()
 
 
 def main():

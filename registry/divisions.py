@@ -10,7 +10,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-GEODATA_DIR = Path(__file__).resolve().parent.parent / "geodata"
+# geodata/ of the source tree; a wheel (`pip install .`) carries it as registry/geodata_files.
+GEODATA_DIR = next((d for d in (Path(__file__).resolve().parent.parent / "geodata",
+                                Path(__file__).resolve().parent / "geodata_files") if d.is_dir()),
+                   Path(__file__).resolve().parent.parent / "geodata")
 LEVELS = {1: "province", 2: "city", 3: "county", 4: "town"}
 
 

@@ -20,7 +20,7 @@ from shapely.errors import ShapelyError
 from shapely.geometry import mapping
 
 from registry.atomic import fsync_directory, remove_stale_temp_files, temp_path
-from registry.documents import PLANS_DIR, PROJECT_ROOT, read_documents, split_sections
+from registry.documents import DOCUMENT_COLUMNS, PLANS_DIR, PROJECT_ROOT, read_documents, split_sections
 from registry.export import feature_geojson
 from registry.schema import (PROJECT_COLUMNS, TARGET_COLUMNS, RowError, read_csv_table,
                              validate_project)
@@ -102,6 +102,10 @@ def build(csv_path=DEFAULT_CSV, db_path=DEFAULT_DB, plans_dir=PLANS_DIR, targets
 
 
 def _write(db, projects, documents, targets, boundaries, csv_path) -> int:
+    if not documents:  # a new, empty registry folder (`registry init`) builds too
+        db["documents"].create({c: str for c in (*DOCUMENT_COLUMNS, "text")}, pk="doc_id")
+        db["sections"].create({"id": int, "doc_id": str, "heading": str, "level": int, "start": int, "end": int},
+                              pk="id", foreign_keys=[("doc_id", "documents")])
     db["documents"].insert_all(documents.values(), pk="doc_id")
     section_rows = [
         {"doc_id": doc_id, "heading": s.heading, "level": s.level, "start": s.start, "end": s.end}

@@ -15,7 +15,7 @@ from pathlib import Path
 from flask import Flask, g, render_template, request
 
 from registry.query import FilterError, Registry
-from registry.store import DEFAULT_DB
+from registry.root import DATABASE, find_root
 
 ENV_SETTINGS = ("REGISTRY_DB", "REGISTRY_TILES", "REGISTRY_TILES_ATTRIBUTION")
 # Paths whose errors are answered in JSON: the API and the exports are read by programs.
@@ -24,7 +24,8 @@ JSON_PREFIXES = ("/api/", "/export.")
 
 def create_app(config: dict | None = None) -> Flask:
     app = Flask(__name__)
-    app.config.update(REGISTRY_DB=str(DEFAULT_DB), REGISTRY_TILES="osm", REGISTRY_TILES_ATTRIBUTION="")
+    # The registry folder as the CLI finds it ($REGISTRY_ROOT, the current folder, the shipped one).
+    app.config.update(REGISTRY_DB=str(find_root(required=False) / DATABASE), REGISTRY_TILES="osm", REGISTRY_TILES_ATTRIBUTION="")
     app.config.update({name: os.environ[name] for name in ENV_SETTINGS if os.environ.get(name)})
     app.config.update(config or {})
     # Unicode in JSON as written: the data is Chinese, and \u escapes only make it bigger.

@@ -1,0 +1,75 @@
+"""Writing the registry's files so that a reader or a crash never sees half of a change.
+
+Each write goes to a temporary file in the same folder and replaces the old file with one
+os.replace. Rows are appended by copying the old bytes unchanged and adding the new lines in
+the file's own column order, so the rows already reviewed stay byte-for-byte as they were.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from registry.schema import format_cell
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if path.exists():
+            os.chmod(tmp, path.stat().st_mode & 0o777)
+        else:
+            os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def csv_header(path: Path) -> list[str]:
+    with open(path, newline="", encoding="utf-8-sig") as handle:
+        return next(csv.reader(handle), [])
+
+
+def read_csv_rows(path: Path) -> list[dict]:
+    with open(path, newline="", encoding="utf-8-sig") as handle:
+        return list(csv.DictReader(handle))
+
+
+def csv_bytes(rows: list[dict], columns, header: bool = True) -> bytes:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(columns), extrasaction="ignore", lineterminator="\n")
+    if header:
+        writer.writeheader()
+    for row in rows:
+        writer.writerow({c: format_cell(row.get(c)) for c in columns})
+    return out.getvalue().encode("utf-8")
+
+
+def append_csv_rows(path: Path, rows: list[dict], columns) -> None:
+    """Append rows to a CSV (created with `columns` as header if missing), atomically."""
+    path = Path(path)
+    if not path.exists():
+        write_atomic(path, csv_bytes(rows, columns))
+        return
+    old = path.read_bytes()
+    header = csv_header(path)
+    missing = [c for c in columns if c not in header and any(format_cell(r.get(c)) for r in rows)]
+    if missing:
+        raise ValueError(f"{path.name} has no column {', '.join(missing)}")
+    newline = b"\r\n" if b"\r\n" in old[:4096] else b"\n"
+    separator = b"" if not old or old.endswith(b"\n") else newline
+    added = csv_bytes(rows, header, header=False)
+    write_atomic(path, old + separator + (added.replace(b"\n", newline) if newline != b"\n" else added))
+
+
+def write_json(path: Path, value) -> None:
+    write_atomic(path, (json.dumps(value, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
