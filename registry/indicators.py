@@ -142,6 +142,9 @@ _TABLE = [
      "share"),
     ("innovation_platforms", "省级及以上创新研发平台", "Provincial-level innovation platforms", "count"),
     ("talent_recruited", "引进高端科技人才", "High-end scientists recruited", "count"),
+    # A plan we have not read yet can set a target no entry above names: it keeps the plan's words
+    # in `metric` under this key, in any unit, until review gives it a key of its own.
+    ("other", "其他指标", "Other (not yet in the vocabulary)", "any"),
 ]
 
 INDICATORS: dict[str, Indicator] = {
@@ -175,6 +178,7 @@ FAMILY_UNITS = {
     "share": {"%"}, "capacity": {"MW"}, "transformer_capacity": {"MVA"}, "volume": {"m³"},
     "volume_per_area": {"m³/ha"}, "area": {"ha"}, "area_per_person": {"m²"}, "length": {"km"},
     "count": {"count"}, "coal_rate": {"gce/kWh"},
+    "any": {unit for unit, _factor in UNIT_CONVERSIONS.values()},
 }
 
 
@@ -207,6 +211,9 @@ _CLASSIFY = [
     (("线路",), "grid_lines_built"),
     (("电网", "可靠率"), "rural_grid_reliability"),
     (("能耗强度",), "energy_intensity_reduction"),
+    # "单位地区生产总值能耗比2020年下降14%": the baseline year sits between the words.
+    (("生产总值", "二氧化碳", "下降"), "carbon_intensity_reduction"),
+    (("生产总值", "能耗", "下降"), "energy_intensity_reduction"),
     (("工业增加值", "碳排放"), "industry_carbon_intensity_reduction"),
     (("服务业", "碳排放"), "services_carbon_intensity_reduction"),
     (("农业", "碳排放"), "agriculture_carbon_intensity_reduction"),
@@ -282,12 +289,12 @@ _CLASSIFY = [
 ]
 
 
-def classify(metric: str) -> str | None:
-    """The indicator a plan's metric words most likely mean, or None: a first guess for review."""
+def classify(metric: str) -> str:
+    """The indicator a plan's metric words most likely mean (`other` if none): a first guess for review."""
     for words, key in _CLASSIFY:
         if all(word in metric for word in words):
             return key
-    return None
+    return "other"
 
 
 def is_capacity(key: str) -> bool:

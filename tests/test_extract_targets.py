@@ -44,3 +44,13 @@ def test_target_forms(text, expected):
 ])
 def test_not_targets(text):
     assert targets_of(text) == []
+
+
+def test_intensity_with_a_baseline_year_and_unknown_metrics_get_an_indicator():
+    """A plan not yet read may word a target our vocabulary lacks; review still gets a valid row."""
+    from registry.indicators import INDICATORS, classify
+
+    assert classify("单位地区生产总值能耗比2020年下降") == "energy_intensity_reduction"
+    assert classify("单位地区生产总值二氧化碳排放比2020年下降") == "carbon_intensity_reduction"
+    assert classify("农村户用沼气池保有量") == "other"
+    assert "other" in INDICATORS

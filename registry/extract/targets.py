@@ -101,7 +101,7 @@ def find_targets(clean: CleanText, raw: str, *, city: str, county: str, doc_id: 
         section = section_at(sections, raw_start)
         normalised = normalise(value, unit) if unit in UNIT_CONVERSIONS else (None, "")
         found.append({
-            "city": city, "county": county, "indicator": classify(metric) or "", "metric": metric,
+            "city": city, "county": county, "indicator": classify(metric), "metric": metric,
             "value": value, "unit": unit, "value_normalised": normalised[0], "unit_normalised": normalised[1],
             "year": year, "source_doc": doc_id,
             "source_section": fix_heading(section.heading, own_place) if section else "",
