@@ -179,3 +179,21 @@ def test_a_town_short_form_is_not_matched_over_a_province():
 def test_a_plan_naming_no_area_is_refused_in_one_line():
     with pytest.raises(PlanInputError, match="names no province, city or county"):
         extract_text("加快推进光伏电站项目建设。\n", "nowhere", None)
+
+
+# --- our own paragraphs in styles the five plans do not use ----------------------------------
+
+def test_own_paragraphs_recall_precision_and_fields():
+    """tests/fixtures/paragraphs: each paragraph's projects written by hand (see benchmarks/extract_recall.py)."""
+    import sys
+
+    sys.path.insert(0, str(PLANS.parent))
+    from benchmarks.extract_recall import paragraph_scores
+
+    scores = paragraph_scores()
+    assert len(scores) >= 10 and len({s["style"] for s in scores}) == len(scores)
+    for score in scores:
+        assert score["recall"] >= 0.8 and score["precision"] >= 0.8, score
+    expected = sum(s["expected"] for s in scores)
+    assert sum(s["matched"] for s in scores) / expected >= 0.95
+    assert sum(s["fields"] for s in scores) / expected >= 0.9
