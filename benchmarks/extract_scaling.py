@@ -53,6 +53,9 @@ CASES = {
     "distinct project names": (500, lambda n: TITLE + "".join(f"推进{_word(i)}光伏电站项目建设。" for i in range(n))),
     "one sentence, many names": (500, lambda n: TITLE + "推进" + "、".join(f"{_word(i)}光伏电站" for i in range(n)) + "等项目建设。"),
     "one clause, many heads": (500, lambda n: TITLE + "加快" + "".join(f"{_word(i)}光伏电站项目和" for i in range(n)) + "建设。"),
+    "table rows with tabs": (1_000, lambda n: TITLE + "".join(f"{i}\t{_word(i)}风电项目\t孝昌县\t10万千瓦\n" for i in range(n))),
+    "one clause that forbids, many names": (500, lambda n: TITLE + "原则上不新建" + "、".join(f"{_word(i)}燃煤电厂" for i in range(n)) + "。"),
+    "targets, no semicolon in the text": (4_000, lambda n: TITLE + "到2025年，星甲光伏装机达到10万千瓦。" * n),
     "headings": (6_250, lambda n: TITLE + "".join(f"（一）第{i}节\n推进{_word(i)}光伏电站项目建设。\n" for i in range(n))),
 }
 

@@ -39,6 +39,7 @@ _PHASE_TAIL = re.compile(r"^(?:[（(][一二三四五六七八九十\d]+期[）)
 _MAX_GAP_BETWEEN_HEADS = 12  # "风电场二期项目", "基地一期100MW风电项目", "天钢循环产业园报废机动车拆解处理项目"
 _MAX_ITEM_LENGTH = 30
 _MAX_LISTED_PLACES = 60  # more places in one run than any plan lists; bounds the walk back per name
+_MAX_VERB_DISTANCE = 100  # how far before a name a 不新建 or 除 still governs it
 _MAX_SUBJECT_WINDOW = 40  # "支持十堰经济技术开发区打造…": the subject is a short phrase just before the verb
 
 
@@ -346,9 +347,10 @@ def find_mentions(text: str, places: PlaceIndex, in_box=lambda offset: False) ->
                 elif subject:
                     items = [(subject + phrase, subject_at, head_end)]
             context = type_before(head_start)
-            forbidden = _FORBIDS.search(sentence, clause_start, head_end)
+            forbidden = _FORBIDS.search(sentence, max(clause_start, start - _MAX_VERB_DISTANCE), head_end)
             for name, i_start, i_end in items:
-                if forbidden or (_EXCEPT_OPEN.search(sentence[clause_start:i_end])
+                except_from = max(clause_start, i_start - _MAX_VERB_DISTANCE)
+                if forbidden or (_EXCEPT_OPEN.search(sentence[except_from:i_end])
                                  and _EXCEPT_CLOSE.match(sentence[i_end:i_end + 9])):
                     continue
                 name = _balance_brackets(name.strip(_CONNECTORS))

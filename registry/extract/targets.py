@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 import re
+from bisect import bisect_left
 from pathlib import Path
 
 from registry.documents import section_at, split_sections
@@ -37,6 +38,7 @@ def find_targets(clean: CleanText, raw: str, *, city: str, county: str, doc_id: 
     text = clean.text
     sections = split_sections(raw)
     targets = []
+    sentence_breaks = [i for i, c in enumerate(text) if c in "。；\n"]  # bisected below: rfind per target was quadratic
     for match in _TARGET.finditer(text):
         metric = re.split(r"[，,。；]", match.group("metric"))[-1]
         metric = _METRIC_NOISE.sub("", re.sub(r"^.*?20\d\d年", "", metric))
@@ -44,7 +46,8 @@ def find_targets(clean: CleanText, raw: str, *, city: str, county: str, doc_id: 
         metric = _METRIC_TAIL.sub("", metric)
         if len(metric) < 2:
             continue
-        sentence_start = max(text.rfind(c, 0, match.start()) for c in "。；\n") + 1
+        before = bisect_left(sentence_breaks, match.start())
+        sentence_start = sentence_breaks[before - 1] + 1 if before else 0
         year = _year_before(text, match.start(), sentence_start)
         if year is None:
             continue  # a number without a target year is a description, not a target
