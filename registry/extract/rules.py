@@ -27,7 +27,7 @@ _VOLTAGE_LINE = re.compile(r"(?:千伏|kV|KV).{0,20}(?:通道|线路)")
 _POWER_IMPORT = re.compile(r"[\u4e00-\u9fff]电入[\u4e00-\u9fff]")  # “疆电入鄂”: a transmission channel
 # A clause that forbids or excepts ("原则上不新建…", "除…外") names no project of the plan.
 _FORBIDS = re.compile(r"不新建|原则上不|禁止|严禁|不再新建|不得新建|不予|停止建设|淘汰")
-_EXCEPT_OPEN = re.compile(r"除(?!尘|湿|险|冰|雪|臭|磷|氮|硫)[^，,。；]*$")
+_EXCEPT_OPEN = re.compile(r"除(?!尘|湿|险|冰|雪|臭|磷|氮|硫)")
 _EXCEPT_CLOSE = re.compile(r"^[^，,。；]{0,8}外")
 # Words between 等 and the shared head that qualify the items rather than name them.
 _QUALIFIERS = r"已核准|已备案|已批复|已纳规|在建|拟建|新建|续建|已建成|现有|重点|大型|规划"
@@ -39,7 +39,6 @@ _PHASE_TAIL = re.compile(r"^(?:[（(][一二三四五六七八九十\d]+期[）)
 _MAX_GAP_BETWEEN_HEADS = 12  # "风电场二期项目", "基地一期100MW风电项目", "天钢循环产业园报废机动车拆解处理项目"
 _MAX_ITEM_LENGTH = 30
 _MAX_LISTED_PLACES = 60  # more places in one run than any plan lists; bounds the walk back per name
-_MAX_VERB_DISTANCE = 100  # how far before a name a 不新建 or 除 still governs it
 _MAX_SUBJECT_WINDOW = 40  # "支持十堰经济技术开发区打造…": the subject is a short phrase just before the verb
 
 
@@ -295,6 +294,12 @@ def _subject_before(sentence: str, clause_start: int, name_start: int, places: P
     return "", 0
 
 
+def _occurs_within(starts: list[int], low: int, high: int) -> bool:
+    """Whether a sorted list of positions has one in [low, high)."""
+    i = bisect_left(starts, low)
+    return i < len(starts) and starts[i] < high
+
+
 def _balance_brackets(name: str) -> str:
     """The name without brackets that open or close nothing ("孝昌县（小河镇光伏电站" -> "孝昌县小河镇光伏电站")."""
     pairs = {"）": "（", ")": "("}
@@ -324,6 +329,8 @@ def find_mentions(text: str, places: PlaceIndex, in_box=lambda offset: False) ->
         clause_breaks = [i for i, c in enumerate(sentence) if c in _CLAUSE_BREAK]
         sentence_places = [p for p in places.find(sentence) if p.division != places.city]
         place_starts = [p.start for p in sentence_places]
+        forbid_starts = [m.start() for m in _FORBIDS.finditer(sentence)]
+        except_starts = [m.start() for m in _EXCEPT_OPEN.finditer(sentence)]
         table_title = re.search(r"专栏\s*\d+\s*[：:]?$", text[max(0, s_start - 10):s_start])
         if sentence.startswith("专栏") or table_title or (text[s_end:s_end + 1] in "：:" and len(sentence) <= 20):
             continue  # a table title or an item label, not a project
@@ -347,10 +354,9 @@ def find_mentions(text: str, places: PlaceIndex, in_box=lambda offset: False) ->
                 elif subject:
                     items = [(subject + phrase, subject_at, head_end)]
             context = type_before(head_start)
-            forbidden = _FORBIDS.search(sentence, max(clause_start, start - _MAX_VERB_DISTANCE), head_end)
+            forbidden = _occurs_within(forbid_starts, clause_start, head_end)
             for name, i_start, i_end in items:
-                except_from = max(clause_start, i_start - _MAX_VERB_DISTANCE)
-                if forbidden or (_EXCEPT_OPEN.search(sentence[except_from:i_end])
+                if forbidden or (_occurs_within(except_starts, clause_start, i_end)
                                  and _EXCEPT_CLOSE.match(sentence[i_end:i_end + 9])):
                     continue
                 name = _balance_brackets(name.strip(_CONNECTORS))
