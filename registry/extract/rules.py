@@ -31,6 +31,8 @@ _EXCEPT_OPEN = re.compile(r"除(?!尘|湿|险|冰|雪|臭|磷|氮|硫)")
 _EXCEPT_CLOSE = re.compile(r"^[^，,。；]{0,8}外")
 # Words between 等 and the shared head that qualify the items rather than name them.
 _QUALIFIERS = r"已核准|已备案|已批复|已纳规|在建|拟建|新建|续建|已建成|现有|重点|大型|规划"
+# Words right after 等 that close an enumeration of places or qualify it: 等地, 等乡镇, 等已核准.
+_AREA_WORDS = re.compile(r"^(?:地区|地方|地|区域|乡镇|县市区|企业|的|" + _QUALIFIERS + ")+")
 _JOINERS = re.compile(r"以及|和|及|与")
 _VOLTAGE_LINE_SHORTEST = re.compile(r"(?:千伏|kV|KV).{0,20}?(?:通道|线路)")  # the match that ends first
 _VOLTAGE_STATION = re.compile(r"(?<!\d)\d++(?:千伏|kV|KV)\S{1,6}变$")
@@ -129,7 +131,9 @@ def _head_spans(sentence: str) -> list[tuple[int, int]]:
             end += phase.end()
         gap = sentence[spans[-1][1]:start] if spans else None
         verb = LEAD_RE.search(gap.replace("建设", "")) if gap else None
-        if gap is not None and len(gap) <= _MAX_GAP_BETWEEN_HEADS and not re.search(r"[、，,（(）)等和及]", gap) and not verb:
+        bracketed = re.fullmatch(r"[（(][^（）()、，,]{1,10}[）)]", gap) if gap else None  # "电站（大悟县）项目"
+        if (gap is not None and len(gap) <= _MAX_GAP_BETWEEN_HEADS and not verb
+                and (bracketed or not re.search(r"[、，,（(）)等和及]", gap))):
             spans[-1] = (spans[-1][0], end)
         else:
             spans.append((start, end))
@@ -233,13 +237,18 @@ def _split_items(phrase: str, offset: int, separate: bool) -> list[tuple[str, in
         if "等" in phrase and keyword_type(phrase[:phrase.index("等")]):
             own = phrase[:phrase.index("等")]
             return [(own + ("" if HEAD_RE.search(own[-6:]) else head_word), offset, offset + len(phrase))]
+        if "等" in phrase:  # "宣化店镇等地农光互补光伏电站": 等地 says "and other places", it names nothing
+            own, rest = phrase[:phrase.index("等")], phrase[phrase.index("等") + 1:]
+            suffix = _AREA_WORDS.sub("", rest)
+            if own and suffix != rest and HEAD_RE.search(suffix):
+                return [(own + suffix, offset, offset + len(phrase))]
         return [(phrase, offset, offset + len(phrase))]
     if separate or any(len(p) > _MAX_ITEM_LENGTH or not p for p, _ in parts[:-1]):
         return [(p, offset + at, offset + at + len(p)) for p, at in parts]
     last, last_at = parts[-1]
     if "等" in last:
         cut = last.index("等")
-        own, suffix = last[:cut], re.sub(r"^(?:地区|地方|区域|县市区|企业|的|" + _QUALIFIERS + ")+", "", last[cut + 1:])
+        own, suffix = last[:cut], _AREA_WORDS.sub("", last[cut + 1:])
     else:
         cut = _first_keyword_position(last)
         if cut <= 0:
@@ -287,6 +296,7 @@ def _subject_before(sentence: str, clause_start: int, name_start: int, places: P
     if lead is None or lead.end() != name_start or lead.start() - clause_start > _MAX_SUBJECT_WINDOW:
         return "", 0
     subject = re.sub(r"^(?:支持|鼓励|推动|引导|在|以|由)+", "", sentence[clause_start:lead.start()])
+    subject = re.sub(r"等(?:地区|地方|地|区域|乡镇)$", "", subject)  # "在宣化店镇等地建设…"
     if "、" in subject or LEAD_RE.search(subject):
         return "", 0
     if 2 <= len(subject) <= 12 and (places.find(subject) or re.search(r"(?:新区|开发区|园区|工业园|县|市|区)$", subject)):
@@ -302,14 +312,13 @@ def _occurs_within(starts: list[int], low: int, high: int) -> bool:
 
 def _balance_brackets(name: str) -> str:
     """The name without brackets that open or close nothing ("孝昌县（小河镇光伏电站" -> "孝昌县小河镇光伏电站")."""
-    pairs = {"）": "（", ")": "("}
     open_at: list[int] = []
     drop: set[int] = set()
     for i, c in enumerate(name):
         if c in "（(":
             open_at.append(i)
-        elif c in pairs:
-            if open_at and name[open_at[-1]] == pairs[c]:
+        elif c in "）)":
+            if open_at:  # "（一期)": OCR mixes full- and half-width brackets
                 open_at.pop()
             else:
                 drop.add(i)
