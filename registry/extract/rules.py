@@ -182,7 +182,8 @@ def _conjuncts(phrase: str) -> list[tuple[str, int]]:
     enumeration_marks = [i for i, c in enumerate(phrase) if c == "、"]
     last_forbidden = max((m.start() for m in NOT_PROJECTS.finditer(phrase)), default=-1)
     last_typed = max([phrase.rfind(k) for _, _, keywords in TYPE_RULES for k in keywords]
-                     + [at for at in range(len(phrase)) if _VOLTAGE_LINE.match(phrase, at)])
+                     + [at for at in range(len(phrase)) if _VOLTAGE_LINE.match(phrase, at)]
+                     + [m.start() for m in _POWER_IMPORT.finditer(phrase)])
     station = _VOLTAGE_STATION.search(phrase)
     if station:
         last_typed = max(last_typed, station.start())
