@@ -1,6 +1,13 @@
-"""Recall and precision of `registry extract` against the reviewed projects.csv, per plan.
+"""Recall and precision of `registry extract` against the reviewed projects.csv, per plan, and
+against the hand-written expectations of our own test paragraphs, per paragraph.
 
     python benchmarks/extract_recall.py [projects.csv]
+
+Paragraphs: tests/fixtures/paragraphs/index.csv lists each paragraph file, the code of the area
+its plan covers (province, city or county) and its style; NAME.expected.csv lists the projects a
+reviewer would record. They have no text spans, so rows match by name (half their character
+bigrams shared, one-to-one); "fields" counts matched rows whose type, city, county and capacity
+all agree with the expectation.
 
 Runs extract_files on every plan in plans/ (nothing is read from candidates.csv) and
 matches its rows to projects.csv with registry.extract.evaluate.match_rows: same document,
@@ -17,7 +24,66 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from registry.extract import extract_files  # noqa: E402
-from registry.extract.evaluate import recall_precision  # noqa: E402
+from registry.extract.evaluate import match_by_name, recall_precision  # noqa: E402
+
+PARAGRAPHS = ROOT / "tests" / "fixtures" / "paragraphs"
+
+
+def _capacity_equal(found, expected: str) -> bool:
+    if not expected:
+        return found in (None, "")
+    return found not in (None, "") and abs(float(found) - float(expected)) < 1e-6
+
+
+def paragraph_scores(folder: Path = PARAGRAPHS) -> list[dict]:
+    """Per paragraph: style, expected, candidates, matched, fields right, recall, precision."""
+    from registry.extract import extract_text
+
+    with open(folder / "index.csv", newline="", encoding="utf-8") as handle:
+        index = list(csv.DictReader(handle))
+    scores = []
+    for entry in index:
+        path = folder / entry["file"]
+        with open(path.with_suffix(".expected.csv"), newline="", encoding="utf-8") as handle:
+            expected = list(csv.DictReader(handle))
+        found, _ = extract_text(path.read_text(encoding="utf-8"), f"{path.stem}_{entry['area_code']}",
+                                {"city_code": entry["area_code"]})
+        matched = match_by_name(found, expected)
+        fields = sum(c["type"] == e["type"] and c["city"] == e["city"] and c["county"] == e["county"]
+                     and _capacity_equal(c["capacity_mw"], e["capacity_mw"]) for c, e in matched)
+        scores.append({
+            "paragraph": path.stem, "style": entry["style"], "expected": len(expected), "candidates": len(found),
+            "matched": len(matched), "fields": fields,
+            "recall": len(matched) / len(expected) if expected else 1.0,
+            "precision": len(matched) / len(found) if found else 1.0,
+            "missed": [e["name"] for e in expected if all(e is not m for _, m in matched)],
+            "extra": [c["name"] for c in found if all(c is not m for m, _ in matched)],
+            "wrong": [f"{c['name']}: " + ", ".join(f"{k} {c[k] if c[k] is not None else ''} (expected {e[k]})"
+                                                 for k in ("type", "city", "county", "capacity_mw")
+                                                 if (not _capacity_equal(c[k], e[k]) if k == "capacity_mw" else c[k] != e[k]))
+                      for c, e in matched],
+        })
+    return scores
+
+
+def print_paragraph_scores(scores: list[dict]) -> None:
+    print()
+    for s in scores:
+        print(f"{s['paragraph']:22s} expected {s['expected']:2d}  candidates {s['candidates']:2d}  matched {s['matched']:2d}  "
+              f"fields {s['fields']:2d}  recall {s['recall']:6.1%}  precision {s['precision']:6.1%}")
+        for name in s["missed"]:
+            print(f"{'':24s}missed: {name}")
+        for name in s["extra"]:
+            print(f"{'':24s}extra:  {name}")
+        for wrong in s["wrong"]:
+            if not wrong.endswith(": "):
+                print(f"{'':24s}field:  {wrong}")
+    expected = sum(s["expected"] for s in scores)
+    candidates = sum(s["candidates"] for s in scores)
+    matched = sum(s["matched"] for s in scores)
+    fields = sum(s["fields"] for s in scores)
+    print(f"{'all paragraphs':22s} expected {expected:2d}  candidates {candidates:2d}  matched {matched:2d}  fields {fields:2d}  "
+          f"recall {matched / expected:6.1%}  precision {matched / candidates:6.1%}")
 
 
 def main(projects_csv: Path = ROOT / "projects.csv") -> None:
@@ -37,6 +103,7 @@ def main(projects_csv: Path = ROOT / "projects.csv") -> None:
     matched, n_reviewed, n_candidates = totals
     print(f"{'all plans':18s} reviewed {n_reviewed:3d}  candidates {n_candidates:3d}  matched {matched:3d}  "
           f"recall {matched / n_reviewed:6.1%}  precision {matched / n_candidates:6.1%}")
+    print_paragraph_scores(paragraph_scores())
 
 
 if __name__ == "__main__":

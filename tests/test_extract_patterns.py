@@ -112,9 +112,23 @@ def test_capacity_in_yi_kilowatts():
     ("推动孝南区朱湖光伏发电项目建设。", "孝南区朱湖光伏发电项目"),
     ("推进孝昌县（小河镇光伏电站项目建设。", "孝昌县小河镇光伏电站项目"),
     ("推进安陆市府河光伏电站等现有项目改造。", "安陆市府河光伏电站"),
+    ("在大悟县宣化店镇等地建设农光互补光伏电站。", "大悟县宣化店镇农光互补光伏电站"),
+    ("推动孝昌县季店乡光伏发电项目（一期)建设。", "孝昌县季店乡光伏发电项目（一期)"),
+    ("推进双峰山抽水蓄能电站（大悟县）项目前期工作。", "双峰山抽水蓄能电站（大悟县）项目"),
 ])
 def test_names_cut_in_the_right_place(sentence, expected):
     assert names(city_rows(sentence)) == [expected]
+
+
+def test_places_before_deng_xiangzhen_each_get_the_shared_name():
+    rows = city_rows("推进汉川市马口、分水等乡镇屋顶分布式光伏项目。")
+    assert [(r["name"], r["town"]) for r in rows] == [("汉川市马口屋顶分布式光伏项目", "马口镇"),
+                                                     ("分水屋顶分布式光伏项目", "分水镇")]
+
+
+def test_a_county_in_brackets_between_two_heads_places_the_project():
+    [row] = city_rows("推进双峰山抽水蓄能电站（大悟县）项目前期工作。")
+    assert row["county"] == "大悟县" and row["stage"] == "pre-construction"
 
 
 def test_a_site_is_not_a_plant():
@@ -179,3 +193,21 @@ def test_a_town_short_form_is_not_matched_over_a_province():
 def test_a_plan_naming_no_area_is_refused_in_one_line():
     with pytest.raises(PlanInputError, match="names no province, city or county"):
         extract_text("加快推进光伏电站项目建设。\n", "nowhere", None)
+
+
+# --- our own paragraphs in styles the five plans do not use ----------------------------------
+
+def test_own_paragraphs_recall_precision_and_fields():
+    """tests/fixtures/paragraphs: each paragraph's projects written by hand (see benchmarks/extract_recall.py)."""
+    import sys
+
+    sys.path.insert(0, str(PLANS.parent))
+    from benchmarks.extract_recall import paragraph_scores
+
+    scores = paragraph_scores()
+    assert len(scores) >= 10 and len({s["style"] for s in scores}) == len(scores)
+    for score in scores:
+        assert score["recall"] >= 0.8 and score["precision"] >= 0.8, score
+    expected = sum(s["expected"] for s in scores)
+    assert sum(s["matched"] for s in scores) / expected >= 0.95
+    assert sum(s["fields"] for s in scores) / expected >= 0.9

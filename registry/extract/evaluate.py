@@ -50,3 +50,19 @@ def recall_precision(candidates: list[dict], reviewed: list[dict]) -> tuple[floa
     recall = matched / len(reviewed) if reviewed else 1.0
     precision = matched / len(candidates) if candidates else 1.0
     return recall, precision, matched
+
+
+def match_by_name(candidates: list[dict], expected: list[dict], threshold: float = 0.5) -> list[tuple[dict, dict]]:
+    """One-to-one pairs for hand-written expectations that have no text spans: names sharing at least
+    `threshold` of their bigrams, the same type breaking ties; best pairs first."""
+    pairs = sorted(((name_similarity(c["name"], e["name"]) + (0.01 if c["type"] == e["type"] else 0), i, j)
+                    for i, c in enumerate(candidates) for j, e in enumerate(expected)), reverse=True)
+    used_c, used_e, matched = set(), set(), []
+    for score, i, j in pairs:
+        if score < threshold:
+            break
+        if i not in used_c and j not in used_e:
+            used_c.add(i)
+            used_e.add(j)
+            matched.append((candidates[i], expected[j]))
+    return matched

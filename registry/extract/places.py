@@ -17,7 +17,7 @@ from registry.divisions import Division, DivisionList, load_divisions
 FORMER_NAMES = {"郧县": "郧阳区"}
 _SUFFIXES = ("特区", "街道", "地区", "自治县", "县", "区", "市", "镇", "乡")
 # Short forms that are ordinary words more often than places.
-_NOT_PLACES = {"城区", "新区", "开发", "高新", "经济", "工业", "中心", "城关", "新城", "东城", "西城", "南城", "北城"}
+_NOT_PLACES = {"城区", "新区", "开发", "高新", "经济", "工业", "中心", "城关", "新城", "东城", "西城", "南城", "北城", "通道"}
 
 
 @dataclass(frozen=True)
@@ -28,7 +28,13 @@ class Place:
     end: int
 
 
+_AUTONOMOUS = re.compile(r"^(.{2,}?)(?:[^族]{1,4}族)+自治(?:县|州|旗)$")  # 长阳土家族自治县 -> 长阳
+
+
 def short_form(name: str) -> str:
+    autonomous = _AUTONOMOUS.match(name)
+    if autonomous:
+        return autonomous.group(1)
     for suffix in _SUFFIXES:
         if name.endswith(suffix) and len(name) - len(suffix) >= 2:
             return name[: -len(suffix)]
@@ -58,7 +64,7 @@ class PlaceIndex:
             if target:
                 self.names[old] = target
         self.names[city.name] = city
-        self.names.setdefault(short_form(city.name), city)
+        self.names[short_form(city.name)] = city  # 荆州 is 荆州市 in its own plan, not 荆州区
         alternatives = sorted(self.names, key=len, reverse=True)
         self._pattern = re.compile("|".join(map(re.escape, alternatives))) if alternatives else None
 

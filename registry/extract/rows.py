@@ -19,6 +19,9 @@ _PHASE = re.compile(r"([一二三四五六七八九十])期")
 # shorter; the bound keeps a sentence of thousands of names linear (issue 15).
 _WINDOW = 200
 # "…光伏发电项目（二期）建设，总装机20万千瓦": the capacity of a name that gives none, later in its sentence.
+# "…电站（10万千瓦）", "…项目，10万千瓦，", a table row "…项目，某某镇，10万千瓦": the capacity alone in a bracket
+# or in a clause of its own right after the name, at most one short clause (a place) between.
+_CAPACITY_CELL = re.compile(r"[（(]\s*(?=\d)|(?:[，,][^，,。；（）]{1,10})?[，,]\s*(?=\d+(?:\.\d+)?\s*(?:亿千瓦|万千瓦|MWp?|兆瓦|GW|千瓦|kWp?)\s*(?:[，,。；]|$))")
 _CAPACITY_AFTER = re.compile(r"(?:总装机|装机容量|装机规模|建设规模|总规模|装机)(?:容量|规模)?(?:为|约|达到|达|共|合计)?\s*(?=\d)")
 
 
@@ -125,7 +128,7 @@ def _section(ctx: PlanContext, raw_offset: int, sections) -> str:
 def _capacity_after(text: str, mention: Mention, next_start: int) -> tuple[float, str, tuple[int, int]] | None:
     """A capacity the sentence states after the name and before the next project it names."""
     window = text[mention.end:min(mention.sentence_end, next_start, mention.end + _WINDOW)]
-    lead = _CAPACITY_AFTER.search(window)
+    lead = _CAPACITY_AFTER.search(window) or _CAPACITY_CELL.match(window)
     if lead is None:
         return None
     found = find_capacity(window[lead.end():lead.end() + 20])

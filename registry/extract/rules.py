@@ -20,15 +20,19 @@ from registry.extract.vocab import GENERIC_STARTS, GENERIC_WORDS, LIST_GENERIC_S
 _SENTENCE_SPLIT = re.compile(r"[。；！？\n：:]")
 _CLAUSE_BREAK = "，,"
 _NAME_BREAK = "，,在于"  # a project name never runs across these ("废旧材料在公路养护工程中")
-_LEADING_NOISE = re.compile(r"^(?:[（(]\d+[）)]|\d+[．.、](?!\d)|\d+[座个处条])+")
+# Numbering, counts, and the bracketed capacity of the previous name in a list ("…电站（10万千瓦）、乙电站").
+_LEADING_NOISE = re.compile(r"^(?:[（(]\d+[）)]|\d+[．.、](?!\d)|\d+[座个处条]"
+                            r"|[（(]\d+(?:\.\d+)?\s*(?:亿千瓦|万千瓦|MWp?|兆瓦|GW|千瓦|kWp?)[^（）()]{0,20}[）)]、?)+")
 _VOLTAGE_LINE = re.compile(r"(?:千伏|kV|KV).{0,20}(?:通道|线路)")
 _POWER_IMPORT = re.compile(r"[\u4e00-\u9fff]电入[\u4e00-\u9fff]")  # “疆电入鄂”: a transmission channel
 # A clause that forbids or excepts ("原则上不新建…", "除…外") names no project of the plan.
 _FORBIDS = re.compile(r"不新建|原则上不|禁止|严禁|不再新建|不得新建|不予|停止建设|淘汰")
-_EXCEPT_OPEN = re.compile(r"除(?!尘|湿|险|冰|雪|臭|磷|氮|硫)[^，,。；]*$")
+_EXCEPT_OPEN = re.compile(r"除(?!尘|湿|险|冰|雪|臭|磷|氮|硫)")
 _EXCEPT_CLOSE = re.compile(r"^[^，,。；]{0,8}外")
 # Words between 等 and the shared head that qualify the items rather than name them.
 _QUALIFIERS = r"已核准|已备案|已批复|已纳规|在建|拟建|新建|续建|已建成|现有|重点|大型|规划"
+# Words right after 等 that close an enumeration of places or qualify it: 等地, 等乡镇, 等已核准.
+_AREA_WORDS = re.compile(r"^(?:地区|地方|地|区域|乡镇|县市区|企业|的|" + _QUALIFIERS + ")+")
 _JOINERS = re.compile(r"以及|和|及|与")
 _VOLTAGE_LINE_SHORTEST = re.compile(r"(?:千伏|kV|KV).{0,20}?(?:通道|线路)")  # the match that ends first
 _VOLTAGE_STATION = re.compile(r"(?<!\d)\d++(?:千伏|kV|KV)\S{1,6}变$")
@@ -127,7 +131,9 @@ def _head_spans(sentence: str) -> list[tuple[int, int]]:
             end += phase.end()
         gap = sentence[spans[-1][1]:start] if spans else None
         verb = LEAD_RE.search(gap.replace("建设", "")) if gap else None
-        if gap is not None and len(gap) <= _MAX_GAP_BETWEEN_HEADS and not re.search(r"[、，,（(）)等和及]", gap) and not verb:
+        bracketed = re.fullmatch(r"[（(][^（）()、，,]{1,10}[）)]", gap) if gap else None  # "电站（大悟县）项目"
+        if (gap is not None and len(gap) <= _MAX_GAP_BETWEEN_HEADS and not verb
+                and (bracketed or not re.search(r"[、，,（(）)等和及]", gap))):
             spans[-1] = (spans[-1][0], end)
         else:
             spans.append((start, end))
@@ -176,7 +182,8 @@ def _conjuncts(phrase: str) -> list[tuple[str, int]]:
     enumeration_marks = [i for i, c in enumerate(phrase) if c == "、"]
     last_forbidden = max((m.start() for m in NOT_PROJECTS.finditer(phrase)), default=-1)
     last_typed = max([phrase.rfind(k) for _, _, keywords in TYPE_RULES for k in keywords]
-                     + [at for at in range(len(phrase)) if _VOLTAGE_LINE.match(phrase, at)])
+                     + [at for at in range(len(phrase)) if _VOLTAGE_LINE.match(phrase, at)]
+                     + [m.start() for m in _POWER_IMPORT.finditer(phrase)])
     station = _VOLTAGE_STATION.search(phrase)
     if station:
         last_typed = max(last_typed, station.start())
@@ -231,13 +238,18 @@ def _split_items(phrase: str, offset: int, separate: bool) -> list[tuple[str, in
         if "等" in phrase and keyword_type(phrase[:phrase.index("等")]):
             own = phrase[:phrase.index("等")]
             return [(own + ("" if HEAD_RE.search(own[-6:]) else head_word), offset, offset + len(phrase))]
+        if "等" in phrase:  # "宣化店镇等地农光互补光伏电站": 等地 says "and other places", it names nothing
+            own, rest = phrase[:phrase.index("等")], phrase[phrase.index("等") + 1:]
+            suffix = _AREA_WORDS.sub("", rest)
+            if own and suffix != rest and HEAD_RE.search(suffix):
+                return [(own + suffix, offset, offset + len(phrase))]
         return [(phrase, offset, offset + len(phrase))]
     if separate or any(len(p) > _MAX_ITEM_LENGTH or not p for p, _ in parts[:-1]):
         return [(p, offset + at, offset + at + len(p)) for p, at in parts]
     last, last_at = parts[-1]
     if "等" in last:
         cut = last.index("等")
-        own, suffix = last[:cut], re.sub(r"^(?:地区|地方|区域|县市区|企业|的|" + _QUALIFIERS + ")+", "", last[cut + 1:])
+        own, suffix = last[:cut], _AREA_WORDS.sub("", last[cut + 1:])
     else:
         cut = _first_keyword_position(last)
         if cut <= 0:
@@ -285,6 +297,7 @@ def _subject_before(sentence: str, clause_start: int, name_start: int, places: P
     if lead is None or lead.end() != name_start or lead.start() - clause_start > _MAX_SUBJECT_WINDOW:
         return "", 0
     subject = re.sub(r"^(?:支持|鼓励|推动|引导|在|以|由)+", "", sentence[clause_start:lead.start()])
+    subject = re.sub(r"等(?:地区|地方|地|区域|乡镇)$", "", subject)  # "在宣化店镇等地建设…"
     if "、" in subject or LEAD_RE.search(subject):
         return "", 0
     if 2 <= len(subject) <= 12 and (places.find(subject) or re.search(r"(?:新区|开发区|园区|工业园|县|市|区)$", subject)):
@@ -292,16 +305,21 @@ def _subject_before(sentence: str, clause_start: int, name_start: int, places: P
     return "", 0
 
 
+def _occurs_within(starts: list[int], low: int, high: int) -> bool:
+    """Whether a sorted list of positions has one in [low, high)."""
+    i = bisect_left(starts, low)
+    return i < len(starts) and starts[i] < high
+
+
 def _balance_brackets(name: str) -> str:
     """The name without brackets that open or close nothing ("孝昌县（小河镇光伏电站" -> "孝昌县小河镇光伏电站")."""
-    pairs = {"）": "（", ")": "("}
     open_at: list[int] = []
     drop: set[int] = set()
     for i, c in enumerate(name):
         if c in "（(":
             open_at.append(i)
-        elif c in pairs:
-            if open_at and name[open_at[-1]] == pairs[c]:
+        elif c in "）)":
+            if open_at:  # "（一期)": OCR mixes full- and half-width brackets
                 open_at.pop()
             else:
                 drop.add(i)
@@ -321,6 +339,8 @@ def find_mentions(text: str, places: PlaceIndex, in_box=lambda offset: False) ->
         clause_breaks = [i for i, c in enumerate(sentence) if c in _CLAUSE_BREAK]
         sentence_places = [p for p in places.find(sentence) if p.division != places.city]
         place_starts = [p.start for p in sentence_places]
+        forbid_starts = [m.start() for m in _FORBIDS.finditer(sentence)]
+        except_starts = [m.start() for m in _EXCEPT_OPEN.finditer(sentence)]
         table_title = re.search(r"专栏\s*\d+\s*[：:]?$", text[max(0, s_start - 10):s_start])
         if sentence.startswith("专栏") or table_title or (text[s_end:s_end + 1] in "：:" and len(sentence) <= 20):
             continue  # a table title or an item label, not a project
@@ -344,9 +364,9 @@ def find_mentions(text: str, places: PlaceIndex, in_box=lambda offset: False) ->
                 elif subject:
                     items = [(subject + phrase, subject_at, head_end)]
             context = type_before(head_start)
-            forbidden = _FORBIDS.search(sentence, clause_start, head_end)
+            forbidden = _occurs_within(forbid_starts, clause_start, head_end)
             for name, i_start, i_end in items:
-                if forbidden or (_EXCEPT_OPEN.search(sentence[clause_start:i_end])
+                if forbidden or (_occurs_within(except_starts, clause_start, i_end)
                                  and _EXCEPT_CLOSE.match(sentence[i_end:i_end + 9])):
                     continue
                 name = _balance_brackets(name.strip(_CONNECTORS))

@@ -32,6 +32,9 @@ _ITEM_START = re.compile(
 # is scanned once, not once per blank (issue 15).
 _LINE_BREAK = re.compile(r"(?<![ \t\u3000])[ \t\u3000]*+\n[\s\u3000]*+")
 _INNER_SPACE = re.compile(r"[ \t\u3000]+")
+# A line with two or more tabs between its words is a table row pasted from a spreadsheet or a
+# PDF table ("1\t某某风电项目\t某某镇\t10万千瓦"): its tabs separate cells, like commas.
+_TABLE_ROW = re.compile(r"^[^\t\n]*\S\t+\S[^\t\n]*\t+\S.*$", re.M)
 
 
 @dataclass
@@ -80,6 +83,8 @@ def _line_breaks_inside_sentences(text: str) -> list[tuple[int, int]]:
             continue
         if text[last - 1] in _SENTENCE_END or _ITEM_START.match(after):
             continue
+        if "\t" in text[text.rfind("\n", 0, last) + 1:last] or "\t" in text[match.end():text.find("\n", match.end())]:
+            continue  # a table row is a line of its own
         last_line = text[text.rfind("\n", 0, last) + 1:last].strip()
         if _ITEM_START.match(last_line) and len(last_line) <= 30 and text[last - 1] not in "，、":
             continue  # a short heading line: its own paragraph
@@ -98,6 +103,13 @@ def _spaces_not_between_latin(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+def _table_cells_as_clauses(text: str) -> str:
+    """Swap the tabs of table rows for commas, one for one (the offsets stay valid)."""
+    if "\t" not in text:
+        return text
+    return _TABLE_ROW.sub(lambda row: re.sub(r"\t+", lambda tabs: "，" * len(tabs.group(0)), row.group(0)), text)
+
+
 def clean_text(raw: str, own_place: str | None = None) -> CleanText:
     """Repair a plan's raw text; `own_place` (e.g. 津市市) selects its known misreadings."""
     text, offsets = raw, array("i", range(len(raw)))
@@ -108,6 +120,7 @@ def clean_text(raw: str, own_place: str | None = None) -> CleanText:
     furniture = [m.span() for pattern in (_PAGE_FURNITURE, _SITE_NOTICE, _BOLD) for m in pattern.finditer(text)]
     text, offsets = _delete(text, offsets, furniture)
     text, offsets = _delete(text, offsets, _line_breaks_inside_sentences(text))
+    text = _table_cells_as_clauses(text)
     text, offsets = _delete(text, offsets, _spaces_not_between_latin(text))
     return CleanText(text, offsets, len(raw))
 
