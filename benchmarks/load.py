@@ -6,12 +6,11 @@
 
 For each route in turn it starts the README's production command
 
-    REGISTRY_DB=<db> gunicorn -w 4 -b 127.0.0.1:<free port> 'webmap:create_app()'
+    REGISTRY_DB=<db> gunicorn -c python:webmap.gunicorn_conf -w 4 -b 127.0.0.1:<free port> 'webmap:create_app()'
 
 (once, for all routes), keeps `--clients` connections busy for `--duration` seconds (each
-client: connect, GET, read the whole response, repeat; gunicorn's sync workers close the
-connection after each response, so every request is a new TCP connection, as from many
-planners' browsers), and prints requests per second, latency percentiles and errors. Every
+client: connect, GET, read the whole response, repeat; every request is a new TCP connection,
+as from many planners' browsers), and prints requests per second, latency percentiles and errors. Every
 loop is bounded by the deadline and a per-request timeout; the server is stopped at the end.
 The registry's bytes and mtime are compared before and after: a server must never write it.
 
@@ -57,7 +56,8 @@ def source_csv() -> Path:
 
 def start_server(db: Path, port: int, workers: int, log_path: Path) -> subprocess.Popen:
     env = dict(os.environ, REGISTRY_DB=str(db))
-    command = [sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"{HOST}:{port}", "webmap:create_app()"]
+    command = [sys.executable, "-m", "gunicorn", "-c", "python:webmap.gunicorn_conf", "-w", str(workers),
+               "-b", f"{HOST}:{port}", "webmap:create_app()"]
     with open(log_path, "wb") as log:  # a file, not a pipe: a full pipe would stall the server mid-run
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
                                    start_new_session=True)
@@ -171,7 +171,8 @@ def main(argv=None) -> int:
         db = db.resolve()
         before = fingerprint(db)
         port = free_port()
-        print(f"# REGISTRY_DB={db} gunicorn -w {args.workers} -b {HOST}:{port} 'webmap:create_app()'", flush=True)
+        print(f"# REGISTRY_DB={db} gunicorn -c python:webmap.gunicorn_conf -w {args.workers} -b {HOST}:{port} "
+              "'webmap:create_app()'", flush=True)
         print(f"# {clients} concurrent clients, {duration:g} s per route, {os.cpu_count()} CPUs", flush=True)
         server = start_server(db, port, args.workers, Path(tmp) / "gunicorn.log")
         results = []

@@ -1,15 +1,17 @@
 """Build the SQLite registry from the reviewed CSV, atomically.
 
-The build validates everything first, writes a new database file beside the
-target, and swaps it in with one `os.replace`: a reader (the web app) sees the
-old registry or the new one, never a half-written one, and a failed build
-leaves the old file byte-for-byte as it was.
+The build checks the CSV's encoding, header and structure in a first streamed pass, then
+validates the rows one by one as it writes them into a new database file beside the target
+(flat memory at any size), and swaps it in with one `os.replace`: a reader (the web app) sees
+the old registry or the new one, never a half-written one. A bad row aborts the build and the
+temp file goes, so a failed build leaves the old file byte-for-byte as it was.
 """
 from __future__ import annotations
 
 import hashlib
 import json
 import os
+import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -20,6 +22,7 @@ from shapely.errors import ShapelyError
 from shapely.geometry import mapping
 
 from registry.atomic import fsync_directory, remove_stale_temp_files, temp_path
+from registry.csvstream import check_csv_file, iter_csv_rows
 from registry.documents import DOCUMENT_COLUMNS, PLANS_DIR, PROJECT_ROOT, read_documents, split_sections
 from registry.export import feature_geojson
 from registry.schema import (PROJECT_COLUMNS, TARGET_COLUMNS, RowError, read_csv_table,
@@ -42,23 +45,53 @@ class BuildReport:
 
 def load_projects(csv_path: str | Path, documents: dict[str, dict]) -> list[dict]:
     """Validated project records from a CSV, or RowError for the first bad row."""
-    table = read_csv_table(csv_path)
-    seen: dict[str, int] = {}
-    records = []
-    for raw, line in zip(table.rows, table.lines):
-        record = validate_project(raw, table.path, line)
-        if record["id"] in seen:
-            raise RowError(table.path, line, "id", f"duplicate id {record['id']!r} (first on line {seen[record['id']]})")
-        seen[record["id"]] = line
+    check_csv_file(csv_path)
+    return list(iter_project_records(csv_path, documents))
+
+
+def iter_project_records(csv_path: str | Path, documents: dict[str, dict], seen=None):
+    """Validated project records one at a time, or RowError for the first bad row.
+
+    Call `check_csv_file` first: file-level and structural errors come before any row's. `seen`
+    maps id -> first line (a dict, or `SeenIds` to keep a million ids on disk, not in memory).
+    """
+    path = str(csv_path)
+    seen = {} if seen is None else seen
+    for line, raw in iter_csv_rows(csv_path):
+        record = validate_project(raw, path, line)
+        first = seen.setdefault(record["id"], line)
+        if first != line:
+            raise RowError(path, line, "id", f"duplicate id {record['id']!r} (first on line {first})")
         doc = documents.get(record["source_doc"])
         if doc is None:
-            raise RowError(table.path, line, "source_doc", f"unknown document {record['source_doc'][:60]!r}; known: {', '.join(documents)}")
+            raise RowError(path, line, "source_doc", f"unknown document {record['source_doc'][:60]!r}; known: {', '.join(documents)}")
         if record["source_end"] > len(doc["text"]):
-            raise RowError(table.path, line, "source_end", f"{record['source_end']} is past the end of {record['source_doc']} ({len(doc['text'])} characters)")
-        record["geometry_geojson"] = _geometry_geojson(record, table.path, line)
+            raise RowError(path, line, "source_end", f"{record['source_end']} is past the end of {record['source_doc']} ({len(doc['text'])} characters)")
+        record["geometry_geojson"] = _geometry_geojson(record, path, line)
         record["feature_geojson"] = feature_geojson(record, record["geometry_geojson"])
-        records.append(record)
-    return records
+        yield record
+
+
+class SeenIds:
+    """id -> first line, in a private temporary SQLite file: duplicate checks in flat memory.
+
+    A connection of its own (SQLite deletes the file on close), so its open transaction never
+    mixes with the transactions sqlite-utils manages on the registry's connection.
+    """
+
+    def __init__(self):
+        self.conn = sqlite3.connect("")
+        self.conn.execute("CREATE TABLE seen (id TEXT PRIMARY KEY, line INTEGER) WITHOUT ROWID")
+
+    def setdefault(self, project_id: str, line: int) -> int:
+        try:
+            self.conn.execute("INSERT INTO seen VALUES (?, ?)", (project_id, line))
+            return line
+        except sqlite3.IntegrityError:
+            return self.conn.execute("SELECT line FROM seen WHERE id = ?", (project_id,)).fetchone()[0]
+
+    def close(self) -> None:
+        self.conn.close()
 
 
 def load_targets(csv_path: str | Path, documents: dict[str, dict] | None = None) -> list[dict]:
@@ -72,7 +105,10 @@ def build(csv_path=DEFAULT_CSV, db_path=DEFAULT_DB, plans_dir=PLANS_DIR, targets
     """Validate `csv_path` and replace `db_path` with a registry built from it."""
     csv_path, db_path = Path(csv_path), Path(db_path)
     documents = read_documents(plans_dir)
-    projects = load_projects(csv_path, documents)
+    # Encoding, header and CSV structure, streamed; the rows themselves are validated as they are
+    # written into the temp file below, so memory stays flat however many there are. Any bad row
+    # aborts the build, the temp file goes, and the old registry is never touched.
+    check_csv_file(csv_path)
     if targets_csv is None and (csv_path.parent / "targets.csv").exists():
         targets_csv = csv_path.parent / "targets.csv"  # the reviewed targets travel beside the projects
     targets = load_targets(targets_csv, documents) if targets_csv else []
@@ -87,7 +123,13 @@ def build(csv_path=DEFAULT_CSV, db_path=DEFAULT_DB, plans_dir=PLANS_DIR, targets
         # before the swap is what makes the new registry durable.
         db.execute("PRAGMA journal_mode = OFF")
         db.execute("PRAGMA synchronous = OFF")
-        sections = _write(db, projects, documents, targets, boundaries, csv_path)
+        seen = SeenIds()
+        try:
+            projects = iter_project_records(csv_path, documents, seen=seen)
+            sections = _write(db, projects, documents, targets, boundaries, csv_path)
+        finally:
+            seen.close()
+        project_count = db["projects"].count
         db.execute("ANALYZE")
         db.close()
         with open(tmp_name, "rb") as handle:
@@ -98,7 +140,7 @@ def build(csv_path=DEFAULT_CSV, db_path=DEFAULT_DB, plans_dir=PLANS_DIR, targets
         Path(tmp_name).unlink(missing_ok=True)
         raise
     fsync_directory(db_path.parent)
-    return BuildReport(db_path, len(projects), len(documents), sections, len(targets), len(boundaries))
+    return BuildReport(db_path, project_count, len(documents), sections, len(targets), len(boundaries))
 
 
 def _write(db, projects, documents, targets, boundaries, csv_path) -> int:
@@ -134,10 +176,15 @@ def _write(db, projects, documents, targets, boundaries, csv_path) -> int:
     db["registry_meta"].insert_all([
         {"key": "built_at", "value": datetime.now(timezone.utc).isoformat(timespec="seconds")},
         {"key": "source_csv", "value": csv_path.name},
-        {"key": "source_csv_sha256", "value": hashlib.sha256(csv_path.read_bytes()).hexdigest()},
-        {"key": "projects", "value": str(len(projects))},
+        {"key": "source_csv_sha256", "value": _sha256_of(csv_path)},
+        {"key": "projects", "value": str(projects_table.count)},
     ], pk="key")
     return len(section_rows)
+
+
+def _sha256_of(path: Path) -> str:
+    with open(path, "rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 def _geometry_geojson(record: dict, path, line: int) -> str | None:

@@ -300,3 +300,17 @@ def test_export_of_a_corrupt_or_foreign_database_is_one_line(tmp_path, big_db, k
     assert sha256(db) == before
     result = invoke("serve", "--db", db, "--port", "9")  # refused before any server starts
     assert_one_error_line(result, str(db))
+
+
+def test_geocode_rewrites_the_csv_atomically_and_clears_dead_partials(tmp_path):
+    rows = read_rows(SHIPPED_CSV)
+    located = next(i for i, r in enumerate(rows) if r["lon"] and not r["geometry"])
+    rows[located].update(lon="", lat="", precision="", location_method="", division_code="")
+    csv_path = write_rows(tmp_path / "projects.csv", rows)
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    (tmp_path / f".projects.csv.{dead.pid}.k1.partial").write_text("half a file")
+    result = invoke("geocode", "--csv", csv_path)
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["projects.csv"]
+    assert read_rows(csv_path)[located]["lon"] != ""  # the row was located again and written whole

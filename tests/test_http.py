@@ -1,5 +1,5 @@
 """HTTP behaviour tools rely on: validators and 304s, gzip, CORS, and long URLs, on the app and
-under gunicorn with the project's gunicorn.conf.py."""
+under gunicorn with the shipped webmap/gunicorn_conf.py."""
 from __future__ import annotations
 
 import gzip
@@ -95,7 +95,7 @@ def test_a_too_long_url_is_a_json_414(client, path):
 def test_gunicorn_with_the_project_config_lets_the_app_answer_long_urls(registry_db):
     port = free_port()
     env = {**os.environ, "REGISTRY_DB": str(registry_db), "REGISTRY_TILES": "none"}
-    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"), "-w", "1",
+    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "python:webmap.gunicorn_conf", "-w", "1",
                                "-b", f"127.0.0.1:{port}", "webmap:create_app()"], cwd=ROOT, env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     base = f"http://127.0.0.1:{port}"

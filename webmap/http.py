@@ -8,7 +8,7 @@
   read them; nothing here accepts a write.
 - Request URIs longer than MAX_URI_BYTES get a 414, in JSON under /api and /export like every
   other error there. gunicorn refuses long request lines itself, in HTML, before the app sees
-  them: gunicorn.conf.py lifts its limit so that the app's answer is the one clients get.
+  them: webmap/gunicorn_conf.py lifts its limit so that the app's answer is the one clients get.
 - `content_disposition`: download names that say what the file holds (RFC 6266 + RFC 5987).
 """
 from __future__ import annotations

@@ -11,7 +11,8 @@ per project (/api/projects/<id>) when a popup or tooltip opens.
 from __future__ import annotations
 
 import json
-from typing import Iterator
+from itertools import islice
+from typing import Iterable, Iterator
 
 MAP_COLUMNS = ("id", "type", "capacity_mw", "precision", "geometry")
 # What the rows are made from: a shape (WKT `geometry`, as GeoJSON) wins over the lon/lat point,
@@ -38,11 +39,17 @@ def _geometry(row: dict):
     return [row["lon"], row["lat"]]
 
 
-def map_chunks(rows: list[dict], batch: int = ROWS_PER_CHUNK) -> Iterator[str]:
-    """The feed as text, one chunk per `batch` rows; `rows` is a list, so the total comes first."""
-    yield f'{{"total":{len(rows)},"columns":{_encode(MAP_COLUMNS)},"rows":['
-    for start in range(0, len(rows), batch):
+def map_chunks(rows: Iterable[dict], batch: int = ROWS_PER_CHUNK, total: int | None = None) -> Iterator[str]:
+    """The feed as text, one chunk per `batch` rows. The total comes first: `len(rows)` for a list,
+    or `total` (the filter's count) when rows stream from a cursor in constant memory."""
+    if total is None:
+        rows = list(rows) if not isinstance(rows, list) else rows
+        total = len(rows)
+    yield f'{{"total":{total},"columns":{_encode(MAP_COLUMNS)},"rows":['
+    rows, first = iter(rows), True
+    while chunk := list(islice(rows, batch)):
         # Encoding a whole batch at once keeps the work in the C encoder.
-        text = _encode([map_row(r) for r in rows[start:start + batch]])[1:-1]
-        yield ("," if start else "") + text
+        text = _encode([map_row(r) for r in chunk])[1:-1]
+        yield ("" if first else ",") + text
+        first = False
     yield "]}\n"

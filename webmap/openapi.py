@@ -42,6 +42,8 @@ PAGING_PARAMETERS = [
                                                 "default": 1}},
     {"name": "per_page", "in": "query", "schema": {"anyOf": [
         {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE}, _BLANK], "default": DEFAULT_PER_PAGE}},
+    {"name": "after", "in": "query", "description": "Keyset cursor `<sort value>,<id>` of the last row seen "
+     "(the listing's `next` link carries it); page × per_page stops at row 10,000.", "schema": {"type": "string"}},
 ]
 
 _NUMBER_COLUMNS = {"capacity_mw", "voltage_kv", "lon", "lat"}
@@ -110,6 +112,7 @@ def openapi_document() -> dict:
     listing = {"type": "object", "required": ["total", "page", "per_page", "projects"], "properties": {
         "total": {"type": "integer"}, "page": {"type": "integer"}, "per_page": {"type": "integer"},
         "filter": {"type": "object"}, "sort": {"type": "string"}, "order": {"type": "string"},
+        "next": {"type": "string", "nullable": True, "description": "The next page (keyset), or null on the last."},
         "projects": {"type": "array", "items": {"$ref": "#/components/schemas/Project"}}}}
     facets = {"type": "object", "required": ["total", "type", "city", "county"], "properties": {
         "filter": {"type": "object"},

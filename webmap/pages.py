@@ -93,7 +93,8 @@ def project_list():
         return with_query("pages.project_list", [*context["filter_pairs"], ("sort", sort),
                           ("order", "desc" if descending else "asc"), ("page", number), ("per_page", per_page)])
 
-    pages = max(1, -(-total // per_page))
+    # page/per_page stops at row api.MAX_OFFSET_ROWS (deeper lists: the API's keyset `next` links).
+    pages = max(1, min(-(-total // per_page), api.MAX_OFFSET_ROWS // per_page))
     return render_template("projects.html", rows=rows, columns=LIST_COLUMNS, sort=sort, descending=descending,
                            sort_link=sort_link, page=page, pages=pages, page_link=page_link, total=total,
                            **context), 400 if error else 200

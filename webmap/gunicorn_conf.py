@@ -1,0 +1,42 @@
+"""gunicorn settings for serving the registry in production.
+
+    REGISTRY_DB=registry.db gunicorn -c python:webmap.gunicorn_conf 'webmap:create_app()'
+
+Threaded workers (gthread): a client that sends its request slowly holds one thread, not a
+whole worker, so WORKERS x THREADS slow clients (32 by default) are needed before anyone else
+waits; with sync workers four trickling clients stopped a `-w 4` server. Idle and kept-alive
+connections wait in the worker's poller, holding no thread at all. For more hostile traffic than
+that, put a buffering reverse proxy (nginx) in front: it reads whole requests before passing them
+on.
+
+Environment (each optional; command-line options such as `-b` or `-w` override them too):
+    REGISTRY_BIND     address to listen on (default 127.0.0.1:8000)
+    WEB_CONCURRENCY   worker processes (default 4; gunicorn's own variable)
+    REGISTRY_THREADS  threads per worker (default 8)
+"""
+import os
+
+bind = os.environ.get("REGISTRY_BIND", "127.0.0.1:8000")
+workers = int(os.environ.get("WEB_CONCURRENCY", "4"))
+worker_class = "gthread"
+threads = int(os.environ.get("REGISTRY_THREADS", "8"))
+
+# A worker that does not check in for this long (a stuck request) is killed and replaced.
+timeout = 30
+graceful_timeout = 30
+# Idle kept-alive connections are closed after this many seconds; they wait in the poller.
+keepalive = 5
+# Requests are small GETs: refuse oversized request lines and headers early.
+# gunicorn answers a request line over 4,094 bytes (its default) with an HTML 414 before the app
+# sees it. A filter of many counties makes a long URL, and every error under /api and /export is
+# JSON, so the app judges URL length itself (webmap/http.py: MAX_URI_BYTES, a JSON 414); 0 lifts
+# gunicorn's limit to its own hard ceiling.
+limit_request_line = 0
+limit_request_fields = 100
+limit_request_field_size = 8190
+# Recycle workers now and then, so that a slow leak can never grow without bound.
+max_requests = 10_000
+max_requests_jitter = 1_000
+# The control socket (gunicornc) is not used; two servers under one user would share its path.
+control_socket_disable = True
+accesslog = os.environ.get("REGISTRY_ACCESS_LOG") or None
