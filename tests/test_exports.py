@@ -290,3 +290,26 @@ def test_download_names_say_what_the_file_holds(client):
     assert 'filename="projects.csv"' in client.get("/export.csv").headers["Content-Disposition"]
     hostile = client.get("/export.csv?q=" + "..%2F..%2Fetc%22%0A").headers["Content-Disposition"]
     assert "/" not in unquote(hostile.split("''", 1)[1]) and "\n" not in hostile
+
+
+@pytest.mark.parametrize("url, parameter", [("/export.xlsx?min_mw=abc", "min_mw"), ("/export.gpkg?type=coal_mine", "type")])
+def test_file_exports_refuse_bad_filters_in_json(client, url, parameter):
+    response = client.get(url)
+    assert response.status_code == 400 and response.get_json()["error"]["parameter"] == parameter
+
+
+def test_file_exports_leave_no_temporary_files(client):
+    import tempfile
+    from pathlib import Path
+
+    def leftovers():
+        return sorted(Path(tempfile.gettempdir()).glob("registry-export-*"))
+
+    before = leftovers()
+    for url in ("/export.xlsx", "/export.gpkg"):
+        response = client.get(url)
+        assert response.status_code == 200 and len(response.data) > 1000
+        response.close()
+    unread = client.get("/export.gpkg")  # a client that hangs up before reading anything
+    unread.close()
+    assert leftovers() == before
