@@ -313,3 +313,22 @@ def test_file_exports_leave_no_temporary_files(client):
     unread = client.get("/export.gpkg")  # a client that hangs up before reading anything
     unread.close()
     assert leftovers() == before
+
+
+def test_kml_has_the_located_projects_named_by_name(client, registry_rows, select):
+    import xml.etree.ElementTree as ElementTree
+
+    params = FILTERS["county and type"]
+    response = client.get(f"/export.kml?{query(params)}")
+    assert response.status_code == 200 and response.mimetype == "application/vnd.google-earth.kml+xml"
+    ns = {"k": "http://www.opengis.net/kml/2.2"}
+    placemarks = ElementTree.fromstring(response.data).findall(".//k:Placemark", ns)
+    got = {p.find(".//k:SimpleData[@name='id']", ns).text: p for p in placemarks}
+    expected = {r["id"]: r for r in select(registry_rows, **params) if r["lon"] or r["geometry"]}
+    assert sorted(got) == sorted(expected) and expected
+    for project_id, placemark in got.items():
+        row = expected[project_id]
+        assert placemark.find("k:name", ns).text == row["name"]
+        if not row["geometry"]:
+            lon, lat = map(float, placemark.find(".//k:Point/k:coordinates", ns).text.split(",")[:2])
+            assert (lon, lat) == pytest.approx((float(row["lon"]), float(row["lat"])))
