@@ -108,14 +108,14 @@ def filter_from_cli(types, cities, counties, stages, min_mw, max_mw, q):
 
 
 @cli.command()
-@click.option("--format", "fmt", type=click.Choice(["geojson", "csv", "xlsx", "gpkg"]), required=True)
+@click.option("--format", "fmt", type=click.Choice(["geojson", "csv", "xlsx", "gpkg", "kml"]), required=True)
 @filter_options
 @click.option("--bom", is_flag=True, help="CSV only: start with a UTF-8 byte-order mark, so that Excel reads UTF-8.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write here (default: stdout).")
 @db_option
 @root_option
 def export(fmt, types, cities, counties, stages, min_mw, max_mw, q, bom, output, db_path):
-    """Export the filtered registry as GeoJSON (RFC 7946, WGS-84), CSV, Excel (xlsx) or GeoPackage."""
+    """Export the filtered registry as GeoJSON (RFC 7946, WGS-84), CSV, Excel (xlsx), GeoPackage or KML."""
     import sqlite3
 
     from registry.about import export_metadata, registry_info
@@ -137,7 +137,7 @@ def export(fmt, types, cities, counties, stages, min_mw, max_mw, q, bom, output,
 
     try:
         with terminate_as_interrupt(), Registry(db_path) as registry:
-            if fmt in ("xlsx", "gpkg"):
+            if fmt in ("xlsx", "gpkg", "kml"):
                 _export_file(registry, project_filter, fmt, output)
                 return
             # Rows stream from the database cursor to the output: constant memory at any size.
@@ -170,7 +170,7 @@ def export(fmt, types, cities, counties, stages, min_mw, max_mw, q, bom, output,
 
 
 def _export_file(registry, project_filter, fmt: str, output: Path | None) -> None:
-    """XLSX and GeoPackage are files: written beside the target (or to a temporary folder for stdout), then moved."""
+    """XLSX, GeoPackage and KML are files: written beside the target (or to a temporary folder for stdout), then moved."""
     from registry.files import TemporaryExport, write_export
 
     if output is None:

@@ -1,4 +1,4 @@
-"""Exports that are files, not text streams (XLSX, GeoPackage): written to a temporary file,
+"""Exports that are files, not text streams (XLSX, GeoPackage, KML): written to a temporary file,
 then moved into place or streamed, by the CLI and the web app alike."""
 from __future__ import annotations
 
@@ -12,11 +12,11 @@ from registry.about import export_metadata, registry_info
 from registry.query import ProjectFilter, Registry
 from registry.schema import PROJECT_COLUMNS
 
-FILE_FORMATS = ("xlsx", "gpkg")
+FILE_FORMATS = ("xlsx", "gpkg", "kml")
 
 
 def write_export(registry: Registry, project_filter: ProjectFilter, fmt: str, path: str | Path) -> int:
-    """Write the filtered projects as `fmt` (xlsx or gpkg) to a new file at `path`; returns the row count."""
+    """Write the filtered projects as `fmt` (xlsx, gpkg or kml) to a new file at `path`; returns the row count."""
     if fmt not in FILE_FORMATS:
         raise ValueError(f"unknown file format {fmt!r}; expected one of {', '.join(FILE_FORMATS)}")
     count = registry.count(project_filter)
@@ -27,10 +27,11 @@ def write_export(registry: Registry, project_filter: ProjectFilter, fmt: str, pa
         # Row by row from the cursor: memory stays bounded however many rows the filter keeps.
         write_xlsx(registry.iter_projects(project_filter), about, str(path))
     else:
-        from registry.gpkg import write_gpkg
+        from registry.gpkg import write_gpkg, write_kml
 
         # GeoPandas builds the layers from columns in memory: at 100,000 rows that is ~100 MB.
-        write_gpkg(registry.projects(project_filter, columns=(*PROJECT_COLUMNS, "geometry_geojson")), about, path)
+        rows = registry.projects(project_filter, columns=(*PROJECT_COLUMNS, "geometry_geojson"))
+        (write_gpkg if fmt == "gpkg" else write_kml)(rows, about, path)
     return count
 
 

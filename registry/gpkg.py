@@ -1,4 +1,4 @@
-"""The filtered projects as a GeoPackage: one layer per geometry kind, WGS-84, UTF-8.
+"""The filtered projects as a GeoPackage (one layer per geometry kind, WGS-84, UTF-8), or as KML.
 
 GDAL's Shapefile writer stops at the first line of a mixed layer, and QGIS draws one geometry
 type per layer, so points (`projects_points`), lines (`projects_lines`) and, if any, areas (`projects_areas`) are
@@ -49,3 +49,26 @@ def write_gpkg(rows: list[dict], about: dict, path: str | Path) -> dict[str, int
                             layer_metadata=metadata, dataset_options={"VERSION": "1.2"})
         written[layer] = len(layer_frame)
     return written
+
+
+KML_MIMETYPE = "application/vnd.google-earth.kml+xml"
+
+
+def write_kml(rows: list[dict], about: dict, path: str | Path) -> int:
+    """The located projects as one KML document (KML is WGS-84 by definition; mixed geometries
+    are allowed in one folder), placemarks named by the project name. Returns the count."""
+    import geopandas
+    import pandas
+    import shapely
+
+    from registry.export import FEATURE_PROPERTIES
+
+    frame = pandas.DataFrame.from_records(rows, columns=[*FEATURE_PROPERTIES, "geometry_geojson"])
+    for column, dtype in ATTRIBUTE_NUMBERS.items():
+        frame[column] = frame[column].astype(dtype)
+    geometries = shapely.from_geojson(frame.pop("geometry_geojson").to_numpy())
+    located = ~shapely.is_missing(geometries)
+    layer = geopandas.GeoDataFrame(frame[located].reset_index(drop=True), geometry=geometries[located], crs="EPSG:4326")
+    layer.to_file(path, layer="projects", driver="KML", engine="pyogrio",
+                  dataset_options={"NameField": "name"})
+    return len(layer)

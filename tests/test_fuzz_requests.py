@@ -61,7 +61,9 @@ def assert_json_error(response, where) -> None:
 @settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", "40")), deadline=None,
           derandomize=not os.environ.get("FUZZ_EXAMPLES"), suppress_health_check=list(HealthCheck))
 def test_api_answers_every_generated_request_without_a_server_error(case):
-    response = case.call()
+    # Schemathesis asks for gzip (requests' default Accept-Encoding) but its WSGI transport does not
+    # decode it; tests/test_http.py checks the gzip answers on their own.
+    response = case.call(headers={"Accept-Encoding": "identity"})
     where = f"{case.method} {case.formatted_path} {case.query}"
     assert response.status_code < 500, (where, response.text[:500])
     if response.status_code >= 400:

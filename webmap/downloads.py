@@ -1,6 +1,6 @@
-"""The file exports of the current filter: /export.xlsx (Excel) and /export.gpkg (GeoPackage).
+"""The file exports of the current filter: /export.xlsx (Excel), /export.gpkg (GeoPackage), /export.kml.
 
-Same filter, same rows and the same writers as `registry export --format xlsx|gpkg`. The file is
+Same filter, same rows and the same writers as `registry export --format xlsx|gpkg|kml`. The file is
 written to a private temporary folder, streamed, and removed once sent.
 """
 from __future__ import annotations
@@ -9,7 +9,7 @@ from flask import Blueprint, Response
 
 from registry.export import export_filename
 from registry.files import TemporaryExport, write_export
-from registry.gpkg import GPKG_MIMETYPE
+from registry.gpkg import GPKG_MIMETYPE, KML_MIMETYPE
 from registry.xlsx import XLSX_MIMETYPE
 from webmap import get_registry
 from webmap.api import current_filter
@@ -42,3 +42,8 @@ def export_xlsx():
 @bp.get("/export.gpkg")
 def export_gpkg():
     return _file_response("gpkg", GPKG_MIMETYPE)
+
+
+@bp.get("/export.kml")
+def export_kml():
+    return _file_response("kml", KML_MIMETYPE)

@@ -24,12 +24,13 @@ from flask import Flask, Response, abort, g, request
 CACHED_PREFIXES = ("/api/", "/export.")
 # Files written afresh per request (zip and SQLite headers hold write times): equal content,
 # not equal bytes, so their ETag is weak (RFC 9110 §8.8.1).
-WEAK_ETAG_PATHS = ("/export.xlsx", "/export.gpkg")
+WEAK_ETAG_PATHS = ("/export.xlsx", "/export.gpkg", "/export.kml")
 # Longer than any URL the app makes (50 counties of a filter take about 2 kB) and far below the
 # 1 MiB gunicorn still refuses with `limit_request_line = 0`.
 MAX_URI_BYTES = 8192
 COMPRESSED_TYPES = ["application/json", "application/geo+json", "text/csv", "text/html", "text/css",
-                    "text/javascript", "application/javascript", "application/geopackage+sqlite3"]
+                    "text/javascript", "application/javascript", "application/geopackage+sqlite3",
+                    "application/vnd.google-earth.kml+xml"]
 # A filename* value (RFC 5987) may hold these unescaped; everything else is %-encoded UTF-8.
 _ATTR_CHARS = "!#$&+-.^_`|~"
 

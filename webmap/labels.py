@@ -39,6 +39,7 @@ HEADINGS = {
     "open_page": ("Project page", "项目页面"),
     "not_loaded": ("details could not be loaded", "详情加载失败"),
     "about": ("About this registry", "关于本项目库"),
+    "about_nav": ("About", "关于"),
     "built_at": ("Built at", "生成时间"),
     "version": ("Version", "版本"),
     "cite": ("How to cite", "引用方式"),

@@ -33,6 +33,8 @@ FILTER_PARAMETERS = [
      "schema": _MEGAWATTS},
     {"name": "q", "in": "query", "description": "Text in names and places; Chinese substrings of any length.", "schema": _TEXT},
 ]
+BOM_PARAMETER = {"name": "bom", "in": "query", "description": "1: start with a UTF-8 byte-order mark, for Excel.",
+                 "schema": {"anyOf": [{"type": "string", "enum": ["0", "1"]}, _BLANK], "default": "0"}}
 PAGING_PARAMETERS = [
     {"name": "sort", "in": "query", "schema": {"anyOf": [{"type": "string", "enum": list(SORTABLE)}, _BLANK],
                                                 "default": "id"}},
@@ -144,7 +146,7 @@ def openapi_document() -> dict:
                                         "operationId": "exportGeojson", "parameters": FILTER_PARAMETERS,
                                         "responses": {"200": _geojson_response("RFC 7946 FeatureCollection."), **_errors(400)}}},
             "/export.csv": {"get": {"summary": "CSV export (same bytes as `registry export --format csv`)",
-                                    "operationId": "exportCsv", "parameters": FILTER_PARAMETERS,
+                                    "operationId": "exportCsv", "parameters": FILTER_PARAMETERS + [BOM_PARAMETER],
                                     "responses": {"200": {"description": "projects.csv columns.",
                                                           "content": {"text/csv": {"schema": {"type": "string"}}}},
                                                   **_errors(400)}}},
