@@ -106,9 +106,12 @@ RADICALS = str.maketrans({
     "⺟": "母", "⺠": "民", "⻄": "西", "⻅": "见", "⻆": "角", "⻈": "讠", "⻉": "贝", "⻋": "车", "⻌": "辶",
     "⻐": "钅", "⻓": "长", "⻔": "门", "⻘": "青", "⻙": "韦", "⻚": "页", "⻛": "风", "⻜": "飞", "⻠": "饣",
     "⻢": "马", "⻥": "鱼", "⻦": "鸟", "⻧": "卤", "⻨": "麦", "⻩": "黄", "⻪": "黾", "⻬": "齐", "⻮": "齿",
-    "⻰": "龙", "⻳": "龟", "⻤": "鬼", "⻣": "骨", "⻝": "食", "⻗": "雨", "⺩": "王", "⺼": "月",
+    "⻰": "龙", "⻳": "龟", "⻤": "鬼", "⻣": "骨", "⻝": "食", "⻗": "雨", "⺩": "王", "⺼": "月", "⻁": "虎",
+    "⺶": "羊", "⻊": "足", "⺮": "竹",
+    "⸺": "——",  # the plans' —— printed as one TWO-EM DASH glyph
 })
-_COMPATIBILITY = re.compile("[\u2f00-\u2fdf\uf900-\ufaff]")
+# Kangxi radicals, compatibility ideographs, and 〈〉 as U+2329/U+232A.
+_COMPATIBILITY = re.compile("[\u2f00-\u2fdf\uf900-\ufaff\u2329\u232a]")
 
 
 def normalize(text: str) -> str:
@@ -134,6 +137,9 @@ def read_plan(source: str, timeout: float = FETCH_TIMEOUT) -> PlanSource:
         raise NotAPlan("is empty")
     kind = sniff(data, name, content_type)
     text = normalize(to_text(data, kind, content_type))
+    if kind == "pdf":
+        # CJK fonts draw 户 with the glyph of the radical ⼾, which reads back as 戶: mainland plans write 户.
+        text = text.replace("戶", "户")
     chinese = len(CJK.findall(text))
     if chinese < MIN_CHINESE:
         raise NotAPlan(f"has {'no' if chinese == 0 else f'only {chinese}'} Chinese characters; a plan has thousands")
