@@ -138,3 +138,17 @@ def test_long_digit_runs_and_blank_runs_keep_their_meaning():
     assert clean_text("光伏" + " " * 40_000 + "电站").text == "光伏电站"
     assert clean_text("光伏" + " " * 40_000 + "\n电站").text == "光伏电站"
     assert clean_text("甲电站。" + " " * 500 + "\n（一）乙").text == "甲电站。\n（一）乙"
+
+
+def test_windows_line_ends_give_the_same_projects_with_spans_into_the_crlf_text():
+    meta = documents()["xiangyang_420600"]
+    text = (PLANS / meta["file"]).read_text(encoding="utf-8")
+    crlf = text.replace("\n", "\r\n")
+    unix_rows, _ = extract_text(text, "xiangyang_420600", meta)
+    crlf_rows, _ = extract_text(crlf, "xiangyang_420600", meta)
+    assert [(r["name"], r["type"], r["capacity_mw"], r["source_section"]) for r in crlf_rows] == \
+           [(r["name"], r["type"], r["capacity_mw"], r["source_section"]) for r in unix_rows]
+    for row in crlf_rows:
+        span = crlf[row["source_start"]:row["source_end"]].replace("\r\n", "")
+        assert span == text[[r for r in unix_rows if r["name"] == row["name"]][0]["source_start"]:
+                            [r for r in unix_rows if r["name"] == row["name"]][0]["source_end"]].replace("\n", "")

@@ -98,6 +98,7 @@ def test_new_types_have_labels_and_colours():
     for type_ in ("nuclear", "gas_power"):
         english, chinese = PROJECT_TYPES[type_]
         assert english and chinese and TYPE_COLOURS[type_].startswith("#")
+        assert list(TYPE_COLOURS.values()).count(TYPE_COLOURS[type_]) == 1  # a colour of its own on the map
 
 
 def test_capacity_in_yi_kilowatts():

@@ -55,7 +55,7 @@ HEADINGS = {
 # Distinguishable colours, assigned in PROJECT_TYPES order; types beyond the palette reuse it.
 _PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#17becf", "#1a55a3", "#7f7f7f", "#8c564b",
             "#bcbd22", "#e377c2", "#d62728", "#e6a100", "#6b3fa0", "#00897b", "#c2185b", "#5d4037",
-            "#43a047", "#3949ab", "#f06292", "#455a64")
+            "#43a047", "#3949ab", "#f06292", "#455a64", "#212121", "#ffca28")  # …, nuclear, gas_power
 TYPE_COLOURS = {t: _PALETTE[i % len(_PALETTE)] for i, t in enumerate(PROJECT_TYPES)}
 
 

@@ -112,7 +112,9 @@ def _table_cells_as_clauses(text: str) -> str:
 
 def clean_text(raw: str, own_place: str | None = None) -> CleanText:
     """Repair a plan's raw text; `own_place` (e.g. 津市市) selects its known misreadings."""
-    text, offsets = raw, array("i", range(len(raw)))
+    # A carriage return (Windows or old Mac line ends) becomes a newline, one for one: "\r\n" then reads
+    # as a blank line, which the line-break repair treats like one break.
+    text, offsets = raw.replace("\r", "\n"), array("i", range(len(raw)))
     for old, new in OCR_CHARACTER_FIXES.items():
         text = _swap(text, old, new)
     for old, new in MISREADINGS_BY_PLACE.get(own_place or "", {}).items():
