@@ -319,7 +319,14 @@ def serve(db_path, host, port, debug):
     try:
         with Registry(db_path) as registry:
             # Damaged pages behind a readable header would otherwise show up request by request.
-            problem = registry.conn.execute("PRAGMA quick_check(1)").fetchone()[0]
+            # quick_check reads every page (16 s for a 1.3 GB registry of 1M projects): big files
+            # get a probe of each table instead, and /healthz and the 503s cover the rest.
+            if Path(db_path).stat().st_size <= QUICK_CHECK_MAX_BYTES:
+                problem = registry.conn.execute("PRAGMA quick_check(1)").fetchone()[0]
+            else:
+                for table in ("projects", "documents", "registry_meta"):
+                    registry.conn.execute(f"SELECT * FROM {table} LIMIT 1").fetchall()
+                problem = "ok"
     except (FileNotFoundError, RegistryError) as exc:
         fail(str(exc))
     except sqlite3.DatabaseError as exc:
@@ -329,6 +336,9 @@ def serve(db_path, host, port, debug):
     app = create_app({"REGISTRY_DB": str(db_path)})
     app.wsgi_app = _utf8_query_string(app.wsgi_app)
     app.run(host=host, port=port, debug=debug)
+
+
+QUICK_CHECK_MAX_BYTES = 256 * 1024 * 1024
 
 
 def _utf8_query_string(wsgi_app):
