@@ -20,6 +20,7 @@ import re
 import sys
 from importlib import resources
 
+from registry.basemap import build_basemap
 from registry.divisions import GEODATA_DIR
 
 # Provinces whose polygons and places are shipped (湖北, 湖南): every plan of the registry lies
@@ -165,6 +166,7 @@ def build(out_dir=GEODATA_DIR) -> dict[str, object]:
     counties, cities, polygons = build_polygons(out_dir)
     counts["counties.geojson"], counts["cities.csv"] = counties, cities
     counts["places.csv"], counts["datum check"] = build_places(polygons, out_dir)
+    counts["basemap/"] = build_basemap(out_dir / "basemap", out_dir / "places.csv", out_dir / "divisions.csv")
     return counts
 
 
