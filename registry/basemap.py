@@ -133,36 +133,56 @@ def _labels(coverage, cities, provinces, names, places_csv: Path) -> list[dict]:
 
 
 def _band_geometry(coverage, band: Band, cities) -> dict[str, object]:
-    """Land and the boundary lines of one band, each edge once at its highest level."""
+    """Land and the boundary lines of one band, each shared edge once, at its highest level.
+
+    coverage_simplify keeps neighbours' shared edges identical, so an edge is found by its two
+    end points: the units on its two sides say its level (different provinces: a province line;
+    one side only: the national border or coast, drawn as a province line).
+    """
+    import numpy
     import shapely
 
     codes = [code for code, _ in coverage]
     geoms = [geometry for _, geometry in coverage]
     if band.tolerance:
         geoms = list(shapely.coverage_simplify(geoms, band.tolerance))
-    grid = 10.0 ** -band.decimals
-    geoms = list(shapely.set_precision(geoms, grid, mode="pointwise"))
-    by_prefecture: dict[str, list] = {}
-    for code, geometry in zip(codes, geoms):
-        by_prefecture.setdefault(_prefecture_of(code, cities), []).append(geometry)
-    prefectures = {key: shapely.union_all(parts, grid_size=grid) for key, parts in sorted(by_prefecture.items())}
-    by_province: dict[str, list] = {}
-    for key, geometry in prefectures.items():
-        by_province.setdefault(key[:2], []).append(geometry)
-    provinces = [shapely.union_all(parts, grid_size=grid) for _, parts in sorted(by_province.items())]
-
-    def edges(polygons):
-        return shapely.union_all([p.boundary for p in polygons if not p.is_empty], grid_size=grid)
-
-    lines = {"province": edges(provinces)}
-    if "prefecture" in band.lines:
-        lines["prefecture"] = edges(prefectures.values()).difference(lines["province"], grid_size=grid)
-    if "county" in band.lines:
-        above = shapely.union_all([lines["province"], lines["prefecture"]], grid_size=grid)
-        lines["county"] = edges(geoms).difference(above, grid_size=grid)
-    lines = {level: shapely.line_merge(geometry) for level, geometry in lines.items()}
-    land = shapely.union_all(provinces, grid_size=grid)
+    scale = 10 ** band.decimals
+    owners: dict[tuple, list[int]] = {}
+    for index, geometry in enumerate(geoms):
+        for ring in shapely.get_rings(shapely.get_parts(geometry)):
+            points = [tuple(p) for p in numpy.rint(shapely.get_coordinates(ring) * scale).astype("int64").tolist()]
+            for a, b in zip(points, points[1:]):
+                if a != b:
+                    owners.setdefault((a, b) if a < b else (b, a), []).append(index)
+    prefecture = [_prefecture_of(code, cities) for code in codes]
+    segments: dict[str, list] = {level: [] for level in band.lines}
+    for (a, b), sides in owners.items():
+        first, other = sides[0], sides[-1]
+        if len(sides) == 1 or prefecture[first][:2] != prefecture[other][:2]:
+            level = "province"
+        elif prefecture[first] != prefecture[other]:
+            level = "prefecture"
+        else:
+            level = "county"
+        if level in segments:
+            segments[level].append(((a[0] / scale, a[1] / scale), (b[0] / scale, b[1] / scale)))
+    lines = {level: shapely.line_merge(shapely.MultiLineString(sorted(parts)))
+             for level, parts in segments.items()}
+    land = shapely.set_precision(shapely.coverage_union_all(geoms), 1 / scale)
     return {"land": land, "lines": lines}
+
+
+def _clipper(geometry):
+    """clip(box) of a geometry, looking only at the parts near the box: much faster than clipping all of China."""
+    import shapely
+
+    parts = shapely.get_parts(geometry)
+    tree = shapely.STRtree(parts)
+
+    def clip(box):
+        near = parts[tree.query(shapely.box(*box))]
+        return shapely.clip_by_rect(shapely.GeometryCollection(list(near)), *box) if len(near) else None
+    return clip
 
 
 def _cells(band: Band, bounds) -> list[tuple[int, int]]:
@@ -206,7 +226,10 @@ def _parts(geometry, kind: str, scale: int) -> list:
     """Encoded lines, or polygons as lists of encoded rings; empty and other parts dropped."""
     import shapely
 
-    parts = [g for g in shapely.get_parts(geometry) if g.geom_type == kind and not g.is_empty]
+    parts = shapely.get_parts(geometry)
+    while any(part.geom_type.startswith(("Multi", "Geometry")) for part in parts):
+        parts = shapely.get_parts(parts)
+    parts = [g for g in parts if g.geom_type == kind and not g.is_empty]
     if kind == "LineString":
         return [encode_ring(g.coords, scale) for g in parts]
     return [[encode_ring(r.coords, scale) for r in (g.exterior, *g.interiors)] for g in parts]
@@ -234,6 +257,7 @@ def build_basemap(out_dir: Path, places_csv: Path, divisions_csv: Path) -> dict[
         scale = 10 ** band.decimals
         layers = [("land", None, geometry["land"], "Polygon")]
         layers += [("boundary", level, geometry["lines"][level], "LineString") for level in band.lines]
+        layers = [(kind, level, whole, part_kind, _clipper(whole)) for kind, level, whole, part_kind in layers]
         header = {"format": FORMAT, "crs": "EPSG:4326", "scale": scale, "min_zoom": band.min_zoom,
                   "max_zoom": band.max_zoom, "cell_deg": band.cell_deg, "labels": list(band.labels),
                   "bounds": [round(v, 2) for v in geometry["land"].bounds]}
@@ -244,8 +268,9 @@ def build_basemap(out_dir: Path, places_csv: Path, divisions_csv: Path) -> dict[
             else:
                 size = band.cell_deg
                 box = (cell[0] * size, cell[1] * size, (cell[0] + 1) * size, (cell[1] + 1) * size)
-            for kind, level, whole, part_kind in layers:
-                parts = _parts(whole if box is None else shapely.clip_by_rect(whole, *box), part_kind, scale)
+            for kind, level, whole, part_kind, clip in layers:
+                clipped = whole if box is None else clip(box)
+                parts = [] if clipped is None else _parts(clipped, part_kind, scale)
                 if parts:
                     record = {"cell": f"{cell[0]}/{cell[1]}", "kind": kind, "level": level, "parts": parts}
                     lines.append(json.dumps(record, separators=(",", ":")))

@@ -183,7 +183,8 @@ def test_geodata_rebuilds_identically_from_the_packages(tmp_path):
     from registry.geodata import build
 
     build(tmp_path)
-    for name in ("divisions.csv", "counties.geojson", "cities.csv", "places.csv"):
+    basemap = sorted(f"basemap/{p.name}" for p in (ROOT / "geodata" / "basemap").iterdir())
+    for name in ("divisions.csv", "counties.geojson", "cities.csv", "places.csv", *basemap):
         assert (tmp_path / name).read_bytes() == (ROOT / "geodata" / name).read_bytes(), name
 
 

@@ -22,8 +22,8 @@
   var PROVINCE_BAND = { color: "#ddd3c3", weight: 6, opacity: 0.7, interactive: false };
   var LINES = {
     province: { color: "#746b60", weight: 1.6, opacity: 0.95 },
-    prefecture: { color: "#9a9186", weight: 1.2, opacity: 0.9 },
-    county: { color: "#cdc7bd", weight: 0.7, opacity: 1 },
+    prefecture: { color: "#8f867b", weight: 1.3, opacity: 0.9 },
+    county: { color: "#d3cdc3", weight: 0.7, opacity: 1 },
   };
   var FONTS = {  // must match basemap.css: used to measure labels before they are placed
     province: "600 15px sans-serif",
