@@ -119,6 +119,11 @@
       });
     });
     candidates.sort(function (a, b) { return a.rank - b.rank; });
+    if (state.labelZoom !== zoom) {  // new positions for all: reuse markers only while panning
+      state.labelLayer.clearLayers();
+      state.labelMarkers.clear();
+      state.labelZoom = zoom;
+    }
     var placed = [], keep = new Map();
     candidates.forEach(function (label) {
       var p = map.latLngToContainerPoint(label.latlng);
@@ -208,8 +213,15 @@
     return state.current;
   }
 
+  // After a move: if the map is still animating, the view to wait for is the one it ends on.
   function ready() {
-    return state ? state.current : Promise.resolve();
+    if (!state) return Promise.resolve();
+    var map = state.map;
+    var moving = map._animatingZoom || (map._panAnim && map._panAnim._inProgress);
+    if (!moving) return state.current;
+    return new Promise(function (resolve) {
+      map.once("moveend", function () { resolve(state.current); });  // runs after refresh, which is bound first
+    });
   }
 
   window.registryBasemap = { addTo: addTo, ready: ready };
