@@ -32,6 +32,10 @@
     town: "11px sans-serif",
   };
   var LABEL_GAP = 6;  // px kept free around every label
+  // Label centres sit this far below their point: projects known only to their county or city are
+  // drawn at (nearly) the same point, and their markers must not hide the name. A town's point is
+  // marked by a dot (basemap.css) with the name under it.
+  var DROP = { province: 0, prefecture: 16, county: 14, town: 10 };
 
   var state = null;
 
@@ -128,7 +132,8 @@
     candidates.forEach(function (label) {
       var p = map.latLngToContainerPoint(label.latlng);
       var w = textWidth(label.name, label.level) + 4, h = parseInt(FONTS[label.level].match(/(\d+)px/)[1], 10) + 4;
-      var box = [p.x - w / 2 - LABEL_GAP, p.y - h / 2 - LABEL_GAP, p.x + w / 2 + LABEL_GAP, p.y + h / 2 + LABEL_GAP];
+      var y = p.y + DROP[label.level];
+      var box = [p.x - w / 2 - LABEL_GAP, y - h / 2 - LABEL_GAP, p.x + w / 2 + LABEL_GAP, y + h / 2 + LABEL_GAP];
       if (box[0] + LABEL_GAP < 0 || box[1] + LABEL_GAP < 0 || box[2] - LABEL_GAP > size.x || box[3] - LABEL_GAP > size.y) return;
       for (var i = 0; i < placed.length; i += 1) {
         var o = placed[i];
@@ -146,7 +151,7 @@
       text.className = "basemap-label-text";
       text.textContent = entry.label.name;
       var icon = L.divIcon({ html: text, className: "basemap-label basemap-label-" + entry.label.level,
-                             iconSize: [entry.width, entry.height], iconAnchor: [entry.width / 2, entry.height / 2] });
+                             iconSize: [entry.width, entry.height], iconAnchor: [entry.width / 2, entry.height / 2 - DROP[entry.label.level]] });
       var marker = L.marker(entry.label.latlng, { icon: icon, pane: "basemapLabels", interactive: false,
                                                   keyboard: false });
       state.labelMarkers.set(key, marker.addTo(state.labelLayer));
