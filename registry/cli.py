@@ -181,7 +181,10 @@ def serve(db_path, host, port, debug):
 
     if not Path(db_path).is_file():
         fail(f"no registry database at {db_path}; run `registry build` first")
-    app = create_app({"REGISTRY_DB": str(db_path)})
+    try:
+        app = create_app({"REGISTRY_DB": str(db_path)})
+    except ValueError as exc:  # a bad REGISTRY_TILES or REGISTRY_BASEMAP setting
+        fail(str(exc))
     app.wsgi_app = _utf8_query_string(app.wsgi_app)
     app.run(host=host, port=port, debug=debug)
 

@@ -201,3 +201,15 @@ def test_failing_tiles_are_reported_once(browser, registry_db):
         assert len(notices) == 1 and "Online map tiles could not be loaded" in notices[0]
         assert outside and all("openstreetmap" in url for url in outside)  # tried, and blocked
         page.close()
+
+
+def test_serve_names_a_bad_basemap_setting_in_one_line(registry_db):
+    import os
+    import subprocess
+    import sys
+
+    env = dict(os.environ, REGISTRY_BASEMAP="maybe")
+    result = subprocess.run([sys.executable, "-m", "registry.cli", "serve", "--db", str(registry_db)],
+                            env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1
+    assert result.stderr == "error: REGISTRY_BASEMAP must be 'on' or 'off'; got 'maybe'\n"
