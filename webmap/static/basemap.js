@@ -50,7 +50,7 @@
   // Cells of the band that the (slightly padded) view touches, inside the band's data bounds.
   function cellsInView(map, band) {
     if (!band.cellDeg) return ["0/0"];
-    var view = map.getBounds().pad(0.15), size = band.cellDeg, b = band.bounds;
+    var view = map.getBounds().pad(0.05), size = band.cellDeg, b = band.bounds;
     var west = Math.max(view.getWest(), b[0]), east = Math.min(view.getEast(), b[2]);
     var south = Math.max(view.getSouth(), b[1]), north = Math.min(view.getNorth(), b[3]);
     var keys = [];
@@ -209,7 +209,10 @@
     };
     watchTiles(map, config.tilesFailed);
     map.on("moveend", refresh);
-    return refresh();
+    // The basemap is background: let the page's own requests (the projects), sent by the scripts
+    // that run right after this one, go first.
+    state.current = new Promise(function (resolve) { setTimeout(resolve, 0); }).then(refresh);
+    return state.current;
   }
 
   function refresh() {
