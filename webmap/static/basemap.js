@@ -25,12 +25,7 @@
     prefecture: { color: "#8f867b", weight: 1.3, opacity: 0.9 },
     county: { color: "#d3cdc3", weight: 0.7, opacity: 1 },
   };
-  var FONTS = {  // must match basemap.css: used to measure labels before they are placed
-    province: "600 15px sans-serif",
-    prefecture: "600 13px sans-serif",
-    county: "12px sans-serif",
-    town: "11px sans-serif",
-  };
+  var FONT_SIZES = { province: 15, prefecture: 13, county: 12, town: 11 };  // px, as in basemap.css
   var LABEL_GAP = 6;  // px kept free around every label
   // Label centres sit this far below their point: projects known only to their county or city are
   // drawn at (nearly) the same point, and their markers must not hide the name. A town's point is
@@ -105,11 +100,12 @@
     return ["province", "prefecture", "county", "town"].indexOf(feature.properties.level);
   }
 
-  var measureContext = null;
+  // Names are Chinese: each CJK character is one em wide in any CJK font, other characters about
+  // 0.6 em. Measuring with a canvas gives the same within a pixel and costs ~0.1 ms per name.
   function textWidth(text, level) {
-    if (!measureContext) measureContext = document.createElement("canvas").getContext("2d");
-    measureContext.font = FONTS[level];
-    return Math.ceil(measureContext.measureText(text).width);
+    var size = FONT_SIZES[level], width = 0;
+    for (var i = 0; i < text.length; i += 1) width += text.charCodeAt(i) >= 0x2e80 ? size : 0.6 * size;
+    return Math.ceil(width);
   }
 
   // Largest places first; a label that would overlap one already placed (or leave the view) is left out.
@@ -122,7 +118,7 @@
         if (range && zoom >= range[0] && zoom <= range[1]) candidates.push(label);
       });
     });
-    candidates.sort(function (a, b) { return a.rank - b.rank; });
+    candidates.sort(function (a, b) { return a.rank - b.rank || (a.level < b.level ? -1 : 1); });
     if (state.labelZoom !== zoom) {  // new positions for all: reuse markers only while panning
       state.labelLayer.clearLayers();
       state.labelMarkers.clear();
@@ -131,7 +127,8 @@
     var placed = [], keep = new Map();
     candidates.forEach(function (label) {
       var p = map.latLngToContainerPoint(label.latlng);
-      var w = textWidth(label.name, label.level) + 4, h = parseInt(FONTS[label.level].match(/(\d+)px/)[1], 10) + 4;
+      if (p.x < -200 || p.y < -50 || p.x > size.x + 200 || p.y > size.y + 50) return;  // far out of view
+      var w = textWidth(label.name, label.level) + 4, h = FONT_SIZES[label.level] + 4;
       var y = p.y + DROP[label.level];
       var box = [p.x - w / 2 - LABEL_GAP, y - h / 2 - LABEL_GAP, p.x + w / 2 + LABEL_GAP, y + h / 2 + LABEL_GAP];
       if (box[0] + LABEL_GAP < 0 || box[1] + LABEL_GAP < 0 || box[2] - LABEL_GAP > size.x || box[3] - LABEL_GAP > size.y) return;
