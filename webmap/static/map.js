@@ -256,6 +256,8 @@
       map.fitBounds(target, { paddingTopLeft: [left, 20], paddingBottomRight: [20, 20],
                               maxZoom: config.projectUrl ? 11 : 12 });
     }
+    return window.registryBasemap && window.registryBasemap.ready();  // the fitted view's basemap too
+  }).then(function () {
     document.body.dataset.mapState = "ready";
   }).catch(fail);
 
