@@ -333,7 +333,10 @@ def serve(db_path, host, port, debug):
         problem = str(exc)
     if problem != "ok":
         fail(f"{db_path}: the registry database is damaged ({' '.join(problem.split())[:120]}); rebuild it with `registry build`")
-    app = create_app({"REGISTRY_DB": str(db_path)})
+    try:
+        app = create_app({"REGISTRY_DB": str(db_path)})
+    except ValueError as exc:  # a bad REGISTRY_TILES or REGISTRY_BASEMAP setting
+        fail(str(exc))
     app.wsgi_app = _utf8_query_string(app.wsgi_app)
     app.run(host=host, port=port, debug=debug)
 

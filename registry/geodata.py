@@ -22,6 +22,7 @@ import re
 import sys
 from importlib import resources
 
+from registry.basemap import build_basemap
 from registry.divisions import GEODATA_DIR
 from registry.townextents import SizhiMissing, build_town_extents, sizhi_data_path
 
@@ -170,6 +171,7 @@ def build(out_dir=GEODATA_DIR) -> dict[str, object]:
     counts["counties.geojson"], counts["cities.csv"] = counties, cities
     counts["places.csv"], counts["datum check"] = build_places(polygons, out_dir)
     counts["town_extents.csv"] = build_town_extents(polygons, PROVINCES, out_dir / "town_extents.csv")
+    counts["basemap/"] = build_basemap(out_dir / "basemap", out_dir / "places.csv", out_dir / "divisions.csv")
     return counts
 
 

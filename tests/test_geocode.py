@@ -249,7 +249,8 @@ def test_geodata_rebuilds_identically_from_the_packages(tmp_path):
     from registry.geodata import build
 
     build(tmp_path)
-    for name in ("divisions.csv", "counties.geojson", "cities.csv", "places.csv", "town_extents.csv"):
+    basemap = sorted(f"basemap/{p.name}" for p in (ROOT / "geodata" / "basemap").iterdir())
+    for name in ("divisions.csv", "counties.geojson", "cities.csv", "places.csv", "town_extents.csv", *basemap):
         assert (tmp_path / name).read_bytes() == (ROOT / "geodata" / name).read_bytes(), name
     # sizhi is read as data: its module (which imports geopandas and requests, and one of whose
     # functions calls its author's server) is never imported.

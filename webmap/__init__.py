@@ -3,7 +3,7 @@
     create_app({"REGISTRY_DB": "registry.db", "REGISTRY_TILES": "none"})
 
 Configuration, weakest first: built-in defaults, then environment variables
-(`REGISTRY_DB`, `REGISTRY_TILES`, `REGISTRY_TILES_ATTRIBUTION`), then the
+(`REGISTRY_DB`, `REGISTRY_TILES`, `REGISTRY_TILES_ATTRIBUTION`, `REGISTRY_BASEMAP`), then the
 `config` mapping passed to `create_app`.
 """
 from __future__ import annotations
@@ -17,7 +17,7 @@ from flask import Flask, g, render_template, request
 from registry.query import FilterError, Registry
 from registry.root import DATABASE, find_root
 
-ENV_SETTINGS = ("REGISTRY_DB", "REGISTRY_TILES", "REGISTRY_TILES_ATTRIBUTION")
+ENV_SETTINGS = ("REGISTRY_DB", "REGISTRY_TILES", "REGISTRY_TILES_ATTRIBUTION", "REGISTRY_BASEMAP")
 # Paths whose errors are answered in JSON: the API and the exports are read by programs.
 JSON_PREFIXES = ("/api/", "/export.")
 
@@ -25,17 +25,18 @@ JSON_PREFIXES = ("/api/", "/export.")
 def create_app(config: dict | None = None) -> Flask:
     app = Flask(__name__)
     # The registry folder as the CLI finds it ($REGISTRY_ROOT, the current folder, the shipped one).
-    app.config.update(REGISTRY_DB=str(find_root(required=False) / DATABASE), REGISTRY_TILES="osm", REGISTRY_TILES_ATTRIBUTION="")
+    app.config.update(REGISTRY_DB=str(find_root(required=False) / DATABASE), REGISTRY_TILES="none", REGISTRY_TILES_ATTRIBUTION="")
     app.config.update({name: os.environ[name] for name in ENV_SETTINGS if os.environ.get(name)})
     app.config.update(config or {})
     # Unicode in JSON as written: the data is Chinese, and \u escapes only make it bigger.
     app.json.ensure_ascii = False
     app.json.sort_keys = False  # keep the documented order: total, page, …, and the CSV column order
 
-    from webmap import about, api, downloads, health, http, labels, mapframe, pages, plans, security
+    from webmap import about, api, basemap, downloads, health, http, labels, mapframe, pages, plans, security
 
     mapframe.check_tiles_setting(app.config["REGISTRY_TILES"])
     app.register_blueprint(mapframe.vendor)
+    basemap.init_app(app)
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(downloads.bp)

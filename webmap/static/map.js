@@ -15,6 +15,8 @@
 
   var config = JSON.parse(document.getElementById("map-config").textContent);
   var map = window[config.map];
+  // The offline basemap (static/basemap.js) under everything else; absent when REGISTRY_BASEMAP=off.
+  if (window.registryBasemap) window.registryBasemap.addTo(map, config.basemap);
   var boundaries = window[config.boundaries];
   var labels = config.labels;
   var lineTypes = new Set(config.lineTypes);
@@ -254,6 +256,8 @@
       map.fitBounds(target, { paddingTopLeft: [left, 20], paddingBottomRight: [20, 20],
                               maxZoom: config.projectUrl ? 11 : 12 });
     }
+    return window.registryBasemap && window.registryBasemap.ready();  // the fitted view's basemap too
+  }).then(function () {
     document.body.dataset.mapState = "ready";
   }).catch(fail);
 

@@ -1,0 +1,233 @@
+/* The offline basemap: China's land, province / prefecture / county lines and place names.
+ *
+ * The app serves the basemap by zoom band and grid cell (/basemap/<band>/<cx>/<cy>.geojson,
+ * see webmap/basemap.py); this script fetches the cells of the current view, draws land and
+ * lines on canvases in their own panes under the projects, and places the names as text
+ * (DivIcons, so screen readers and tests read them), largest places first, dropping any label
+ * that would overlap one already placed.
+ *
+ *   registryBasemap.addTo(map, config) -> Promise, resolved when the view's basemap is drawn
+ *   registryBasemap.ready()            -> Promise for the current view (after a move)
+ *
+ * Names reach the page through textContent only.
+ */
+(function () {
+  "use strict";
+
+  var PANES = { basemapLand: 150, basemap: 250, basemapLabels: 390 };  // tiles 200, projects 400 and up
+  var OUTSIDE = "#e4e8eb";  // sea and neighbouring countries: the map's own background
+  var LAND = { stroke: true, color: "#f6f4ee", weight: 1, fill: true, fillColor: "#f6f4ee", fillOpacity: 1,
+               interactive: false };
+  // Province borders get a soft wide band under the line, as atlases draw them: told apart at a glance.
+  var PROVINCE_BAND = { color: "#ddd3c3", weight: 6, opacity: 0.7, interactive: false };
+  var LINES = {
+    province: { color: "#746b60", weight: 1.6, opacity: 0.95 },
+    prefecture: { color: "#8f867b", weight: 1.3, opacity: 0.9 },
+    county: { color: "#d3cdc3", weight: 0.7, opacity: 1 },
+  };
+  var FONT_SIZES = { province: 15, prefecture: 13, county: 12, town: 11 };  // px, as in basemap.css
+  var LABEL_GAP = 6;  // px kept free around every label
+  // Label centres sit this far below their point: projects known only to their county or city are
+  // drawn at (nearly) the same point, and their markers must not hide the name. A town's point is
+  // marked by a dot (basemap.css) with the name under it.
+  var DROP = { province: 0, prefecture: 16, county: 14, town: 10 };
+
+  var state = null;
+
+  function bandFor(config, zoom) {
+    var z = Math.round(zoom), bands = config.bands;
+    for (var i = 0; i < bands.length; i += 1) {
+      if (z >= bands[i].minZoom && z <= bands[i].maxZoom) return bands[i];
+    }
+    return z < bands[0].minZoom ? bands[0] : bands[bands.length - 1];
+  }
+
+  // Cells of the band that the (slightly padded) view touches, inside the band's data bounds.
+  function cellsInView(map, band) {
+    if (!band.cellDeg) return ["0/0"];
+    var view = map.getBounds().pad(0.05), size = band.cellDeg, b = band.bounds;
+    var west = Math.max(view.getWest(), b[0]), east = Math.min(view.getEast(), b[2]);
+    var south = Math.max(view.getSouth(), b[1]), north = Math.min(view.getNorth(), b[3]);
+    var keys = [];
+    for (var cx = Math.floor(west / size); cx <= Math.floor(east / size); cx += 1) {
+      for (var cy = Math.floor(south / size); cy <= Math.floor(north / size); cy += 1) keys.push(cx + "/" + cy);
+    }
+    return keys;
+  }
+
+  function cellUrl(config, band, key) {
+    var xy = key.split("/");
+    return config.url.replace("__BAND__", encodeURIComponent(band.name)).replace("__CX__", xy[0])
+      .replace("__CY__", xy[1]) + "?v=" + encodeURIComponent(config.version);
+  }
+
+  // A cell's layers (land + lines, on the canvases) and its labels; fetched and built once.
+  function loadCell(band, key) {
+    var id = band.name + ":" + key;
+    if (!state.cells.has(id)) {
+      var promise = fetch(cellUrl(state.config, band, key)).then(function (response) {
+        if (!response.ok) throw new Error("basemap " + id + ": HTTP " + response.status);
+        return response.json();
+      }).then(function (collection) {
+        var land = [], lines = [], labels = [];
+        collection.features.forEach(function (feature) {
+          var kind = feature.properties.kind;
+          if (kind === "land") land.push(feature);
+          else if (kind === "boundary") lines.push(feature);
+          else if (kind === "label") labels.push(feature);
+        });
+        // County lines first, so that the heavier lines are painted over them.
+        lines.sort(function (a, b) { return levelOrder(b) - levelOrder(a); });
+        var provinces = lines.filter(function (f) { return f.properties.level === "province"; });
+        var group = L.layerGroup([
+          L.geoJSON(land, { renderer: state.landRenderer, interactive: false, style: function () { return LAND; } }),
+          L.geoJSON(provinces, { renderer: state.lineRenderer, interactive: false, style: function () { return PROVINCE_BAND; } }),
+          L.geoJSON(lines, { renderer: state.lineRenderer, interactive: false,
+                             style: function (f) { return Object.assign({ interactive: false }, LINES[f.properties.level]); } }),
+        ]);
+        return { id: id, layer: group, labels: labels.map(function (f) {
+          return { rank: f.properties.rank, name: f.properties.name, level: f.properties.level,
+                   latlng: L.latLng(f.geometry.coordinates[1], f.geometry.coordinates[0]) };
+        }) };
+      });
+      promise.catch(function () { state.cells.delete(id); });  // a failed cell is asked again next time
+      state.cells.set(id, promise);
+    }
+    return state.cells.get(id);
+  }
+
+  function levelOrder(feature) {
+    return ["province", "prefecture", "county", "town"].indexOf(feature.properties.level);
+  }
+
+  // Names are Chinese: each CJK character is one em wide in any CJK font, other characters about
+  // 0.6 em. Measuring with a canvas gives the same within a pixel and costs ~0.1 ms per name.
+  function textWidth(text, level) {
+    var size = FONT_SIZES[level], width = 0;
+    for (var i = 0; i < text.length; i += 1) width += text.charCodeAt(i) >= 0x2e80 ? size : 0.6 * size;
+    return Math.ceil(width);
+  }
+
+  // Largest places first; a label that would overlap one already placed (or leave the view) is left out.
+  function placeLabels(cells) {
+    var map = state.map, zoom = Math.round(map.getZoom()), size = map.getSize(), zooms = state.config.labelZooms;
+    var candidates = [];
+    cells.forEach(function (cell) {
+      cell.labels.forEach(function (label) {
+        var range = zooms[label.level];
+        if (range && zoom >= range[0] && zoom <= range[1]) candidates.push(label);
+      });
+    });
+    candidates.sort(function (a, b) { return a.rank - b.rank || (a.level < b.level ? -1 : 1); });
+    if (state.labelZoom !== zoom) {  // new positions for all: reuse markers only while panning
+      state.labelLayer.clearLayers();
+      state.labelMarkers.clear();
+      state.labelZoom = zoom;
+    }
+    var placed = [], keep = new Map();
+    candidates.forEach(function (label) {
+      var p = map.latLngToContainerPoint(label.latlng);
+      if (p.x < -200 || p.y < -50 || p.x > size.x + 200 || p.y > size.y + 50) return;  // far out of view
+      var w = textWidth(label.name, label.level) + 4, h = FONT_SIZES[label.level] + 4;
+      var y = p.y + DROP[label.level];
+      var box = [p.x - w / 2 - LABEL_GAP, y - h / 2 - LABEL_GAP, p.x + w / 2 + LABEL_GAP, y + h / 2 + LABEL_GAP];
+      if (box[0] + LABEL_GAP < 0 || box[1] + LABEL_GAP < 0 || box[2] - LABEL_GAP > size.x || box[3] - LABEL_GAP > size.y) return;
+      for (var i = 0; i < placed.length; i += 1) {
+        var o = placed[i];
+        if (box[0] < o[2] && o[0] < box[2] && box[1] < o[3] && o[1] < box[3]) return;
+      }
+      placed.push(box);
+      keep.set(label.level + ":" + label.rank, { label: label, width: w, height: h });
+    });
+    state.labelMarkers.forEach(function (marker, key) {
+      if (!keep.has(key)) { state.labelLayer.removeLayer(marker); state.labelMarkers.delete(key); }
+    });
+    keep.forEach(function (entry, key) {
+      if (state.labelMarkers.has(key)) return;
+      var text = document.createElement("span");
+      text.className = "basemap-label-text";
+      text.textContent = entry.label.name;
+      var icon = L.divIcon({ html: text, className: "basemap-label basemap-label-" + entry.label.level,
+                             iconSize: [entry.width, entry.height], iconAnchor: [entry.width / 2, entry.height / 2 - DROP[entry.label.level]] });
+      var marker = L.marker(entry.label.latlng, { icon: icon, pane: "basemapLabels", interactive: false,
+                                                  keyboard: false });
+      state.labelMarkers.set(key, marker.addTo(state.labelLayer));
+    });
+  }
+
+  function update() {
+    var map = state.map, band = bandFor(state.config, map.getZoom());
+    var keys = cellsInView(map, band), generation = (state.generation += 1);
+    return Promise.all(keys.map(function (key) { return loadCell(band, key); })).then(function (cells) {
+      if (generation !== state.generation) return;  // a later move has taken over
+      var wanted = new Set(cells.map(function (cell) { return cell.id; }));
+      state.shown.forEach(function (layer, id) {
+        if (!wanted.has(id)) { state.baseLayer.removeLayer(layer); state.shown.delete(id); }
+      });
+      cells.forEach(function (cell) {
+        if (!state.shown.has(cell.id)) { state.baseLayer.addLayer(cell.layer); state.shown.set(cell.id, cell.layer); }
+      });
+      placeLabels(cells);
+      map.getContainer().dataset.basemap = "ready";
+    });
+  }
+
+  // Online tiles are opt-in; when they fail (no internet), say so once and keep the basemap.
+  function watchTiles(map, message) {
+    var told = false;
+    map.eachLayer(function (layer) {
+      if (!(layer instanceof L.TileLayer)) return;
+      layer.on("tileerror", function () {
+        if (told) return;
+        told = true;
+        var notice = document.createElement("div");
+        notice.className = "basemap-notice";
+        notice.setAttribute("role", "status");
+        notice.textContent = message;
+        notice.addEventListener("click", function () { notice.remove(); });
+        map.getContainer().appendChild(notice);
+      });
+    });
+  }
+
+  function addTo(map, config) {
+    if (!config) return Promise.resolve();
+    Object.keys(PANES).forEach(function (name) {
+      if (!map.getPane(name)) map.createPane(name).style.zIndex = String(PANES[name]);
+    });
+    map.getPane("basemapLabels").style.pointerEvents = "none";
+    map.getContainer().style.background = OUTSIDE;
+    state = {
+      map: map, config: config, cells: new Map(), shown: new Map(), labelMarkers: new Map(), generation: 0,
+      landRenderer: L.canvas({ pane: "basemapLand", padding: 0.2 }),
+      lineRenderer: L.canvas({ pane: "basemap", padding: 0.2 }),
+      baseLayer: L.layerGroup().addTo(map),
+      labelLayer: L.layerGroup().addTo(map),
+    };
+    watchTiles(map, config.tilesFailed);
+    map.on("moveend", refresh);
+    // The basemap is background: let the page's own requests (the projects), sent by the scripts
+    // that run right after this one, go first.
+    state.current = new Promise(function (resolve) { setTimeout(resolve, 0); }).then(refresh);
+    return state.current;
+  }
+
+  function refresh() {
+    state.current = update();
+    state.current.catch(function (error) { console.error("basemap:", error); });
+    return state.current;
+  }
+
+  // After a move: if the map is still animating, the view to wait for is the one it ends on.
+  function ready() {
+    if (!state) return Promise.resolve();
+    var map = state.map;
+    var moving = map._animatingZoom || (map._panAnim && map._panAnim._inProgress);
+    if (!moving) return state.current;
+    return new Promise(function (resolve) {
+      map.once("moveend", function () { resolve(state.current); });  // runs after refresh, which is bound first
+    });
+  }
+
+  window.registryBasemap = { addTo: addTo, ready: ready };
+})();
