@@ -20,6 +20,7 @@ from shapely import wkt as shapely_wkt
 from shapely.errors import ShapelyError
 from shapely.geometry import mapping
 
+from registry import mapgrid
 from registry.documents import PLANS_DIR, PROJECT_ROOT, read_documents, split_sections
 from registry.export import feature_geojson
 from registry.schema import (PROJECT_COLUMNS, TARGET_COLUMNS, RowError, read_csv_table,
@@ -126,6 +127,7 @@ def _write(db, projects, documents, targets, boundaries, csv_path) -> int:
                   ["capacity_mw"], ["source_doc"]):
         projects_table.create_index(index)
     projects_table.enable_fts(SEARCH_COLUMNS, tokenize="trigram")
+    mapgrid.write(db)  # the map's point arrays, precomputed clusters and unfiltered facets
     db["targets"].insert_all(targets, alter=True) if targets else db["targets"].create({c: str for c in TARGET_COLUMNS})
     db["county_boundaries"].insert_all(boundaries, pk="code") if boundaries else db["county_boundaries"].create(
         {"code": str, "name": str, "city_code": str, "geojson": str}, pk="code")

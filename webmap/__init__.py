@@ -31,11 +31,12 @@ def create_app(config: dict | None = None) -> Flask:
     app.json.ensure_ascii = False
     app.json.sort_keys = False  # keep the documented order: total, page, …, and the CSV column order
 
-    from webmap import api, labels, mapframe, pages
+    from webmap import api, labels, mapapi, mapframe, pages
 
     mapframe.check_tiles_setting(app.config["REGISTRY_TILES"])
     app.register_blueprint(mapframe.vendor)
     app.register_blueprint(api.bp)
+    app.register_blueprint(mapapi.bp)
     app.register_blueprint(pages.bp)
     app.jinja_env.globals.update(labels.template_globals())
     app.jinja_env.globals["csp_nonce"] = csp_nonce
