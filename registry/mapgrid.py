@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from registry.schema import FAMILY_OF, PROJECT_TYPES, TYPE_FAMILIES
+from registry.schema import FAMILY_OF, PROJECT_TYPES, STAGES, TYPE_FAMILIES
 
 CELL_PX = 60
 TILE_PX = 256
@@ -39,9 +39,14 @@ FAMILIES = tuple(TYPE_FAMILIES)
 # How exactly a point locates its project: 0 the site, 1 the town, 2 an area (county, city).
 PRECISION_CLASS = {"site": 0, "town": 1, "county": 2, "city": 2}
 PRECISION_CLASSES = ("site", "town", "area")
-CLUSTER_COLUMNS = ("lon", "lat", "count", "mw", "known", "family", "precision", "type", "id", "w", "s", "e", "n")
+CLUSTER_COLUMNS = ("lon", "lat", "count", "mw", "known", "family", "precision", "type", "id", "w", "s", "e", "n", "stage")
+# Clusters group a cell's projects by family (the map coloured by type) or by stage.
+GROUPS = ("family", "stage")
+MIXED = 255  # the group code of a seat's badge, which holds every type and stage
+STAGE_NAMES = (*STAGES, "unknown")
 MAX_LINES = 5000
-ARRAY_NAMES = ("rowid", "lon", "lat", "type", "family", "precision", "mw", "line", "lw", "ls", "le", "ln")
+ARRAY_NAMES = ("rowid", "lon", "lat", "type", "family", "precision", "stage", "mw", "line", "lw", "ls", "le", "ln")
+SMALL_INTS = ("type", "family", "precision", "stage")
 
 
 def mercator(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -68,6 +73,7 @@ class Points:
     type: np.ndarray
     family: np.ndarray
     precision: np.ndarray
+    stage: np.ndarray
     mw: np.ndarray
     line: np.ndarray
     lw: np.ndarray
@@ -81,7 +87,7 @@ class Points:
 
 def _points_from_rows(rows) -> Points:
     ids, cols = [], {name: [] for name in ARRAY_NAMES}
-    for rowid, pid, ptype, precision, mw, lon, lat, geometry in rows:
+    for rowid, pid, ptype, precision, stage, mw, lon, lat, geometry in rows:
         if lon is None or lat is None:
             continue
         ids.append(pid)
@@ -91,13 +97,13 @@ def _points_from_rows(rows) -> Points:
         cols["type"].append(TYPES.index(ptype) if ptype in PROJECT_TYPES else 255)
         cols["family"].append(FAMILIES.index(FAMILY_OF.get(ptype, "other")))
         cols["precision"].append(PRECISION_CLASS.get(precision or "", 2))
+        cols["stage"].append(STAGE_NAMES.index(stage) if stage in STAGES else len(STAGES))
         cols["mw"].append(math.nan if mw is None else mw)
         bounds = _line_bounds(geometry)
         cols["line"].append(bounds is not None)
         w, s, e, n = bounds or (lon, lat, lon, lat)
         cols["lw"].append(w), cols["ls"].append(s), cols["le"].append(e), cols["ln"].append(n)
-    dtypes = {"rowid": np.int64, "type": np.uint8, "family": np.uint8, "precision": np.uint8,
-              "mw": np.float64, "line": bool}
+    dtypes = {"rowid": np.int64, "mw": np.float64, "line": bool, **{name: np.uint8 for name in SMALL_INTS}}
     arrays = {name: np.asarray(values, dtype=dtypes.get(name, np.float64)) for name, values in cols.items()}
     mx, my = mercator(arrays["lon"], arrays["lat"])
     return Points(ids=ids, mx=mx, my=my, **arrays)
@@ -124,9 +130,9 @@ def _flatten(coordinates):
         yield from _flatten(item)
 
 
-def cluster(points: Points, selected: np.ndarray, zoom: int, view: tuple | None = None) -> list[list]:
+def cluster(points: Points, selected: np.ndarray, zoom: int, view: tuple | None = None, group: str = "family") -> list[list]:
     """Clusters (rows of CLUSTER_COLUMNS) of the point projects `selected` (indexes into points)
-    whose cells meet `view` (w, s, e, n in degrees; None for the world)."""
+    whose cells meet `view` (w, s, e, n in degrees; None for the world), grouped by family or stage."""
     selected = selected[~points.line[selected]]
     scale = cells_per_world(zoom)
     cx = np.floor(points.mx[selected] * scale).astype(np.int64)
@@ -137,7 +143,10 @@ def cluster(points: Points, selected: np.ndarray, zoom: int, view: tuple | None 
         selected, cx, cy = selected[keep], cx[keep], cy[keep]
     if selected.size == 0:
         return []
-    key = ((cx << 24 | cy) << 8 | points.family[selected].astype(np.int64)) << 2 | points.precision[selected]
+    # Projects known only to their county or city share one badge per seat whatever their type:
+    # a planner clicks it and gets the county's list.
+    grouping = np.where(points.precision[selected] == 2, MIXED, getattr(points, group)[selected].astype(np.int64))
+    key = ((cx << 24 | cy) << 8 | grouping) << 2 | points.precision[selected]
     keys, first, inverse, counts = np.unique(key, return_index=True, return_inverse=True, return_counts=True)
     groups = len(keys)
 
@@ -151,6 +160,12 @@ def cluster(points: Points, selected: np.ndarray, zoom: int, view: tuple | None 
     types = points.type[selected].astype(np.int64)
     single_type = total(types) == types[first] * counts
     single_type &= total(types.astype(float) ** 2) == (types[first].astype(float) ** 2) * counts
+    family_codes = points.family[selected].astype(float)
+    single_family = (total(family_codes) == family_codes[first] * counts) & (
+        total(family_codes ** 2) == family_codes[first] ** 2 * counts)
+    stage_codes = points.stage[selected].astype(float)
+    single_stage = (total(stage_codes) == stage_codes[first] * counts) & (
+        total(stage_codes ** 2) == stage_codes[first] ** 2 * counts)
     w, e, s, n = (np.full(groups, init) for init in (np.inf, -np.inf, np.inf, -np.inf))
     np.minimum.at(w, inverse, lon), np.maximum.at(e, inverse, lon)
     np.minimum.at(s, inverse, lat), np.maximum.at(n, inverse, lat)
@@ -163,10 +178,11 @@ def cluster(points: Points, selected: np.ndarray, zoom: int, view: tuple | None 
         type_index = int(types[first[g]])
         rows.append([
             round(float(mean_lon[g]), 6), round(float(mean_lat[g]), 6), count, round(float(sums[g]), 3),
-            int(known_counts[g]), FAMILIES[families[g]], PRECISION_CLASSES[precisions[g]],
+            int(known_counts[g]), FAMILIES[families[g]] if single_family[g] else "mixed", PRECISION_CLASSES[precisions[g]],
             TYPES[type_index] if single_type[g] and type_index < len(TYPES) else None,
             points.ids[member] if count == 1 else None,
             round(float(w[g]), 6), round(float(s[g]), 6), round(float(e[g]), 6), round(float(n[g]), 6),
+            STAGE_NAMES[points.stage[member]] if single_stage[g] else None,
         ])
     return rows
 
@@ -199,7 +215,7 @@ def write(db) -> None:
 
 
 def _sql_type(column: str) -> str:
-    return {"count": "INTEGER", "known": "INTEGER", "family": "TEXT", "precision": "TEXT", "type": "TEXT",
+    return {"count": "INTEGER", "known": "INTEGER", "family": "TEXT", "precision": "TEXT", "type": "TEXT", "stage": "TEXT",
             "id": "TEXT"}.get(column, "REAL")
 
 
@@ -210,7 +226,7 @@ def _set_meta(conn, key: str, value) -> None:
 
 def read_points_from_projects(conn) -> Points:
     return _points_from_rows(conn.execute(
-        "SELECT rowid, id, type, precision, capacity_mw, lon, lat, geometry_geojson FROM projects ORDER BY rowid"))
+        "SELECT rowid, id, type, precision, stage, capacity_mw, lon, lat, geometry_geojson FROM projects ORDER BY rowid"))
 
 
 # --- serving --------------------------------------------------------------------------------------
@@ -237,7 +253,7 @@ def load_points(conn, path) -> Points:
     except sqlite3.OperationalError:  # a registry built before map_points existed
         points = read_points_from_projects(conn)
     else:
-        dtypes = {"rowid": np.int64, "type": np.uint8, "family": np.uint8, "precision": np.uint8, "line": bool}
+        dtypes = {"rowid": np.int64, "line": bool, **{name: np.uint8 for name in SMALL_INTS}}
         arrays = {name: np.frombuffer(blobs[name], dtype=dtypes.get(name, np.float64)) for name in ARRAY_NAMES}
         text = blobs["ids"].decode("utf-8")
         ids = text.split("\n") if text else []
@@ -280,14 +296,14 @@ def precomputed_max_zoom(conn) -> int:
     return int(row[0]) if row else -1
 
 
-def view_clusters(conn, path, where: str, params: list, zoom: int, view: tuple) -> dict:
+def view_clusters(conn, path, where: str, params: list, zoom: int, view: tuple, group: str = "family") -> dict:
     """The clusters of a filtered set whose cells meet `view`, and the set's size."""
     points = load_points(conn, path)
     selected = select(conn, path, points, where, params)
-    if where == "1" and zoom <= precomputed_max_zoom(conn):
+    if where == "1" and group == "family" and zoom <= precomputed_max_zoom(conn):
         rows = _precomputed(conn, zoom, view)
     else:
-        rows = cluster(points, selected, zoom, view)
+        rows = cluster(points, selected, zoom, view, group)
     return {"zoom": zoom, "bbox": list(view), "matches": int((~points.line[selected]).sum()),
             "lines": int(points.line[selected].sum()), "columns": list(CLUSTER_COLUMNS), "clusters": rows}
 
@@ -327,8 +343,8 @@ def view_lines(conn, path, where: str, params: list, view: tuple) -> dict:
     for start in range(0, len(rowids), 500):
         chunk = [int(r) for r in rowids[start:start + 500]]
         rows.extend(conn.execute(
-            f"SELECT id, type, voltage_kv, capacity_mw, precision, geometry_geojson FROM projects "
+            f"SELECT id, type, voltage_kv, capacity_mw, precision, geometry_geojson, stage FROM projects "
             f"WHERE rowid IN ({', '.join('?' * len(chunk))})", chunk))
     return {"bbox": list(view), "truncated": bool(meets.sum() > MAX_LINES),
-            "columns": ["id", "type", "voltage_kv", "capacity_mw", "precision", "geometry"],
-            "lines": [[r[0], r[1], r[2], r[3], r[4], json.loads(r[5])] for r in rows]}
+            "columns": ["id", "type", "voltage_kv", "capacity_mw", "precision", "geometry", "stage"],
+            "lines": [[r[0], r[1], r[2], r[3], r[4], json.loads(r[5]), r[6] or "unknown"] for r in rows]}

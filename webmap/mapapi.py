@@ -1,6 +1,7 @@
 """The map's viewport endpoints: clusters and lines of the current filter inside a view.
 
     /api/map/clusters?bbox=w,s,e,n&zoom=z&<filter>   clusters whose ~60 px cells meet the view
+                                                     (&group=stage: by stage, not type family)
     /api/map/lines?bbox=w,s,e,n&<filter>             line projects whose extent meets the view
     /api/map/summary?<filter>                        how many are drawn, and the box holding them
 
@@ -47,8 +48,11 @@ def _zoom() -> int:
 def clusters():
     view, where, params = _filter_and_view()
     zoom = _zoom()
+    group = request.args.get("group", "family")
+    if group not in mapgrid.GROUPS:
+        raise FilterError("group", f"{group[:40]!r} is not one of {', '.join(mapgrid.GROUPS)}")
     registry = get_registry()
-    return mapgrid.view_clusters(registry.conn, registry.path, where, params, zoom, view)
+    return mapgrid.view_clusters(registry.conn, registry.path, where, params, zoom, view, group)
 
 
 @bp.get("/api/map/lines")
