@@ -42,8 +42,8 @@
     return node;
   }
 
-  function getJSON(url, signal) {
-    return fetch(url, { headers: { Accept: "application/json" }, signal: signal }).then(function (response) {
+  function getJSON(url) {
+    return fetch(url, { headers: { Accept: "application/json" } }).then(function (response) {
       if (!response.ok) throw new Error(url + ": HTTP " + response.status);
       return response.json();
     });
@@ -256,7 +256,7 @@
   });
 
   // ---- views -------------------------------------------------------------------------------
-  var viewSequence = 0, viewAbort = null, lastView = null;
+  var viewSequence = 0, lastView = null;
 
   function viewBox() {
     var b = map.getBounds();
@@ -288,24 +288,24 @@
   }
 
   // Fetches and paints the current view; "ready" when this view (not an older one) is on screen.
-  function showView() {
+  // `also`: more work the view waits for (on the first load, the table of the projects in view).
+  function showView(also) {
     if (config.filterQuery === null || config.filterQuery === undefined) {
       body.dataset.mapState = "ready";
       return Promise.resolve();
     }
+    // An older view's answers are not cancelled (an aborted fetch is a failed request), only ignored.
     var sequence = ++viewSequence, started = performance.now();
-    if (viewAbort) viewAbort.abort();
-    viewAbort = window.AbortController ? new AbortController() : null;
-    var signal = viewAbort ? viewAbort.signal : undefined;
     body.dataset.mapState = "loading";
     // Repaint what we have at the new positions at once; the new view's answer replaces it.
     points.redraw(); lines.redraw();
     var box = "bbox=" + viewBox(), zoom = Math.round(map.getZoom());
     var mode = colourMode === "stage" ? "&group=stage" : "";
     var wanted = [
-      map.hasLayer(points) ? getJSON(withQuery(config.clustersUrl, box + "&zoom=" + zoom + mode), signal) : null,
-      map.hasLayer(lines) ? getJSON(withQuery(config.linesUrl, box + mode), signal) : null,
+      map.hasLayer(points) ? getJSON(withQuery(config.clustersUrl, box + "&zoom=" + zoom + mode)) : null,
+      map.hasLayer(lines) ? getJSON(withQuery(config.linesUrl, box + mode)) : null,
       basemapReady(),
+      also || null,
     ];
     return Promise.all(wanted).then(function (answers) {
       if (sequence !== viewSequence) return;
@@ -319,10 +319,7 @@
         lastView = { sequence: sequence, ms: performance.now() - started, box: box, zoom: zoom };
         body.dataset.mapState = "ready";
       });
-    }).catch(function (error) {
-      if (error && error.name === "AbortError") return;
-      fail(error);
-    });
+    }).catch(function (error) { if (sequence === viewSequence) fail(error); });
   }
 
   function fail(error) {
@@ -526,17 +523,18 @@
   }
 
   // ---- the projects-in-view table ------------------------------------------------------------
-  var tableTimer = null, tableAbort = null;
-  function updateTable() {
+  var tableTimer = null, tableSequence = 0;
+  // Debounced while the map moves; `now` (the first load) fetches at once and returns the promise.
+  function updateTable(now) {
     var tbody = document.querySelector("#in-view-table tbody");
-    if (!tbody || config.filterQuery === null || config.filterQuery === undefined) return;
+    if (!tbody || config.filterQuery === null || config.filterQuery === undefined) return null;
     clearTimeout(tableTimer);
-    tableTimer = setTimeout(function () {
-      if (tableAbort) tableAbort.abort();
-      tableAbort = window.AbortController ? new AbortController() : null;
-      var query = "bbox=" + viewBox();
-      getJSON(withQuery(config.projectsApi, query + "&per_page=50&sort=capacity_mw&order=desc"),
-              tableAbort ? tableAbort.signal : undefined).then(function (page) {
+    var section = document.getElementById("in-view");
+    section.dataset.state = "loading";
+    function fetchTable() {
+      var sequence = ++tableSequence, query = "bbox=" + viewBox();
+      return getJSON(withQuery(config.projectsApi, query + "&per_page=50&sort=capacity_mw&order=desc")).then(function (page) {
+        if (sequence !== tableSequence) return;
         setText("in-view-count", page.total);
         var link = document.getElementById("in-view-list");
         if (link) link.href = withQuery(config.listPage, query);
@@ -554,8 +552,12 @@
           row.appendChild(element("td", null, labels.precisions[p.precision] || p.precision || ""));
           tbody.appendChild(row);
         });
-      }).catch(function (error) { if (!error || error.name !== "AbortError") console.warn(error); });
-    }, 150);
+        section.dataset.state = "ready";
+      }).catch(function (error) { section.dataset.state = "error"; console.warn(error); });
+    }
+    if (now) return fetchTable();
+    tableTimer = setTimeout(fetchTable, 150);
+    return null;
   }
 
   // ---- start -------------------------------------------------------------------------------
@@ -588,9 +590,9 @@
         target.getNorth() - target.getSouth() < 0.05;
       if (target && target.isValid()) map.fitBounds(target, fitOptions(onePlace ? 9 : 12));
     }
-    map.on("moveend", function () { showView(); writeHash(); updateTable(); });
+    map.on("moveend", function () { showView(); writeHash(); updateTable(false); });
     map.on("overlayadd overlayremove", function () { writeHash(); showView(); });
-    return Promise.all([showView(), basemapDrawn]).then(function () { updateTable(); });
+    return Promise.all([showView(updateTable(true)), basemapDrawn]);
   }
 
   if (config.summary) {
@@ -632,7 +634,12 @@
     hitTest: function (x, y) { var hit = hitTest(x, y); return hit ? describe(hit.item) : null; },
     // What is painted now, in container pixels: tests compare it with the filter and the controls.
     drawn: function () { return points.items.map(describe); },
-    lines: function () { return lines.items.map(function (l) { return { id: l.id, type: l.type, precision: l.precision }; }); },
+    lines: function () {
+      return lines.items.map(function (l) {
+        var path = (l.paths || [])[0] || [], middle = path[Math.floor(path.length / 2)];
+        return { id: l.id, type: l.type, precision: l.precision, point: middle ? { x: middle.x, y: middle.y } : null };
+      });
+    },
     lastView: function () { return lastView; },
     setColourMode: setColourMode,
     controlPadding: controlPadding,
