@@ -84,7 +84,8 @@ class Server:
         code = ("import sys; from werkzeug.serving import run_simple; from webmap import create_app; "
                 "run_simple('127.0.0.1', int(sys.argv[2]), create_app({'REGISTRY_DB': sys.argv[1], "
                 "'REGISTRY_TILES': 'none'}), threaded=True)")
-        self.process = subprocess.Popen([sys.executable, "-c", code, str(db), str(self.port)], cwd=ROOT,
+        # The working directory comes first on `python -c`'s path: main's webmap must be found there.
+        self.process = subprocess.Popen([sys.executable, "-c", code, str(db), str(self.port)], cwd=webmap_root or ROOT,
                                         env=dict(os.environ, PYTHONPATH=path), stdout=subprocess.DEVNULL,
                                         stderr=subprocess.DEVNULL)
         self.base = f"http://127.0.0.1:{self.port}"

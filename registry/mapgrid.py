@@ -12,7 +12,10 @@ and a pan never reshuffles what is on screen. Projects known only to their count
 (precision county/city) never merge with exactly located ones: they form their own clusters,
 which the map draws as hollow "area" symbols at the seat they were geocoded to.
 
-Projects drawn as lines (a non-point geometry) are not clustered: `lines` serves them by view.
+A line project (a non-point geometry) is drawn as a line where it spans a cell or more at the
+zoom (`lines` serves those by view) and clustered like a point at its first vertex where it is
+shorter: a national view of 100,000 projects then carries a few long lines, not thousands of
+county-sized ones, and every project is in exactly one of the two answers.
 """
 from __future__ import annotations
 
@@ -80,9 +83,19 @@ class Points:
     ls: np.ndarray
     le: np.ndarray
     ln: np.ndarray
+    span: np.ndarray | None = None  # a line's larger side in Web-Mercator world units; 0 for a point
+
+    def __post_init__(self):
+        if self.span is None:
+            (west, south), (east, north) = mercator(self.lw, self.ls), mercator(self.le, self.ln)
+            self.span = np.where(self.line, np.maximum(east - west, south - north), 0.0)
 
     def __len__(self) -> int:
         return len(self.ids)
+
+    def drawn_as_line(self, selected: np.ndarray, zoom: int) -> np.ndarray:
+        """Which of `selected` are drawn as lines at `zoom`: lines spanning a cell or more."""
+        return self.line[selected] & (self.span[selected] * cells_per_world(zoom) >= 1.0)
 
 
 def _points_from_rows(rows) -> Points:
@@ -133,7 +146,7 @@ def _flatten(coordinates):
 def cluster(points: Points, selected: np.ndarray, zoom: int, view: tuple | None = None, group: str = "family") -> list[list]:
     """Clusters (rows of CLUSTER_COLUMNS) of the point projects `selected` (indexes into points)
     whose cells meet `view` (w, s, e, n in degrees; None for the world), grouped by family or stage."""
-    selected = selected[~points.line[selected]]
+    selected = selected[~points.drawn_as_line(selected, zoom)]
     scale = cells_per_world(zoom)
     cx = np.floor(points.mx[selected] * scale).astype(np.int64)
     cy = np.floor(points.my[selected] * scale).astype(np.int64)
@@ -201,15 +214,17 @@ def write(db) -> None:
     conn.executemany("INSERT INTO map_points VALUES (?, ?)", blobs)
     conn.execute(f"CREATE TABLE map_clusters (zoom INTEGER, {', '.join(c + ' ' + _sql_type(c) for c in CLUSTER_COLUMNS)})")
     everything = np.arange(len(points))
-    located_points = int((~points.line).sum())
     for zoom in range(MIN_ZOOM, MAX_ZOOM + 1):
         rows = cluster(points, everything, zoom)
-        if not rows or located_points / len(rows) < PRECOMPUTE_MIN_MEAN:
+        clustered = int((~points.drawn_as_line(everything, zoom)).sum())
+        if not rows or clustered / len(rows) < PRECOMPUTE_MIN_MEAN:
             break
         conn.executemany(f"INSERT INTO map_clusters VALUES ({', '.join('?' * (len(CLUSTER_COLUMNS) + 1))})",
                          [(zoom, *row) for row in rows])
         _set_meta(conn, "map_precomputed_max_zoom", zoom)
     conn.execute("CREATE INDEX map_clusters_view ON map_clusters (zoom, lat, lon)")
+    # The bbox filter (the projects-in-view table follows every move) reads this index.
+    conn.execute("CREATE INDEX IF NOT EXISTS projects_lon_lat ON projects (lon, lat)")
     facets.store_unfiltered(conn)
     conn.commit()
 
@@ -304,8 +319,9 @@ def view_clusters(conn, path, where: str, params: list, zoom: int, view: tuple, 
         rows = _precomputed(conn, zoom, view)
     else:
         rows = cluster(points, selected, zoom, view, group)
-    return {"zoom": zoom, "bbox": list(view), "matches": int((~points.line[selected]).sum()),
-            "lines": int(points.line[selected].sum()), "columns": list(CLUSTER_COLUMNS), "clusters": rows}
+    as_lines = points.drawn_as_line(selected, zoom)
+    return {"zoom": zoom, "bbox": list(view), "matches": int((~as_lines).sum()),
+            "lines": int(as_lines.sum()), "columns": list(CLUSTER_COLUMNS), "clusters": rows}
 
 
 def _precomputed(conn, zoom: int, view: tuple) -> list[list]:
@@ -331,11 +347,11 @@ def summary(conn, path, where: str, params: list) -> dict:
                        float(points.le[selected].max()), float(points.ln[selected].max())]}
 
 
-def view_lines(conn, path, where: str, params: list, view: tuple) -> dict:
-    """The line projects of a filtered set whose extent meets `view`, with their geometry."""
+def view_lines(conn, path, where: str, params: list, view: tuple, zoom: int = MAX_ZOOM) -> dict:
+    """The line projects of a filtered set drawn as lines at `zoom` whose extent meets `view`."""
     points = load_points(conn, path)
     selected = select(conn, path, points, where, params)
-    selected = selected[points.line[selected]]
+    selected = selected[points.drawn_as_line(selected, zoom)]
     w, s, e, n = view
     meets = (points.lw[selected] <= e) & (points.le[selected] >= w) & (points.ls[selected] <= n) & (points.ln[selected] >= s)
     rowids = points.rowid[selected[meets]][:MAX_LINES]
@@ -345,6 +361,6 @@ def view_lines(conn, path, where: str, params: list, view: tuple) -> dict:
         rows.extend(conn.execute(
             f"SELECT id, type, voltage_kv, capacity_mw, precision, geometry_geojson, stage FROM projects "
             f"WHERE rowid IN ({', '.join('?' * len(chunk))})", chunk))
-    return {"bbox": list(view), "truncated": bool(meets.sum() > MAX_LINES),
+    return {"bbox": list(view), "zoom": zoom, "truncated": bool(meets.sum() > MAX_LINES),
             "columns": ["id", "type", "voltage_kv", "capacity_mw", "precision", "geometry", "stage"],
             "lines": [[r[0], r[1], r[2], r[3], r[4], json.loads(r[5]), r[6] or "unknown"] for r in rows]}

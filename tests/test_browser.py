@@ -126,6 +126,7 @@ def test_map_draws_every_project_offline_and_filters_through_the_form(browser, l
     expected = select(registry_rows, type=[chosen])
     page.goto(live_server + "/", wait_until="load")
     wait_for_map(page)
+    page.wait_for_selector("#in-view[data-state=ready]")
     page.check(f"#filter-form input[name=type][value={chosen}]")
     with page.expect_navigation():
         page.click("#apply-filters")
@@ -271,6 +272,8 @@ def test_hostile_names_are_shown_not_run(browser, hostile_server):
         page.goto(base + path, wait_until="load")
         if path != "/projects":
             wait_for_map(page)
+        if path == "/":
+            page.wait_for_selector("#in-view[data-state=ready]")  # its table's request ends before we leave
         assert page.evaluate("window.__pwned === undefined"), f"injected script ran on {path}"
     page.goto(base + "/", wait_until="load")
     wait_for_map(page)

@@ -23,17 +23,21 @@ def is_line(row: dict) -> bool:
     return bool(row["geometry"]) and not row["geometry"].lstrip().upper().startswith("POINT")
 
 
-def test_clusters_hold_every_point_project_once_at_every_zoom(client, registry_rows, select):
-    points = [r for r in select(registry_rows) if r["lon"] and r["lat"] and not is_line(r)]
+def test_clusters_and_lines_hold_every_located_project_once_at_every_zoom(client, registry_rows, select):
+    located = [r for r in select(registry_rows) if r["lon"] and r["lat"]]
     for zoom in (3, 7, 12, 18):
         answer = client.get(f"/api/map/clusters?{WORLD}&zoom={zoom}").get_json()
+        lines = client.get(f"/api/map/lines?{WORLD}&zoom={zoom}").get_json()["lines"]
         column = {name: i for i, name in enumerate(answer["columns"])}
-        assert sum(c[column["count"]] for c in answer["clusters"]) == len(points) == answer["matches"]
+        assert sum(c[column["count"]] for c in answer["clusters"]) + len(lines) == len(located)
         singles = {c[column["id"]] for c in answer["clusters"] if c[column["count"]] == 1}
-        assert singles <= {r["id"] for r in points}
-        # Approximate locations never merge with exact ones.
+        assert singles.isdisjoint(line[0] for line in lines)
+        assert singles <= {r["id"] for r in located}
+        assert {line[0] for line in lines} <= {r["id"] for r in located if is_line(r)}
         for cluster in answer["clusters"]:
             assert cluster[column["precision"]] in ("site", "town", "area")
+    # At the closest zoom every line is drawn as a line.
+    assert len(client.get(f"/api/map/lines?{WORLD}&zoom=18").get_json()["lines"]) == sum(map(is_line, located))
 
 
 def test_clusters_of_a_filtered_view_follow_the_filter_and_the_view(client, registry_rows, select):

@@ -2,7 +2,8 @@
 
     /api/map/clusters?bbox=w,s,e,n&zoom=z&<filter>   clusters whose ~60 px cells meet the view
                                                      (&group=stage: by stage, not type family)
-    /api/map/lines?bbox=w,s,e,n&<filter>             line projects whose extent meets the view
+    /api/map/lines?bbox=w,s,e,n[&zoom=z]&<filter>    line projects spanning a cell at z, meeting the view
+                                                     (shorter ones are in the clusters)
     /api/map/summary?<filter>                        how many are drawn, and the box holding them
 
 The answers' size depends on the screen, not on the registry (registry/mapgrid.py). `bbox`
@@ -58,8 +59,9 @@ def clusters():
 @bp.get("/api/map/lines")
 def lines():
     view, where, params = _filter_and_view()
+    zoom = _zoom() if "zoom" in request.args else mapgrid.MAX_ZOOM
     registry = get_registry()
-    return mapgrid.view_lines(registry.conn, registry.path, where, params, view)
+    return mapgrid.view_lines(registry.conn, registry.path, where, params, view, zoom)
 
 
 @bp.get("/api/map/summary")

@@ -303,7 +303,7 @@
     var mode = colourMode === "stage" ? "&group=stage" : "";
     var wanted = [
       map.hasLayer(points) ? getJSON(withQuery(config.clustersUrl, box + "&zoom=" + zoom + mode)) : null,
-      map.hasLayer(lines) ? getJSON(withQuery(config.linesUrl, box + mode)) : null,
+      map.hasLayer(lines) ? getJSON(withQuery(config.linesUrl, box + "&zoom=" + zoom + mode)) : null,
       basemapReady(),
       also || null,
     ];
@@ -592,7 +592,11 @@
     }
     map.on("moveend", function () { showView(); writeHash(); updateTable(false); });
     map.on("overlayadd overlayremove", function () { writeHash(); showView(); });
-    return Promise.all([showView(updateTable(true)), basemapDrawn]);
+    // The table is not part of "ready": at a national view of 100,000 projects it takes longer
+    // than the map, which is what the planner waits for.
+    var first = Promise.all([showView(), basemapDrawn]);
+    updateTable(true);
+    return first;
   }
 
   if (config.summary) {
