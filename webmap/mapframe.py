@@ -174,8 +174,8 @@ def build_frame(tiles: str, attribution: str, *, types: list[str], filter_query:
     fmap = folium.Map(location=DEFAULT_CENTRE, zoom_start=zoom, tiles=None, prefer_canvas=True,
                       control_scale=True, width="100%", height="100%")
     fmap.options.update(min_zoom=MIN_ZOOM, max_zoom=MAX_ZOOM)
-    _offline(fmap, js=[("leaflet", "leaflet", "leaflet.js"), ("jquery", "jquery", "jquery.min.js")],
-             css=[("leaflet_css", "leaflet", "leaflet.css")])
+    # Leaflet only: nothing on the page uses jQuery (90 KB less to load and parse).
+    _offline(fmap, js=[("leaflet", "leaflet", "leaflet.js")], css=[("leaflet_css", "leaflet", "leaflet.css")])
     if tiles == "osm":
         folium.TileLayer(OSM_TILES, name="OpenStreetMap").add_to(fmap)
     elif tiles != "none":

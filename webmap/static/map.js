@@ -523,7 +523,7 @@
   }
 
   // ---- the projects-in-view table ------------------------------------------------------------
-  var tableTimer = null, tableSequence = 0;
+  var tableTimer = null, tableSequence = 0, TABLE_MAX = 5000;
   // Debounced while the map moves; `now` (the first load) fetches at once and returns the promise.
   function updateTable(now) {
     var tbody = document.querySelector("#in-view-table tbody");
@@ -533,11 +533,20 @@
     section.dataset.state = "loading";
     function fetchTable() {
       var sequence = ++tableSequence, query = "bbox=" + viewBox();
+      var link = document.getElementById("in-view-list");
+      if (link) link.href = withQuery(config.listPage, query);
+      // A national view of 100,000 projects is not a table anyone reads: say how many, and list
+      // them once the view holds few enough (sorting them all by MW would cost more than the map).
+      var inView = countDrawn();
+      if (inView > TABLE_MAX) {
+        setText("in-view-count", inView.toLocaleString("en-US") + " · " + labels.zoomIn);
+        tbody.textContent = "";
+        section.dataset.state = "ready";
+        return Promise.resolve();
+      }
       return getJSON(withQuery(config.projectsApi, query + "&per_page=50&sort=capacity_mw&order=desc")).then(function (page) {
         if (sequence !== tableSequence) return;
         setText("in-view-count", page.total);
-        var link = document.getElementById("in-view-list");
-        if (link) link.href = withQuery(config.listPage, query);
         tbody.textContent = "";
         page.projects.forEach(function (p) {
           var row = element("tr");
@@ -595,7 +604,7 @@
     // The table is not part of "ready": at a national view of 100,000 projects it takes longer
     // than the map, which is what the planner waits for.
     var first = Promise.all([showView(), basemapDrawn]);
-    updateTable(true);
+    first.then(function () { updateTable(true); });
     return first;
   }
 
