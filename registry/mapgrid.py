@@ -321,7 +321,19 @@ def view_clusters(conn, path, where: str, params: list, zoom: int, view: tuple, 
         rows = cluster(points, selected, zoom, view, group)
     as_lines = points.drawn_as_line(selected, zoom)
     return {"zoom": zoom, "bbox": list(view), "matches": int((~as_lines).sum()),
-            "lines": int(as_lines.sum()), "columns": list(CLUSTER_COLUMNS), "clusters": rows}
+            "lines": int(as_lines.sum()), "columns": list(CLUSTER_COLUMNS), "clusters": [_compact(r) for r in rows]}
+
+
+_EXTENT = slice(CLUSTER_COLUMNS.index("w"), CLUSTER_COLUMNS.index("n") + 1)
+
+
+def _compact(row: list) -> list:
+    """A lone project's extent is its point: sent as nulls, and coordinates to 1e-5° (~1 m)."""
+    row = list(row)
+    row[0], row[1] = round(row[0], 5), round(row[1], 5)
+    if row[2] == 1:
+        row[_EXTENT] = [None] * 4
+    return row
 
 
 def _precomputed(conn, zoom: int, view: tuple) -> list[list]:

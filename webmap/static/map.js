@@ -399,6 +399,7 @@
 
   // A cluster's members: listed when few or at one spot (county badges), else zoomed into.
   function openCluster(s, latlng) {
+    if (s.extent[0] === null) s.extent = [s.lon, s.lat, s.lon, s.lat];  // a lone project: its point
     var samePlace = s.extent[0] === s.extent[2] && s.extent[1] === s.extent[3];
     if (!samePlace && s.count > 25 && map.getZoom() < map.getMaxZoom()) {
       map.fitBounds([[s.extent[1], s.extent[0]], [s.extent[3], s.extent[2]]], fitOptions(16));
