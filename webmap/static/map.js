@@ -120,7 +120,8 @@
 
   // ---- symbols -----------------------------------------------------------------------------
   function radiusFor(item) {
-    if (item.count > 1) return Math.min(config.radius.max, 11 + 3 * Math.log2(item.count));
+    // Clusters stay within ~45 px across, so neighbouring 60 px cells overlap little.
+    if (item.count > 1) return Math.min(22, 11 + 2.5 * Math.log2(item.count));
     if (!item.known) return config.radius.min;
     return Math.min(config.radius.max, Math.max(config.radius.min, config.radius.k * Math.sqrt(item.mw)));
   }
