@@ -98,6 +98,11 @@ class Points:
         return self.line[selected] & (self.span[selected] * cells_per_world(zoom) >= 1.0)
 
 
+_TYPE_CODE = {t: i for i, t in enumerate(TYPES)}
+_FAMILY_CODE = {f: i for i, f in enumerate(FAMILIES)}
+_STAGE_CODE = {st: i for i, st in enumerate(STAGES)}
+
+
 def _points_from_rows(rows) -> Points:
     ids, cols = [], {name: [] for name in ARRAY_NAMES}
     for rowid, pid, ptype, precision, stage, mw, lon, lat, geometry in rows:
@@ -107,10 +112,10 @@ def _points_from_rows(rows) -> Points:
         cols["rowid"].append(rowid)
         cols["lon"].append(lon)
         cols["lat"].append(lat)
-        cols["type"].append(TYPES.index(ptype) if ptype in PROJECT_TYPES else 255)
-        cols["family"].append(FAMILIES.index(FAMILY_OF.get(ptype, "other")))
+        cols["type"].append(_TYPE_CODE.get(ptype, 255))
+        cols["family"].append(_FAMILY_CODE[FAMILY_OF.get(ptype, "other")])
         cols["precision"].append(PRECISION_CLASS.get(precision or "", 2))
-        cols["stage"].append(STAGE_NAMES.index(stage) if stage in STAGES else len(STAGES))
+        cols["stage"].append(_STAGE_CODE.get(stage, len(STAGES)))
         cols["mw"].append(math.nan if mw is None else mw)
         bounds = _line_bounds(geometry)
         cols["line"].append(bounds is not None)
@@ -183,21 +188,20 @@ def cluster(points: Points, selected: np.ndarray, zoom: int, view: tuple | None 
     np.minimum.at(w, inverse, lon), np.maximum.at(e, inverse, lon)
     np.minimum.at(s, inverse, lat), np.maximum.at(n, inverse, lat)
     mean_lon, mean_lat = total(lon) / counts, total(lat) / counts
-    families, precisions = points.family[selected][first], points.precision[selected][first]
-    rows = []
-    for g in range(groups):
-        count = int(counts[g])
-        member = selected[first[g]]
-        type_index = int(types[first[g]])
-        rows.append([
-            round(float(mean_lon[g]), 6), round(float(mean_lat[g]), 6), count, round(float(sums[g]), 3),
-            int(known_counts[g]), FAMILIES[families[g]] if single_family[g] else "mixed", PRECISION_CLASSES[precisions[g]],
-            TYPES[type_index] if single_type[g] and type_index < len(TYPES) else None,
-            points.ids[member] if count == 1 else None,
-            round(float(w[g]), 6), round(float(s[g]), 6), round(float(e[g]), 6), round(float(n[g]), 6),
-            STAGE_NAMES[points.stage[member]] if single_stage[g] else None,
-        ])
-    return rows
+    members = selected[first]
+    family_names = np.array([*FAMILIES, "mixed"], dtype=object)
+    family_index = np.where(single_family, points.family[members], len(FAMILIES))
+    type_names = np.array([*TYPES, None], dtype=object)
+    type_index = np.where(single_type & (types[first] < len(TYPES)), types[first], len(TYPES))
+    stage_names = np.array([*STAGE_NAMES, None], dtype=object)
+    stage_index = np.where(single_stage, points.stage[members], len(STAGE_NAMES))
+    ids = np.array([points.ids[m] if c == 1 else None for m, c in zip(members.tolist(), counts.tolist())], dtype=object)
+    columns = [np.round(mean_lon, 6), np.round(mean_lat, 6), counts, np.round(sums, 3), known_counts.astype(np.int64),
+               family_names[family_index], np.array(PRECISION_CLASSES, dtype=object)[points.precision[members]],
+               type_names[type_index], ids, np.round(w, 6), np.round(s, 6), np.round(e, 6), np.round(n, 6),
+               stage_names[stage_index]]
+    # Column-wise to Python lists, then rows: no per-cluster Python arithmetic.
+    return [list(row) for row in zip(*(c.tolist() for c in columns))]
 
 
 # --- build ----------------------------------------------------------------------------------------
@@ -241,7 +245,8 @@ def _set_meta(conn, key: str, value) -> None:
 
 def read_points_from_projects(conn) -> Points:
     return _points_from_rows(conn.execute(
-        "SELECT rowid, id, type, precision, stage, capacity_mw, lon, lat, geometry_geojson FROM projects ORDER BY rowid"))
+        "SELECT rowid, id, type, precision, stage, capacity_mw, lon, lat, "
+        "CASE WHEN geometry != '' THEN geometry_geojson END FROM projects ORDER BY rowid"))
 
 
 # --- serving --------------------------------------------------------------------------------------
