@@ -27,15 +27,16 @@ def compute(conn, where: str, params: list, scan_once: bool = False) -> dict:
     result = {"total": {"count": total[0], "capacity_mw": round(total[1], 3), "capacity_known": total[2]}}
     for column in FACET_COLUMNS:
         rows = conn.execute(
-            f"SELECT {column}, count(*) AS n, total(capacity_mw) AS mw FROM projects WHERE {where} "
-            f"GROUP BY {column} ORDER BY n DESC, {column}", params)
-        result[column] = [{"value": r[0] or "", "count": r[1], "capacity_mw": round(r[2], 3)} for r in rows]
+            f"SELECT {column}, count(*) AS n, total(capacity_mw) AS mw, count(capacity_mw) FROM projects "
+            f"WHERE {where} GROUP BY {column} ORDER BY n DESC, {column}", params)
+        result[column] = [{"value": r[0] or "", "count": r[1], "capacity_mw": round(r[2], 3), "capacity_known": r[3]}
+                          for r in rows]
     return result
 
 
 def _grouped_in_python(rows) -> dict:
     count, mw, known = 0, 0.0, 0
-    groups = {column: defaultdict(lambda: [0, 0.0]) for column in FACET_COLUMNS}
+    groups = {column: defaultdict(lambda: [0, 0.0, 0]) for column in FACET_COLUMNS}
     for row in rows:
         capacity = row[3]
         count += 1
@@ -46,10 +47,12 @@ def _grouped_in_python(rows) -> dict:
             entry = groups[column][row[i] or ""]
             entry[0] += 1
             entry[1] += capacity or 0.0
+            entry[2] += capacity is not None
     result = {"total": {"count": count, "capacity_mw": round(mw, 3), "capacity_known": known}}
     for column in FACET_COLUMNS:
         ordered = sorted(groups[column].items(), key=lambda item: (-item[1][0], item[0]))
-        result[column] = [{"value": value, "count": n, "capacity_mw": round(total, 3)} for value, (n, total) in ordered]
+        result[column] = [{"value": value, "count": n, "capacity_mw": round(total, 3), "capacity_known": known_n}
+                          for value, (n, total, known_n) in ordered]
     return result
 
 

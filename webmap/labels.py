@@ -137,9 +137,9 @@ assert set(TYPE_COLOURS) == set(PROJECT_TYPES), "every type needs a colour"
 SHAPES = ("circle", "square", "triangle", "diamond", "hexagon")
 TYPE_SHAPES = {t: SHAPES[members.index(t) % len(SHAPES)] for members in TYPE_FAMILIES.values() for t in members}
 # The alternative colouring: by stage, on GEM's words; rows without a stage are grey.
-STAGE_COLOURS = {"announced": "#9ecae1", "pre-construction": "#4292c6", "construction": "#e6550d",
-                 "operating": "#31a354", "shelved": "#969696", "cancelled": "#636363", "retired": "#252525",
-                 "mothballed": "#bdbdbd", "unknown": "#d9d9d9"}
+STAGE_COLOURS = {"announced": "#6baed6", "pre-construction": "#2171b5", "construction": "#e6550d",
+                 "operating": "#31a354", "shelved": "#8c6d31", "cancelled": "#636363", "retired": "#252525",
+                 "mothballed": "#9e9ac8", "unknown": "#a0a0a0"}
 # Power lines coloured by voltage as OpenInfraMap draws them (kV lower bound -> colour).
 VOLTAGE_COLOURS = ((0, "#7a7a85"), (10, "#6e97b8"), (25, "#55b555"), (52, "#b59f10"), (132, "#b55d00"),
                    (220, "#c73030"), (330, "#b54eb2"), (550, "#00c1cf"))

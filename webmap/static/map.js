@@ -496,6 +496,17 @@
     });
   }
 
+  // A printed map carries its legend open; the page's size changes, so Leaflet measures again.
+  var legendWasOpen = null;
+  window.addEventListener("beforeprint", function () {
+    if (legend) { legendWasOpen = legend.open; legend.open = true; }
+    map.invalidateSize({ animate: false });
+  });
+  window.addEventListener("afterprint", function () {
+    if (legend && legendWasOpen !== null) legend.open = legendWasOpen;
+    map.invalidateSize({ animate: false });
+  });
+
   function setColourMode(mode) {
     colourMode = mode === "stage" ? "stage" : "type";
     if (legend) {
