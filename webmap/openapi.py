@@ -12,6 +12,8 @@ from webmap.mapfeed import MAP_COLUMNS
 _BLANK = {"type": "string", "pattern": "^\\s*$"}
 _TEXT = {"type": "string", "maxLength": MAX_QUERY_LENGTH, "pattern": "^[^\\x00]*$"}
 _MEGAWATTS = {"anyOf": [{"type": "number", "minimum": 0}, {"type": "string", "maxLength": 0}]}
+_DEGREES = "-?[0-9]{1,3}(\\.[0-9]{1,8})?"
+BBOX_PATTERN = f"^{_DEGREES},{_DEGREES},{_DEGREES},{_DEGREES}$"
 _ITEM = {"type": "string", "maxLength": MAX_QUERY_LENGTH, "pattern": "^[^\\x00,]*$"}
 
 
@@ -33,11 +35,16 @@ FILTER_PARAMETERS = [
     {"name": "max_mw", "in": "query", "description": "Maximum capacity, MW (not below min_mw); empty means none.",
      "schema": _MEGAWATTS},
     {"name": "q", "in": "query", "description": "Text in names and places; Chinese substrings of any length.", "schema": _TEXT},
-    {"name": "bbox", "in": "query", "description": "west,south,east,north in degrees (WGS-84): projects whose point lies "
-     "in the box.", "schema": {"type": "string", "pattern": "^-?[0-9.]+,-?[0-9.]+,-?[0-9.]+,-?[0-9.]+$"}},
+    {"name": "bbox", "in": "query", "description": "west,south,east,north in degrees (WGS-84), west <= east within "
+     "-180..180, south <= north within -90..90: projects whose point lies in the box.",
+     "schema": {"anyOf": [{"type": "string", "pattern": BBOX_PATTERN}, _BLANK]}},
 ]
-_VIEW = [{"name": "zoom", "in": "query", "required": True, "schema": {
-    "type": "integer", "minimum": mapgrid.MIN_ZOOM, "maximum": mapgrid.MAX_ZOOM}}]
+_VIEW_BOX = {"name": "bbox", "in": "query", "required": True, "description": "The view: west,south,east,north.",
+             "schema": {"type": "string", "pattern": BBOX_PATTERN}}
+_ZOOM = {"name": "zoom", "in": "query", "schema": {"type": "integer", "minimum": mapgrid.MIN_ZOOM,
+                                                    "maximum": mapgrid.MAX_ZOOM}}
+VIEW_PARAMETERS = [p for p in FILTER_PARAMETERS if p["name"] != "bbox"] + [_VIEW_BOX]
+_VIEW = [{**_ZOOM, "required": True}]
 _VIEW_RESPONSE = {"type": "object"}
 PAGING_PARAMETERS = [
     {"name": "sort", "in": "query", "schema": {"anyOf": [{"type": "string", "enum": list(SORTABLE)}, _BLANK],
@@ -142,11 +149,12 @@ def openapi_document() -> dict:
                                                     **_errors(400)}}},
             "/api/map/clusters": {"get": {
                 "summary": "Clusters of the filtered projects whose ~60 px cells meet the view (bbox is the view)",
-                "operationId": "mapClusters", "parameters": FILTER_PARAMETERS + _VIEW,
+                "operationId": "mapClusters", "parameters": VIEW_PARAMETERS + _VIEW + [
+                    {"name": "group", "in": "query", "schema": {"type": "string", "enum": list(mapgrid.GROUPS)}}],
                 "responses": {"200": _json(_VIEW_RESPONSE, "columns and clusters rows."), **_errors(400)}}},
             "/api/map/lines": {"get": {
                 "summary": "Line projects drawn as lines at the zoom whose extent meets the view (bbox is the view)",
-                "operationId": "mapLines", "parameters": FILTER_PARAMETERS,
+                "operationId": "mapLines", "parameters": VIEW_PARAMETERS + [_ZOOM],
                 "responses": {"200": _json(_VIEW_RESPONSE, "columns and lines rows."), **_errors(400)}}},
             "/api/boundaries.geojson": {"get": {"summary": "County boundaries of the plans' cities",
                                                 "operationId": "boundaries",
