@@ -229,9 +229,39 @@
       var p = map.latLngToContainerPoint([s.lat, s.lon]);
       s.x = p.x; s.y = p.y; s.r = radiusFor(s);
     });
+    spreadStacks(items);
     // Big symbols first, so small ones stay visible (and are hit first) on top.
     items.slice().sort(function (a, b) { return b.r - a.r; }).forEach(function (s) { paintSymbol(ctx, s); });
   });
+
+  // Symbols that mostly cover each other (a county seat's badge and the exact projects beside
+  // it, several families at one town) are fanned out around the largest, so each can be seen and
+  // clicked. Largest first; a symbol that overlaps a placed one by more than half goes on its ring.
+  function spreadStacks(items) {
+    var anchors = new Map(), cell = 48;
+    function key(x, y) { return Math.floor(x / cell) + ":" + Math.floor(y / cell); }
+    items.slice().sort(function (a, b) { return b.r - a.r; }).forEach(function (s) {
+      var found = null;
+      for (var dx = -1; dx <= 1 && !found; dx += 1) {
+        for (var dy = -1; dy <= 1 && !found; dy += 1) {
+          (anchors.get((Math.floor(s.x / cell) + dx) + ":" + (Math.floor(s.y / cell) + dy)) || []).forEach(function (a) {
+            if (!found && Math.hypot(a.x - s.x, a.y - s.y) < 0.5 * (a.r + s.r)) found = a;
+          });
+        }
+      }
+      if (!found) {
+        var k = key(s.x, s.y);
+        if (!anchors.has(k)) anchors.set(k, []);
+        anchors.get(k).push(s);
+        s.ring = 0;
+        return;
+      }
+      var angle = -Math.PI / 4 + (Math.PI / 3.2) * found.ring, distance = found.r + s.r + 2;
+      found.ring += 1;
+      s.x = found.x + distance * Math.cos(angle);
+      s.y = found.y + distance * Math.sin(angle);
+    });
+  }
 
   var lines = new CanvasLayer("projectLines", function (ctx, items) {
     items.forEach(function (line) {
