@@ -674,7 +674,8 @@
       }
       var layer = L.geoJSON(g);
       map.on("moveend", function () { points.redraw(); lines.redraw(); });
-      map.fitBounds(layer.getBounds(), fitOptions(11));
+      // As close as the location is known: a site's surroundings, a town, or the whole county.
+      map.fitBounds(layer.getBounds(), fitOptions(cls === "site" ? 13 : cls === "town" ? 11 : 9));
       points.redraw(); lines.redraw();
       body.dataset.mapState = "ready";
     }).catch(fail);
