@@ -7,6 +7,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from registry import facets
 from registry.schema import PROJECT_COLUMNS, PROJECT_TYPES, STAGES
 from registry.store import DEFAULT_DB, SEARCH_COLUMNS
 
@@ -16,6 +17,8 @@ MAX_VALUES_PER_PARAMETER = 50
 # The FTS5 trigram index only matches patterns of three or more characters; shorter
 # ones (most county and town names: 大悟, 临湘) are answered by a scan.
 MIN_FTS_LENGTH = 3
+# The `stage` filter value for rows whose plan states no stage (the column is empty).
+STAGE_UNKNOWN = "unknown"
 
 
 class FilterError(ValueError):
@@ -35,10 +38,11 @@ class ProjectFilter:
     min_mw: float | None = None
     max_mw: float | None = None
     q: str = ""
+    bbox: tuple[float, float, float, float] | None = None  # west, south, east, north (WGS-84)
 
     # The parameter name of each field in URLs and on the CLI (--min-mw for min_mw).
     PARAMETERS = {"types": "type", "cities": "city", "counties": "county", "stages": "stage",
-                  "min_mw": "min_mw", "max_mw": "max_mw", "q": "q"}
+                  "min_mw": "min_mw", "max_mw": "max_mw", "q": "q", "bbox": "bbox"}
 
     @classmethod
     def from_params(cls, params) -> "ProjectFilter":
@@ -59,8 +63,9 @@ class ProjectFilter:
                 raise FilterError("type", f"unknown type {t[:40]!r}; expected one of {', '.join(PROJECT_TYPES)}")
         stages = tuple(dict.fromkeys(values("stage")))
         for s in stages:
-            if s not in STAGES:
-                raise FilterError("stage", f"unknown stage {s[:40]!r}; expected one of {', '.join(STAGES)}")
+            if s not in STAGES and s != STAGE_UNKNOWN:
+                raise FilterError("stage", f"unknown stage {s[:40]!r}; expected one of {', '.join(STAGES)} "
+                                  f"or {STAGE_UNKNOWN} (no stage stated)")
         min_mw, max_mw = _capacity(values("min_mw"), "min_mw"), _capacity(values("max_mw"), "max_mw")
         if min_mw is not None and max_mw is not None and min_mw > max_mw:
             raise FilterError("min_mw", f"{min_mw:g} is greater than max_mw {max_mw:g}")
@@ -68,15 +73,19 @@ class ProjectFilter:
         q = " ".join(v.strip() for v in q_values if v and v.strip())
         if len(q) > MAX_QUERY_LENGTH or "\x00" in q:
             raise FilterError("q", f"search text longer than {MAX_QUERY_LENGTH} characters or with a NUL")
+        bbox = _bbox(params.getlist("bbox") if hasattr(params, "getlist") else list(_as_list(params.get("bbox"))))
         return cls(types, tuple(dict.fromkeys(values("city"))), tuple(dict.fromkeys(values("county"))),
-                   stages, min_mw, max_mw, q)
+                   stages, min_mw, max_mw, q, bbox)
 
     def to_params(self) -> list[tuple[str, str]]:
         """Query-string pairs that `from_params` reads back to an equal filter."""
         pairs = []
         for f in fields(self):
             value, name = getattr(self, f.name), self.PARAMETERS[f.name]
-            if isinstance(value, tuple):
+            if f.name == "bbox":
+                if value is not None:
+                    pairs.append((name, ",".join(f"{v:g}" for v in value)))
+            elif isinstance(value, tuple):
                 pairs.extend((name, v) for v in value)
             elif value not in (None, ""):
                 pairs.append((name, f"{value:g}" if isinstance(value, float) else value))
@@ -88,10 +97,20 @@ class ProjectFilter:
     def where(self) -> tuple[str, list]:
         """SQL WHERE clause over `projects` and its parameters; always bound, never interpolated."""
         clauses, params = [], []
-        for column, values in (("type", self.types), ("city", self.cities), ("county", self.counties), ("stage", self.stages)):
+        for column, values in (("type", self.types), ("city", self.cities), ("county", self.counties)):
             if values:
                 clauses.append(f"{column} IN ({', '.join('?' * len(values))})")
                 params.extend(values)
+        if self.stages:
+            stated = [s for s in self.stages if s != STAGE_UNKNOWN]
+            alternatives = [f"stage IN ({', '.join('?' * len(stated))})"] if stated else []
+            if STAGE_UNKNOWN in self.stages:
+                alternatives.append("stage IS NULL OR stage = ''")
+            clauses.append("(" + " OR ".join(alternatives) + ")")
+            params.extend(stated)
+        if self.bbox is not None:
+            clauses.append("lon BETWEEN ? AND ? AND lat BETWEEN ? AND ?")
+            params.extend([self.bbox[0], self.bbox[2], self.bbox[1], self.bbox[3]])
         if self.min_mw is not None:
             clauses.append("capacity_mw >= ?")
             params.append(self.min_mw)
@@ -177,6 +196,26 @@ def _as_list(value) -> Iterable[str]:
     if value is None:
         return ()
     return value if isinstance(value, (list, tuple)) else (value,)
+
+
+def _bbox(raw: list[str]) -> tuple[float, float, float, float] | None:
+    """`bbox=west,south,east,north` in degrees (WGS-84): the projects whose point lies in the box."""
+    raw = [v for v in raw if v and v.strip()]
+    if not raw:
+        return None
+    if len(raw) > 1:
+        raise FilterError("bbox", "give one box: bbox=west,south,east,north")
+    parts = raw[0].split(",")
+    try:
+        numbers = tuple(float(p) for p in parts)
+    except ValueError:
+        numbers = ()
+    if len(numbers) != 4 or not all(math.isfinite(v) for v in numbers):
+        raise FilterError("bbox", f"{raw[0][:60]!r} is not four numbers west,south,east,north (degrees)")
+    west, south, east, north = numbers
+    if not (-180 <= west <= east <= 180 and -90 <= south <= north <= 90):
+        raise FilterError("bbox", f"{raw[0][:60]!r}: need -180 <= west <= east <= 180 and -90 <= south <= north <= 90")
+    return numbers
 
 
 def _capacity(values: list[str], name: str) -> float | None:
@@ -286,18 +325,14 @@ class Registry:
         return self.conn.execute(f"SELECT count(*) FROM projects WHERE {where}", params).fetchone()[0]
 
     def facets(self, project_filter: ProjectFilter = ProjectFilter()) -> dict:
-        """Count and total MW of the filtered set, overall and by type, city and county."""
+        """Count, total MW and how many state a capacity, overall and by type, city and county."""
+        if project_filter.is_empty():
+            stored = facets.read_unfiltered(self.conn)  # precomputed at build
+            if stored is not None:
+                return stored
         where, params = project_filter.where()
-        result = {}
-        total = self.conn.execute(
-            f"SELECT count(*), total(capacity_mw) FROM projects WHERE {where}", params).fetchone()
-        result["total"] = {"count": total[0], "capacity_mw": round(total[1], 3)}
-        for column in ("type", "city", "county"):
-            rows = self.conn.execute(
-                f"SELECT {column}, count(*) AS n, total(capacity_mw) AS mw FROM projects WHERE {where} "
-                f"GROUP BY {column} ORDER BY n DESC, {column}", params)
-            result[column] = [{"value": r[0] or "", "count": r[1], "capacity_mw": round(r[2], 3)} for r in rows]
-        return result
+        return facets.compute(self.conn, where, params,
+                              scan_once=bool(project_filter.q) and len(project_filter.q) < MIN_FTS_LENGTH)
 
     def project(self, project_id: str) -> dict | None:
         row = self.conn.execute("SELECT * FROM projects WHERE id = ?", (project_id,)).fetchone()

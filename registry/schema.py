@@ -76,6 +76,20 @@ PROJECT_TYPES = {
     "gas_power": ("Gas-fired power", "燃气发电"),
 }
 
+# Families of types, for the map's symbols (a hue per family, a shade and shape per type) and
+# legend. Every type belongs to exactly one family; the types themselves keep their names.
+TYPE_FAMILIES = {
+    "renewable": ("solar_pv", "wind", "hybrid", "new_energy_base", "hydro"),
+    "thermal": ("thermal", "gas_power", "nuclear", "biomass", "waste_to_energy"),
+    "storage": ("pumped_storage", "energy_storage", "hydrogen"),
+    "grid": ("transmission", "substation", "grid", "charging"),
+    "gas": ("gas_pipeline", "gas_storage"),
+    "circular": ("recycling", "industrial_park"),
+    "other": ("other",),
+}
+FAMILY_OF = {t: family for family, members in TYPE_FAMILIES.items() for t in members}
+assert set(FAMILY_OF) == set(PROJECT_TYPES), "every type needs exactly one family"
+
 # Types whose geometry is a line (LineString/MultiLineString WKT in `geometry`).
 LINE_TYPES = frozenset({"transmission", "gas_pipeline"})
 

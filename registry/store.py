@@ -21,6 +21,7 @@ from shapely import wkt as shapely_wkt
 from shapely.errors import ShapelyError
 from shapely.geometry import mapping
 
+from registry import mapgrid
 from registry.atomic import fsync_directory, remove_stale_temp_files, temp_path
 from registry.csvstream import check_csv_file, iter_csv_rows
 from registry.documents import DOCUMENT_COLUMNS, PLANS_DIR, PROJECT_ROOT, read_documents, split_sections
@@ -171,6 +172,7 @@ def _write(db, projects, documents, targets, boundaries, csv_path) -> int:
                                                           "source_start": int, "source_end": int})
     db["targets"].insert_all(targets)
     db["targets"].create_index(["source_doc"])
+    mapgrid.write(db)  # the map's point arrays, precomputed clusters and unfiltered facets
     db["county_boundaries"].insert_all(boundaries, pk="code") if boundaries else db["county_boundaries"].create(
         {"code": str, "name": str, "city_code": str, "geojson": str}, pk="code")
     db["registry_meta"].insert_all([

@@ -5,6 +5,7 @@ the page must load and draw from the app's own assets and endpoints alone.
 """
 from __future__ import annotations
 
+import json
 from collections import Counter
 from pathlib import Path
 from urllib.parse import quote, urlsplit
@@ -53,14 +54,40 @@ def browser(tmp_path_factory):
 
 
 def wait_for_map(page) -> None:
-    page.wait_for_selector("body[data-map-state]", timeout=20_000)
+    """Until the current view's projects are painted ("ready"), or the map gave up ("error")."""
+    page.wait_for_function("['ready', 'error'].includes(document.body.dataset.mapState)", timeout=20_000)
     assert page.get_attribute("body", "data-map-state") == "ready"
 
 
 def drawn_count(page) -> tuple[int, int]:
-    """(the number map.js shows, the number of layers Leaflet actually holds)."""
+    """(the number the page shows, the projects painted in the view by the canvases' own tally)."""
     shown = int(page.get_attribute("#drawn-count", "data-drawn"))
-    return shown, page.evaluate("window.registryMap.countDrawnLayers()")
+    return shown, page.evaluate("window.registryMap.countDrawn()")
+
+
+def symbols_under_controls(page) -> list:
+    """Painted symbols (circle of radius r around x, y in map pixels) that touch a control's box."""
+    return page.evaluate("""() => {
+        const box = window.registryMap.map.getContainer().getBoundingClientRect();
+        const controls = [...document.querySelectorAll('.leaflet-control, #map-legend')]
+            .map(n => n.getBoundingClientRect()).filter(b => b.width && b.height)
+            .map(b => [b.left - box.left, b.top - box.top, b.right - box.left, b.bottom - box.top]);
+        return window.registryMap.drawn().filter(s => controls.some(c =>
+            s.x + s.r > c[0] && s.x - s.r < c[2] && s.y + s.r > c[1] && s.y - s.r < c[3]));
+    }""")
+
+
+def click_symbol(page, symbol) -> None:
+    box = page.locator(".map-pane .folium-map").bounding_box()
+    page.mouse.click(box["x"] + symbol["x"], box["y"] + symbol["y"])
+
+
+def wait_for_view(page, action: str) -> None:
+    """Run a pan or zoom in the page and wait until that view (not the previous one) is ready."""
+    before = page.evaluate("window.registryMap.lastView().sequence")
+    page.evaluate(action)
+    page.wait_for_function(f"window.registryMap.lastView() && window.registryMap.lastView().sequence > {before} "
+                           "&& document.body.dataset.mapState === 'ready'", timeout=10_000)
 
 
 def test_map_draws_every_project_offline_and_filters_through_the_form(browser, live_server, registry_rows,
@@ -73,16 +100,33 @@ def test_map_draws_every_project_offline_and_filters_through_the_form(browser, l
     expected_all = select(registry_rows)
     assert int(page.get_attribute("#match-count", "data-count")) == len(expected_all)
     assert drawn_count(page) == (sum(map(drawable, expected_all)),) * 2
-    assert page.locator(".leaflet-overlay-pane path, .leaflet-overlay-pane canvas").count() > 0
-    assert page.locator("#map-legend li").count() == len({r["type"] for r in expected_all})
+    assert page.locator(".map-pane canvas.project-canvas").count() == 2
+    assert page.locator(".leaflet-marker-icon, .leaflet-overlay-pane path.leaflet-interactive").count() == 0
+    assert page.locator("#map-legend li[data-type]").count() == len({r["type"] for r in expected_all})
     assert "GeoNames" in page.text_content(".leaflet-control-attribution")  # CC-BY 4.0 asks for the credit
+    assert symbols_under_controls(page) == []
+    # The table of the projects in view follows the map: all of them at the fitted view.
+    page.wait_for_function("document.getElementById('in-view-count').textContent !== '…'")
+    assert int(page.text_content("#in-view-count")) == sum(1 for r in expected_all if r["lon"] and r["lat"])
     SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOT))
+
+    # Zoom in and pan: "ready" again for the new view, which holds fewer projects, and the hash follows.
+    wait_for_view(page, "window.registryMap.map.zoomIn(2, {animate: false})")
+    inside = drawn_count(page)
+    assert inside[0] == inside[1] <= len(expected_all)
+    assert page.evaluate("window.registryMap.lastView().zoom") == page.evaluate("window.registryMap.map.getZoom()")
+    assert f"map={page.evaluate('window.registryMap.map.getZoom()')}/" in page.url
+    wait_for_view(page, "window.registryMap.map.panBy([200, 100], {animate: false})")
+    page.wait_for_selector("#in-view[data-state=ready]")  # the table follows (debounced) before we leave
 
     # A type that is some but not all of the projects, so the count must change.
     counts = Counter(r["type"] for r in expected_all)
     chosen = min(counts, key=lambda t: (counts[t], t))
     expected = select(registry_rows, type=[chosen])
+    page.goto(live_server + "/", wait_until="load")
+    wait_for_map(page)
+    page.wait_for_selector("#in-view[data-state=ready]")
     page.check(f"#filter-form input[name=type][value={chosen}]")
     with page.expect_navigation():
         page.click("#apply-filters")
@@ -96,8 +140,66 @@ def test_map_draws_every_project_offline_and_filters_through_the_form(browser, l
     page.close()
 
 
-def test_popup_shows_loading_then_name_and_link_fetching_each_project_once(browser, live_server, registry_rows,
-                                                                             drawable):
+def lonely(rows: list[dict], precision: str) -> dict | None:
+    """A row of that precision whose point no row of another precision shares."""
+    others = {(r["lon"], r["lat"]) for r in rows if r["precision"] != precision}
+    return next((r for r in rows if r["precision"] == precision and r["lon"] and not r["geometry"]
+                 and (r["lon"], r["lat"]) not in others), None)
+
+
+def test_approximate_locations_are_drawn_differently_and_clusters_list_their_projects(
+        browser, live_server, registry_rows):
+    town, county = lonely(registry_rows, "town"), lonely(registry_rows, "county")
+    if town is None or county is None:
+        pytest.skip("the registry has no town- and county-precision rows on their own points")
+    page = browser.new_page()
+    watch = PageWatch(page, live_server)
+    page.goto(live_server + "/", wait_until="load")
+    wait_for_map(page)
+    styles = {}
+    for row in (town, county):
+        wait_for_view(page, f"window.registryMap.map.setView([{row['lat']}, {row['lon']}], 14, {{animate: false}})")
+        point = page.evaluate(f"window.registryMap.map.latLngToContainerPoint([{row['lat']}, {row['lon']}])")
+        hit = page.evaluate(f"window.registryMap.hitTest({point['x']}, {point['y']})")
+        assert hit is not None, f"nothing drawn at {row['id']}"
+        styles[row["precision"]] = (hit["precision"], hit["style"])
+    assert styles["town"] == ("town", "ringed")
+    assert styles["county"] == ("area", "hollow")
+
+    # The county badge lists the projects that share its seat, whatever their type.
+    sharing = [r for r in registry_rows if (r["lon"], r["lat"]) == (county["lon"], county["lat"])
+               and r["precision"] in ("county", "city") and not r["geometry"]]
+    point = page.evaluate(f"window.registryMap.map.latLngToContainerPoint([{county['lat']}, {county['lon']}])")
+    click_symbol(page, point)
+    if len(sharing) == 1:
+        page.wait_for_selector(".project-popup[data-state=ready]", timeout=5_000)
+        assert page.text_content(".project-popup .popup-name") == county["name"]
+    else:
+        page.wait_for_selector(".cluster-popup[data-state=ready]", timeout=5_000)
+        names = page.locator(".cluster-popup .cluster-members a").all_text_contents()
+        assert sorted(names) == sorted(r["name"] for r in sharing)[:50]
+    watch.assert_clean()
+    page.close()
+
+
+def test_phone_shows_the_map_on_the_first_screen_clear_of_its_controls(browser, live_server, registry_rows, drawable):
+    page = browser.new_page()
+    page.set_viewport_size({"width": 390, "height": 844})
+    watch = PageWatch(page, live_server)
+    page.goto(live_server + "/", wait_until="load")
+    wait_for_map(page)
+    box = page.locator(".map-pane").bounding_box()
+    assert box["y"] < 120 and box["y"] + box["height"] <= 844 and box["height"] >= 500
+    assert page.evaluate("document.getElementById('map-legend').open") is False  # folded where space is short
+    assert drawn_count(page) == (sum(map(drawable, registry_rows)),) * 2
+    assert symbols_under_controls(page) == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.screenshot(path=str(SCREENSHOT.with_name("screenshot-phone.png")))
+    watch.assert_clean()
+    page.close()
+
+
+def test_popup_shows_loading_then_name_and_link_fetching_each_project_once(browser, live_server, registry_rows):
     page = browser.new_page()
     watch = PageWatch(page, live_server)
     project_requests = []
@@ -105,39 +207,28 @@ def test_popup_shows_loading_then_name_and_link_fetching_each_project_once(brows
     page.goto(live_server + "/", wait_until="load")
     wait_for_map(page)
     assert project_requests == []  # the map itself loads no project details
-    # Markers on a canvas have no DOM node to click: zoom the cluster to the first point and open its popup.
-    has_point = page.evaluate("""() => {
-        const config = JSON.parse(document.getElementById('map-config').textContent);
-        const type = Object.keys(config.layers).find(t => window[config.layers[t].cluster].getLayers().length);
-        if (!type) return false;
-        const marker = window[config.layers[type].cluster].getLayers()[0];
-        window.registryMap.map.setView(marker.getLatLng(), 18, { animate: false });
-        window.__popupMarker = marker;
-        return true;
-    }""")
-    # At the highest zoom the marker is out of its cluster (or spiderfied); then it can open its popup.
-    page.wait_for_function("""() => !window.__popupMarker || Boolean(window.__popupMarker._map)""", timeout=10_000)
-    # Read in the same task as the opening: the fetch cannot have answered yet, so this is the placeholder.
-    opened = page.evaluate("""() => {
-        if (!window.__popupMarker) return null;
-        window.__popupMarker.openPopup();
-        const box = document.querySelector('.project-popup');
-        return [box.dataset.state, box.querySelector('.popup-name').textContent];
-    }""")
-    if has_point:
-        assert opened == ["loading", "…"]
-        page.wait_for_selector(".project-popup[data-state=ready]", timeout=5_000)
-        href = page.get_attribute(".project-popup a.popup-link", "href")
-        assert href.startswith("/projects/")
-        row = next(r for r in registry_rows if f"/projects/{quote(r['id'])}" == href)
-        assert drawable(row)
-        assert page.text_content(".project-popup .popup-name") == row["name"]
-        assert row["county"] in page.text_content(".project-popup dl")
-        # Closed and opened again, tooltip too: shown from the cache, without a second request.
-        page.evaluate("""() => { const m = window.__popupMarker; m.closePopup(); m.openPopup(); m.openTooltip(); }""")
-        assert page.get_attribute(".project-popup", "data-state") == "ready"
-        assert page.text_content(".leaflet-tooltip .project-tooltip") == row["name"]
-        assert project_requests == [f"{live_server}/api/projects/{quote(row['id'])}"]
+    single = page.evaluate("window.registryMap.drawn().find(s => s.count === 1 && s.id)")
+    if single is None:
+        pytest.skip("no lone project at the default view")
+    click_symbol(page, single)
+    page.wait_for_selector(".project-popup")
+    page.wait_for_selector(".project-popup[data-state=ready]", timeout=5_000)
+    href = page.get_attribute(".project-popup a.popup-link", "href")
+    row = next(r for r in registry_rows if f"/projects/{quote(r['id'])}" == href)
+    assert row["id"] == single["id"]
+    assert page.text_content(".project-popup .popup-name") == row["name"]
+    assert row["county"] in page.text_content(".project-popup dl")
+    # Opened again, and hovered: shown from the cache, without a second request.
+    page.evaluate("window.registryMap.map.closePopup()")
+    wait_for_map(page)  # the popup may have panned the map to fit: find the symbol where it is now
+    single = page.evaluate(f"window.registryMap.drawn().find(s => s.id === {json.dumps(single['id'])})")
+    click_symbol(page, single)
+    assert page.get_attribute(".project-popup", "data-state") == "ready"
+    box = page.locator(".map-pane .folium-map").bounding_box()
+    page.mouse.move(box["x"] + single["x"] + 1, box["y"] + single["y"])
+    page.wait_for_selector(".leaflet-tooltip .project-tooltip[data-state=ready]", timeout=5_000)
+    assert page.text_content(".leaflet-tooltip .project-tooltip") == row["name"]
+    assert project_requests == [f"{live_server}/api/projects/{quote(row['id'])}"]
     watch.assert_clean()
     page.close()
 
@@ -181,25 +272,22 @@ def test_hostile_names_are_shown_not_run(browser, hostile_server):
         page.goto(base + path, wait_until="load")
         if path != "/projects":
             wait_for_map(page)
+        if path == "/":
+            page.wait_for_selector("#in-view[data-state=ready]")  # its table's request ends before we leave
         assert page.evaluate("window.__pwned === undefined"), f"injected script ran on {path}"
     page.goto(base + "/", wait_until="load")
     wait_for_map(page)
-    # The tooltip and popup builders get the raw name (fetched from the API) and must render it as text.
-    page.evaluate("""() => {
-        const config = JSON.parse(document.getElementById('map-config').textContent);
-        const type = Object.keys(config.layers).find(t => window[config.layers[t].cluster].getLayers().length);
-        window.__marker = window[config.layers[type].cluster].getLayers()[0];
-        window.__marker.getPopup()._content(window.__marker);  // starts the fetch, returns the placeholder
-    }""")
-    page.wait_for_function("() => window.__marker.getPopup()._content(window.__marker).dataset.state === 'ready'",
-                           timeout=5_000)
-    text = page.evaluate("""() => {
-        const marker = window.__marker;
-        const popup = marker.getPopup()._content(marker), tooltip = marker.getTooltip()._content(marker);
-        return [popup.querySelector('.popup-name').textContent, tooltip.textContent,
-                popup.querySelectorAll('img, script').length + tooltip.querySelectorAll('img, script').length];
-    }""")
-    assert text == [rows[0]["name"], rows[0]["name"], 0]
+    # The popup and the tooltip get the raw name (fetched from the API) and must render it as text.
+    single = page.evaluate("window.registryMap.drawn().find(s => s.count === 1 && s.id)")
+    if single is None:  # every project shares a seat: zoom to one until it stands alone
+        single = page.evaluate("window.registryMap.drawn()[0]")
+    click_symbol(page, single)
+    page.wait_for_selector(".project-popup[data-state=ready], .cluster-popup[data-state=ready]", timeout=5_000)
+    if page.locator(".project-popup").count():
+        assert page.text_content(".project-popup .popup-name") == rows[0]["name"]
+    else:
+        assert set(page.locator(".cluster-popup .cluster-members a").all_text_contents()) == {rows[0]["name"]}
+    assert page.locator(".leaflet-popup img, .leaflet-popup script").count() == 0
     assert page.evaluate("window.__pwned === undefined")
     watch.assert_clean()
     page.close()

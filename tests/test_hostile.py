@@ -243,18 +243,11 @@ def chromium(tmp_path_factory):
 
 
 FIND_MARKER = """() => {
-  const map = window.registryMap.map;
-  let found = null;
-  map.eachLayer(layer => { if (!found && layer.getPopup && layer.getPopup() && layer.getTooltip && layer.getTooltip()) found = layer; });
-  if (!found) return null;
-  window.__hostile = found;
-  // A point's centre, or a vertex in the middle of a line (a line's bounding-box centre may be off it).
-  let ll;
-  if (found.getLatLng) ll = found.getLatLng();
-  else { const v = found.getLayers()[0].getLatLngs().flat(3); ll = v[Math.floor(v.length / 2)]; }
-  const point = map.latLngToContainerPoint(ll);
-  const box = map.getContainer().getBoundingClientRect();
-  return [box.left + point.x, box.top + point.y];
+  // Projects are painted on canvases: aim at the painted symbol, or at a vertex of the line.
+  const map = window.registryMap.map, box = map.getContainer().getBoundingClientRect();
+  const symbol = window.registryMap.drawn()[0], line = window.registryMap.lines()[0];
+  const point = symbol || (line && line.point);
+  return point ? [box.left + point.x, box.top + point.y] : null;
 }"""
 
 INJECTED = """() => ({
@@ -278,27 +271,18 @@ def test_map_popup_and_tooltip_show_hostile_text_and_run_nothing(chromium, hosti
     try:
         tag = row["name"][row["name"].index("HX"):][:4]
         page.goto(f"{hostile_server}/?q={quote(tag)}")
-        page.wait_for_selector("body[data-map-state]", timeout=20_000)
+        page.wait_for_function("['ready', 'error'].includes(document.body.dataset.mapState)", timeout=20_000)
         assert page.get_attribute("body", "data-map-state") == "ready"
         assert page.get_attribute("#drawn-count", "data-drawn") == "1"
-        page.wait_for_timeout(500)  # fitBounds animates: let the map settle before aiming at the marker
         position = page.evaluate(FIND_MARKER)
         assert position, "the hostile project is not on the map"
         # Hover for the tooltip, click for the popup, as a planner would. Each shows "…" until
         # map.js has fetched the project (/api/projects/<id>), then the name: wait for that.
         page.mouse.move(position[0] + 1, position[1] + 1)
         page.mouse.move(position[0], position[1])
-        try:
-            page.wait_for_selector(".leaflet-tooltip", timeout=2000)
-        except Exception:  # noqa: BLE001 - hover on canvas can miss by a pixel: open it as Leaflet would
-            page.evaluate("() => window.__hostile.openTooltip()")
         page.wait_for_selector(".leaflet-tooltip .project-tooltip[data-state=ready]", timeout=5000)
         tooltip = page.text_content(".leaflet-tooltip")
         page.mouse.click(position[0], position[1])
-        try:
-            page.wait_for_selector(".leaflet-popup-content .project-popup", timeout=3000)
-        except Exception:  # noqa: BLE001
-            page.evaluate("() => window.__hostile.openPopup()")
         page.wait_for_selector(".leaflet-popup-content .project-popup[data-state=ready]", timeout=5000)
         popup_name = page.text_content(".leaflet-popup-content .popup-name")
         popup_text = page.text_content(".leaflet-popup-content")
@@ -326,11 +310,11 @@ def test_project_page_map_and_whole_map_run_nothing(chromium, hostile_server):
                else route.abort("blockedbyclient"))
     try:
         page.goto(f"{hostile_server}/")
-        page.wait_for_selector("body[data-map-state]", timeout=20_000)
+        page.wait_for_function("['ready', 'error'].includes(document.body.dataset.mapState)", timeout=20_000)
         assert page.get_attribute("body", "data-map-state") == "ready"
         for row in HOSTILE[:3]:
             page.goto(f"{hostile_server}/projects/{row['id']}")
-            page.wait_for_selector("body[data-map-state]", timeout=20_000)
+            page.wait_for_function("['ready', 'error'].includes(document.body.dataset.mapState)", timeout=20_000)
             assert page.text_content("#project-name") == row["name"]
             assert row["name"] in page.title()
         page.goto(f"{hostile_server}/projects?per_page=1000")

@@ -52,7 +52,7 @@ def test_map_page_counts_the_filtered_set(client, registry_rows, select):
     expected = select(registry_rows, type=[chosen])
     assert f'data-count="{len(expected)}"' in page
     # The map's data URL, the exports and the list carry the same filter.
-    assert f"/api/map.json?type={chosen}" in page
+    assert f'"filterQuery": "type={chosen}"' in page
     assert f'href="/export.csv?type={chosen}"' in page and f'href="/export.geojson?type={chosen}"' in page
     assert f'value="{chosen}" checked' in page
 

@@ -32,12 +32,13 @@ def create_app(config: dict | None = None) -> Flask:
     app.json.ensure_ascii = False
     app.json.sort_keys = False  # keep the documented order: total, page, …, and the CSV column order
 
-    from webmap import about, api, basemap, downloads, health, http, labels, mapframe, pages, plans, security
+    from webmap import about, api, basemap, downloads, health, http, labels, mapapi, mapframe, pages, plans, security
 
     mapframe.check_tiles_setting(app.config["REGISTRY_TILES"])
     app.register_blueprint(mapframe.vendor)
     basemap.init_app(app)
     app.register_blueprint(api.bp)
+    app.register_blueprint(mapapi.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(downloads.bp)
     app.register_blueprint(about.bp)

@@ -1,14 +1,16 @@
-"""Bilingual labels (Chinese, English) and the colour of each project type.
+"""Bilingual labels (Chinese, English), colours, shapes and symbols of the web app.
 
 Only the interface is translated; the data (names, places, plan text) is shown
 as written. Type labels come from `registry.schema.PROJECT_TYPES`, so a new type
-gets its legend entry, filter checkbox and layer without touching the app.
+gets its legend entry, filter checkbox and layer without touching the app. The
+field, stage and precision labels the exports share live in `registry.labels`.
 """
 from __future__ import annotations
 
 from registry.labels import (FIELDS, PRECISION_LABELS, STAGE_LABELS, bilingual, field_label,  # noqa: F401
-                             precision_label, stage_label, type_label)
-from registry.schema import PROJECT_TYPES, STAGES
+                             precision_label, type_label)
+from registry.labels import stage_label as _stage_label
+from registry.schema import PROJECT_TYPES, STAGES, TYPE_FAMILIES
 
 HEADINGS = {
     "site_title": ("Carbon-peak project registry", "碳达峰重点项目库"),
@@ -50,17 +52,84 @@ HEADINGS = {
     "attribution": ("Attribution", "署名"),
     "plans": ("Plans", "规划文件"),
     "same_facts": ("The same facts are in", "同样信息见"),
+    "families": ("Types", "类型"),
+    "layer_points": ("Projects", "项目"),
+    "layer_lines": ("Lines and pipelines", "线路与管道"),
+    "precision_key": ("Location", "定位"),
+    "voltage": ("Lines by voltage", "线路（按电压）"),
+    "colour_by": ("Colour by", "着色"),
+    "by_type": ("type", "类型"),
+    "by_stage": ("stage", "阶段"),
+    "in_view": ("Projects in view", "视图内项目"),
+    "in_view_all": ("open in list", "在列表中查看"),
+    "capacity_known": ("capacity known for", "注明容量"),
+    "stage_unknown": ("not stated", "未注明"),
+    "projects_here": ("projects here", "个项目"),
+    "zoom_in": ("zoom in", "放大"),
+    "more": ("more", "更多"),
+    "printed": ("Printed", "打印日期"),
+    "filter_summary": ("Filter", "筛选条件"),
+    "no_filter": ("all projects", "全部项目"),
 }
 
-# Distinguishable colours, assigned in PROJECT_TYPES order; types beyond the palette reuse it.
-_PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#17becf", "#1a55a3", "#7f7f7f", "#8c564b",
-            "#bcbd22", "#e377c2", "#d62728", "#e6a100", "#6b3fa0", "#00897b", "#c2185b", "#5d4037",
-            "#43a047", "#3949ab", "#f06292", "#455a64", "#212121", "#ffca28")  # …, nuclear, gas_power
-TYPE_COLOURS = {t: _PALETTE[i % len(_PALETTE)] for i, t in enumerate(PROJECT_TYPES)}
+# A hue per family of types (registry.schema.TYPE_FAMILIES), a shade and a shape per type
+# within it, so that types can be told apart by shape where shades are close.
+FAMILY_LABELS = {
+    "renewable": ("Renewable generation", "可再生能源发电"),
+    "thermal": ("Thermal, nuclear, biomass, waste", "火电·核电·生物质·垃圾发电"),
+    "storage": ("Storage and hydrogen", "储能·氢能"),
+    "grid": ("Grid and charging", "电网·充换电"),
+    "gas": ("Gas", "天然气"),
+    "circular": ("Circular economy, parks", "循环经济·园区"),
+    "other": ("Other", "其他"),
+}
+assert set(FAMILY_LABELS) == set(TYPE_FAMILIES), "every family needs a label"
+FAMILY_COLOURS = {"renewable": "#e69500", "thermal": "#c0392b", "storage": "#1f5fbf", "grid": "#7b3fa0",
+                  "gas": "#00897b", "circular": "#3d8b37", "other": "#6d6d6d"}
+TYPE_COLOURS = {
+    "solar_pv": "#f2b300", "wind": "#e08a00", "hybrid": "#c96f00", "new_energy_base": "#a65c00", "hydro": "#d9a441",
+    "thermal": "#c0392b", "biomass": "#e0604a", "waste_to_energy": "#8e2a1f",
+    "pumped_storage": "#1f5fbf", "energy_storage": "#4a90e2", "hydrogen": "#153e7e",
+    "transmission": "#7b3fa0", "substation": "#9b59c6", "grid": "#5e2d82", "charging": "#b983db",
+    "gas_pipeline": "#00897b", "gas_storage": "#35b3a3",
+    "recycling": "#3d8b37", "industrial_park": "#7cb342",
+    "nuclear": "#7f1734", "gas_power": "#e8836f",
+    "other": "#6d6d6d",
+}
+assert set(TYPE_COLOURS) == set(PROJECT_TYPES), "every type needs a colour"
+SHAPES = ("circle", "square", "triangle", "diamond", "hexagon")
+TYPE_SHAPES = {t: SHAPES[members.index(t) % len(SHAPES)] for members in TYPE_FAMILIES.values() for t in members}
+# The alternative colouring: by stage, on GEM's words; rows without a stage are grey.
+STAGE_COLOURS = {"announced": "#6baed6", "pre-construction": "#2171b5", "construction": "#e6550d",
+                 "operating": "#31a354", "shelved": "#8c6d31", "cancelled": "#636363", "retired": "#252525",
+                 "mothballed": "#9e9ac8", "unknown": "#a0a0a0"}
+# Power lines coloured by voltage as OpenInfraMap draws them (kV lower bound -> colour).
+VOLTAGE_COLOURS = ((0, "#7a7a85"), (10, "#6e97b8"), (25, "#55b555"), (52, "#b59f10"), (132, "#b55d00"),
+                   (220, "#c73030"), (330, "#b54eb2"), (550, "#00c1cf"))
+PRECISION_SYMBOLS = {
+    "site": ("Exact site: filled symbol", "精确场址：实心符号"),
+    "town": ("Town: filled, pale, ringed", "乡镇级：浅色实心带环"),
+    "area": ("County or city only: hollow, at the seat", "仅知县/市：空心符号，位于县/市驻地"),
+}
+
 
 
 def heading(key: str) -> str:
     return bilingual(HEADINGS[key])
+
+
+def stage_label(value: str) -> str:
+    """A stage's label; `unknown` is the filter's word for rows whose plan states no stage."""
+    return heading("stage_unknown") if value == "unknown" else _stage_label(value)
+
+
+def wan_kw(mw: float) -> str:
+    """MW in 万千瓦 (10 MW), the unit of every plan: 5,234 MW -> 523.4."""
+    return f"{mw / 10:,.1f}".rstrip("0").rstrip(".")
+
+
+def precision_label(value: str) -> str:
+    return bilingual(PRECISION_LABELS[value]) if value in PRECISION_LABELS else (value or "")
 
 
 def labels_for_script() -> dict:
@@ -73,10 +142,17 @@ def labels_for_script() -> dict:
         "openPage": heading("open_page"),
         "noCapacity": heading("no_capacity"),
         "notLoaded": heading("not_loaded"),
+        "families": {f: bilingual(pair) for f, pair in FAMILY_LABELS.items()},
+        "precisionClasses": {p: bilingual(pair) for p, pair in PRECISION_SYMBOLS.items()},
+        "projectsHere": heading("projects_here"),
+        "zoomIn": heading("zoom_in"),
+        "more": heading("more"),
+        "inViewAll": heading("in_view_all"),
+        "stageUnknown": heading("stage_unknown"),
     }
 
 
 def template_globals() -> dict:
     return {"field_label": field_label, "heading": heading, "type_label": type_label,
             "stage_label": stage_label, "precision_label": precision_label,
-            "PROJECT_TYPES": PROJECT_TYPES, "STAGES": STAGES, "TYPE_COLOURS": TYPE_COLOURS}
+            "PROJECT_TYPES": PROJECT_TYPES, "STAGES": STAGES, "TYPE_COLOURS": TYPE_COLOURS, "wan_kw": wan_kw}

@@ -1,12 +1,12 @@
 """The Folium frame of a map page, with every asset served by the app itself.
 
-Folium builds the parts that do not depend on the data: base layer, the county
-boundary layer (empty), legend, layer control, and one empty layer per project
-type. `static/map.js` then fetches the projects from the app's own feed
-(/api/map.json, compact rows) with the page's filter and draws them, and fetches
-a project's details when its popup or tooltip opens. No data string is ever put
-into the page's JavaScript by Python, and the page stays small however many
-projects there are.
+Folium builds the parts that do not depend on the data: the Leaflet map, the base
+layer if tiles are configured, the county boundary layer (empty) and the legend.
+`static/map.js` draws the projects for the current view on canvases, from the
+app's viewport endpoints (/api/map/clusters, /api/map/lines; webmap/mapapi.py)
+with the page's filter, and fetches a project's details when its popup or tooltip
+opens. No data string is ever put into the page's JavaScript by Python, and the
+page stays the same size however many projects there are.
 """
 from __future__ import annotations
 
@@ -17,20 +17,17 @@ import folium
 import xstatic.pkg.font_awesome
 import xstatic.pkg.jquery
 import xstatic.pkg.leaflet
-import xstatic.pkg.leaflet_markercluster
 from branca.element import MacroElement
 from flask import Blueprint, abort, send_from_directory, url_for
-from folium.plugins import MarkerCluster
 from folium.template import Template
 from markupsafe import Markup
 
-from registry.schema import LINE_TYPES
+from registry.schema import LINE_TYPES, STAGES, TYPE_FAMILIES
 from webmap import basemap, labels
 
 # Folium would load these from CDNs; pip installs them as XStatic packages.
 VENDOR_DIRS = {
     "leaflet": xstatic.pkg.leaflet.BASE_DIR,
-    "leaflet-markercluster": xstatic.pkg.leaflet_markercluster.BASE_DIR,
     "jquery": xstatic.pkg.jquery.BASE_DIR,
     "font-awesome": xstatic.pkg.font_awesome.BASE_DIR,
 }
@@ -77,17 +74,52 @@ def _offline(element, js: list[tuple[str, str, str]], css: list[tuple[str, str, 
 
 
 class Legend(MacroElement):
-    """Type colours and the size key, drawn over the map. Labels are the schema's, escaped anyway."""
+    """Families and types (colour and shape), location precision, line voltage and the size key.
+
+    Collapsible (<details>); map.js closes it where the map is narrow. Labels are the app's
+    constants, escaped anyway.
+    """
 
     _template = Template("""
         {% macro html(this, kwargs) %}
         <details class="map-legend" id="map-legend" open>
           <summary class="map-legend-title">{{ this.title|e }}</summary>
-          <ul>
-          {%- for colour, label, is_line in this.entries %}
-            <li><span class="swatch{{ ' swatch-line' if is_line }}" style="background:{{ colour|e }}"></span>{{ label|e }}</li>
+          <div class="legend-mode" role="radiogroup">{{ this.colour_by|e }}:
+            <label><input type="radio" name="colour" value="type" checked> {{ this.by_type|e }}</label>
+            <label><input type="radio" name="colour" value="stage"> {{ this.by_stage|e }}</label>
+          </div>
+          <div class="legend-types">
+          {%- for family, family_label, colour, types in this.families %}
+            <div class="legend-family" data-family="{{ family|e }}"><span class="family-bar" style="background:{{ colour|e }}"></span>{{ family_label|e }}
+              <ul>
+              {%- for type, label, type_colour, shape in types %}
+                <li data-type="{{ type|e }}"><span class="shape shape-{{ shape|e }}" style="--c:{{ type_colour|e }}"></span>{{ label|e }}</li>
+              {%- endfor %}
+              </ul>
+            </div>
+          {%- endfor %}
+          </div>
+          <ul class="legend-stages" hidden>
+          {%- for stage, label, colour in this.stages %}
+            <li><span class="shape shape-circle" style="--c:{{ colour|e }}"></span>{{ label|e }}</li>
           {%- endfor %}
           </ul>
+          <div class="legend-section">{{ this.precision_title|e }}
+            <ul>
+            {%- for key, label in this.precisions %}
+              <li><span class="precision-key precision-{{ key|e }}"></span>{{ label|e }}</li>
+            {%- endfor %}
+            </ul>
+          </div>
+          {%- if this.voltages %}
+          <div class="legend-section">{{ this.voltage_title|e }}
+            <ul class="legend-voltages">
+            {%- for kv, colour in this.voltages %}
+              <li><span class="line-key" style="background:{{ colour|e }}"></span>≥ {{ kv }} kV</li>
+            {%- endfor %}
+            </ul>
+          </div>
+          {%- endif %}
           <div class="map-legend-size">{{ this.size_title|e }}
             {%- for mw, diameter in this.sizes %}
             <span class="size-key"><span class="size-dot" style="width:{{ diameter }}px;height:{{ diameter }}px"></span>{{ mw }} MW</span>
@@ -102,13 +134,25 @@ class Legend(MacroElement):
         self._name = "Legend"
         self.title = labels.heading("legend")
         self.size_title = labels.heading("size")
-        self.entries = [(labels.TYPE_COLOURS[t], labels.type_label(t), t in LINE_TYPES) for t in types]
+        self.colour_by, self.by_type, self.by_stage = (labels.heading(k) for k in ("colour_by", "by_type", "by_stage"))
+        self.families = [
+            (family, labels.bilingual(labels.FAMILY_LABELS[family]), labels.FAMILY_COLOURS[family],
+             [(t, labels.type_label(t), labels.TYPE_COLOURS[t], labels.TYPE_SHAPES[t]) for t in members if t in types])
+            for family, members in TYPE_FAMILIES.items() if any(t in types for t in members)]
+        self.stages = [(s, labels.stage_label(s), labels.STAGE_COLOURS[s]) for s in (*STAGES, "unknown")]
+        self.precision_title = labels.heading("precision_key")
+        self.precisions = [(k, labels.bilingual(pair)) for k, pair in labels.PRECISION_SYMBOLS.items()]
+        self.voltage_title = labels.heading("voltage")
+        self.voltages = labels.VOLTAGE_COLOURS[3:] if any(t in LINE_TYPES for t in types) else ()
         self.sizes = [(mw, round(2 * marker_radius(mw))) for mw in (100, 1000, 3000)]
 
 
 def marker_radius(capacity_mw: float) -> float:
-    """Same formula as map.js: area ∝ MW, so radius ∝ √MW; 1,000 MW is 22 px across, 100 MW 7 px."""
-    return max(3.0, 0.35 * capacity_mw ** 0.5)
+    """Same formula as map.js: area ∝ MW above a floor of 12 px across (a symbol must be seen and hit)."""
+    return max(RADIUS_MIN, RADIUS_K * capacity_mw ** 0.5)
+
+
+RADIUS_K, RADIUS_MIN, RADIUS_MAX = 0.4, 6.0, 30.0
 
 
 @dataclass(frozen=True)
@@ -119,46 +163,46 @@ class MapFrame:
     config: dict  # for map.js, written into the page as JSON data
 
 
-def build_frame(tiles: str, attribution: str, *, types: list[str], data_url: str | None = None,
-                project_url: str | None = None, zoom: int = DEFAULT_ZOOM) -> MapFrame:
-    """A map with one empty layer per type in `types`; map.js fills them from `data_url` (or `project_url`)."""
+def build_frame(tiles: str, attribution: str, *, types: list[str], filter_query: str | None = None,
+                summary: dict | None = None, project_url: str | None = None, zoom: int = DEFAULT_ZOOM) -> MapFrame:
+    """A Leaflet map, a county-boundary layer and the legend; map.js draws the projects.
+
+    `filter_query` is the page's filter as a query string (None for a bad filter: nothing is
+    drawn); map.js asks /api/map/clusters and /api/map/lines with it for each view.
+    """
     fmap = folium.Map(location=DEFAULT_CENTRE, zoom_start=zoom, tiles=None, prefer_canvas=True,
                       control_scale=True, width="100%", height="100%")
-    # Leaflet.markercluster needs the map's zoom range, which otherwise only a tile layer would give.
     fmap.options.update(min_zoom=MIN_ZOOM, max_zoom=MAX_ZOOM)
-    _offline(fmap, js=[("leaflet", "leaflet", "leaflet.js"), ("jquery", "jquery", "jquery.min.js")],
-             css=[("leaflet_css", "leaflet", "leaflet.css")])
+    # Leaflet only: nothing on the page uses jQuery (90 KB less to load and parse).
+    _offline(fmap, js=[("leaflet", "leaflet", "leaflet.js")], css=[("leaflet_css", "leaflet", "leaflet.css")])
     if tiles == "osm":
         folium.TileLayer(OSM_TILES, name="OpenStreetMap").add_to(fmap)
     elif tiles != "none":
         folium.TileLayer(tiles, attr=attribution or "Map tiles", name="Tiles").add_to(fmap)
-
+    # Not interactive: the map's clicks belong to the projects (hit-tested in map.js).
     boundaries = folium.GeoJson(EMPTY_COLLECTION, name=labels.heading("county_boundaries"),
-                                style=BOUNDARY_STYLE).add_to(fmap)
-    layers = {}
-    for project_type in types:
-        group = folium.FeatureGroup(name=labels.type_label(project_type)).add_to(fmap)
-        # Points cluster where they crowd; lines cannot be clustered and go straight into the group.
-        cluster = MarkerCluster(control=False, options={
-            "chunkedLoading": True, "maxClusterRadius": 45, "spiderfyOnMaxZoom": True, "showCoverageOnHover": False,
-        }).add_to(group)
-        _offline(cluster, js=[("markerclusterjs", "leaflet-markercluster", "leaflet.markercluster.js")],
-                 css=[("markerclustercss", "leaflet-markercluster", "MarkerCluster.css"),
-                      ("markerclusterdefaultcss", "leaflet-markercluster", "MarkerCluster.Default.css")])
-        layers[project_type] = {"group": group.get_name(), "cluster": cluster.get_name()}
+                                style={**BOUNDARY_STYLE, "interactive": False}).add_to(fmap)
     if types:
         Legend(types).add_to(fmap)
-    folium.LayerControl(collapsed=len(types) > 8).add_to(fmap)
 
     figure = fmap.get_root()
     figure.render()  # renders the children, which register their assets in the header
     config = {
-        "map": fmap.get_name(), "boundaries": boundaries.get_name(), "layers": layers,
-        "boundariesUrl": url_for("api.boundaries"), "dataUrl": data_url, "projectUrl": project_url,
+        "map": fmap.get_name(), "boundaries": boundaries.get_name(),
+        "boundariesUrl": url_for("api.boundaries"),
+        "filterQuery": filter_query, "summary": summary, "projectUrl": project_url,
+        "clustersUrl": url_for("mapapi.clusters"), "linesUrl": url_for("mapapi.lines"),
+        "projectsApi": url_for("api.projects"), "listPage": url_for("pages.project_list"),
         "projectPage": url_for("pages.project_page", project_id="__ID__"),
         "projectApi": url_for("api.project", project_id="__ID__"),
-        "colours": labels.TYPE_COLOURS, "lineTypes": sorted(LINE_TYPES), "radius": {"k": 0.35, "min": 3.0},
-        "labels": labels.labels_for_script(),
+        "colours": labels.TYPE_COLOURS, "shapes": labels.TYPE_SHAPES, "familyColours": labels.FAMILY_COLOURS,
+        "familyTypes": {f: list(m) for f, m in TYPE_FAMILIES.items()},
+        "stageColours": labels.STAGE_COLOURS, "voltageColours": labels.VOLTAGE_COLOURS,
+        "lineTypes": sorted(LINE_TYPES),
+        "radius": {"k": RADIUS_K, "min": RADIUS_MIN, "max": RADIUS_MAX},
+        "labels": {**labels.labels_for_script(), "layers": {
+            "points": labels.heading("layer_points"), "lines": labels.heading("layer_lines"),
+            "boundaries": labels.heading("county_boundaries")}},
         "dataAttribution": DATA_ATTRIBUTION,
         "basemap": basemap.frame_config(),
     }

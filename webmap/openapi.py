@@ -1,7 +1,8 @@
 """The OpenAPI 3 description of /api/… and the exports, built from the same constants the routes check."""
 from __future__ import annotations
 
-from registry.query import MAX_QUERY_LENGTH, SORTABLE
+from registry import mapgrid
+from registry.query import MAX_QUERY_LENGTH, SORTABLE, STAGE_UNKNOWN
 from registry.schema import PRECISIONS, PROJECT_COLUMNS, PROJECT_TYPES, STAGES
 from webmap.api import DEFAULT_PER_PAGE, MAX_PAGE, MAX_PER_PAGE
 from webmap.mapfeed import MAP_COLUMNS
@@ -12,6 +13,8 @@ from webmap.openapi_plans import PLAN_SCHEMAS, plan_paths
 _BLANK = {"type": "string", "pattern": "^\\s*$"}
 _TEXT = {"type": "string", "maxLength": MAX_QUERY_LENGTH, "pattern": "^[^\\x00]*$"}
 _MEGAWATTS = {"anyOf": [{"type": "number", "minimum": 0}, {"type": "string", "maxLength": 0}]}
+_DEGREES = "-?[0-9]{1,3}(\\.[0-9]{1,8})?"
+BBOX_PATTERN = f"^{_DEGREES},{_DEGREES},{_DEGREES},{_DEGREES}$"
 _ITEM = {"type": "string", "maxLength": MAX_QUERY_LENGTH, "pattern": "^[^\\x00,]*$"}
 
 
@@ -25,16 +28,27 @@ FILTER_PARAMETERS = [
            "Project type (repeat, or comma-separate, for several); a blank value is ignored.", "type"),
     _array(_ITEM, "City, e.g. 孝感市.", "city"),
     _array(_ITEM, "County, e.g. 大悟县.", "county"),
-    _array({"anyOf": [{"type": "string", "enum": list(STAGES)}, _BLANK]},
-           "Stage (Global Energy Monitor's status words); a blank value is ignored.", "stage"),
+    _array({"anyOf": [{"type": "string", "enum": [*STAGES, STAGE_UNKNOWN]}, _BLANK]},
+           "Stage (Global Energy Monitor's status words), or `unknown` for rows that state none; "
+           "a blank value is ignored.", "stage"),
     {"name": "min_mw", "in": "query", "description": "Minimum capacity, MW; empty means none (as the form sends).",
      "schema": _MEGAWATTS},
     {"name": "max_mw", "in": "query", "description": "Maximum capacity, MW (not below min_mw); empty means none.",
      "schema": _MEGAWATTS},
     {"name": "q", "in": "query", "description": "Text in names and places; Chinese substrings of any length.", "schema": _TEXT},
+    {"name": "bbox", "in": "query", "description": "west,south,east,north in degrees (WGS-84), west <= east within "
+     "-180..180, south <= north within -90..90: projects whose point lies in the box.",
+     "schema": {"anyOf": [{"type": "string", "pattern": BBOX_PATTERN}, _BLANK]}},
 ]
 BOM_PARAMETER = {"name": "bom", "in": "query", "description": "1: start with a UTF-8 byte-order mark, for Excel.",
                  "schema": {"anyOf": [{"type": "string", "enum": ["0", "1"]}, _BLANK], "default": "0"}}
+_VIEW_BOX = {"name": "bbox", "in": "query", "required": True, "description": "The view: west,south,east,north.",
+             "schema": {"type": "string", "pattern": BBOX_PATTERN}}
+_ZOOM = {"name": "zoom", "in": "query", "schema": {"type": "integer", "minimum": mapgrid.MIN_ZOOM,
+                                                    "maximum": mapgrid.MAX_ZOOM}}
+VIEW_PARAMETERS = [p for p in FILTER_PARAMETERS if p["name"] != "bbox"] + [_VIEW_BOX]
+_VIEW = [{**_ZOOM, "required": True}]
+_VIEW_RESPONSE = {"type": "object"}
 PAGING_PARAMETERS = [
     {"name": "sort", "in": "query", "schema": {"anyOf": [{"type": "string", "enum": list(SORTABLE)}, _BLANK],
                                                 "default": "id"}},
@@ -139,6 +153,15 @@ def openapi_document() -> dict:
                                       "operationId": "mapData", "parameters": FILTER_PARAMETERS,
                                       "responses": {"200": _json(MAP_FEED_SCHEMA, "Every filtered project, one row each."),
                                                     **_errors(400)}}},
+            "/api/map/clusters": {"get": {
+                "summary": "Clusters of the filtered projects whose ~60 px cells meet the view (bbox is the view)",
+                "operationId": "mapClusters", "parameters": VIEW_PARAMETERS + _VIEW + [
+                    {"name": "group", "in": "query", "schema": {"type": "string", "enum": list(mapgrid.GROUPS)}}],
+                "responses": {"200": _json(_VIEW_RESPONSE, "columns and clusters rows."), **_errors(400)}}},
+            "/api/map/lines": {"get": {
+                "summary": "Line projects drawn as lines at the zoom whose extent meets the view (bbox is the view)",
+                "operationId": "mapLines", "parameters": VIEW_PARAMETERS + [_ZOOM],
+                "responses": {"200": _json(_VIEW_RESPONSE, "columns and lines rows."), **_errors(400)}}},
             "/api/boundaries.geojson": {"get": {"summary": "County boundaries of the plans' cities",
                                                 "operationId": "boundaries",
                                                 "responses": {"200": _geojson_response("FeatureCollection.")}}},

@@ -11,7 +11,7 @@ from flask import Blueprint, abort, current_app, render_template, request, url_f
 
 from registry.query import FilterError, ProjectFilter
 from registry.schema import PROJECT_COLUMNS, PROJECT_TYPES
-from webmap import api, get_registry, mapframe
+from webmap import api, get_registry, mapframe, mapview
 
 bp = Blueprint("pages", __name__)
 
@@ -29,7 +29,7 @@ def with_query(endpoint: str, pairs, **values) -> str:
 def form_state() -> dict:
     """What the filter form shows: the request's own values, valid or not, escaped by the template."""
     args = request.args
-    return {"types": set(args.getlist("type")), "cities": set(args.getlist("city")),
+    return {"bbox": args.get("bbox", ""), "types": set(args.getlist("type")), "cities": set(args.getlist("city")),
             "counties": set(args.getlist("county")), "stages": set(args.getlist("stage")),
             "min_mw": args.get("min_mw", ""), "max_mw": args.get("max_mw", ""), "q": args.get("q", "")}
 
@@ -60,13 +60,11 @@ def filter_context(project_filter: ProjectFilter | None, error: FilterError | No
 def map_page():
     project_filter, error = parse_filter()
     context = filter_context(project_filter, error)
-    # Only the types in the filtered set get a layer; map.js adds any it did not expect.
-    present = [f["value"] for f in context["facets"]["type"]] if context["facets"] else []
-    types = [t for t in PROJECT_TYPES if t in present]
+    present = {f["value"] for f in context["facets"]["type"]} if context["facets"] else set()
     frame = mapframe.build_frame(current_app.config["REGISTRY_TILES"], current_app.config["REGISTRY_TILES_ATTRIBUTION"],
-                                 types=types, data_url=with_query("api.map_data", context["filter_pairs"])
-                                 if project_filter else None)
-    return render_template("map.html", frame=frame, **context), 400 if error else 200
+                                 **mapview.frame_options(project_filter, present))
+    return render_template("map.html", frame=frame, **mapview.page_context(project_filter),
+                           **context), 400 if error else 200
 
 
 @bp.get("/projects")

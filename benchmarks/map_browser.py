@@ -1,0 +1,267 @@
+"""The map in headless Chromium at national scale: first draw, pan/zoom, bytes per view, JS heap.
+
+    python -m benchmarks.map_browser -n 10000 -n 100000 [--runs 5] [--baseline] [--workdir DIR]
+    python -m benchmarks.map_browser --db registry.db --runs 5      # the shipped registry (page weight)
+
+For each N, a synthetic registry (benchmarks/synthetic.py: projects in real counties all over
+China) is built and served by the app on 127.0.0.1; Chromium (Debian's, all other hosts
+blocked) loads `/` and the script measures
+
+* first draw: navigation start to `body.dataset.mapState == "ready"` (the view's projects
+  painted), median of --runs fresh page loads;
+* pan/zoom: from a zoom in, a zoom out or a pan to "ready" for that view, median over moves;
+* bytes per view: the bodies of the requests one move makes (/api/map/…);
+* page weight: every byte the first load transfers; JS heap after the first draw (CDP metrics).
+
+With --baseline the same is measured for the page as it is on `main` (its webmap/ package from
+`git show main:webmap/…`, served on the same registry by a child process): first draw is its
+"ready", and a zoom is timed to its `zoomend` plus two frames (it has no per-view state).
+Speed is reported as measured, next to the targets (first draw <= 1 s, pan/zoom <= 100 ms at
+100k); nothing here is asserted.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+VIEWPORT = {"width": 1440, "height": 900}
+FIRST_DRAW_TARGET_MS, MOVE_TARGET_MS = 1000.0, 100.0
+
+READY = "(document.body && document.body.dataset.mapState === 'ready')"
+
+
+def build_registry(n: int, work: Path) -> tuple[Path, float]:
+    csv_path, db_path = work / f"synthetic-{n}.csv", work / f"synthetic-{n}.db"
+    if not csv_path.exists():
+        subprocess.run([sys.executable, "-m", "benchmarks.synthetic", "-n", str(n), "-o", str(csv_path)],
+                       cwd=ROOT, check=True, env=_env())
+    started = time.perf_counter()
+    if not db_path.exists():
+        subprocess.run([sys.executable, "-c", "import sys; from registry.store import build; "
+                        "build(sys.argv[1], sys.argv[2], targets_csv=None)", str(csv_path), str(db_path)],
+                       cwd=ROOT, check=True, env=_env())
+    return db_path, time.perf_counter() - started
+
+
+def _env(**extra) -> dict:
+    env = dict(os.environ, PYTHONPATH=str(ROOT), **extra)
+    return env
+
+
+def main_webmap(work: Path) -> Path:
+    """The webmap package as it is on `main`, extracted to work/main-webmap/webmap."""
+    target = work / "main-webmap"
+    files = subprocess.run(["git", "ls-tree", "-r", "--name-only", "main", "webmap"], cwd=ROOT, check=True,
+                           capture_output=True, text=True).stdout.split()
+    for name in files:
+        blob = subprocess.run(["git", "show", f"main:{name}"], cwd=ROOT, check=True, capture_output=True).stdout
+        path = target / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(blob)
+    return target
+
+
+class Server:
+    """The app (ours, or main's webmap on our registry package) in a child process on 127.0.0.1."""
+
+    def __init__(self, db: Path, webmap_root: Path | None = None):
+        from socket import socket
+
+        with socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        path = f"{webmap_root}{os.pathsep}{ROOT}" if webmap_root else str(ROOT)
+        code = ("import sys; from werkzeug.serving import run_simple; from webmap import create_app; "
+                "run_simple('127.0.0.1', int(sys.argv[2]), create_app({'REGISTRY_DB': sys.argv[1], "
+                "'REGISTRY_TILES': 'none'}), threaded=True)")
+        # The working directory comes first on `python -c`'s path: main's webmap must be found there.
+        self.process = subprocess.Popen([sys.executable, "-c", code, str(db), str(self.port)], cwd=webmap_root or ROOT,
+                                        env=dict(os.environ, PYTHONPATH=path), stdout=subprocess.DEVNULL,
+                                        stderr=subprocess.DEVNULL)
+        self.base = f"http://127.0.0.1:{self.port}"
+        import urllib.request
+
+        for _ in range(300):
+            try:
+                urllib.request.urlopen(self.base + "/api/facets", timeout=60).read()
+                return
+            except OSError:
+                time.sleep(0.2)
+        raise RuntimeError("server did not start")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=10)
+
+
+def blocked_elsewhere(base: str):
+    def route(r):
+        if r.request.url.startswith((base, "data:")):
+            r.continue_()
+        else:
+            r.abort("blockedbyclient")
+    return route
+
+
+def heap_mb(page) -> float:
+    session = page.context.new_cdp_session(page)
+    session.send("Performance.enable")
+    metrics = {m["name"]: m["value"] for m in session.send("Performance.getMetrics")["metrics"]}
+    session.detach()
+    return metrics.get("JSHeapUsedSize", 0) / 1e6
+
+
+def transferred(page, since: float = 0.0) -> int:
+    return int(page.evaluate("""(since) => performance.getEntriesByType('resource')
+        .filter(e => e.startTime >= since).reduce((n, e) => n + (e.encodedBodySize || 0), 0)""", since))
+
+
+def first_draw(context, base: str, timeout_s: float) -> tuple[float, object]:
+    page = context.new_page()
+    page.route("**/*", blocked_elsewhere(base))
+    started = time.perf_counter()
+    page.goto(base + "/", wait_until="commit", timeout=timeout_s * 1000)
+    page.wait_for_function(f"{READY} || (document.body && document.body.dataset.mapState === 'error')", timeout=timeout_s * 1000,
+                           polling=20)
+    elapsed = (time.perf_counter() - started) * 1000
+    if page.evaluate("document.body.dataset.mapState") != "ready":
+        raise RuntimeError("the map says error")
+    return elapsed, page
+
+
+MOVES = ("map.zoomIn(1, {animate: false})", "map.panBy([300, 150], {animate: false})",
+         "map.zoomIn(1, {animate: false})", "map.panBy([-250, 200], {animate: false})",
+         "map.zoomOut(1, {animate: false})", "map.zoomOut(1, {animate: false})")
+
+
+def moves_ours(page) -> tuple[list[float], list[int]]:
+    times, sizes = [], []
+    for move in MOVES:
+        before = page.evaluate("window.registryMap.lastView().sequence")
+        since = page.evaluate("performance.now()")
+        started = time.perf_counter()
+        page.evaluate(f"(() => {{ const map = window.registryMap.map; {move}; }})()")
+        page.wait_for_function(f"window.registryMap.lastView().sequence > {before} && {READY}", polling=5,
+                               timeout=60_000)
+        times.append((time.perf_counter() - started) * 1000)
+        sizes.append(transferred(page, since))
+    return times, sizes
+
+
+def moves_baseline(page) -> list[float]:
+    """main's page: a move is done when Leaflet's moveend has fired and two frames are painted."""
+    times = []
+    for move in MOVES[:4]:
+        started = time.perf_counter()
+        page.evaluate(f"""() => new Promise(done => {{
+            const map = window.registryMap.map;
+            map.once('moveend', () => requestAnimationFrame(() => requestAnimationFrame(done)));
+            {move};
+        }})""")
+        times.append((time.perf_counter() - started) * 1000)
+    return times
+
+
+def measure(browser, base: str, runs: int, ours: bool, timeout_s: float) -> dict:
+    context = browser.new_context(viewport=VIEWPORT, locale="zh-CN")
+    try:
+        draws, page = [], None
+        for _ in range(runs):
+            if page is not None:
+                page.close()
+            ms, page = first_draw(context, base, timeout_s)
+            draws.append(ms)
+        result = {"first_draw_ms": draws, "page_bytes": transferred(page), "heap_mb": heap_mb(page)}
+        if ours:
+            result["move_ms"], result["view_bytes"] = moves_ours(page)
+        else:
+            result["move_ms"], result["view_bytes"] = moves_baseline(page), []
+        page.close()
+        return result
+    finally:
+        context.close()
+
+
+def median(values) -> float:
+    return statistics.median(values) if values else float("nan")
+
+
+def report_line(label: str, figures: dict) -> str:
+    view = f"{median(figures['view_bytes']) / 1024:7.1f} KiB/view" if figures["view_bytes"] else "       n/a    "
+    return (f"{label:<26} first draw {median(figures['first_draw_ms']):8.0f} ms (runs: "
+            f"{', '.join(f'{v:.0f}' for v in figures['first_draw_ms'])})  pan/zoom {median(figures['move_ms']):7.0f} ms "
+            f"(max {max(figures['move_ms']):.0f})  {view}  page {figures['page_bytes'] / 1024:8.0f} KiB  "
+            f"heap {figures['heap_mb']:6.1f} MB")
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("-n", type=int, action="append", help="synthetic projects (repeat; default 10000 and 100000)")
+    parser.add_argument("--db", type=Path, help="measure this registry instead of synthetic ones")
+    parser.add_argument("--runs", type=int, default=5, help="page loads per measurement (median)")
+    parser.add_argument("--baseline", action="store_true", help="also measure main's page on the same registries")
+    parser.add_argument("--baseline-max-n", type=int, default=100_000, help="skip the baseline above this N")
+    parser.add_argument("--workdir", type=Path, help="keep CSVs and registries here (default: a temporary directory)")
+    args = parser.parse_args(argv)
+
+    from playwright.sync_api import sync_playwright
+
+    temporary = None if args.workdir else tempfile.TemporaryDirectory(prefix="map-browser-")
+    work = args.workdir or Path(temporary.name)
+    work.mkdir(parents=True, exist_ok=True)
+    targets = [(args.db.name, args.db, 0.0)] if args.db else []
+    started = time.perf_counter()
+    lines = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            for n in ([] if args.db else (args.n or [10_000, 100_000])):
+                db, build_s = build_registry(n, work)
+                targets.append((f"N={n:,}", db, build_s))
+            old_root = main_webmap(work) if args.baseline else None
+            for label, db, build_s in targets:
+                server = Server(db)
+                try:
+                    ours = measure(browser, server.base, args.runs, True, 120)
+                finally:
+                    server.stop()
+                lines.append(report_line(f"{label} this branch", ours) + (f"  (build {build_s:.1f} s)" if build_s else ""))
+                print(lines[-1], flush=True)
+                n = int(label[2:].replace(",", "")) if label.startswith("N=") else 0
+                if old_root and n <= args.baseline_max_n:
+                    server = Server(db, old_root)
+                    try:
+                        old = measure(browser, server.base, max(1, min(args.runs, 2)), False, 300)
+                        lines.append(report_line(f"{label} main (baseline)", old))
+                    except Exception as exc:  # noqa: BLE001 - a baseline that times out is a figure too
+                        lines.append(f"{label} main (baseline)     did not reach ready: {str(exc).splitlines()[0][:80]}")
+                    finally:
+                        server.stop()
+                    print(lines[-1], flush=True)
+                if label.startswith("N=100,000"):
+                    draw, move = median(ours["first_draw_ms"]), median(ours["move_ms"])
+                    print(f"targets at 100k: first draw {draw:.0f} ms vs {FIRST_DRAW_TARGET_MS:.0f} -> "
+                          f"{'met' if draw <= FIRST_DRAW_TARGET_MS else 'MISSED'}; pan/zoom {move:.0f} ms vs "
+                          f"{MOVE_TARGET_MS:.0f} -> {'met' if move <= MOVE_TARGET_MS else 'MISSED'}", flush=True)
+        finally:
+            browser.close()
+            if temporary:
+                temporary.cleanup()
+    load = os.getloadavg()[0]
+    print(f"summary: {len(lines)} measurements in {time.perf_counter() - started:.0f} s, load average {load:.2f} "
+          f"(2 cores shared: figures are upper bounds)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

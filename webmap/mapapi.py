@@ -1,0 +1,71 @@
+"""The map's viewport endpoints: clusters and lines of the current filter inside a view.
+
+    /api/map/clusters?bbox=w,s,e,n&zoom=z&<filter>   clusters whose ~60 px cells meet the view
+                                                     (&group=stage: by stage, not type family)
+    /api/map/lines?bbox=w,s,e,n[&zoom=z]&<filter>    line projects spanning a cell at z, meeting the view
+                                                     (shorter ones are in the clusters)
+    /api/map/summary?<filter>                        how many are drawn, and the box holding them
+
+The answers' size depends on the screen, not on the registry (registry/mapgrid.py). `bbox`
+here is the view; the filter's other parameters are the page's filter, read by the same
+`ProjectFilter` as the list and the exports.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+
+from flask import Blueprint, request
+
+from registry import mapgrid
+from registry.query import FilterError, ProjectFilter
+from webmap import get_registry
+
+bp = Blueprint("mapapi", __name__)
+
+
+def _filter_and_view(view_required: bool = True):
+    project_filter = ProjectFilter.from_params(request.args)
+    if view_required and project_filter.bbox is None:
+        raise FilterError("bbox", "the view is required: bbox=west,south,east,north")
+    where, params = replace(project_filter, bbox=None).where()
+    return project_filter.bbox, where, params
+
+
+def _zoom() -> int:
+    values = request.args.getlist("zoom")
+    if len(values) != 1:
+        raise FilterError("zoom", f"give one zoom level {mapgrid.MIN_ZOOM}..{mapgrid.MAX_ZOOM}")
+    try:
+        zoom = int(values[0])
+    except ValueError:
+        raise FilterError("zoom", f"{values[0][:40]!r} is not a whole number") from None
+    if not mapgrid.MIN_ZOOM <= zoom <= mapgrid.MAX_ZOOM:
+        raise FilterError("zoom", f"{zoom} is outside {mapgrid.MIN_ZOOM}..{mapgrid.MAX_ZOOM}")
+    return zoom
+
+
+
+@bp.get("/api/map/clusters")
+def clusters():
+    view, where, params = _filter_and_view()
+    zoom = _zoom()
+    group = request.args.get("group", "family")
+    if group not in mapgrid.GROUPS:
+        raise FilterError("group", f"{group[:40]!r} is not one of {', '.join(mapgrid.GROUPS)}")
+    registry = get_registry()
+    return mapgrid.view_clusters(registry.conn, registry.path, where, params, zoom, view, group)
+
+
+@bp.get("/api/map/lines")
+def lines():
+    view, where, params = _filter_and_view()
+    zoom = _zoom() if "zoom" in request.args else mapgrid.MAX_ZOOM
+    registry = get_registry()
+    return mapgrid.view_lines(registry.conn, registry.path, where, params, view, zoom)
+
+
+@bp.get("/api/map/summary")
+def summary():
+    _view, where, params = _filter_and_view(view_required=False)
+    registry = get_registry()
+    return mapgrid.summary(registry.conn, registry.path, where, params)
