@@ -322,7 +322,7 @@ def one_percent_filter(db: Path, n: int) -> tuple[dict, int]:
 
 def datasette_geojson_path(params: dict | None) -> str:
     columns = ", ".join(FEATURE_PROPERTIES)
-    sql = f"SELECT {columns}, geometry_geojson AS geometry FROM projects"
+    sql = f"SELECT {columns}, geometry AS geometry FROM projects"
     query = {}
     if params:
         sql += " WHERE type = :type AND capacity_mw >= :min_mw"

@@ -408,7 +408,7 @@ def generate(n: int, seed: int = 0, plans_dir: Path = PLANS_DIR) -> list[dict]:
             "target_year": years[i], "city": county.city, "county": county.name, "town": town[1] if town else "",
             "site": site, "lon": lon, "lat": lat, "precision": precision, "location_method": "synthetic",
             "division_code": town[0] if precision != "county" and town else county.code,
-            "geometry": geometry, "source_doc": doc_id, "source_section": heading,
+            "geometry_wkt": geometry, "source_doc": doc_id, "source_section": heading,
             "source_start": start, "source_end": end,
         })
     return rows

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
 # Properties of a GeoJSON feature: every CSV column but the coordinates and the WKT,
 # which the feature's geometry already carries.
-FEATURE_PROPERTIES = tuple(c for c in PROJECT_COLUMNS if c not in ("lon", "lat", "geometry"))
+FEATURE_PROPERTIES = tuple(c for c in PROJECT_COLUMNS if c not in ("lon", "lat", "geometry_wkt"))
 # Spreadsheets run a cell that starts with one of these as a formula (CSV injection).
 _FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 _NUMERIC_COLUMNS = frozenset({"capacity_mw", "voltage_kv", "target_year", "lon", "lat", "source_start", "source_end"})
@@ -25,10 +25,10 @@ _NUMERIC_COLUMNS = frozenset({"capacity_mw", "voltage_kv", "target_year", "lon",
 GEOJSON_BATCH = 1000
 
 
-def feature_geojson(record: dict, geometry_geojson: str | None) -> str:
+def feature_geojson(record: dict, geometry: str | None) -> str:
     """One project's GeoJSON Feature as text. The build stores it, so an export only joins texts."""
     properties = json.dumps({k: record[k] for k in FEATURE_PROPERTIES}, ensure_ascii=False, separators=(",", ":"))
-    return (f'{{"type":"Feature","id":{json.dumps(record["id"])},"geometry":{geometry_geojson or "null"},'
+    return (f'{{"type":"Feature","id":{json.dumps(record["id"])},"geometry":{geometry or "null"},'
             f'"properties":{properties}}}')
 
 

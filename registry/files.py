@@ -30,7 +30,7 @@ def write_export(registry: Registry, project_filter: ProjectFilter, fmt: str, pa
         from registry.gpkg import write_gpkg, write_kml
 
         # GeoPandas builds the layers from columns in memory: at 100,000 rows that is ~100 MB.
-        rows = registry.projects(project_filter, columns=(*PROJECT_COLUMNS, "geometry_geojson"))
+        rows = registry.projects(project_filter, columns=(*PROJECT_COLUMNS, "geometry"))
         (write_gpkg if fmt == "gpkg" else write_kml)(rows, about, path)
     return count
 

@@ -237,15 +237,15 @@ def geocode_row(row: dict, gazetteer: Gazetteer | None = None) -> dict:
             method = f"{located.method};{note}"
     if located is None:
         out.update(lon="", lat="", precision="", location_method=f"unresolved:city {row.get('city')!r} not in gazetteer",
-                   division_code="", geometry="")
+                   division_code="", geometry_wkt="")
         return out
     out.update(lon=round(located.lon, 6), lat=round(located.lat, 6), precision=located.precision,
-               location_method=method or located.method, division_code=located.code, geometry=geometry)
+               location_method=method or located.method, division_code=located.code, geometry_wkt=geometry)
     return out
 
 
 def geocode_rows(rows: list[dict], gazetteer: Gazetteer | None = None) -> list[dict]:
-    """New dicts with lon, lat, precision, location_method, division_code, geometry filled."""
+    """New dicts with lon, lat, precision, location_method, division_code, geometry_wkt filled."""
     gaz = gazetteer or default_gazetteer()
     return [geocode_row(row, gaz) for row in rows]
 

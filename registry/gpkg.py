@@ -27,10 +27,10 @@ def write_gpkg(rows: list[dict], about: dict, path: str | Path) -> dict[str, int
 
     from registry.export import FEATURE_PROPERTIES
 
-    frame = pandas.DataFrame.from_records(rows, columns=[*FEATURE_PROPERTIES, "geometry_geojson"])
+    frame = pandas.DataFrame.from_records(rows, columns=[*FEATURE_PROPERTIES, "geometry"])
     for column, dtype in ATTRIBUTE_NUMBERS.items():
         frame[column] = frame[column].astype(dtype)
-    geometries = shapely.from_geojson(frame.pop("geometry_geojson").to_numpy())
+    geometries = shapely.from_geojson(frame.pop("geometry").to_numpy())
     kinds = shapely.get_type_id(geometries)  # -1 none, 0 point, 1 line, 3 polygon, 5 multiline, 6 multipolygon
     metadata = {"title": about["title"], "version": about["version"], "citation": about["citation"],
                 "filter": json.dumps(about["filter"], ensure_ascii=False),
@@ -63,10 +63,10 @@ def write_kml(rows: list[dict], about: dict, path: str | Path) -> int:
 
     from registry.export import FEATURE_PROPERTIES
 
-    frame = pandas.DataFrame.from_records(rows, columns=[*FEATURE_PROPERTIES, "geometry_geojson"])
+    frame = pandas.DataFrame.from_records(rows, columns=[*FEATURE_PROPERTIES, "geometry"])
     for column, dtype in ATTRIBUTE_NUMBERS.items():
         frame[column] = frame[column].astype(dtype)
-    geometries = shapely.from_geojson(frame.pop("geometry_geojson").to_numpy())
+    geometries = shapely.from_geojson(frame.pop("geometry").to_numpy())
     located = ~shapely.is_missing(geometries)
     layer = geopandas.GeoDataFrame(frame[located].reset_index(drop=True), geometry=geometries[located], crs="EPSG:4326")
     layer.to_file(path, layer="projects", driver="KML", engine="pyogrio",

@@ -28,7 +28,7 @@ FIELDS = {
     "precision": ("Location precision", "定位精度"),
     "location_method": ("Location method", "定位方法"),
     "division_code": ("Division code", "行政区划代码"),
-    "geometry": ("Geometry (WKT)", "几何（WKT）"),
+    "geometry_wkt": ("Geometry (WKT)", "几何（WKT）"),
     "source_doc": ("Source document", "来源文件"),
     "source_section": ("Section", "章节"),
     "source_start": ("Span start", "原文起点"),

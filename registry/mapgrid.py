@@ -127,11 +127,11 @@ def _points_from_rows(rows) -> Points:
     return Points(ids=ids, mx=mx, my=my, **arrays)
 
 
-def _line_bounds(geometry_geojson: str | None):
+def _line_bounds(geometry: str | None):
     """(w, s, e, n) of a line or area geometry; None for none or a point (drawn as a symbol)."""
-    if not geometry_geojson:
+    if not geometry:
         return None
-    geometry = json.loads(geometry_geojson)
+    geometry = json.loads(geometry)
     if geometry.get("type") == "Point":
         return None
     coordinates = np.asarray(list(_flatten(geometry.get("coordinates", []))), dtype=float)
@@ -246,7 +246,7 @@ def _set_meta(conn, key: str, value) -> None:
 def read_points_from_projects(conn) -> Points:
     return _points_from_rows(conn.execute(
         "SELECT rowid, id, type, precision, stage, capacity_mw, lon, lat, "
-        "CASE WHEN geometry != '' THEN geometry_geojson END FROM projects ORDER BY rowid"))
+        "CASE WHEN geometry_wkt != '' THEN geometry END FROM projects ORDER BY rowid"))
 
 
 # --- serving --------------------------------------------------------------------------------------
@@ -376,7 +376,7 @@ def view_lines(conn, path, where: str, params: list, view: tuple, zoom: int = MA
     for start in range(0, len(rowids), 500):
         chunk = [int(r) for r in rowids[start:start + 500]]
         rows.extend(conn.execute(
-            f"SELECT id, type, voltage_kv, capacity_mw, precision, geometry_geojson, stage FROM projects "
+            f"SELECT id, type, voltage_kv, capacity_mw, precision, geometry, stage FROM projects "
             f"WHERE rowid IN ({', '.join('?' * len(chunk))})", chunk))
     return {"bbox": list(view), "zoom": zoom, "truncated": bool(meets.sum() > MAX_LINES),
             "columns": ["id", "type", "voltage_kv", "capacity_mw", "precision", "geometry", "stage"],

@@ -35,14 +35,14 @@ PROJECT_COLUMNS = (
     "precision",
     "location_method",
     "division_code",
-    "geometry",
+    "geometry_wkt",
     "source_doc",
     "source_section",
     "source_start",
     "source_end",
 )
 # The columns `registry geocode` fills.
-GEOCODE_COLUMNS = ("lon", "lat", "precision", "location_method", "division_code", "geometry")
+GEOCODE_COLUMNS = ("lon", "lat", "precision", "location_method", "division_code", "geometry_wkt")
 REQUIRED_COLUMNS = ("id", "name", "type", "city", "source_doc", "source_start", "source_end")
 
 # Column order of targets.csv: city-wide targets ("光伏装机达到 320 万千瓦"), which are not projects.
@@ -284,8 +284,8 @@ def validate_project(raw: dict[str, str], path: str, line: int) -> dict:
         if not row["precision"]:
             raise err("precision", "is empty but the row has coordinates")
     record["lon"], record["lat"] = lon, lat
-    if row["geometry"] and not _WKT_RE.match(row["geometry"]):
-        raise err("geometry", "is not WKT (expected e.g. LINESTRING (lon lat, lon lat))")
+    if row["geometry_wkt"] and not _WKT_RE.match(row["geometry_wkt"]):
+        raise err("geometry_wkt", "is not WKT (expected e.g. LINESTRING (lon lat, lon lat))")
     return record
 
 

@@ -68,8 +68,8 @@ def iter_project_records(csv_path: str | Path, documents: dict[str, dict], seen=
             raise RowError(path, line, "source_doc", f"unknown document {record['source_doc'][:60]!r}; known: {', '.join(documents)}")
         if record["source_end"] > len(doc["text"]):
             raise RowError(path, line, "source_end", f"{record['source_end']} is past the end of {record['source_doc']} ({len(doc['text'])} characters)")
-        record["geometry_geojson"] = _geometry_geojson(record, path, line)
-        record["feature_geojson"] = feature_geojson(record, record["geometry_geojson"])
+        record["geometry"] = _geometry_geojson(record, path, line)
+        record["feature_geojson"] = feature_geojson(record, record["geometry"])
         yield record
 
 
@@ -157,7 +157,7 @@ def _write(db, projects, documents, targets, boundaries, csv_path) -> int:
     db["sections"].insert_all(section_rows, pk="id", foreign_keys=[("doc_id", "documents")], alter=True)
     columns = {c: str for c in PROJECT_COLUMNS} | {
         "capacity_mw": float, "voltage_kv": float, "target_year": int, "lon": float, "lat": float,
-        "source_start": int, "source_end": int, "geometry_geojson": str, "feature_geojson": str,
+        "source_start": int, "source_end": int, "geometry": str, "feature_geojson": str,
     }
     projects_table = db["projects"]
     projects_table.create(columns, pk="id", foreign_keys=[("source_doc", "documents")])
@@ -191,13 +191,13 @@ def _sha256_of(path: Path) -> str:
 
 def _geometry_geojson(record: dict, path, line: int) -> str | None:
     """The project's GeoJSON geometry, computed once at build so exports only copy text."""
-    if record["geometry"]:
+    if record["geometry_wkt"]:
         try:
-            geometry = shapely_wkt.loads(record["geometry"])
+            geometry = shapely_wkt.loads(record["geometry_wkt"])
         except (ShapelyError, ValueError) as exc:
-            raise RowError(path, line, "geometry", f"invalid WKT: {exc}") from None
+            raise RowError(path, line, "geometry_wkt", f"invalid WKT: {exc}") from None
         if geometry.is_empty:
-            raise RowError(path, line, "geometry", "geometry is empty")
+            raise RowError(path, line, "geometry_wkt", "geometry is empty")
         return json.dumps(mapping(geometry), separators=(",", ":"))
     if record["lon"] is None:
         return None

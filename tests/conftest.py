@@ -156,7 +156,7 @@ def select():
 
 
 def has_location(row: dict) -> bool:
-    return bool(row.get("lon") and row.get("lat")) or bool(row.get("geometry"))
+    return bool(row.get("lon") and row.get("lat")) or bool(row.get("geometry_wkt"))
 
 
 @pytest.fixture(scope="session")

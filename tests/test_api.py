@@ -71,8 +71,8 @@ def test_facets_match_the_csv(client, case):
 
 def expected_map_geometry(row: dict):
     """The feed's geometry of a CSV row, by shapely and plain Python: [lon, lat], a GeoJSON object, or None."""
-    if row["geometry"]:
-        return json.loads(json.dumps(shapely.geometry.mapping(shapely.wkt.loads(row["geometry"]))))
+    if row["geometry_wkt"]:
+        return json.loads(json.dumps(shapely.geometry.mapping(shapely.wkt.loads(row["geometry_wkt"]))))
     if row["lon"]:
         return [float(row["lon"]), float(row["lat"])]
     return None
@@ -100,7 +100,7 @@ def test_map_feed_streams_in_chunks_of_rows():
     from webmap.mapfeed import map_chunks
 
     rows = [{"id": f"p{i}", "type": "wind", "capacity_mw": 1.5 * i, "precision": "site", "lon": 110.0 + i / 1e4,
-             "lat": 30.0, "geometry": "", "geometry_geojson": None} for i in range(2500)]
+             "lat": 30.0, "geometry_wkt": "", "geometry": None} for i in range(2500)]
     chunks = list(map_chunks(rows, batch=1000))
     assert len(chunks) == 1 + 3 + 1  # head, three batches of rows, tail: not one write per row
     feed = json.loads("".join(chunks))
@@ -165,7 +165,7 @@ def test_one_project(client, registry_rows):
     body = client.get(f"/api/projects/{row['id']}").get_json()
     assert body["id"] == row["id"] and body["name"] == row["name"] and body["type"] == row["type"]
     assert body["url"] == f"/projects/{row['id']}"
-    if row["lon"] and not row["geometry"]:
+    if row["lon"] and not row["geometry_wkt"]:
         assert body["geojson"] == {"type": "Point", "coordinates": pytest.approx([float(row["lon"]), float(row["lat"])])}
 
 

@@ -42,7 +42,7 @@ INT_COLUMNS = ("target_year", "source_start", "source_end")
 FLOAT_COLUMNS = ("capacity_mw", "voltage_kv", "lon", "lat")
 REQUIRED = ("id", "name", "type", "city", "source_doc", "source_start", "source_end")
 OPTIONAL = ("subtype", "capacity_mw", "capacity_text", "voltage_kv", "stage", "phase", "target_year", "county",
-            "town", "site", "source_section", "location_method", "division_code", "geometry")
+            "town", "site", "source_section", "location_method", "division_code", "geometry_wkt")
 FREE_TEXT = ("name", "subtype", "capacity_text", "phase", "town", "site", "source_section")
 TEXT_COLUMNS = tuple(c for c in PROJECT_COLUMNS if c not in INT_COLUMNS + FLOAT_COLUMNS)
 HOSTILE = ('<script>alert(1)</script>', '"><img src=x onerror=alert(1)>', "javascript:alert(1)",

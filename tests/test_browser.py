@@ -143,7 +143,7 @@ def test_map_draws_every_project_offline_and_filters_through_the_form(browser, l
 def lonely(rows: list[dict], precision: str) -> dict | None:
     """A row of that precision whose point no row of another precision shares."""
     others = {(r["lon"], r["lat"]) for r in rows if r["precision"] != precision}
-    return next((r for r in rows if r["precision"] == precision and r["lon"] and not r["geometry"]
+    return next((r for r in rows if r["precision"] == precision and r["lon"] and not r["geometry_wkt"]
                  and (r["lon"], r["lat"]) not in others), None)
 
 
@@ -168,7 +168,7 @@ def test_approximate_locations_are_drawn_differently_and_clusters_list_their_pro
 
     # The county badge lists the projects that share its seat, whatever their type.
     sharing = [r for r in registry_rows if (r["lon"], r["lat"]) == (county["lon"], county["lat"])
-               and r["precision"] in ("county", "city") and not r["geometry"]]
+               and r["precision"] in ("county", "city") and not r["geometry_wkt"]]
     point = page.evaluate(f"window.registryMap.map.latLngToContainerPoint([{county['lat']}, {county['lon']}])")
     click_symbol(page, point)
     if len(sharing) == 1:

@@ -151,8 +151,8 @@ def test_gpkg_has_points_and_lines_layers_in_wgs84(client, case, tmp_path):
     path.write_bytes(response.data)
     layers = {name: kind for name, kind in pyogrio.list_layers(path)}
     assert layers == {"projects_points": "Point", "projects_lines": "MultiLineString"}
-    lines_expected = {r["id"]: r for r in expected if r["geometry"]}
-    points_expected = {r["id"]: r for r in expected if r["lon"] and not r["geometry"]}
+    lines_expected = {r["id"]: r for r in expected if r["geometry_wkt"]}
+    points_expected = {r["id"]: r for r in expected if r["lon"] and not r["geometry_wkt"]}
     for layer, wanted in (("projects_points", points_expected), ("projects_lines", lines_expected)):
         info = pyogrio.read_info(path, layer=layer)
         assert info["crs"] == "EPSG:4326" and info["encoding"] == "UTF-8"
@@ -164,7 +164,7 @@ def test_gpkg_has_points_and_lines_layers_in_wgs84(client, case, tmp_path):
             if layer == "projects_points":
                 assert (feature.geometry.x, feature.geometry.y) == pytest.approx((float(row["lon"]), float(row["lat"])))
             else:
-                assert feature.geometry.geoms[0].equals_exact(shapely.wkt.loads(row["geometry"]), 1e-9)
+                assert feature.geometry.geoms[0].equals_exact(shapely.wkt.loads(row["geometry_wkt"]), 1e-9)
             if row["capacity_mw"]:
                 assert feature.capacity_mw == pytest.approx(float(row["capacity_mw"]))
 
@@ -173,7 +173,7 @@ def test_cli_gpkg_opens_with_gdal(tmp_path, registry_db, registry_rows):
     out = tmp_path / "all.gpkg"
     result = run_cli("export", "--format", "gpkg", "--db", str(registry_db), "-o", str(out))
     assert result.returncode == 0, result.stderr
-    located = [r for r in registry_rows if r["lon"] or r["geometry"]]
+    located = [r for r in registry_rows if r["lon"] or r["geometry_wkt"]]
     counts = {name: pyogrio.read_info(out, layer=name)["features"] for name, _ in pyogrio.list_layers(out)}
     assert sum(counts.values()) == len(located)
     assert "碳达峰" in pyogrio.read_info(out, layer="projects_points")["layer_metadata"]["title"]
@@ -324,11 +324,11 @@ def test_kml_has_the_located_projects_named_by_name(client, registry_rows, selec
     ns = {"k": "http://www.opengis.net/kml/2.2"}
     placemarks = ElementTree.fromstring(response.data).findall(".//k:Placemark", ns)
     got = {p.find(".//k:SimpleData[@name='id']", ns).text: p for p in placemarks}
-    expected = {r["id"]: r for r in select(registry_rows, **params) if r["lon"] or r["geometry"]}
+    expected = {r["id"]: r for r in select(registry_rows, **params) if r["lon"] or r["geometry_wkt"]}
     assert sorted(got) == sorted(expected) and expected
     for project_id, placemark in got.items():
         row = expected[project_id]
         assert placemark.find("k:name", ns).text == row["name"]
-        if not row["geometry"]:
+        if not row["geometry_wkt"]:
             lon, lat = map(float, placemark.find(".//k:Point/k:coordinates", ns).text.split(",")[:2])
             assert (lon, lat) == pytest.approx((float(row["lon"]), float(row["lat"])))

@@ -304,7 +304,7 @@ def test_export_of_a_corrupt_or_foreign_database_is_one_line(tmp_path, big_db, k
 
 def test_geocode_rewrites_the_csv_atomically_and_clears_dead_partials(tmp_path):
     rows = read_rows(SHIPPED_CSV)
-    located = next(i for i, r in enumerate(rows) if r["lon"] and not r["geometry"])
+    located = next(i for i, r in enumerate(rows) if r["lon"] and not r["geometry_wkt"])
     rows[located].update(lon="", lat="", precision="", location_method="", division_code="")
     csv_path = write_rows(tmp_path / "projects.csv", rows)
     dead = subprocess.Popen(["true"])

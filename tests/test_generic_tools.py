@@ -30,7 +30,7 @@ def test_datasette_geojson_serves_the_projects_of_the_built_file(registry_db, re
     assert sorted(features) == sorted(r["id"] for r in registry_rows)
     for row in registry_rows:
         geometry = features[row["id"]]["geometry"]
-        if row["geometry"]:
+        if row["geometry_wkt"]:
             assert geometry["type"] == "LineString"
         elif row["lon"]:
             assert geometry == {"type": "Point", "coordinates": pytest.approx([float(row["lon"]), float(row["lat"])])}

@@ -65,7 +65,7 @@ def published_divisions():
 
 def row(name, city, source_doc, county="", town="", site="", type="solar_pv", id="t"):
     return {"id": id, "name": name, "type": type, "city": city, "county": county, "town": town, "site": site,
-            "source_doc": source_doc, "lon": "", "lat": "", "precision": "", "geometry": ""}
+            "source_doc": source_doc, "lon": "", "lat": "", "precision": "", "geometry_wkt": ""}
 
 
 def one(gaz, **kw):
@@ -183,7 +183,7 @@ def test_gcj02_conversion_on_known_points():
 def test_gas_pipeline_is_a_linestring_through_its_ends(gaz):
     result = one(gaz, name="孝昌至安陆天然气管道工程", city="孝感市", source_doc="xiaogan_420900",
                  county="孝昌县", type="gas_pipeline")
-    line = wkt.loads(result["geometry"])
+    line = wkt.loads(result["geometry_wkt"])
     assert line.geom_type == "LineString" and len(line.coords) == 2
     (x0, y0), (x1, y1) = line.coords
     assert point_in_county(x0, y0, "420921", gaz) and point_in_county(x1, y1, "420982", gaz)  # 孝昌县 -> 安陆市
@@ -193,7 +193,7 @@ def test_gas_pipeline_is_a_linestring_through_its_ends(gaz):
 
 def test_transmission_channel_is_drawn_between_its_ends_and_says_which_via_is_missing(gaz):
     result = one(gaz, name="500千伏卧龙－编钟－仙女山通道", city="襄阳市", source_doc="xiangyang_420600", type="transmission")
-    coords = list(wkt.loads(result["geometry"]).coords)
+    coords = list(wkt.loads(result["geometry_wkt"]).coords)
     assert len(coords) == 2
     assert point_in_county(*coords[0], "420602", gaz)  # 卧龙镇's county, 襄城区 (not 孝南区's 卧龙乡)
     assert point_in_county(*coords[1], "420984", gaz)  # 仙女山街道, 汉川市
@@ -205,18 +205,18 @@ def test_transmission_channel_is_drawn_between_its_ends_and_says_which_via_is_mi
 def test_a_line_whose_end_is_not_in_the_data_stays_a_point_and_says_why(gaz):
     result = one(gaz, name="孝昌至临空天然气管道工程", city="孝感市", source_doc="xiaogan_420900",
                  county="孝昌县", type="gas_pipeline")
-    assert result["geometry"] == "" and result["precision"] == "county"
+    assert result["geometry_wkt"] == "" and result["precision"] == "county"
     assert result["location_method"].endswith(";line-not-drawn(end-not-located:临空)")
     assert point_in_county(result["lon"], result["lat"], "420921", gaz)
     network = one(gaz, name="滨江工业园燃气管道工程", city="岳阳市", source_doc="linxiang_430682",
                   county="临湘市", type="gas_pipeline")
-    assert network["geometry"] == "" and network["location_method"].endswith(";line-not-drawn(no-ends-named)")
+    assert network["geometry_wkt"] == "" and network["location_method"].endswith(";line-not-drawn(no-ends-named)")
 
 
 def test_substation_is_a_point(gaz):
     result = one(gaz, name="孝感110千伏朋兴变电站", city="孝感市", source_doc="xiaogan_420900",
                  county="孝南区", type="substation")
-    assert result["geometry"] == "" and result["lon"] != ""
+    assert result["geometry_wkt"] == "" and result["lon"] != ""
 
 
 def test_every_sample_point_lies_in_its_county(gaz, published_counties):
@@ -225,8 +225,8 @@ def test_every_sample_point_lies_in_its_county(gaz, published_counties):
         assert result["precision"] in ("site", "town", "county", "city")
         assert re.fullmatch(r"-?\d+(\.\d{1,6})?", str(result["lon"])), result
         assert_inside_own_county(result, gaz, published_counties)
-        if result["type"] in LINE_TYPES and result["geometry"]:
-            assert wkt.loads(result["geometry"]).geom_type == "LineString"
+        if result["type"] in LINE_TYPES and result["geometry_wkt"]:
+            assert wkt.loads(result["geometry_wkt"]).geom_type == "LineString"
 
 
 def test_geocoding_is_idempotent_and_leaves_inputs_alone(gaz):
@@ -276,8 +276,8 @@ def test_every_registry_row_lies_in_its_county(gaz, published_counties):
         named = gaz.match_name(source.get("county") or "", gaz.counties_of(result["division_code"][:4] + "00"))
         if named is not None:
             assert result["division_code"].startswith(named.code), (source, result)
-        if result["geometry"]:  # every vertex of a line lies in a county of the plan's province
-            for x, y in wkt.loads(result["geometry"]).coords:
+        if result["geometry_wkt"]:  # every vertex of a line lies in a county of the plan's province
+            for x, y in wkt.loads(result["geometry_wkt"]).coords:
                 assert any(g.covers(Point(x, y)) for c, g in published_counties.items()
                            if c[:2] == source["source_doc"][-6:-4]), (source["id"], x, y)
         if source["source_doc"] == "jinshi_430781":

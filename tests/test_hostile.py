@@ -50,8 +50,8 @@ def hostile_rows() -> tuple[list[str], list[dict]]:
         reader = csv.DictReader(handle)
         header, rows = list(reader.fieldnames), list(reader)
     located = [r for r in rows if (r.get("lon") or "").strip()]
-    lines = [r for r in located if (r.get("geometry") or "").strip()]
-    points = [r for r in located if not (r.get("geometry") or "").strip()]
+    lines = [r for r in located if (r.get("geometry_wkt") or "").strip()]
+    points = [r for r in located if not (r.get("geometry_wkt") or "").strip()]
     extra = []
     for n, name in enumerate(HOSTILE_NAMES):
         # Mostly points; every fourth a line (if the data has lines), so both popup paths are tried.

@@ -20,7 +20,7 @@ def in_box(row: dict, box: tuple) -> bool:
 
 
 def is_line(row: dict) -> bool:
-    return bool(row["geometry"]) and not row["geometry"].lstrip().upper().startswith("POINT")
+    return bool(row["geometry_wkt"]) and not row["geometry_wkt"].lstrip().upper().startswith("POINT")
 
 
 def test_clusters_and_lines_hold_every_located_project_once_at_every_zoom(client, registry_rows, select):

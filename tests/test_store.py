@@ -138,9 +138,9 @@ def test_geojson_export_round_trips_through_geopandas(tmp_path, sample_db):
     assert sorted(frame["id"]) == sorted(rows)
     for _, feature in frame.iterrows():
         row = rows[feature["id"]]
-        if row["geometry"]:
+        if row["geometry_wkt"]:
             assert feature.geometry.geom_type == "LineString"
-            assert feature.geometry.wkt.replace("LINESTRING (", "") [:6] == row["geometry"].replace("LINESTRING (", "")[:6]
+            assert feature.geometry.wkt.replace("LINESTRING (", "") [:6] == row["geometry_wkt"].replace("LINESTRING (", "")[:6]
         else:
             assert (round(feature.geometry.x, 6), round(feature.geometry.y, 6)) == (float(row["lon"]), float(row["lat"]))
         assert feature["name"] == row["name"]

@@ -54,11 +54,11 @@ def test_every_point_lies_in_its_county_polygon(rows, county_polygons):
         assert inside.all(), [r["id"] for r, ok in zip(mine, inside) if not ok]
     for row in rows:
         if row["type"] in LINE_TYPES:
-            line = shapely.from_wkt(row["geometry"])
+            line = shapely.from_wkt(row["geometry_wkt"])
             assert line.geom_type == "LineString"
             assert shapely.contains_xy(county_polygons[row["division_code"][:6]], *zip(*line.coords)).all()
         else:
-            assert row["geometry"] == ""
+            assert row["geometry_wkt"] == ""
 
 
 def test_places_are_real_divisions(rows):
@@ -126,7 +126,7 @@ def test_geojson_export_holds_exactly_the_filtered_rows(synthetic_db, params):
     assert [f["id"] for f in collection["features"]] == [r["id"] for r in rows]
     for feature, row in zip(collection["features"], rows):
         assert feature["properties"] == {k: row[k] for k in FEATURE_PROPERTIES}
-        if not row["geometry"]:
+        if not row["geometry_wkt"]:
             assert feature["geometry"]["coordinates"] == [row["lon"], row["lat"]]
 
 

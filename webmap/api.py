@@ -83,8 +83,8 @@ def after_param(sort: str) -> tuple | None:
 def project_json(row: dict) -> dict:
     """A project as the API gives it: the projects.csv columns, plus its GeoJSON geometry and page."""
     project = {column: row.get(column) for column in PROJECT_COLUMNS}
-    if "geometry_geojson" in row:
-        project["geojson"] = json.loads(row["geometry_geojson"]) if row["geometry_geojson"] else None
+    if "geometry" in row:
+        project["geojson"] = json.loads(row["geometry"]) if row["geometry"] else None
     project["url"] = url_for("pages.project_page", project_id=row["id"])
     return project
 

@@ -16,8 +16,8 @@ from typing import Iterable, Iterator
 
 MAP_COLUMNS = ("id", "type", "capacity_mw", "precision", "geometry")
 # What the rows are made from: a shape (WKT `geometry`, as GeoJSON) wins over the lon/lat point,
-# the same rule the build follows for `geometry_geojson`.
-SOURCE_COLUMNS = ("id", "type", "capacity_mw", "precision", "lon", "lat", "geometry", "geometry_geojson")
+# the same rule the build follows for `geometry`.
+SOURCE_COLUMNS = ("id", "type", "capacity_mw", "precision", "lon", "lat", "geometry_wkt", "geometry")
 # Rows per chunk: a server writes each chunk to the socket, so one per row would be 100,000 writes.
 ROWS_PER_CHUNK = 1000
 
@@ -32,8 +32,8 @@ def map_row(row: dict) -> list:
 
 
 def _geometry(row: dict):
-    if row["geometry"]:
-        return json.loads(row["geometry_geojson"])
+    if row["geometry_wkt"]:
+        return json.loads(row["geometry"])
     if row["lon"] is None:
         return None  # not located: counted by the map, not drawn
     return [row["lon"], row["lat"]]
