@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import signal
-import tempfile
+import secrets
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -40,11 +40,13 @@ def terminate_as_interrupt():
         signal.signal(signal.SIGTERM, previous)
 
 
-def temp_path(target: Path, suffix: str) -> Path:
-    """A new, empty, private file `.<target name>.<pid>.<random><suffix>` beside the target."""
-    fd, name = tempfile.mkstemp(prefix=f".{target.name}.{os.getpid()}.", suffix=suffix, dir=target.parent)
-    os.close(fd)
-    return Path(name)
+def temp_name(target: Path, suffix: str) -> Path:
+    """A fresh name `.<target name>.<pid>.<random><suffix>` beside the target, not yet a file.
+
+    The caller creates the file inside the try that removes it: a signal can then never fall
+    between creating the file and taking charge of it (a temp file made first and guarded after
+    leaked when SIGTERM came in between)."""
+    return target.parent / f".{target.name}.{os.getpid()}.{secrets.token_hex(6)}{suffix}"
 
 
 def remove_stale_temp_files(target: Path, suffix: str) -> list[Path]:
@@ -114,9 +116,9 @@ def atomic_output(target: Path, mode: str = "w", **open_args):
     """
     target = Path(target)
     remove_stale_temp_files(target, ".partial")
-    tmp = temp_path(target, ".partial")
+    tmp = temp_name(target, ".partial")
     try:
-        with open(tmp, mode, **open_args) as handle:
+        with open(tmp, mode.replace("w", "x"), **open_args) as handle:
             yield handle
             handle.flush()
             os.fsync(handle.fileno())

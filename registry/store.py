@@ -22,7 +22,7 @@ from shapely.errors import ShapelyError
 from shapely.geometry import mapping
 
 from registry import mapgrid
-from registry.atomic import fsync_directory, remove_stale_temp_files, temp_path
+from registry.atomic import fsync_directory, remove_stale_temp_files, temp_name
 from registry.csvstream import check_csv_file, iter_csv_rows
 from registry.documents import DOCUMENT_COLUMNS, PLANS_DIR, PROJECT_ROOT, read_documents, split_sections
 from registry.export import feature_geojson
@@ -117,7 +117,7 @@ def build(csv_path=DEFAULT_CSV, db_path=DEFAULT_DB, plans_dir=PLANS_DIR, targets
     db_path.parent.mkdir(parents=True, exist_ok=True)
     # A killed build (SIGKILL, power loss) cannot clean up after itself: the next build does.
     remove_stale_temp_files(db_path, ".building")
-    tmp_name = str(temp_path(db_path, ".building"))  # .<db name>.<pid>.<random>.building
+    tmp_name = str(temp_name(db_path, ".building"))  # .<db name>.<pid>.<random>.building, created below
     try:
         db = sqlite_utils.Database(tmp_name)
         # The file is private until the swap below, so it needs no journal; the fsync

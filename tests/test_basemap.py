@@ -134,7 +134,7 @@ def open_offline(context, base_url, path="/"):
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
     page.on("requestfailed", lambda request: failed.append(request.url))
     page.goto(base_url + path)
-    page.wait_for_function("document.body.dataset.mapState === 'ready'")
+    page.wait_for_function("() => document.body.dataset.mapState === 'ready'")
     page.evaluate("window.registryBasemap.ready().then(() => true)")
     return page, outside, errors, failed
 

@@ -271,7 +271,7 @@ def test_map_popup_and_tooltip_show_hostile_text_and_run_nothing(chromium, hosti
     try:
         tag = row["name"][row["name"].index("HX"):][:4]
         page.goto(f"{hostile_server}/?q={quote(tag)}")
-        page.wait_for_function("['ready', 'error'].includes(document.body.dataset.mapState)", timeout=20_000)
+        page.wait_for_function("() => ['ready', 'error'].includes(document.body.dataset.mapState)", timeout=20_000)
         assert page.get_attribute("body", "data-map-state") == "ready"
         assert page.get_attribute("#drawn-count", "data-drawn") == "1"
         position = page.evaluate(FIND_MARKER)
@@ -310,11 +310,11 @@ def test_project_page_map_and_whole_map_run_nothing(chromium, hostile_server):
                else route.abort("blockedbyclient"))
     try:
         page.goto(f"{hostile_server}/")
-        page.wait_for_function("['ready', 'error'].includes(document.body.dataset.mapState)", timeout=20_000)
+        page.wait_for_function("() => ['ready', 'error'].includes(document.body.dataset.mapState)", timeout=20_000)
         assert page.get_attribute("body", "data-map-state") == "ready"
         for row in HOSTILE[:3]:
             page.goto(f"{hostile_server}/projects/{row['id']}")
-            page.wait_for_function("['ready', 'error'].includes(document.body.dataset.mapState)", timeout=20_000)
+            page.wait_for_function("() => ['ready', 'error'].includes(document.body.dataset.mapState)", timeout=20_000)
             assert page.text_content("#project-name") == row["name"]
             assert row["name"] in page.title()
         page.goto(f"{hostile_server}/projects?per_page=1000")

@@ -10,28 +10,20 @@ import csv
 import io
 import json
 import os
-import tempfile
 from pathlib import Path
 
+from registry.atomic import atomic_output
 from registry.schema import format_cell
 
 
 def write_atomic(path: Path, data: bytes) -> None:
+    """`path` replaced by `data` whole (registry.atomic.atomic_output), keeping its permissions."""
     path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if path.exists():
-            os.chmod(tmp, path.stat().st_mode & 0o777)
-        else:
-            os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    permissions = path.stat().st_mode & 0o777 if path.exists() else 0o644
+    with atomic_output(path, "wb") as handle:
+        handle.write(data)
+    if permissions != 0o644:
+        os.chmod(path, permissions)
 
 
 def csv_header(path: Path) -> list[str]:
