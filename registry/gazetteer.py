@@ -194,12 +194,14 @@ class Gazetteer:
         return self.divisions.by_code.get(code)
 
     def counties_of(self, code: str) -> list[Division]:
-        """County-level divisions of a city, or the county itself for a county code."""
+        """County-level divisions of a city or a province, or the county itself for a county code."""
         division = self.division(code)
         if division is None:
             return []
         if division.level == 3:
             return [division]
+        if division.level == 1:  # a province plan's map shows all its counties
+            return sorted(self.divisions.descendants(code, 3), key=lambda d: d.code)
         return [d for d in self.divisions.children.get(code, ()) if d.level == 3]
 
     def towns_of(self, county_codes) -> list[Division]:

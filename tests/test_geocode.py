@@ -434,3 +434,11 @@ def test_the_shipped_polygons_cover_all_of_china_and_every_shipped_point_lies_in
         found.setdefault(int(p), set()).add(codes[g])
     wrong = [(points[i], found.get(i)) for i, code in own.items() if found.get(i) != {code}]
     assert not wrong, wrong[:5]
+
+
+def test_a_province_plans_map_shows_every_county_of_the_province(gaz, published_divisions):
+    anhui = _published_code(published_divisions, "安徽省", "")
+    cities = {c for c, (level, parent, _) in published_divisions.items() if parent == anhui}
+    expected = {c for c, (level, parent, _) in published_divisions.items() if level == 3 and (parent in cities or parent == anhui)}
+    collection = county_boundaries([anhui], gaz)
+    assert {f["properties"]["code"] for f in collection["features"]} == expected
