@@ -102,13 +102,17 @@ def _shipped_geometries(polygons: dict, codes: list[str], points: list[tuple[flo
     exact: set[str] = set()
     xy = shapely.points([(x, y) for x, y, _ in points])
     for _ in range(5):  # keeping a county as published can only remove conflicts; converges fast
-        shapes = [shape(shipped[c]) for c in codes]
-        hits = shapely.STRtree(shapes).query(xy, predicate="covered_by")
-        covered_by_own = {int(p) for p, g in zip(*hits) if codes[g] == points[p][2]}
-        wrong = {codes[g] for p, g in zip(*hits) if codes[g] != points[p][2]} | \
-                {points[p][2] for p, g in zip(*hits) if codes[g] != points[p][2]}
+        tree = shapely.STRtree([shape(shipped[c]) for c in codes])
+        point_index, county_index = tree.query(xy, predicate="covered_by")
+        covered_by_own = set()
+        wrong = set()  # counties to keep as published: both sides of every point in the wrong one
+        for p, g in zip(point_index.tolist(), county_index.tolist()):
+            if codes[g] == points[p][2]:
+                covered_by_own.add(p)
+            else:
+                wrong |= {codes[g], points[p][2]}
         wrong |= {points[i][2] for i in range(len(points)) if i not in covered_by_own}
-        wrong = {c for c in wrong if c in shipped} - exact
+        wrong = (wrong & shipped.keys()) - exact
         if not wrong:
             break
         exact |= wrong
