@@ -70,6 +70,9 @@ class RowGeocoder:
         else:
             cities = [d for d in self.gaz.divisions.by_code.values() if d.level == 2 and d.code[:2] in self.gaz.provinces]
         city = self.gaz.match_name(self.row.get("city") or "", cities)
+        if city is None and plan is not None and plan.level == 1:
+            # A municipality's plan (重庆市, 500000) has no cities: its districts are directly under it.
+            city = self.gaz.match_name(self.row.get("county") or "", [d for d in cities if d.level == 3])
         if city is not None and city.level == 3:
             return city.code, city.code
         return (city.code if city else None), None

@@ -410,6 +410,12 @@ def test_a_province_plan_names_its_own_cities_only(gaz, published_divisions, pub
     code = _published_code(published_divisions, "仙桃市", hubei)
     assert xiantao["division_code"] == code and xiantao["precision"] == "county"
     assert published_counties[code].covers(Point(xiantao["lon"], xiantao["lat"]))
+    # A municipality's plan has no cities: the row's district is its scope (重庆市 万州区 龙沙镇).
+    chongqing = _published_code(published_divisions, "重庆市", "")
+    wanzhou = _published_code(published_divisions, "万州区", chongqing)
+    town = one(gaz, name="万州龙沙光伏", city="重庆市", source_doc=f"chongqing_{chongqing}", county="万州区", town="龙沙镇")
+    assert town["division_code"] == _published_code(published_divisions, "龙沙镇", wanzhou) and town["precision"] == "town"
+    assert published_counties[wanzhou].covers(Point(town["lon"], town["lat"]))
     # A city of another province, in 安徽's plan, is nobody's: unresolved, saying so.
     stray = one(gaz, name="孝感光伏", city="孝感市", source_doc=f"anhui_{_published_code(published_divisions, '安徽省', '')}")
     assert stray["precision"] == "" and stray["location_method"].startswith("unresolved:")
