@@ -62,7 +62,11 @@ class DivisionList:
 
 def read_divisions_csv(path: Path) -> list[Division]:
     with open(path, newline="", encoding="utf-8") as handle:
-        return [Division(r["code"], r["parent_code"], int(r["level"]), r["name"]) for r in csv.DictReader(handle)]
+        # A plain reader: a DictReader builds a dict per row, and this list has 42,000 rows.
+        rows = csv.reader(handle)
+        column = {name: i for i, name in enumerate(next(rows))}
+        code, parent, level, name = (column[k] for k in ("code", "parent_code", "level", "name"))
+        return [Division(r[code], r[parent], int(r[level]), r[name]) for r in rows]
 
 
 @lru_cache(maxsize=1)

@@ -2,6 +2,9 @@
 
 Everything here is read from the compact files `python -m registry.geodata build` writes, so
 loading never touches the large package data (GeoNames' JSON alone takes seconds to parse).
+The files cover all of China; loading reads their lines and parses a county's polygon, places
+and town boxes only when a row asks for that county, so a registry from two provinces never
+pays for the other thirty.
 Name lookups are scoped: a caller always says in which city or county it looks, because a
 bare Chinese place name is ambiguous across the country (four 大新 in China; 天津市 vs 津市市).
 """
@@ -11,6 +14,7 @@ import csv
 import json
 import re
 import unicodedata
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -83,8 +87,14 @@ class County:
     name: str
     city_code: str
     point: tuple[float, float]  # pole of inaccessibility: deep inside the polygon
-    geometry: object
+    source: object  # a shapely geometry, or its GeoJSON text (parsed on first use)
     _prepared: object = None
+
+    @property
+    def geometry(self):
+        if isinstance(self.source, str):
+            self.source = shape(json.loads(self.source))
+        return self.source
 
     def covers(self, lon: float, lat: float) -> bool:
         if self._prepared is None:
@@ -92,18 +102,63 @@ class County:
         return self._prepared.covers(Point(lon, lat))
 
 
+class LinesByCounty(Mapping):
+    """{county code: value} over a CSV file's lines grouped by county, each group parsed on first use.
+
+    Loading only splits lines (a few ms for all of China); `parse` turns one county's CSV lines
+    into its value when the geocoder first looks there.
+    """
+
+    def __init__(self, path: Path, column: int, parse: Callable[[list[list[str]]], object]):
+        with open(path, encoding="utf-8", newline="") as handle:
+            lines = handle.read().splitlines()[1:]
+        self._lines: dict[str, list[str]] = {}
+        for line in lines:
+            fields = next(csv.reader([line])) if '"' in line else line.split(",", column + 1)
+            self._lines.setdefault(fields[column], []).append(line)
+        self._parse, self._parsed = parse, {}
+
+    def __getitem__(self, code: str):
+        if code not in self._parsed:
+            self._parsed[code] = self._parse(list(csv.reader(self._lines[code])))
+        return self._parsed[code]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._lines)
+
+    def __len__(self) -> int:
+        return len(self._lines)
+
+
+def _places(rows: list[list[str]]) -> list[Place]:
+    return [Place(int(gid), county, float(lon), float(lat), int(pop), tuple(names.split("|")))
+            for gid, county, lon, lat, pop, names in rows]
+
+
+def _extents(rows: list[list[str]]) -> dict[str, Extent]:
+    return {name: Extent(name, county, float(lon), float(lat), (float(w), float(n), float(e), float(s)))
+            for name, county, lon, lat, w, n, e, s in rows}
+
+
 class Gazetteer:
     def __init__(self, divisions: DivisionList, counties: dict[str, County],
-                 city_points: dict[str, tuple[float, float]], places: list[Place], extents: list[Extent] = ()):
+                 city_points: dict[str, tuple[float, float]], places, extents=()):
+        """`places` and `extents`: lists, or county-keyed mappings as `load` builds them."""
         self.divisions = divisions
         self.counties = counties
         self.city_points = city_points
-        self.places_by_county: dict[str, list[Place]] = {}
-        for place in places:
-            self.places_by_county.setdefault(place.county_code, []).append(place)
-        self.extents_by_county: dict[str, dict[str, Extent]] = {}
-        for extent in extents:
-            self.extents_by_county.setdefault(extent.county_code, {})[extent.name] = extent
+        if isinstance(places, Mapping):
+            self.places_by_county = places
+        else:
+            self.places_by_county = {}
+            for place in places:
+                self.places_by_county.setdefault(place.county_code, []).append(place)
+        if isinstance(extents, Mapping):
+            self.extents_by_county = extents
+        else:
+            self.extents_by_county = {}
+            for extent in extents:
+                self.extents_by_county.setdefault(extent.county_code, {})[extent.name] = extent
         self.provinces = {code[:2] for code in counties}
         self._candidates: dict[tuple[str, ...], tuple[list, list, list]] = {}
         self._memo: dict[tuple, object] = {}
@@ -112,21 +167,20 @@ class Gazetteer:
     def load(cls, geodata_dir: Path | None = None) -> "Gazetteer":
         directory = Path(geodata_dir) if geodata_dir else GEODATA_DIR
         divisions = DivisionList(read_divisions_csv(directory / "divisions.csv"))
-        with open(directory / "counties.geojson", encoding="utf-8") as handle:
-            features = json.load(handle)["features"]
         counties = {}
-        for f in features:
-            p = f["properties"]
-            counties[p["code"]] = County(p["code"], p["name"], p["city_code"], tuple(p["point"]), shape(f["geometry"]))
+        with open(directory / "counties.geojson", encoding="utf-8") as handle:
+            # One feature per line, properties before geometry (registry/geodata.py writes it so):
+            # the properties are parsed now, the polygon's text is kept for County.geometry.
+            for line in handle:
+                head, sep, geometry = line.rstrip().rstrip(",").partition(',"geometry":')
+                if not sep:
+                    continue  # the collection's first and last lines
+                p = json.loads(head + "}")["properties"]
+                counties[p["code"]] = County(p["code"], p["name"], p["city_code"], tuple(p["point"]), geometry[:-1])
         with open(directory / "cities.csv", newline="", encoding="utf-8") as handle:
             city_points = {r["code"]: (float(r["lon"]), float(r["lat"])) for r in csv.DictReader(handle)}
-        with open(directory / "places.csv", newline="", encoding="utf-8") as handle:
-            places = [Place(int(r["geonameid"]), r["county_code"], float(r["lon"]), float(r["lat"]),
-                            int(r["population"]), tuple(r["names"].split("|"))) for r in csv.DictReader(handle)]
-        with open(directory / "town_extents.csv", newline="", encoding="utf-8") as handle:
-            extents = [Extent(r["name"], r["county_code"], float(r["lon"]), float(r["lat"]),
-                              (float(r["west"]), float(r["north"]), float(r["east"]), float(r["south"])))
-                       for r in csv.DictReader(handle)]
+        places = LinesByCounty(directory / "places.csv", 1, _places)
+        extents = LinesByCounty(directory / "town_extents.csv", 1, _extents)
         return cls(divisions, counties, city_points, places, extents)
 
     def memo(self, key: tuple, compute):
@@ -140,12 +194,14 @@ class Gazetteer:
         return self.divisions.by_code.get(code)
 
     def counties_of(self, code: str) -> list[Division]:
-        """County-level divisions of a city, or the county itself for a county code."""
+        """County-level divisions of a city or a province, or the county itself for a county code."""
         division = self.division(code)
         if division is None:
             return []
         if division.level == 3:
             return [division]
+        if division.level == 1:  # a province plan's map shows all its counties
+            return sorted(self.divisions.descendants(code, 3), key=lambda d: d.code)
         return [d for d in self.divisions.children.get(code, ()) if d.level == 3]
 
     def towns_of(self, county_codes) -> list[Division]:

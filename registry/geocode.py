@@ -62,10 +62,19 @@ class RowGeocoder:
             return self.gaz.city_code_of(plan), plan.code
         if plan is not None and plan.level == 2:
             return plan.code, None
-        # No plan code: the city by name, among prefecture-level cities of the shipped provinces
-        # only (天津市 is a province-level city and can never be meant).
-        cities = [d for d in self.gaz.divisions.by_code.values() if d.level == 2 and d.code[:2] in self.gaz.provinces]
+        # A province plan (anhui_340000): the row's city by name among that province's cities,
+        # and its county-level cities under the province itself (仙桃市). No plan code: among all
+        # prefecture-level cities (天津市 is a province-level city and can never be meant).
+        if plan is not None and plan.level == 1:
+            cities = [d for d in self.gaz.divisions.children.get(plan.code, ()) if d.level in (2, 3)]
+        else:
+            cities = [d for d in self.gaz.divisions.by_code.values() if d.level == 2 and d.code[:2] in self.gaz.provinces]
         city = self.gaz.match_name(self.row.get("city") or "", cities)
+        if city is None and plan is not None and plan.level == 1:
+            # A municipality's plan (重庆市, 500000) has no cities: its districts are directly under it.
+            city = self.gaz.match_name(self.row.get("county") or "", [d for d in cities if d.level == 3])
+        if city is not None and city.level == 3:
+            return city.code, city.code
         return (city.code if city else None), None
 
     # -- pieces ------------------------------------------------------------------------------

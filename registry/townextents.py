@@ -53,11 +53,12 @@ def read_sizhi_boxes(path: Path | None = None) -> dict[str, tuple[float, float, 
     return boxes
 
 
-def build_town_extents(polygons: dict, provinces: tuple[str, ...], out_path: Path) -> int:
-    """town_extents.csv: every sizhi box whose centre lies in a county of `provinces`.
+def build_town_extents(polygons: dict, out_path: Path) -> tuple[int, list[tuple[float, float, str]]]:
+    """town_extents.csv: every sizhi box whose centre lies in a county polygon.
 
-    `polygons` is all of China's counties ({code: (name, geometry)}), so a centre just across a
-    provincial border is tagged with its own county and dropped, never misattributed.
+    `polygons` is all of China's counties ({code: (name, geometry)}); a centre in none of them
+    (offshore, or abroad: sizhi has some) is dropped. Returns the count and the centres as
+    written (lon, lat, county code).
     """
     import shapely
 
@@ -68,12 +69,14 @@ def build_town_extents(polygons: dict, provinces: tuple[str, ...], out_path: Pat
     tree = shapely.STRtree([polygons[c][1] for c in codes])
     hits = tree.query(shapely.points(centres), predicate="within")
     tags = {int(p): codes[g] for p, g in zip(*hits)}
-    kept = sorted((tags[i], name) for i, name in enumerate(names) if tags.get(i, "")[:2] in provinces)
+    kept = sorted((tags[i], name) for i, name in enumerate(names) if i in tags)
     index = {name: i for i, name in enumerate(names)}
+    written = []
     with open(out_path, "w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(HEADER)
         for county, name in kept:
             lon, lat = centres[index[name]]
             writer.writerow([name, county, f"{lon:.6f}", f"{lat:.6f}", *(f"{v:.6f}" for v in boxes[name])])
-    return len(kept)
+            written.append((float(f"{lon:.6f}"), float(f"{lat:.6f}"), county))
+    return len(kept), written

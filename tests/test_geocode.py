@@ -349,7 +349,7 @@ def test_every_seat_lies_in_its_county_and_a_citys_in_its_urban_districts(gaz, p
         if seat is not None:
             found += 1
             assert published_counties[code].covers(Point(seat.lon, seat.lat)), (code, seat)
-    assert found >= 0.75 * len(gaz.counties)  # most counties of 湖北/湖南 have a seat in the data
+    assert found >= 0.75 * len(gaz.counties)  # most counties of China have a seat in the data
     for city in {c.city_code for c in gaz.counties.values()}:
         seat = city_seat(gaz, city)
         districts = urban_district_codes(published_divisions, city)
@@ -361,3 +361,91 @@ def test_every_seat_lies_in_its_county_and_a_citys_in_its_urban_districts(gaz, p
     assert county_seat(gaz, "420921") is None
     xiaochang = one(gaz, name="孝昌光伏", city="孝感市", source_doc="xiaogan_420900", county="孝昌县")
     assert xiaochang["location_method"] == "county:polygon-representative-point(no-seat-known)"
+
+
+def _published_code(published_divisions, name, parent_code):
+    """An MCA code looked up in the package's own list, by name under its parent."""
+    return next(code for code, (level, parent, n) in published_divisions.items() if n == name and parent == parent_code)
+
+
+def test_a_plan_from_another_province_geocodes_inside_its_county(gaz, geonames_cn, sizhi_boxes, published_counties,
+                                                                 published_divisions):
+    anhui = _published_code(published_divisions, "安徽省", "")
+    luan = _published_code(published_divisions, "六安市", anhui)
+    jinzhai = _published_code(published_divisions, "金寨县", luan)
+    polygon = published_counties[jinzhai]
+
+    def geonames_in_jinzhai(name):
+        return {(r["longitude"], r["latitude"]) for r in geonames_cn
+                if name in r["alternatenames"] and polygon.covers(Point(r["longitude"], r["latitude"]))}
+
+    # A town GeoNames has (果子园乡), in a province plan and in a county plan of 金寨县.
+    for source_doc in (f"anhui_{anhui}", f"jinzhai_{jinzhai}"):
+        town = one(gaz, name="金寨县果子园光伏", city="六安市", source_doc=source_doc, county="金寨县", town="果子园乡")
+        assert town["precision"] == "town" and town["location_method"] == "town:geonames-in-county-polygon"
+        assert town["division_code"] == _published_code(published_divisions, "果子园乡", jinzhai)
+        assert {(town["lon"], town["lat"])} == geonames_in_jinzhai("果子园乡")
+    # A town only sizhi has (汤家汇镇): the centre of its box, which lies in 金寨县.
+    assert not geonames_in_jinzhai("汤家汇镇") and not geonames_in_jinzhai("汤家汇")
+    sizhi_town = one(gaz, name="汤家汇光伏", city="六安市", source_doc=f"luan_{luan}", county="金寨县", town="汤家汇镇")
+    assert sizhi_town["precision"] == "town" and sizhi_town["location_method"] == "town:sizhi-extent-centre-in-county"
+    assert (sizhi_town["lon"], sizhi_town["lat"]) == pytest.approx(box_centre(sizhi_boxes["汤家汇镇"]), abs=1e-6)
+    assert polygon.covers(Point(sizhi_town["lon"], sizhi_town["lat"]))
+    # County only: its seat, GeoNames' place named 金寨县 (梅山), inside the county.
+    county = one(gaz, name="金寨抽水蓄能电站", city="六安市", source_doc=f"anhui_{anhui}", county="金寨县", type="pumped_storage")
+    assert county["precision"] == "county" and county["division_code"] == jinzhai
+    assert (county["lon"], county["lat"]) in geonames_in_jinzhai("金寨县")
+    # A province plan's row that names only its city: the city's seat, GeoNames' 六安 in an urban district.
+    city = one(gaz, name="六安市储能示范", city="六安市", source_doc=f"anhui_{anhui}", type="energy_storage")
+    assert city["precision"] == "city" and city["division_code"] == luan
+    districts = urban_district_codes(published_divisions, luan)
+    seats = {(r["longitude"], r["latitude"]) for r in geonames_cn if "六安" in r["alternatenames"]
+             and any(published_counties[c].covers(Point(r["longitude"], r["latitude"])) for c in districts)}
+    assert (city["lon"], city["lat"]) in seats
+
+
+def test_a_province_plan_names_its_own_cities_only(gaz, published_divisions, published_counties):
+    # 仙桃市 is a county-level city directly under 湖北省: in the province plan it is found as such.
+    hubei = _published_code(published_divisions, "湖北省", "")
+    xiantao = one(gaz, name="仙桃光伏", city="仙桃市", source_doc=f"hubei_{hubei}")
+    code = _published_code(published_divisions, "仙桃市", hubei)
+    assert xiantao["division_code"] == code and xiantao["precision"] == "county"
+    assert published_counties[code].covers(Point(xiantao["lon"], xiantao["lat"]))
+    # A municipality's plan has no cities: the row's district is its scope (重庆市 万州区 龙沙镇).
+    chongqing = _published_code(published_divisions, "重庆市", "")
+    wanzhou = _published_code(published_divisions, "万州区", chongqing)
+    town = one(gaz, name="万州龙沙光伏", city="重庆市", source_doc=f"chongqing_{chongqing}", county="万州区", town="龙沙镇")
+    assert town["division_code"] == _published_code(published_divisions, "龙沙镇", wanzhou) and town["precision"] == "town"
+    assert published_counties[wanzhou].covers(Point(town["lon"], town["lat"]))
+    # A city of another province, in 安徽's plan, is nobody's: unresolved, saying so.
+    stray = one(gaz, name="孝感光伏", city="孝感市", source_doc=f"anhui_{_published_code(published_divisions, '安徽省', '')}")
+    assert stray["precision"] == "" and stray["location_method"].startswith("unresolved:")
+
+
+def test_the_shipped_polygons_cover_all_of_china_and_every_shipped_point_lies_in_its_own_only(gaz, published_counties,
+                                                                                               published_divisions):
+    import shapely
+
+    counties = {c for c, (level, _, _) in published_divisions.items() if level == 3 and c in published_counties}
+    assert set(gaz.counties) == counties and len({c[:2] for c in counties}) >= 31
+    codes = sorted(gaz.counties)
+    tree = shapely.STRtree([gaz.counties[c].geometry for c in codes])
+    points = [(p.lon, p.lat, p.county_code) for c in gaz.places_by_county for p in gaz.places_by_county[c]]
+    points += [(e.lon, e.lat, e.county_code) for c in gaz.extents_by_county for e in gaz.extents_by_county[c].values()]
+    points += [(*gaz.counties[c].point, c) for c in codes]
+    assert len(points) > 50_000
+    own = {i: points[i][2] for i in range(len(points)) if points[i][2] in gaz.counties}
+    hits = tree.query(shapely.points([(x, y) for x, y, _ in points]), predicate="covered_by")
+    found: dict[int, set[str]] = {}
+    for p, g in zip(*hits):
+        found.setdefault(int(p), set()).add(codes[g])
+    wrong = [(points[i], found.get(i)) for i, code in own.items() if found.get(i) != {code}]
+    assert not wrong, wrong[:5]
+
+
+def test_a_province_plans_map_shows_every_county_of_the_province(gaz, published_divisions):
+    anhui = _published_code(published_divisions, "安徽省", "")
+    cities = {c for c, (level, parent, _) in published_divisions.items() if parent == anhui}
+    expected = {c for c, (level, parent, _) in published_divisions.items() if level == 3 and (parent in cities or parent == anhui)}
+    collection = county_boundaries([anhui], gaz)
+    assert {f["properties"]["code"] for f in collection["features"]} == expected
