@@ -29,6 +29,9 @@ _POWER_IMPORT = re.compile(r"[\u4e00-\u9fff]电入[\u4e00-\u9fff]")  # “疆电
 _FORBIDS = re.compile(r"不新建|原则上不|禁止|严禁|不再新建|不得新建|不予|停止建设|淘汰")
 _EXCEPT_OPEN = re.compile(r"除(?!尘|湿|险|冰|雪|臭|磷|氮|硫)")
 _EXCEPT_CLOSE = re.compile(r"^[^，,。；]{0,8}外")
+# "以甲示范区为依托，…": a place the clause builds on, named as the means of something else; where
+# the plan builds it, another sentence names it as a project.
+_BASIS_CLOSE = re.compile(r"为(?:依托|载体|支撑|平台)")
 # Words between 等 and the shared head that qualify the items rather than name them.
 _QUALIFIERS = r"已核准|已备案|已批复|已纳规|在建|拟建|新建|续建|已建成|现有|重点|大型|规划"
 # Words right after 等 that close an enumeration of places or qualify it: 等地, 等乡镇, 等已核准.
@@ -47,7 +50,6 @@ _KEY_LIST_TAIL = re.compile(r"等(?:重点|重大)?项目")
 _BUILD_VERBS = frozenset(("统筹有序推进", "有序推进", "重点推进", "加快推进", "大力推进", "积极推进", "推进",
                           "加快建设", "加快", "开工建设", "建设", "实施", "重点实施", "重点建设", "新建"))
 _MANUFACTURING = re.compile(r"制造|材料|零部件|整车|装备|组件|叶片|电池|电机")
-_WORKS = re.compile(r"(?:改造|治理|整治|提升|更新|工作|行动)$")  # works or campaigns, not a named project
 _MAX_CONJUNCT = 40  # the words either side of a 和 that can belong to one name
 _MAX_LISTED_PLACES = 60  # more places in one run than any plan lists; bounds the walk back per name
 _MAX_SUBJECT_WINDOW = 40  # "支持十堰经济技术开发区打造…": the subject is a short phrase just before the verb
@@ -181,14 +183,15 @@ def is_specific(name: str, places: PlaceIndex, listed: bool = False) -> bool:
 
 
 def _one_system(left: str, right: str) -> bool:
-    """"甲回收网络和乙收转运体系建设项目": a left side with no noun of its own, of the same kind as the
-    right side, is one more part of the project the shared head names, not a project of its own.
+    """"甲回收网络体系和乙收转运体系建设项目": a left side that is a system (体系, 网络, 系统) with no
+    head of its own, of the same kind as the right side, is one more part of the project the shared
+    head names, not a project of its own; a facility on the left ("甲处理中心和乙利用项目") still is.
 
     Only the words next to the 和 are read (a name is at most a few dozen characters), so a phrase
     with many 和 stays linear.
     """
     left, right = left[-_MAX_CONJUNCT:], right[:_MAX_CONJUNCT]
-    if HEAD_RE.search(left[-6:]) or _own_noun(left) or _VOLTAGE_STATION.search(left):
+    if not left.endswith(("体系", "网络", "系统")) or HEAD_RE.search(left[-6:]) or _VOLTAGE_STATION.search(left):
         return False
     left_type, right_type = keyword_type(left), keyword_type(right)
     return left_type is not None and left_type == right_type
@@ -331,29 +334,24 @@ def _subject_before(sentence: str, clause_start: int, name_start: int, places: P
     return "", 0
 
 
-def _key_list_kind(sentence: str, verbs: list, clause_start: int, start: int, head_end: int, phrase: str,
-                   items: list) -> str | None:
-    """What the untyped items of a key-project list may be: "any" when the list also names an energy,
-    recycling or industrial project (a typed item), "manufacturing" when it names none (a list of
-    roads and airports is no part of this registry), None when the phrase is no such list:
-    several items, closed by 等项目, governed by a verb that builds."""
+def _is_key_list(sentence: str, verbs: list, clause_start: int, start: int, head_end: int, phrase: str,
+                 items: list) -> bool:
+    """Whether the items are a list of the plan's key projects: several items, closed by 等项目,
+    governed by a verb that builds."""
     if len(items) < 2 or not (_KEY_LIST_TAIL.match(sentence, head_end) or _KEY_LIST_TAIL.search(phrase[-6:])):
-        return None
+        return False
     # The clause's last verb before the items governs the whole list, even when earlier items of it
     # ended in heads of their own ("推进甲产业园、乙新材料、丙产业园等项目建设").
     at = bisect_right(verbs, (start, "\uffff")) - 1
-    if at < 0 or verbs[at][0] - len(verbs[at][1]) < clause_start or verbs[at][1] not in _BUILD_VERBS:
-        return None
-    return "any" if any(keyword_type(name) for name, _, _ in items) else "manufacturing"
+    return at >= 0 and verbs[at][0] - len(verbs[at][1]) >= clause_start and verbs[at][1] in _BUILD_VERBS
 
 
-def _listed_item_kind(name: str, list_kind: str | None, places: PlaceIndex) -> tuple[str, str] | None:
-    """An item of a key-project list that names no type: `other`, subtype 制造 when it is a factory."""
-    if list_kind is None or len(name) < 4 or _WORKS.search(name) or not is_specific(name, places):
+def _listed_item_kind(name: str, key_list: bool, places: PlaceIndex) -> tuple[str, str] | None:
+    """`other`/制造 for a factory in a key-project list that names no type ("乙新材料", "丙风机制造");
+    other untyped items (roads, stations, renovations) are outside the registry and stay out."""
+    if not key_list or len(name) < 4 or not _MANUFACTURING.search(name) or not is_specific(name, places):
         return None
-    if _MANUFACTURING.search(name):
-        return "other", "制造"
-    return ("other", "") if list_kind == "any" else None
+    return "other", "制造"
 
 
 def _occurs_within(starts: list[int], low: int, high: int) -> bool:
@@ -393,6 +391,7 @@ def find_mentions(text: str, places: PlaceIndex, in_box=lambda offset: False) ->
         forbid_starts = [m.start() for m in _FORBIDS.finditer(sentence)]
         except_starts = [m.start() for m in _EXCEPT_OPEN.finditer(sentence)]
         verbs = [(m.end(), m.group(0)) for m in LEAD_RE.finditer(sentence)]  # by where each verb ends
+        by_means = [i for i, c in enumerate(sentence) if c == "以"]
         table_title = re.search(r"专栏\s*\d+\s*[：:]?$", text[max(0, s_start - 10):s_start])
         if sentence.startswith("专栏") or table_title or (text[s_end:s_end + 1] in "：:" and len(sentence) <= 20):
             continue  # a table title or an item label, not a project
@@ -417,14 +416,16 @@ def find_mentions(text: str, places: PlaceIndex, in_box=lambda offset: False) ->
                     items = [(subject + phrase, subject_at, head_end)]
             context = type_before(head_start)
             forbidden = _occurs_within(forbid_starts, clause_start, head_end)
-            list_kind = _key_list_kind(sentence, verbs, clause_start, start, head_end, phrase, items)
+            key_list = _is_key_list(sentence, verbs, clause_start, start, head_end, phrase, items)
             for name, i_start, i_end in items:
                 if forbidden or (_occurs_within(except_starts, clause_start, i_end)
                                  and _EXCEPT_CLOSE.match(sentence[i_end:i_end + 9])):
                     continue
+                if _BASIS_CLOSE.match(sentence, i_end) and _occurs_within(by_means, clause_start, max(i_start, clause_start) + 1):
+                    continue
                 name = _balance_brackets(name.strip(_CONNECTORS))
                 own_name = re.sub(r"等(?:重点|重大)?项目$", "", name)
-                listed_kind = (_listed_item_kind(own_name, list_kind, places)
+                listed_kind = (_listed_item_kind(own_name, key_list, places)
                                if keyword_type(own_name) is None and HEAD_RE.search(own_name) is None else None)
                 if listed_kind:
                     name = own_name  # the plan's own words: "甲新材料" is the project, not "甲新材料项目"
