@@ -197,6 +197,7 @@ def test_a_facility_joined_to_a_project_of_its_kind_is_a_project_of_its_own():
 
 def test_a_zone_the_clause_builds_on_is_not_a_project_there():
     rows = city_rows("以应城、云梦盐化工产业循环经济示范区为依托，推进大悟县丰山风电项目建设。"
+                     "以孝南区甲循环经济示范区、云梦县乙循环经济产业园为依托，打造盐化工产业链。"
                      "加快建设汉川市新河循环经济产业园。")
     assert names(rows) == ["大悟县丰山风电项目", "汉川市新河循环经济产业园"]
 

@@ -354,6 +354,22 @@ def _listed_item_kind(name: str, key_list: bool, places: PlaceIndex) -> tuple[st
     return "other", "制造"
 
 
+def _is_basis(sentence: str, start: int, end: int, clause_start: int, clause_breaks: list[int], verbs: list,
+              by_means: list[int], bases: list[int]) -> bool:
+    """Whether the item stands in "以…为依托" of its clause ("以甲示范区、乙示范区为依托"): a 以 before it
+    in the clause, and a 为依托 after it with no clause break and no verb in between."""
+    if not _occurs_within(by_means, clause_start, max(start, clause_start) + 1):
+        return False
+    at = bisect_left(bases, end)
+    if at == len(bases):
+        return False
+    basis = bases[at]
+    if _occurs_within(clause_breaks, end, basis):
+        return False
+    verb_at = bisect_right(verbs, (end, "\uffff"))  # the first verb that ends after the item
+    return verb_at == len(verbs) or verbs[verb_at][0] > basis
+
+
 def _occurs_within(starts: list[int], low: int, high: int) -> bool:
     """Whether a sorted list of positions has one in [low, high)."""
     i = bisect_left(starts, low)
@@ -392,6 +408,7 @@ def find_mentions(text: str, places: PlaceIndex, in_box=lambda offset: False) ->
         except_starts = [m.start() for m in _EXCEPT_OPEN.finditer(sentence)]
         verbs = [(m.end(), m.group(0)) for m in LEAD_RE.finditer(sentence)]  # by where each verb ends
         by_means = [i for i, c in enumerate(sentence) if c == "以"]
+        bases = [m.start() for m in _BASIS_CLOSE.finditer(sentence)]
         table_title = re.search(r"专栏\s*\d+\s*[：:]?$", text[max(0, s_start - 10):s_start])
         if sentence.startswith("专栏") or table_title or (text[s_end:s_end + 1] in "：:" and len(sentence) <= 20):
             continue  # a table title or an item label, not a project
@@ -421,7 +438,7 @@ def find_mentions(text: str, places: PlaceIndex, in_box=lambda offset: False) ->
                 if forbidden or (_occurs_within(except_starts, clause_start, i_end)
                                  and _EXCEPT_CLOSE.match(sentence[i_end:i_end + 9])):
                     continue
-                if _BASIS_CLOSE.match(sentence, i_end) and _occurs_within(by_means, clause_start, max(i_start, clause_start) + 1):
+                if _is_basis(sentence, i_start, i_end, clause_start, clause_breaks, verbs, by_means, bases):
                     continue
                 name = _balance_brackets(name.strip(_CONNECTORS))
                 own_name = re.sub(r"等(?:重点|重大)?项目$", "", name)
