@@ -32,6 +32,7 @@ _EXCEPT_CLOSE = re.compile(r"^[^，,。；]{0,8}外")
 # "以甲示范区为依托，…": a place the clause builds on, named as the means of something else; where
 # the plan builds it, another sentence names it as a project.
 _BASIS_CLOSE = re.compile(r"为(?:依托|载体|支撑|平台)")
+_BY_MEANS = re.compile(r"(?<![可所加予难得足])以(?![及上下来后前内外便免期])")  # the 以 of 以…为依托, not 以及, 可以
 # Words between 等 and the shared head that qualify the items rather than name them.
 _QUALIFIERS = r"已核准|已备案|已批复|已纳规|在建|拟建|新建|续建|已建成|现有|重点|大型|规划"
 # Words right after 等 that close an enumeration of places or qualify it: 等地, 等乡镇, 等已核准.
@@ -407,7 +408,7 @@ def find_mentions(text: str, places: PlaceIndex, in_box=lambda offset: False) ->
         forbid_starts = [m.start() for m in _FORBIDS.finditer(sentence)]
         except_starts = [m.start() for m in _EXCEPT_OPEN.finditer(sentence)]
         verbs = [(m.end(), m.group(0)) for m in LEAD_RE.finditer(sentence)]  # by where each verb ends
-        by_means = [i for i, c in enumerate(sentence) if c == "以"]
+        by_means = [m.start() for m in _BY_MEANS.finditer(sentence)]
         bases = [m.start() for m in _BASIS_CLOSE.finditer(sentence)]
         table_title = re.search(r"专栏\s*\d+\s*[：:]?$", text[max(0, s_start - 10):s_start])
         if sentence.startswith("专栏") or table_title or (text[s_end:s_end + 1] in "：:" and len(sentence) <= 20):
