@@ -56,6 +56,9 @@ CASES = {
     "table rows with tabs": (1_000, lambda n: TITLE + "".join(f"{i}\t{_word(i)}风电项目\t孝昌县\t10万千瓦\n" for i in range(n))),
     "one clause that forbids, many names": (500, lambda n: TITLE + "原则上不新建" + "、".join(f"{_word(i)}燃煤电厂" for i in range(n)) + "。"),
     "targets, no semicolon in the text": (4_000, lambda n: TITLE + "到2025年，星甲光伏装机达到10万千瓦。" * n),
+    "key-project list of factories": (500, lambda n: TITLE + "推进" + "、".join(f"{_word(i)}新材料" for i in range(n)) + "等项目建设。"),
+    "systems joined by 和": (500, lambda n: TITLE + "加快推进" + "和".join(f"{_word(i)}回收网络体系" for i in range(n)) + "收转运体系建设项目。"),
+    "zones named 以…为依托": (500, lambda n: TITLE + "以" + "、".join(f"{_word(i)}循环经济示范区" for i in range(n)) + "为依托，推进星甲风电项目建设。"),
     "headings": (6_250, lambda n: TITLE + "".join(f"（一）第{i}节\n推进{_word(i)}光伏电站项目建设。\n" for i in range(n))),
 }
 

@@ -152,6 +152,57 @@ def test_exception_clause_does_not_hide_the_rest_of_the_sentence():
     assert names(rows) == ["孝昌县小河风电项目"]
 
 
+# --- scope of a key-project list (issue 11) -----------------------------------------------
+
+def test_a_factory_in_a_key_project_list_is_a_project_without_a_head_noun():
+    rows = city_rows("推进应城市长江新能源产业园、华岭新材料、大悟县远航风机制造、汉川市马口光伏电站等项目建设。")
+    assert [(r["name"], r["type"], r["subtype"], r["county"]) for r in rows] == [
+        ("应城市长江新能源产业园", "industrial_park", "", "应城市"),
+        ("华岭新材料", "other", "制造", ""),
+        ("大悟县远航风机制造", "other", "制造", "大悟县"),
+        ("汉川市马口光伏电站", "solar_pv", "", "汉川市"),
+    ]
+    assert {r["stage"] for r in rows} == {"construction"}
+
+
+def test_a_key_project_list_of_factories_alone():
+    rows = city_rows("加快推进华岭新材料、远航风机制造等重点项目建设。")
+    assert [(r["name"], r["type"], r["subtype"]) for r in rows] == [
+        ("华岭新材料", "other", "制造"), ("远航风机制造", "other", "制造")]
+
+
+@pytest.mark.parametrize("sentence", [
+    # firms the plan supports, encourages or only plans for are not named projects
+    "支持华岭锂业、远航科技等储能电池项目建设，鼓励长江新材料、丰源电机等项目建设。",
+    "谋划长江新材料、丰源电机等项目建设。",
+    # a key-project list of roads and stations names nothing this registry records
+    "加快推进孝感东站改扩建、孝汉城际铁路、福银高速公路等重点项目建设。",
+    # the same list written as prose, not closed by 等项目, is a list of industries
+    "推进新材料、风机制造、汽车零部件产业发展。",
+])
+def test_supported_firms_and_other_lists_are_not_projects(sentence):
+    assert city_rows(sentence) == []
+
+
+def test_a_system_joined_to_a_project_of_its_kind_is_one_project():
+    rows = city_rows("加快推进应城市城乡生活垃圾回收网络体系和应城市生活垃圾收转运体系建设项目的建设。")
+    assert [(r["name"], r["type"]) for r in rows] == [
+        ("应城市城乡生活垃圾回收网络体系和应城市生活垃圾收转运体系建设项目", "recycling")]
+
+
+def test_a_facility_joined_to_a_project_of_its_kind_is_a_project_of_its_own():
+    rows = city_rows("推进应城市餐厨垃圾处理中心和云梦县建筑垃圾资源化利用项目建设。")
+    assert [(r["name"], r["county"]) for r in rows] == [
+        ("应城市餐厨垃圾处理中心项目", "应城市"), ("云梦县建筑垃圾资源化利用项目", "云梦县")]
+
+
+def test_a_zone_the_clause_builds_on_is_not_a_project_there():
+    rows = city_rows("以应城、云梦盐化工产业循环经济示范区为依托，推进大悟县丰山风电项目建设。"
+                     "以孝南区甲循环经济示范区、云梦县乙循环经济产业园为依托，打造盐化工产业链。"
+                     "加快建设汉川市新河循环经济产业园。")
+    assert names(rows) == ["大悟县丰山风电项目", "汉川市新河循环经济产业园"]
+
+
 # --- province plans ------------------------------------------------------------------------
 
 HUBEI = """湖北省能源领域碳达峰实施方案

@@ -142,7 +142,7 @@ def build_rows(mentions: list[Mention], ctx: PlanContext) -> list[dict]:
     starts = [m.start for m in mentions]
     for index, mention in enumerate(mentions):
         name = mention.name
-        found = keyword_type(name)
+        found = mention.listed_kind or keyword_type(name)
         type_, subtype = found if found else (mention.context_type or "other", "")
         later = [s for s in starts[index + 1:index + 2] if s >= mention.end]
         capacity = find_capacity(name) or _capacity_after(text, mention, later[0] if later else len(text))

@@ -10,7 +10,7 @@ generic name whose sentence lists the places it applies to ("支持襄州、枣�
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from registry.extract.places import PlaceIndex
@@ -29,6 +29,10 @@ _POWER_IMPORT = re.compile(r"[\u4e00-\u9fff]电入[\u4e00-\u9fff]")  # “疆电
 _FORBIDS = re.compile(r"不新建|原则上不|禁止|严禁|不再新建|不得新建|不予|停止建设|淘汰")
 _EXCEPT_OPEN = re.compile(r"除(?!尘|湿|险|冰|雪|臭|磷|氮|硫)")
 _EXCEPT_CLOSE = re.compile(r"^[^，,。；]{0,8}外")
+# "以甲示范区为依托，…": a place the clause builds on, named as the means of something else; where
+# the plan builds it, another sentence names it as a project.
+_BASIS_CLOSE = re.compile(r"为(?:依托|载体|支撑|平台)")
+_BY_MEANS = re.compile(r"(?<![可所加予难得足])以(?![及上下来后前内外便免期])")  # the 以 of 以…为依托, not 以及, 可以
 # Words between 等 and the shared head that qualify the items rather than name them.
 _QUALIFIERS = r"已核准|已备案|已批复|已纳规|在建|拟建|新建|续建|已建成|现有|重点|大型|规划"
 # Words right after 等 that close an enumeration of places or qualify it: 等地, 等乡镇, 等已核准.
@@ -40,6 +44,14 @@ _CONNECTORS = "、和及与并对在将把由为以的等同时"
 _PHASE_TAIL = re.compile(r"^(?:[（(][一二三四五六七八九十\d]+期[）)]|[一二三四五六七八九十]期)")
 _MAX_GAP_BETWEEN_HEADS = 12  # "风电场二期项目", "基地一期100MW风电项目", "天钢循环产业园报废机动车拆解处理项目"
 _MAX_ITEM_LENGTH = 30
+# "推进甲、乙、丙等项目建设": a list of the plan's key projects; its items are projects even with no
+# head noun. Only a verb that builds governs such a list: firms a plan supports, encourages or
+# courts ("支持甲、乙等储能电池项目建设") are not named projects (README, Scope).
+_KEY_LIST_TAIL = re.compile(r"等(?:重点|重大)?项目")
+_BUILD_VERBS = frozenset(("统筹有序推进", "有序推进", "重点推进", "加快推进", "大力推进", "积极推进", "推进",
+                          "加快建设", "加快", "开工建设", "建设", "实施", "重点实施", "重点建设", "新建"))
+_MANUFACTURING = re.compile(r"制造|材料|零部件|整车|装备|组件|叶片|电池|电机")
+_MAX_CONJUNCT = 40  # the words either side of a 和 that can belong to one name
 _MAX_LISTED_PLACES = 60  # more places in one run than any plan lists; bounds the walk back per name
 _MAX_SUBJECT_WINDOW = 40  # "支持十堰经济技术开发区打造…": the subject is a short phrase just before the verb
 
@@ -55,6 +67,7 @@ class Mention:
     sentence_end: int
     context_type: str | None = None  # the type the sentence suggests when the name alone does not
     sentence_start: int = 0
+    listed_kind: tuple[str, str] | None = None  # type and subtype of an item of a key-project list with no type word
 
 
 def keyword_type(name: str) -> tuple[str, str] | None:
@@ -170,6 +183,21 @@ def is_specific(name: str, places: PlaceIndex, listed: bool = False) -> bool:
     return len(residue) >= 2
 
 
+def _one_system(left: str, right: str) -> bool:
+    """"甲回收网络体系和乙收转运体系建设项目": a left side that is a system (体系, 网络, 系统) with no
+    head of its own, of the same kind as the right side, is one more part of the project the shared
+    head names, not a project of its own; a facility on the left ("甲处理中心和乙利用项目") still is.
+
+    Only the words next to the 和 are read (a name is at most a few dozen characters), so a phrase
+    with many 和 stays linear.
+    """
+    left, right = left[-_MAX_CONJUNCT:], right[:_MAX_CONJUNCT]
+    if not left.endswith(("体系", "网络", "系统")) or HEAD_RE.search(left[-6:]) or _VOLTAGE_STATION.search(left):
+        return False
+    left_type, right_type = keyword_type(left), keyword_type(right)
+    return left_type is not None and left_type == right_type
+
+
 def _conjuncts(phrase: str) -> list[tuple[str, int]]:
     """Split "A和B" / "A及B" when both sides are long enough to be names of their own.
 
@@ -194,6 +222,8 @@ def _conjuncts(phrase: str) -> list[tuple[str, int]]:
         if mark < len(enumeration_marks) and enumeration_marks[mark] < match.start() or phrase.startswith("等", right_at):
             continue  # "泽东化工、华邦保和等…": the 和 is inside an enumerated name
         typed = right_at <= last_typed and right_at > last_forbidden
+        if typed and _one_system(phrase[at:match.start()], phrase[right_at:]):
+            continue
         if match.start() - at >= 6 and len(phrase) - right_at >= 6 and typed:
             pieces.append((phrase[at:match.start()], at))
             at = right_at
@@ -305,6 +335,42 @@ def _subject_before(sentence: str, clause_start: int, name_start: int, places: P
     return "", 0
 
 
+def _is_key_list(sentence: str, verbs: list, clause_start: int, start: int, head_end: int, phrase: str,
+                 items: list) -> bool:
+    """Whether the items are a list of the plan's key projects: several items, closed by 等项目,
+    governed by a verb that builds."""
+    if len(items) < 2 or not (_KEY_LIST_TAIL.match(sentence, head_end) or _KEY_LIST_TAIL.search(phrase[-6:])):
+        return False
+    # The clause's last verb before the items governs the whole list, even when earlier items of it
+    # ended in heads of their own ("推进甲产业园、乙新材料、丙产业园等项目建设").
+    at = bisect_right(verbs, (start, "\uffff")) - 1
+    return at >= 0 and verbs[at][0] - len(verbs[at][1]) >= clause_start and verbs[at][1] in _BUILD_VERBS
+
+
+def _listed_item_kind(name: str, key_list: bool, places: PlaceIndex) -> tuple[str, str] | None:
+    """`other`/制造 for a factory in a key-project list that names no type ("乙新材料", "丙风机制造");
+    other untyped items (roads, stations, renovations) are outside the registry and stay out."""
+    if not key_list or len(name) < 4 or not _MANUFACTURING.search(name) or not is_specific(name, places):
+        return None
+    return "other", "制造"
+
+
+def _is_basis(sentence: str, start: int, end: int, clause_start: int, clause_breaks: list[int], verbs: list,
+              by_means: list[int], bases: list[int]) -> bool:
+    """Whether the item stands in "以…为依托" of its clause ("以甲示范区、乙示范区为依托"): a 以 before it
+    in the clause, and a 为依托 after it with no clause break and no verb in between."""
+    if not _occurs_within(by_means, clause_start, max(start, clause_start) + 1):
+        return False
+    at = bisect_left(bases, end)
+    if at == len(bases):
+        return False
+    basis = bases[at]
+    if _occurs_within(clause_breaks, end, basis):
+        return False
+    verb_at = bisect_right(verbs, (end, "\uffff"))  # the first verb that ends after the item
+    return verb_at == len(verbs) or verbs[verb_at][0] > basis
+
+
 def _occurs_within(starts: list[int], low: int, high: int) -> bool:
     """Whether a sorted list of positions has one in [low, high)."""
     i = bisect_left(starts, low)
@@ -341,6 +407,9 @@ def find_mentions(text: str, places: PlaceIndex, in_box=lambda offset: False) ->
         place_starts = [p.start for p in sentence_places]
         forbid_starts = [m.start() for m in _FORBIDS.finditer(sentence)]
         except_starts = [m.start() for m in _EXCEPT_OPEN.finditer(sentence)]
+        verbs = [(m.end(), m.group(0)) for m in LEAD_RE.finditer(sentence)]  # by where each verb ends
+        by_means = [m.start() for m in _BY_MEANS.finditer(sentence)]
+        bases = [m.start() for m in _BASIS_CLOSE.finditer(sentence)]
         table_title = re.search(r"专栏\s*\d+\s*[：:]?$", text[max(0, s_start - 10):s_start])
         if sentence.startswith("专栏") or table_title or (text[s_end:s_end + 1] in "：:" and len(sentence) <= 20):
             continue  # a table title or an item label, not a project
@@ -365,18 +434,26 @@ def find_mentions(text: str, places: PlaceIndex, in_box=lambda offset: False) ->
                     items = [(subject + phrase, subject_at, head_end)]
             context = type_before(head_start)
             forbidden = _occurs_within(forbid_starts, clause_start, head_end)
+            key_list = _is_key_list(sentence, verbs, clause_start, start, head_end, phrase, items)
             for name, i_start, i_end in items:
                 if forbidden or (_occurs_within(except_starts, clause_start, i_end)
                                  and _EXCEPT_CLOSE.match(sentence[i_end:i_end + 9])):
                     continue
+                if _is_basis(sentence, i_start, i_end, clause_start, clause_breaks, verbs, by_means, bases):
+                    continue
                 name = _balance_brackets(name.strip(_CONNECTORS))
-                if not name.endswith(("项目", "工程")) and HEAD_RE.search(name) is None and not _VOLTAGE_STATION.search(name):
+                own_name = re.sub(r"等(?:重点|重大)?项目$", "", name)
+                listed_kind = (_listed_item_kind(own_name, key_list, places)
+                               if keyword_type(own_name) is None and HEAD_RE.search(own_name) is None else None)
+                if listed_kind:
+                    name = own_name  # the plan's own words: "甲新材料" is the project, not "甲新材料项目"
+                elif not name.endswith(("项目", "工程")) and HEAD_RE.search(name) is None and not _VOLTAGE_STATION.search(name):
                     name += "项目"  # "襄阳市建筑垃圾循环回收再利用和…等项目": the head is shared
                 plant = context and ("电站" in name or "电厂" in name)
-                if len(name) < 4 or keyword_type(name) is None and not plant:
+                if not listed_kind and (len(name) < 4 or keyword_type(name) is None and not plant):
                     continue
-                if not is_specific(name, places, in_box(s_start + i_start)):
+                if not listed_kind and not is_specific(name, places, in_box(s_start + i_start)):
                     continue
                 mentions.append(Mention(name, s_start + max(i_start, 0), s_start + i_end, s_start + clause_start,
-                                        s_end, context[0] if context else None, s_start))
+                                        s_end, context[0] if context else None, s_start, listed_kind))
     return mentions
