@@ -241,6 +241,17 @@ def _number(value: str, column: str, err, *, lo=None, hi=None, integer=False):
     return number
 
 
+def source_span(row: dict, err) -> tuple[int, int]:
+    """The row's (source_start, source_end): whole numbers, both given, end after start."""
+    start = _number(row["source_start"], "source_start", err, lo=0, integer=True)
+    end = _number(row["source_end"], "source_end", err, lo=0, integer=True)
+    if start is None or end is None:
+        raise err("source_start" if start is None else "source_end", "is empty")
+    if end <= start:
+        raise err("source_end", "must be greater than source_start")
+    return start, end
+
+
 def validate_project(raw: dict[str, str], path: str, line: int) -> dict:
     """Turn one CSV row into a typed project record, or raise RowError naming line and column."""
 
@@ -266,12 +277,7 @@ def validate_project(raw: dict[str, str], path: str, line: int) -> dict:
     record["capacity_mw"] = _number(row["capacity_mw"], "capacity_mw", err, lo=0, hi=1e7)
     record["voltage_kv"] = _number(row["voltage_kv"], "voltage_kv", err, lo=0, hi=2000)
     record["target_year"] = _number(row["target_year"], "target_year", err, lo=1990, hi=2100, integer=True)
-    record["source_start"] = _number(row["source_start"], "source_start", err, lo=0, integer=True)
-    record["source_end"] = _number(row["source_end"], "source_end", err, lo=0, integer=True)
-    if record["source_start"] is None or record["source_end"] is None:
-        raise err("source_start" if record["source_start"] is None else "source_end", "is empty")
-    if record["source_end"] <= record["source_start"]:
-        raise err("source_end", "must be greater than source_start")
+    record["source_start"], record["source_end"] = source_span(row, err)
     lon = _number(row["lon"], "lon", err)
     lat = _number(row["lat"], "lat", err)
     if (lon is None) != (lat is None):

@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from registry.indicators import FAMILY_UNITS, INDICATORS, UNIT_CONVERSIONS, normalise
-from registry.schema import TARGET_COLUMNS, RowError, _number, read_csv_table
+from registry.schema import TARGET_COLUMNS, RowError, _number, read_csv_table, source_span
 
 REQUIRED_TARGET_COLUMNS = ("city", "indicator", "metric", "value", "unit", "source_doc", "source_start", "source_end")
 # A normalised value may differ from value × factor by rounding in the CSV only.
@@ -34,12 +34,7 @@ def validate_target(raw: dict[str, str], path: str, line: int, documents: dict[s
     record: dict = dict(row)
     record["value"] = _number(row["value"], "value", err, lo=0)
     record["year"] = _number(row["year"], "year", err, lo=1990, hi=2100, integer=True)
-    record["source_start"] = _number(row["source_start"], "source_start", err, lo=0, integer=True)
-    record["source_end"] = _number(row["source_end"], "source_end", err, lo=0, integer=True)
-    if record["source_start"] is None or record["source_end"] is None:
-        raise err("source_start" if record["source_start"] is None else "source_end", "is empty")
-    if record["source_end"] <= record["source_start"]:
-        raise err("source_end", "must be greater than source_start")
+    record["source_start"], record["source_end"] = source_span(row, err)
     expected_value, expected_unit = normalise(record["value"], row["unit"])
     if expected_unit not in FAMILY_UNITS[indicator.unit_family]:
         raise err("unit", f"{row['unit']!r} is not a unit of {indicator.key} ({indicator.unit_family})")
