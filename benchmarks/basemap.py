@@ -57,9 +57,9 @@ def load_once(browser, base_url: str) -> tuple[int, float, int, float]:
     page.goto(base_url + "/")
     # map.js writes the count once it has drawn the projects, and sets mapState once the view is
     # fitted and (when on) the basemap of that view drawn.
-    page.wait_for_function("document.getElementById('drawn-count').dataset.drawn !== ''")
+    page.wait_for_function("() => document.getElementById('drawn-count').dataset.drawn !== ''")
     projects = page.evaluate("performance.now()")
-    page.wait_for_function("document.body.dataset.mapState === 'ready'")
+    page.wait_for_function("() => document.body.dataset.mapState === 'ready'")
     elapsed = page.evaluate("performance.now()")
     page.wait_for_timeout(100)  # let the last loadingFinished events arrive
     context.close()
