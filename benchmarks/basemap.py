@@ -68,7 +68,7 @@ def load_once(browser, base_url: str) -> tuple[int, float, int, float]:
     elapsed = page.evaluate("performance.now()")
     # "ready" is the projects' view; the basemap (background, started after it) marks its own view
     # drawn on the map's container. With the basemap off there is nothing more to wait for.
-    page.wait_for_function("() => !document.querySelector('.leaflet-pane.leaflet-basemapLand-pane') || "
+    page.wait_for_function("() => !JSON.parse(document.getElementById('map-config').textContent).basemap || "
                            "document.querySelector('.leaflet-container').dataset.basemap === 'ready'")
     basemap = page.evaluate("performance.now()")
     page.wait_for_timeout(100)  # let the last loadingFinished events arrive
