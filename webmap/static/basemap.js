@@ -6,7 +6,8 @@
  * (DivIcons, so screen readers and tests read them), largest places first, dropping any label
  * that would overlap one already placed.
  *
- *   registryBasemap.addTo(map, config) -> Promise, resolved when the view's basemap is drawn
+ *   registryBasemap.addTo(map, config[, after]) -> Promise, resolved when the view's basemap is drawn
+ *                                       (its cells fetched once the promise `after` is settled)
  *   registryBasemap.ready()            -> Promise for the current view (after a move)
  *
  * Names reach the page through textContent only.
@@ -190,7 +191,7 @@
     });
   }
 
-  function addTo(map, config) {
+  function addTo(map, config, after) {
     if (!config) return Promise.resolve();
     Object.keys(PANES).forEach(function (name) {
       if (!map.getPane(name)) map.createPane(name).style.zIndex = String(PANES[name]);
@@ -206,9 +207,11 @@
     };
     watchTiles(map, config.tilesFailed);
     map.on("moveend", refresh);
-    // The basemap is background: let the page's own requests (the projects), sent by the scripts
-    // that run right after this one, go first.
-    state.current = new Promise(function (resolve) { setTimeout(resolve, 0); }).then(refresh);
+    // The basemap is background: its first cells are fetched once `after` (the page's projects on
+    // screen) is settled, and in a task of their own, so that the page's own requests go first.
+    state.current = Promise.resolve(after).catch(function () {}).then(function () {
+      return new Promise(function (resolve) { setTimeout(resolve, 0); });
+    }).then(refresh);
     return state.current;
   }
 
