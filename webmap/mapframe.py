@@ -14,8 +14,6 @@ import re
 from dataclasses import dataclass
 
 import folium
-import xstatic.pkg.font_awesome
-import xstatic.pkg.jquery
 import xstatic.pkg.leaflet
 from branca.element import MacroElement
 from flask import Blueprint, abort, send_from_directory, url_for
@@ -25,11 +23,10 @@ from markupsafe import Markup
 from registry.schema import LINE_TYPES, STAGES, TYPE_FAMILIES
 from webmap import basemap, labels
 
-# Folium would load these from CDNs; pip installs them as XStatic packages.
+# Folium would load Leaflet from a CDN; pip installs it as an XStatic package. The canvas map
+# needs nothing else (no jQuery, marker-cluster or icon font).
 VENDOR_DIRS = {
     "leaflet": xstatic.pkg.leaflet.BASE_DIR,
-    "jquery": xstatic.pkg.jquery.BASE_DIR,
-    "font-awesome": xstatic.pkg.font_awesome.BASE_DIR,
 }
 OSM_TILES = "OpenStreetMap"
 # The five plans' cities lie between Xiangyang, Shiyan, Xiaogan, Changde and Yueyang.
