@@ -14,11 +14,10 @@ when the whole file was read first.
 from __future__ import annotations
 
 import codecs
-import csv
 from pathlib import Path
 from typing import Iterator
 
-from registry.schema import PROJECT_COLUMNS, REQUIRED_COLUMNS, RowError, check_header, read_csv_table
+from registry.schema import PROJECT_COLUMNS, REQUIRED_COLUMNS, csv_rows, read_csv_table
 
 CHUNK = 1 << 20
 
@@ -53,25 +52,5 @@ def iter_csv_rows(path: str | Path, columns_required=REQUIRED_COLUMNS,
     """(physical line, row) for every non-blank row; RowError for a bad header or a malformed row."""
     path = Path(path)
     with open(path, encoding="utf-8-sig", newline="") as handle:
-        reader = csv.reader(handle, strict=True)
-        try:
-            header = tuple(h.strip() for h in next(reader))
-        except StopIteration:
-            raise RowError(path, 1, None, "empty file: expected a header row") from None
-        except csv.Error as exc:
-            raise RowError(path, 1, None, f"malformed CSV: {exc}") from None
-        check_header(path, header, columns_required, columns_known)
-        width = len(header)
-        while True:
-            line = reader.line_num + 1
-            try:
-                values = next(reader)
-            except StopIteration:
-                return
-            except csv.Error as exc:
-                raise RowError(path, line, None, f"malformed CSV: {exc}") from None
-            if not values or all(not v.strip() for v in values):
-                continue
-            if len(values) != width:
-                raise RowError(path, line, None, f"has {len(values)} fields, the header has {width}")
-            yield line, dict(zip(header, values))
+        _header, numbered_rows = csv_rows(handle, path, columns_required, columns_known)
+        yield from numbered_rows

@@ -13,6 +13,7 @@ import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 # Column order of projects.csv and of the CSV export.
 PROJECT_COLUMNS = (
@@ -153,7 +154,19 @@ def read_csv_table(path: str | Path, columns_required=REQUIRED_COLUMNS, columns_
     if "\x00" in text:
         before = text[: text.index("\x00")]
         raise RowError(path, before.count("\n") + 1, _column_of(before), "NUL character in file")
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    header, numbered_rows = csv_rows(io.StringIO(text, newline=""), path, columns_required, columns_known)
+    rows, lines = [], []
+    for line, row in numbered_rows:
+        lines.append(line)
+        rows.append(row)
+    return Table(str(path), header, rows, lines)
+
+
+def csv_rows(stream, path, columns_required=REQUIRED_COLUMNS, columns_known=PROJECT_COLUMNS):
+    """The header of an open CSV text stream, checked now, and an iterator of (physical line, row)
+    for its non-blank rows: RowError for a bad header or a malformed row. The whole-file reader
+    above and the build's streamed passes (registry/csvstream.py) read rows through this one loop."""
+    reader = csv.reader(stream, strict=True)
     try:
         header = tuple(h.strip() for h in next(reader))
     except StopIteration:
@@ -161,22 +174,23 @@ def read_csv_table(path: str | Path, columns_required=REQUIRED_COLUMNS, columns_
     except csv.Error as exc:
         raise RowError(path, 1, None, f"malformed CSV: {exc}") from None
     check_header(path, header, columns_required, columns_known)
-    rows, lines = [], []
+    return header, _numbered_rows(reader, path, header)
+
+
+def _numbered_rows(reader, path, header: tuple[str, ...]) -> Iterator[tuple[int, dict[str, str]]]:
     while True:
         line = reader.line_num + 1
         try:
             values = next(reader)
         except StopIteration:
-            break
+            return
         except csv.Error as exc:
             raise RowError(path, line, None, f"malformed CSV: {exc}") from None
         if not values or all(not v.strip() for v in values):
             continue
         if len(values) != len(header):
             raise RowError(path, line, None, f"has {len(values)} fields, the header has {len(header)}")
-        rows.append(dict(zip(header, values)))
-        lines.append(line)
-    return Table(str(path), header, rows, lines)
+        yield line, dict(zip(header, values))
 
 
 def check_header(path, header: tuple[str, ...], columns_required, columns_known) -> None:
