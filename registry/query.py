@@ -48,14 +48,7 @@ class ProjectFilter:
     def from_params(cls, params) -> "ProjectFilter":
         """From a query string (werkzeug MultiDict, or a mapping of name -> list of values)."""
         def values(name: str) -> list[str]:
-            raw = params.getlist(name) if hasattr(params, "getlist") else list(_as_list(params.get(name)))
-            split = [v.strip() for item in raw for v in str(item).split(",") if v.strip()]
-            if len(split) > MAX_VALUES_PER_PARAMETER:
-                raise FilterError(name, f"at most {MAX_VALUES_PER_PARAMETER} values")
-            for v in split:
-                if len(v) > MAX_QUERY_LENGTH or "\x00" in v:
-                    raise FilterError(name, f"value longer than {MAX_QUERY_LENGTH} characters or with a NUL")
-            return split
+            return parameter_values(params, name)
 
         types = tuple(dict.fromkeys(values("type")))
         for t in types:
@@ -69,11 +62,11 @@ class ProjectFilter:
         min_mw, max_mw = _capacity(values("min_mw"), "min_mw"), _capacity(values("max_mw"), "max_mw")
         if min_mw is not None and max_mw is not None and min_mw > max_mw:
             raise FilterError("min_mw", f"{min_mw:g} is greater than max_mw {max_mw:g}")
-        q_values = params.getlist("q") if hasattr(params, "getlist") else list(_as_list(params.get("q")))
+        q_values = raw_values(params, "q")
         q = " ".join(v.strip() for v in q_values if v and v.strip())
         if len(q) > MAX_QUERY_LENGTH or "\x00" in q:
             raise FilterError("q", f"search text longer than {MAX_QUERY_LENGTH} characters or with a NUL")
-        bbox = _bbox(params.getlist("bbox") if hasattr(params, "getlist") else list(_as_list(params.get("bbox"))))
+        bbox = _bbox(raw_values(params, "bbox"))
         return cls(types, tuple(dict.fromkeys(values("city"))), tuple(dict.fromkeys(values("county"))),
                    stages, min_mw, max_mw, q, bbox)
 
@@ -190,6 +183,22 @@ def _cursor_rows(cursor: sqlite3.Cursor):
             cursor.close()
         except sqlite3.ProgrammingError:
             pass  # the connection closed first (a client gone mid-export): nothing left to release
+
+
+def raw_values(params, name: str) -> list[str]:
+    """Every value given for `name`: from a werkzeug MultiDict, or a mapping of name -> value or list."""
+    return params.getlist(name) if hasattr(params, "getlist") else list(_as_list(params.get(name)))
+
+
+def parameter_values(params, name: str) -> list[str]:
+    """The comma-separated values of a repeatable filter parameter, stripped; FilterError past the bounds."""
+    split = [v.strip() for item in raw_values(params, name) for v in str(item).split(",") if v.strip()]
+    if len(split) > MAX_VALUES_PER_PARAMETER:
+        raise FilterError(name, f"at most {MAX_VALUES_PER_PARAMETER} values")
+    for v in split:
+        if len(v) > MAX_QUERY_LENGTH or "\x00" in v:
+            raise FilterError(name, f"value longer than {MAX_QUERY_LENGTH} characters or with a NUL")
+    return split
 
 
 def _as_list(value) -> Iterable[str]:

@@ -21,7 +21,7 @@ from typing import Iterable, Iterator
 
 from registry.export import _safe_cell
 from registry.indicators import INDICATORS
-from registry.query import MAX_QUERY_LENGTH, MAX_VALUES_PER_PARAMETER, FilterError
+from registry.query import FilterError, parameter_values
 from registry.schema import TARGET_COLUMNS, format_cell
 
 TARGET_FILTER_PARAMETERS = ("city", "county", "doc", "indicator", "year")
@@ -42,14 +42,7 @@ class TargetFilter:
     def from_params(cls, params, known_docs: Iterable[str] | None = None) -> "TargetFilter":
         """From a query string (werkzeug MultiDict, or a mapping of name -> list of values); FilterError if bad."""
         def values(name: str) -> tuple[str, ...]:
-            raw = params.getlist(name) if hasattr(params, "getlist") else list(params.get(name) or ())
-            split = [v.strip() for item in raw for v in str(item).split(",") if v.strip()]
-            if len(split) > MAX_VALUES_PER_PARAMETER:
-                raise FilterError(name, f"at most {MAX_VALUES_PER_PARAMETER} values")
-            for v in split:
-                if len(v) > MAX_QUERY_LENGTH or "\x00" in v:
-                    raise FilterError(name, f"value longer than {MAX_QUERY_LENGTH} characters or with a NUL")
-            return tuple(dict.fromkeys(split))
+            return tuple(dict.fromkeys(parameter_values(params, name)))
 
         indicators = values("indicator")
         for key in indicators:

@@ -32,17 +32,7 @@ def _score(candidate: dict, reviewed: dict) -> float:
 
 
 def match_rows(candidates: list[dict], reviewed: list[dict]) -> list[tuple[dict, dict]]:
-    pairs = sorted(((_score(c, r), i, j) for i, c in enumerate(candidates) for j, r in enumerate(reviewed)),
-                   reverse=True)
-    used_c, used_r, matched = set(), set(), []
-    for score, i, j in pairs:
-        if score <= 0:
-            break
-        if i not in used_c and j not in used_r:
-            used_c.add(i)
-            used_r.add(j)
-            matched.append((candidates[i], reviewed[j]))
-    return matched
+    return _best_pairs(candidates, reviewed, _score, keep=lambda score: score > 0)
 
 
 def recall_precision(candidates: list[dict], reviewed: list[dict]) -> tuple[float, float, int]:
@@ -55,14 +45,21 @@ def recall_precision(candidates: list[dict], reviewed: list[dict]) -> tuple[floa
 def match_by_name(candidates: list[dict], expected: list[dict], threshold: float = 0.5) -> list[tuple[dict, dict]]:
     """One-to-one pairs for hand-written expectations that have no text spans: names sharing at least
     `threshold` of their bigrams, the same type breaking ties; best pairs first."""
-    pairs = sorted(((name_similarity(c["name"], e["name"]) + (0.01 if c["type"] == e["type"] else 0), i, j)
-                    for i, c in enumerate(candidates) for j, e in enumerate(expected)), reverse=True)
-    used_c, used_e, matched = set(), set(), []
-    for score, i, j in pairs:
-        if score < threshold:
+    def score(c: dict, e: dict) -> float:
+        return name_similarity(c["name"], e["name"]) + (0.01 if c["type"] == e["type"] else 0)
+
+    return _best_pairs(candidates, expected, score, keep=lambda value: value >= threshold)
+
+
+def _best_pairs(left: list[dict], right: list[dict], score, keep) -> list[tuple[dict, dict]]:
+    """Greedy one-to-one matching: the best-scoring pairs first, each row used once, while `keep(score)`."""
+    pairs = sorted(((score(a, b), i, j) for i, a in enumerate(left) for j, b in enumerate(right)), reverse=True)
+    used_left, used_right, matched = set(), set(), []
+    for value, i, j in pairs:
+        if not keep(value):
             break
-        if i not in used_c and j not in used_e:
-            used_c.add(i)
-            used_e.add(j)
-            matched.append((candidates[i], expected[j]))
+        if i not in used_left and j not in used_right:
+            used_left.add(i)
+            used_right.add(j)
+            matched.append((left[i], right[j]))
     return matched
