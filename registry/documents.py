@@ -10,7 +10,7 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 PLANS_DIR = PROJECT_ROOT / "plans"
 DOCUMENT_COLUMNS = ("doc_id", "file", "title", "city", "city_code", "parent_city", "province",
-                    "issuer", "doc_number", "published", "status")
+                    "issuer", "doc_number", "published", "status", "source", "text_note")
 
 # Headings of the plans: 一、… / （一）… / 专栏 1 … / 1.… at the start of a line. A heading line
 # of these documents is short; longer lines starting so are paragraphs with a lead-in phrase,

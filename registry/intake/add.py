@@ -74,20 +74,27 @@ def _check_new(text: str, doc_id: str | None, plans_dir: Path, existing: list[di
 
 
 def add_plan(source: str, root: Path, doc_id: str | None = None, title: str | None = None,
-             area_code: str | None = None, status: str | None = None, timeout: float = FETCH_TIMEOUT) -> AddedPlan:
-    """Add one plan to the registry folder `root`; NotAPlan or PlanRefused (nothing written) if not."""
+             area_code: str | None = None, status: str | None = None, timeout: float = FETCH_TIMEOUT,
+             entry: str | None = None, cite: str | None = None) -> AddedPlan:
+    """Add one plan to the registry folder `root`; NotAPlan or PlanRefused (nothing written) if not.
+
+    `entry` picks a document of a sentence-split corpus (a .json source); `cite` is where the text
+    comes from as documents.csv's `source` (default: the URL, or the file's name).
+    """
     from registry.extract import extract_text
 
     plans_dir = Path(root) / PLANS
     documents_csv = Path(root) / DOCUMENTS_CSV
-    plan = read_plan(source, timeout)
+    plan = read_plan(source, timeout, entry)
     existing = read_csv_rows(documents_csv) if documents_csv.exists() else []
     if existing and not {"doc_id", "file", "title"} <= set(existing[0]):
         raise PlanRefused(f"{DOCUMENTS_CSV} lacks the doc_id, file or title column; fix its header first")
     _check_new(plan.text, doc_id, plans_dir, existing)
     document = infer_metadata(plan.text, plan.title_hint, area_code, title, status)
     doc_id = doc_id or _default_doc_id(document, {row["doc_id"] for row in existing})
-    document = {"doc_id": doc_id, "file": f"{doc_id}.txt", **document}
+    document = {"doc_id": doc_id, "file": f"{doc_id}.txt", **document,
+                "source": cite or (source if plan.origin.startswith(("http://", "https://")) else plan.name),
+                "text_note": plan.note}
     paths = (plans_dir / document["file"], candidates_path(plans_dir, doc_id), candidate_targets_path(plans_dir, doc_id))
     for path in paths:
         if path.exists():

@@ -51,14 +51,18 @@ def _describe(row: dict) -> str:
 @click.option("--area-code", help="Division code of the plan's province, city or county (default: from the title).")
 @click.option("--status", type=click.Choice(["draft", "in-force"]), help="Consultation draft or in force (default: from the text).")
 @click.option("--timeout", default=30.0, show_default=True, help="Seconds to wait for a URL.")
+@click.option("--entry", help="The document to take from a JSON sentence corpus (its name, or a unique part of it).")
+@click.option("--source", "cite", help="Where the text comes from, for documents.csv (default: the URL or file name).")
 @root_option
-def add_plan_command(source, doc_id, title, area_code, status, timeout):
-    """Add a plan (a .txt, .pdf, .html or .docx file, or an http(s) URL) and extract its candidates for review."""
+def add_plan_command(source, doc_id, title, area_code, status, timeout, entry, cite):
+    """Add a plan (a .txt, .pdf, .html or .docx file, an http(s) URL, or a document of a JSON sentence
+    corpus with --entry) and extract its candidates for review."""
     from registry.intake import NotAPlan, PlanRefused, add_plan
 
     root = current_root()
     try:
-        added = add_plan(source, root, doc_id=doc_id, title=title, area_code=area_code, status=status, timeout=timeout)
+        added = add_plan(source, root, doc_id=doc_id, title=title, area_code=area_code, status=status, timeout=timeout,
+                         entry=entry, cite=cite)
     except NotAPlan as exc:
         fail(f"{source}: {exc}")
     except PlanRefused as exc:
@@ -69,6 +73,8 @@ def add_plan_command(source, doc_id, title, area_code, status, timeout):
                f"{doc['issuer'] or 'issuer unknown'}{' ' + doc['doc_number'] if doc['doc_number'] else ''}; "
                f"{doc['published'] or 'date unknown'}; {doc['status']})")
     click.echo(f"text from {added.kind}: {added.text_path.relative_to(root)} ({len(added.text_path.read_text(encoding='utf-8'))} characters)")
+    if doc.get("text_note"):
+        click.echo(f"  note: {doc['text_note']}")
     click.echo(f"{len(added.candidates)} candidate projects -> {added.candidates_path.relative_to(root)}")
     for row in added.candidates:
         click.echo(f"  {row['name']} ({_describe(row)})")

@@ -31,6 +31,7 @@ class PlanSource:
     name: str  # file name (or the URL's last path segment)
     origin: str  # the path or URL given
     title_hint: str = ""  # the web page's <title>, when there is one
+    note: str = ""  # what the text lacks against the published document (a rebuilt text says so)
 
 
 def is_url(source: str) -> bool:
@@ -123,8 +124,12 @@ def normalize(text: str) -> str:
     return text.strip("\n") + "\n"
 
 
-def read_plan(source: str, timeout: float = FETCH_TIMEOUT) -> PlanSource:
-    """The plan text of a path or URL; NotAPlan (one sentence) when it is not one."""
+def read_plan(source: str, timeout: float = FETCH_TIMEOUT, entry: str | None = None) -> PlanSource:
+    """The plan text of a path or URL; NotAPlan (one sentence) when it is not one.
+
+    A .json source is a sentence-split corpus (registry.intake.sentences): `entry` names the
+    document in it, whose text is rebuilt from its sentences.
+    """
     if is_url(source):
         data, content_type = fetch(source, timeout)
         name = Path(unquote(urlparse(source).path)).name or "index.html"
@@ -135,8 +140,18 @@ def read_plan(source: str, timeout: float = FETCH_TIMEOUT) -> PlanSource:
         data, content_type, name = path.read_bytes(), "", path.name
     if not data.strip():
         raise NotAPlan("is empty")
-    kind = sniff(data, name, content_type)
-    text = normalize(to_text(data, kind, content_type))
+    note = ""
+    if name.lower().endswith(".json") or "json" in content_type:
+        from registry.intake.sentences import plan_from_corpus
+
+        rebuilt = plan_from_corpus(data, source, entry)
+        kind, note, text = "corpus", rebuilt.note, normalize(rebuilt.text)
+        name = f"{name}#{entry}"
+    elif entry:
+        raise NotAPlan("--entry chooses a document of a JSON sentence corpus; this source is not one")
+    else:
+        kind = sniff(data, name, content_type)
+        text = normalize(to_text(data, kind, content_type))
     if kind == "pdf":
         # CJK fonts draw 户 with the glyph of the radical ⼾, which reads back as 戶: mainland plans write 户.
         text = text.replace("戶", "户")
@@ -149,4 +164,4 @@ def read_plan(source: str, timeout: float = FETCH_TIMEOUT) -> PlanSource:
     if not PLAN_WORDS.search(text[:3000]):
         raise NotAPlan("does not read like a plan: its first page has no 方案, 规划, 计划, 意见, 通知 or 纲要")
     title_hint = html_title(decode_html(data, content_type)) if kind == "html" else ""
-    return PlanSource(text, kind, name, source, title_hint)
+    return PlanSource(text, kind, name, source, title_hint, note)
