@@ -5,14 +5,20 @@
 The extractor's rules are strict so that its candidates are mostly right; what they are unsure of
 is shown to the reviewer here instead of being dropped. A sentence is listed when one of its
 clauses holds a facility or project word (电站, 电厂, 工程, 项目, 风电, 直流, 环网 …) and the words
-its candidates do not cover name something: a place of the plan's area, a phase (二期), a capacity
-or voltage, a proper name before a facility word (祁韶直流: 祁韶 is no ordinary word of the plans),
-a code (乌石17-2), or items of a list whose shared head a candidate took ("瑞金二期、丰城三期、
-信丰电厂、□□□□等已核准清洁煤电项目"). The score adds those signs (a place or a code 3, a phase 2,
-a name or the plan's own place before a facility word 1.5, a figure 1; the four strongest), one for signs inside a list and one for a building verb, and
-takes three off for a ban ("原则上不新建"); a figure in a clause that reads like a target
-("装机达到…万千瓦") does not count. Each row suggests the passage most likely to be the
-project's name; the reviewer chooses the span.
+its candidates do not cover name something. The signs, with their weights:
+
+- a place of the plan's area (3), a code (乌石17-2: 3), a phase (二期: 2), a capacity or voltage
+  (1; not in a clause that reads like a target, "装机达到…万千瓦");
+- the plan's own place opening a facility's name (津市市中心城区…管道: 2);
+- a name: an item that ends in a facility word and opens with a pair of characters the plan
+  writes at most three times (祁韶直流, 宁电入湘工程: 2), not a description (高能耗项目);
+- an item of a list, named so, whose other items or shared head a candidate took ("瑞金二期、
+  丰城三期、信丰电厂、□□□□等已核准清洁煤电项目": 2.5) or that ends in a shared head (2).
+
+The score is the four strongest signs, plus one for signs inside a list, one for a building verb
+and one and a half for a type word of the registry (光伏, 风电, 储能 … rather than only 项目); a ban
+("原则上不新建") takes three off. Sentences scoring MIN_SCORE or more are listed, best first.
+Each row suggests the passage most likely to be the project's name; the reviewer chooses the span.
 
 One pass over the cleaned text, each sentence read a bounded number of times: linear in the plan.
 """
@@ -20,14 +26,15 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections import Counter
 
 from registry.extract.passage import SENTENCE_END, PlanText
 from registry.extract.units import CAPACITY_RE, VOLTAGE_RE
-from registry.extract.vocab import GENERIC_STARTS, GENERIC_WORDS, HEADS, LEAD_RE, TYPE_RULES
+from registry.extract.vocab import GENERIC_STARTS, HEADS, LEAD_RE, TYPE_RULES
 
 POSSIBLE_COLUMNS = ("rank", "score", "source_start", "source_end", "suggest_start", "suggest_end", "suggestion",
                     "reasons", "sentence")
-MIN_SCORE = 3.0
+MIN_SCORE = 3.5
 # Facility words the net looks for besides the extractor's heads and type words: the names of lines,
 # fields and demonstration sites that the rules do not (yet) turn into candidates.
 _NET_WORDS = ("直流", "环网", "特高压", "换流站", "油田", "气田", "油气田", "示范村", "示范站", "示范区", "机组", "线路",
@@ -37,6 +44,8 @@ _FACILITY_WORDS = sorted({*_NAMEABLE, *(k for _, _, keywords in TYPE_RULES for k
                          key=len, reverse=True)
 _FACILITY = re.compile("|".join(map(re.escape, _FACILITY_WORDS)))
 _NAMED_FACILITY = re.compile("|".join(map(re.escape, _NAMEABLE)))
+_ENERGY = re.compile("|".join(map(re.escape, sorted({*_NET_WORDS, *(k for _, _, keywords in TYPE_RULES for k in keywords)},
+                                                    key=len, reverse=True))))
 _PHASE = re.compile(r"[一二三四五六七八九十\d]期")
 # A field or unit code as plans write them (乌石17-2): digits joined by a dash right after a name, not a date.
 _CODE = re.compile(r"(?<=[\u4e00-\u9fff])\d{1,3}[-－]\d{1,3}(?![\d名个家人次年月日天%％])")
@@ -53,13 +62,14 @@ _ORDINARY = re.compile(r"现役|现有|存量|既有|在建|拟建|已建|已核
                        r"科技|技术|数字|信息|智能|智慧|示范|试点|基础|公共|社会|集中|分散|超超临界|百万|千万|万千瓦|千瓦|"
                        r"保护|整治|治理|修复|改造|节能|降碳|减排|减碳|减煤|投资|政府|市政|消防|现代|建材|林业|碳汇|生态|环境|"
                        r"污染|监测|管理|服务|物流|交通|建筑|诊断|认证|评价|研发|研究|培养|发展|高质量|转型|融合|数字化|设施|"
-                       r"平台|中心|模式|体系|制度|机制|政策|标准|项目|工程|建设|利用|开发|推广|应用|提质|提升|资源|能源|绿色|低碳")
-_NOT_NAME = re.compile(r"[的和及与等在对将把由为以个座批条项型级类化性式用新各其该本我此这那一二三四五六七八九十百千万亿年月日期]")
+                       r"平台|中心|模式|体系|制度|机制|政策|标准|项目|工程|建设|利用|开发|推广|应用|提质|提升|资源|能源|绿色|低碳|"
+                       r"进度|负荷|网络|调节|参与")
 _SEPARATORS = "，,、；;：:（）()「」《》 \t"
 _CLAUSE_BREAKS = "，,；;：:"
 _MAX_SENTENCE = 400  # a "sentence" longer than this (lost end punctuation) is read in clause-bounded pieces
 _PIECE = 200
 _COVERED = "□"  # stands for a candidate's words, so no name runs across them
+_RARE = 3  # a pair of characters a plan writes at most this often can belong to a proper name
 
 
 def _pieces(text: str, start: int, end: int):
@@ -87,21 +97,31 @@ def _sentences(text: str):
         yield from _pieces(text, start, len(text))
 
 
-def _proper_name(clause: str, facility) -> tuple[int, str] | None:
-    """The words right before a facility word when they are no ordinary words of the plans (祁韶 of 祁韶直流)."""
-    low = facility.start()
-    while low > max(0, facility.start() - 8) and clause[low - 1] not in _SEPARATORS + _COVERED \
-            and not clause[low - 1].isdigit():
-        low -= 1
-    window = clause[low:facility.start()]
-    for opener in _OPENERS.finditer(window):
-        window, low = clause[low + opener.end():facility.start()], low + opener.end()
-    residue = _NOT_NAME.sub("", _ORDINARY.sub("", GENERIC_WORDS.sub("", _FACILITY.sub("", window))))
-    # A proper name is a short word of its own (祁韶, 雅江, 华中); a longer residue is a description.
-    if 2 <= len(re.findall(r"[\u4e00-\u9fff]", residue)) <= 4 and len(residue) <= 5 \
-            and not window.startswith(GENERIC_STARTS):
-        return low, window
-    return None
+def _after_openers(part: str, limit: int) -> int:
+    """Where an item's words start: after the verbs and connectives that open it (加快推进, 力争, 以)."""
+    at = 0
+    while True:
+        opener = _OPENERS.match(part, at, limit)
+        if opener is None or opener.end() == at:
+            return at
+        at = opener.end()
+
+
+def _named_items(clause: str, bigrams: Counter) -> list[tuple[float, int, str]]:
+    """Items of a clause (between separators) that end in a facility word and open, after their verb, with
+    a pair of characters the plan seldom writes: a name (祁韶直流, 宁电入湘工程, 滨江工业园燃气管道工程),
+    not a description (高能耗项目: 高能 is written all through a plan)."""
+    signs, at = [], 0
+    for part in re.split("([" + re.escape(_SEPARATORS + _COVERED) + "])", clause):
+        facility = _NAMED_FACILITY.search(part) if len(part) > 1 else None
+        if facility:
+            openers = [m for m in _OPENERS.finditer(part, 0, facility.start()) if m.group(0) not in "等和及与"]
+            head = openers[-1].end() if openers else 0
+            words = part[head:facility.start()]
+            if _rare_word(words, bigrams) and len(words) <= 14 and "等" not in words and not words.startswith(GENERIC_STARTS):
+                signs.append((2.0, at + head, f"name {words}"))
+        at += len(part)
+    return signs[:2]
 
 
 def _suggestion(sentence: str, at: int) -> tuple[int, int]:
@@ -129,7 +149,7 @@ def _clauses(sentence: str):
     yield start, len(sentence)
 
 
-def _clause_signs(clause: str, masked: str, plan: PlanText) -> list[tuple[float, int, str]]:
+def _clause_signs(clause: str, masked: str, plan: PlanText, bigrams: Counter) -> list[tuple[float, int, str]]:
     """Signs that the uncovered words of one clause name a project: (weight, position, reason)."""
     if not _FACILITY.search(clause):
         return []
@@ -137,28 +157,54 @@ def _clause_signs(clause: str, masked: str, plan: PlanText) -> list[tuple[float,
     signs = [(3.0, p.start, f"place {p.name}") for p in plan.places.find(masked) if p.division != plan.places.city]
     signs += [(2.0, m.start(), f"phase {m.group(0)}") for m in _PHASE.finditer(masked)]
     signs += [(3.0, m.start(), f"code {m.group(0)}") for m in _CODE.finditer(masked)]
-    names = [found for f in _NAMED_FACILITY.finditer(masked) if (found := _proper_name(masked, f))]
     for own in (p for p in plan.places.find(masked) if p.division == plan.places.city):
         item_end = min([at for c in _SEPARATORS + _COVERED if (at := masked.find(c, own.end)) != -1] + [len(masked)])
         if _NAMED_FACILITY.search(masked, own.end, item_end):  # 津市市中心城区市政燃气管道: a county plan's own name
-            signs.append((1.5, own.start, f"own place {own.name}"))
-    signs += [(1.5, start, f"name {name}") for start, name in names[:2]]
+            signs.append((2.0, own.start, f"own place {own.name}"))
+    signs += _named_items(masked, bigrams)
     if not _TARGET.search(clause):
         signs += [(1.0, m.start(), f"figure {m.group(0)}") for pattern in (CAPACITY_RE, VOLTAGE_RE)
                   for m in pattern.finditer(masked)]
-    if uncovered_facility is None:
-        # Only the items of a list whose shared head a candidate took ("瑞金二期、丰城三期…等□□□□").
-        signs = [s for s in signs if re.fullmatch(r"[^，,；;□]*、[^，,；;□]*", masked[s[1]:masked.find(_COVERED, s[1])] or "x")
-                 and _COVERED in masked[s[1]:]]
+    if uncovered_facility is None and not ("、" in masked and _COVERED in masked):
+        signs = []  # the clause's facility words are all a candidate's: only a list's other items can be missed
+    return signs + _list_items(masked, bigrams)
+
+
+def _rare_word(words: str, bigrams: Counter) -> bool:
+    """Whether the words open with a pair of characters the plan seldom writes, as names do (泽东化工, 久泽坪)."""
+    pair = re.search(r"[\u4e00-\u9fff]{2}", words)
+    return bool(pair) and bigrams[pair.group(0)] <= _RARE and not _ORDINARY.match(pair.group(0))
+
+
+def _list_items(clause: str, bigrams: Counter) -> list[tuple[float, int, str]]:
+    """Items of a list left uncovered while the rules took other items of it ("□□□、久泽坪、□□□等□□□□"),
+    when they read like names (a run of characters the plan seldom writes)."""
+    pieces, at = [], 0
+    for part in re.split(r"([、和及与])", clause):
+        if part and part not in "、和及与":
+            pieces.append((at, part))
+        at += len(part)
+    taken = any(_COVERED in part for _, part in pieces)
+    shared_head = len(pieces) >= 2 and "等" in pieces[-1][1] and _NAMED_FACILITY.search(pieces[-1][1].split("等", 1)[1])
+    if len(pieces) < 2 or not (shared_head or taken):
+        return []
+    signs = []
+    for at, part in pieces:
+        item = part.split("等")[0].lstrip(_COVERED)
+        at += len(part) - len(part.lstrip(_COVERED))
+        head = _after_openers(item, len(item))
+        at, item = at + head, item[head:]
+        if _COVERED not in item and len(item) <= 12 and not item.startswith(GENERIC_STARTS) and _rare_word(item, bigrams):
+            signs.append((2.5 if taken else 2.0, at, f"list item {item}"))
     return signs
 
 
-def _score(sentence: str, masked: str, plan: PlanText) -> tuple[float, list[str], int]:
+def _score(sentence: str, masked: str, plan: PlanText, bigrams: Counter) -> tuple[float, list[str], int]:
     """Score, reasons and the position of the strongest sign of one sentence (`masked`: its candidates hidden)."""
     signs: list[tuple[float, int, str]] = []
     facilities: list[str] = []
     for low, high in _clauses(sentence):
-        found = _clause_signs(sentence[low:high], masked[low:high], plan)
+        found = _clause_signs(sentence[low:high], masked[low:high], plan, bigrams)
         signs += [(weight, low + at, reason) for weight, at, reason in found]
         if found:
             facilities += [f.group(0) for f in _FACILITY.finditer(sentence, low, high)]
@@ -173,6 +219,9 @@ def _score(sentence: str, masked: str, plan: PlanText) -> tuple[float, list[str]
         reasons.append("a list")
     if _BUILDS.search(sentence):
         score += 1.0
+    if _ENERGY.search(sentence):
+        score += 1.5  # a type word of the registry (光伏, 风电, 储能, 管网 …), not only 项目 or 工程
+        reasons.append("type word")
     if _FORBIDS.search(sentence):
         score -= 3.0
         reasons.append("forbids")
@@ -191,6 +240,23 @@ def _masked(text: str, start: int, end: int, covered: list[tuple[int, int]], sta
     return "".join(chars)
 
 
+def _name_words(plan: PlanText, candidate: dict) -> list[tuple[int, int]]:
+    """The cleaned spans of a candidate's own words. An item of a list shares its span with the items
+    after it ("天子山、久泽坪、大峰山等风电项目" for 天子山风电项目): only the part of the span that
+    starts like the name and the part that ends like it are the candidate's."""
+    try:
+        start, end = plan.to_clean(int(candidate["source_start"])), plan.to_clean(int(candidate["source_end"]))
+    except (KeyError, TypeError, ValueError):
+        return []
+    words, name = plan.clean.text[start:end], candidate.get("name") or ""
+    if not name or name in words:
+        return [(start, end)]
+    head = next((i for i, (a, b) in enumerate(zip(words, name)) if a != b), min(len(words), len(name)))
+    tail = next((i for i, (a, b) in enumerate(zip(reversed(words[head:]), reversed(name[head:]))) if a != b),
+                min(len(words) - head, len(name) - head))
+    return [(start, start + head), (end - tail, end)]
+
+
 def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     merged: list[tuple[int, int]] = []
     for low, high in sorted(spans):
@@ -201,22 +267,21 @@ def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return merged
 
 
-
 def possible_projects(raw: str, document: dict, candidates: list[dict], plan: PlanText | None = None) -> list[dict]:
     """The sentences that look like they name a project but gave no candidate for it, best first."""
     plan = plan or PlanText.of(raw, document)
     text = plan.clean.text
-    covered = _merged([(plan.to_clean(int(c["source_start"])), plan.to_clean(int(c["source_end"])))
-                       for c in candidates if str(c.get("source_start", "")).isdigit() and str(c.get("source_end", "")).isdigit()])
+    covered = _merged([span for c in candidates for span in _name_words(plan, c)])
     starts = [low for low, _ in covered]
     headings = {plan.to_clean(s.start) for s in plan.sections}
+    bigrams = Counter(text[i:i + 2] for i in range(len(text) - 1))
     found = []
     for start, end in _sentences(text):
         sentence = text[start:end]
         if len(sentence.strip()) < 6 or start in headings:
             continue
         masked = _masked(text, start, end, covered, starts)
-        score, reasons, at = _score(sentence, masked, plan)
+        score, reasons, at = _score(sentence, masked, plan, bigrams)
         if score < MIN_SCORE:
             continue
         low, high = _suggestion(masked, at)

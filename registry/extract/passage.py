@@ -90,16 +90,18 @@ def trim_span(raw: str, start: int, end: int) -> tuple[int, int]:
 
 def check_span(raw: str, start: int, end: int) -> tuple[int, int]:
     """The trimmed span, or PassageError when it is outside the text, empty or too long."""
+    if end <= start:
+        raise PassageError(f"passage {start}:{end} ends before it starts; give START:END with END after START")
     if not 0 <= start < end <= len(raw):
-        raise PassageError(f"{start}:{end} is not a passage of the plan: its text has offsets 0 to {len(raw)} "
-                           "and a passage's end must be after its start")
-    start, end = trim_span(raw, start, end)
-    if start == end:
-        raise PassageError("the passage is only blanks and punctuation")
-    if end - start > MAX_PASSAGE:
-        raise PassageError(f"the passage is {end - start} characters long; select the project's name or the "
-                           f"clause that names it (at most {MAX_PASSAGE})")
-    return start, end
+        raise PassageError(f"passage {start}:{end} is outside the plan's text, which has {len(raw)} characters "
+                           f"(offsets 0 to {len(raw)})")
+    trimmed = trim_span(raw, start, end)
+    if trimmed[0] == trimmed[1]:
+        raise PassageError(f"passage {start}:{end} is only blanks and punctuation")
+    if trimmed[1] - trimmed[0] > MAX_PASSAGE:
+        raise PassageError(f"passage {start}:{end} is {trimmed[1] - trimmed[0]} characters long; select the project's "
+                           f"name or the clause that names it (at most {MAX_PASSAGE})")
+    return trimmed
 
 
 def _clause_start(text: str, sentence_start: int, start: int) -> int:
@@ -168,7 +170,8 @@ def passage_row(raw: str, start: int, end: int, document: dict, plan: PlanText |
     text = plan.clean.text
     cs, ce = plan.to_clean(start), plan.to_clean(end)
     if cs >= ce:
-        raise PassageError("the passage is page furniture (a page number or a running header), not the plan's words")
+        raise PassageError(f"passage {start}:{end} is page furniture (a page number or a running header), "
+                           "not the plan's words")
     name = text[cs:ce].strip(_TRIM)
     sentence_start, sentence_end = plan.sentence_bounds(cs, ce)
     clause_start = _clause_start(text, sentence_start, cs)
