@@ -108,6 +108,7 @@ class Review:
             saved = json.loads(self.path.read_text(encoding="utf-8")) if self.path.exists() else {}
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
             raise ReviewError(f"{PLANS}/{self.path.name} is damaged ({exc}); delete it to review {doc_id} again") from None
+        self._saved = json.loads(json.dumps(saved))  # what the file holds, to write only what changed
         target_file = candidate_targets_path(self.plans_dir, doc_id)
         self.candidates = [self._candidate(f"project:{row.get('id') or i}", "project", row, saved, project_file, i)
                            for i, row in enumerate(read_csv_rows(project_file), 2)]
@@ -210,9 +211,12 @@ class Review:
         return row_problem(row)
 
     def save(self) -> None:
+        """Write the decisions to plans/<doc_id>.review.json, unless they are what it holds already."""
         saved = {c.key: c.record() for c in self.candidates if c.decision or c.made}
         saved.update({p["key"]: p["decision"] for p in self.possible if p["decision"]})
-        write_json(self.path, saved)
+        if saved != self._saved:
+            write_json(self.path, saved)
+            self._saved = json.loads(json.dumps(saved))
 
     # -- applying -----------------------------------------------------------------------------
     def id_prefix(self, existing: list[dict]) -> str:
@@ -310,7 +314,7 @@ def row_problem(row: dict) -> str | None:
     try:
         validate_project(cells, "edit", 0)
     except RowError as exc:
-        return exc.message
+        return f"{exc.column}: {exc.message}" if exc.column else exc.message
     return None
 
 

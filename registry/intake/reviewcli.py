@@ -176,7 +176,7 @@ def list_rows(review) -> None:
 SUMMARY_COLUMNS = (("proposed", "proposed"), ("accepted", "accepted"), ("edited", "edited"),
                    ("rejected", "rejected"), ("undecided", "undecided"), ("merged", "merged"), ("split", "split"),
                    ("added", "added"), ("merged_rows", "merged→"), ("split_rows", "split→"),
-                   ("in_registry", "in registry"), ("possible", "possible"), ("possible_open", "open"))
+                   ("in_registry", "in-registry"), ("possible", "possible"), ("possible_open", "open"))
 
 
 def summary(root, doc_id: str | None) -> None:

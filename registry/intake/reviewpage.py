@@ -36,7 +36,7 @@ def segments(review: Review) -> list[dict]:
     found = []
     for low, high in zip(cuts, cuts[1:]):
         active = [m for m in active if m[0][1] > low] + starts.get(low, [])
-        classes = sorted({cls.split("-")[0] if cls.startswith("p") else cls for _, cls, _ in active})
+        classes = sorted({cls for _, cls, _ in active})
         # The strongest state wins where candidates overlap: accepted over open over rejected.
         candidate_classes = [cls for cls in ("c-accept", "c-made", "c-open", "c-reject") if cls in classes]
         shown = candidate_classes[:1] + (["p"] if "p" in classes and not candidate_classes else [])
