@@ -135,7 +135,7 @@ def _suggestion(sentence: str, at: int) -> tuple[int, int]:
     for facility in _FACILITY.finditer(sentence, at, end):
         pass
     if facility is not None:
-        tail = re.match(r"(?:[一二三四五六七八九十]期)?(?:项目|工程)?", sentence[facility.end():end])
+        tail = re.match(r"(?:[一二三四五六七八九十]期)?(?:示范)?(?:项目|工程)?", sentence[facility.end():end])
         end = facility.end() + tail.end()
     return start, max(end, at + 1)
 

@@ -57,7 +57,8 @@ def add_plan_command(source, doc_id, title, area_code, status, timeout):
     click.echo(f"{len(added.targets)} candidate targets -> {added.targets_path.relative_to(root)}")
     for row in added.targets:
         click.echo(f"  {row['metric']} {format_cell(row['value'])}{row['unit']}" + (f" by {row['year']}" if row.get("year") else ""))
-    click.echo(f"{len(added.possible)} possible projects the rules were unsure of (可能遗漏的项目) -> "
+    click.echo(f"{len(added.possible)} possible project{'' if len(added.possible) == 1 else 's'} the rules were unsure of "
+               "(可能遗漏的项目) -> "
                f"{added.possible_path.relative_to(root)}")
     for row in added.possible[:5]:
         click.echo(f"  #{row['rank']} {row['suggestion']} ({row['reasons']})")

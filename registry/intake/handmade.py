@@ -16,8 +16,9 @@ A merged row covers its candidates' words when no sentence ends between them ("�
 海上风电基地" become one span); candidates in different sentences (one project named twice) merge
 into the first one's span, and the others' spans are kept in the record ("spans"). A split cuts a
 candidate's span at the reviewer's cut points (offsets, or words of the span where a part starts);
-each part is read as a passage, and takes the type, stage and year of the candidate where its own
-words give none.
+each part is read as a passage, named by its own words with the list's shared head added where they
+have no type word ("七里坪镇及高桥镇渔光互补光伏电站" at 高桥镇: 七里坪镇渔光互补光伏电站 and
+高桥镇渔光互补光伏电站), and takes the type, stage and year of the candidate where its words give none.
 """
 from __future__ import annotations
 
@@ -25,10 +26,13 @@ import re
 from dataclasses import dataclass, field
 
 from registry.extract.passage import MAX_PASSAGE, PassageError, PlanText, check_span, passage_row
+from registry.extract.rules import keyword_type
+from registry.extract.vocab import TYPE_RULES
 from registry.intake.review import EDITABLE, Candidate, Review, ReviewError, row_problem, sentence_around
 from registry.root import PLANS, PROJECTS_CSV
 
 _SPAN = re.compile(r"\s*(\d+)\s*[:：]\s*(\d+)\s*")
+_JOINERS = "及和与"
 _SENTENCE_END = re.compile(r"[。；！？!?;\n]")
 _NAME_NOISE = re.compile(r"[（()）“”\"\s]|国家级?|省级")
 # Fields a part of a split candidate takes from the candidate when its own words give none.
@@ -234,6 +238,12 @@ def _cut(review: Review, candidate: Candidate, cut: str) -> int:
     return at
 
 
+def _shared_head(words: str) -> str:
+    """The words a list's last item shares with the others: from its first type word on (渔光互补光伏电站)."""
+    first = min((at for _, _, keywords in TYPE_RULES for k in keywords if (at := words.find(k)) != -1), default=0)
+    return words[first:] if first > 0 else ""  # a last part that opens with its type word is no list's item
+
+
 def propose_split(review: Review, key: str, cuts: list[str], overrides: dict | None = None) -> Change:
     (source,) = _sources(review, [key], "split")
     if not [c for c in cuts if c.strip()]:
@@ -243,13 +253,20 @@ def propose_split(review: Review, key: str, cuts: list[str], overrides: dict | N
     points = sorted({_cut(review, source, c) for c in cuts if c.strip()})
     start, end = source.span
     original = source.edited()
-    parts = []
+    spans = []
     for low, high in zip([start, *points], [*points, end]):
+        if high < end and review.text[high - 1] in _JOINERS:
+            high -= 1  # "七里坪镇及高桥镇…": the 及 joins the parts, it belongs to neither
         try:
-            low, high = check_span(review.text, low, high)
+            spans.append(check_span(review.text, low, high))
         except PassageError as exc:
             raise ReviewError(f"a part of {key}: {exc}") from None
+    head = _shared_head(review.text[spans[-1][0]:spans[-1][1]])
+    parts = []
+    for low, high in spans:
         row = _passage(review, low, high)
+        if (low, high) != spans[-1] and head and keyword_type(row["name"]) is None:
+            row["name"] += head  # 七里坪镇 of "七里坪镇及高桥镇渔光互补光伏电站" is 七里坪镇渔光互补光伏电站
         if row["type"] == "other" and original.get("type") not in (None, "", "other"):
             row["type"], row["subtype"] = original["type"], original.get("subtype", "")
         for column in _INHERITED:
@@ -307,6 +324,9 @@ def dismiss(review: Review, ref: str) -> dict:
     ref = ref.strip()
     for possible in review.possible:
         if ref in (str(possible.get("rank")), f"{possible['start']}:{possible['end']}", possible["key"]):
+            if possible["decision"].get("decision") == "added":
+                raise ReviewError(f"possible project #{possible.get('rank')} was added as {possible['decision'].get('as')}; "
+                                  "undo that row instead")
             possible["decision"] = {"decision": "dismiss"}
             review.save()
             return possible

@@ -143,7 +143,8 @@ def dismiss_possible(review, ref: str) -> None:
 
 def list_possible(review) -> None:
     open_ = [p for p in review.possible if not p["decision"]]
-    click.echo(f"{review.doc_id}: {len(review.possible)} possible projects the rules were unsure of "
+    click.echo(f"{review.doc_id}: {len(review.possible)} possible project{'' if len(review.possible) == 1 else 's'} "
+               "the rules were unsure of "
                f"(可能遗漏的项目), {len(open_)} open")
     for possible in review.possible:
         state = possible["decision"].get("decision", "open")
