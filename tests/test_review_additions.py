@@ -289,8 +289,19 @@ def test_the_review_page_adds_merges_splits_without_the_script(tmp_path, registr
     split = client.post("/", data={"token": token, "action": "split|project:hongan-003", "split|project:hongan-003": "生物质"},
                         follow_redirects=True)
     assert "split project:hongan-003 into 2 rows" in split.get_data(as_text=True)
+    merged_key = next(key for key in json.loads((registry_root / "plans" / f"{DOC}.review.json").read_text(encoding="utf-8"))
+                      if key.startswith("merged:"))
+    undone = client.post("/", data={"token": token, "action": f"undo|{merged_key}"}, follow_redirects=True)
+    assert f"took back {merged_key}" in undone.get_data(as_text=True)
+    prefill = client.post("/", data={"token": token, "action": f"prefill|{START}:{END}"})
+    assert prefill.status_code == 302 and prefill.headers["Location"].endswith("#add") and f"add={START}" in prefill.headers["Location"]
     applied = client.post("/", data={"token": token, "action": "apply"}, follow_redirects=True)
     assert "added 1 projects" in applied.get_data(as_text=True)  # only the accepted one; merge and split left undecided
     assert [r["name"] for r in read_rows(registry_root / "projects.csv")] == [MISSED]
     saved = json.loads((registry_root / "plans" / f"{DOC}.review.json").read_text(encoding="utf-8"))
-    assert {key.split(":")[0] for key in saved} >= {"added", "merged", "split", "possible", "project"}
+    assert {key.split(":")[0] for key in saved} == {"added", "split", "possible", "project"}  # the merge taken back
+    assert "project:hongan-004" not in saved and saved["project:hongan-003"]["decision"] == "split"
+    possible_key = next(key for key in saved if key.startswith("possible:"))
+    assert saved[possible_key] == {"decision": "added", "as": f"added:{START}:{END}"}  # the added passage lies in it
+    dismissed = client.post("/", data={"token": token, "action": f"dismiss|{possible_key}"}, follow_redirects=True)
+    assert "was added as" in dismissed.get_data(as_text=True)  # an added one is not dismissed; nothing changes

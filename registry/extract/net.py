@@ -46,11 +46,11 @@ _FACILITY = re.compile("|".join(map(re.escape, _FACILITY_WORDS)))
 _NAMED_FACILITY = re.compile("|".join(map(re.escape, _NAMEABLE)))
 _ENERGY = re.compile("|".join(map(re.escape, sorted({*_NET_WORDS, *(k for _, _, keywords in TYPE_RULES for k in keywords)},
                                                     key=len, reverse=True))))
-_PHASE = re.compile(r"[一二三四五六七八九十\d]期")
+_PHASE = re.compile(r"(?<!十四)(?<!十五)[一二三四五六七八九十\d]期(?!间|限|末|初|内|待|望|刊)")  # not 十四五期间
 # A field or unit code as plans write them (乌石17-2): digits joined by a dash right after a name, not a date.
-_CODE = re.compile(r"(?<=[\u4e00-\u9fff])\d{1,3}[-－]\d{1,3}(?![\d名个家人次年月日天%％])")
+_CODE = re.compile(r"(?<=[\u4e00-\u9fff])\d{1,3}[-－]\d{1,3}(?![\d名个家人次年月日天种批%％])")
 _LIST = re.compile(r"(?:[^、，,。；]{2,12}、)+[^、，,。；]{2,12}等")
-_TARGET = re.compile(r"达到|提高至|提升至|提高到|降低至|比重|占比|累计|总量|以上|左右|不低于|下降|新增|全省|全市|全县|全区")
+_TARGET = re.compile(r"到20\d\d年|装机约|达到|提高至|提升至|提高到|降低至|比重|占比|累计|总量|以上|左右|不低于|下降|新增|全省|全市|全县|全区")
 _FORBIDS = re.compile(r"不新建|原则上不|禁止|严禁|不再新建|不得新建|淘汰|关停")
 _BUILDS = re.compile(r"建设|推进|建成|开工|投产|投运|实施|打造|谋划|核准|前期|续建|新建|扩建|启动")
 # Words that open a clause rather than a name: a proper name is looked for after them.
@@ -64,6 +64,7 @@ _ORDINARY = re.compile(r"现役|现有|存量|既有|在建|拟建|已建|已核
                        r"污染|监测|管理|服务|物流|交通|建筑|诊断|认证|评价|研发|研究|培养|发展|高质量|转型|融合|数字化|设施|"
                        r"平台|中心|模式|体系|制度|机制|政策|标准|项目|工程|建设|利用|开发|推广|应用|提质|提升|资源|能源|绿色|低碳|"
                        r"进度|负荷|网络|调节|参与")
+_DESCRIPTION = re.compile(r"[各类的向除个在对将把由为以于接可其该此这那每]|新增|期间|符合|挖掘|构建|实现|提升|提高|加快|推动")
 _SEPARATORS = "，,、；;：:（）()「」《》 \t"
 _CLAUSE_BREAKS = "，,；;：:"
 _MAX_SENTENCE = 400  # a "sentence" longer than this (lost end punctuation) is read in clause-bounded pieces
@@ -171,9 +172,11 @@ def _clause_signs(clause: str, masked: str, plan: PlanText, bigrams: Counter) ->
 
 
 def _rare_word(words: str, bigrams: Counter) -> bool:
-    """Whether the words open with a pair of characters the plan seldom writes, as names do (泽东化工, 久泽坪)."""
+    """Whether the words open with a pair of characters the plan seldom writes, as names do (泽东化工, 久泽坪),
+    and hold none of the function words and verbs a description has (深度挖掘各类机组, 可中断负荷)."""
     pair = re.search(r"[\u4e00-\u9fff]{2}", words)
-    return bool(pair) and bigrams[pair.group(0)] <= _RARE and not _ORDINARY.match(pair.group(0))
+    return (bool(pair) and bigrams[pair.group(0)] <= _RARE and not _ORDINARY.match(pair.group(0))
+            and not _DESCRIPTION.search(words))
 
 
 def _list_items(clause: str, bigrams: Counter) -> list[tuple[float, int, str]]:

@@ -20,7 +20,7 @@ FIELD_OPTIONS = {column: "--" + column.replace("_", "-") for column in EDITABLE}
 def field_options(command):
     for column in reversed(EDITABLE):
         command = click.option(FIELD_OPTIONS[column], column, default=None, metavar="VALUE",
-                               help=f"Set {column} of the rows --add, --merge or --split make.")(command)
+                               help=f"Set {column} of the rows --add, --merge or --split make." if column == "name" else f"Set {column} of those rows.")(command)
     return command
 
 
