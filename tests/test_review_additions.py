@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from conftest import read_rows
-from test_add_plan import cli, registry_root, snapshot  # noqa: F401 (registry_root is a fixture)
+from test_add_plan import cli, snapshot
 
 MISSED = "觅儿寺镇𠮷祥村集中式光伏和储能示范"
 PLAN = """红安县人民政府关于印发红安县碳达峰实施方案的通知
@@ -60,6 +60,14 @@ START = PLAN.index(MISSED)
 END = START + len(MISSED)  # code points, as Python counts; the text has 𠮷 before and inside the passage
 
 
+@pytest.fixture()
+def root_folder(tmp_path) -> Path:
+    """An empty registry folder (registry init)."""
+    from registry.root import init_registry
+
+    return init_registry(tmp_path / "registry")
+
+
 def added_plan(tmp_path: Path, root: Path) -> Path:
     plan = tmp_path / "hongan.txt"
     plan.write_text(PLAN, encoding="utf-8")
@@ -98,41 +106,41 @@ def test_passage_fields_come_from_the_extractors_parsers():
             passage_row(PLAN, start, end, document)
 
 
-def test_terminal_review_adds_what_the_extractor_missed_then_build_and_export(tmp_path, registry_root):
+def test_terminal_review_adds_what_the_extractor_missed_then_build_and_export(tmp_path, root_folder):
     """The done-when through the terminal: the net lists the sentence, --add makes the passage a
     project, accepted it is written with its offsets, built, and exported."""
-    added = cli("--root", str(registry_root), "add-plan", str(_write(tmp_path)), "--doc-id", DOC)
+    added = cli("--root", str(root_folder), "add-plan", str(_write(tmp_path)), "--doc-id", DOC)
     assert added.exit_code == 0, added.output
-    candidates = read_rows(registry_root / "plans" / f"{DOC}.candidates.csv")
+    candidates = read_rows(root_folder / "plans" / f"{DOC}.candidates.csv")
     assert not any("觅儿寺" in c["name"] for c in candidates), "the extractor now proposes it: pick another miss"
     assert re.search(r"^\d+ possible projects? the rules were unsure of", added.output, re.M)
-    possible = read_rows(registry_root / "plans" / f"{DOC}.possible.csv")
+    possible = read_rows(root_folder / "plans" / f"{DOC}.possible.csv")
     first = possible[0]  # the missed project's sentence is ranked first
     assert int(first["source_start"]) <= START and END <= int(first["source_end"]) and first["rank"] == "1"
     assert PLAN[int(first["suggest_start"]):int(first["suggest_end"])] in MISSED
 
-    listed = review(registry_root, "--possible")
+    listed = review(root_folder, "--possible")
     assert listed.exit_code == 0 and f"--add {first['suggest_start']}:{first['suggest_end']}" in listed.output
 
     # The words given as text (found once in the plan); the interactive confirm edits a field, then accepts.
-    made = review(registry_root, "--add", MISSED, input="e\nsubtype\n光储示范\na\n")
+    made = review(root_folder, "--add", MISSED, input="e\nsubtype\n光储示范\na\n")
     assert made.exit_code == 0, made.output
     assert f"[{START}:{END}]" in made.output and f"saved added:{START}:{END} as accepted" in made.output
-    row = next(r for r in read_rows(registry_root / "projects.csv") if r["name"] == MISSED)
+    row = next(r for r in read_rows(root_folder / "projects.csv") if r["name"] == MISSED)
     assert (row["source_start"], row["source_end"], row["source_doc"]) == (str(START), str(END), DOC)
     assert (row["type"], row["subtype"], row["capacity_mw"], row["town"], row["precision"]) == (
         "solar_pv", "光储示范", "20", "觅儿寺镇", "town")
-    saved = json.loads((registry_root / "plans" / f"{DOC}.review.json").read_text(encoding="utf-8"))
+    saved = json.loads((root_folder / "plans" / f"{DOC}.review.json").read_text(encoding="utf-8"))
     assert saved[f"added:{START}:{END}"]["id"] == row["id"]
     assert saved[f"possible:{first['source_start']}:{first['source_end']}"] == {"decision": "added", "as": f"added:{START}:{END}"}
 
     # The same passage again is refused, naming the row already there; by offsets too.
-    again = review(registry_root, "--add", f"{START}:{END}", "--yes")
+    again = review(root_folder, "--add", f"{START}:{END}", "--yes")
     assert again.exit_code == 1 and f"{row['id']} in projects.csv" in again.output
 
-    built = cli("--root", str(registry_root), "build")
+    built = cli("--root", str(root_folder), "build")
     assert built.exit_code == 0, built.output
-    exported = cli("--root", str(registry_root), "export", "--format", "csv")
+    exported = cli("--root", str(root_folder), "export", "--format", "csv")
     rows = {r["name"]: r for r in csv.DictReader(io.StringIO(exported.output))}
     assert (rows[MISSED]["source_start"], rows[MISSED]["source_end"]) == (str(START), str(END))
     assert PLAN[int(rows[MISSED]["source_start"]):int(rows[MISSED]["source_end"])] == MISSED
@@ -171,91 +179,91 @@ REFUSALS = [
 
 
 @pytest.mark.parametrize("args, says", REFUSALS, ids=[" ".join(a)[:40] for a, _ in REFUSALS])
-def test_each_refusal_is_one_line_and_changes_nothing(tmp_path, registry_root, args, says):
-    added_plan(tmp_path, registry_root)
-    before = snapshot(registry_root)
-    result = review(registry_root, *args)
+def test_each_refusal_is_one_line_and_changes_nothing(tmp_path, root_folder, args, says):
+    added_plan(tmp_path, root_folder)
+    before = snapshot(root_folder)
+    result = review(root_folder, *args)
     assert result.exit_code == 1, result.output
     assert result.output.startswith("error: ") and says in result.output, result.output
     assert result.output.count("\n") == 1 and "Traceback" not in result.output
-    assert snapshot(registry_root) == before
+    assert snapshot(root_folder) == before
 
 
-def test_a_plan_whose_area_cannot_be_read_asks_for_area_code_and_writes_nothing(tmp_path, registry_root):
+def test_a_plan_whose_area_cannot_be_read_asks_for_area_code_and_writes_nothing(tmp_path, root_folder):
     plan = tmp_path / "plan.txt"
     # A plan that names no province, city or county (its title neither): a draft passed round without its cover.
     body = PLAN[PLAN.index("为全面贯彻"):PLAN.index("红安县人民政府\n\n2024")]
     for place in ("红安县", "七里坪镇", "天台山", "华家河镇", "觅儿寺镇", "城关镇", "杏花乡", "县城"):
         body = body.replace(place, "")
     plan.write_text("碳达峰实施方案\n\n" + body, encoding="utf-8")
-    before = snapshot(registry_root)
-    refused = cli("--root", str(registry_root), "add-plan", str(plan))
+    before = snapshot(root_folder)
+    refused = cli("--root", str(root_folder), "add-plan", str(plan))
     assert refused.exit_code == 1 and refused.output.count("\n") == 1
     assert refused.output.startswith("error: ") and "--area-code" in refused.output
-    assert snapshot(registry_root) == before
-    accepted = cli("--root", str(registry_root), "add-plan", str(plan), "--area-code", "421122")
+    assert snapshot(root_folder) == before
+    accepted = cli("--root", str(root_folder), "add-plan", str(plan), "--area-code", "421122")
     assert accepted.exit_code == 0, accepted.output
-    assert read_rows(registry_root / "plans" / "documents.csv")[0]["city"] == "红安县"
+    assert read_rows(root_folder / "plans" / "documents.csv")[0]["city"] == "红安县"
 
 
-def test_merge_split_undo_dismiss_and_the_summary(tmp_path, registry_root):
-    added_plan(tmp_path, registry_root)
+def test_merge_split_undo_dismiss_and_the_summary(tmp_path, root_folder):
+    added_plan(tmp_path, root_folder)
     waste, food = PLAN.index("红安县城关镇生活垃圾焚烧发电项目"), PLAN.index("红安县杏花乡餐厨垃圾资源化利用项目")
     food_end = food + len("红安县杏花乡餐厨垃圾资源化利用项目")
 
     # Two candidates of one sentence merge into one row over both (nothing ends a sentence between them).
-    merged = review(registry_root, "--merge", "project:hongan-004,project:hongan-005", "--name", "红安县城关镇固废处置项目",
+    merged = review(root_folder, "--merge", "project:hongan-004,project:hongan-005", "--name", "红安县城关镇固废处置项目",
                     input="a\n")
     assert merged.exit_code == 0 and f"saved merged:{waste}:{food_end} as accepted" in merged.output, merged.output
     # Two of different sentences merge into the first's span; the second's span is kept in the record.
-    far = review(registry_root, "--merge", "project:hongan-002,project:hongan-001", input="k\n")  # kept undecided
+    far = review(root_folder, "--merge", "project:hongan-002,project:hongan-001", input="k\n")  # kept undecided
     assert far.exit_code == 0 and "undecided" in far.output, far.output
     first = PLAN.index("红安县七里坪镇100MW")
     first_end = first + len("红安县七里坪镇100MW农光互补光伏电站项目")
-    saved = json.loads((registry_root / "plans" / f"{DOC}.review.json").read_text(encoding="utf-8"))
+    saved = json.loads((root_folder / "plans" / f"{DOC}.review.json").read_text(encoding="utf-8"))
     record = saved[f"merged:{first}:{first_end}"]
     assert record["from"] == ["project:hongan-001", "project:hongan-002"] and len(record["spans"]) == 2
     assert saved["project:hongan-002"]["decision"] == "merged" and saved["project:hongan-002"]["into"] == [f"merged:{first}:{first_end}"]
     # ... taken back: the two candidates are undecided again (the first merge is in the registry already).
-    undone = review(registry_root, "--undo", f"merged:{first}:{first_end}")
+    undone = review(root_folder, "--undo", f"merged:{first}:{first_end}")
     assert undone.exit_code == 0, undone.output
-    refused = review(registry_root, "--undo", f"merged:{waste}:{food_end}")
+    refused = review(root_folder, "--undo", f"merged:{waste}:{food_end}")
     assert refused.exit_code == 1 and "is in projects.csv already" in refused.output
-    saved = json.loads((registry_root / "plans" / f"{DOC}.review.json").read_text(encoding="utf-8"))
+    saved = json.loads((root_folder / "plans" / f"{DOC}.review.json").read_text(encoding="utf-8"))
     assert "project:hongan-001" not in saved and "project:hongan-002" not in saved
 
     # One candidate split at the words its second part starts with: two rows, each its own sub-span.
     cut = PLAN.index("生物质热电联产项目")
-    split = review(registry_root, "--split", "project:hongan-003", "--at", "生物质", "--yes")
+    split = review(root_folder, "--split", "project:hongan-003", "--at", "生物质", "--yes")
     assert split.exit_code == 0, split.output
-    parts = {r["name"]: r for r in read_rows(registry_root / "projects.csv") if r["name"] in ("华家河镇", "生物质热电联产项目")}
+    parts = {r["name"]: r for r in read_rows(root_folder / "projects.csv") if r["name"] in ("华家河镇", "生物质热电联产项目")}
     assert (parts["华家河镇"]["source_start"], parts["华家河镇"]["source_end"]) == (str(cut - 4), str(cut))
     assert (parts["生物质热电联产项目"]["source_start"], parts["生物质热电联产项目"]["source_end"]) == (str(cut), str(cut + 9))
     assert parts["华家河镇"]["type"] == parts["生物质热电联产项目"]["type"] == "biomass"  # the part's words give none: the candidate's
 
-    dismissed = review(registry_root, "--dismiss", "1")
+    dismissed = review(root_folder, "--dismiss", "1")
     assert dismissed.exit_code == 0 and "dismissed possible project #1" in dismissed.output
-    rejected = review(registry_root, input="a\nr\nr\nr\n")  # hongan-001 accepted, -002 and the two targets rejected
+    rejected = review(root_folder, input="a\nr\nr\nr\n")  # hongan-001 accepted, -002 and the two targets rejected
     assert rejected.exit_code == 0, rejected.output
 
-    summary = review(registry_root, "--summary")
+    summary = review(root_folder, "--summary")
     header, line = summary.output.splitlines()[:2]
     counts = dict(zip(header.split()[1:], map(int, line.split()[1:])))
-    possible = len(read_rows(registry_root / "plans" / f"{DOC}.possible.csv"))
+    possible = len(read_rows(root_folder / "plans" / f"{DOC}.possible.csv"))
     # 5 proposed: 001 accepted, 002 rejected, 004+005 merged into one row, 003 split into two; 4 rows in the registry.
     assert counts == {"proposed": 5, "accepted": 1, "edited": 0, "rejected": 1, "undecided": 0, "merged": 2, "split": 1,
                       "added": 0, "merged→": 1, "split→": 2, "in-registry": 4, "possible": possible, "open": possible - 1}
-    every_plan = cli("--root", str(registry_root), "review", "--summary")
+    every_plan = cli("--root", str(root_folder), "review", "--summary")
     assert every_plan.exit_code == 0 and every_plan.output.splitlines()[1] == line
 
 
-def test_the_review_page_adds_merges_splits_without_the_script(tmp_path, registry_root):
+def test_the_review_page_adds_merges_splits_without_the_script(tmp_path, root_folder):
     """The form alone (no script): words typed into the add form, the fields read from them; the
     JSON endpoint the script uses counts code points; bad input is named and stores nothing."""
     from registry.intake.webreview import create_review_app
 
-    added_plan(tmp_path, registry_root)
-    client = create_review_app(registry_root, DOC).test_client()
+    added_plan(tmp_path, root_folder)
+    client = create_review_app(root_folder, DOC).test_client()
     html = client.get("/").get_data(as_text=True)
     token = re.search(r'name="token" value="([^"]+)"', html).group(1)
     # The text's segments carry raw offsets; each segment's words are the plan's words at those offsets.
@@ -272,11 +280,11 @@ def test_the_review_page_adds_merges_splits_without_the_script(tmp_path, registr
     assert "occurs" in client.get("/passage?words=项目").get_json()["error"]
     assert client.get("/", headers={"Host": "attacker.example"}).status_code == 400  # no DNS rebinding
 
-    before = snapshot(registry_root)
+    before = snapshot(root_folder)
     assert client.post("/", data={"action": "add", "add|passage": MISSED}).status_code == 400  # no token
     bad = client.post("/", data={"token": token, "action": "add", "add|passage": MISSED, "add|capacity_mw": "lots"})
     assert bad.status_code == 422 and "capacity_mw" in bad.get_data(as_text=True)
-    assert snapshot(registry_root) == before
+    assert snapshot(root_folder) == before
     prefilled = client.get(f"/?add={START}:{END}").get_data(as_text=True)
     assert f'value="{START}:{END}"' in prefilled and f'value="{MISSED}"' in prefilled  # the no-script "add as a project"
 
@@ -289,7 +297,7 @@ def test_the_review_page_adds_merges_splits_without_the_script(tmp_path, registr
     split = client.post("/", data={"token": token, "action": "split|project:hongan-003", "split|project:hongan-003": "生物质"},
                         follow_redirects=True)
     assert "split project:hongan-003 into 2 rows" in split.get_data(as_text=True)
-    merged_key = next(key for key in json.loads((registry_root / "plans" / f"{DOC}.review.json").read_text(encoding="utf-8"))
+    merged_key = next(key for key in json.loads((root_folder / "plans" / f"{DOC}.review.json").read_text(encoding="utf-8"))
                       if key.startswith("merged:"))
     undone = client.post("/", data={"token": token, "action": f"undo|{merged_key}"}, follow_redirects=True)
     assert f"took back {merged_key}" in undone.get_data(as_text=True)
@@ -297,8 +305,8 @@ def test_the_review_page_adds_merges_splits_without_the_script(tmp_path, registr
     assert prefill.status_code == 302 and prefill.headers["Location"].endswith("#add") and f"add={START}" in prefill.headers["Location"]
     applied = client.post("/", data={"token": token, "action": "apply"}, follow_redirects=True)
     assert "added 1 projects" in applied.get_data(as_text=True)  # only the accepted one; merge and split left undecided
-    assert [r["name"] for r in read_rows(registry_root / "projects.csv")] == [MISSED]
-    saved = json.loads((registry_root / "plans" / f"{DOC}.review.json").read_text(encoding="utf-8"))
+    assert [r["name"] for r in read_rows(root_folder / "projects.csv")] == [MISSED]
+    saved = json.loads((root_folder / "plans" / f"{DOC}.review.json").read_text(encoding="utf-8"))
     assert {key.split(":")[0] for key in saved} == {"added", "split", "possible", "project"}  # the merge taken back
     assert "project:hongan-004" not in saved and saved["project:hongan-003"]["decision"] == "split"
     possible_key = next(key for key in saved if key.startswith("possible:"))

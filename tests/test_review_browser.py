@@ -16,12 +16,20 @@ from urllib.parse import quote
 import pytest
 
 from conftest import chromium_context, read_rows, serving
-from test_add_plan import cli, registry_root  # noqa: F401 (a fixture)
+from test_add_plan import cli
 from test_browser import PageWatch, wait_for_map
 from test_review_additions import DOC, END, MISSED, PLAN, START, added_plan
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 pytestmark = pytest.mark.browser
+
+
+@pytest.fixture()
+def root_folder(tmp_path) -> Path:
+    """An empty registry folder (registry init)."""
+    from registry.root import init_registry
+
+    return init_registry(tmp_path / "registry")
 
 # Select words of the plan's text as a reader's drag would: a Range over the text node that holds them.
 SELECT = """(words) => {
@@ -42,15 +50,15 @@ SELECT = """(words) => {
 }"""
 
 
-def test_select_a_passage_add_accept_build_and_find_it_on_the_map_and_in_the_export(tmp_path, registry_root):
+def test_select_a_passage_add_accept_build_and_find_it_on_the_map_and_in_the_export(tmp_path, root_folder):
     from registry.intake.webreview import create_review_app
     from webmap import create_app
 
-    added_plan(tmp_path, registry_root)
-    assert not any("觅儿寺" in c["name"] for c in read_rows(registry_root / "plans" / f"{DOC}.candidates.csv"))
+    added_plan(tmp_path, root_folder)
+    assert not any("觅儿寺" in c["name"] for c in read_rows(root_folder / "plans" / f"{DOC}.candidates.csv"))
     screenshots = os.environ.get("REGISTRY_SCREENSHOTS") == "1"
     with chromium_context(tmp_path / "profile", viewport={"width": 1440, "height": 900}, locale="zh-CN") as context:
-        with serving(create_review_app(registry_root, DOC)) as review_url:
+        with serving(create_review_app(root_folder, DOC)) as review_url:
             page = context.new_page()
             watch = PageWatch(page, review_url)
             page.goto(review_url + "/", wait_until="load")
@@ -95,11 +103,11 @@ def test_select_a_passage_add_accept_build_and_find_it_on_the_map_and_in_the_exp
                 page.screenshot(path=str(DOCS / "review-page-phone.png"))
             watch.assert_clean()
 
-        row = next(r for r in read_rows(registry_root / "projects.csv") if r["name"] == MISSED)
+        row = next(r for r in read_rows(root_folder / "projects.csv") if r["name"] == MISSED)
         assert (row["source_start"], row["source_end"], row["subtype"]) == (str(START), str(END), "光储示范")
-        built = cli("--root", str(registry_root), "build")
+        built = cli("--root", str(root_folder), "build")
         assert built.exit_code == 0, built.output
-        app = create_app({"REGISTRY_DB": str(registry_root / "registry.db"), "REGISTRY_TILES": "none", "TESTING": True})
+        app = create_app({"REGISTRY_DB": str(root_folder / "registry.db"), "REGISTRY_TILES": "none", "TESTING": True})
         with serving(app) as map_url:
             page = context.new_page()
             watch = PageWatch(page, map_url)

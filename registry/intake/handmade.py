@@ -56,6 +56,9 @@ def locate(review: Review, passage: str) -> tuple[int, int]:
     words = passage.strip()
     if not words:
         raise ReviewError("the passage is empty; give START:END or the words as the plan writes them")
+    if len(words) > MAX_PASSAGE:
+        raise ReviewError(f"the passage is {len(words)} characters long; give the project's name or the clause "
+                          f"that names it (at most {MAX_PASSAGE}), or START:END")
     found = _occurrences(review.text, words)
     if not found:
         compact = re.sub(r"\s+", "", words)

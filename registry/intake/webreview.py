@@ -18,6 +18,7 @@ import secrets
 from pathlib import Path
 
 from flask import Flask, abort, jsonify, redirect, render_template, request, url_for
+from markupsafe import escape
 
 from registry.intake import handmade
 from registry.intake.review import EDITABLE, TARGET_EDITABLE, Review, ReviewError
@@ -46,12 +47,16 @@ def create_review_app(root: Path, doc_id: str) -> Flask:
         return response
 
     def render(review: Review, message: str = "", errors=(), add=None, status: int = 200):
-        made_keys = {c.key for c in review.candidates if c.origin != "extracted"}
         return render_template(
             "review.html", review=review, token=token, types=PROJECT_TYPES, stages=STAGES, message=message,
             errors=list(errors), summary=summary_line(review), segments=segments(review),
             cards=[card(review, c, PROJECT_FIELDS, TARGET_EDITABLE) for c in review.candidates],
-            made_keys=made_keys, add=add or add_panel(review, ""), fields=PROJECT_FIELDS), status
+            add=add or add_panel(review, ""), fields=PROJECT_FIELDS), status
+
+    @app.errorhandler(ReviewError)
+    def cannot_review(exc):
+        # The review's files changed under the page (a damaged review.json, a plan removed): say so, no traceback.
+        return f"<!doctype html><title>review</title><p>{escape(str(exc))}</p>", 409
 
     @app.get("/")
     def page():
