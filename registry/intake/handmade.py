@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from registry.extract.passage import MAX_PASSAGE, PassageError, PlanText, check_span, passage_row
 from registry.extract.rules import keyword_type
 from registry.extract.vocab import TYPE_RULES
+from registry.intake.files import read_csv_rows
 from registry.intake.review import EDITABLE, Candidate, Review, ReviewError, row_problem, sentence_around
 from registry.root import PLANS, PROJECTS_CSV
 
@@ -69,7 +70,8 @@ def locate(review: Review, passage: str) -> tuple[int, int]:
                           "copy the words as the plan writes them, or give START:END")
     if len(found) > 1:
         where = ", ".join(f"{s}:{e}" for s, e in found[:10]) + (" …" if len(found) > 10 else "")
-        raise ReviewError(f"「{words}」 occurs {len(found)} times in {review.doc_id}, at {where}; "
+        times = len(found) if len(found) <= 10 else max(review.text.count(words), len(found))
+        raise ReviewError(f"「{words}」 occurs {times} times in {review.doc_id}, at {where}; "
                           "pass the one you mean as START:END")
     return found[0]
 
@@ -83,6 +85,7 @@ def _occurrences(text: str, words: str) -> list[tuple[int, int]]:
 
 
 def _plan(review: Review) -> PlanText:
+    """The plan read once per Review (its cleaned text and places), for all the passages of one action."""
     if getattr(review, "_plan_text", None) is None:
         try:
             review._plan_text = PlanText.of(review.text, {**review.document, "doc_id": review.doc_id})
@@ -122,8 +125,6 @@ def duplicate_of(review: Review, row: dict, ignore: set[str] = frozenset()) -> s
     the same type, and whose name contains the new one's or is contained in it (or whose span is the same)."""
     start, end, key = int(row["source_start"]), int(row["source_end"]), _key(row["name"])
     projects = review.root / PROJECTS_CSV
-    from registry.intake.files import read_csv_rows
-
     existing = [(r, f"{r['id']} in {PROJECTS_CSV}") for r in (read_csv_rows(projects) if projects.exists() else [])
                 if r.get("source_doc") == review.doc_id]
     for candidate in review.candidates:
@@ -145,7 +146,7 @@ def duplicate_of(review: Review, row: dict, ignore: set[str] = frozenset()) -> s
     return None
 
 
-def _checked(review: Review, change: Change) -> Change:
+def checked(review: Review, change: Change) -> Change:
     """The change, when each new row is valid and repeats no row of the plan; else ReviewError."""
     ignore = {c.key for c in change.sources}
     keys = set()
@@ -177,7 +178,7 @@ def preview(review: Review, start: int, end: int, overrides: dict | None = None)
 
 def propose_add(review: Review, start: int, end: int, overrides: dict | None = None) -> Change:
     row = _override(_passage(review, start, end), overrides)
-    return _checked(review, Change("added", [_made(review, "added", row)]))
+    return checked(review, Change("added", [_made(review, "added", row)]))
 
 
 def _sources(review: Review, keys: list[str], action: str) -> list[Candidate]:
@@ -219,7 +220,7 @@ def propose_merge(review: Review, keys: list[str], overrides: dict | None = None
             row["type"], row["subtype"] = other["type"], other.get("subtype", "")
     row = _override({**row, "id": ""}, overrides)
     made = _made(review, "merged", row, **{"from": [c.key for c in sources], "spans": [list(s) for s in spans]})
-    return _checked(review, Change("merged", [made], sources))
+    return checked(review, Change("merged", [made], sources))
 
 
 def _cut(review: Review, candidate: Candidate, cut: str) -> int:
@@ -276,7 +277,7 @@ def propose_split(review: Review, key: str, cuts: list[str], overrides: dict | N
             if row.get(column) in (None, "") and original.get(column) not in (None, ""):
                 row[column] = original[column]
         parts.append(_made(review, "split", _override(row, overrides), **{"from": [key]}))
-    return _checked(review, Change("split", parts, [source]))
+    return checked(review, Change("split", parts, [source]))
 
 
 def commit(review: Review, change: Change, decision: str = "") -> list[Candidate]:

@@ -84,7 +84,7 @@ def confirm_change(review, change, yes: bool) -> str | None:
         before = row.get(column)
         row[column] = value
         try:
-            handmade._checked(review, change)
+            handmade.checked(review, change)
         except ReviewError as exc:
             row[column] = before
             click.echo(f"  not changed: {exc}")
