@@ -544,8 +544,11 @@ def test_the_review_page_saves_decisions_and_adds_the_accepted_rows(tmp_path, re
     client = create_review_app(registry_root, "hongan_421122").test_client()
     page = client.get("/")
     html = page.get_data(as_text=True)
-    assert page.status_code == 200 and "script-src" not in page.headers["Content-Security-Policy"]
-    assert "<script" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    policy = page.headers["Content-Security-Policy"]
+    assert page.status_code == 200 and "script-src 'self';" in policy and "unsafe" not in policy
+    # One script, the page's own static file; nothing inline, and the hostile cell shown as text.
+    assert re.findall(r"<script[^>]*>", html) == ['<script src="/static/review.js" defer>']
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     for name in HONGAN_PROJECTS:
         assert f"<mark>{name}</mark>" in html  # the span marked in its sentence
     token = re.search(r'name="token" value="([^"]+)"', html).group(1)

@@ -2,9 +2,10 @@
 
 Stores the text as plans/<doc_id>.txt, writes its documents.csv row, and the extractor's
 candidates into plans/<doc_id>.candidates.csv and plans/<doc_id>.candidate-targets.csv, which
-`registry review` turns into projects.csv and targets.csv rows. documents.csv is written last,
-in one os.replace: if anything fails before, the files written so far are removed and the
-registry is as it was.
+`registry review` turns into projects.csv and targets.csv rows; beside them the recall net's
+possible projects (registry/extract/net.py), plans/<doc_id>.possible.csv, which review shows.
+documents.csv is written last, in one os.replace: if anything fails before, the files written so
+far are removed and the registry is as it was.
 """
 from __future__ import annotations
 
@@ -37,6 +38,8 @@ class AddedPlan:
     candidates: list[dict]
     targets: list[dict]
     kind: str
+    possible_path: Path
+    possible: list[dict]
 
 
 def candidates_path(plans_dir: Path, doc_id: str) -> Path:
@@ -45,6 +48,10 @@ def candidates_path(plans_dir: Path, doc_id: str) -> Path:
 
 def candidate_targets_path(plans_dir: Path, doc_id: str) -> Path:
     return plans_dir / f"{doc_id}.candidate-targets.csv"
+
+
+def possible_path(plans_dir: Path, doc_id: str) -> Path:
+    return plans_dir / f"{doc_id}.possible.csv"
 
 
 def text_fingerprint(text: str) -> str:
@@ -82,6 +89,7 @@ def add_plan(source: str, root: Path, doc_id: str | None = None, title: str | No
     comes from as documents.csv's `source` (default: the URL, or the file's name).
     """
     from registry.extract import extract_text
+    from registry.extract.net import POSSIBLE_COLUMNS, possible_projects
 
     plans_dir = Path(root) / PLANS
     documents_csv = Path(root) / DOCUMENTS_CSV
@@ -95,13 +103,15 @@ def add_plan(source: str, root: Path, doc_id: str | None = None, title: str | No
     document = {"doc_id": doc_id, "file": f"{doc_id}.txt", **document,
                 "source": cite or (source if plan.origin.startswith(("http://", "https://")) else plan.name),
                 "text_note": plan.note}
-    paths = (plans_dir / document["file"], candidates_path(plans_dir, doc_id), candidate_targets_path(plans_dir, doc_id))
+    paths = (plans_dir / document["file"], candidates_path(plans_dir, doc_id), candidate_targets_path(plans_dir, doc_id),
+             possible_path(plans_dir, doc_id))
     for path in paths:
         if path.exists():
             raise PlanRefused(f"{PLANS}/{path.name} exists but {doc_id} is not in {DOCUMENTS_CSV}; "
                               f"remove it or choose another --doc-id")
     try:
         projects, targets = extract_text(plan.text, doc_id, document)
+        possible = possible_projects(plan.text, document, projects)
     except ValueError as exc:
         raise NotAPlan(f"the extractor cannot read it: {exc}") from None
     except Exception as exc:  # an extractor bug must not leave a traceback or half a plan behind
@@ -112,7 +122,7 @@ def add_plan(source: str, root: Path, doc_id: str | None = None, title: str | No
     written: list[Path] = []
     try:
         for path, data in zip(paths, (plan.text.encode("utf-8"), csv_bytes(projects, PROJECT_COLUMNS),
-                                      csv_bytes(targets, TARGET_COLUMNS))):
+                                      csv_bytes(targets, TARGET_COLUMNS), csv_bytes(possible, POSSIBLE_COLUMNS))):
             write_atomic(path, data)
             written.append(path)
         append_csv_rows(documents_csv, [document], DOCUMENT_COLUMNS)  # the commit point
@@ -120,4 +130,4 @@ def add_plan(source: str, root: Path, doc_id: str | None = None, title: str | No
         for path in written:
             path.unlink(missing_ok=True)
         raise
-    return AddedPlan(document, paths[0], paths[1], paths[2], projects, targets, plan.kind)
+    return AddedPlan(document, paths[0], paths[1], paths[2], projects, targets, plan.kind, paths[3], possible)

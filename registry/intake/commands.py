@@ -5,18 +5,14 @@ registry/cli.py adds them to the `registry` group.
 """
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
 
+from registry.intake import reviewcli
+from registry.intake.echo import describe, fail
+from registry.root import current_root, init_registry, root_option
 from registry.schema import format_cell
-from registry.root import PROJECTS_CSV, TARGETS_CSV, current_root, init_registry, root_option
-
-
-def fail(message: str) -> None:
-    click.echo(f"error: {message}", err=True)
-    sys.exit(1)
 
 
 @click.command("init")
@@ -28,20 +24,6 @@ def init(folder):
     except OSError as exc:
         fail(f"cannot create {folder}: {exc.strerror or exc}")
     click.echo(f"created an empty registry in {created}; add a plan with `registry --root {folder} add-plan PLAN.pdf`")
-
-
-def _describe(row: dict) -> str:
-    parts = [row.get("type") or "?"]
-    if row.get("capacity_mw"):
-        parts.append(f"{format_cell(row['capacity_mw'])} MW")
-    elif row.get("voltage_kv"):
-        parts.append(f"{format_cell(row['voltage_kv'])} kV")
-    place = "".join(row.get(c) or "" for c in ("county", "town")) or row.get("city") or ""
-    if place:
-        parts.append(place)
-    if row.get("stage"):
-        parts.append(row["stage"])
-    return ", ".join(parts)
 
 
 @click.command("add-plan")
@@ -77,18 +59,26 @@ def add_plan_command(source, doc_id, title, area_code, status, timeout, entry, c
         click.echo(f"  note: {doc['text_note']}")
     click.echo(f"{len(added.candidates)} candidate projects -> {added.candidates_path.relative_to(root)}")
     for row in added.candidates:
-        click.echo(f"  {row['name']} ({_describe(row)})")
+        click.echo(f"  {row['name']} ({describe(row)})")
     click.echo(f"{len(added.targets)} candidate targets -> {added.targets_path.relative_to(root)}")
     for row in added.targets:
         click.echo(f"  {row['metric']} {format_cell(row['value'])}{row['unit']}" + (f" by {row['year']}" if row.get("year") else ""))
+    click.echo(f"{len(added.possible)} possible project{'' if len(added.possible) == 1 else 's'} the rules were unsure of "
+               "(可能遗漏的项目) -> "
+               f"{added.possible_path.relative_to(root)}")
+    for row in added.possible[:5]:
+        click.echo(f"  #{row['rank']} {row['suggestion']} ({row['reasons']})")
+    if len(added.possible) > 5:
+        click.echo(f"  … see registry review {doc['doc_id']} --possible")
     click.echo(f"next: registry review {doc['doc_id']}")
 
 
 def _show(candidate, position: int, total: int) -> None:
     row = candidate.edited()
     if candidate.kind == "project":
-        click.echo(f"\n[{position}/{total}] project: {row['name']}")
-        click.echo(f"  {_describe(row)}" + (f"; site {row['site']}" if row.get("site") else "")
+        made = {"added": " (added by hand)", "merged": " (merged)", "split": " (a part of a split)"}.get(candidate.origin, "")
+        click.echo(f"\n[{position}/{total}] project{made}: {row['name']}")
+        click.echo(f"  {describe(row)}" + (f"; site {row['site']}" if row.get("site") else "")
                    + (f"; section {row['source_section']}" if row.get("source_section") else ""))
     else:
         click.echo(f"\n[{position}/{total}] target: {row['metric']} = {row['value']} {row['unit']}"
@@ -113,30 +103,80 @@ def _edit(review, candidate) -> None:
 
 
 @click.command("review")
-@click.argument("doc_id")
+@click.argument("doc_id", required=False)
 @click.option("--accept-all", is_flag=True, help="Accept every undecided candidate (for scripts).")
 @click.option("--reject-all", is_flag=True, help="Reject every undecided candidate.")
 @click.option("--web", is_flag=True, help="Review in the browser: a form on http://127.0.0.1:PORT/.")
 @click.option("--port", default=5001, show_default=True, type=int, help="Port of the --web page.")
+@click.option("--add", "add", metavar="START:END|WORDS",
+              help="Make a passage a project: its offsets in plans/DOC.txt, or its words as the plan writes them.")
+@click.option("--merge", metavar="KEY,KEY,...", help="Make several candidates (keys from --list) one project.")
+@click.option("--split", metavar="KEY", help="Make one candidate several projects, cut --at.")
+@click.option("--at", "cuts", metavar="CUT[,CUT]", help="Where --split cuts: offsets, or the words a part starts with.")
+@click.option("--undo", metavar="KEY", help="Take back a row made by --add, --merge or --split (not yet added).")
+@click.option("--possible", is_flag=True, help="List the possible projects the rules were unsure of (可能遗漏的项目).")
+@click.option("--dismiss", metavar="RANK|START:END", help="Mark a possible project as not a project.")
+@click.option("--list", "list_rows", is_flag=True, help="List the rows of the review with their keys and decisions.")
+@click.option("--summary", is_flag=True, help="What became of the candidates, per plan (all plans without DOC_ID).")
+@click.option("-y", "--yes", is_flag=True, help="Accept the rows --add, --merge or --split make without asking.")
+@reviewcli.field_options
 @root_option
-def review_command(doc_id, accept_all, reject_all, web, port):
-    """Accept, edit or reject a plan's candidates; accepted rows go into projects.csv and targets.csv."""
+def review_command(doc_id, accept_all, reject_all, web, port, add, merge, split, cuts, undo, possible, dismiss,
+                   list_rows, summary, yes, **fields):
+    """Accept, edit or reject a plan's candidates; add what the extractor missed; accepted rows go into
+    projects.csv and targets.csv."""
     from registry.intake import Review, ReviewError
 
     root = current_root()
+    if summary:
+        reviewcli.summary(root, doc_id)
+        return
+    if not doc_id:
+        fail("name the plan to review: registry review DOC_ID (registry review --summary lists them all)")
+    actions = [name for name, given in (("--add", add), ("--merge", merge), ("--split", split), ("--undo", undo),
+                                        ("--possible", possible), ("--dismiss", dismiss), ("--list", list_rows),
+                                        ("--web", web), ("--accept-all", accept_all), ("--reject-all", reject_all))
+               if given]
+    if len(actions) > 1:
+        fail(f"{' and '.join(actions)} cannot be given together; give one at a time")
+    overrides = {column: value for column, value in fields.items() if value is not None}
+    if overrides and not (add or merge or split):
+        fail(f"{', '.join(reviewcli.FIELD_OPTIONS[c] for c in overrides)} set the fields of the rows --add, "
+             "--merge or --split make; edit a candidate in the interactive review")
+    if cuts and not split:
+        fail("--at says where --split cuts a candidate; give --split KEY with it")
     try:
         review = Review(root, doc_id)
     except ReviewError as exc:
         fail(str(exc))
-    if web:
+    if add or merge or split:
+        action, argument = ("add", add) if add else ("merge", merge) if merge else ("split", split)
+        reviewcli.make_rows(review, root, action, argument, cuts, overrides, yes)
+    elif undo:
+        reviewcli.undo_row(review, undo)
+    elif possible:
+        reviewcli.list_possible(review)
+    elif dismiss:
+        reviewcli.dismiss_possible(review, dismiss)
+    elif list_rows:
+        reviewcli.list_rows(review)
+    elif web:
         from registry.intake.webreview import create_review_app
 
         click.echo(f"reviewing {doc_id} on http://127.0.0.1:{port}/ (Ctrl-C to stop)")
         create_review_app(root, doc_id).run(host="127.0.0.1", port=port)  # writes files: loopback only
-        return
+    else:
+        _review_one_by_one(review, root, accept_all, reject_all)
+
+
+def _review_one_by_one(review, root, accept_all: bool, reject_all: bool) -> None:
     pending = review.pending()
     decided = len(review.candidates) - len(pending)
-    click.echo(f"{doc_id}: {len(review.candidates)} candidates, {decided} decided before, {len(pending)} to review")
+    click.echo(f"{review.doc_id}: {len(review.candidates)} candidates, {decided} decided before, {len(pending)} to review")
+    open_possible = sum(1 for p in review.possible if not p["decision"])
+    if open_possible and not (accept_all or reject_all):
+        click.echo(f"  and {open_possible} possible projects the rules were unsure of: "
+                   f"registry review {review.doc_id} --possible")
     for position, candidate in enumerate(pending, decided + 1):
         if accept_all or reject_all:
             review.decide(candidate, "accept" if accept_all else "reject")
@@ -147,7 +187,7 @@ def review_command(doc_id, accept_all, reject_all, web, port):
         except click.Abort:  # end of input (Ctrl-D, or a script's stdin ran out): keep what was decided
             click.echo("\n  (no more input)")
             break
-    _apply(review, root)
+    reviewcli.apply_accepted(review, root)
 
 
 def _ask(review, candidate, position: int) -> str:
@@ -166,17 +206,3 @@ def _ask(review, candidate, position: int) -> str:
         else:
             return "quit"
     return "decided"
-
-
-def _apply(review, root) -> None:
-    from registry.intake import ReviewError
-
-    try:
-        projects, targets = review.apply()
-    except ReviewError as exc:
-        fail(f"{exc}\nnothing was added; {PROJECTS_CSV} and {TARGETS_CSV} are unchanged")
-    for row in projects:
-        click.echo(f"  + {row['id']} {row['name']} ({row.get('precision') or 'not located'})")
-    left = len(review.pending())
-    click.echo(f"added {len(projects)} projects to {PROJECTS_CSV} and {len(targets)} targets to {TARGETS_CSV}"
-               + (f"; {left} candidates still to review" if left else "") + "; next: registry build")

@@ -1,7 +1,12 @@
 """`registry review`: a plan's candidates, decided one by one, into projects.csv and targets.csv.
 
 Every decision (accept, with the planner's edits, or reject) is saved at once in
-plans/<doc_id>.review.json, so a review stopped half way resumes where it stopped. Accepted
+plans/<doc_id>.review.json, so a review stopped half way resumes where it stopped. The rows a
+reviewer makes (registry/intake/handmade.py) are saved there too, each under a key of its own:
+`added:START:END` a passage the extractor missed, `merged:START:END` one row made of several
+candidates, `split:START:END` a part of a candidate that named several projects; the candidates
+they replace keep their key with the decision "merged" or "split". `possible:START:END` records
+what became of a sentence of the recall net (plans/<doc_id>.possible.csv): "dismiss" or "added". Accepted
 projects get ids continuing their series (<prefix>-NNN), are geocoded, validated with the
 registry's own row rules, and appended to projects.csv in one atomic write; a row that is
 already there (same plan, same span) is never added twice.
@@ -13,7 +18,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from registry.intake.add import candidate_targets_path, candidates_path
+from registry.intake.add import candidate_targets_path, candidates_path, possible_path
 from registry.intake.files import append_csv_rows, read_csv_rows, write_json
 from registry.root import DOCUMENTS_CSV, PLANS, PROJECTS_CSV, TARGETS_CSV
 from registry.schema import PROJECT_COLUMNS, TARGET_COLUMNS, RowError, validate_project
@@ -22,6 +27,8 @@ from registry.schema import PROJECT_COLUMNS, TARGET_COLUMNS, RowError, validate_
 EDITABLE = ("name", "type", "subtype", "capacity_mw", "capacity_text", "voltage_kv", "stage", "phase",
             "target_year", "county", "town", "site")
 TARGET_EDITABLE = ("metric", "value", "unit", "year")
+HANDMADE = ("added", "merged", "split")  # key prefixes of the rows a reviewer makes
+_MADE = ("row", "from", "spans")  # what a made row stores besides its decision
 _SENTENCE_END = re.compile(r"[。；！？\n]")
 
 
@@ -46,14 +53,38 @@ class Candidate:
     kind: str  # "project" or "target"
     row: dict
     sentence: str
-    decision: dict = field(default_factory=dict)  # {"decision": "accept"|"reject", "edits": {...}, "id": ...}
+    # {"decision": "accept"|"reject"|"merged"|"split", "edits": {...}, "id": ...}; "into" and "was" when replaced
+    decision: dict = field(default_factory=dict)
+    made: dict = field(default_factory=dict)  # a made row's {"row": ..., "from": [keys], "spans": [[s, e]]}
+
+    @property
+    def origin(self) -> str:
+        """"extracted" for the extractor's candidates, else how the reviewer made the row (HANDMADE)."""
+        prefix = self.key.split(":", 1)[0]
+        return prefix if prefix in HANDMADE else "extracted"
 
     @property
     def decided(self) -> bool:
-        return self.decision.get("decision") in ("accept", "reject")
+        return self.decision.get("decision") in ("accept", "reject", "merged", "split")
+
+    @property
+    def replaced(self) -> bool:
+        return self.decision.get("decision") in ("merged", "split")
+
+    @property
+    def in_registry(self) -> bool:
+        return bool(self.decision.get("id") or self.decision.get("added"))
+
+    @property
+    def span(self) -> tuple[int, int]:
+        row = self.edited()
+        return int(row.get("source_start") or 0), int(row.get("source_end") or 0)
 
     def edited(self) -> dict:
         return {**self.row, **self.decision.get("edits", {})}
+
+    def record(self) -> dict:
+        return {**self.decision, **self.made}
 
 
 class Review:
@@ -77,18 +108,52 @@ class Review:
             saved = json.loads(self.path.read_text(encoding="utf-8")) if self.path.exists() else {}
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
             raise ReviewError(f"{PLANS}/{self.path.name} is damaged ({exc}); delete it to review {doc_id} again") from None
+        self._saved = json.loads(json.dumps(saved))  # what the file holds, to write only what changed
         target_file = candidate_targets_path(self.plans_dir, doc_id)
         self.candidates = [self._candidate(f"project:{row.get('id') or i}", "project", row, saved, project_file, i)
                            for i, row in enumerate(read_csv_rows(project_file), 2)]
+        made = sorted((key for key, value in saved.items() if key.split(":", 1)[0] in HANDMADE
+                       and isinstance(value, dict) and isinstance(value.get("row"), dict)),
+                      key=lambda key: (int(saved[key]["row"].get("source_start") or 0), key))
+        self.candidates += [self._candidate(key, "project", saved[key]["row"], saved, self.path, 0) for key in made]
         self.candidates += [self._candidate(f"target:{i}", "target", row, saved, target_file, i + 1)
                             for i, row in enumerate(read_csv_rows(target_file) if target_file.exists() else [], 1)]
+        self.possible = self._possible(saved)
 
     def _candidate(self, key, kind, row, saved, path: Path, line: int) -> Candidate:
         try:
             start, end = int(row.get("source_start") or 0), int(row.get("source_end") or 0)
         except ValueError:
             raise ReviewError(f"{PLANS}/{path.name}:{line}: source_start/source_end are not whole numbers") from None
-        return Candidate(key, kind, row, sentence_around(self.text, start, end), dict(saved.get(key, {})))
+        value = dict(saved.get(key, {}))
+        made = {k: value.pop(k) for k in _MADE if k in value}
+        return Candidate(key, kind, row, sentence_around(self.text, start, end), value, made)
+
+    def _possible(self, saved: dict) -> list[dict]:
+        """The recall net's sentences (plans/<doc_id>.possible.csv; worked out now for a plan added before it)."""
+        path = possible_path(self.plans_dir, self.doc_id)
+        if path.exists():
+            rows = read_csv_rows(path)
+        else:
+            from registry.extract.net import possible_projects
+
+            extracted = [c.row for c in self.candidates if c.origin == "extracted" and c.kind == "project"]
+            try:
+                rows = possible_projects(self.text, {**self.document, "doc_id": self.doc_id}, extracted)
+            except ValueError:
+                rows = []
+        possible = []
+        for row in rows:
+            try:
+                start, end = int(row["source_start"]), int(row["source_end"])
+                suggest = (int(row["suggest_start"]), int(row["suggest_end"]))
+            except (KeyError, ValueError):
+                raise ReviewError(f"{PLANS}/{path.name} is damaged (offsets that are not whole numbers); "
+                                  f"delete it to review {self.doc_id} without it") from None
+            key = f"possible:{start}:{end}"
+            possible.append({**row, "key": key, "start": start, "end": end, "suggest": suggest,
+                             "decision": dict(saved.get(key, {}))})
+        return possible
 
     # -- decisions ----------------------------------------------------------------------------
     def pending(self) -> list[Candidate]:
@@ -97,8 +162,39 @@ class Review:
     def decide(self, candidate: Candidate, decision: str, edits: dict | None = None) -> None:
         if decision not in ("accept", "reject"):
             raise ValueError(decision)
-        candidate.decision = {"decision": decision, "edits": dict(edits or candidate.decision.get("edits", {}))}
+        candidate.decision = {**candidate.decision, "decision": decision,
+                              "edits": dict(edits or candidate.decision.get("edits", {}))}
         self.save()
+
+    def find(self, key: str) -> Candidate | None:
+        return next((c for c in self.candidates if c.key == key), None)
+
+    def counts(self) -> dict[str, int]:
+        """What became of the plan's candidates and possible projects: the table of `review --summary`."""
+        extracted = [c for c in self.candidates if c.kind == "project" and c.origin == "extracted"]
+        made = [c for c in self.candidates if c.origin in HANDMADE]
+        targets = [c for c in self.candidates if c.kind == "target"]
+
+        def decided(rows, decision, edited=None):
+            return sum(1 for c in rows if c.decision.get("decision") == decision
+                       and (edited is None or bool(c.decision.get("edits")) == edited))
+
+        return {
+            "proposed": len(extracted), "accepted": decided(extracted, "accept", False),
+            "edited": decided(extracted, "accept", True), "rejected": decided(extracted, "reject"),
+            "merged": decided(self.candidates, "merged"), "split": decided(self.candidates, "split"),
+            "undecided": sum(1 for c in extracted if not c.decided),
+            "added": sum(1 for c in made if c.origin == "added" and c.decision.get("decision") == "accept"),
+            "merged_rows": sum(1 for c in made if c.origin == "merged" and c.decision.get("decision") == "accept"),
+            "split_rows": sum(1 for c in made if c.origin == "split" and c.decision.get("decision") == "accept"),
+            "made_open": sum(1 for c in made if not c.decided),
+            "in_registry": sum(1 for c in self.candidates if c.kind == "project" and c.decision.get("id")),
+            "targets_proposed": len(targets), "targets_accepted": decided(targets, "accept"),
+            "targets_rejected": decided(targets, "reject"), "targets_undecided": sum(1 for c in targets if not c.decided),
+            "possible": len(self.possible),
+            "possible_added": sum(1 for p in self.possible if p["decision"].get("decision") == "added"),
+            "possible_dismissed": sum(1 for p in self.possible if p["decision"].get("decision") == "dismiss"),
+        }
 
     def check_edit(self, candidate: Candidate, column: str, value: str) -> str | None:
         """Why the edit would make an invalid row, or None when it is fine."""
@@ -112,15 +208,15 @@ class Review:
             if column == "year" and value and not re.fullmatch(r"\d{4}", value):
                 return f"year {value!r} is not a year"
             return None
-        try:
-            validate_project({c: "" if row.get(c) is None else str(row.get(c)) for c in PROJECT_COLUMNS},
-                             "edit", 0)
-        except RowError as exc:
-            return exc.message
-        return None
+        return row_problem(row)
 
     def save(self) -> None:
-        write_json(self.path, {c.key: c.decision for c in self.candidates if c.decision})
+        """Write the decisions to plans/<doc_id>.review.json, unless they are what it holds already."""
+        saved = {c.key: c.record() for c in self.candidates if c.decision or c.made}
+        saved.update({p["key"]: p["decision"] for p in self.possible if p["decision"]})
+        if saved != self._saved:
+            write_json(self.path, saved)
+            self._saved = json.loads(json.dumps(saved))
 
     # -- applying -----------------------------------------------------------------------------
     def id_prefix(self, existing: list[dict]) -> str:
@@ -208,6 +304,18 @@ class Review:
                 raise ReviewError(f"target {row['metric']}: {problem}")
             accepted.append((candidate, row))
         return accepted
+
+
+def row_problem(row: dict) -> str | None:
+    """Why a project row breaks the registry's row rules (schema.validate_project), or None. A row not
+    yet in the registry has no id: it is checked with a stand-in."""
+    cells = {c: "" if row.get(c) is None else str(row.get(c)) for c in PROJECT_COLUMNS}
+    cells["id"] = cells["id"] or "new-001"
+    try:
+        validate_project(cells, "edit", 0)
+    except RowError as exc:
+        return f"{exc.column}: {exc.message}" if exc.column else exc.message
+    return None
 
 
 def _cell(value) -> str:

@@ -1,89 +1,170 @@
 """`registry review DOC_ID --web`: the same review as a page on 127.0.0.1, for planners who prefer a form.
 
-One page lists every candidate with its sentence (the span marked), its fields as inputs, and
-accept / reject / undecided; one button saves the decisions, another also adds the accepted rows
-to the registry (Review.apply, the same code as the terminal review). It writes the registry's
-files, so it only listens on the loopback address and every POST carries the page's token.
+The page shows the plan's whole text with every candidate's span marked (and the recall net's
+possible projects marked differently), every candidate with its sentence, its fields as inputs and
+accept / reject / undecided, and the possible projects. A reviewer adds what the extractor missed
+by selecting words of the text (a small script, static/review.js, reads the selection's offsets and
+asks GET /passage for the fields the extractor's parsers give) or, without the script, by typing
+START:END or the words into the add form; merges ticked candidates; splits one at the words each
+further part starts with; dismisses a possible project. One button saves the decisions, another
+also adds the accepted rows to the registry (Review.apply, the same code as the terminal review).
+
+It writes the registry's files, so it only listens on the loopback address, answers only to a
+loopback Host, and every POST carries the page's token. Scripts only from this app (CSP).
 """
 from __future__ import annotations
 
 import secrets
 from pathlib import Path
 
-from flask import Flask, abort, redirect, render_template, request, url_for
+from flask import Flask, abort, jsonify, redirect, render_template, request, url_for
+from markupsafe import escape
 
+from registry.intake import handmade
 from registry.intake.review import EDITABLE, TARGET_EDITABLE, Review, ReviewError
+from registry.intake.reviewpage import add_panel, card, segments, summary_line
 from registry.schema import PROJECT_TYPES, STAGES
 
 # The fields the page shows as inputs, in the order a planner checks them.
 PROJECT_FIELDS = ("name", "type", "capacity_mw", "capacity_text", "voltage_kv", "stage", "phase", "target_year",
                   "county", "town", "site", "subtype")
 assert set(PROJECT_FIELDS) <= set(EDITABLE) and set(TARGET_EDITABLE) <= {"metric", "value", "unit", "year"}
+CSP = ("default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; img-src 'self' data:; "
+       "form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
 
 
 def create_review_app(root: Path, doc_id: str) -> Flask:
     Review(root, doc_id)  # fail now, in the terminal, if there is nothing to review
     app = Flask(__name__)
+    app.config["TRUSTED_HOSTS"] = ["127.0.0.1", "localhost", "[::1]"]  # a page elsewhere cannot rebind to it
     token = secrets.token_urlsafe(24)
 
     @app.after_request
     def no_outside(response):
-        # Nothing on this page comes from elsewhere or runs: no scripts at all.
-        response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'self'; form-action 'self'; base-uri 'none'"
+        response.headers["Content-Security-Policy"] = CSP
         response.headers["X-Frame-Options"] = "DENY"
+        response.headers["Cache-Control"] = "no-store"
         return response
+
+    def render(review: Review, message: str = "", errors=(), add=None, status: int = 200):
+        return render_template(
+            "review.html", review=review, token=token, types=PROJECT_TYPES, stages=STAGES, message=message,
+            errors=list(errors), summary=summary_line(review), segments=segments(review),
+            cards=[card(review, c, PROJECT_FIELDS, TARGET_EDITABLE) for c in review.candidates],
+            add=add or add_panel(review, ""), fields=PROJECT_FIELDS), status
+
+    @app.errorhandler(ReviewError)
+    def cannot_review(exc):
+        # The review's files changed under the page (a damaged review.json, a plan removed): say so, no traceback.
+        return f"<!doctype html><title>review</title><p>{escape(str(exc))}</p>", 409
 
     @app.get("/")
     def page():
         review = Review(root, doc_id)
-        return render_template("review.html", review=review, cards=[_card(review, c) for c in review.candidates],
-                               token=token, types=PROJECT_TYPES, stages=STAGES, message=request.args.get("message", ""),
-                               errors=request.args.getlist("error"))
+        passage = request.args.get("add", "")
+        add = add_panel(review, passage) if passage else None
+        errors = request.args.getlist("error") + ([add["problem"]] if add and add["problem"] else [])
+        return render(review, request.args.get("message", ""), errors, add)
+
+    @app.get("/passage")
+    def passage():
+        """The row the extractor's parsers make of a passage (start & end, or words), as JSON; nothing is stored."""
+        review = Review(root, doc_id)
+        given = request.args.get("words") or f"{request.args.get('start', '')}:{request.args.get('end', '')}"
+        panel = add_panel(review, given)
+        if panel["row"] is None:
+            return jsonify({"error": panel["problem"]}), 400
+        return jsonify({"start": panel["start"], "end": panel["end"], "text": panel["text"], "row": panel["row"],
+                        "problem": panel["problem"], "sentence": panel["sentence"]})
 
     @app.post("/")
     def decide():
         if not secrets.compare_digest(request.form.get("token", ""), token):
             abort(400, "stale or missing form token: reload the page")
         review = Review(root, doc_id)
-        errors = []
-        for candidate in review.candidates:
-            if candidate.decision.get("id") or candidate.decision.get("added"):
-                continue  # already in the registry: edit projects.csv itself to change it
-            fields = PROJECT_FIELDS if candidate.kind == "project" else TARGET_EDITABLE
-            edits = dict(candidate.decision.get("edits", {}))
-            for column in fields:
-                submitted = request.form.get(f"{candidate.key}|{column}")
-                if submitted is None or submitted.strip() == str(candidate.edited().get(column) or ""):
-                    continue
-                problem = review.check_edit(candidate, column, submitted.strip())
-                if problem:
-                    errors.append(f"{candidate.edited().get('name') or candidate.edited().get('metric')}: {problem}")
-                else:
-                    edits[column] = submitted.strip()
-            decision = request.form.get(f"{candidate.key}|decision", "")
-            candidate.decision = {**({"decision": decision} if decision in ("accept", "reject") else {}),
-                                  **({"edits": edits} if edits else {})}
-        review.save()
-        message = "decisions saved"
-        if request.form.get("action") == "apply" and not errors:
-            try:
+        errors = _save_cards(review)
+        action, _, argument = request.form.get("action", "save").partition("|")
+        message = "decisions saved 已保存"
+        try:
+            if action == "apply" and not errors:
                 projects, targets = review.apply()
-            except ReviewError as exc:
-                errors.append(f"{exc}; nothing was added")
-            else:
-                message = f"added {len(projects)} projects and {len(targets)} targets to the registry; run `registry build`"
-        return redirect(url_for("page", message=message, error=errors))
+                message = (f"added {len(projects)} projects and {len(targets)} targets to the registry; "
+                           "run `registry build` 已入库")
+            elif action == "add":
+                made = _add(review, errors)
+                if made is None:
+                    return render(review, "", errors, add_panel(review, request.form.get("add|passage", ""),
+                                                                _add_overrides(), request.form), 422)
+                message = f"added {made} 已添加"
+            elif action == "merge":
+                keys = [key for key in request.form.getlist("merge")]
+                change = handmade.propose_merge(review, keys)
+                handmade.commit(review, change, _inherited(change))
+                message = f"merged {len(keys)} candidates into {change.new[0].key} 已合并"
+            elif action == "split":
+                change = handmade.propose_split(review, argument, request.form.get(f"split|{argument}", "").split(","))
+                handmade.commit(review, change, _inherited(change))
+                message = f"split {argument} into {len(change.new)} rows 已拆分"
+            elif action == "undo":
+                message = f"took back {', '.join(handmade.undo(review, argument))} 已撤销"
+            elif action == "dismiss":
+                handmade.dismiss(review, argument)
+                message = "dismissed the possible project 已忽略"
+            elif action == "prefill":
+                return redirect(url_for("page", add=argument, message=message) + "#add")
+        except ReviewError as exc:
+            errors.append(str(exc) if "nothing was" in str(exc) else f"{exc}; nothing was changed")
+        anchor = {"merge": "#candidates", "split": "#candidates", "undo": "#candidates", "dismiss": "#possible"}
+        return redirect(url_for("page", message=message, error=errors) + anchor.get(action, ""))
 
     return app
 
 
-def _card(review: Review, candidate) -> dict:
-    row = candidate.edited()
-    start, end = int(row.get("source_start") or 0), int(row.get("source_end") or 0)
-    span = review.text[start:end]
-    before, _, after = candidate.sentence.partition(span) if span and span in candidate.sentence else (candidate.sentence, "", "")
-    fields = PROJECT_FIELDS if candidate.kind == "project" else TARGET_EDITABLE
-    return {"key": candidate.key, "kind": candidate.kind, "row": row, "fields": fields,
-            "decision": candidate.decision.get("decision", ""), "added": candidate.decision.get("id") or
-            ("yes" if candidate.decision.get("added") else ""), "before": before,
-            "span": span if span and span in candidate.sentence else "", "after": after}
+def _save_cards(review: Review) -> list[str]:
+    """The cards' decisions and edits, checked with the row rules; the bad edits named and not saved."""
+    errors = []
+    for candidate in review.candidates:
+        if candidate.in_registry or candidate.replaced:
+            continue  # in the registry: edit projects.csv itself; replaced: undo the merge or split
+        fields = PROJECT_FIELDS if candidate.kind == "project" else TARGET_EDITABLE
+        edits = dict(candidate.decision.get("edits", {}))
+        for column in fields:
+            submitted = request.form.get(f"{candidate.key}|{column}")
+            if submitted is None or submitted.strip() == str(candidate.edited().get(column) or ""):
+                continue
+            problem = review.check_edit(candidate, column, submitted.strip())
+            if problem:
+                errors.append(f"{candidate.edited().get('name') or candidate.edited().get('metric')}: {problem}")
+            else:
+                edits[column] = submitted.strip()
+        if f"{candidate.key}|decision" not in request.form:
+            continue  # not on the page that was sent (a card added since)
+        decision = request.form.get(f"{candidate.key}|decision", "")
+        kept = {k: v for k, v in candidate.decision.items() if k not in ("decision", "edits")}
+        candidate.decision = {**kept, **({"decision": decision} if decision in ("accept", "reject") else {}),
+                              **({"edits": edits} if edits else {})}
+    review.save()
+    return errors
+
+
+def _add_overrides() -> dict:
+    return {column: request.form[f"add|{column}"].strip() for column in PROJECT_FIELDS
+            if request.form.get(f"add|{column}", "").strip()}
+
+
+def _add(review: Review, errors: list[str]) -> str | None:
+    """The add form's passage made a row (its key), or None with the reason in `errors`."""
+    try:
+        start, end = handmade.locate(review, request.form.get("add|passage", ""))
+        change = handmade.propose_add(review, start, end, _add_overrides())
+    except ReviewError as exc:
+        errors.append(str(exc) if "nothing was" in str(exc) else f"{exc}; nothing was changed")
+        return None
+    decision = "accept" if request.form.get("add|decision") == "accept" else ""
+    handmade.commit(review, change, decision)
+    return change.new[0].key
+
+
+def _inherited(change) -> str:
+    """A merge or split keeps "accept" when a candidate it replaces was accepted; else its rows are undecided."""
+    return "accept" if any(c.decision.get("decision") == "accept" for c in change.sources) else ""
