@@ -1,0 +1,255 @@
+"""One indicator compared across plans: `/targets`, `/api/targets/compare` and its GeoJSON.
+
+    with Registry(db) as registry:
+        query = CompareQuery.from_params({"indicator": ["non_fossil_share"], "year": ["2025"]})
+        result = compare(registry.conn, query)   # plans, values, spans, classes, who sets it for other years
+
+Values are only put on one scale when they measure the same thing: one indicator of the
+vocabulary (registry/indicators.py), one target year and one normalised unit. A plan is one
+row, whatever its level (province, city, county): its value is the first target of that
+indicator and year in its text (where plans state their main goals), and any other statement
+of it is kept beside it with its span (`statements`), flagged when its value differs. Plans
+that set the indicator only for other years, or not at all, are listed, so absence shows.
+The classes of the map's colour ramp are computed here, once, for the table, the legend and
+the map alike.
+"""
+from __future__ import annotations
+
+import sqlite3
+from collections import Counter
+from dataclasses import dataclass
+
+from registry.indicators import INDICATORS
+from registry.query import FilterError
+
+SORTS = ("value", "plan", "level", "area")
+ORDERS = ("asc", "desc")
+DEFAULT_SORT, DEFAULT_ORDER = "value", "desc"
+# `other` holds targets not yet in the vocabulary: different things that one scale must not mix.
+NOT_COMPARABLE = frozenset({"other"})
+COMPARABLE = tuple(key for key in INDICATORS if key not in NOT_COMPARABLE)
+LEVEL_ORDER = {"national": 0, "province": 1, "city": 2, "county": 3, "unknown": 4}
+LEVEL_LABELS = {"national": ("国家", "National"), "province": ("省", "Province"), "city": ("市", "City"),
+                "county": ("县", "County"), "unknown": ("—", "Unknown")}
+# A sequential ramp (ColorBrewer YlGnBu, its palest step left out: it would vanish into the basemap's
+# land), light = low, dark = high; k classes take k steps spread over it.
+RAMP = ("#c7e9b4", "#7fcdbb", "#41b6c4", "#1d91c0", "#225ea8", "#0c2c84")
+MAX_CLASSES = 5
+QUOTE_LIMIT = 200
+
+
+@dataclass(frozen=True)
+class CompareQuery:
+    indicator: str | None = None  # None: the indicator most plans set
+    year: int | None = None  # None: that indicator's most common target year
+    sort: str = DEFAULT_SORT
+    order: str = DEFAULT_ORDER
+
+    @classmethod
+    def from_params(cls, params) -> "CompareQuery":
+        """From a query string (werkzeug MultiDict or a mapping of name -> list); FilterError naming a bad parameter."""
+        indicator = _single(params, "indicator")
+        if indicator is not None and indicator not in COMPARABLE:
+            if indicator in NOT_COMPARABLE:
+                raise FilterError("indicator", f"{indicator!r} gathers targets outside the vocabulary, which measure "
+                                               "different things: it cannot be compared on one scale")
+            import difflib
+
+            close = difflib.get_close_matches(indicator, COMPARABLE, n=1)
+            hint = f"did you mean {close[0]!r}? " if close else ""
+            raise FilterError("indicator", f"unknown indicator {indicator[:40]!r}; {hint}the vocabulary: "
+                                           "registry/indicators.py")
+        year = _single(params, "year")
+        if year is not None:
+            if not (len(year) == 4 and year.isascii() and year.isdigit() and 1990 <= int(year) <= 2100):
+                raise FilterError("year", f"{year[:40]!r} is not a year (1990..2100)")
+        sort = _single(params, "sort") or DEFAULT_SORT
+        if sort not in SORTS:
+            raise FilterError("sort", f"cannot sort by {sort[:40]!r}; expected one of {', '.join(SORTS)}")
+        order = _single(params, "order") or DEFAULT_ORDER
+        if order not in ORDERS:
+            raise FilterError("order", f"{order[:40]!r} is not asc or desc")
+        return cls(indicator, int(year) if year is not None else None, sort, order)
+
+
+def _single(params, name: str) -> str | None:
+    values = params.getlist(name) if hasattr(params, "getlist") else list(params.get(name, ()))
+    values = [v.strip() for v in values if v is not None and v.strip()]
+    if "\x00" in "".join(values):
+        raise FilterError(name, "contains a NUL character")
+    if len(set(values)) > 1:
+        raise FilterError(name, "give one value: one indicator and one year are compared at a time")
+    return values[0] if values else None
+
+
+def indicator_choices(conn: sqlite3.Connection) -> list[dict]:
+    """Indicators that plans set, most plans first: {key, label_zh, label_en, unit, plans, years: [{year, plans}]}."""
+    rows = conn.execute("SELECT indicator, year, unit_normalised, count(DISTINCT source_doc) FROM targets "
+                        "GROUP BY indicator, year, unit_normalised").fetchall()
+    plans_per_indicator = dict(conn.execute("SELECT indicator, count(DISTINCT source_doc) FROM targets GROUP BY indicator"))
+    choices: dict[str, dict] = {}
+    for key, year, unit, plans in rows:
+        if key not in COMPARABLE:
+            continue
+        indicator = INDICATORS[key]
+        choice = choices.setdefault(key, {"key": key, "label_zh": indicator.label_zh, "label_en": indicator.label_en,
+                                          "plans": plans_per_indicator[key], "years": {}, "units": Counter()})
+        if year is not None:
+            choice["years"][year] = choice["years"].get(year, 0) + plans
+        choice["units"][unit] += plans
+    ordered = sorted(choices.values(), key=lambda c: (-c["plans"], COMPARABLE.index(c["key"])))
+    for choice in ordered:
+        # Most plans first; on a tie the nearer year (2025 before 2030).
+        choice["years"] = [{"year": y, "plans": n} for y, n in sorted(choice["years"].items(), key=lambda i: (-i[1], i[0]))]
+        choice["unit"] = choice.pop("units").most_common(1)[0][0]
+    return ordered
+
+
+def compare(conn: sqlite3.Connection, query: CompareQuery = CompareQuery()) -> dict:
+    """The comparison of one indicator and year across every plan of the registry (see the module's doc)."""
+    choices = indicator_choices(conn)
+    by_key = {c["key"]: c for c in choices}
+    key = query.indicator or (choices[0]["key"] if choices else None)
+    choice = by_key.get(key)
+    year = query.year if query.year is not None else (choice["years"][0]["year"] if choice and choice["years"] else None)
+    documents = _documents(conn)
+    statements = _statements(conn, key) if key else []
+    by_doc: dict[str, list[dict]] = {}
+    for statement in statements:
+        by_doc.setdefault(statement["source_doc"], []).append(statement)
+    at_year = {doc: [s for s in rows if s["year"] == year] for doc, rows in by_doc.items()}
+    units = Counter(rows[0]["unit_normalised"] for rows in at_year.values() if rows)
+    unit = units.most_common(1)[0][0] if units else (choice["unit"] if choice else None)
+    plans, other_years, other_units, without = [], [], [], []
+    for doc in documents.values():
+        rows, here = by_doc.get(doc["doc_id"], []), at_year.get(doc["doc_id"], [])
+        if not rows:
+            without.append(_plan_ref(doc))
+        elif not here:
+            other_years.append({**_plan_ref(doc), "years": sorted({r["year"] for r in rows if r["year"] is not None}),
+                                "without_year": any(r["year"] is None for r in rows)})
+        elif here[0]["unit_normalised"] != unit:
+            other_units.append({**_plan_ref(doc), "unit": here[0]["unit_normalised"]})
+        else:
+            plans.append(_plan_entry(doc, here))
+    classes = colour_classes([p["value"] for p in plans])
+    for plan in plans:
+        plan["class"] = class_of(classes, plan["value"])
+        plan["colour"] = classes[plan["class"]]["colour"]
+    _sort(plans, query.sort, query.order)
+    return {
+        "indicator": ({"key": key, "label_zh": INDICATORS[key].label_zh, "label_en": INDICATORS[key].label_en,
+                       "unit_family": INDICATORS[key].unit_family} if key else None),
+        "year": year, "unit": unit, "sort": query.sort, "order": query.order,
+        "total": len(plans), "on_map": sum(1 for p in plans if p["on_map"]),
+        "levels": {level: n for level, n in sorted(Counter(p["level"] for p in plans).items(),
+                                                   key=lambda i: LEVEL_ORDER[i[0]])},
+        "plans": plans, "classes": classes,
+        "years": choice["years"] if choice else [],
+        "other_years": other_years, "other_units": other_units, "without": without,
+        "areas_built": documents.areas_built,
+    }
+
+
+class _Documents(dict):
+    areas_built = True
+
+
+def _documents(conn: sqlite3.Connection) -> _Documents:
+    """Every plan with its area's level, name and whether the area can be drawn, by area level and code."""
+    has_areas = conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'plan_areas'").fetchone()
+    area_columns = ("a.level, a.name, a.geojson IS NOT NULL" if has_areas else "NULL, NULL, 0")
+    join = "LEFT JOIN plan_areas a ON a.code = d.city_code" if has_areas else ""
+    documents = _Documents()
+    documents.areas_built = bool(has_areas)
+    for row in conn.execute(f"SELECT d.doc_id, d.title, d.city, d.city_code, d.parent_city, d.province, d.status, "
+                            f"{area_columns} FROM documents d {join}"):
+        doc_id, title, city, code, parent_city, province, status, level, area_name, drawable = tuple(row)
+        draft = any(word in f"{title or ''} {status or ''}" for word in ("征求意见稿", "draft"))
+        documents[doc_id] = {"doc_id": doc_id, "title": title, "level": level or "unknown", "area_code": code,
+                             "area_name": city or area_name or "", "parent_city": parent_city or "",
+                             "province": province or "", "draft": draft, "on_map": bool(drawable)}
+    ordered = _Documents(sorted(documents.items(), key=lambda i: (LEVEL_ORDER[i[1]["level"]],
+                                                                  i[1]["area_code"] or "", i[0])))
+    ordered.areas_built = documents.areas_built
+    return ordered
+
+
+def _statements(conn: sqlite3.Connection, key: str) -> list[dict]:
+    """Every target of one indicator, with the words of its span, in text order per plan."""
+    cursor = conn.execute(
+        "SELECT t.source_doc, t.metric, t.value, t.unit, t.value_normalised, t.unit_normalised, t.year, "
+        "t.source_section, t.source_start, t.source_end, "
+        "substr(d.text, t.source_start + 1, min(t.source_end - t.source_start, ?)) "
+        "FROM targets t JOIN documents d ON d.doc_id = t.source_doc WHERE t.indicator = ? "
+        "ORDER BY t.source_doc, t.source_start, t.source_end, t.rowid", (QUOTE_LIMIT, key))
+    names = ("source_doc", "metric", "value_plan", "unit_plan", "value", "unit_normalised", "year", "section",
+             "source_start", "source_end", "quote")
+    statements = []
+    for row in cursor:
+        statement = dict(zip(names, row))
+        statement["quote"] = " ".join((statement["quote"] or "").split())
+        statements.append(statement)
+    return statements
+
+
+def _plan_ref(doc: dict) -> dict:
+    return {k: doc[k] for k in ("doc_id", "title", "level", "area_code", "area_name", "province", "on_map")}
+
+
+def _plan_entry(doc: dict, here: list[dict]) -> dict:
+    first = here[0]
+    statements = [{k: s[k] for k in ("metric", "value", "value_plan", "unit_plan", "section", "source_start",
+                                     "source_end", "quote")} for s in here]
+    return {**_plan_ref(doc), "parent_city": doc["parent_city"], "draft": doc["draft"],
+            "value": first["value"], "unit": first["unit_normalised"], "value_plan": first["value_plan"],
+            "unit_plan": first["unit_plan"], "year": first["year"], "metric": first["metric"],
+            "section": first["section"], "source_start": first["source_start"], "source_end": first["source_end"],
+            "quote": first["quote"], "statements": statements,
+            "values_differ": len({s["value"] for s in here}) > 1}
+
+
+def colour_classes(values: list[float]) -> list[dict]:
+    """Quantile classes of the values: up to MAX_CLASSES groups of about equal size, equal values never split.
+
+    Each class is {min, max, plans, colour}: min and max are values that occur, so the legend never
+    names a value no plan has.
+    """
+    distinct = sorted(set(values))
+    if not distinct:
+        return []
+    count = Counter(values)
+    k = min(MAX_CLASSES, len(distinct))
+    groups: list[list[float]] = [[]]
+    seen = 0
+    for value in distinct:
+        # Start a new class once this one holds its share of the plans.
+        if groups[-1] and seen >= len(values) * len(groups) / k and len(groups) < k:
+            groups.append([])
+        groups[-1].append(value)
+        seen += count[value]
+    steps = _ramp(len(groups))
+    return [{"min": g[0], "max": g[-1], "plans": sum(count[v] for v in g), "colour": colour}
+            for g, colour in zip(groups, steps)]
+
+
+def _ramp(k: int) -> list[str]:
+    if k == 1:
+        return [RAMP[3]]
+    return [RAMP[round(i * (len(RAMP) - 1) / (k - 1))] for i in range(k)]
+
+
+def class_of(classes: list[dict], value: float) -> int:
+    for index, cls in enumerate(classes):
+        if value <= cls["max"]:
+            return index
+    return len(classes) - 1
+
+
+def _sort(plans: list[dict], sort: str, order: str) -> None:
+    keys = {"value": lambda p: (p["value"],), "plan": lambda p: (p["title"],),
+            "level": lambda p: (LEVEL_ORDER[p["level"]], p["area_code"] or ""),
+            "area": lambda p: (p["province"], p["area_code"] or "")}
+    # Ties in the chosen column always read the same way: by area code, then plan.
+    plans.sort(key=lambda p: (p["area_code"] or "", p["doc_id"]))
+    plans.sort(key=keys[sort], reverse=order == "desc")
