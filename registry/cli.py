@@ -366,6 +366,9 @@ def _add_intake_commands():
 
     for command in (init, add_plan_command, review_command):
         cli.add_command(command)
+    from registry.compare_command import compare_command
+
+    cli.add_command(compare_command)
 
 
 _add_intake_commands()

@@ -151,6 +151,18 @@ def compare(conn: sqlite3.Connection, query: CompareQuery = CompareQuery()) -> d
     }
 
 
+def describe(result: dict) -> str:
+    """What is compared, in words: "非化石能源消费比重 Non-fossil share …, %, 目标年份 target year 2025: 5 份规划 plans (…)"."""
+    indicator = result["indicator"]
+    if indicator is None:
+        return "本项目库尚无规划目标 No plan of this registry sets a target yet"
+    levels = ", ".join(f"{LEVEL_LABELS[level][0]} {LEVEL_LABELS[level][1].lower()} {n}"
+                       for level, n in result["levels"].items())  # compare() orders them national → county
+    year = result["year"] if result["year"] is not None else "—"
+    return (f"{indicator['label_zh']} {indicator['label_en']}, {result['unit'] or '—'}, 目标年份 target year {year}: "
+            f"{result['total']} 份规划 plans" + (f" ({levels})" if levels else ""))
+
+
 class _Documents(dict):
     areas_built = True
 

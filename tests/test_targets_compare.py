@@ -352,3 +352,22 @@ def test_hostile_titles_and_words_stay_text(tmp_path):
     geojson = client.get("/api/targets/compare.geojson?indicator=non_fossil_share&year=2025").get_json()
     jiangxi = next(f for f in geojson["features"] if f["properties"]["title"] == HOSTILE_TITLE)
     assert jiangxi["properties"]["metric"] == HOSTILE_METRIC
+
+
+def test_cli_compare_is_the_pages_table(levelled_folder, levels, counties):
+    import subprocess
+    import sys
+
+    targets, documents = registry_files(levelled_folder)
+    want = expected(targets, documents, "non_fossil_share", 2025)
+    done = subprocess.run([sys.executable, "-m", "registry.cli", "compare", "--db", str(levelled_folder / "registry.db"),
+                           "--indicator", "non_fossil_share", "--year", "2025", "--format", "csv"],
+                          capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert done.returncode == 0, done.stderr
+    rows = list(csv.DictReader(done.stdout.splitlines()))
+    assert {r["doc_id"]: (r["value"], r["source_start"]) for r in rows} == {
+        d: (f"{float(t['value_normalised']):g}", t["source_start"]) for d, t in want["plans"].items()}
+    assert [float(r["value"]) for r in rows] == sorted((float(r["value"]) for r in rows), reverse=True)
+    bad = subprocess.run([sys.executable, "-m", "registry.cli", "compare", "--db", str(levelled_folder / "registry.db"),
+                          "--indicator", "non_fossil"], capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert bad.returncode == 1 and bad.stderr.startswith("error: --indicator:") and "Traceback" not in bad.stderr

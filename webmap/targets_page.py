@@ -16,7 +16,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, render_template, request, url_for
 
 from registry.query import FilterError
-from registry.target_compare import LEVEL_LABELS, LEVEL_ORDER, CompareQuery, compare, indicator_choices
+from registry.target_compare import LEVEL_LABELS, LEVEL_ORDER, CompareQuery, compare, describe, indicator_choices
 from registry.targets import target_anchor
 from webmap import basemap, get_registry
 from webmap.mapframe import DATA_ATTRIBUTION, MAX_ZOOM, MIN_ZOOM
@@ -80,18 +80,6 @@ def _query_url(endpoint: str, result: dict, **extra) -> str:
         pairs.append(("year", str(result["year"])))
     pairs.extend((k, str(v)) for k, v in extra.items() if v is not None)
     return url_for(endpoint) + (f"?{urlencode(pairs)}" if pairs else "")
-
-
-def describe(result: dict) -> str:
-    """What is compared, in words: "非化石能源消费比重 Non-fossil share …, %, 目标年份 target year 2025: 5 份规划 plans (…)"."""
-    indicator = result["indicator"]
-    if indicator is None:
-        return compare_label("no_targets")
-    levels = ", ".join(f"{LEVEL_LABELS[level][0]} {LEVEL_LABELS[level][1].lower()} {n}"
-                       for level, n in result["levels"].items())  # compare() orders them national → county
-    year = result["year"] if result["year"] is not None else "—"
-    return (f"{indicator['label_zh']} {indicator['label_en']}, {result['unit'] or '—'}, 目标年份 target year {year}: "
-            f"{result['total']} 份规划 plans" + (f" ({levels})" if levels else ""))
 
 
 def _with_links(result: dict) -> dict:
@@ -168,7 +156,8 @@ def compare_page():
                          "words": compare_label("words"), "span": compare_label("span"),
                          "differs": compare_label("differs")}}
     return render_template("targets.html", error=None, choices=choices, result=result, chart=chart, config=config,
-                           form=request.args, sort_url=lambda column: _sort_url(result, column))
+                           form=request.args, sort_url=lambda column: _sort_url(result, column),
+                           built_at=get_registry().meta().get("built_at", ""))
 
 
 def _sort_url(result: dict, column: str) -> str:
