@@ -7,11 +7,12 @@ are taken of the registry with plans at every level (tests/compare_registry.py).
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
-from compare_registry import HOSTILE_METRIC, make_registry
+from compare_registry import HOSTILE_METRIC, HOSTILE_TITLE, make_registry
 from conftest import chromium_context, serving
 from test_browser import PageWatch
 
@@ -30,6 +31,12 @@ def levelled(folder: Path, hostile: bool = False):
 @pytest.fixture(scope="module")
 def levelled_app(tmp_path_factory):
     return levelled(tmp_path_factory.mktemp("levelled"))
+
+
+@contextmanager
+def desktop(profile: Path):
+    with chromium_context(profile, viewport={"width": 1440, "height": 900}, locale="zh-CN") as context:
+        yield context
 
 
 def wait_for_map(page) -> None:
@@ -61,8 +68,7 @@ def area_point(page, doc: str) -> tuple[float, float]:
 
 
 def test_map_shades_the_tables_plans_levels_stacked_hover_and_click(tmp_path, levelled_app):
-    with serving(levelled_app) as base_url, chromium_context(tmp_path / "profile", viewport={"width": 1440, "height": 900},
-                                                             locale="zh-CN") as context:
+    with serving(levelled_app) as base_url, desktop(tmp_path / "profile") as context:
         page = context.new_page()
         watch = PageWatch(page, base_url)
         page.goto(base_url + QUERY, wait_until="load")
@@ -94,45 +100,31 @@ def test_map_shades_the_tables_plans_levels_stacked_hover_and_click(tmp_path, le
         watch.assert_clean()
 
 
-def test_hostile_words_show_as_text_and_run_nothing(tmp_path):
+def test_phone_layout_a_tap_shows_hostile_words_as_text_and_opens_the_span(tmp_path):
+    """On a phone (touch): the layout fits, and a tap on 江西, whose title and words are hostile in this
+    registry, shows them as text in the popup, runs nothing, and its link opens the span."""
     app = levelled(tmp_path / "hostile", hostile=True)
-    with serving(app) as base_url, chromium_context(tmp_path / "profile", viewport={"width": 1440, "height": 900},
-                                                    locale="zh-CN") as context:
+    with serving(app) as base_url, chromium_context(
+            tmp_path / "profile", viewport={"width": 390, "height": 844}, locale="zh-CN", has_touch=True,
+            is_mobile=True, device_scale_factor=1) as context:
         page = context.new_page()
         watch = PageWatch(page, base_url)
         dialogs = []
         page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
         page.goto(base_url + QUERY, wait_until="load")
         wait_for_map(page)
-        hostile = next(r for r in table_rows(page) if r["words"] == HOSTILE_METRIC)
-        page.mouse.move(*area_point(page, hostile["doc"]))
-        metric = page.locator(".leaflet-tooltip .area-metric")
-        metric.wait_for(state="visible")
-        assert HOSTILE_METRIC in metric.text_content()
-        assert page.locator("img[src=x], .leaflet-tooltip b, #compare-table b").count() == 0
-        assert dialogs == [] and page.title() != "1"
-        watch.assert_clean()
-
-
-def test_phone_layout_and_a_tap_opens_the_span(tmp_path, levelled_app):
-    with serving(levelled_app) as base_url, chromium_context(
-            tmp_path / "profile", viewport={"width": 390, "height": 844}, locale="zh-CN", has_touch=True,
-            is_mobile=True, device_scale_factor=1) as context:
-        page = context.new_page()
-        watch = PageWatch(page, base_url)
-        page.goto(base_url + QUERY, wait_until="load")
-        wait_for_map(page)
         assert page.evaluate("document.documentElement.scrollWidth") <= 390  # the table scrolls in its own box
         chart = page.locator("#compare-chart").bounding_box()
         assert chart["width"] <= 390 and chart["width"] >= 300
         page.screenshot(path=str(DOCS / "targets-page-phone.png"))
-        rows = table_rows(page)
-        doc = next(r for r in rows if r["onMap"] and r["doc"].startswith("hunan"))
-        x, y = area_point(page, doc["doc"])
-        page.touchscreen.tap(x, y)
+        doc = next(r for r in table_rows(page) if r["words"] == HOSTILE_METRIC)
+        page.touchscreen.tap(*area_point(page, doc["doc"]))
         link = page.locator(".leaflet-popup .area-link")
         link.wait_for(state="visible")
-        assert doc["words"] in page.locator(".leaflet-popup .area-card").text_content()
+        assert HOSTILE_METRIC in page.locator(".leaflet-popup .area-metric").text_content()
+        assert HOSTILE_TITLE in page.locator(".leaflet-popup .area-title").text_content()
+        assert page.locator("img[src=x], .leaflet-popup b, #compare-table b").count() == 0
+        assert dialogs == [] and page.title() != "1"
         link.click()
         page.wait_for_url("**" + doc["span"])
         watch.assert_clean()
@@ -146,8 +138,7 @@ def test_done_when_on_the_shipped_data(tmp_path, app):
     targets, documents = registry_files(ROOT)
     want = expected(targets, documents, "non_fossil_share", 2025)
     levels, counties = division_levels(), shipped_counties()
-    with serving(app) as base_url, chromium_context(tmp_path / "profile", viewport={"width": 1440, "height": 900},
-                                                    locale="zh-CN") as context:
+    with serving(app) as base_url, desktop(tmp_path / "profile") as context:
         page = context.new_page()
         watch = PageWatch(page, base_url)
         page.goto(base_url + QUERY, wait_until="load")

@@ -96,8 +96,9 @@ def shipped():
 
 @pytest.fixture(scope="module")
 def levelled_folder(tmp_path_factory) -> Path:
+    """Every level, with 江西's title and words hostile (test_hostile_titles_and_words_stay_text)."""
     folder = tmp_path_factory.mktemp("levelled")
-    make_registry(folder)
+    make_registry(folder, hostile=True)
     return folder
 
 
@@ -340,12 +341,10 @@ def test_nav_and_plan_pages_link_to_the_comparison(client, shipped):
                 assert f'href="/targets?indicator={row["indicator"]}&amp;year={row["year"]}"' in html
 
 
-def test_hostile_titles_and_words_stay_text(tmp_path):
+def test_hostile_titles_and_words_stay_text(levelled_client):
     from compare_registry import HOSTILE_METRIC, HOSTILE_TITLE
-    from webmap import create_app
 
-    db = make_registry(tmp_path / "hostile", hostile=True)
-    client = create_app({"REGISTRY_DB": str(db), "REGISTRY_TILES": "none", "TESTING": True}).test_client()
+    client = levelled_client
     html = client.get("/targets?indicator=non_fossil_share&year=2025").get_data(as_text=True)
     assert "<img src=x" not in html and "<script>alert" not in html and "<b onmouseover" not in html
     assert "&lt;img src=x" in html and "&lt;b onmouseover=alert(2)&gt;" in html
