@@ -15,6 +15,7 @@ the map alike.
 """
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections import Counter
 from dataclasses import dataclass
@@ -36,6 +37,12 @@ LEVEL_LABELS = {"national": ("国家", "National"), "province": ("省", "Provinc
 RAMP = ("#c7e9b4", "#7fcdbb", "#41b6c4", "#1d91c0", "#225ea8", "#0c2c84")
 MAX_CLASSES = 5
 QUOTE_LIMIT = 200
+# A reduction is measured from a base year ("比2020年下降13.5%", "相比2005年下降65%"): two
+# reductions from different base years are different quantities. The base year is read from the
+# sentence of the span, up to the span's end (BEFORE_SPAN characters back at most).
+_BASE_YEAR = re.compile(r"(?:比|较|相比|相较于?|与)\s*((?:19|20)\d\d)\s*年")
+_SENTENCE_END = re.compile(r"[。；;！？!?\n]")
+BEFORE_SPAN = 150
 
 
 @dataclass(frozen=True)
@@ -112,15 +119,14 @@ def compare(conn: sqlite3.Connection, query: CompareQuery = CompareQuery()) -> d
     key = query.indicator or (choices[0]["key"] if choices else None)
     choice = by_key.get(key)
     year = query.year if query.year is not None else (choice["years"][0]["year"] if choice and choice["years"] else None)
-    documents = _documents(conn)
+    documents, areas_built = _documents(conn)
     statements = _statements(conn, key) if key else []
     by_doc: dict[str, list[dict]] = {}
     for statement in statements:
         by_doc.setdefault(statement["source_doc"], []).append(statement)
     at_year = {doc: [s for s in rows if s["year"] == year] for doc, rows in by_doc.items()}
-    units = Counter(rows[0]["unit_normalised"] for rows in at_year.values() if rows)
-    unit = units.most_common(1)[0][0] if units else (choice["unit"] if choice else None)
-    plans, other_years, other_units, without = [], [], [], []
+    unit, base_year = choose_scale([rows[0] for rows in at_year.values() if rows], choice["unit"] if choice else None)
+    plans, other_years, other_scales, without = [], [], [], []
     for doc in documents.values():
         rows, here = by_doc.get(doc["doc_id"], []), at_year.get(doc["doc_id"], [])
         if not rows:
@@ -128,8 +134,11 @@ def compare(conn: sqlite3.Connection, query: CompareQuery = CompareQuery()) -> d
         elif not here:
             other_years.append({**_plan_ref(doc), "years": sorted({r["year"] for r in rows if r["year"] is not None}),
                                 "without_year": any(r["year"] is None for r in rows)})
-        elif here[0]["unit_normalised"] != unit:
-            other_units.append({**_plan_ref(doc), "unit": here[0]["unit_normalised"]})
+        elif not on_scale(here[0], unit, base_year):
+            other_scales.append({**_plan_ref(doc), "unit": here[0]["unit_normalised"],
+                                 "base_year": here[0]["base_year"], "value": here[0]["value"],
+                                 "metric": here[0]["metric"], "source_start": here[0]["source_start"],
+                                 "source_end": here[0]["source_end"]})
         else:
             plans.append(_plan_entry(doc, here))
     classes = colour_classes([p["value"] for p in plans])
@@ -140,15 +149,29 @@ def compare(conn: sqlite3.Connection, query: CompareQuery = CompareQuery()) -> d
     return {
         "indicator": ({"key": key, "label_zh": INDICATORS[key].label_zh, "label_en": INDICATORS[key].label_en,
                        "unit_family": INDICATORS[key].unit_family} if key else None),
-        "year": year, "unit": unit, "sort": query.sort, "order": query.order,
+        "year": year, "unit": unit, "base_year": base_year, "sort": query.sort, "order": query.order,
         "total": len(plans), "on_map": sum(1 for p in plans if p["on_map"]),
         "levels": {level: n for level, n in sorted(Counter(p["level"] for p in plans).items(),
                                                    key=lambda i: LEVEL_ORDER[i[0]])},
         "plans": plans, "classes": classes,
         "years": choice["years"] if choice else [],
-        "other_years": other_years, "other_units": other_units, "without": without,
-        "areas_built": documents.areas_built,
+        "other_years": other_years, "other_scales": other_scales, "without": without,
+        "areas_built": areas_built,
     }
+
+
+def choose_scale(firsts: list[dict], default_unit: str | None = None) -> tuple[str | None, int | None]:
+    """(unit, base year) of the one scale: the unit most plans' first statements use and, among those,
+    the base year most of them state (None where none states one)."""
+    units = Counter(s["unit_normalised"] for s in firsts)
+    unit = units.most_common(1)[0][0] if units else default_unit
+    bases = Counter(s["base_year"] for s in firsts if s["unit_normalised"] == unit and s["base_year"] is not None)
+    return unit, (bases.most_common(1)[0][0] if bases else None)
+
+
+def on_scale(statement: dict, unit: str | None, base_year: int | None) -> bool:
+    """Whether a statement is measured like the scale: same unit, and no other stated base year."""
+    return statement["unit_normalised"] == unit and statement["base_year"] in (None, base_year)
 
 
 def describe(result: dict) -> str:
@@ -159,50 +182,56 @@ def describe(result: dict) -> str:
     levels = ", ".join(f"{LEVEL_LABELS[level][0]} {LEVEL_LABELS[level][1].lower()} {n}"
                        for level, n in result["levels"].items())  # compare() orders them national → county
     year = result["year"] if result["year"] is not None else "—"
-    return (f"{indicator['label_zh']} {indicator['label_en']}, {result['unit'] or '—'}, 目标年份 target year {year}: "
-            f"{result['total']} 份规划 plans" + (f" ({levels})" if levels else ""))
+    base = f", 比{result['base_year']}年 from {result['base_year']}" if result.get("base_year") else ""
+    return (f"{indicator['label_zh']} {indicator['label_en']}, {result['unit'] or '—'}{base}, 目标年份 target year "
+            f"{year}: {result['total']} 份规划 plans" + (f" ({levels})" if levels else ""))
 
 
-class _Documents(dict):
-    areas_built = True
-
-
-def _documents(conn: sqlite3.Connection) -> _Documents:
-    """Every plan with its area's level, name and whether the area can be drawn, by area level and code."""
+def _documents(conn: sqlite3.Connection) -> tuple[dict[str, dict], bool]:
+    """Every plan with its area's level, name and whether the area can be drawn, by area level and code;
+    and whether the registry has plan areas at all (one built before them has none)."""
     has_areas = conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'plan_areas'").fetchone()
     area_columns = ("a.level, a.name, a.geojson IS NOT NULL" if has_areas else "NULL, NULL, 0")
     join = "LEFT JOIN plan_areas a ON a.code = d.city_code" if has_areas else ""
-    documents = _Documents()
-    documents.areas_built = bool(has_areas)
+    documents = []
     for row in conn.execute(f"SELECT d.doc_id, d.title, d.city, d.city_code, d.parent_city, d.province, d.status, "
                             f"{area_columns} FROM documents d {join}"):
         doc_id, title, city, code, parent_city, province, status, level, area_name, drawable = tuple(row)
         draft = any(word in f"{title or ''} {status or ''}" for word in ("征求意见稿", "draft"))
-        documents[doc_id] = {"doc_id": doc_id, "title": title, "level": level or "unknown", "area_code": code,
-                             "area_name": city or area_name or "", "parent_city": parent_city or "",
-                             "province": province or "", "draft": draft, "on_map": bool(drawable)}
-    ordered = _Documents(sorted(documents.items(), key=lambda i: (LEVEL_ORDER[i[1]["level"]],
-                                                                  i[1]["area_code"] or "", i[0])))
-    ordered.areas_built = documents.areas_built
-    return ordered
+        documents.append({"doc_id": doc_id, "title": title, "level": level or "unknown", "area_code": code,
+                          "area_name": city or area_name or "", "parent_city": parent_city or "",
+                          "province": province or "", "draft": draft, "on_map": bool(drawable)})
+    documents.sort(key=lambda d: (LEVEL_ORDER[d["level"]], d["area_code"] or "", d["doc_id"]))
+    return {d["doc_id"]: d for d in documents}, bool(has_areas)
 
 
 def _statements(conn: sqlite3.Connection, key: str) -> list[dict]:
-    """Every target of one indicator, with the words of its span, in text order per plan."""
+    """Every target of one indicator, with the words of its span (and a reduction's base year), in text order."""
     cursor = conn.execute(
         "SELECT t.source_doc, t.metric, t.value, t.unit, t.value_normalised, t.unit_normalised, t.year, "
         "t.source_section, t.source_start, t.source_end, "
-        "substr(d.text, t.source_start + 1, min(t.source_end - t.source_start, ?)) "
+        "substr(d.text, max(t.source_start + 1 - ?, 1), min(t.source_start, ?) + min(t.source_end - t.source_start, ?)) "
         "FROM targets t JOIN documents d ON d.doc_id = t.source_doc WHERE t.indicator = ? "
-        "ORDER BY t.source_doc, t.source_start, t.source_end, t.rowid", (QUOTE_LIMIT, key))
+        "ORDER BY t.source_doc, t.source_start, t.source_end, t.rowid", (BEFORE_SPAN, BEFORE_SPAN, QUOTE_LIMIT, key))
     names = ("source_doc", "metric", "value_plan", "unit_plan", "value", "unit_normalised", "year", "section",
-             "source_start", "source_end", "quote")
+             "source_start", "source_end")
+    reduction = key.endswith("_reduction")
     statements = []
     for row in cursor:
-        statement = dict(zip(names, row))
-        statement["quote"] = " ".join((statement["quote"] or "").split())
+        statement = dict(zip(names, row[:-1]))
+        context = row[-1] or ""
+        before = min(statement["source_start"], BEFORE_SPAN)
+        statement["quote"] = " ".join(context[before:].split())
+        statement["base_year"] = base_year(context[:before], context[before:]) if reduction else None
         statements.append(statement)
     return statements
+
+
+def base_year(before: str, span: str) -> int | None:
+    """The base year a reduction is measured from, stated in its sentence up to the span's end."""
+    sentence = _SENTENCE_END.split(before)[-1] + span
+    found = _BASE_YEAR.findall(sentence)
+    return int(found[-1]) if found else None
 
 
 def _plan_ref(doc: dict) -> dict:
@@ -212,12 +241,12 @@ def _plan_ref(doc: dict) -> dict:
 def _plan_entry(doc: dict, here: list[dict]) -> dict:
     first = here[0]
     statements = [{k: s[k] for k in ("metric", "value", "value_plan", "unit_plan", "section", "source_start",
-                                     "source_end", "quote")} for s in here]
+                                     "source_end", "quote", "base_year")} for s in here]
     return {**_plan_ref(doc), "parent_city": doc["parent_city"], "draft": doc["draft"],
             "value": first["value"], "unit": first["unit_normalised"], "value_plan": first["value_plan"],
             "unit_plan": first["unit_plan"], "year": first["year"], "metric": first["metric"],
             "section": first["section"], "source_start": first["source_start"], "source_end": first["source_end"],
-            "quote": first["quote"], "statements": statements,
+            "quote": first["quote"], "base_year": first["base_year"], "statements": statements,
             "values_differ": len({s["value"] for s in here}) > 1}
 
 

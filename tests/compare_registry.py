@@ -5,7 +5,8 @@
 
 The added targets are found in the texts here, by their words, so every span is the plan's own:
 湖南 contains 张家界 (a city), 津市 and 临湘 (counties), so province, city and county areas overlap
-on the map. 海南 sets the non-fossil share for 2030 only and 安化 sets none, so both lists of absent
+on the map. The carbon-intensity reductions state their base years (比2020年, 相比2005年) in their
+sentences, in or before the span. 海南 sets the non-fossil share for 2030 only and 安化 sets none, so both lists of absent
 plans have members. Nothing here is an expectation: tests compute theirs from the CSV files written.
 """
 from __future__ import annotations
@@ -26,7 +27,12 @@ NATIONAL_TEXT = ("2030年前碳达峰行动方案\n（二）主要目标。\n"
                  "煤炭消费增长得到严格控制，新型电力系统加快构建，绿色低碳技术研发和推广应用取得新进展，"
                  "绿色生产生活方式得到普遍推行，有利于绿色低碳循环发展的政策体系进一步完善。到2025年，"
                  "非化石能源消费比重达到20%左右，单位国内生产总值能源消耗比2020年下降13.5%，"
-                 "单位国内生产总值二氧化碳排放比2020年下降18%，为实现碳达峰奠定坚实基础。\n")
+                 "单位国内生产总值二氧化碳排放比2020年下降18%，为实现碳达峰奠定坚实基础。"
+                 "“十五五”期间，产业结构调整取得重大进展，清洁低碳安全高效的能源体系初步建立，重点领域低碳发展模式基本形成，"
+                 "重点耗能行业能源利用效率达到国际先进水平，非化石能源消费比重进一步提高，煤炭消费逐步减少，"
+                 "绿色低碳技术取得关键突破，绿色生活方式成为公众自觉选择，绿色低碳循环发展政策体系基本健全。到2030年，"
+                 "非化石能源消费比重达到25%左右，单位国内生产总值二氧化碳排放比2005年下降65%以上，"
+                 "顺利实现2030年前碳达峰目标。\n")
 # (dev-plans folder or None for NATIONAL_TEXT, documents.csv row,
 #  targets: (indicator, metric, the words of its span, value, unit, year))
 EXTRA_PLANS = [
@@ -41,7 +47,8 @@ EXTRA_PLANS = [
      [("non_fossil_share", "非化石能源消费比重", "非化石能源消费比重达到18.3%", 18.3, "%", 2025)]),
     ("hainan", {"doc_id": "hainan_460000", "title": "海南省碳达峰实施方案", "city": "海南省", "city_code": "460000",
                 "province": "海南省", "issuer": "海南省人民政府"},
-     [("non_fossil_share", "非化石能源消费比重", "非化石能源消费比重力争提高至54%", 54, "%", 2030)]),
+     [("non_fossil_share", "非化石能源消费比重", "非化石能源消费比重力争提高至54%", 54, "%", 2030),
+      ("carbon_intensity_reduction", "单位国内生产总值二氧化碳排放下降", "下降65%", 65, "%", 2030)]),
     ("zhangjiajie", {"doc_id": "zhangjiajie_430800", "title": "张家界市碳达峰实施方案", "city": "张家界市",
                      "city_code": "430800", "province": "湖南省", "issuer": "张家界市人民政府",
                      "doc_number": "张政发〔2023〕11号", "published": "2023-10-08"},
@@ -52,7 +59,10 @@ EXTRA_PLANS = [
      [("solar_pv_capacity", "光伏发电项目总装机", "总装机33.2万千瓦", 33.2, "万千瓦", 2025)]),
     (None, {"doc_id": "national_100000", "title": "2030年前碳达峰行动方案", "city": "全国", "city_code": "100000",
             "province": "", "issuer": "国务院", "doc_number": "国发〔2021〕23号", "published": "2021-10-24"},
-     [("non_fossil_share", "非化石能源消费比重", "非化石能源消费比重达到20%", 20, "%", 2025)]),
+     [("non_fossil_share", "非化石能源消费比重", "非化石能源消费比重达到20%", 20, "%", 2025),
+      ("carbon_intensity_reduction", "单位国内生产总值二氧化碳排放下降", "二氧化碳排放比2020年下降18%", 18, "%", 2025),
+      ("non_fossil_share", "非化石能源消费比重", "非化石能源消费比重达到25%", 25, "%", 2030),
+      ("carbon_intensity_reduction", "单位国内生产总值二氧化碳排放下降", "二氧化碳排放比2005年下降65%", 65, "%", 2030)]),
 ]
 
 

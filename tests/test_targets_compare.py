@@ -272,7 +272,7 @@ class ComparePage(HTMLParser):
             self.rows.append({**attrs, "links": []})
         elif tag == "a" and "bar" in (attrs.get("class") or "").split():
             self.bars.append(attrs)
-        elif tag == "ul" and attrs.get("id") in ("other-years", "without", "other-units"):
+        elif tag == "ul" and attrs.get("id") in ("other-years", "without", "other-scales"):
             self._list = self.lists.setdefault(attrs["id"], [])
         elif tag == "li" and self._list is not None:
             self._list.append(attrs.get("data-doc"))
@@ -370,3 +370,29 @@ def test_cli_compare_is_the_pages_table(levelled_folder, levels, counties):
     bad = subprocess.run([sys.executable, "-m", "registry.cli", "compare", "--db", str(levelled_folder / "registry.db"),
                           "--indicator", "non_fossil"], capture_output=True, text=True, cwd=ROOT, timeout=60)
     assert bad.returncode == 1 and bad.stderr.startswith("error: --indicator:") and "Traceback" not in bad.stderr
+
+
+def test_reductions_from_different_base_years_share_no_scale(levelled_client, levelled_folder):
+    from compare_registry import NATIONAL_TEXT
+    from registry.target_compare import base_year, choose_scale, on_scale
+
+    hainan = (ROOT.parent / "shared" / "dev-plans" / "hainan" / "plan.txt").read_text(encoding="utf-8")
+    # Read from the sentence up to the span's end, the last base year named before the number.
+    cut = NATIONAL_TEXT.index("下降18%")
+    assert base_year(NATIONAL_TEXT[:cut], "下降18%") == 2020
+    cut = hainan.index("下降65%")
+    assert base_year(hainan[:cut], "下降65%") == 2005
+    cut = NATIONAL_TEXT.index("下降13.5%")
+    assert base_year(NATIONAL_TEXT[:cut], "下降13.5%") == 2020
+    assert base_year("到2025年，碳排放强度", "下降19.5%") is None  # 2025 is the target year, not a base
+    assert base_year("比2005年提高。能耗强度", "下降14.5%") is None  # another sentence's base year
+    # A plan whose reduction is from another base year is listed apart, never put on the scale.
+    firsts = [{"unit_normalised": "%", "base_year": 2020}, {"unit_normalised": "%", "base_year": 2020},
+              {"unit_normalised": "%", "base_year": None}, {"unit_normalised": "%", "base_year": 2005}]
+    unit, base = choose_scale(firsts)
+    assert (unit, base) == ("%", 2020) and [on_scale(f, unit, base) for f in firsts] == [True, True, True, False]
+    # In the registry: both 2030 reductions are from 2005, and the page says so.
+    body = levelled_client.get("/api/targets/compare?indicator=carbon_intensity_reduction&year=2030").get_json()
+    assert body["base_year"] == 2005 and "比2005年" in body["description"]
+    assert {p["doc_id"] for p in body["plans"]} >= {"national_100000", "hainan_460000"}
+    assert all(p["base_year"] in (None, 2005) for p in body["plans"]) and body["other_scales"] == []

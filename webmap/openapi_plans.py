@@ -54,6 +54,7 @@ COMPARED_PLAN_SCHEMA = {"allOf": [_PLAN_REF, {"type": "object", "required": [
     "value": {"type": "number", "description": "In the normalised unit: the plan's first target of this indicator and year."},
     "unit": {"type": "string"}, "value_plan": {"type": "number"}, "unit_plan": {"type": "string"},
     "year": {"type": "integer"}, "metric": {"type": "string", "description": "The plan's own words."},
+    "base_year": {"type": "integer", "nullable": True},
     "quote": {"type": "string"}, "span_url": {"type": "string"}, "level_label": {"type": "string"},
     "statements": {"type": "array", "items": _STATEMENT, "description": "Every target of this indicator and year in "
                                                                         "the plan, the first one first."},
@@ -62,6 +63,8 @@ COMPARISON_SCHEMA = {"type": "object", "required": ["indicator", "year", "unit",
                                                      "other_years", "without", "description", "links"], "properties": {
     "indicator": {"type": "object", "nullable": True, "description": "null when no plan sets any target."},
     "year": {"type": "integer", "nullable": True}, "unit": {"type": "string", "nullable": True},
+    "base_year": {"type": "integer", "nullable": True, "description": "A reduction's base year, where plans state "
+                  "one (比2020年): the scale holds the commonest; null if none is stated."},
     "sort": {"type": "string", "enum": list(SORTS)}, "order": {"type": "string", "enum": list(ORDERS)},
     "total": {"type": "integer", "description": "Plans compared (rows of the table)."},
     "on_map": {"type": "integer", "description": "Of them, plans whose area is drawn."},
@@ -73,7 +76,8 @@ COMPARISON_SCHEMA = {"type": "object", "required": ["indicator", "year", "unit",
     "years": {"type": "array", "items": {"type": "object", "properties": {"year": {"type": "integer"},
                                                                          "plans": {"type": "integer"}}}},
     "other_years": {"type": "array", "items": _PLAN_REF, "description": "Plans that set the indicator for other years."},
-    "other_units": {"type": "array", "items": _PLAN_REF},
+    "other_scales": {"type": "array", "items": _PLAN_REF, "description": "Plans that state it in another unit, or "
+                     "(a reduction) from another base year than the scale's: listed, not compared."},
     "without": {"type": "array", "items": _PLAN_REF, "description": "Plans that do not set it."},
     "areas_built": {"type": "boolean"}, "description": {"type": "string", "description": "What is compared, in words."},
     "links": {"type": "object", "properties": {k: {"type": "string"} for k in ("page", "json", "geojson", "csv")}}}}

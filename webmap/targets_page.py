@@ -47,7 +47,8 @@ COMPARE_LABELS = {
     "also": ("also stated", "另见"), "differs": ("the plan states different values", "方案中数值不一"),
     "other_years": ("Set for another year", "设定了其他年份的目标"),
     "no_year": ("no year", "未注明年份"),
-    "other_units": ("In another unit (not on this scale)", "其他单位（未纳入本标尺）"),
+    "other_scales": ("In another unit or from another base year (not on this scale)", "其他单位或基准年（未纳入本标尺）"),
+    "base_year": ("from", "基准年"),
     "without": ("Set no target of this indicator", "未设定该指标目标"),
     "none_missing": ("Every plan sets it.", "所有规划均设定了该指标。"),
     "legend": ("Classes (quantiles)", "分级（分位数）"), "darker": ("darker = higher", "颜色越深数值越高"),
@@ -91,9 +92,11 @@ def _with_links(result: dict) -> dict:
         plan["level_label"] = level_label(plan["level"])
         for statement in plan["statements"]:
             statement["span_url"] = f"{plan_url}#{target_anchor(statement)}"
-    for group in ("other_years", "other_units", "without"):
+    for group in ("other_years", "other_scales", "without"):
         for plan in result[group]:
             plan["url"] = url_for("plans.plan_page", doc_id=plan["doc_id"])
+    for plan in result["other_scales"]:
+        plan["span_url"] = f"{plan['url']}#{target_anchor(plan)}"
     result["description"] = describe(result)
     result["links"] = {"page": _query_url("targets.compare_page", result),
                        "json": _query_url("targets.api_compare", result),
@@ -129,7 +132,7 @@ def api_compare_geojson():
     for plan in drawn:
         text, lon, lat = geometry[plan["area_code"]]
         properties = {k: plan[k] for k in ("doc_id", "title", "level", "level_label", "area_code", "area_name",
-                                           "province", "value", "unit", "value_plan", "unit_plan", "year", "metric",
+                                           "province", "value", "unit", "value_plan", "unit_plan", "year", "base_year", "metric",
                                            "quote", "values_differ", "class", "colour", "url", "span_url")}
         properties["value_text"] = format_value(plan["value"], plan["unit"])
         properties["point"] = [lon, lat]

@@ -70,7 +70,8 @@
     box.appendChild(element("div", "area-place", p.level_label + " · " + p.area_name));
     var value = element("div", "area-value");
     value.appendChild(element("span", "area-number", p.value_text));
-    value.appendChild(document.createTextNode(" · " + config.labels.year + " " + p.year));
+    value.appendChild(document.createTextNode(" · " + config.labels.year + " " + p.year +
+                                              (p.base_year ? " · 比" + p.base_year + "年 from " + p.base_year : "")));
     box.appendChild(value);
     box.appendChild(element("div", "area-metric", config.labels.words + ": " + p.metric));
     if (p.quote) box.appendChild(element("q", "area-quote", p.quote));
