@@ -5,7 +5,8 @@
         result = compare(registry.conn, query)   # plans, values, spans, classes, who sets it for other years
 
 Values are only put on one scale when they measure the same thing: one indicator of the
-vocabulary (registry/indicators.py), one target year and one normalised unit. A plan is one
+vocabulary (registry/indicators.py), one target year, one normalised unit and, for a reduction,
+one base year (比2020年 is not 比2005年: `base_year`, `choose_scale`). A plan is one
 row, whatever its level (province, city, county): its value is the first target of that
 indicator and year in its text (where plans state their main goals), and any other statement
 of it is kept beside it with its span (`statements`), flagged when its value differs. Plans

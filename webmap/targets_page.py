@@ -28,8 +28,6 @@ bp = Blueprint("targets", __name__)
 COMPARE_LABELS = {
     "nav": ("Targets", "目标比较"),
     "title": ("One target across plans", "各规划目标比较"),
-    "intro": ("Pick an indicator and a target year: every plan that sets it, in a table, a bar chart and on a map.",
-              "选择指标和目标年份：查看所有设定该目标的规划（表格、条形图和地图）。"),
     "indicator": ("Indicator", "指标"), "year": ("Target year", "目标年份"), "show": ("Show", "显示"),
     "default_year": ("most plans", "规划最多的年份"),
     "plan": ("Plan", "规划"), "level": ("Level", "级别"), "area": ("Area", "地区"), "value": ("Value", "目标值"),
@@ -38,22 +36,20 @@ COMPARE_LABELS = {
     "not_on_map": ("Not on the map", "不在地图上"),
     "not_drawable": ("no polygon for this area", "该地区无边界数据"),
     "areas_not_built": ("the registry was built before plan areas: run `registry build`", "项目库需重新生成（registry build）以绘制地区"),
-    "compared": ("Compared", "比较范围"),
-    "compare_note": ("Only values of one indicator, one target year and one unit share a scale; a plan's value is "
+    "compare_note": ("Only values of one indicator, one target year and one unit (for a reduction, one base year) "
+                     "share a scale; a plan's value is "
                      "the first target of this indicator and year in its text. Plans of different levels "
                      "(province, city, county) are listed together: read the level column.",
-                     "同一指标、同一目标年份、同一单位的数值才放在同一标尺上比较；每份规划取其文本中该指标该年份的第一个目标值。"
+                     "同一指标、同一目标年份、同一单位（降低率还须同一基准年）的数值才放在同一标尺上比较；每份规划取其文本中该指标该年份的第一个目标值。"
                      "不同级别（省、市、县）的规划同列，请注意级别一栏。"),
     "also": ("also stated", "另见"), "differs": ("the plan states different values", "方案中数值不一"),
     "other_years": ("Set for another year", "设定了其他年份的目标"),
     "no_year": ("no year", "未注明年份"),
     "other_scales": ("In another unit or from another base year (not on this scale)", "其他单位或基准年（未纳入本标尺）"),
-    "base_year": ("from", "基准年"),
     "without": ("Set no target of this indicator", "未设定该指标目标"),
     "none_missing": ("Every plan sets it.", "所有规划均设定了该指标。"),
     "legend": ("Classes (quantiles)", "分级（分位数）"), "darker": ("darker = higher", "颜色越深数值越高"),
     "downloads": ("Download", "下载"), "chart": ("Values, highest first", "目标值（从高到低）"),
-    "no_targets": ("No plan of this registry sets a target yet.", "本项目库尚无规划目标。"),
     "no_plan_this_year": ("No plan sets this indicator for this year; its years:", "没有规划设定该年份的该指标目标；已有年份："),
     "map_needs_js": ("The map needs JavaScript; the table below has every value.", "地图需要 JavaScript；下表列出全部数值。"),
     "compare_this": ("Compare across plans", "跨规划比较"),
