@@ -22,6 +22,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from registry.indicators import INDICATORS
+from registry.plan_areas import NATIONAL_NAMES
 from registry.query import FilterError
 
 SORTS = ("value", "plan", "level", "area")
@@ -199,7 +200,9 @@ def _documents(conn: sqlite3.Connection) -> tuple[dict[str, dict], bool]:
                             f"{area_columns} FROM documents d {join}"):
         doc_id, title, city, code, parent_city, province, status, level, area_name, drawable = tuple(row)
         draft = any(word in f"{title or ''} {status or ''}" for word in ("征求意见稿", "draft"))
-        documents.append({"doc_id": doc_id, "title": title, "level": level or "unknown", "area_code": code,
+        # A plan with no area code is national if its area says so (全国), as plan_areas would.
+        level = level or ("national" if (city or "").strip() in NATIONAL_NAMES else "unknown")
+        documents.append({"doc_id": doc_id, "title": title, "level": level, "area_code": code,
                           "area_name": city or area_name or "", "parent_city": parent_city or "",
                           "province": province or "", "draft": draft, "on_map": bool(drawable)})
     documents.sort(key=lambda d: (LEVEL_ORDER[d["level"]], d["area_code"] or "", d["doc_id"]))
