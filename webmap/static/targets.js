@@ -90,8 +90,12 @@
     if (touch) {
       layer.bindPopup(function () { return card(p, true); }, { maxWidth: 280 });
     } else {
-      layer.bindTooltip(function () { return card(p, false); }, { sticky: true, direction: "auto", opacity: 0.97 });
+      // Beside the pointer, not over it: the area under it stays in sight (and outlined, below).
+      layer.bindTooltip(function () { return card(p, false); },
+                        { sticky: true, direction: "auto", offset: [18, 0], opacity: 0.97 });
       layer.on("click", function () { open(p); });
+      layer.on("mouseover", function () { highlight(p.doc_id, true); });
+      layer.on("mouseout", function () { highlight(p.doc_id, false); });
     }
   }
 
