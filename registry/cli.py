@@ -76,7 +76,8 @@ def build(csv_path, plans_dir, targets_csv, db_path):
     except sqlite3.Error as exc:
         fail(f"{describe_sqlite_write_error(exc, db_path)}; {unchanged}")
     click.echo(f"built {report.db_path}: {report.projects} projects, {report.documents} documents, "
-               f"{report.sections} sections, {report.targets} targets, {report.boundaries} county boundaries")
+               f"{report.sections} sections, {report.targets} targets, {report.boundaries} county boundaries, "
+               f"{report.areas} plan areas")
 
 
 def filter_options(command):
@@ -365,6 +366,9 @@ def _add_intake_commands():
 
     for command in (init, add_plan_command, review_command):
         cli.add_command(command)
+    from registry.compare_command import compare_command
+
+    cli.add_command(compare_command)
 
 
 _add_intake_commands()

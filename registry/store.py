@@ -26,6 +26,7 @@ from registry.atomic import fsync_directory, remove_stale_temp_files, temp_name
 from registry.csvstream import check_csv_file, iter_csv_rows
 from registry.documents import DOCUMENT_COLUMNS, PLANS_DIR, PROJECT_ROOT, read_documents, split_sections
 from registry.export import feature_geojson
+from registry.plan_areas import area_rows
 from registry.schema import (PROJECT_COLUMNS, TARGET_COLUMNS, RowError, read_csv_table,
                              validate_project)
 
@@ -42,6 +43,7 @@ class BuildReport:
     sections: int
     targets: int
     boundaries: int
+    areas: int = 0  # plan areas drawn (plan_areas rows with a polygon)
 
 
 def load_projects(csv_path: str | Path, documents: dict[str, dict]) -> list[dict]:
@@ -114,6 +116,7 @@ def build(csv_path=DEFAULT_CSV, db_path=DEFAULT_DB, plans_dir=PLANS_DIR, targets
         targets_csv = csv_path.parent / "targets.csv"  # the reviewed targets travel beside the projects
     targets = load_targets(targets_csv, documents) if targets_csv else []
     boundaries = _boundaries_for(documents)
+    areas = area_rows(documents)
     db_path.parent.mkdir(parents=True, exist_ok=True)
     # A killed build (SIGKILL, power loss) cannot clean up after itself: the next build does.
     remove_stale_temp_files(db_path, ".building")
@@ -127,7 +130,7 @@ def build(csv_path=DEFAULT_CSV, db_path=DEFAULT_DB, plans_dir=PLANS_DIR, targets
         seen = SeenIds()
         try:
             projects = iter_project_records(csv_path, documents, seen=seen)
-            sections = _write(db, projects, documents, targets, boundaries, csv_path)
+            sections = _write(db, projects, documents, targets, boundaries, areas, csv_path)
         finally:
             seen.close()
         project_count = db["projects"].count
@@ -141,10 +144,11 @@ def build(csv_path=DEFAULT_CSV, db_path=DEFAULT_DB, plans_dir=PLANS_DIR, targets
         Path(tmp_name).unlink(missing_ok=True)
         raise
     fsync_directory(db_path.parent)
-    return BuildReport(db_path, project_count, len(documents), sections, len(targets), len(boundaries))
+    return BuildReport(db_path, project_count, len(documents), sections, len(targets), len(boundaries),
+                       sum(1 for a in areas if a["geojson"]))
 
 
-def _write(db, projects, documents, targets, boundaries, csv_path) -> int:
+def _write(db, projects, documents, targets, boundaries, areas, csv_path) -> int:
     if not documents:  # a new, empty registry folder (`registry init`) builds too
         db["documents"].create({c: str for c in (*DOCUMENT_COLUMNS, "text")}, pk="doc_id")
         db["sections"].create({"id": int, "doc_id": str, "heading": str, "level": int, "start": int, "end": int},
@@ -172,6 +176,11 @@ def _write(db, projects, documents, targets, boundaries, csv_path) -> int:
                                                           "source_start": int, "source_end": int})
     db["targets"].insert_all(targets)
     db["targets"].create_index(["source_doc"])
+    db["targets"].create_index(["indicator", "year"])
+    # Each plan's area at its own level (registry/plan_areas.py), for the targets' comparison map.
+    db["plan_areas"].create({"code": str, "level": str, "name": str, "counties": int, "lon": float, "lat": float,
+                             "geojson": str}, pk="code")
+    db["plan_areas"].insert_all(areas)
     mapgrid.write(db)  # the map's point arrays, precomputed clusters and unfiltered facets
     db["county_boundaries"].insert_all(boundaries, pk="code") if boundaries else db["county_boundaries"].create(
         {"code": str, "name": str, "city_code": str, "geojson": str}, pk="code")

@@ -120,13 +120,16 @@ def min_above_max(query) -> bool:
 # ---------------------------------------------------------------- raw query strings, every route
 
 ROUTES = ["/", "/projects", f"/projects/{SOME_ID}", "/api/projects", f"/api/projects/{SOME_ID}", "/api/facets",
-          "/api/map.json", "/api/boundaries.geojson", "/api/openapi.json", "/export.geojson", "/export.csv"]
-PARAMETERS = ["type", "city", "county", "stage", "min_mw", "max_mw", "q", "sort", "order", "page", "per_page"]
+          "/api/map.json", "/api/boundaries.geojson", "/api/openapi.json", "/export.geojson", "/export.csv",
+          "/targets", "/api/targets/compare", "/api/targets/compare.geojson"]
+PARAMETERS = ["type", "city", "county", "stage", "min_mw", "max_mw", "q", "sort", "order", "page", "per_page",
+              "indicator", "year"]
 EXTREME_VALUES = ["", " ", "0", "-0", "-1", "1e309", "-1e309", "nan", "NaN", "inf", "Infinity", "1e-400",
                   "9" * 400, "9" * 5000, "1_000", "0x10", "１２", "２０３０", "1,2,3", ",,,", "asc", "desc", "DESC",
                   "id", "name", "capacity_mw", "rowid", "id; DROP TABLE projects", "1 OR 1=1", "solar_pv",
                   "solar_pv,wind", "construction", "孝感市", "大悟", "大悟县", "\x00", "a\x00b", "\u202e", "\ufeff",
-                  "🌞" * 60, "x" * 201, "x" * 200, '"', "NEAR(", "*", "(", "%", "_", "\\", "'", "<script>"]
+                  "🌞" * 60, "x" * 201, "x" * 200, '"', "NEAR(", "*", "(", "%", "_", "\\", "'", "<script>",
+                  "non_fossil_share", "other", "2025", "value", "level"]
 RAW_PIECES = ["%", "%Z", "%ZZ", "%FF%FE", "%C0%AF", "%ED%A0%80", "%00", "%0D%0A", "%26", "%3D", "+", "&", "=", ";",
               "&&", "==", "%E5%A4%A7%E6%82%9F", "%u5927", "#frag"]
 

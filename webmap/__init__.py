@@ -33,6 +33,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.json.sort_keys = False  # keep the documented order: total, page, …, and the CSV column order
 
     from webmap import about, api, basemap, downloads, health, http, labels, mapapi, mapframe, pages, plans, security
+    from webmap import targets_page
 
     mapframe.check_tiles_setting(app.config["REGISTRY_TILES"])
     app.register_blueprint(mapframe.vendor)
@@ -44,6 +45,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(about.bp)
     http.init_app(app)
     app.register_blueprint(plans.bp)
+    app.register_blueprint(targets_page.bp)
     app.jinja_env.globals.update(labels.template_globals())
     app.jinja_env.globals["csp_nonce"] = csp_nonce
     app.teardown_appcontext(_close_registry)

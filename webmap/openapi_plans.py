@@ -4,6 +4,7 @@ from __future__ import annotations
 from registry.indicators import INDICATORS
 from registry.query import MAX_QUERY_LENGTH
 from registry.schema import TARGET_COLUMNS
+from registry.target_compare import COMPARABLE, LEVEL_ORDER, ORDERS, SORTS
 
 _BLANK = {"type": "string", "pattern": "^\\s*$"}
 _ITEM = {"type": "string", "maxLength": MAX_QUERY_LENGTH, "pattern": "^[^\\x00,]*$"}
@@ -38,7 +39,61 @@ PLAN_SCHEMA = {"type": "object", "required": ["doc_id", "title", "city", "url"],
     "doc_id": {"type": "string"}, "title": {"type": "string"}, "city": {"type": "string"},
     "draft": {"type": "boolean", "description": "A consultation draft (征求意见稿)."},
     "projects": {"type": "integer"}, "targets": {"type": "integer"}, "url": {"type": "string"}}}
-PLAN_SCHEMAS = {"Target": TARGET_SCHEMA, "Plan": PLAN_SCHEMA}
+_LEVEL = {"type": "string", "enum": list(LEVEL_ORDER)}
+_PLAN_REF = {"type": "object", "required": ["doc_id", "title", "level", "url"], "properties": {
+    "doc_id": {"type": "string"}, "title": {"type": "string"}, "level": _LEVEL,
+    "area_code": {"type": "string"}, "area_name": {"type": "string"}, "province": {"type": "string"},
+    "on_map": {"type": "boolean", "description": "Whether the plan's area can be drawn."}, "url": {"type": "string"}}}
+_STATEMENT = {"type": "object", "required": ["metric", "value", "source_start", "source_end", "span_url"], "properties": {
+    "metric": {"type": "string"}, "value": {"type": "number"}, "value_plan": {"type": "number"},
+    "unit_plan": {"type": "string"}, "section": {"type": "string"}, "source_start": {"type": "integer"},
+    "source_end": {"type": "integer"}, "quote": {"type": "string", "description": "The words of the span."},
+    "span_url": {"type": "string", "description": "The span on the plan page."}}}
+COMPARED_PLAN_SCHEMA = {"allOf": [_PLAN_REF, {"type": "object", "required": [
+    "value", "unit", "year", "metric", "span_url", "statements", "class", "colour"], "properties": {
+    "value": {"type": "number", "description": "In the normalised unit: the plan's first target of this indicator and year."},
+    "unit": {"type": "string"}, "value_plan": {"type": "number"}, "unit_plan": {"type": "string"},
+    "year": {"type": "integer"}, "metric": {"type": "string", "description": "The plan's own words."},
+    "base_year": {"type": "integer", "nullable": True},
+    "quote": {"type": "string"}, "span_url": {"type": "string"}, "level_label": {"type": "string"},
+    "statements": {"type": "array", "items": _STATEMENT, "description": "Every target of this indicator and year in "
+                                                                        "the plan, the first one first."},
+    "values_differ": {"type": "boolean"}, "class": {"type": "integer"}, "colour": {"type": "string"}}}]}
+COMPARISON_SCHEMA = {"type": "object", "required": ["indicator", "year", "unit", "total", "plans", "classes", "years",
+                                                     "other_years", "without", "description", "links"], "properties": {
+    "indicator": {"type": "object", "nullable": True, "description": "null when no plan sets any target."},
+    "year": {"type": "integer", "nullable": True}, "unit": {"type": "string", "nullable": True},
+    "base_year": {"type": "integer", "nullable": True, "description": "A reduction's base year, where plans state "
+                  "one (比2020年): the scale holds the commonest; null if none is stated."},
+    "sort": {"type": "string", "enum": list(SORTS)}, "order": {"type": "string", "enum": list(ORDERS)},
+    "total": {"type": "integer", "description": "Plans compared (rows of the table)."},
+    "on_map": {"type": "integer", "description": "Of them, plans whose area is drawn."},
+    "levels": {"type": "object", "additionalProperties": {"type": "integer"}},
+    "plans": {"type": "array", "items": {"$ref": "#/components/schemas/ComparedPlan"}},
+    "classes": {"type": "array", "items": {"type": "object", "required": ["min", "max", "plans", "colour"],
+                                           "properties": {"min": {"type": "number"}, "max": {"type": "number"},
+                                                          "plans": {"type": "integer"}, "colour": {"type": "string"}}}},
+    "years": {"type": "array", "items": {"type": "object", "properties": {"year": {"type": "integer"},
+                                                                         "plans": {"type": "integer"}}}},
+    "other_years": {"type": "array", "items": _PLAN_REF, "description": "Plans that set the indicator for other years."},
+    "other_scales": {"type": "array", "items": _PLAN_REF, "description": "Plans that state it in another unit, or "
+                     "(a reduction) from another base year than the scale's: listed, not compared."},
+    "without": {"type": "array", "items": _PLAN_REF, "description": "Plans that do not set it."},
+    "areas_built": {"type": "boolean"}, "description": {"type": "string", "description": "What is compared, in words."},
+    "links": {"type": "object", "properties": {k: {"type": "string"} for k in ("page", "json", "geojson", "csv")}}}}
+PLAN_SCHEMAS = {"Target": TARGET_SCHEMA, "Plan": PLAN_SCHEMA, "ComparedPlan": COMPARED_PLAN_SCHEMA,
+                "Comparison": COMPARISON_SCHEMA}
+COMPARE_PARAMETERS = [
+    {"name": "indicator", "in": "query", "description": "One indicator of the vocabulary (not `other`); default: the "
+     "one most plans set.", "schema": {"anyOf": [{"type": "string", "enum": list(COMPARABLE)}, _BLANK]}},
+    {"name": "year", "in": "query", "description": "Target year; default: the indicator's most common one. A year "
+     "no plan sets it for gives no plans (total 0) and the years it has.",
+     "schema": {"anyOf": [{"type": "integer", "minimum": 1990, "maximum": 2100}, _BLANK]}},
+    {"name": "sort", "in": "query", "schema": {"anyOf": [{"type": "string", "enum": list(SORTS)}, _BLANK],
+                                                "default": "value"}},
+    {"name": "order", "in": "query", "schema": {"anyOf": [{"type": "string", "enum": list(ORDERS)}, _BLANK],
+                                                 "default": "desc"}},
+]
 
 
 def _json(schema: dict, description: str) -> dict:
@@ -83,6 +138,23 @@ _PLAN_PATHS = {
                                  "targets": {"type": "array", "items": {"$ref": "#/components/schemas/Target"}}}},
                                  "The filtered targets, by plan and place in its text."),
                                  **_error(400, "A bad parameter: `error.parameter` names it.")}}},
+    "/api/targets/compare": {"get": {
+        "summary": "One indicator and target year across every plan: values, spans, map classes, and the plans "
+                   "that set it for other years or not at all", "operationId": "compareTargets",
+        "parameters": COMPARE_PARAMETERS,
+        "responses": {"200": _json({"$ref": "#/components/schemas/Comparison"}, "The comparison (the /targets page's "
+                                                                                "table)."),
+                      **_error(400, "A bad parameter: `error.parameter` names it.")}}},
+    "/api/targets/compare.geojson": {"get": {
+        "summary": "The compared plans' areas (province, city or county polygons, WGS-84) with their values: the "
+                   "/targets page's map", "operationId": "compareTargetsGeojson", "parameters": COMPARE_PARAMETERS,
+        "responses": {"200": {"description": "RFC 7946 FeatureCollection, provinces first and counties last; "
+                                             "properties as the comparison's plans, plus value_text and point.",
+                              "content": {"application/geo+json": {"schema": {
+                                  "type": "object", "required": ["type", "features"], "properties": {
+                                      "type": {"type": "string", "enum": ["FeatureCollection"]},
+                                      "features": {"type": "array", "items": {"type": "object"}}}}}}},
+                      **_error(400, "A bad parameter: `error.parameter` names it.")}}},
     "/api/targets.csv": {"get": {"summary": "Targets as CSV (targets.csv columns; same bytes as `registry targets "
                                             "--format csv`)", "operationId": "exportTargetsCsv",
                                  "parameters": TARGET_FILTER_PARAMETERS,
