@@ -1,4 +1,7 @@
-"""Count and total MW of a filtered set, overall and by type, city and county.
+"""Count and total MW of a filtered set, overall and by type, province, city and county.
+
+The total also says how many of the set the map can draw (`located`: they have a point) and how
+many are listed but not drawn (`not_located`: registry/geocode.py's `unlocated:` rows).
 
 One function for the request path (`Registry.facets`) and the build, which stores the
 unfiltered facets so the default page reads them instead of grouping the whole table.
@@ -9,7 +12,7 @@ import json
 import sqlite3
 from collections import defaultdict
 
-FACET_COLUMNS = ("type", "city", "county")
+FACET_COLUMNS = ("type", "province", "city", "county")
 
 
 def compute(conn, where: str, params: list, scan_once: bool = False) -> dict:
@@ -21,10 +24,10 @@ def compute(conn, where: str, params: list, scan_once: bool = False) -> dict:
     """
     if scan_once:
         return _grouped_in_python(conn.execute(
-            f"SELECT type, city, county, capacity_mw FROM projects WHERE {where}", params))
-    total = conn.execute(f"SELECT count(*), total(capacity_mw), count(capacity_mw) FROM projects WHERE {where}",
-                         params).fetchone()
-    result = {"total": {"count": total[0], "capacity_mw": round(total[1], 3), "capacity_known": total[2]}}
+            f"SELECT {', '.join(FACET_COLUMNS)}, capacity_mw, lon FROM projects WHERE {where}", params))
+    total = conn.execute(f"SELECT count(*), total(capacity_mw), count(capacity_mw), count(lon) FROM projects "
+                         f"WHERE {where}", params).fetchone()
+    result = {"total": _total(total[0], total[1], total[2], total[3])}
     for column in FACET_COLUMNS:
         rows = conn.execute(
             f"SELECT {column}, count(*) AS n, total(capacity_mw) AS mw, count(capacity_mw) FROM projects "
@@ -34,11 +37,18 @@ def compute(conn, where: str, params: list, scan_once: bool = False) -> dict:
     return result
 
 
+def _total(count: int, mw: float, known: int, located: int) -> dict:
+    return {"count": count, "capacity_mw": round(mw, 3), "capacity_known": known, "located": located,
+            "not_located": count - located}
+
+
 def _grouped_in_python(rows) -> dict:
-    count, mw, known = 0, 0.0, 0
+    count, mw, known, located = 0, 0.0, 0, 0
     groups = {column: defaultdict(lambda: [0, 0.0, 0]) for column in FACET_COLUMNS}
+    capacity_at = len(FACET_COLUMNS)
     for row in rows:
-        capacity = row[3]
+        capacity = row[capacity_at]
+        located += row[capacity_at + 1] is not None
         count += 1
         if capacity is not None:
             mw += capacity
@@ -48,7 +58,7 @@ def _grouped_in_python(rows) -> dict:
             entry[0] += 1
             entry[1] += capacity or 0.0
             entry[2] += capacity is not None
-    result = {"total": {"count": count, "capacity_mw": round(mw, 3), "capacity_known": known}}
+    result = {"total": _total(count, mw, known, located)}
     for column in FACET_COLUMNS:
         ordered = sorted(groups[column].items(), key=lambda item: (-item[1][0], item[0]))
         result[column] = [{"value": value, "count": n, "capacity_mw": round(total, 3), "capacity_known": known_n}

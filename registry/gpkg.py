@@ -34,6 +34,8 @@ def write_gpkg(rows: list[dict], about: dict, path: str | Path) -> dict[str, int
     kinds = shapely.get_type_id(geometries)  # -1 none, 0 point, 1 line, 3 polygon, 5 multiline, 6 multipolygon
     metadata = {"title": about["title"], "version": about["version"], "citation": about["citation"],
                 "filter": json.dumps(about["filter"], ensure_ascii=False),
+                "not_located": f"{about['projects_not_located']} of the {about['projects_in_file']} projects of "
+                               f"this filter are in no layer. {about['not_located_note']}",
                 "sources": " ".join(s["attribution"] for s in about["sources"])}
     written = {}
     for layer, type_ids, geometry_type in LAYERS:
