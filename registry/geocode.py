@@ -141,8 +141,10 @@ class RowGeocoder:
                 return named
         if county is None:
             return None
-        # No town field: a town the name mentions (临湘白羊田…光伏 -> 白羊田镇), longest first.
-        hits = self.gaz.scan((self.row.get("site") or "") + " " + (self.row.get("name") or ""), towns)
+        # No town field: a town the name mentions (临湘白羊田…光伏 -> 白羊田镇), longest first. The county's own
+        # name is no town's (瓜州县… names the county, not its seat 瓜州镇).
+        text = normalize_name((self.row.get("site") or "") + " " + (self.row.get("name") or ""))
+        hits = self.gaz.scan(text.replace(county.name, " " * len(county.name)), towns)
         return max(hits, key=lambda h: (h[1] - h[0], -h[0]))[2] if hits else None
 
     def site_point(self, county_codes: list[str], town_code: str | None) -> Located | None:

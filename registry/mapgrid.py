@@ -367,6 +367,13 @@ def summary(conn, path, where: str, params: list) -> dict:
                        float(points.le[selected].max()), float(points.ln[selected].max())]}
 
 
+def drawn_types(conn, path, where: str, params: list) -> set[str]:
+    """The types of a filtered set's projects that the map draws (the legend's entries)."""
+    points = load_points(conn, path)
+    codes = np.unique(points.type[select(conn, path, points, where, params)])
+    return {TYPES[c] for c in codes.tolist() if c < len(TYPES)}
+
+
 def view_lines(conn, path, where: str, params: list, view: tuple, zoom: int = MAX_ZOOM) -> dict:
     """The line projects of a filtered set drawn as lines at `zoom` whose extent meets `view`."""
     points = load_points(conn, path)

@@ -18,6 +18,19 @@ from __future__ import annotations
 from registry.divisions import DivisionList, load_divisions
 
 
+# A national plan's area code in plans/documents.csv: none, or 100000 (commonly used for all of China).
+NATIONAL_CODES = ("", "000000", "100000")
+
+
+def plan_level(city_code: str) -> str:
+    """national, province, city or county, from a plan's area code (documents.csv `city_code`): a province's
+    ends in 0000 (北京市 110000 and the other municipalities too), a prefecture's in 00, a county's in neither."""
+    code = (city_code or "").strip()
+    if code in NATIONAL_CODES or len(code) != 6 or not code.isdigit():
+        return "national"
+    return "province" if code.endswith("0000") else "city" if code.endswith("00") else "county"
+
+
 class ProvinceOf:
     """Callable: a validated project record -> its province's official name, or ""."""
 
@@ -51,3 +64,30 @@ class ProvinceOf:
                 return province.name
         return (self._named(city) or self._unique(city, (2, 3)) if city else "") or \
             (self._unique(county, (3,)) if county else "") or self.plan_province.get(source_doc, "")
+
+
+def read_places(conn) -> list[tuple[str, str, str, int]]:
+    """(province, city, county, projects) of every place the registry's rows name, from the table the build
+    writes (`project_places`): the filter form lists provinces, then their cities and counties, from it."""
+    import sqlite3
+
+    try:
+        return [tuple(r) for r in conn.execute("SELECT province, city, county, projects FROM project_places")]
+    except sqlite3.OperationalError:  # a registry built before the table existed
+        return [tuple(r) for r in conn.execute(
+            "SELECT province, city, county, count(*) FROM projects GROUP BY province, city, county")]
+
+
+def division_order(divisions: DivisionList | None = None):
+    """A sort key for place names: the official order (by code: 北京市, 天津市, 河北省 …; 武汉市, 黄石市 …),
+    names the list does not know after them, by name."""
+    divisions = divisions or load_divisions()
+
+    def key(name: str, within: str = "") -> tuple:
+        """`within`: a name of the province (or city) the place lies in, when the name alone is ambiguous."""
+        found = divisions.by_name.get(name, ())
+        scope = divisions.by_name.get(within, ())
+        prefix = scope[0].code.rstrip("0")[:4] if scope else ""
+        codes = [d.code for d in found if d.code.startswith(prefix)] or [d.code for d in found]
+        return (0, codes[0], name) if codes else (1, "", name)
+    return key

@@ -26,7 +26,7 @@ from registry.atomic import fsync_directory, remove_stale_temp_files, temp_name
 from registry.csvstream import check_csv_file, iter_csv_rows
 from registry.documents import DOCUMENT_COLUMNS, PLANS_DIR, PROJECT_ROOT, read_documents, split_sections
 from registry.export import feature_geojson
-from registry.provinces import ProvinceOf
+from registry.provinces import ProvinceOf, plan_level
 from registry.schema import (PROJECT_COLUMNS, TARGET_COLUMNS, RowError, read_csv_table,
                              validate_project)
 
@@ -211,7 +211,12 @@ def _geometry_geojson(record: dict, path, line: int) -> str | None:
 
 
 def _boundaries_for(documents: dict[str, dict]) -> list[dict]:
-    """County polygons of the plans' cities, for the map's boundary layer.
+    """County polygons of the city and county plans' areas, for the map's boundary layer.
+
+    A province's (or the nation's) plan adds none: the basemap draws every province's outline at
+    every zoom and counties from zoom 8, and the ~1,100 counties of fourteen provinces would be
+    2.4 MB of polygons on every map page, drawn where the basemap keeps counties out of a
+    national view.
 
     Outer rings counterclockwise, holes clockwise: RFC 7946 §3.1.6 asks it of GeoJSON, and
     d3-geo (for one) reads a clockwise outer ring as the whole globe minus the county.
@@ -221,7 +226,7 @@ def _boundaries_for(documents: dict[str, dict]) -> list[dict]:
 
     from registry.geocode import county_boundaries
 
-    codes = sorted({doc["city_code"] for doc in documents.values() if doc["city_code"]})
+    codes = sorted({doc["city_code"] for doc in documents.values() if plan_level(doc["city_code"]) in ("city", "county")})
     collection = county_boundaries(codes)
     return [
         {"code": f["properties"]["code"], "name": f["properties"]["name"], "city_code": f["properties"]["city_code"],

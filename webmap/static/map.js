@@ -665,12 +665,6 @@
     return first;
   }
 
-  if (config.summary) {
-    var unlocated = Number(document.getElementById("match-count").dataset.count) - config.summary.points - config.summary.lines;
-    setText("unlocated-count", unlocated);
-    if (unlocated > 0) document.getElementById("unlocated").hidden = false;
-  }
-
   if (config.projectUrl) {
     // A project's own page: one project, drawn from its API record.
     getJSON(config.projectUrl).then(function (project) {
@@ -695,8 +689,10 @@
     }).then(function () { body.dataset.mapState = "ready"; }).catch(fail);
   } else if (config.summary && config.summary.extent) {
     start(null).catch(fail);
+  } else if (config.filterQuery) {
+    start(null).catch(fail);  // nothing of this filter is on the map: all of China, not the plans' counties
   } else {
-    boundariesLoaded.then(start).catch(fail);
+    boundariesLoaded.then(start).catch(fail);  // an empty registry: the plans' counties
   }
 
   window.registryMap = {
