@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, abort, current_app, render_template, request, url_for
 
 from registry.query import FilterError, ProjectFilter
-from registry.schema import PROJECT_TYPES, RECORD_COLUMNS
+from registry.schema import RECORD_COLUMNS
 from webmap import api, filterform, get_registry, mapframe, mapview
 
 bp = Blueprint("pages", __name__)

@@ -10,7 +10,8 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, request, url_for
 
 from registry.indicators import INDICATORS
-from registry.planlist import plan_groups, plans_with_levels
+from registry.planlist import plan_groups, plans_with_levels, project_counts
+from registry.provinces import plan_level
 from registry.targets import (TargetFilter, document_ids, plan_detail, plan_summaries, targets, targets_csv_chunks,
                               text_segments)
 from webmap import get_registry
@@ -135,6 +136,9 @@ def api_plan(doc_id: str):
         abort(404, description=f"no plan with id {doc_id[:64]!r}")
     document = {k: v for k, v in detail["document"].items() if k != "text"}
     document["characters"] = len(detail["document"]["text"])
+    located, not_located = project_counts(get_registry().conn).get(doc_id, (0, 0))
+    document.update(level=plan_level(document.get("city_code") or ""), projects_located=located,
+                    projects_not_located=not_located)
     projects = [{**p, "url": url_for("pages.project_page", project_id=p["id"])} for p in detail["projects"]]
     return {"plan": {**document, "url": url_for("plans.plan_page", doc_id=doc_id)},
             "targets": detail["targets"], "projects": projects}

@@ -85,7 +85,8 @@
     box.appendChild(element("strong", "popup-name", headline(project, state)));
     if (project) {
       var p = project, list = element("dl");
-      var place = [p.city, p.county, p.town].filter(function (v) { return v; }).join(" ");
+      var place = [p.province, p.city !== p.province ? p.city : "", p.county, p.town]
+        .filter(function (v) { return v; }).join(" ");
       [["type", labels.types[p.type] || p.type], ["capacity_mw", formatMW(p.capacity_mw)],
        ["stage", labels.stages[p.stage] || p.stage || labels.stageUnknown], ["place", place || "—"],
        ["precision", labels.precisions[p.precision] || p.precision || "—"]].forEach(function (pair) {
