@@ -491,10 +491,13 @@
   // Padding on each side: the widest control in that side's corners, plus the largest symbol.
   function controlPadding() {
     var mapBox = map.getContainer().getBoundingClientRect(), pad = { top: 0, right: 0, bottom: 0, left: 0 };
-    var nodes = map.getContainer().querySelectorAll(".leaflet-control, .map-legend");
-    Array.prototype.forEach.call(nodes, function (node) {
+    var nodes = Array.prototype.slice.call(map.getContainer().querySelectorAll(".leaflet-control"));
+    // The legend is Folium's sibling of the map container, laid over it: it is a control too.
+    if (legend) nodes.push(legend);
+    nodes.forEach(function (node) {
       var b = node.getBoundingClientRect();
-      if (!b.width || !b.height) return;
+      if (!b.width || !b.height || b.right <= mapBox.left || b.left >= mapBox.right || b.bottom <= mapBox.top ||
+          b.top >= mapBox.bottom) return;
       var left = b.left - mapBox.left, right = mapBox.right - b.right, top = b.top - mapBox.top;
       var bottom = mapBox.bottom - b.bottom;
       // A corner control is kept clear of either horizontally or vertically: whichever costs the
