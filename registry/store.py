@@ -166,9 +166,12 @@ def _write(db, projects, documents, targets, boundaries, csv_path) -> int:
     projects_table.create(columns, pk="id", foreign_keys=[("source_doc", "documents")])
     projects_table.insert_all(projects, batch_size=5000)
     # capacity_mw last in the place indexes makes them cover the facets' GROUP BY city / county with
-    # total(capacity_mw): at 100,000 projects the unfiltered facets take 30 ms instead of 240.
+    # total(capacity_mw): at 100,000 projects the unfiltered facets take 30 ms instead of 240. The facets'
+    # one grouped query (registry/facets.py) reads (type, province, city, county, capacity_mw) alone, in order:
+    # 12 ms instead of 89 for type=solar_pv at 100,000, 46 instead of 178 for min_mw=100.
     for index in (["type", "capacity_mw"], ["city", "county", "capacity_mw"], ["county", "capacity_mw"], ["stage"],
-                  ["capacity_mw"], ["source_doc"], ["province", "city", "county", "capacity_mw"]):
+                  ["capacity_mw"], ["source_doc"], ["province", "city", "county", "capacity_mw"],
+                  ["type", "province", "city", "county", "capacity_mw"]):
         projects_table.create_index(index)
     # The filter form's places (province, then its cities and counties), read without touching `projects`.
     db.execute("CREATE TABLE project_places AS SELECT province, city, county, count(*) AS projects FROM projects "
