@@ -210,8 +210,10 @@ def raw_values(params, name: str) -> list[str]:
 
 def parameter_values(params, name: str) -> list[str]:
     """The comma-separated values of a repeatable filter parameter, stripped; FilterError past the bounds."""
-    split = [v.strip() for item in raw_values(params, name) for v in str(item).split(",") if v.strip()]
-    if len(split) > MAX_VALUES_PER_PARAMETER:
+    raw = raw_values(params, name)
+    split = [v.strip() for item in raw for v in str(item).split(",") if v.strip()]
+    # Repetitions count even when blank: the OpenAPI document's maxItems counts them so.
+    if len(split) > MAX_VALUES_PER_PARAMETER or len(raw) > MAX_VALUES_PER_PARAMETER:
         raise FilterError(name, f"at most {MAX_VALUES_PER_PARAMETER} values")
     for v in split:
         if len(v) > MAX_QUERY_LENGTH or "\x00" in v:
