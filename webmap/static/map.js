@@ -500,10 +500,13 @@
           b.top >= mapBox.bottom) return;
       var left = b.left - mapBox.left, right = mapBox.right - b.right, top = b.top - mapBox.top;
       var bottom = mapBox.bottom - b.bottom;
+      // The scale bar's width follows the zoom and the latitude: keep clear of the widest it can be
+      // (Leaflet's maxWidth, 100 px), not of its width at the view before the fit.
+      var width = node.classList.contains("leaflet-control-scale") ? Math.max(b.width, SCALE_MAX_WIDTH) : b.width;
       // A corner control is kept clear of either horizontally or vertically: whichever costs the
       // smaller share of the map (a wide attribution: from below; a tall legend: from the side).
       var horizontal = left < right ? "left" : "right", vertical = top < bottom ? "top" : "bottom";
-      var across = b.width + Math.min(left, right), down = b.height + Math.min(top, bottom);
+      var across = width + Math.min(left, right), down = b.height + Math.min(top, bottom);
       if (across / mapBox.width <= down / mapBox.height) pad[horizontal] = Math.max(pad[horizontal], across);
       else pad[vertical] = Math.max(pad[vertical], down);
     });
@@ -511,6 +514,8 @@
     return { paddingTopLeft: [pad.left + margin, pad.top + margin],
              paddingBottomRight: [pad.right + margin, pad.bottom + margin] };
   }
+
+  var SCALE_MAX_WIDTH = 102;  // L.control.scale's maxWidth (100) and its border
 
   function fitOptions(maxZoom) {
     return Object.assign({ animate: false, maxZoom: maxZoom }, controlPadding());
