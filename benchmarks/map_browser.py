@@ -2,6 +2,7 @@
 
     python -m benchmarks.map_browser -n 10000 -n 100000 [--runs 5] [--baseline [--baseline-ref REF]] [--workdir DIR]
     python -m benchmarks.map_browser --db registry.db --runs 5      # the shipped registry (page weight)
+    python -m benchmarks.map_browser -n 100000 --view 3/34.4/105.4  # start every load at this view (z/lat/lon)
 
 For each N, a synthetic registry (benchmarks/synthetic.py: projects in real counties all over
 China) is built and served by the app on 127.0.0.1; Chromium (Debian's, all other hosts
@@ -17,6 +18,10 @@ both on the page's own clock (a MutationObserver installed before the page's scr
 beside them in brackets;
 * bytes per view: the bodies of the requests one move makes (/api/map/…);
 * page weight: every byte the first load transfers; JS heap after the first draw (CDP metrics).
+
+The first view is the page's own (it fits every located project clear of the controls); `--view`
+opens every load at a given view instead (the URL hash `#map=z/lat/lon`), so that two trees whose
+default views differ are timed on the same views.
 
 With --baseline the same is measured for the page as it was before the view-by-view map, at
 --baseline-ref (default 90b78ad, the commit this work started from). The WHOLE tree at that ref
@@ -164,12 +169,12 @@ READY_CLOCK = """(() => {
 })();"""
 
 
-def first_draw(context, base: str, timeout_s: float) -> tuple[float, float, object]:
+def first_draw(context, base: str, timeout_s: float, view: str | None = None) -> tuple[float, float, object]:
     """(ms from navigation start to "ready" on the page's clock, the same seen from here, the page)."""
     page = context.new_page()
     page.route("**/*", blocked_elsewhere(base))
     started = time.perf_counter()
-    page.goto(base + "/", wait_until="commit", timeout=timeout_s * 1000)
+    page.goto(base + "/" + (f"#map={view}" if view else ""), wait_until="commit", timeout=timeout_s * 1000)
     page.wait_for_function(f"() => {READY} || (document.body && document.body.dataset.mapState === 'error')",
                            timeout=timeout_s * 1000, polling=20)
     elapsed = (time.perf_counter() - started) * 1000
@@ -213,7 +218,7 @@ def moves_baseline(page) -> tuple[list[float], list[float]]:
     return times, walls
 
 
-def measure(browser, base: str, runs: int, ours: bool, timeout_s: float) -> dict:
+def measure(browser, base: str, runs: int, ours: bool, timeout_s: float, view: str | None = None) -> dict:
     context = browser.new_context(viewport=VIEWPORT, locale="zh-CN")
     context.add_init_script(READY_CLOCK)
     try:
@@ -221,7 +226,7 @@ def measure(browser, base: str, runs: int, ours: bool, timeout_s: float) -> dict
         for _ in range(runs):
             if page is not None:
                 page.close()
-            ms, wall, page = first_draw(context, base, timeout_s)
+            ms, wall, page = first_draw(context, base, timeout_s, view)
             draws.append(ms)
             walls.append(wall)
         result = {"first_draw_ms": draws, "first_draw_wall_ms": walls, "page_bytes": transferred(page),
@@ -260,6 +265,7 @@ def main(argv=None) -> int:
                         help="the commit whose whole tree serves the baseline (default: 90b78ad, before the view-by-view map)")
     parser.add_argument("--baseline-max-n", type=int, default=100_000, help="skip the baseline above this N")
     parser.add_argument("--workdir", type=Path, help="keep CSVs and registries here (default: a temporary directory)")
+    parser.add_argument("--view", help="open every load at this view, z/lat/lon (default: the page's own first view)")
     args = parser.parse_args(argv)
 
     from playwright.sync_api import sync_playwright
@@ -280,7 +286,7 @@ def main(argv=None) -> int:
             for label, db, build_s in targets:
                 server = Server(db)
                 try:
-                    ours = measure(browser, server.base, args.runs, True, 120)
+                    ours = measure(browser, server.base, args.runs, True, 120, args.view)
                 finally:
                     server.stop()
                 lines.append(report_line(f"{label} this branch", ours) + (f"  (build {build_s:.1f} s)" if build_s else ""))

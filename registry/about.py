@@ -49,11 +49,28 @@ def registry_info(registry: Registry) -> dict:
             "sources": sources, "citation": citation}
 
 
-def export_metadata(info: dict, project_filter: ProjectFilter, count: int) -> dict:
-    """The facts an exported file carries about itself: the registry's, its filter and its row count."""
+# What an export says of the projects it has no geometry for (a province plan's row naming no city or county).
+NOT_LOCATED_NOTE = ("Projects whose plan names no place the registry can locate (未上图, not on the map) have no "
+                    "coordinates: they are rows of the CSV and Excel files and features with a null geometry in "
+                    "GeoJSON (RFC 7946 allows it), and are in no layer of the GeoPackage or KML files, which hold "
+                    "only located projects.")
+
+
+def export_counts(registry: Registry, project_filter: ProjectFilter) -> tuple[int, int]:
+    """(projects, of which not located) of a filter: one query."""
+    where, params = project_filter.where()
+    count, located = registry.conn.execute(f"SELECT count(*), count(lon) FROM projects WHERE {where}", params).fetchone()
+    return count, count - located
+
+
+def export_metadata(info: dict, project_filter: ProjectFilter, count: int, not_located: int = 0) -> dict:
+    """The facts an exported file carries about itself: the registry's, its filter, its row count, and how many
+    of those rows have no location (NOT_LOCATED_NOTE says where they are and are not)."""
     described = {k: info[k] for k in ("title", "version", "built_at", "source_csv_sha256", "citation")}
     described["filter"] = filter_description(project_filter)
     described["projects_in_file"] = count
+    described["projects_not_located"] = not_located
+    described["not_located_note"] = NOT_LOCATED_NOTE
     described["sources"] = [{k: s[k] for k in ("what", "licence", "attribution")} for s in info["sources"]]
     return described
 

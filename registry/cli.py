@@ -80,27 +80,35 @@ def build(csv_path, plans_dir, targets_csv, db_path):
                f"{report.areas} plan areas")
 
 
+# (option, its parameter in URLs and ProjectFilter.from_params, whether it repeats, help)
+FILTER_OPTIONS = (
+    ("--type", "type", True, "Project type (repeatable, or comma-separated)."),
+    ("--province", "province", True, "Province, e.g. 湖北省 (repeatable)."),
+    ("--city", "city", True, "City, e.g. 孝感市 (repeatable)."),
+    ("--county", "county", True, "County, e.g. 大悟县 (repeatable)."),
+    ("--doc", "doc", True, "Plan, a doc_id of plans/documents.csv, e.g. xiaogan_420900 (repeatable)."),
+    ("--stage", "stage", True, "Stage: announced, pre-construction, construction, operating, …"),
+    ("--located", "located", False, "yes: only projects drawn on the map; no: only those listed but not on the map (未上图)."),
+    ("--min-mw", "min_mw", False, "Minimum capacity in MW."),
+    ("--max-mw", "max_mw", False, "Maximum capacity in MW."),
+    ("--q", "q", False, "Text search in names and places (Chinese substrings)."),
+)
+
+
 def filter_options(command):
-    options = [
-        click.option("--type", "types", multiple=True, help="Project type (repeatable, or comma-separated)."),
-        click.option("--city", "cities", multiple=True, help="City, e.g. 孝感市 (repeatable)."),
-        click.option("--county", "counties", multiple=True, help="County, e.g. 大悟县 (repeatable)."),
-        click.option("--stage", "stages", multiple=True, help="Stage: announced, pre-construction, construction, operating, …"),
-        click.option("--min-mw", "min_mw", help="Minimum capacity in MW."),
-        click.option("--max-mw", "max_mw", help="Maximum capacity in MW."),
-        click.option("--q", "q", help="Text search in names and places (Chinese substrings)."),
-    ]
-    for option in reversed(options):
-        command = option(command)
+    for option, name, repeatable, help_text in reversed(FILTER_OPTIONS):
+        command = click.option(option, f"filter_{name}", multiple=repeatable, help=help_text)(command)
     return command
 
 
-def filter_from_cli(types, cities, counties, stages, min_mw, max_mw, q):
+def filter_from_cli(options: dict):
+    """The ProjectFilter of the filter options (`filter_<parameter>` keyword arguments), or one error line."""
     from registry.query import FilterError, ProjectFilter
 
-    params = {"type": list(types), "city": list(cities), "county": list(counties), "stage": list(stages),
-              "min_mw": [min_mw] if min_mw is not None else [], "max_mw": [max_mw] if max_mw is not None else [],
-              "q": [q] if q else []}
+    params = {}
+    for _option, name, _repeatable, _help in FILTER_OPTIONS:
+        value = options.get(f"filter_{name}")
+        params[name] = list(value) if isinstance(value, tuple) else [value] if value else []
     try:
         return ProjectFilter.from_params(params)
     except FilterError as exc:
@@ -115,17 +123,17 @@ def filter_from_cli(types, cities, counties, stages, min_mw, max_mw, q):
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write here (default: stdout).")
 @db_option
 @root_option
-def export(fmt, types, cities, counties, stages, min_mw, max_mw, q, bom, output, db_path):
+def export(fmt, bom, output, db_path, **filters):
     """Export the filtered registry as GeoJSON (RFC 7946, WGS-84), CSV, Excel (xlsx), GeoPackage or KML."""
     import sqlite3
 
-    from registry.about import export_metadata, registry_info
+    from registry.about import export_counts, export_metadata, registry_info
     from registry.atomic import Terminated, atomic_output, terminate_as_interrupt
     from registry.export import csv_chunks, geojson_chunks
     from registry.failures import describe_os_error, is_corruption
     from registry.query import Registry, RegistryError
 
-    project_filter = filter_from_cli(types, cities, counties, stages, min_mw, max_mw, q)
+    project_filter = filter_from_cli(filters)
     if bom and fmt != "csv":
         fail("--bom: only for --format csv")
     written = 0
@@ -143,7 +151,7 @@ def export(fmt, types, cities, counties, stages, min_mw, max_mw, q, bom, output,
                 return
             # Rows stream from the database cursor to the output: constant memory at any size.
             if fmt == "geojson":
-                metadata = export_metadata(registry_info(registry), project_filter, registry.count(project_filter))
+                metadata = export_metadata(registry_info(registry), project_filter, *export_counts(registry, project_filter))
                 chunks = geojson_chunks(counted(registry.iter_features(project_filter)), metadata=metadata)
             else:
                 chunks = csv_chunks(counted(registry.iter_projects(project_filter)), bom=bom)

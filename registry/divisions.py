@@ -15,6 +15,8 @@ GEODATA_DIR = next((d for d in (Path(__file__).resolve().parent.parent / "geodat
                                 Path(__file__).resolve().parent / "geodata_files") if d.is_dir()),
                    Path(__file__).resolve().parent.parent / "geodata")
 LEVELS = {1: "province", 2: "city", 3: "county", 4: "town"}
+# What a province-level name ends with; the rest is its short form (甘肃, 宁夏, 广西, 北京).
+_PROVINCE_SUFFIXES = ("维吾尔自治区", "壮族自治区", "回族自治区", "特别行政区", "自治区", "省", "市")
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,25 @@ class DivisionList:
             node = self.parent(node)
         return chain
 
+    def province_of(self, code: str) -> Division | None:
+        """The province (level 1) of any division code: its first two digits."""
+        return self.by_code.get(str(code)[:2] + "0000") if len(str(code)) >= 6 else None
+
+    def province_named(self, text: str) -> Division | None:
+        """The province a place field names: its official name (甘肃省, 宁夏回族自治区, 北京市) or its
+        short form (甘肃, 宁夏), but not a short form that is also a prefecture's (吉林: 吉林市)."""
+        text = (text or "").strip()
+        if not text:
+            return None
+        for division in self.by_name.get(text, ()):
+            if division.level == 1:
+                return division
+        for division in self.children.get("", ()):
+            if division.level == 1 and text == province_short_name(division.name):
+                shared = any(d.level == 2 and d.name.startswith(text) for d in self.children.get(division.code, ()))
+                return None if shared else division
+        return None
+
     def descendants(self, code: str, level: int | None = None) -> list[Division]:
         found, stack = [], list(self.children.get(code, ()))
         while stack:
@@ -58,6 +79,14 @@ class DivisionList:
                 found.append(d)
             stack.extend(self.children.get(d.code, ()))
         return found
+
+
+def province_short_name(name: str) -> str:
+    """甘肃省 -> 甘肃, 宁夏回族自治区 -> 宁夏, 北京市 -> 北京."""
+    for suffix in _PROVINCE_SUFFIXES:
+        if name.endswith(suffix) and len(name) > len(suffix):
+            return name[: -len(suffix)]
+    return name
 
 
 def read_divisions_csv(path: Path) -> list[Division]:

@@ -7,14 +7,14 @@ import json
 import re
 from typing import TYPE_CHECKING, Iterable, Iterator
 
-from registry.schema import PROJECT_COLUMNS, format_cell
+from registry.schema import PROJECT_COLUMNS, RECORD_COLUMNS, format_cell
 
 if TYPE_CHECKING:
     from registry.query import ProjectFilter
 
-# Properties of a GeoJSON feature: every CSV column but the coordinates and the WKT,
-# which the feature's geometry already carries.
-FEATURE_PROPERTIES = tuple(c for c in PROJECT_COLUMNS if c not in ("lon", "lat", "geometry_wkt"))
+# Properties of a GeoJSON feature: every column of a project (the CSV's and the derived province)
+# but the coordinates and the WKT, which the feature's geometry already carries.
+FEATURE_PROPERTIES = tuple(c for c in RECORD_COLUMNS if c not in ("lon", "lat", "geometry_wkt"))
 # Spreadsheets run a cell that starts with one of these as a formula (CSV injection).
 _FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 _NUMERIC_COLUMNS = frozenset({"capacity_mw", "voltage_kv", "target_year", "lon", "lat", "source_start", "source_end"})
@@ -92,10 +92,14 @@ MAX_NAME_PART = 40
 def export_filename(project_filter: ProjectFilter, extension: str) -> str:
     """A download's name that says what it holds: `projects_大悟县_solar_pv.geojson`.
 
-    Places first (city, county), then types, stages, the search text and the capacity range,
-    each part cut to MAX_NAME_PART characters and stripped of what a file system refuses.
+    Places first (province, city, county), then plans, types, stages, "unlocated" (or "located"),
+    the search text and the capacity range, each part cut to MAX_NAME_PART characters and stripped
+    of what a file system refuses.
     """
-    parts = [*project_filter.cities, *project_filter.counties, *project_filter.types, *project_filter.stages]
+    parts = [*project_filter.provinces, *project_filter.cities, *project_filter.counties, *project_filter.docs,
+             *project_filter.types, *project_filter.stages]
+    if project_filter.located is not None:
+        parts.append("located" if project_filter.located == "yes" else "unlocated")
     if project_filter.q:
         parts.append(project_filter.q)
     if project_filter.min_mw is not None or project_filter.max_mw is not None:

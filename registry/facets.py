@@ -1,4 +1,7 @@
-"""Count and total MW of a filtered set, overall and by type, city and county.
+"""Count and total MW of a filtered set, overall and by type, province, city and county.
+
+The total also says how many of the set the map can draw (`located`: they have a point) and how
+many are listed but not drawn (`not_located`: registry/geocode.py's `unlocated:` rows).
 
 One function for the request path (`Registry.facets`) and the build, which stores the
 unfiltered facets so the default page reads them instead of grouping the whole table.
@@ -9,51 +12,72 @@ import json
 import sqlite3
 from collections import defaultdict
 
-FACET_COLUMNS = ("type", "city", "county")
+FACET_COLUMNS = ("type", "province", "city", "county")
+
+
+PLACE_COLUMNS = ("province", "city", "county")
 
 
 def compute(conn, where: str, params: list, scan_once: bool = False) -> dict:
     """Facets of `SELECT … FROM projects WHERE where`.
 
-    With `scan_once` the matching rows are read once and grouped in Python: a filter that
-    can only be answered by scanning the table (a two-character search) then costs one scan,
-    not four.
+    Two grouped queries give every facet: by type, and by place (province, city, county), each
+    read off a covering index (`(type, capacity_mw)`, `(province, city, county, capacity_mw)`,
+    or `(type, province, city, county, capacity_mw)` for a type filter) rather than one query per
+    facet column; the place groups (a few thousand at national scale) are summed up here. With
+    `scan_once` the matching rows themselves are read once and grouped in Python: a filter that
+    can only be answered by scanning the table (a two-character search).
     """
     if scan_once:
         return _grouped_in_python(conn.execute(
-            f"SELECT type, city, county, capacity_mw FROM projects WHERE {where}", params))
-    total = conn.execute(f"SELECT count(*), total(capacity_mw), count(capacity_mw) FROM projects WHERE {where}",
-                         params).fetchone()
-    result = {"total": {"count": total[0], "capacity_mw": round(total[1], 3), "capacity_known": total[2]}}
-    for column in FACET_COLUMNS:
-        rows = conn.execute(
-            f"SELECT {column}, count(*) AS n, total(capacity_mw) AS mw, count(capacity_mw) FROM projects "
-            f"WHERE {where} GROUP BY {column} ORDER BY n DESC, {column}", params)
-        result[column] = [{"value": r[0] or "", "count": r[1], "capacity_mw": round(r[2], 3), "capacity_known": r[3]}
-                          for r in rows]
+            f"SELECT {', '.join(FACET_COLUMNS)}, capacity_mw, lon FROM projects WHERE {where}", params))
+    by_type = conn.execute(f"SELECT type, count(*), total(capacity_mw), count(capacity_mw) FROM projects "
+                           f"WHERE {where} GROUP BY type", params).fetchall()
+    by_place = conn.execute(f"SELECT {', '.join(PLACE_COLUMNS)}, count(*), total(capacity_mw), count(capacity_mw) "
+                            f"FROM projects WHERE {where} GROUP BY {', '.join(PLACE_COLUMNS)}", params).fetchall()
+    # Few rows lack a location, and the (lon, lat) index finds them: no second pass over the matches.
+    not_located = conn.execute(f"SELECT count(*) FROM projects WHERE ({where}) AND lon IS NULL", params).fetchone()[0]
+    return _summed(by_type, by_place, not_located)
+
+
+def _summed(by_type, by_place, not_located: int) -> dict:
+    """Facets from (type, n, MW, known) and (province, city, county, n, MW, known) groups."""
+    def facet(groups, i, width):
+        sums: dict[str, list] = defaultdict(lambda: [0, 0.0, 0])
+        for group in groups:
+            entry = sums[group[i] or ""]
+            for k in range(3):
+                entry[k] += group[width + k]
+        ordered = sorted(sums.items(), key=lambda item: (-item[1][0], item[0]))
+        return [{"value": value, "count": n, "capacity_mw": round(total, 3), "capacity_known": known_n}
+                for value, (n, total, known_n) in ordered]
+
+    count, mw, known = (sum(g[k] for g in by_type) for k in (1, 2, 3))
+    result = {"total": _total(count, mw, known, count - not_located), "type": facet(by_type, 0, 1)}
+    for i, column in enumerate(PLACE_COLUMNS):
+        result[column] = facet(by_place, i, len(PLACE_COLUMNS))
     return result
+
+
+def _total(count: int, mw: float, known: int, located: int) -> dict:
+    return {"count": count, "capacity_mw": round(mw, 3), "capacity_known": known, "located": located,
+            "not_located": count - located}
 
 
 def _grouped_in_python(rows) -> dict:
-    count, mw, known = 0, 0.0, 0
-    groups = {column: defaultdict(lambda: [0, 0.0, 0]) for column in FACET_COLUMNS}
+    """The facets of (type, province, city, county, capacity_mw, lon) rows, read once."""
+    width = len(FACET_COLUMNS)
+    by_type: dict[tuple, list] = defaultdict(lambda: [0, 0.0, 0])
+    by_place: dict[tuple, list] = defaultdict(lambda: [0, 0.0, 0])
+    not_located = 0
     for row in rows:
-        capacity = row[3]
-        count += 1
-        if capacity is not None:
-            mw += capacity
-            known += 1
-        for i, column in enumerate(FACET_COLUMNS):
-            entry = groups[column][row[i] or ""]
+        capacity = row[width]
+        for entry in (by_type[row[:1]], by_place[row[1:width]]):
             entry[0] += 1
             entry[1] += capacity or 0.0
             entry[2] += capacity is not None
-    result = {"total": {"count": count, "capacity_mw": round(mw, 3), "capacity_known": known}}
-    for column in FACET_COLUMNS:
-        ordered = sorted(groups[column].items(), key=lambda item: (-item[1][0], item[0]))
-        result[column] = [{"value": value, "count": n, "capacity_mw": round(total, 3), "capacity_known": known_n}
-                          for value, (n, total, known_n) in ordered]
-    return result
+        not_located += row[width + 1] is None
+    return _summed([(*k, *v) for k, v in by_type.items()], [(*k, *v) for k, v in by_place.items()], not_located)
 
 
 def store_unfiltered(conn) -> None:

@@ -8,9 +8,9 @@ import tempfile
 from pathlib import Path
 from typing import Iterator
 
-from registry.about import export_metadata, registry_info
+from registry.about import export_counts, export_metadata, registry_info
 from registry.query import ProjectFilter, Registry
-from registry.schema import PROJECT_COLUMNS
+from registry.schema import RECORD_COLUMNS
 
 FILE_FORMATS = ("xlsx", "gpkg", "kml")
 
@@ -19,8 +19,8 @@ def write_export(registry: Registry, project_filter: ProjectFilter, fmt: str, pa
     """Write the filtered projects as `fmt` (xlsx, gpkg or kml) to a new file at `path`; returns the row count."""
     if fmt not in FILE_FORMATS:
         raise ValueError(f"unknown file format {fmt!r}; expected one of {', '.join(FILE_FORMATS)}")
-    count = registry.count(project_filter)
-    about = export_metadata(registry_info(registry), project_filter, count)
+    count, not_located = export_counts(registry, project_filter)
+    about = export_metadata(registry_info(registry), project_filter, count, not_located)
     if fmt == "xlsx":
         from registry.xlsx import write_xlsx
 
@@ -30,7 +30,7 @@ def write_export(registry: Registry, project_filter: ProjectFilter, fmt: str, pa
         from registry.gpkg import write_gpkg, write_kml
 
         # GeoPandas builds the layers from columns in memory: at 100,000 rows that is ~100 MB.
-        rows = registry.projects(project_filter, columns=(*PROJECT_COLUMNS, "geometry"))
+        rows = registry.projects(project_filter, columns=(*RECORD_COLUMNS, "geometry"))
         (write_gpkg if fmt == "gpkg" else write_kml)(rows, about, path)
     return count
 

@@ -9,6 +9,12 @@ county's seat, the city's seat (registry/seats.py), and a polygon's representati
 where no seat is known. Every point lies inside the county it is attributed to, and
 `location_method` says which of these it is. Lines (LINE_TYPES) become LineStrings through the
 places their name links (A至B, A－B－C); where they cannot be drawn, the method says why.
+
+A row that names no place the plan's scope can fix (a province plan's "陇东能源基地", whose clause
+names no city or county; a national plan's row naming nothing below 全国) gets no point at all:
+empty lon, lat and precision, `location_method` = `unlocated:<why>` (names-no-city-or-county,
+county-not-in-province(…), city-not-in-province(…), names-no-province-city-or-county,
+city-not-in-gazetteer(…)), and the province's code as `division_code` where it lies in one.
 """
 from __future__ import annotations
 
@@ -27,6 +33,10 @@ _VOLTAGE = re.compile(r"[±]?\d+(?:\.\d+)?\s*(?:千伏|kV|KV|kv|Kv)")
 _SITE_MISSING = "site-not-in-geonames-or-sizhi"
 # What follows a line's last place in its name (…临空天然气管道工程 -> 临空), for messages.
 _LINE_TAIL = re.compile(r"(?:天然气|燃气|输气|输电|输变电|管道|管网|通道|线路|工程|项目).*$")
+# The `city` of a national plan's row that names no province, city or county.
+NATIONAL = "全国"
+# How every row without a point begins its location_method: listed everywhere, drawn nowhere.
+UNLOCATED = "unlocated:"
 
 @dataclass(frozen=True)
 class Located:
@@ -53,6 +63,9 @@ class RowGeocoder:
 
     def __init__(self, gaz: Gazetteer, row: dict):
         self.gaz, self.row = gaz, row
+        # The province the row lies in when its plan is a province's (or a national plan's row names
+        # one), and why no city could be fixed when none is: for the `unlocated:` method.
+        self.province, self.unlocated_reason = None, ""
         self.city_code, self.plan_county = self._scope()
 
     def _scope(self) -> tuple[str | None, str | None]:
@@ -62,20 +75,48 @@ class RowGeocoder:
             return self.gaz.city_code_of(plan), plan.code
         if plan is not None and plan.level == 2:
             return plan.code, None
-        # A province plan (anhui_340000): the row's city by name among that province's cities,
-        # and its county-level cities under the province itself (仙桃市). No plan code: among all
-        # prefecture-level cities (天津市 is a province-level city and can never be meant).
+        city_text = self.row.get("city") or ""
+        named_province = self.gaz.divisions.province_named(city_text)
         if plan is not None and plan.level == 1:
-            cities = [d for d in self.gaz.divisions.children.get(plan.code, ()) if d.level in (2, 3)]
+            # A province plan (anhui_340000): the row's city by name among that province's cities,
+            # and its county-level cities under the province itself (仙桃市).
+            self.province = plan
+            if named_province is not None and named_province.code != plan.code:
+                # Another province named in this one's plan: the plan's scope cannot place it.
+                self.province, self.unlocated_reason = None, f"city-not-in-plan-province({city_text})"
+                return None, None
+        elif named_province is not None:
+            self.province = named_province  # a national plan's row that names a province
+        if self.province is not None and (named_province is not None or not city_text.strip()):
+            # The row names its province, not a city (吉林省 is no 吉林市): a county it names, found among
+            # the province's, fixes the city; otherwise it is listed, and not drawn at an invented point.
+            return self._county_in_province()
+        if self.province is not None:
+            cities = [d for d in self.gaz.divisions.children.get(self.province.code, ()) if d.level in (2, 3)]
         else:
+            # No plan code: among all prefecture-level cities (天津市 is a province-level city, found above).
             cities = [d for d in self.gaz.divisions.by_code.values() if d.level == 2 and d.code[:2] in self.gaz.provinces]
-        city = self.gaz.match_name(self.row.get("city") or "", cities)
-        if city is None and plan is not None and plan.level == 1:
-            # A municipality's plan (重庆市, 500000) has no cities: its districts are directly under it.
-            city = self.gaz.match_name(self.row.get("county") or "", [d for d in cities if d.level == 3])
-        if city is not None and city.level == 3:
+        city = self.gaz.match_name(city_text, cities)
+        if city is None:
+            self.unlocated_reason = (f"city-not-in-province({city_text})" if self.province is not None
+                                     else f"city-not-in-gazetteer({city_text})" if city_text.strip() not in ("", NATIONAL)
+                                     else "names-no-province-city-or-county")
+            return None, None
+        if city.level == 3:
             return city.code, city.code
-        return (city.code if city else None), None
+        return city.code, None
+
+    def _county_in_province(self) -> tuple[str | None, str | None]:
+        county_text = self.row.get("county") or ""
+        if county_text.strip():
+            counties = self.gaz.divisions.descendants(self.province.code, 3)
+            county = self.gaz.match_name(county_text, counties)
+            if county is not None:
+                return self.gaz.city_code_of(county), county.code
+            self.unlocated_reason = f"county-not-in-province({county_text})"
+            return None, None
+        self.unlocated_reason = "names-no-city-or-county"
+        return None, None
 
     # -- pieces ------------------------------------------------------------------------------
     def county(self):
@@ -100,8 +141,10 @@ class RowGeocoder:
                 return named
         if county is None:
             return None
-        # No town field: a town the name mentions (临湘白羊田…光伏 -> 白羊田镇), longest first.
-        hits = self.gaz.scan((self.row.get("site") or "") + " " + (self.row.get("name") or ""), towns)
+        # No town field: a town the name mentions (临湘白羊田…光伏 -> 白羊田镇), longest first. The county's own
+        # name is no town's (瓜州县… names the county, not its seat 瓜州镇).
+        text = normalize_name((self.row.get("site") or "") + " " + (self.row.get("name") or ""))
+        hits = self.gaz.scan(text.replace(county.name, " " * len(county.name)), towns)
         return max(hits, key=lambda h: (h[1] - h[0], -h[0]))[2] if hits else None
 
     def site_point(self, county_codes: list[str], town_code: str | None) -> Located | None:
@@ -245,8 +288,12 @@ def geocode_row(row: dict, gazetteer: Gazetteer | None = None) -> dict:
         elif located is not None:
             method = f"{located.method};{note}"
     if located is None:
-        out.update(lon="", lat="", precision="", location_method=f"unresolved:city {row.get('city')!r} not in gazetteer",
-                   division_code="", geometry_wkt="")
+        # Listed (plan page, list, exports), never drawn: no point is invented for it. The province,
+        # where the row lies in one, is its division code: the most precise division it names.
+        reason = coder.unlocated_reason or f"city-not-in-gazetteer({row.get('city') or ''})"
+        out.update(lon="", lat="", precision="", location_method=UNLOCATED + reason,
+                   division_code=coder.province.code if coder.province is not None and not coder.city_code else "",
+                   geometry_wkt="")
         return out
     out.update(lon=round(located.lon, 6), lat=round(located.lat, 6), precision=located.precision,
                location_method=method or located.method, division_code=located.code, geometry_wkt=geometry)

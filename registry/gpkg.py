@@ -30,10 +30,12 @@ def write_gpkg(rows: list[dict], about: dict, path: str | Path) -> dict[str, int
     frame = pandas.DataFrame.from_records(rows, columns=[*FEATURE_PROPERTIES, "geometry"])
     for column, dtype in ATTRIBUTE_NUMBERS.items():
         frame[column] = frame[column].astype(dtype)
-    geometries = shapely.from_geojson(frame.pop("geometry").to_numpy())
+    geometries = _geometries(frame.pop("geometry"))
     kinds = shapely.get_type_id(geometries)  # -1 none, 0 point, 1 line, 3 polygon, 5 multiline, 6 multipolygon
     metadata = {"title": about["title"], "version": about["version"], "citation": about["citation"],
                 "filter": json.dumps(about["filter"], ensure_ascii=False),
+                "not_located": f"{about['projects_not_located']} of the {about['projects_in_file']} projects of "
+                               f"this filter are in no layer. {about['not_located_note']}",
                 "sources": " ".join(s["attribution"] for s in about["sources"])}
     written = {}
     for layer, type_ids, geometry_type in LAYERS:
@@ -51,6 +53,15 @@ def write_gpkg(rows: list[dict], about: dict, path: str | Path) -> dict[str, int
     return written
 
 
+def _geometries(column):
+    """Shapely geometries of a column of GeoJSON texts; a project with no location (pandas made its None a
+    NaN) is a missing geometry, in no layer."""
+    import numpy
+    import shapely
+
+    return shapely.from_geojson(numpy.array([g if isinstance(g, str) else None for g in column], dtype=object))
+
+
 KML_MIMETYPE = "application/vnd.google-earth.kml+xml"
 
 
@@ -66,7 +77,7 @@ def write_kml(rows: list[dict], about: dict, path: str | Path) -> int:
     frame = pandas.DataFrame.from_records(rows, columns=[*FEATURE_PROPERTIES, "geometry"])
     for column, dtype in ATTRIBUTE_NUMBERS.items():
         frame[column] = frame[column].astype(dtype)
-    geometries = shapely.from_geojson(frame.pop("geometry").to_numpy())
+    geometries = _geometries(frame.pop("geometry"))
     located = ~shapely.is_missing(geometries)
     layer = geopandas.GeoDataFrame(frame[located].reset_index(drop=True), geometry=geometries[located], crs="EPSG:4326")
     layer.to_file(path, layer="projects", driver="KML", engine="pyogrio",

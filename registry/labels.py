@@ -19,6 +19,7 @@ FIELDS = {
     "stage": ("Stage", "阶段"),
     "phase": ("Phase", "期次"),
     "target_year": ("Target year", "目标年份"),
+    "province": ("Province", "省"),
     "city": ("City", "市"),
     "county": ("County", "县（市、区）"),
     "town": ("Town", "乡镇"),
@@ -38,6 +39,8 @@ FIELDS = {
     "min_mw": ("Min MW", "最小兆瓦"),
     "max_mw": ("Max MW", "最大兆瓦"),
     "count": ("Projects", "项目数"),
+    "doc": ("Plan", "规划"),
+    "located": ("On the map", "上图"),
 }
 
 STAGE_LABELS = {
@@ -61,6 +64,10 @@ PRECISION_LABELS = {
 assert set(PRECISION_LABELS) == set(PRECISIONS), "every precision needs a label"
 
 
+# The `located` filter's values (registry.query.LOCATED_VALUES).
+LOCATED_LABELS = {"yes": ("On the map", "已上图"), "no": ("Not on the map", "未上图")}
+
+
 def bilingual(pair: tuple[str, str]) -> str:
     english, chinese = pair
     return f"{chinese} {english}"
@@ -80,3 +87,7 @@ def stage_label(value: str) -> str:
 
 def precision_label(value: str) -> str:
     return bilingual(PRECISION_LABELS[value]) if value in PRECISION_LABELS else (value or "")
+
+
+def located_label(value: str) -> str:
+    return bilingual(LOCATED_LABELS[value]) if value in LOCATED_LABELS else (value or "")

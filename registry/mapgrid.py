@@ -297,7 +297,7 @@ def select(conn, path, points: Points, where: str, params: list) -> np.ndarray:
     cursor = conn.cursor()
     cursor.row_factory = None
     rowids = np.fromiter((r[0] for r in cursor.execute(
-        f"SELECT rowid FROM projects WHERE {where} AND lon IS NOT NULL", params)), dtype=np.int64)
+        f"SELECT rowid FROM projects WHERE ({where}) AND lon IS NOT NULL", params)), dtype=np.int64)
     rowids.sort()
     positions = np.searchsorted(points.rowid, rowids)
     positions = positions[(positions < len(points)) & (points.rowid[np.minimum(positions, len(points) - 1)] == rowids)]
@@ -354,14 +354,24 @@ def _precomputed(conn, zoom: int, view: tuple) -> list[list]:
 
 
 def summary(conn, path, where: str, params: list) -> dict:
-    """How many of a filtered set are drawn as points, as lines, and the box that holds them all."""
+    """How many of a filtered set are drawn as points, as lines, how many are not on the map (no point:
+    listed, never drawn), and the box that holds every drawn one: the map's first view."""
     points = load_points(conn, path)
     selected = select(conn, path, points, where, params)
+    not_located = conn.execute(f"SELECT count(*) FROM projects WHERE ({where}) AND lon IS NULL", params).fetchone()[0]
     if selected.size == 0:
-        return {"points": 0, "lines": 0, "extent": None}
+        return {"points": 0, "lines": 0, "not_located": not_located, "extent": None}
     return {"points": int((~points.line[selected]).sum()), "lines": int(points.line[selected].sum()),
+            "not_located": not_located,
             "extent": [float(points.lw[selected].min()), float(points.ls[selected].min()),
                        float(points.le[selected].max()), float(points.ln[selected].max())]}
+
+
+def drawn_types(conn, path, where: str, params: list) -> set[str]:
+    """The types of a filtered set's projects that the map draws (the legend's entries)."""
+    points = load_points(conn, path)
+    codes = np.unique(points.type[select(conn, path, points, where, params)])
+    return {TYPES[c] for c in codes.tolist() if c < len(TYPES)}
 
 
 def view_lines(conn, path, where: str, params: list, view: tuple, zoom: int = MAX_ZOOM) -> dict:

@@ -8,10 +8,11 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from registry import facets
-from registry.schema import PROJECT_COLUMNS, PROJECT_TYPES, STAGES
+from registry.schema import PROJECT_TYPES, RECORD_COLUMNS, STAGES
 from registry.store import DEFAULT_DB, SEARCH_COLUMNS
 
-SORTABLE = ("id", "name", "type", "capacity_mw", "voltage_kv", "stage", "target_year", "city", "county", "precision")
+SORTABLE = ("id", "name", "type", "capacity_mw", "voltage_kv", "stage", "target_year", "province", "city", "county",
+            "precision")
 MAX_QUERY_LENGTH = 200
 MAX_VALUES_PER_PARAMETER = 50
 # The FTS5 trigram index only matches patterns of three or more characters; shorter
@@ -19,6 +20,9 @@ MAX_VALUES_PER_PARAMETER = 50
 MIN_FTS_LENGTH = 3
 # The `stage` filter value for rows whose plan states no stage (the column is empty).
 STAGE_UNKNOWN = "unknown"
+# The `located` filter: "yes", the rows the map draws (they have a point), or "no", the rows listed but
+# not drawn (a province plan's row that names no city or county: registry/geocode.py's `unlocated:`).
+LOCATED_VALUES = ("yes", "no")
 
 
 class FilterError(ValueError):
@@ -32,17 +36,21 @@ class FilterError(ValueError):
 @dataclass(frozen=True)
 class ProjectFilter:
     types: tuple[str, ...] = ()
+    provinces: tuple[str, ...] = ()
     cities: tuple[str, ...] = ()
     counties: tuple[str, ...] = ()
+    docs: tuple[str, ...] = ()
     stages: tuple[str, ...] = ()
+    located: str | None = None  # "yes", "no", or None for both
     min_mw: float | None = None
     max_mw: float | None = None
     q: str = ""
     bbox: tuple[float, float, float, float] | None = None  # west, south, east, north (WGS-84)
 
     # The parameter name of each field in URLs and on the CLI (--min-mw for min_mw).
-    PARAMETERS = {"types": "type", "cities": "city", "counties": "county", "stages": "stage",
-                  "min_mw": "min_mw", "max_mw": "max_mw", "q": "q", "bbox": "bbox"}
+    PARAMETERS = {"types": "type", "provinces": "province", "cities": "city", "counties": "county", "docs": "doc",
+                  "stages": "stage", "located": "located", "min_mw": "min_mw", "max_mw": "max_mw", "q": "q",
+                  "bbox": "bbox"}
 
     @classmethod
     def from_params(cls, params) -> "ProjectFilter":
@@ -67,8 +75,14 @@ class ProjectFilter:
         if len(q) > MAX_QUERY_LENGTH or "\x00" in q:
             raise FilterError("q", f"search text longer than {MAX_QUERY_LENGTH} characters or with a NUL")
         bbox = _bbox(raw_values(params, "bbox"))
-        return cls(types, tuple(dict.fromkeys(values("city"))), tuple(dict.fromkeys(values("county"))),
-                   stages, min_mw, max_mw, q, bbox)
+        located = tuple(dict.fromkeys(values("located")))
+        if len(located) > 1 or (located and located[0] not in LOCATED_VALUES):
+            raise FilterError("located", f"{','.join(located)[:40]!r}: give one of yes (drawn on the map) "
+                              "or no (listed, not on the map)")
+        return cls(types=types, provinces=tuple(dict.fromkeys(values("province"))),
+                   cities=tuple(dict.fromkeys(values("city"))), counties=tuple(dict.fromkeys(values("county"))),
+                   docs=tuple(dict.fromkeys(values("doc"))), stages=stages, located=located[0] if located else None,
+                   min_mw=min_mw, max_mw=max_mw, q=q, bbox=bbox)
 
     def to_params(self) -> list[tuple[str, str]]:
         """Query-string pairs that `from_params` reads back to an equal filter."""
@@ -90,7 +104,8 @@ class ProjectFilter:
     def where(self) -> tuple[str, list]:
         """SQL WHERE clause over `projects` and its parameters; always bound, never interpolated."""
         clauses, params = [], []
-        for column, values in (("type", self.types), ("city", self.cities), ("county", self.counties)):
+        for column, values in (("type", self.types), ("province", self.provinces), ("city", self.cities),
+                               ("county", self.counties), ("source_doc", self.docs)):
             if values:
                 clauses.append(f"{column} IN ({', '.join('?' * len(values))})")
                 params.extend(values)
@@ -101,6 +116,9 @@ class ProjectFilter:
                 alternatives.append("stage IS NULL OR stage = ''")
             clauses.append("(" + " OR ".join(alternatives) + ")")
             params.extend(stated)
+        if self.located is not None:
+            # lon: what the map draws (registry/mapgrid.py keeps the rows with a point).
+            clauses.append("lon IS NOT NULL" if self.located == "yes" else "lon IS NULL")
         if self.bbox is not None:
             clauses.append("lon BETWEEN ? AND ? AND lat BETWEEN ? AND ?")
             params.extend([self.bbox[0], self.bbox[2], self.bbox[1], self.bbox[3]])
@@ -192,8 +210,10 @@ def raw_values(params, name: str) -> list[str]:
 
 def parameter_values(params, name: str) -> list[str]:
     """The comma-separated values of a repeatable filter parameter, stripped; FilterError past the bounds."""
-    split = [v.strip() for item in raw_values(params, name) for v in str(item).split(",") if v.strip()]
-    if len(split) > MAX_VALUES_PER_PARAMETER:
+    raw = raw_values(params, name)
+    split = [v.strip() for item in raw for v in str(item).split(",") if v.strip()]
+    # Repetitions count even when blank: the OpenAPI document's maxItems counts them so.
+    if len(split) > MAX_VALUES_PER_PARAMETER or len(raw) > MAX_VALUES_PER_PARAMETER:
         raise FilterError(name, f"at most {MAX_VALUES_PER_PARAMETER} values")
     for v in split:
         if len(v) > MAX_QUERY_LENGTH or "\x00" in v:
@@ -289,12 +309,12 @@ class Registry:
         self.close()
 
     def projects(self, project_filter: ProjectFilter = ProjectFilter(), sort: str = "id", descending: bool = False,
-                 limit: int | None = None, offset: int = 0, columns: Iterable[str] = PROJECT_COLUMNS,
+                 limit: int | None = None, offset: int = 0, columns: Iterable[str] = RECORD_COLUMNS,
                  after: tuple | None = None) -> list[dict]:
         return list(self.iter_projects(project_filter, sort, descending, limit, offset, columns, after))
 
     def iter_projects(self, project_filter: ProjectFilter = ProjectFilter(), sort: str = "id", descending: bool = False,
-                      limit: int | None = None, offset: int = 0, columns: Iterable[str] = PROJECT_COLUMNS,
+                      limit: int | None = None, offset: int = 0, columns: Iterable[str] = RECORD_COLUMNS,
                       after: tuple | None = None):
         """The rows of `projects`, read from the cursor as they are consumed: constant memory at any size.
 
@@ -359,7 +379,7 @@ class Registry:
         return row[0] if row else ""
 
     def distinct(self, column: str) -> list[str]:
-        if column not in ("type", "city", "county", "stage"):
+        if column not in ("type", "province", "city", "county", "stage"):
             raise ValueError(column)
         return [r[0] for r in self.conn.execute(f"SELECT DISTINCT {column} FROM projects WHERE {column} != '' ORDER BY 1")]
 

@@ -42,6 +42,12 @@ PROJECT_COLUMNS = (
     "source_start",
     "source_end",
 )
+# Columns the build derives (registry/provinces.py): in the database, the API and the exports for
+# people and GIS (Excel, GeoJSON, GeoPackage, KML), never in projects.csv or its CSV export, which
+# stays the reviewed file itself. RECORD_COLUMNS is a project as the registry serves it.
+DERIVED_COLUMNS = ("province",)
+RECORD_COLUMNS = PROJECT_COLUMNS[:PROJECT_COLUMNS.index("city")] + DERIVED_COLUMNS + \
+    PROJECT_COLUMNS[PROJECT_COLUMNS.index("city"):]
 # The columns `registry geocode` fills.
 GEOCODE_COLUMNS = ("lon", "lat", "precision", "location_method", "division_code", "geometry_wkt")
 REQUIRED_COLUMNS = ("id", "name", "type", "city", "source_doc", "source_start", "source_end")

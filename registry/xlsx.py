@@ -16,7 +16,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from registry.labels import field_label, precision_label, stage_label, type_label
-from registry.schema import PRECISIONS, PROJECT_COLUMNS, PROJECT_TYPES, STAGES
+from registry.schema import PRECISIONS, PROJECT_TYPES, RECORD_COLUMNS, STAGES
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 NUMBER_COLUMNS = frozenset({"capacity_mw", "voltage_kv", "target_year", "lon", "lat", "source_start", "source_end"})
@@ -38,12 +38,13 @@ def write_xlsx(rows: Iterable[dict], about: dict, output: str | BinaryIO) -> Non
     book = Workbook(write_only=True)
     sheet = book.create_sheet("Projects 项目")
     sheet.freeze_panes = "A2"
-    headers = [field_label(c) for c in PROJECT_COLUMNS]
-    for index, column in enumerate(PROJECT_COLUMNS, 1):
+    # The CSV's columns and the province the build derives (planners filter a national sheet by it).
+    headers = [field_label(c) for c in RECORD_COLUMNS]
+    for index, column in enumerate(RECORD_COLUMNS, 1):
         sheet.column_dimensions[get_column_letter(index)].width = _width(headers[index - 1], column, sample)
     sheet.append([_cell(sheet, h, bold=True) for h in headers])
     for row in chain(sample, rows):
-        sheet.append([_value(sheet, column, row.get(column)) for column in PROJECT_COLUMNS])
+        sheet.append([_value(sheet, column, row.get(column)) for column in RECORD_COLUMNS])
     _about_sheet(book, about)
     book.save(output)
 
@@ -93,6 +94,7 @@ def _about_sheet(book: Workbook, about: dict) -> None:
     line("Title 标题", about["title"])
     line("Filter 筛选条件", _filter_text(about["filter"]))
     line("Projects in this file 项目数", str(about["projects_in_file"]))
+    line("Not on the map 未上图", f"{about['projects_not_located']}. {about['not_located_note']}")
     line("Built at 生成时间", about["built_at"])
     line("Registry version 版本", about["version"])
     line("Source CSV SHA-256", about["source_csv_sha256"])

@@ -16,9 +16,9 @@ import pytest
 
 from conftest import chromium_context, serving
 
-# The prefectures around the five plans (十堰, 襄阳, 孝感, 常德/津市, 岳阳/临湘) and the plans' own.
-NEIGHBOURS = ("随州市", "荆门市", "南阳市", "常德市", "岳阳市", "咸宁市", "武汉市", "襄阳市", "十堰市", "孝感市")
+# A view over 湖北 (lat, lon, zoom): basemap cells there hold every kind of feature and label.
 DEFAULT_VIEW = (30.9, 112.3, 7)
+DIVISIONS = Path(__file__).resolve().parent.parent / "geodata" / "divisions.csv"
 # China with a margin, in WGS-84 degrees: every coordinate the basemap serves lies inside.
 CHINA = (73.0, 3.0, 136.0, 54.0)
 
@@ -157,25 +157,46 @@ def browser(tmp_path_factory):
         yield context
 
 
-def test_default_page_shows_neighbouring_prefectures_as_text_offline(browser, registry_db):
+def names_of_projects_areas(rows: list[dict]) -> tuple[set[str], set[str]]:
+    """(provinces, prefectures) holding the located rows, by their division codes in the MCA list (csv module)."""
+    import csv
+
+    with open(DIVISIONS, newline="", encoding="utf-8") as handle:
+        names = {r["code"]: (r["name"], r["level"]) for r in csv.DictReader(handle)}
+    codes = [r["division_code"][:6] for r in rows if r["lon"] and r["division_code"]]
+    provinces = {names[c[:2] + "0000"][0] for c in codes}
+    prefectures = {names[c[:4] + "00"][0] for c in codes if names.get(c[:4] + "00", ("", ""))[1] == "2"}
+    return provinces, prefectures
+
+
+def test_default_page_fits_every_project_and_names_their_areas_as_text_offline(browser, registry_db, registry_rows):
     from webmap import create_app
 
     app = create_app({"REGISTRY_DB": str(registry_db)})  # default settings: basemap on, no tiles
     with serving(app) as base_url:
         page, outside, errors, failed = open_offline(browser, base_url)
-        lat, lon, zoom = DEFAULT_VIEW
-        page.evaluate(f"void window.registryMap.map.setView([{lat}, {lon}], {zoom}, {{animate: false}})")
-        page.evaluate("window.registryBasemap.ready().then(() => true)")
+        # The default view is the fit of every located project, wherever the registry's plans are.
+        bounds = page.evaluate("(() => { const b = window.registryMap.map.getBounds(); "
+                               "return [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()]; })()")
+        located = [r for r in registry_rows if r["lon"]]
+        assert located and all(bounds[0] <= float(r["lon"]) <= bounds[2] and bounds[1] <= float(r["lat"]) <= bounds[3]
+                               for r in located)
         labels = visible_labels(page)
         names = {label["text"] for label in labels}
-        assert set(NEIGHBOURS) <= names, set(NEIGHBOURS) - names
+        # Its names are text in the page: the prefectures holding the projects from zoom 6, else their provinces.
+        provinces, prefectures = names_of_projects_areas(registry_rows)
+        expected = prefectures if page.evaluate("window.registryMap.map.getZoom()") >= 6 else provinces
+        assert expected <= names, expected - names
         # Decluttered: no two labels overlap.
         for i, a in enumerate(labels):
             for b in labels[i + 1:]:
                 assert a["right"] <= b["left"] or b["right"] <= a["left"] or a["bottom"] <= b["top"] \
                     or b["bottom"] <= a["top"], (a, b)
         # Counties appear from zoom 8 on, not before.
-        assert "大悟县" not in names
+        lat, lon, zoom = DEFAULT_VIEW
+        page.evaluate(f"void window.registryMap.map.setView([{lat}, {lon}], {zoom}, {{animate: false}})")
+        page.evaluate("window.registryBasemap.ready().then(() => true)")
+        assert "大悟县" not in {label["text"] for label in visible_labels(page)}
         page.evaluate("void window.registryMap.map.setView([31.6, 114.1], 9, {animate: false})")
         page.evaluate("window.registryBasemap.ready().then(() => true)")
         assert "大悟县" in {label["text"] for label in visible_labels(page)}

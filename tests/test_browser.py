@@ -100,6 +100,8 @@ def test_map_draws_every_project_offline_and_filters_through_the_form(browser, l
     expected_all = select(registry_rows)
     assert int(page.get_attribute("#match-count", "data-count")) == len(expected_all)
     assert drawn_count(page) == (sum(map(drawable, expected_all)),) * 2
+    # Beside the totals, the rows listed but not on the map (none in the five plans).
+    assert int(page.get_attribute("#not-located", "data-count")) == sum(1 for r in expected_all if not r["lon"])
     assert page.locator(".map-pane canvas.project-canvas").count() == 2
     # No DOM element per project (the basemap's place names are text in a pane of their own).
     assert page.locator(".leaflet-marker-pane > *, .leaflet-overlay-pane path.leaflet-interactive").count() == 0

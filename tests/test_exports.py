@@ -87,12 +87,15 @@ def test_xlsx_has_the_filtered_rows_with_numbers_as_numbers(client, case, regist
         assert sheet.column_dimensions["B"].width > 20
     body = list(sheet.iter_rows(min_row=2, values_only=True))
     assert [r[0] for r in body] == sorted(r["id"] for r in expected)
-    csv_columns = list(read_rows(registry_csv)[0])  # the CSV's own column order
-    assert len(header) == len(csv_columns)
+    csv_columns = list(read_rows(registry_csv)[0])  # the CSV's own column order, and the derived province
+    columns = csv_columns[:csv_columns.index("city")] + ["province"] + csv_columns[csv_columns.index("city"):]
+    assert len(header) == len(columns) and header[columns.index("province")] == "省 Province"
+    plan_province = {d["doc_id"]: d["province"] for d in read_rows(registry_csv.parent / "plans" / "documents.csv")}
     by_id = {r["id"]: r for r in expected}
     for cells in body:
-        row, got = by_id[cells[0]], dict(zip(csv_columns, cells))
+        row, got = by_id[cells[0]], dict(zip(columns, cells))
         assert got["name"] == row["name"] and got["county"] == (row["county"] or None)
+        assert got["province"] == plan_province[row["source_doc"]]
         for column, kind in NUMBER_COLUMNS.items():
             if row[column]:
                 assert isinstance(got[column], (int, float)) and not isinstance(got[column], bool), column

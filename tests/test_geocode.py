@@ -164,7 +164,7 @@ def test_tianjin_misprint_stays_in_jinshi(gaz):
         assert point_in_county(result["lon"], result["lat"], "430781", gaz)
     # Without a plan code the city is looked up by name among prefecture-level cities only.
     orphan = one(gaz, name="储能", city="天津市", source_doc="unknown")
-    assert orphan["lon"] == "" and orphan["location_method"].startswith("unresolved")
+    assert orphan["lon"] == "" and orphan["location_method"].startswith("unlocated:")
     assert normalize_name("郧县") == "郧阳区"
 
 
@@ -417,9 +417,9 @@ def test_a_province_plan_names_its_own_cities_only(gaz, published_divisions, pub
     town = one(gaz, name="万州龙沙光伏", city="重庆市", source_doc=f"chongqing_{chongqing}", county="万州区", town="龙沙镇")
     assert town["division_code"] == _published_code(published_divisions, "龙沙镇", wanzhou) and town["precision"] == "town"
     assert published_counties[wanzhou].covers(Point(town["lon"], town["lat"]))
-    # A city of another province, in 安徽's plan, is nobody's: unresolved, saying so.
+    # A city of another province, in 安徽's plan, is nobody's: not located, saying so.
     stray = one(gaz, name="孝感光伏", city="孝感市", source_doc=f"anhui_{_published_code(published_divisions, '安徽省', '')}")
-    assert stray["precision"] == "" and stray["location_method"].startswith("unresolved:")
+    assert stray["precision"] == "" and stray["location_method"] == "unlocated:city-not-in-province(孝感市)"
 
 
 def test_the_shipped_polygons_cover_all_of_china_and_every_shipped_point_lies_in_its_own_only(gaz, published_counties,

@@ -109,7 +109,9 @@ def test_facets_of_short_and_long_searches_match_the_rows(client, registry_rows,
 def test_unfiltered_facets_and_totals_say_how_much_capacity_is_known(client, registry_rows):
     facets = client.get("/api/facets").get_json()
     known = [r for r in registry_rows if r["capacity_mw"]]
+    located = sum(1 for r in registry_rows if r["lon"])
     assert facets["total"] == {"count": len(registry_rows), "capacity_known": len(known),
-                               "capacity_mw": pytest.approx(sum(float(r["capacity_mw"]) for r in known))}
+                               "capacity_mw": pytest.approx(sum(float(r["capacity_mw"]) for r in known)),
+                               "located": located, "not_located": len(registry_rows) - located}
     page = client.get("/").get_data(as_text=True)
     assert f'data-known="{len(known)}"' in page and "万千瓦" in page

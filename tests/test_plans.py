@@ -114,8 +114,11 @@ def test_plans_list_documents_with_counts_and_drafts(client, documents, registry
     rows = re.findall(r'<tr data-doc="([^"]+)">(.*?)</tr>', html, re.S)
     assert {doc for doc, _ in rows} == set(documents)
     for doc, cells in rows:
-        numbers = [int(n) for n in re.findall(r'<td class="num"><a [^>]*>(\d+)</a></td>', cells)]
-        assert numbers == [sum(r["source_doc"] == doc for r in registry_rows), sum(r["source_doc"] == doc for r in target_rows)]
+        # Projects, on the map, not on the map (未上图), targets.
+        numbers = [int(n) for n in re.findall(r'<td class="num[^"]*">(?:<a [^>]*>)?(\d+)(?:</a>)?</td>', cells)]
+        mine = [r for r in registry_rows if r["source_doc"] == doc]
+        assert numbers == [len(mine), sum(1 for r in mine if r["lon"]), sum(1 for r in mine if not r["lon"]),
+                           sum(r["source_doc"] == doc for r in target_rows)]
         assert ("badge draft" in cells) == ("征求意见稿" in documents[doc]["title"])
     plans = client.get("/api/plans").get_json()["plans"]
     assert [p["draft"] for p in plans].count(True) == sum("征求意见稿" in d["title"] for d in documents.values()) == 2

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template
 
-from registry.about import registry_info
+from registry.about import NOT_LOCATED_NOTE, export_counts, registry_info
+from registry.query import ProjectFilter
 from webmap import get_registry
 
 bp = Blueprint("about", __name__)
@@ -15,4 +16,7 @@ bp = Blueprint("about", __name__)
 
 @bp.get("/about")
 def about_page():
-    return render_template("about.html", info=registry_info(get_registry()))
+    registry = get_registry()
+    _count, not_located = export_counts(registry, ProjectFilter())
+    return render_template("about.html", info=registry_info(registry), not_located=not_located,
+                           not_located_note=NOT_LOCATED_NOTE)

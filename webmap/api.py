@@ -14,10 +14,10 @@ from typing import Iterable, Iterator
 
 from flask import Blueprint, Response, abort, current_app, request, url_for
 
-from registry.about import export_metadata, registry_info
+from registry.about import export_counts, export_metadata, registry_info
 from registry.export import csv_chunks, export_filename, geojson_chunks
 from registry.query import SORTABLE, FilterError, ProjectFilter, Registry, format_cursor, parse_cursor
-from registry.schema import PROJECT_COLUMNS
+from registry.schema import RECORD_COLUMNS
 from webmap import get_registry
 from webmap.http import content_disposition
 from webmap.mapfeed import SOURCE_COLUMNS, map_chunks
@@ -81,8 +81,8 @@ def after_param(sort: str) -> tuple | None:
 
 
 def project_json(row: dict) -> dict:
-    """A project as the API gives it: the projects.csv columns, plus its GeoJSON geometry and page."""
-    project = {column: row.get(column) for column in PROJECT_COLUMNS}
+    """A project as the API gives it: the projects.csv columns and its province, plus its GeoJSON geometry and page."""
+    project = {column: row.get(column) for column in RECORD_COLUMNS}
     if "geometry" in row:
         project["geojson"] = json.loads(row["geometry"]) if row["geometry"] else None
     project["url"] = url_for("pages.project_page", project_id=row["id"])
@@ -158,7 +158,7 @@ def export_geojson():
     project_filter = current_filter()
     registry = open_stream_registry()
     try:
-        metadata = export_metadata(registry_info(registry), project_filter, registry.count(project_filter))
+        metadata = export_metadata(registry_info(registry), project_filter, *export_counts(registry, project_filter))
         rows = primed(registry.iter_features(project_filter), registry)
     except BaseException:
         registry.close()

@@ -8,7 +8,7 @@ field, stage and precision labels the exports share live in `registry.labels`.
 from __future__ import annotations
 
 from registry.labels import (FIELDS, PRECISION_LABELS, STAGE_LABELS, bilingual, field_label,  # noqa: F401
-                             precision_label, type_label)
+                             located_label, precision_label, type_label)
 from registry.labels import stage_label as _stage_label
 from registry.schema import PROJECT_TYPES, STAGES, TYPE_FAMILIES
 
@@ -28,7 +28,18 @@ HEADINGS = {
     "downloads": ("Download this selection", "下载当前筛选"),
     "drawn": ("drawn on the map", "已绘制"),
     "matching": ("projects match", "个项目符合条件"),
-    "no_location": ("without coordinates", "无坐标"),
+    "not_located": ("not on the map", "项未上图"),
+    "not_located_why": ("their plan names no city or county: listed, not drawn", "规划未写明所在市县：列出而不绘制"),
+    "no_province": ("no province named", "未写明省份"),
+    "province_wide": ("province-wide", "全省"),
+    "choose_province_first": ("Choose a province or city to list its counties.", "请先选择省或市，再选县。"),
+    "unlocated_project": ("Not on the map", "未上图"),
+    "unlocated_explained": ("The plan names no place below the province for this project, so it has no point: "
+                            "it is listed, not drawn at an invented location.",
+                            "规划未写明该项目所在的市县，故无坐标：列出而不绘制，不臆造位置。"),
+    "unlocated_not_found": ("The place this project's row names was not found in the offline gazetteer (see the "
+                            "location method): it is listed, not drawn at an invented location.",
+                            "该项目所写地名未能在离线地名库中找到（见定位方法）：列出而不绘制，不臆造位置。"),
     "source": ("Source passage", "原文"),
     "document": ("Document", "文件"),
     "published": ("Published", "发布日期"),
@@ -154,5 +165,5 @@ def labels_for_script() -> dict:
 
 def template_globals() -> dict:
     return {"field_label": field_label, "heading": heading, "type_label": type_label,
-            "stage_label": stage_label, "precision_label": precision_label,
+            "stage_label": stage_label, "precision_label": precision_label, "located_label": located_label,
             "PROJECT_TYPES": PROJECT_TYPES, "STAGES": STAGES, "TYPE_COLOURS": TYPE_COLOURS, "wan_kw": wan_kw}

@@ -29,8 +29,9 @@ VENDOR_DIRS = {
     "leaflet": xstatic.pkg.leaflet.BASE_DIR,
 }
 OSM_TILES = "OpenStreetMap"
-# The five plans' cities lie between Xiangyang, Shiyan, Xiaogan, Changde and Yueyang.
-DEFAULT_CENTRE, DEFAULT_ZOOM = (30.9, 112.3), 7
+# China: where the map stands before map.js fits it to every located project of the filter, and
+# stays when the filter has none (its projects are all listed, not drawn).
+DEFAULT_CENTRE, DEFAULT_ZOOM = (35.5, 104.0), 4
 MIN_ZOOM, MAX_ZOOM = 3, 18
 EMPTY_COLLECTION = {"type": "FeatureCollection", "features": []}
 BOUNDARY_STYLE = {"color": "#6d6d6d", "weight": 1, "opacity": 0.7, "fill": True,

@@ -13,13 +13,15 @@ from webmap import get_registry, labels
 
 
 
-def frame_options(project_filter: ProjectFilter | None, present_types: set[str]) -> dict:
+def frame_options(project_filter: ProjectFilter | None) -> dict:
     if project_filter is None:  # a bad filter: the page shows the error and draws nothing
         return {"types": [], "filter_query": None, "summary": None}
     registry = get_registry()
     # The map's view is its own (the URL hash); a bbox in the query narrows the list and the table.
     where, params = replace(project_filter, bbox=None).where()
-    return {"types": [t for t in PROJECT_TYPES if t in present_types],
+    # The legend lists what is drawn: a type whose projects are all off the map (未上图) has no symbol to explain.
+    drawn = mapgrid.drawn_types(registry.conn, registry.path, where, params)
+    return {"types": [t for t in PROJECT_TYPES if t in drawn],
             "filter_query": urlencode(replace(project_filter, bbox=None).to_params()),
             "summary": mapgrid.summary(registry.conn, registry.path, where, params)}
 
@@ -30,7 +32,8 @@ def filter_summary(project_filter: ProjectFilter | None) -> str:
         return labels.heading("no_filter")
     parts: dict[str, list[str]] = {}
     for name, value in project_filter.to_params():
-        shown = labels.type_label(value) if name == "type" else labels.stage_label(value) if name == "stage" else value
+        shown = labels.type_label(value) if name == "type" else labels.stage_label(value) if name == "stage" \
+            else labels.located_label(value) if name == "located" else value
         parts.setdefault(name, []).append(shown)
     return "; ".join(f"{labels.field_label(name)}: {', '.join(values)}" for name, values in parts.items())
 

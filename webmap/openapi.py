@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 from registry import mapgrid
-from registry.query import MAX_QUERY_LENGTH, SORTABLE, STAGE_UNKNOWN
-from registry.schema import PRECISIONS, PROJECT_COLUMNS, PROJECT_TYPES, STAGES
+from registry.query import LOCATED_VALUES, MAX_QUERY_LENGTH, SORTABLE, STAGE_UNKNOWN
+from registry.schema import PRECISIONS, PROJECT_TYPES, RECORD_COLUMNS, STAGES
 from webmap.api import DEFAULT_PER_PAGE, MAX_PAGE, MAX_PER_PAGE
 from webmap.mapfeed import MAP_COLUMNS
 from webmap.openapi_plans import PLAN_SCHEMAS, plan_paths
@@ -26,11 +26,17 @@ def _array(items: dict, description: str, name: str) -> dict:
 FILTER_PARAMETERS = [
     _array({"anyOf": [{"type": "string", "enum": list(PROJECT_TYPES)}, _BLANK]},
            "Project type (repeat, or comma-separate, for several); a blank value is ignored.", "type"),
-    _array(_ITEM, "City, e.g. 孝感市.", "city"),
+    _array(_ITEM, "Province, official name, e.g. 湖北省 (derived at build from the row's division code, places and "
+           "plan).", "province"),
+    _array(_ITEM, "City, e.g. 孝感市. A province plan's row that names no city has the province's name here.", "city"),
     _array(_ITEM, "County, e.g. 大悟县.", "county"),
+    _array(_ITEM, "Plan: a doc_id of /api/plans, e.g. xiaogan_420900; an unknown one matches nothing.", "doc"),
     _array({"anyOf": [{"type": "string", "enum": [*STAGES, STAGE_UNKNOWN]}, _BLANK]},
            "Stage (Global Energy Monitor's status words), or `unknown` for rows that state none; "
            "a blank value is ignored.", "stage"),
+    {"name": "located", "in": "query", "description": "yes: only projects with a location (drawn on the map); no: only "
+     "those listed but not on the map (未上图: their plan names no place the geocoder can fix); empty: both.",
+     "schema": {"anyOf": [{"type": "string", "enum": list(LOCATED_VALUES)}, _BLANK]}},
     {"name": "min_mw", "in": "query", "description": "Minimum capacity, MW; empty means none (as the form sends).",
      "schema": _MEGAWATTS},
     {"name": "max_mw", "in": "query", "description": "Maximum capacity, MW (not below min_mw); empty means none.",
@@ -83,7 +89,7 @@ def _column_schema(column: str) -> dict:
 PROJECT_SCHEMA = {
     "type": "object",
     "required": ["id", "name", "type", "url"],
-    "properties": {**{c: _column_schema(c) for c in PROJECT_COLUMNS},
+    "properties": {**{c: _column_schema(c) for c in RECORD_COLUMNS},
                    "geojson": {"type": "object", "nullable": True, "description": "GeoJSON geometry (WGS-84)."},
                    "url": {"type": "string", "description": "The project's HTML page."}},
 }
@@ -98,6 +104,12 @@ MAP_FEED_SCHEMA = {
             "description": "id, type, capacity_mw (null if not stated), precision, and geometry: [lon, lat] for "
                            "a point, a GeoJSON geometry object for a line or other shape, null if not located."}}},
 }
+MAP_SUMMARY_SCHEMA = {
+    "type": "object", "required": ["points", "lines", "not_located", "extent"], "properties": {
+        "points": {"type": "integer"}, "lines": {"type": "integer"},
+        "not_located": {"type": "integer", "description": "Listed but not on the map: no point is invented for them."},
+        "extent": {"type": "array", "nullable": True, "items": {"type": "number"}, "minItems": 4, "maxItems": 4,
+                   "description": "west, south, east, north (WGS-84) of every drawn project; null when none is."}}}
 ERROR_SCHEMA = {
     "type": "object", "required": ["error"],
     "properties": {"error": {"type": "object", "required": ["message"], "properties": {
@@ -130,10 +142,13 @@ def openapi_document() -> dict:
         "filter": {"type": "object"}, "sort": {"type": "string"}, "order": {"type": "string"},
         "next": {"type": "string", "nullable": True, "description": "The next page (keyset), or null on the last."},
         "projects": {"type": "array", "items": {"$ref": "#/components/schemas/Project"}}}}
-    facets = {"type": "object", "required": ["total", "type", "city", "county"], "properties": {
+    facets = {"type": "object", "required": ["total", "type", "province", "city", "county"], "properties": {
         "filter": {"type": "object"},
-        "total": {"type": "object", "properties": {"count": {"type": "integer"}, "capacity_mw": {"type": "number"}}},
-        "type": FACET_LIST, "city": FACET_LIST, "county": FACET_LIST}}
+        "total": {"type": "object", "properties": {
+            "count": {"type": "integer"}, "capacity_mw": {"type": "number"}, "capacity_known": {"type": "integer"},
+            "located": {"type": "integer", "description": "Projects with a location: drawn on the map."},
+            "not_located": {"type": "integer", "description": "Projects listed but not on the map (未上图)."}}},
+        "type": FACET_LIST, "province": FACET_LIST, "city": FACET_LIST, "county": FACET_LIST}}
     return {
         "openapi": "3.0.3",
         "info": {"title": "Carbon-peak project registry API (碳达峰重点项目库)", "version": "1",
@@ -146,7 +161,7 @@ def openapi_document() -> dict:
                 "summary": "One project", "operationId": "getProject",
                 "parameters": [{"name": "project_id", "in": "path", "required": True, "schema": {"type": "string"}}],
                 "responses": {"200": _json({"$ref": "#/components/schemas/Project"}, "The project."), **_errors(404)}}},
-            "/api/facets": {"get": {"summary": "Counts and MW by type, city and county", "operationId": "facets",
+            "/api/facets": {"get": {"summary": "Counts and MW by type, province, city and county", "operationId": "facets",
                                     "parameters": FILTER_PARAMETERS,
                                     "responses": {"200": _json(facets, "Facets of the filtered set."), **_errors(400)}}},
             "/api/map.json": {"get": {"summary": "Filtered projects for the map, as compact rows (no names)",
@@ -162,6 +177,11 @@ def openapi_document() -> dict:
                 "summary": "Line projects drawn as lines at the zoom whose extent meets the view (bbox is the view)",
                 "operationId": "mapLines", "parameters": VIEW_PARAMETERS + [_ZOOM],
                 "responses": {"200": _json(_VIEW_RESPONSE, "columns and lines rows."), **_errors(400)}}},
+            "/api/map/summary": {"get": {
+                "summary": "How many of the filtered projects are drawn as points and lines, how many are not on the "
+                           "map, and the box holding the drawn ones (the map's first view)",
+                "operationId": "mapSummary", "parameters": [p for p in FILTER_PARAMETERS if p["name"] != "bbox"],
+                "responses": {"200": _json(MAP_SUMMARY_SCHEMA, "Counts and extent."), **_errors(400)}}},
             "/api/boundaries.geojson": {"get": {"summary": "County boundaries of the plans' cities",
                                                 "operationId": "boundaries",
                                                 "responses": {"200": _geojson_response("FeatureCollection.")}}},

@@ -38,7 +38,11 @@ _TARGET_WITH_CAPACITY = {"allOf": [{"$ref": "#/components/schemas/Target"}, {"ty
 PLAN_SCHEMA = {"type": "object", "required": ["doc_id", "title", "city", "url"], "properties": {
     "doc_id": {"type": "string"}, "title": {"type": "string"}, "city": {"type": "string"},
     "draft": {"type": "boolean", "description": "A consultation draft (征求意见稿)."},
-    "projects": {"type": "integer"}, "targets": {"type": "integer"}, "url": {"type": "string"}}}
+    "projects": {"type": "integer"}, "targets": {"type": "integer"}, "url": {"type": "string"},
+    "level": {"type": "string", "enum": ["national", "province", "city", "county"],
+              "description": "From the plan's area code: 全国, 省级, 市级 or 县级."},
+    "projects_located": {"type": "integer", "description": "Its projects drawn on the map."},
+    "projects_not_located": {"type": "integer", "description": "Its projects listed but not on the map (未上图)."}}}
 _LEVEL = {"type": "string", "enum": list(LEVEL_ORDER)}
 _PLAN_REF = {"type": "object", "required": ["doc_id", "title", "level", "url"], "properties": {
     "doc_id": {"type": "string"}, "title": {"type": "string"}, "level": _LEVEL,

@@ -10,12 +10,12 @@ from urllib.parse import urlencode
 from flask import Blueprint, abort, current_app, render_template, request, url_for
 
 from registry.query import FilterError, ProjectFilter
-from registry.schema import PROJECT_COLUMNS, PROJECT_TYPES
-from webmap import api, get_registry, mapframe, mapview
+from registry.schema import RECORD_COLUMNS
+from webmap import api, filterform, get_registry, mapframe, mapview
 
 bp = Blueprint("pages", __name__)
 
-LIST_COLUMNS = ("id", "name", "type", "capacity_mw", "stage", "city", "county", "town", "precision")
+LIST_COLUMNS = ("id", "name", "type", "capacity_mw", "stage", "province", "city", "county", "town", "precision")
 # Characters of plan text shown around a project's span when its paragraph is longer.
 PASSAGE_CONTEXT = 300
 
@@ -29,8 +29,10 @@ def with_query(endpoint: str, pairs, **values) -> str:
 def form_state() -> dict:
     """What the filter form shows: the request's own values, valid or not, escaped by the template."""
     args = request.args
-    return {"bbox": args.get("bbox", ""), "types": set(args.getlist("type")), "cities": set(args.getlist("city")),
-            "counties": set(args.getlist("county")), "stages": set(args.getlist("stage")),
+    return {"bbox": args.get("bbox", ""), "types": set(args.getlist("type")), "provinces": set(args.getlist("province")),
+            "cities": set(args.getlist("city")), "counties": set(args.getlist("county")),
+            "docs": [d for d in dict.fromkeys(args.getlist("doc")) if d.strip()], "stages": set(args.getlist("stage")),
+            "located": args.get("located", ""),
             "min_mw": args.get("min_mw", ""), "max_mw": args.get("max_mw", ""), "q": args.get("q", "")}
 
 
@@ -44,11 +46,14 @@ def parse_filter() -> tuple[ProjectFilter | None, FilterError | None]:
 def filter_context(project_filter: ProjectFilter | None, error: FilterError | None) -> dict:
     registry = get_registry()
     pairs = project_filter.to_params() if project_filter else []
+    form = form_state()
     return {
-        "form": form_state(), "error": error,
-        "cities": registry.distinct("city"), "counties": registry.distinct("county"),
+        "form": form, "error": error,
+        "places": filterform.place_options(registry.conn, form["provinces"], form["cities"], form["counties"]),
         "facets": registry.facets(project_filter) if project_filter else None,
         "filter_pairs": pairs,
+        # The rows of this filter that are listed but not on the map (located=no), in the list.
+        "not_located_link": with_query("pages.project_list", [*(p for p in pairs if p[0] != "located"), ("located", "no")]),
         "export_geojson": with_query("api.export_geojson", pairs), "export_csv": with_query("api.export_csv", pairs),
         "export_xlsx": with_query("downloads.export_xlsx", pairs), "export_gpkg": with_query("downloads.export_gpkg", pairs),
         "export_csv_excel": with_query("api.export_csv", [*pairs, ("bom", "1")]),
@@ -60,9 +65,8 @@ def filter_context(project_filter: ProjectFilter | None, error: FilterError | No
 def map_page():
     project_filter, error = parse_filter()
     context = filter_context(project_filter, error)
-    present = {f["value"] for f in context["facets"]["type"]} if context["facets"] else set()
     frame = mapframe.build_frame(current_app.config["REGISTRY_TILES"], current_app.config["REGISTRY_TILES_ATTRIBUTION"],
-                                 **mapview.frame_options(project_filter, present))
+                                 **mapview.frame_options(project_filter))
     return render_template("map.html", frame=frame, **mapview.page_context(project_filter),
                            **context), 400 if error else 200
 
@@ -109,7 +113,7 @@ def project_page(project_id: str):
     section = project["source_section"] or registry.section_heading(project["source_doc"], project["source_start"])
     frame = mapframe.build_frame(current_app.config["REGISTRY_TILES"], current_app.config["REGISTRY_TILES_ATTRIBUTION"],
                                  types=[], project_url=url_for("api.project", project_id=project_id), zoom=9)
-    return render_template("project.html", project=project, columns=PROJECT_COLUMNS, document=document,
+    return render_template("project.html", project=project, columns=RECORD_COLUMNS, document=document,
                            passage=passage, section=section, frame=frame)
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, request, url_for
 
 from registry.indicators import INDICATORS
+from registry.planlist import plan_groups, plans_with_levels, project_counts
+from registry.provinces import plan_level
 from registry.targets import (TargetFilter, document_ids, plan_detail, plan_summaries, targets, targets_csv_chunks,
                               text_segments)
 from webmap import get_registry
@@ -33,6 +35,12 @@ PLAN_LABELS = {
                  "项目原文链接到项目页面；目标原文以底色标出。"),
     "in_plan": ("Place in the plan text", "在方案全文中的位置"),
     "plans_of_filter": ("Plans of this selection", "当前筛选涉及的规划"),
+    "on_map": ("On the map", "已上图"), "not_on_map": ("Not on the map", "未上图"),
+    "not_on_map_intro": ("These projects are in the plan, but the plan names no city or county for them: they are "
+                         "listed and exported, and not drawn at an invented point.",
+                         "以下项目见于本方案，但方案未写明其所在市县：列出并可导出，不在地图上臆造位置。"),
+    "why": ("Why", "原因"), "in_text": ("In the text", "原文位置"), "by_level": ("By level", "按层级"),
+    "all_projects_of_plan": ("all its projects in the list", "在列表中查看全部项目"),
     "no_capacity_targets": ("This plan sets no capacity target.", "本方案未设定装机目标。"),
     "download_targets": ("Targets as CSV", "目标 CSV"),
 }
@@ -48,16 +56,22 @@ def indicator_label(key: str) -> str:
     return f"{indicator.label_zh} {indicator.label_en}" if indicator else key
 
 
-def plan_links(cities=(), counties=()) -> list[dict]:
-    """The plans covering the given cities or counties (all plans when neither is given), for the map's sidebar."""
+def plan_links(cities=(), counties=(), provinces=(), docs=()) -> list[dict]:
+    """The plans covering the given provinces, cities or counties, and the plans named (all plans when none is
+    given), for the map's sidebar."""
     conn = get_registry().conn
-    cities, counties = list(cities or ()), list(counties or ())
-    if cities or counties:
+    cities, counties, provinces = list(cities or ()), list(counties or ()), list(provinces or ())
+    if docs and not (cities or counties or provinces):
+        docs = set(docs)
+    elif cities or counties or provinces:
         marks_c, marks_k = ", ".join("?" * len(cities)) or "NULL", ", ".join("?" * len(counties)) or "NULL"
+        marks_p = ", ".join("?" * len(provinces)) or "NULL"
         docs = {r[0] for r in conn.execute(
             f"SELECT DISTINCT source_doc FROM projects WHERE city IN ({marks_c}) OR county IN ({marks_k}) "
+            f"OR province IN ({marks_p}) "
             f"UNION SELECT doc_id FROM documents WHERE city IN ({marks_c}) OR city IN ({marks_k}) "
-            f"OR parent_city IN ({marks_c})", [*cities, *counties, *cities, *counties, *cities])}
+            f"OR parent_city IN ({marks_c}) OR province IN ({marks_p})",
+            [*cities, *counties, *provinces, *cities, *counties, *cities, *provinces])} | set(docs or ())
     else:
         docs = None
     return [{"doc_id": d["doc_id"], "title": d["title"], "city": d["city"], "draft": d["draft"],
@@ -81,7 +95,8 @@ def _plan_json(summary: dict) -> dict:
 
 @bp.get("/plans")
 def plan_list():
-    return _render("plans.html", plans=[_plan_json(p) for p in plan_summaries(get_registry().conn)])
+    plans = [_plan_json(p) for p in plans_with_levels(get_registry().conn)]
+    return _render("plans.html", plans=plans, groups=plan_groups(plans))
 
 
 @bp.get("/plans/<doc_id>")
@@ -98,12 +113,20 @@ def plan_page(doc_id: str):
     project_names = {p["id"]: p["name"] for p in detail["projects"]}
     return _render("plan.html", document=document, targets=detail["targets"], by_indicator=ordered,
                    capacity_targets=[t for t in detail["targets"] if t["capacity"]], segments=segments,
-                   project_names=project_names, projects=detail["projects"])
+                   project_names=project_names, projects=detail["projects"],
+                   not_located=not_located_projects(get_registry().conn, doc_id))
+
+
+def not_located_projects(conn, doc_id: str) -> list[dict]:
+    """The plan's projects that have no location (listed, not drawn), in text order, with why."""
+    return [dict(r) for r in conn.execute(
+        "SELECT id, name, type, capacity_mw, city, location_method FROM projects WHERE source_doc = ? AND lon IS NULL "
+        "ORDER BY source_start, id", (doc_id,))]
 
 
 @bp.get("/api/plans")
 def api_plans():
-    return {"plans": [_plan_json(p) for p in plan_summaries(get_registry().conn)]}
+    return {"plans": [_plan_json(p) for p in plans_with_levels(get_registry().conn)]}
 
 
 @bp.get("/api/plans/<doc_id>")
@@ -113,6 +136,9 @@ def api_plan(doc_id: str):
         abort(404, description=f"no plan with id {doc_id[:64]!r}")
     document = {k: v for k, v in detail["document"].items() if k != "text"}
     document["characters"] = len(detail["document"]["text"])
+    located, not_located = project_counts(get_registry().conn).get(doc_id, (0, 0))
+    document.update(level=plan_level(document.get("city_code") or ""), projects_located=located,
+                    projects_not_located=not_located)
     projects = [{**p, "url": url_for("pages.project_page", project_id=p["id"])} for p in detail["projects"]]
     return {"plan": {**document, "url": url_for("plans.plan_page", doc_id=doc_id)},
             "targets": detail["targets"], "projects": projects}

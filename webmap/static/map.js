@@ -85,7 +85,8 @@
     box.appendChild(element("strong", "popup-name", headline(project, state)));
     if (project) {
       var p = project, list = element("dl");
-      var place = [p.city, p.county, p.town].filter(function (v) { return v; }).join(" ");
+      var place = [p.province, p.city !== p.province ? p.city : "", p.county, p.town]
+        .filter(function (v) { return v; }).join(" ");
       [["type", labels.types[p.type] || p.type], ["capacity_mw", formatMW(p.capacity_mw)],
        ["stage", labels.stages[p.stage] || p.stage || labels.stageUnknown], ["place", place || "—"],
        ["precision", labels.precisions[p.precision] || p.precision || "—"]].forEach(function (pair) {
@@ -490,16 +491,22 @@
   // Padding on each side: the widest control in that side's corners, plus the largest symbol.
   function controlPadding() {
     var mapBox = map.getContainer().getBoundingClientRect(), pad = { top: 0, right: 0, bottom: 0, left: 0 };
-    var nodes = map.getContainer().querySelectorAll(".leaflet-control, .map-legend");
-    Array.prototype.forEach.call(nodes, function (node) {
+    var nodes = Array.prototype.slice.call(map.getContainer().querySelectorAll(".leaflet-control"));
+    // The legend is Folium's sibling of the map container, laid over it: it is a control too.
+    if (legend) nodes.push(legend);
+    nodes.forEach(function (node) {
       var b = node.getBoundingClientRect();
-      if (!b.width || !b.height) return;
+      if (!b.width || !b.height || b.right <= mapBox.left || b.left >= mapBox.right || b.bottom <= mapBox.top ||
+          b.top >= mapBox.bottom) return;
       var left = b.left - mapBox.left, right = mapBox.right - b.right, top = b.top - mapBox.top;
       var bottom = mapBox.bottom - b.bottom;
+      // The scale bar's width follows the zoom and the latitude: keep clear of the widest it can be
+      // (Leaflet's maxWidth, 100 px), not of its width at the view before the fit.
+      var width = node.classList.contains("leaflet-control-scale") ? Math.max(b.width, SCALE_MAX_WIDTH) : b.width;
       // A corner control is kept clear of either horizontally or vertically: whichever costs the
       // smaller share of the map (a wide attribution: from below; a tall legend: from the side).
       var horizontal = left < right ? "left" : "right", vertical = top < bottom ? "top" : "bottom";
-      var across = b.width + Math.min(left, right), down = b.height + Math.min(top, bottom);
+      var across = width + Math.min(left, right), down = b.height + Math.min(top, bottom);
       if (across / mapBox.width <= down / mapBox.height) pad[horizontal] = Math.max(pad[horizontal], across);
       else pad[vertical] = Math.max(pad[vertical], down);
     });
@@ -507,6 +514,8 @@
     return { paddingTopLeft: [pad.left + margin, pad.top + margin],
              paddingBottomRight: [pad.right + margin, pad.bottom + margin] };
   }
+
+  var SCALE_MAX_WIDTH = 102;  // L.control.scale's maxWidth (100) and its border
 
   function fitOptions(maxZoom) {
     return Object.assign({ animate: false, maxZoom: maxZoom }, controlPadding());
@@ -665,12 +674,6 @@
     return first;
   }
 
-  if (config.summary) {
-    var unlocated = Number(document.getElementById("match-count").dataset.count) - config.summary.points - config.summary.lines;
-    setText("unlocated-count", unlocated);
-    if (unlocated > 0) document.getElementById("unlocated").hidden = false;
-  }
-
   if (config.projectUrl) {
     // A project's own page: one project, drawn from its API record.
     getJSON(config.projectUrl).then(function (project) {
@@ -695,8 +698,10 @@
     }).then(function () { body.dataset.mapState = "ready"; }).catch(fail);
   } else if (config.summary && config.summary.extent) {
     start(null).catch(fail);
+  } else if (config.filterQuery) {
+    start(null).catch(fail);  // nothing of this filter is on the map: all of China, not the plans' counties
   } else {
-    boundariesLoaded.then(start).catch(fail);
+    boundariesLoaded.then(start).catch(fail);  // an empty registry: the plans' counties
   }
 
   window.registryMap = {
