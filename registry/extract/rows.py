@@ -21,8 +21,11 @@ _WINDOW = 200
 # "…光伏发电项目（二期）建设，总装机20万千瓦": the capacity of a name that gives none, later in its sentence.
 # "…电站（10万千瓦）", "…项目，10万千瓦，", a table row "…项目，某某镇，10万千瓦": the capacity alone in a bracket
 # or in a clause of its own right after the name, at most one short clause (a place) between.
-_CAPACITY_CELL = re.compile(r"[（(]\s*(?=\d)|(?:[，,][^，,。；（）]{1,10})?[，,]\s*(?=\d+(?:\.\d+)?\s*(?:亿千瓦|万千瓦|MWp?|兆瓦|GW|千瓦|kWp?)\s*(?:[，,。；]|$))")
-_CAPACITY_AFTER = re.compile(r"(?:总装机|装机容量|装机规模|建设规模|总规模|装机)(?:容量|规模)?(?:为|约|达到|达|共|合计)?\s*(?=\d)")
+_NUMBER_START = r"(?=\d|[一二两三四五六七八九十])"  # 20万千瓦 or 二十万千瓦
+_CAPACITY_CELL = re.compile(r"[（(]\s*" + _NUMBER_START + r"|(?:[，,][^，,。；（）]{1,10})?[，,]\s*(?=(?:\d+(?:\.\d+)?|[一二两三四五六七八九十百千点]+)"
+                            r"\s*(?:亿千瓦|万千瓦|MWp?|兆瓦|GW|千瓦|kWp?)\s*(?:[，,。；]|$))")
+_CAPACITY_AFTER = re.compile(r"(?:总装机|装机容量|装机规模|建设规模|总规模|装机)(?:容量|规模)?(?:为|约|达到|达|共|合计)?\s*"
+                             + _NUMBER_START)
 
 
 @dataclass
