@@ -188,8 +188,14 @@ def _dedupe_key(name: str, places) -> str:
 _GRAM = 4  # keys shorter than this never merge
 
 
+def _phase_of(name: str) -> str:
+    phase = _PHASE.search(name)
+    return phase.group(0) if phase else ""
+
+
 def dedupe(rows: list[dict], places) -> list[dict]:
-    """One row per project: a later mention of the same name (or a shorter/longer form of it) is dropped.
+    """One row per project: a later mention of the same name (or a shorter/longer form of it) is dropped;
+    a name with another phase (海口气电 and 海口气电二期) is another project.
 
     Two keys of one type are twins when one contains the other. Instead of comparing every pair
     (issue 15: 4,000 names took 55 s), kept keys are indexed by their 4-character grams: a kept key
@@ -221,6 +227,12 @@ def dedupe(rows: list[dict], places) -> list[dict]:
                 if length <= len(key):
                     twins.update(by_key[(type_, key[at:at + length])] for at in range(len(key) - length + 1)
                                  if (type_, key[at:at + length]) in by_key)
+        if not twins:
+            kept.append(row)
+            keys.append(key)
+            index(len(kept) - 1, key, type_)
+            continue
+        twins = {i for i in twins if _phase_of(kept[i]["name"]) == _phase_of(row["name"])}  # 海口气电 ≠ 海口气电二期
         if not twins:
             kept.append(row)
             keys.append(key)

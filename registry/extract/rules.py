@@ -19,12 +19,19 @@ from registry.extract.vocab import GENERIC_STARTS, GENERIC_WORDS, LIST_GENERIC_S
 
 _SENTENCE_SPLIT = re.compile(r"[。；！？\n：:]")
 _CLAUSE_BREAK = "，,"
-_NAME_BREAK = "，,在于"  # a project name never runs across these ("废旧材料在公路养护工程中")
+_NAME_BREAK = "，,在于的"  # a project name never runs across these ("废旧材料在公路养护工程中", "覆盖全岛的…环网")
+# Lines named without a head noun: a ring at a voltage ("500千伏口字型环网", "华中交流特高压环网") and a
+# direct-current line named by its two ends' first characters ("祁韶直流", "雅江直流"); 直流配电 and
+# 直流输电工程 are no such name (the latter's head is 工程).
+_LINE_HEAD = re.compile(r"(?:(?<=千伏)|(?<=kV)|(?<=KV)|(?<=高压))[^，,。；、\s（）()]{0,10}?(?P<ring>环网)(?!工程|项目|建设方案)"
+                        r"|(?<=[\u4e00-\u9fff]{2})(?P<dc>直流)(?!配电|供电|用电|微|充电|技术|系统|电网|侧|电|输电|工程|线路|通道|等)")
+_NAMED_DC_LINE = re.compile(r"^[\u4e00-\u9fff]{2}直流$|千伏直流$")
 # Numbering, counts, and the bracketed capacity of the previous name in a list ("…电站（10万千瓦）、乙电站").
 _LEADING_NOISE = re.compile(r"^(?:[（(]\d+[）)]|\d+[．.、](?!\d)|\d+[座个处条]"
-                            r"|[（(]\d+(?:\.\d+)?\s*(?:亿千瓦|万千瓦|MWp?|兆瓦|GW|千瓦|kWp?)[^（）()]{0,20}[）)]、?)+")
+                            r"|[（(]\d+(?:\.\d+)?\s*(?:亿千瓦|万千瓦|MWp?|兆瓦|GW|千瓦|kWp?)[^（）()]{0,20}[）)]、?"
+                            r"|[一二三四五六七八九十两多]+[区环点带轴核心廊群片][（(])+")  # "一区（…）、一环（…）": a layout's parts
 _VOLTAGE_LINE = re.compile(r"(?:千伏|kV|KV).{0,20}(?:通道|线路)")
-_POWER_IMPORT = re.compile(r"[\u4e00-\u9fff]电入[\u4e00-\u9fff]")  # “疆电入鄂”: a transmission channel
+_POWER_IMPORT = re.compile(r"[^\W\d_外]电入[\u4e00-\u9fff]")  # “疆电入鄂”: a channel; 外电入湘 (power from outside) is none
 # A clause that forbids or excepts ("原则上不新建…", "除…外") names no project of the plan.
 _FORBIDS = re.compile(r"不新建|原则上不|禁止|严禁|不再新建|不得新建|不予|停止建设|淘汰")
 _EXCEPT_OPEN = re.compile(r"除(?!尘|湿|险|冰|雪|臭|磷|氮|硫)")
@@ -38,12 +45,15 @@ _QUALIFIERS = r"已核准|已备案|已批复|已纳规|在建|拟建|新建|续
 # Words right after 等 that close an enumeration of places or qualify it: 等地, 等乡镇, 等已核准.
 _AREA_WORDS = re.compile(r"^(?:地区|地方|地|区域|乡镇|县市区|企业|的|" + _QUALIFIERS + ")+")
 _JOINERS = re.compile(r"以及|和|及|与")
+# "光伏＋水面", "新能源+储能": a technology combined with a use is a mode of development, not a project.
+_TECHNOLOGY_PLUS = re.compile(r"(?:光伏|风电|储能|新能源|氢能|生物质|地热)\s*[+＋]")
 _VOLTAGE_LINE_SHORTEST = re.compile(r"(?:千伏|kV|KV).{0,20}?(?:通道|线路)")  # the match that ends first
 _VOLTAGE_STATION = re.compile(r"(?<!\d)\d++(?:千伏|kV|KV)\S{1,6}变$")
 _CONNECTORS = "、和及与并对在将把由为以的等同时"
 _PHASE_TAIL = re.compile(r"^(?:[（(][一二三四五六七八九十\d]+期[）)]|[一二三四五六七八九十]期)")
 _MAX_GAP_BETWEEN_HEADS = 12  # "风电场二期项目", "基地一期100MW风电项目", "天钢循环产业园报废机动车拆解处理项目"
 _MAX_ITEM_LENGTH = 30
+_MAX_LIST_GAP = 60  # the rest of an enumeration after an item with its own head: a few items and 等
 # "推进甲、乙、丙等项目建设": a list of the plan's key projects; its items are projects even with no
 # head noun. Only a verb that builds governs such a list: firms a plan supports, encourages or
 # courts ("支持甲、乙等储能电池项目建设") are not named projects (README, Scope).
@@ -73,7 +83,7 @@ class Mention:
 def keyword_type(name: str) -> tuple[str, str] | None:
     if NOT_PROJECTS.search(name):
         return None
-    if _VOLTAGE_LINE.search(name) or _POWER_IMPORT.search(name):
+    if _VOLTAGE_LINE.search(name) or _POWER_IMPORT.search(name) or _NAMED_DC_LINE.search(name):
         return "transmission", ""
     if _VOLTAGE_STATION.search(name):
         return "substation", ""
@@ -135,18 +145,34 @@ def sentences(text: str):
         yield start, len(text)
 
 
+def _head_matches(sentence: str) -> list[tuple[int, int]]:
+    """Head words in order: HEAD_RE's, and the ring or DC line of a line named without one (_LINE_HEAD)."""
+    found = [m.span() for m in HEAD_RE.finditer(sentence)]
+    lines = [m.span(m.lastgroup) for m in _LINE_HEAD.finditer(sentence)]
+    if not lines:
+        return found
+    merged: list[tuple[int, int]] = []
+    for span in sorted(found + lines):
+        if not merged or span[0] >= merged[-1][1]:
+            merged.append(span)
+    return merged
+
+
 def _head_spans(sentence: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
-    for match in HEAD_RE.finditer(sentence):
-        start, end = match.span()
+    for start, end in _head_matches(sentence):
         phase = _PHASE_TAIL.match(sentence[end:])
         if phase:
             end += phase.end()
         gap = sentence[spans[-1][1]:start] if spans else None
         verb = LEAD_RE.search(gap.replace("建设", "")) if gap else None
         bracketed = re.fullmatch(r"[（(][^（）()、，,]{1,10}[）)]", gap) if gap else None  # "电站（大悟县）项目"
+        # "甲二期、乙电厂、丙二期等煤电项目": the list goes on past an item with a head of its own to the
+        # head all its items share, so it is one enumeration (items without a head take the shared one).
+        list_goes_on = (gap is not None and gap.startswith("、") and "等" in gap and len(gap) <= _MAX_LIST_GAP
+                        and not verb and not re.search(r"[，,；：:]", gap))
         if (gap is not None and len(gap) <= _MAX_GAP_BETWEEN_HEADS and not verb
-                and (bracketed or not re.search(r"[、，,（(）)等和及]", gap))):
+                and (bracketed or not re.search(r"[、，,（(）)等和及]", gap))) or list_goes_on:
             spans[-1] = (spans[-1][0], end)
         else:
             spans.append((start, end))
@@ -173,13 +199,13 @@ def is_specific(name: str, places: PlaceIndex, listed: bool = False) -> bool:
     """A named project rather than a category of projects; every entry of a 专栏 table (`listed`) is one."""
     if listed and not name.startswith(LIST_GENERIC_STARTS):
         return True  # a table entry ("大型物件回收厂建设项目") names one project even when it opens like a category
-    if name.startswith(GENERIC_STARTS):
+    if name.startswith(GENERIC_STARTS) or _TECHNOLOGY_PLUS.search(name):
         return False
     if any(p.division.level >= 3 or p.division == places.city for p in places.find(name)):
         return True
     residue = CAPACITY_RE.sub("", name)
     residue = GENERIC_WORDS.sub("", residue)
-    residue = re.sub(r"[\W\d_a-zA-Z]|[一二三四五六七八九十]期|[个座批条]", "", residue)
+    residue = re.sub(r"[\W\d_a-zA-Z]|[一二三四五六七八九十]期|[个座批条]|入[\u4e00-\u9fff](?=通道|工程|$)", "", residue)
     return len(residue) >= 2
 
 
@@ -447,7 +473,8 @@ def find_mentions(text: str, places: PlaceIndex, in_box=lambda offset: False) ->
                                if keyword_type(own_name) is None and HEAD_RE.search(own_name) is None else None)
                 if listed_kind:
                     name = own_name  # the plan's own words: "甲新材料" is the project, not "甲新材料项目"
-                elif not name.endswith(("项目", "工程")) and HEAD_RE.search(name) is None and not _VOLTAGE_STATION.search(name):
+                elif (not name.endswith(("项目", "工程")) and HEAD_RE.search(name) is None and not _VOLTAGE_STATION.search(name)
+                      and not _LINE_HEAD.search(name)):
                     name += "项目"  # "襄阳市建筑垃圾循环回收再利用和…等项目": the head is shared
                 plant = context and ("电站" in name or "电厂" in name)
                 if not listed_kind and (len(name) < 4 or keyword_type(name) is None and not plant):

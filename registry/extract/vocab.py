@@ -29,7 +29,7 @@ HEADS = (
 HEAD_RE = re.compile("(?:" + "|".join(sorted(map(re.escape, HEADS), key=len, reverse=True)) + ")"
                      "(?!建设方案|方案|规划|名录|目录|基础|址)")  # 核电厂址 is a site, not a plant
 # Names that carry a type keyword but are factories, labs or plans rather than energy assets.
-NOT_PROJECTS = re.compile(r"储能电池项目|研究院|实验室|风机制造|装备制造|炼钢")
+NOT_PROJECTS = re.compile(r"储能电池项目|研究院|实验室|风机制造|装备制造|炼钢|技术试点|技术示范")
 
 # (type, subtype, keywords): the first row whose keyword occurs in the name decides.
 TYPE_RULES = (
@@ -58,7 +58,7 @@ TYPE_RULES = (
     ("waste_to_energy", "", ("生活垃圾焚烧", "垃圾焚烧发电", "垃圾发电")),
     ("biomass", "", ("生物质",)),
     ("thermal", "热电联产", ("热电联产", "热电")),
-    ("thermal", "", ("电厂", "煤电", "火电")),
+    ("thermal", "", ("电厂", "煤电", "火电", "燃煤机组", "燃煤发电")),
     ("hydrogen", "", ("氢能", "制氢", "加氢")),
     ("energy_storage", "", ("储能",)),
     ("substation", "", ("输变电", "变电站", "汇集站", "千伏变", "kV变")),
@@ -74,6 +74,7 @@ TYPE_RULES = (
     ("recycling", "", (
         "城市矿产", "资源循环利用", "再生资源", "循环经济", "循环产业", "循环化改造", "综合利用",
         "回收", "收转运", "拆解", "再生", "废旧", "废塑料", "废玻璃", "废钢", "固废", "建筑垃圾", "餐厨", "尾砂", "磷石膏", "梯次利用",
+        "资源化利用", "湿垃圾", "厨余",
     )),
     ("other", "石油储备", ("石油储备", "成品油储")),
     # A project of a power-generation group that names no technology ("华电…节能降碳改造项目") is at its coal plant.
@@ -86,7 +87,7 @@ LEAD_VERBS = (
     "开工建设", "建设", "支持", "争取", "实施", "完成", "依托", "打造", "推动", "谋划", "规划", "布局",
     "启动", "新建", "建成", "引进", "总结推广", "发展", "重点实施", "重点建设", "结合", "探索", "配套",
     "包括", "抓好", "开展", "其中", "加大", "推广", "有序推广", "优化", "不断", "配置", "充分发挥", "发挥",
-    "合理控制", "鼓励", "应用", "积极推动", "确保", "引导", "加强",
+    "合理控制", "鼓励", "应用", "积极推动", "确保", "引导", "加强", "保持", "拓展", "力争", "实现",
 )
 LEAD_RE = re.compile("|".join(sorted(map(re.escape, LEAD_VERBS), key=len, reverse=True)))
 
@@ -100,7 +101,7 @@ STAGE_RULES = (
 TARGET_YEAR_RE = re.compile(r"(?:力争|争取|计划|预计|确保)?(20\d\d)年(?:内|底|前|末)?(?:建成|投产|投运|并网|完成|实现)")
 
 # A name that starts so is a category, not a named project ("一批农光互补光伏发电项目").
-GENERIC_STARTS = ("一定比例", "新增", "新扩建", "覆盖", "省", "一批", "一些", "各类", "相关", "有关", "具备条件", "有条件", "现有", "新建", "重点", "大型",
+GENERIC_STARTS = ("一定比例", "存量", "新增", "新扩建", "覆盖", "省", "一批", "一些", "各类", "相关", "有关", "具备条件", "有条件", "现有", "新建", "重点", "大型",
                   "这些", "其他", "多个", "全市", "全县", "全区", "我市", "本市", "该", "市县", "县域", "各")
 # In a 专栏 table every entry is a project, unless it opens with a quantifier like these.
 LIST_GENERIC_STARTS = ("一批", "一些", "各类", "相关", "有关", "这些", "其他", "多个", "具备条件", "有条件")
@@ -124,5 +125,8 @@ GENERIC_WORDS = re.compile(
         "农林", "农业", "渔业", "林业", "牧业", "畜牧", "旅游", "交通", "治沙", "生态", "修复", "复合", "模式",
         "分散式", "核能供热", "核能", "核电", "小型堆", "小型", "供热", "燃气", "气电", "调峰", "特高压", "直流", "交流", "输电",
         "通道", "环网", "联网", "千伏",
+        # kinds of plant, grid or waste that name no particular one ("自备电厂", "虚拟电厂", "柔性直流")
+        "电厂", "虚拟", "存量", "电力", "外电", "区外", "柔性", "高压", "电化学", "冷热电", "三联供",
+        "先行", "水面", "大宗固体废物",
     )), key=len, reverse=True))
 )
