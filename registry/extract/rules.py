@@ -13,25 +13,20 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
+from registry.extract.kinds import LINE_HEAD, VOLTAGE_STATION, TypeBefore, is_specific, keyword_type
+from registry.extract.lists import conjuncts, places_listed_before, split_items, subject_before
 from registry.extract.places import PlaceIndex
-from registry.extract.units import CAPACITY_RE
-from registry.extract.vocab import GENERIC_STARTS, GENERIC_WORDS, LIST_GENERIC_STARTS, HEAD_RE, LEAD_RE, NOT_PROJECTS, TYPE_RULES
+from registry.extract.vocab import HEAD_RE, LEAD_RE
+
+__all__ = ["Mention", "find_mentions", "is_specific", "keyword_type", "sentences"]
 
 _SENTENCE_SPLIT = re.compile(r"[。；！？\n：:]")
 _CLAUSE_BREAK = "，,"
 _NAME_BREAK = "，,在于的"  # a project name never runs across these ("废旧材料在公路养护工程中", "覆盖全岛的…环网")
-# Lines named without a head noun: a ring at a voltage ("500千伏口字型环网", "华中交流特高压环网") and a
-# direct-current line named by its two ends' first characters ("祁韶直流", "雅江直流"); 直流配电 and
-# 直流输电工程 are no such name (the latter's head is 工程).
-_LINE_HEAD = re.compile(r"(?:(?<=千伏)|(?<=kV)|(?<=KV)|(?<=高压))[^，,。；、\s（）()]{0,10}?(?P<ring>环网)(?!工程|项目|建设方案)"
-                        r"|(?<=[\u4e00-\u9fff]{2})(?P<dc>直流)(?!配电|供电|用电|微|充电|技术|系统|电网|侧|电|输电|工程|线路|通道|等)")
-_NAMED_DC_LINE = re.compile(r"^[\u4e00-\u9fff]{2}直流$|千伏直流$")
 # Numbering, counts, and the bracketed capacity of the previous name in a list ("…电站（10万千瓦）、乙电站").
 _LEADING_NOISE = re.compile(r"^(?:[（(]\d+[）)]|\d+[．.、](?!\d)|\d+[座个处条]"
                             r"|[（(]\d+(?:\.\d+)?\s*(?:亿千瓦|万千瓦|MWp?|兆瓦|GW|千瓦|kWp?)[^（）()]{0,20}[）)]、?"
                             r"|[一二三四五六七八九十两多]+[区环点带轴核心廊群片][（(])+")  # "一区（…）、一环（…）": a layout's parts
-_VOLTAGE_LINE = re.compile(r"(?:千伏|kV|KV).{0,20}(?:通道|线路)")
-_POWER_IMPORT = re.compile(r"[^\W\d_外]电入[\u4e00-\u9fff]")  # “疆电入鄂”: a channel; 外电入湘 (power from outside) is none
 # A clause that forbids or excepts ("原则上不新建…", "除…外") names no project of the plan.
 _FORBIDS = re.compile(r"不新建|原则上不|禁止|严禁|不再新建|不得新建|不予|停止建设|淘汰")
 _EXCEPT_OPEN = re.compile(r"除(?!尘|湿|险|冰|雪|臭|磷|氮|硫)")
@@ -40,19 +35,9 @@ _EXCEPT_CLOSE = re.compile(r"^[^，,。；]{0,8}外")
 # the plan builds it, another sentence names it as a project.
 _BASIS_CLOSE = re.compile(r"为(?:依托|载体|支撑|平台)")
 _BY_MEANS = re.compile(r"(?<![可所加予难得足])以(?![及上下来后前内外便免期])")  # the 以 of 以…为依托, not 以及, 可以
-# Words between 等 and the shared head that qualify the items rather than name them.
-_QUALIFIERS = r"已核准|已备案|已批复|已纳规|在建|拟建|新建|续建|已建成|现有|重点|大型|规划"
-# Words right after 等 that close an enumeration of places or qualify it: 等地, 等乡镇, 等已核准.
-_AREA_WORDS = re.compile(r"^(?:地区|地方|地|区域|乡镇|县市区|企业|的|" + _QUALIFIERS + ")+")
-_JOINERS = re.compile(r"以及|和|及|与")
-# "光伏＋水面", "新能源+储能": a technology combined with a use is a mode of development, not a project.
-_TECHNOLOGY_PLUS = re.compile(r"(?:光伏|风电|储能|新能源|氢能|生物质|地热)\s*[+＋]")
-_VOLTAGE_LINE_SHORTEST = re.compile(r"(?:千伏|kV|KV).{0,20}?(?:通道|线路)")  # the match that ends first
-_VOLTAGE_STATION = re.compile(r"(?<!\d)\d++(?:千伏|kV|KV)\S{1,6}变$")
 _CONNECTORS = "、和及与并对在将把由为以的等同时"
 _PHASE_TAIL = re.compile(r"^(?:[（(][一二三四五六七八九十\d]+期[）)]|[一二三四五六七八九十]期)")
 _MAX_GAP_BETWEEN_HEADS = 12  # "风电场二期项目", "基地一期100MW风电项目", "天钢循环产业园报废机动车拆解处理项目"
-_MAX_ITEM_LENGTH = 30
 _MAX_LIST_GAP = 60  # the rest of an enumeration after an item with its own head: a few items and 等
 # "推进甲、乙、丙等项目建设": a list of the plan's key projects; its items are projects even with no
 # head noun. Only a verb that builds governs such a list: firms a plan supports, encourages or
@@ -61,9 +46,6 @@ _KEY_LIST_TAIL = re.compile(r"等(?:重点|重大)?项目")
 _BUILD_VERBS = frozenset(("统筹有序推进", "有序推进", "重点推进", "加快推进", "大力推进", "积极推进", "推进",
                           "加快建设", "加快", "开工建设", "建设", "实施", "重点实施", "重点建设", "新建"))
 _MANUFACTURING = re.compile(r"制造|材料|零部件|整车|装备|组件|叶片|电池|电机")
-_MAX_CONJUNCT = 40  # the words either side of a 和 that can belong to one name
-_MAX_LISTED_PLACES = 60  # more places in one run than any plan lists; bounds the walk back per name
-_MAX_SUBJECT_WINDOW = 40  # "支持十堰经济技术开发区打造…": the subject is a short phrase just before the verb
 
 
 @dataclass
@@ -80,60 +62,6 @@ class Mention:
     listed_kind: tuple[str, str] | None = None  # type and subtype of an item of a key-project list with no type word
 
 
-def keyword_type(name: str) -> tuple[str, str] | None:
-    if NOT_PROJECTS.search(name):
-        return None
-    if _VOLTAGE_LINE.search(name) or _POWER_IMPORT.search(name) or _NAMED_DC_LINE.search(name):
-        return "transmission", ""
-    if _VOLTAGE_STATION.search(name):
-        return "substation", ""
-    for type_, subtype, keywords in TYPE_RULES:
-        if any(k in name for k in keywords):
-            return type_, subtype
-    return None
-
-
-class _TypeBefore:
-    """keyword_type(sentence[:h]) for every h of one sentence, in one pass over the sentence.
-
-    A prefix holds a keyword exactly when the keyword's first occurrence ends inside it, so the
-    first occurrences, found once, answer every head of a long sentence (issue 15: per-head
-    prefixes made a sentence of n names cost n²).
-    """
-
-    def __init__(self, sentence: str):
-        self.sentence = sentence
-        forbidden = NOT_PROJECTS.search(sentence)
-        self.forbidden_end = forbidden.end() if forbidden else None
-        lines = [m.end() for m in (_VOLTAGE_LINE_SHORTEST.search(sentence), _POWER_IMPORT.search(sentence)) if m]
-        self.line_end = min(lines) if lines else None
-        self.rule_ends = []
-        for type_, subtype, keywords in TYPE_RULES:
-            ends = [at + len(k) for k in keywords for at in (sentence.find(k),) if at != -1]
-            if ends:
-                self.rule_ends.append((min(ends), type_, subtype))
-
-    def __call__(self, h: int) -> tuple[str, str] | None:
-        if self.forbidden_end is not None and self.forbidden_end <= h:
-            return None
-        if self.line_end is not None and self.line_end <= h:
-            return "transmission", ""
-        if _VOLTAGE_STATION.search(self.sentence, max(0, h - 40), h):
-            return "substation", ""
-        for end, type_, subtype in self.rule_ends:
-            if end <= h:
-                return type_, subtype
-        return None
-
-
-def _first_keyword_position(text: str) -> int:
-    positions = [text.find(k) for _, _, keywords in TYPE_RULES for k in keywords if k in text]
-    capacity = CAPACITY_RE.search(text)
-    if capacity:
-        positions.append(capacity.end())
-    return min(positions) if positions else -1
-
-
 def sentences(text: str):
     """(start, end) of each sentence of the cleaned text."""
     start = 0
@@ -146,9 +74,9 @@ def sentences(text: str):
 
 
 def _head_matches(sentence: str) -> list[tuple[int, int]]:
-    """Head words in order: HEAD_RE's, and the ring or DC line of a line named without one (_LINE_HEAD)."""
+    """Head words in order: HEAD_RE's, and the ring or DC line of a line named without one (LINE_HEAD)."""
     found = [m.span() for m in HEAD_RE.finditer(sentence)]
-    lines = [m.span(m.lastgroup) for m in _LINE_HEAD.finditer(sentence)]
+    lines = [m.span(m.lastgroup) for m in LINE_HEAD.finditer(sentence)]
     if not lines:
         return found
     merged: list[tuple[int, int]] = []
@@ -195,170 +123,6 @@ def _name_start(sentence: str, floor: int, head_start: int) -> int:
     return start
 
 
-def is_specific(name: str, places: PlaceIndex, listed: bool = False) -> bool:
-    """A named project rather than a category of projects; every entry of a 专栏 table (`listed`) is one."""
-    if listed and not name.startswith(LIST_GENERIC_STARTS):
-        return True  # a table entry ("大型物件回收厂建设项目") names one project even when it opens like a category
-    if name.startswith(GENERIC_STARTS) or _TECHNOLOGY_PLUS.search(name):
-        return False
-    if any(p.division.level >= 3 or p.division == places.city for p in places.find(name)):
-        return True
-    residue = CAPACITY_RE.sub("", name)
-    residue = GENERIC_WORDS.sub("", residue)
-    residue = re.sub(r"[\W\d_a-zA-Z]|[一二三四五六七八九十]期|[个座批条]|入[\u4e00-\u9fff](?=通道|工程|$)", "", residue)
-    return len(residue) >= 2
-
-
-def _one_system(left: str, right: str) -> bool:
-    """"甲回收网络体系和乙收转运体系建设项目": a left side that is a system (体系, 网络, 系统) with no
-    head of its own, of the same kind as the right side, is one more part of the project the shared
-    head names, not a project of its own; a facility on the left ("甲处理中心和乙利用项目") still is.
-
-    Only the words next to the 和 are read (a name is at most a few dozen characters), so a phrase
-    with many 和 stays linear.
-    """
-    left, right = left[-_MAX_CONJUNCT:], right[:_MAX_CONJUNCT]
-    if not left.endswith(("体系", "网络", "系统")) or HEAD_RE.search(left[-6:]) or _VOLTAGE_STATION.search(left):
-        return False
-    left_type, right_type = keyword_type(left), keyword_type(right)
-    return left_type is not None and left_type == right_type
-
-
-def _conjuncts(phrase: str) -> list[tuple[str, int]]:
-    """Split "A和B" / "A及B" when both sides are long enough to be names of their own.
-
-    Whether the text right of a 和 carries a type keyword is read off the last occurrence of each
-    keyword, found once, so a phrase with many 和 stays linear.
-    """
-    joins = list(re.finditer(r"[和及](?!以)", phrase))
-    if not joins:
-        return [(phrase, 0)]
-    enumeration_marks = [i for i, c in enumerate(phrase) if c == "、"]
-    last_forbidden = max((m.start() for m in NOT_PROJECTS.finditer(phrase)), default=-1)
-    last_typed = max([phrase.rfind(k) for _, _, keywords in TYPE_RULES for k in keywords]
-                     + [at for at in range(len(phrase)) if _VOLTAGE_LINE.match(phrase, at)]
-                     + [m.start() for m in _POWER_IMPORT.finditer(phrase)])
-    station = _VOLTAGE_STATION.search(phrase)
-    if station:
-        last_typed = max(last_typed, station.start())
-    pieces, at = [], 0
-    for match in joins:
-        right_at = match.end()
-        mark = bisect_left(enumeration_marks, at)
-        if mark < len(enumeration_marks) and enumeration_marks[mark] < match.start() or phrase.startswith("等", right_at):
-            continue  # "泽东化工、华邦保和等…": the 和 is inside an enumerated name
-        typed = right_at <= last_typed and right_at > last_forbidden
-        if typed and _one_system(phrase[at:match.start()], phrase[right_at:]):
-            continue
-        if match.start() - at >= 6 and len(phrase) - right_at >= 6 and typed:
-            pieces.append((phrase[at:match.start()], at))
-            at = right_at
-    pieces.append((phrase[at:], at))
-    return pieces
-
-
-def _enumerated_parts(phrase: str) -> list[tuple[str, int]]:
-    """The items of "A、B、C…" as (text, position); before a 等, "A、B和C等" and "A及B等" list items too."""
-    stop = phrase.find("等")
-    parts, at = [], 0
-    separators = [m for m in re.finditer(r"(?<![\d一二三四五六七八九十])、|、(?![\d一二三四五六七八九十])", phrase)]  # not "5、6号机组"
-    if stop > 0:
-        separators += [m for m in _JOINERS.finditer(phrase, 0, stop)
-                       if m.end() < stop and m.start() > 0 and phrase[m.start() - 1] != "、"]  # "华邦保和等": a name
-        separators.sort(key=lambda m: m.start())
-    for match in separators:
-        if match.start() < at:
-            continue
-        parts.append((phrase[at:match.start()], at))
-        at = match.end()
-    parts.append((phrase[at:], at))
-    return parts
-
-
-def _own_noun(item: str) -> bool:
-    """An item that ends in its own type word ("东山热电", "新河气电二期"), so the shared head is not added."""
-    item = re.sub(r"[一二三四五六七八九十]期$|[（(][一二三四五六七八九十]期[）)]$", "", item)
-    return len(item) >= 4 and any(item.endswith(k) for _, _, keywords in TYPE_RULES for k in keywords
-                                  if len(k) >= 2 and k not in ("回收", "再生", "综合利用"))
-
-
-def _split_items(phrase: str, offset: int, separate: bool) -> list[tuple[str, int, int]]:
-    """Items of an enumeration "A、B、C等SUFFIX" or "A、B SUFFIX" as (name, start, end).
-
-    `separate`: the enumeration is followed by 等项目, so its items are whole names.
-    """
-    parts = _enumerated_parts(phrase)
-    head = HEAD_RE.search(phrase[-8:])
-    head_word = head.group(0) if head else ""
-    if len(parts) == 1:
-        if "等" in phrase and keyword_type(phrase[:phrase.index("等")]):
-            own = phrase[:phrase.index("等")]
-            return [(own + ("" if HEAD_RE.search(own[-6:]) else head_word), offset, offset + len(phrase))]
-        if "等" in phrase:  # "宣化店镇等地农光互补光伏电站": 等地 says "and other places", it names nothing
-            own, rest = phrase[:phrase.index("等")], phrase[phrase.index("等") + 1:]
-            suffix = _AREA_WORDS.sub("", rest)
-            if own and suffix != rest and HEAD_RE.search(suffix):
-                return [(own + suffix, offset, offset + len(phrase))]
-        return [(phrase, offset, offset + len(phrase))]
-    if separate or any(len(p) > _MAX_ITEM_LENGTH or not p for p, _ in parts[:-1]):
-        return [(p, offset + at, offset + at + len(p)) for p, at in parts]
-    last, last_at = parts[-1]
-    if "等" in last:
-        cut = last.index("等")
-        own, suffix = last[:cut], _AREA_WORDS.sub("", last[cut + 1:])
-    else:
-        cut = _first_keyword_position(last)
-        if cut <= 0:
-            return [(p, offset + at, offset + at + len(p)) for p, at in parts]
-        own, suffix = last[:cut], last[cut:]
-    suffix = re.sub(r"等(?=项目|工程)", "", suffix)
-    items = []
-    for part, at in parts[:-1] + [(own, last_at)]:
-        standalone = (len(suffix) <= 3 or HEAD_RE.search(part[-6:]) is not None
-                      or _VOLTAGE_STATION.search(part) is not None or _own_noun(part))
-        name = part if standalone else part + suffix
-        end = offset + (at + len(part) if standalone else len(phrase))
-        items.append((name, offset + at, end))
-    return items
-
-
-def _places_listed_before(sentence: str, found: list, starts: list[int], floor: int, limit: int) -> list[tuple[str, int]]:
-    """The last run "P1、P2、P3等" of place names in sentence[floor:limit], as (place, position).
-
-    `found` is the sentence's places (not the city itself) in order and `starts` their starts: the
-    run is walked back from the last place before `limit`, at most _MAX_LISTED_PLACES of them.
-    """
-    i = bisect_left(starts, limit) - 1
-    while i >= 0 and found[i].end > limit:
-        i -= 1
-    lowest = max(bisect_left(starts, floor), i - 4 * _MAX_LISTED_PLACES)
-    best: list = []
-    while i >= lowest and not best:
-        run = [found[i]]
-        while (i - 1 >= lowest and len(run) < _MAX_LISTED_PLACES
-               and sentence[found[i - 1].end:run[-1].start] == "、"):
-            i -= 1
-            run.append(found[i])
-        i -= 1
-        if len(run) >= 2:
-            best = run[::-1]
-    return [(p.name, p.start) for p in best]
-
-
-def _subject_before(sentence: str, clause_start: int, name_start: int, places: PlaceIndex) -> tuple[str, int]:
-    """The area a clause names before its verb ("支持十堰经济技术开发区打造氢能产业园")."""
-    lead = None
-    for match in LEAD_RE.finditer(sentence, max(clause_start, name_start - _MAX_SUBJECT_WINDOW), name_start):
-        lead = match
-    if lead is None or lead.end() != name_start or lead.start() - clause_start > _MAX_SUBJECT_WINDOW:
-        return "", 0
-    subject = re.sub(r"^(?:支持|鼓励|推动|引导|在|以|由)+", "", sentence[clause_start:lead.start()])
-    subject = re.sub(r"等(?:地区|地方|地|区域|乡镇)$", "", subject)  # "在宣化店镇等地建设…"
-    if "、" in subject or LEAD_RE.search(subject):
-        return "", 0
-    if 2 <= len(subject) <= 12 and (places.find(subject) or re.search(r"(?:新区|开发区|园区|工业园|县|市|区)$", subject)):
-        return subject, lead.start() - len(subject)
-    return "", 0
 
 
 def _is_key_list(sentence: str, verbs: list, clause_start: int, start: int, head_end: int, phrase: str,
@@ -427,7 +191,7 @@ def find_mentions(text: str, places: PlaceIndex, in_box=lambda offset: False) ->
         heads = _head_spans(sentence)
         if not heads:
             continue
-        type_before = _TypeBefore(sentence)
+        type_before = TypeBefore(sentence)
         clause_breaks = [i for i, c in enumerate(sentence) if c in _CLAUSE_BREAK]
         sentence_places = [p for p in places.find(sentence) if p.division != places.city]
         place_starts = [p.start for p in sentence_places]
@@ -449,11 +213,11 @@ def find_mentions(text: str, places: PlaceIndex, in_box=lambda offset: False) ->
             before_start = bisect_left(clause_breaks, start)
             clause_start = clause_breaks[before_start - 1] + 1 if before_start else 0
             separate = sentence[head_end:head_end + 1] == "等"
-            items = [item for piece, at in _conjuncts(phrase)
-                     for item in _split_items(piece, start + at, separate)]
+            items = [item for piece, at in conjuncts(phrase)
+                     for item in split_items(piece, start + at, separate)]
             if len(items) == 1 and not places.find(phrase):
-                listed = _places_listed_before(sentence, sentence_places, place_starts, clause_start, start)
-                subject, subject_at = _subject_before(sentence, clause_start, start, places)
+                listed = places_listed_before(sentence, sentence_places, place_starts, clause_start, start)
+                subject, subject_at = subject_before(sentence, clause_start, start, places)
                 if listed:
                     items = [(name + phrase.lstrip("等"), at, head_end) for name, at in listed]
                 elif subject:
@@ -473,8 +237,8 @@ def find_mentions(text: str, places: PlaceIndex, in_box=lambda offset: False) ->
                                if keyword_type(own_name) is None and HEAD_RE.search(own_name) is None else None)
                 if listed_kind:
                     name = own_name  # the plan's own words: "甲新材料" is the project, not "甲新材料项目"
-                elif (not name.endswith(("项目", "工程")) and HEAD_RE.search(name) is None and not _VOLTAGE_STATION.search(name)
-                      and not _LINE_HEAD.search(name)):
+                elif (not name.endswith(("项目", "工程")) and HEAD_RE.search(name) is None and not VOLTAGE_STATION.search(name)
+                      and not LINE_HEAD.search(name)):
                     name += "项目"  # "襄阳市建筑垃圾循环回收再利用和…等项目": the head is shared
                 plant = context and ("电站" in name or "电厂" in name)
                 if not listed_kind and (len(name) < 4 or keyword_type(name) is None and not plant):
