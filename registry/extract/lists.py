@@ -15,6 +15,8 @@ _QUALIFIERS = r"已核准|已备案|已批复|已纳规|在建|拟建|新建|续
 # Words right after 等 that close an enumeration of places or qualify it: 等地, 等乡镇, 等已核准.
 _AREA_WORDS = re.compile(r"^(?:地区|地方|地|区域|乡镇|县市区|企业|的|" + _QUALIFIERS + ")+")
 _JOINERS = re.compile(r"以及|和|及|与")
+# What closes an enumeration before its shared words: 等, or a count of its items ("甲、乙和丙三大海域风电").
+_LIST_CLOSE = re.compile(r"等|[两二三四五六七八九十]+(?:大|个|座|处|片|条)(?=[\u4e00-\u9fff])")
 _MAX_ITEM_LENGTH = 30
 _MAX_CONJUNCT = 40  # the words either side of a 和 that can belong to one name
 _MAX_LISTED_PLACES = 60  # more places in one run than any plan lists; bounds the walk back per name
@@ -70,8 +72,10 @@ def conjuncts(phrase: str) -> list[tuple[str, int]]:
 
 
 def _enumerated_parts(phrase: str) -> list[tuple[str, int]]:
-    """The items of "A、B、C…" as (text, position); before a 等, "A、B和C等" and "A及B等" list items too."""
-    stop = phrase.find("等")
+    """The items of "A、B、C…" as (text, position); before a 等 or a count ("三大"), "A、B和C等" and "A及B等"
+    list items too."""
+    close = _LIST_CLOSE.search(phrase)
+    stop = close.start() if close else -1
     parts, at = [], 0
     separators = [m for m in re.finditer(r"(?<![\d一二三四五六七八九十])、|、(?![\d一二三四五六七八九十])", phrase)]  # not "5、6号机组"
     if stop > 0:
@@ -115,9 +119,10 @@ def split_items(phrase: str, offset: int, separate: bool) -> list[tuple[str, int
     if separate or any(len(p) > _MAX_ITEM_LENGTH or not p for p, _ in parts[:-1]):
         return [(p, offset + at, offset + at + len(p)) for p, at in parts]
     last, last_at = parts[-1]
-    if "等" in last:
-        cut = last.index("等")
-        own, suffix = last[:cut], _AREA_WORDS.sub("", last[cut + 1:])
+    close = _LIST_CLOSE.search(last)
+    if close:
+        own, suffix = last[:close.start()], last[close.end():]
+        suffix = _AREA_WORDS.sub("", suffix) if close.group(0) == "等" else suffix
     else:
         cut = first_keyword_position(last)
         if cut <= 0:

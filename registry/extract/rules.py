@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
+from os.path import commonprefix
 
 from registry.extract.kinds import LINE_HEAD, VOLTAGE_STATION, TypeBefore, is_specific, keyword_type
 from registry.extract.lists import conjuncts, places_listed_before, split_items, subject_before
@@ -39,6 +40,10 @@ _CONNECTORS = "、和及与并对在将把由为以的等同时"
 _PHASE_TAIL = re.compile(r"^(?:[（(][一二三四五六七八九十\d]+期[）)]|[一二三四五六七八九十]期)")
 _MAX_GAP_BETWEEN_HEADS = 12  # "风电场二期项目", "基地一期100MW风电项目", "天钢循环产业园报废机动车拆解处理项目"
 _MAX_LIST_GAP = 60  # the rest of an enumeration after an item with its own head: a few items and 等
+_ACTION = re.compile(r"开发|建设|替代|改造")
+_MAX_SHARED_PHRASE = 40  # the facility words a distributive list shares: "湿垃圾集中资源化利用设施"
+# An item of a distributive list is a place or an owner: short, of no kind of its own, not a sector.
+_SECTOR_END = re.compile(r"(?:行业|领域|产业|企业|方面|环节|技术|设备|材料|产品|能源|资源|地区|城市|乡村|农村)$")
 # "推进甲、乙、丙等项目建设": a list of the plan's key projects; its items are projects even with no
 # head noun. Only a verb that builds governs such a list: firms a plan supports, encourages or
 # courts ("支持甲、乙等储能电池项目建设") are not named projects (README, Scope).
@@ -46,6 +51,10 @@ _KEY_LIST_TAIL = re.compile(r"等(?:重点|重大)?项目")
 _BUILD_VERBS = frozenset(("统筹有序推进", "有序推进", "重点推进", "加快推进", "大力推进", "积极推进", "推进",
                           "加快建设", "加快", "开工建设", "建设", "实施", "重点实施", "重点建设", "新建"))
 _MANUFACTURING = re.compile(r"制造|材料|零部件|整车|装备|组件|叶片|电池|电机")
+_MAX_DISTRIBUTED_ITEM = 10  # a place or an owner: 外高桥, 南汇, 某某水泥
+_TRANSPORT = re.compile(r"铁路|公路|高速|车站|东站|西站|南站|北站|机场|港口|航道|轨道|地铁|城际|桥梁|隧道")
+# The work a project of an owner names: "乙水泥节能降碳改造项目" is 节能降碳改造.
+_WORK = re.compile(r"节能降碳改造|节能改造|超低排放改造|提质改造|技术改造|循环化改造|提级扩能|扩能改造|改扩建")
 
 
 @dataclass
@@ -73,22 +82,40 @@ def sentences(text: str):
         yield start, len(text)
 
 
-def _head_matches(sentence: str) -> list[tuple[int, int]]:
-    """Head words in order: HEAD_RE's, and the ring or DC line of a line named without one (LINE_HEAD)."""
-    found = [m.span() for m in HEAD_RE.finditer(sentence)]
-    lines = [m.span(m.lastgroup) for m in LINE_HEAD.finditer(sentence)]
-    if not lines:
-        return found
-    merged: list[tuple[int, int]] = []
-    for span in sorted(found + lines):
+def _head_matches(sentence: str) -> list[tuple[int, int, bool]]:
+    """Head words in order as (start, end, shared): HEAD_RE's, the ring or DC line of a line named without
+    one (LINE_HEAD), and the 开发/建设/替代/改造 that closes a distributive list (_shares_a_facility)."""
+    found = [(*m.span(), False) for m in HEAD_RE.finditer(sentence)]
+    found += [(*m.span(m.lastgroup), False) for m in LINE_HEAD.finditer(sentence)]
+    found += [(*m.span(), True) for m in _ACTION.finditer(sentence) if _shares_a_facility(sentence, m.start())]
+    merged: list[tuple[int, int, bool]] = []
+    for span in sorted(found, key=lambda f: (f[0], f[2], -f[1])):  # a head word wins over an action at its start
         if not merged or span[0] >= merged[-1][1]:
             merged.append(span)
     return merged
 
 
-def _head_spans(sentence: str) -> list[tuple[int, int]]:
-    spans: list[tuple[int, int]] = []
-    for start, end in _head_matches(sentence):
+def _shares_a_facility(sentence: str, action_at: int) -> bool:
+    """"加快推进甲、乙和丙三大海域风电开发", "推进甲、乙等地区燃煤机组等容量替代": the words before an action
+    (开发, 建设, 替代, 改造) name a kind of facility with no head noun, and an enumeration comes before them
+    in the same clause. Only the clause's last _MAX_SHARED_PHRASE characters are read."""
+    if HEAD_RE.match(sentence, action_at) or HEAD_RE.match(sentence, action_at + 2):
+        return False  # "开发试点", "建设项目": the head that follows ends the name
+    low = max(0, action_at - _MAX_SHARED_PHRASE)
+    window = sentence[low:action_at]
+    breaks = max(window.rfind(c) for c in "，,；：:")
+    window = window[breaks + 1:]
+    mark = max(window.rfind("、"), window.rfind("和"), window.rfind("及"))
+    if mark < 0:
+        return False
+    shared = window[mark + 1:]
+    return HEAD_RE.search(shared) is None and keyword_type(shared) is not None
+
+
+def _head_spans(sentence: str) -> list[tuple[int, int, bool]]:
+    """Where names end, as (start, end, shared); shared: the head is an action a distributive list shares."""
+    spans: list[tuple[int, int, bool]] = []
+    for start, end, shared in _head_matches(sentence):
         phase = _PHASE_TAIL.match(sentence[end:])
         if phase:
             end += phase.end()
@@ -101,9 +128,9 @@ def _head_spans(sentence: str) -> list[tuple[int, int]]:
                         and not verb and not re.search(r"[，,；：:]", gap))
         if (gap is not None and len(gap) <= _MAX_GAP_BETWEEN_HEADS and not verb
                 and (bracketed or not re.search(r"[、，,（(）)等和及]", gap))) or list_goes_on:
-            spans[-1] = (spans[-1][0], end)
+            spans[-1] = (spans[-1][0], end, shared)
         else:
-            spans.append((start, end))
+            spans.append((start, end, shared))
     return spans
 
 
@@ -183,68 +210,130 @@ def _balance_brackets(name: str) -> str:
     return "".join(c for i, c in enumerate(name) if i not in drop) if drop else name
 
 
+def _governed_by_building(verbs: list, clause_start: int, start: int) -> bool:
+    """Whether the clause's last verb before `start` builds (推进, 加快, 实施 …) rather than supports or plans."""
+    at = bisect_right(verbs, (start, "\uffff")) - 1
+    return at >= 0 and verbs[at][0] - len(verbs[at][1]) >= clause_start and verbs[at][1] in _BUILD_VERBS
+
+
+def _distributive(names: list[str], places: PlaceIndex) -> bool:
+    """Whether the items of a list that shares a facility ("甲、乙和丙三大海域风电开发") are places or owners:
+    each item, the words all items share taken off, is short, of no kind of its own and no sector
+    ("风电、光伏等新能源开发" and "城市垃圾和农林废弃物等生物质发电建设" list kinds, not places)."""
+    if len(names) < 2:
+        return False
+    shared = len(commonprefix([n[::-1] for n in names]))
+    for name in names:
+        own = name[:len(name) - shared]
+        if not 2 <= len(own) <= _MAX_DISTRIBUTED_ITEM or keyword_type(own) or _SECTOR_END.search(own):
+            return False
+        if not is_specific(own, places):
+            return False
+    return True
+
+
+def _neighbour_kind(name: str) -> tuple[str, str] | None:
+    """`other` and the work it names (节能降碳改造 …) for an untyped item of a list whose neighbour is a
+    project: a plant of a company ("乙水泥节能降碳改造项目"), a facility in a 专栏 list; transport
+    (roads, stations) stays out of the registry (README, Scope)."""
+    if _TRANSPORT.search(name):
+        return None
+    work = _WORK.search(name)
+    return "other", work.group(0) if work else ""
+
+
 def find_mentions(text: str, places: PlaceIndex, in_box=lambda offset: False) -> list[Mention]:
     """Project mentions of a cleaned plan; `in_box(offset)` tells whether an offset is inside a 专栏 table."""
     mentions = []
     for s_start, s_end in sentences(text):
-        sentence = text[s_start:s_end]
-        heads = _head_spans(sentence)
-        if not heads:
-            continue
-        type_before = TypeBefore(sentence)
-        clause_breaks = [i for i, c in enumerate(sentence) if c in _CLAUSE_BREAK]
-        sentence_places = [p for p in places.find(sentence) if p.division != places.city]
-        place_starts = [p.start for p in sentence_places]
-        forbid_starts = [m.start() for m in _FORBIDS.finditer(sentence)]
-        except_starts = [m.start() for m in _EXCEPT_OPEN.finditer(sentence)]
-        verbs = [(m.end(), m.group(0)) for m in LEAD_RE.finditer(sentence)]  # by where each verb ends
-        by_means = [m.start() for m in _BY_MEANS.finditer(sentence)]
-        bases = [m.start() for m in _BASIS_CLOSE.finditer(sentence)]
-        table_title = re.search(r"专栏\s*\d+\s*[：:]?$", text[max(0, s_start - 10):s_start])
-        if sentence.startswith("专栏") or table_title or (text[s_end:s_end + 1] in "：:" and len(sentence) <= 20):
-            continue  # a table title or an item label, not a project
-        floor = 0
-        for head_start, head_end in heads:
-            start = _name_start(sentence, floor, head_start)
-            noise = _LEADING_NOISE.match(sentence[start:head_start])
-            start += noise.end() if noise else 0
-            phrase = sentence[start:head_end]
-            floor = head_end
-            before_start = bisect_left(clause_breaks, start)
-            clause_start = clause_breaks[before_start - 1] + 1 if before_start else 0
-            separate = sentence[head_end:head_end + 1] == "等"
-            items = [item for piece, at in conjuncts(phrase)
-                     for item in split_items(piece, start + at, separate)]
-            if len(items) == 1 and not places.find(phrase):
-                listed = places_listed_before(sentence, sentence_places, place_starts, clause_start, start)
-                subject, subject_at = subject_before(sentence, clause_start, start, places)
-                if listed:
-                    items = [(name + phrase.lstrip("等"), at, head_end) for name, at in listed]
-                elif subject:
-                    items = [(subject + phrase, subject_at, head_end)]
-            context = type_before(head_start)
-            forbidden = _occurs_within(forbid_starts, clause_start, head_end)
-            key_list = _is_key_list(sentence, verbs, clause_start, start, head_end, phrase, items)
-            for name, i_start, i_end in items:
-                if forbidden or (_occurs_within(except_starts, clause_start, i_end)
-                                 and _EXCEPT_CLOSE.match(sentence[i_end:i_end + 9])):
-                    continue
-                if _is_basis(sentence, i_start, i_end, clause_start, clause_breaks, verbs, by_means, bases):
-                    continue
-                name = _balance_brackets(name.strip(_CONNECTORS))
-                own_name = re.sub(r"等(?:重点|重大)?项目$", "", name)
-                listed_kind = (_listed_item_kind(own_name, key_list, places)
-                               if keyword_type(own_name) is None and HEAD_RE.search(own_name) is None else None)
-                if listed_kind:
-                    name = own_name  # the plan's own words: "甲新材料" is the project, not "甲新材料项目"
-                elif (not name.endswith(("项目", "工程")) and HEAD_RE.search(name) is None and not VOLTAGE_STATION.search(name)
-                      and not LINE_HEAD.search(name)):
-                    name += "项目"  # "襄阳市建筑垃圾循环回收再利用和…等项目": the head is shared
-                plant = context and ("电站" in name or "电厂" in name)
-                if not listed_kind and (len(name) < 4 or keyword_type(name) is None and not plant):
-                    continue
-                if not listed_kind and not is_specific(name, places, in_box(s_start + i_start)):
-                    continue
-                mentions.append(Mention(name, s_start + max(i_start, 0), s_start + i_end, s_start + clause_start,
-                                        s_end, context[0] if context else None, s_start, listed_kind))
+        mentions.extend(_sentence_mentions(text, s_start, s_end, places, in_box))
     return mentions
+
+
+def _sentence_mentions(text: str, s_start: int, s_end: int, places: PlaceIndex, in_box) -> list[Mention]:
+    sentence = text[s_start:s_end]
+    heads = _head_spans(sentence)
+    if not heads:
+        return []
+    table_title = re.search(r"专栏\s*\d+\s*[：:]?$", text[max(0, s_start - 10):s_start])
+    if sentence.startswith("专栏") or table_title or (text[s_end:s_end + 1] in "：:" and len(sentence) <= 20):
+        return []  # a table title or an item label, not a project
+    type_before = TypeBefore(sentence)
+    clause_breaks = [i for i, c in enumerate(sentence) if c in _CLAUSE_BREAK]
+    sentence_places = [p for p in places.find(sentence) if p.division != places.city]
+    place_starts = [p.start for p in sentence_places]
+    forbid_starts = [m.start() for m in _FORBIDS.finditer(sentence)]
+    except_starts = [m.start() for m in _EXCEPT_OPEN.finditer(sentence)]
+    verbs = [(m.end(), m.group(0)) for m in LEAD_RE.finditer(sentence)]  # by where each verb ends
+    by_means = [m.start() for m in _BY_MEANS.finditer(sentence)]
+    bases = [m.start() for m in _BASIS_CLOSE.finditer(sentence)]
+    mentions: list[Mention] = []
+    # Items of one enumeration ("甲、乙、丙等…项目", or names each with its head joined by 、) form a group;
+    # an untyped item waits for its group: it is a project when a neighbour is one.
+    group, typed_groups, untyped = 0, set(), []
+    floor = 0
+    for head_start, head_end, shared in heads:
+        start = _name_start(sentence, floor, head_start)
+        noise = _LEADING_NOISE.match(sentence[start:head_start])
+        start += noise.end() if noise else 0
+        if sentence[floor:start].strip("、和及与以") or not floor:
+            group += 1
+        phrase = sentence[start:head_end]
+        floor = head_end
+        before_start = bisect_left(clause_breaks, start)
+        clause_start = clause_breaks[before_start - 1] + 1 if before_start else 0
+        separate = sentence[head_end:head_end + 1] == "等"
+        items = [item for piece, at in conjuncts(phrase)
+                 for item in split_items(piece, start + at, separate)]
+        if shared and not _distributive([_full_name(name) for name, _, _ in items], places):
+            continue
+        if len(items) == 1 and not places.find(phrase):
+            listed = places_listed_before(sentence, sentence_places, place_starts, clause_start, start)
+            subject, subject_at = subject_before(sentence, clause_start, start, places)
+            if listed:
+                items = [(name + phrase.lstrip("等"), at, head_end) for name, at in listed]
+            elif subject:
+                items = [(subject + phrase, subject_at, head_end)]
+        context = type_before(head_start)
+        forbidden = _occurs_within(forbid_starts, clause_start, head_end)
+        key_list = _is_key_list(sentence, verbs, clause_start, start, head_end, phrase, items)
+        builds = in_box(s_start + start) or _governed_by_building(verbs, clause_start, start)
+        for name, i_start, i_end in items:
+            if forbidden or (_occurs_within(except_starts, clause_start, i_end)
+                             and _EXCEPT_CLOSE.match(sentence[i_end:i_end + 9])):
+                continue
+            if _is_basis(sentence, i_start, i_end, clause_start, clause_breaks, verbs, by_means, bases):
+                continue
+            name = _balance_brackets(name.strip(_CONNECTORS))
+            own_name = re.sub(r"等(?:重点|重大)?项目$", "", name)
+            listed_kind = (_listed_item_kind(own_name, key_list, places)
+                           if keyword_type(own_name) is None and HEAD_RE.search(own_name) is None else None)
+            if listed_kind:
+                name = own_name  # the plan's own words: "甲新材料" is the project, not "甲新材料项目"
+            else:
+                name = _full_name(name)
+            mention = Mention(name, s_start + max(i_start, 0), s_start + i_end, s_start + clause_start,
+                              s_end, context[0] if context else None, s_start, listed_kind)
+            specific = listed_kind or is_specific(name, places, in_box(s_start + i_start))
+            plant = context and ("电站" in name or "电厂" in name)
+            if len(name) < 4 or not specific:
+                continue
+            if listed_kind or keyword_type(name) is not None or plant:
+                mentions.append(mention)
+                typed_groups.add(group)
+            elif builds and not shared and (HEAD_RE.search(name[-6:]) or name.endswith(("项目", "工程"))):
+                untyped.append((group, mention))
+    for at, mention in untyped:
+        kind = _neighbour_kind(mention.name) if at in typed_groups else None
+        if kind:
+            mention.listed_kind = kind
+            mentions.append(mention)
+    return sorted(mentions, key=lambda m: m.start) if untyped else mentions
+
+
+def _full_name(name: str) -> str:
+    """The name with the head its list shares: "襄阳市建筑垃圾循环回收再利用和…等项目"."""
+    if (name.endswith(("项目", "工程")) or HEAD_RE.search(name) or VOLTAGE_STATION.search(name)
+            or LINE_HEAD.search(name)):
+        return name
+    return name + "项目"
