@@ -82,7 +82,8 @@ def extract_files(paths: list[Path], documents_csv: Path | None = None, progress
     targets: list[dict] = []
     for path in tqdm([Path(p) for p in paths], desc="extract", unit="plan", disable=not progress):
         meta = documents.get(path.name) or ({"city_code": area_code.strip()} if area_code else None)
-        doc_id = meta["doc_id"] if meta else path.stem
+        # <name>_<area code>, as add-plan names a plan: the geocoder scopes its projects by that code
+        doc_id = (meta or {}).get("doc_id") or (f"{path.stem}_{area_code.strip()}" if area_code else path.stem)
         text = read_plan_text(path, max_bytes)
         try:
             rows, found = extract_text(text, doc_id, meta)

@@ -16,7 +16,7 @@ _QUALIFIERS = r"已核准|已备案|已批复|已纳规|在建|拟建|新建|续
 _AREA_WORDS = re.compile(r"^(?:地区|地方|地|区域|乡镇|县市区|企业|的|" + _QUALIFIERS + ")+")
 _JOINERS = re.compile(r"以及|和|及|与")
 # What closes an enumeration before its shared words: 等, or a count of its items ("甲、乙和丙三大海域风电").
-_LIST_CLOSE = re.compile(r"等|[两二三四五六七八九十]+(?:大|个|座|处|片|条)(?=[\u4e00-\u9fff])")
+_LIST_CLOSE = re.compile(r"等|[两二三四五六七八九十]+(?:大|个|座|处|片|条|县|市|区|地)(?=[\u4e00-\u9fff])")
 _MAX_ITEM_LENGTH = 30
 _MAX_CONJUNCT = 40  # the words either side of a 和 that can belong to one name
 _MAX_LISTED_PLACES = 60  # more places in one run than any plan lists; bounds the walk back per name

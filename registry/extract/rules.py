@@ -41,6 +41,7 @@ _PHASE_TAIL = re.compile(r"^(?:[（(][一二三四五六七八九十\d]+期[）)
 _MAX_GAP_BETWEEN_HEADS = 12  # "风电场二期项目", "基地一期100MW风电项目", "天钢循环产业园报废机动车拆解处理项目"
 _MAX_LIST_GAP = 60  # the rest of an enumeration after an item with its own head: a few items and 等
 _ACTION = re.compile(r"开发|建设|替代|改造")
+_VOLTAGE_BEFORE = re.compile(r"(?:千伏|kV|KV)$")
 _MAX_SHARED_PHRASE = 40  # the facility words a distributive list shares: "湿垃圾集中资源化利用设施"
 # An item of a distributive list is a place or an owner: short, of no kind of its own, not a sector.
 _SECTOR_END = re.compile(r"(?:行业|领域|产业|企业|方面|环节|技术|设备|材料|产品|能源|资源|地区|城市|乡村|农村)$")
@@ -276,6 +277,9 @@ def _sentence_mentions(text: str, s_start: int, s_end: int, places: PlaceIndex, 
         start = _name_start(sentence, floor, head_start)
         noise = _LEADING_NOISE.match(sentence[start:head_start])
         start += noise.end() if noise else 0
+        if (sentence.startswith("直流", head_start)
+                and not _VOLTAGE_BEFORE.search(sentence, max(0, head_start - 4), max(0, head_start - 2))):
+            start = max(start, head_start - 2)  # "提高昭沂直流利用率": a DC line is named by two characters
         if sentence[floor:start].strip("、和及与以") or not floor:
             group += 1
         phrase = sentence[start:head_end]
