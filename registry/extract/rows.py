@@ -59,7 +59,12 @@ def _governing_clause(text: str, mention: Mention) -> str:
         at = text.find(mark, mention.end, end)
         if at != -1:
             end = at
-    return text[max(mention.clause_start, mention.start - _WINDOW):end]
+    start = max(mention.clause_start, mention.start - _WINDOW)
+    if mention.end - mention.start <= _WINDOW:
+        return text[start:end]
+    # An item of a long list spans to the words all items share ("甲、乙、…等燃煤机组替代"): its own start
+    # and the list's end are read, not every item in between (a list of N items stays linear).
+    return text[start:mention.start + _WINDOW] + text[mention.end:end]
 
 
 def stage_of_mention(governing: str, before: str) -> str:
