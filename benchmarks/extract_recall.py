@@ -19,7 +19,8 @@ all agree with the expectation.
 Runs extract_files on every plan in plans/ (nothing is read from candidates.csv) and
 matches its rows to projects.csv with registry.extract.evaluate.match_rows: same document,
 overlapping raw-text spans, and the same type or names sharing half their character
-bigrams; one-to-one. Recall = matched / reviewed rows; precision = matched / candidates.
+bigrams; one-to-one. Recall = matched / reviewed rows; precision = matched / candidates; capacity =
+matched rows whose reviewed capacity the candidate states (to 1e-6 MW) / matched rows with a capacity.
 """
 from __future__ import annotations
 
@@ -158,16 +159,20 @@ def main(projects_csv: Path = ROOT / "projects.csv", verbose: bool = False) -> N
     plans = sorted((ROOT / "plans").glob("*.txt"))
     candidates, _ = extract_files(plans, ROOT / "plans" / "documents.csv")
     candidates = [{k: str(v) if v is not None else "" for k, v in row.items()} for row in candidates]
-    totals = [0, 0, 0]
+    totals, capacities = [0, 0, 0], [0, 0]
     for doc in sorted({r["source_doc"] for r in reviewed}):
         mine = [c for c in candidates if c["source_doc"] == doc]
         theirs = [r for r in reviewed if r["source_doc"] == doc]
         recall, precision, matched = recall_precision(mine, theirs)
         totals = [totals[0] + matched, totals[1] + len(theirs), totals[2] + len(mine)]
+        pairs = match_rows(mine, theirs)
+        with_capacity = [(c, r) for c, r in pairs if r["capacity_mw"]]
+        capacity_right = sum(_capacity_equal(c["capacity_mw"], r["capacity_mw"]) for c, r in with_capacity)
+        capacities[0] += capacity_right
+        capacities[1] += len(with_capacity)
         print(f"{doc:18s} reviewed {len(theirs):3d}  candidates {len(mine):3d}  matched {matched:3d}  "
-              f"recall {recall:6.1%}  precision {precision:6.1%}")
+              f"recall {recall:6.1%}  precision {precision:6.1%}  capacity {capacity_right}/{len(with_capacity)}")
         if verbose:
-            pairs = match_rows(mine, theirs)
             for row in theirs:
                 if all(row is not r for _, r in pairs):
                     print(f"{'':20s}miss:  {row['name']}")
@@ -176,7 +181,8 @@ def main(projects_csv: Path = ROOT / "projects.csv", verbose: bool = False) -> N
                     print(f"{'':20s}extra: {row['name']}  [{row['type']}]")
     matched, n_reviewed, n_candidates = totals
     print(f"{'all plans':18s} reviewed {n_reviewed:3d}  candidates {n_candidates:3d}  matched {matched:3d}  "
-          f"recall {matched / n_reviewed:6.1%}  precision {matched / n_candidates:6.1%}")
+          f"recall {matched / n_reviewed:6.1%}  precision {matched / n_candidates:6.1%}  "
+          f"capacity {capacities[0]}/{capacities[1]}")
     print_paragraph_scores(paragraph_scores())
     print_dev_scores(dev_scores(), verbose)
 

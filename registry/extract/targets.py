@@ -31,11 +31,13 @@ _UNITS = (r"万千瓦|万千伏安|万立方米|亿立方米|万吨标准煤|万
 _VERBS = (r"(?:力争)?(?:进一步)?(?:持续)?(?:提高到|提高至|提升到|提升至|增加到|降低至|降低到|稳定在|保持在|不低于|不少于|"
           r"少于|小于|低于|超过|突破|均达到|达到|降至|提升|下降|年均增长约|年均增长|达)")
 # A value in digits or in Chinese numerals ("三十万千瓦", read by units.number_value).
-# Chinese numerals only from the first of a run and never given back (linear on a long run).
-_NUMBER = r"(?:\d+(?:\.\d+)?|(?<![一二两三四五六七八九十百千点\d])[一二两三四五六七八九十百千点]++)"
+# A number is matched only from the first character of its run and never gives characters back, so a
+# long run of digits or Chinese numerals costs its length once (issue 15).
+_NUMBER = r"(?<![一二两三四五六七八九十百千点\d.])(?:\d++(?:\.\d++)?|[一二两三四五六七八九十百千点]++)"
 _VALUE = r"(?P<value>" + _NUMBER + r")(?:\s*[－-]\s*\d+)?(?P<unit>" + _UNITS + r")"
 _METRIC_CHARS = r"[\u4e00-\u9fffA-Za-z0-9（）()、&“”]"
-_TARGET = re.compile(r"(?P<metric>" + _METRIC_CHARS + r"{2,48}?)(?P<verb>" + _VERBS + r")?" + _VALUE)
+# A metric starts with a word, not a digit: inside a run of digits no start is tried 48 times.
+_TARGET = re.compile(r"(?P<metric>(?!\d)" + _METRIC_CHARS + r"{2,48}?)(?P<verb>" + _VERBS + r")?" + _VALUE)
 # A metric may stand without a verb when it ends in a measure word or names an installed capacity.
 # unit family -> metric endings that may stand without a verb before a value in that unit
 _BARE_METRIC = {
