@@ -6,6 +6,9 @@ of the development set of real plans (../shared/dev-plans), per plan, when that 
 
 -v lists every miss and every extra candidate of the shipped plans and of the development set.
 
+Unseen check: benchmarks/unseen_plans, laid out like the development set and scored by its score.py
+(passages the rules were not written on when issue 19 measured them; their README says which).
+
 Development set: every folder of ../shared/dev-plans with plan.txt and gold.csv, scored by that
 folder's own score.py (imported, not copied: its matching rule is the one the set is measured
 by); the area code of each plan is the one its README's table gives, as a documents.csv row would.
@@ -38,6 +41,7 @@ from registry.extract.evaluate import match_by_name, recall_precision  # noqa: E
 
 PARAGRAPHS = ROOT / "tests" / "fixtures" / "paragraphs"
 DEV_PLANS = ROOT.parent / "shared" / "dev-plans"
+UNSEEN_PLANS = ROOT / "benchmarks" / "unseen_plans"
 
 
 def _capacity_equal(found, expected: str) -> bool:
@@ -110,13 +114,14 @@ def _dev_area_codes(folder: Path) -> dict[str, str]:
     return {m.group(1): m.group(2) for m in re.finditer(r"^\|\s*(\w+)\s*\|[^|\n]*?\b(\d{6})\b", readme, re.M)}
 
 
-def dev_scores(folder: Path = DEV_PLANS) -> list[dict]:
-    """Per plan of the development set: the scorer's result plus the candidates, or [] without the set."""
-    if not (folder / "score.py").is_file():
+def dev_scores(folder: Path = DEV_PLANS, scorer_folder: Path = DEV_PLANS) -> list[dict]:
+    """Per plan of a folder laid out like the development set (plan.txt, gold.csv, README table of area
+    codes): the development set's scorer's result plus the candidates, or [] without the scorer."""
+    if not (scorer_folder / "score.py").is_file() or not folder.is_dir():
         return []
     from registry.extract import extract_text
 
-    scorer, codes = _dev_scorer(folder), _dev_area_codes(folder)
+    scorer, codes = _dev_scorer(scorer_folder), _dev_area_codes(folder)
     results = []
     for plan_dir in sorted(p for p in folder.iterdir() if (p / "plan.txt").is_file() and (p / "gold.csv").is_file()):
         code = codes.get(plan_dir.name)
@@ -129,11 +134,12 @@ def dev_scores(folder: Path = DEV_PLANS) -> list[dict]:
     return results
 
 
-def print_dev_scores(scores: list[dict], verbose: bool = False) -> None:
+def print_dev_scores(scores: list[dict], verbose: bool = False,
+                     title: str = f"development set ({DEV_PLANS}; seen text: the rules were fixed on it)") -> None:
     if not scores:
         print(f"\n(no development set at {DEV_PLANS})")
         return
-    print(f"\ndevelopment set ({DEV_PLANS}; seen text: the rules were fixed on it)")
+    print(f"\n{title}")
     print(f"{'plan':12s} {'code':6s}  gold  found  recall  capacity  candidates  matched  precision  extra")
     for s in scores:
         capacity = "n/a" if s["capacity"] is None else f"{s['cap_ok']}/{s['cap_n']}"
@@ -185,6 +191,8 @@ def main(projects_csv: Path = ROOT / "projects.csv", verbose: bool = False) -> N
           f"capacity {capacities[0]}/{capacities[1]}")
     print_paragraph_scores(paragraph_scores())
     print_dev_scores(dev_scores(), verbose)
+    print_dev_scores(dev_scores(UNSEEN_PLANS), verbose,
+                     f"unseen check ({UNSEEN_PLANS.relative_to(ROOT)}; unseen until issue 19 measured them, seen since)")
 
 
 if __name__ == "__main__":

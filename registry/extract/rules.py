@@ -23,7 +23,7 @@ __all__ = ["Mention", "find_mentions", "is_specific", "keyword_type", "sentences
 
 _SENTENCE_SPLIT = re.compile(r"[。；！？\n：:]")
 _CLAUSE_BREAK = "，,"
-_NAME_BREAK = "，,在于的"  # a project name never runs across these ("废旧材料在公路养护工程中", "覆盖全岛的…环网")
+_NAME_BREAK = "，,在于"  # a project name never runs across these ("废旧材料在公路养护工程中")
 # Numbering, counts, and the bracketed capacity of the previous name in a list ("…电站（10万千瓦）、乙电站").
 _LEADING_NOISE = re.compile(r"^(?:[（(]\d+[）)]|\d+[．.、](?!\d)|\d+[座个处条]"
                             r"|[（(]\d+(?:\.\d+)?\s*(?:亿千瓦|万千瓦|MWp?|兆瓦|GW|千瓦|kWp?)[^（）()]{0,20}[）)]、?"
@@ -280,6 +280,8 @@ def _sentence_mentions(text: str, s_start: int, s_end: int, places: PlaceIndex, 
         if (sentence.startswith("直流", head_start)
                 and not _VOLTAGE_BEFORE.search(sentence, max(0, head_start - 4), max(0, head_start - 2))):
             start = max(start, head_start - 2)  # "提高昭沂直流利用率": a DC line is named by two characters
+        elif sentence.startswith("环网", head_start):
+            start = max(start, sentence.rfind("的", start, head_start) + 1)  # "覆盖全岛的500千伏…环网"
         if sentence[floor:start].strip("、和及与以") or not floor:
             group += 1
         phrase = sentence[start:head_end]
