@@ -113,12 +113,13 @@ def _issuer_area(text: str, divisions: DivisionList) -> Division | None:
 @lru_cache(maxsize=1)
 def _city_short_forms(divisions: DivisionList) -> tuple[re.Pattern | None, dict[str, str]]:
     """A pattern of the short forms of prefecture-level cities (绵阳 for 绵阳市) and what each stands for."""
+    cities = [d for d in divisions.by_code.values() if d.level == 2]
+    shared = Counter(short_form(d.name) for d in cities)
     forms = {}
-    for division in divisions.by_code.values():
+    for division in cities:
         short = short_form(division.name)
-        if division.level == 2 and short != division.name and len(short) >= 2 and short not in _COMMON_WORDS:
-            if len([d for d in divisions.by_code.values() if d.level == 2 and short_form(d.name) == short]) == 1:
-                forms[short] = division.name
+        if short != division.name and len(short) >= 2 and short not in _COMMON_WORDS and shared[short] == 1:
+            forms[short] = division.name
     pattern = re.compile("|".join(sorted(map(re.escape, forms), key=len, reverse=True))) if forms else None
     return pattern, forms
 

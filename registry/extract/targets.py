@@ -33,7 +33,8 @@ _VERBS = (r"(?:力争)?(?:进一步)?(?:持续)?(?:提高到|提高至|提升到
 # A value in digits or in Chinese numerals ("三十万千瓦", read by units.number_value).
 # A number is matched only from the first character of its run and never gives characters back, so a
 # long run of digits or Chinese numerals costs its length once (issue 15).
-_NUMBER = r"(?<![一二两三四五六七八九十百千点\d.])(?:\d++(?:\.\d++)?|[一二两三四五六七八九十百千点]++)"
+# (The cheap test for a digit or numeral comes first: the lookbehind runs only where one starts.)
+_NUMBER = r"(?=[\d一二两三四五六七八九十百千点])(?<![一二两三四五六七八九十百千点\d.])(?:\d++(?:\.\d++)?|[一二两三四五六七八九十百千点]++)"
 _VALUE = r"(?P<value>" + _NUMBER + r")(?:\s*[－-]\s*\d+)?(?P<unit>" + _UNITS + r")"
 _METRIC_CHARS = r"[\u4e00-\u9fffA-Za-z0-9（）()、&“”]"
 # A metric starts with a word, not a digit: inside a run of digits no start is tried 48 times.
