@@ -225,3 +225,20 @@ def test_the_development_set_of_real_plans_holds():
     for score in scores:
         assert score["recall"] >= DEV_PLANS_NEEDED["recall"], (score["plan"], score["recall"])
         assert score["precision"] >= DEV_PLANS_NEEDED["precision"], (score["plan"], score["precision"])
+
+
+# --- kinds added after the unseen check (README, Extraction: "unseen check") ----------------------------
+
+def test_integrated_source_grid_load_storage_and_wind_solar_thermal_storage_projects():
+    rows = plan_rows("推动包头源网荷储一体化试点和赤峰风光火储一体化项目建设，建设兴安林光互补光伏电站。", "150000")
+    assert named(rows, "type", "subtype") == [("包头源网荷储一体化试点", "hybrid", "源网荷储"),
+                                              ("赤峰风光火储一体化项目", "hybrid", "风光火储"),
+                                              ("兴安林光互补光伏电站", "solar_pv", "林光互补")]
+
+
+@pytest.mark.parametrize("sentence", [
+    "推进源网荷储一体化和多能互补发展。",
+    "落实可再生能源设施与建筑工程同步设计、同步施工。",  # 可再生 is renewable, not 再生 (recycling)
+])
+def test_the_new_kinds_alone_name_no_project(sentence):
+    assert plan_rows(sentence, "150000") == []

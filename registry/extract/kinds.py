@@ -23,6 +23,19 @@ VOLTAGE_LINE_SHORTEST = re.compile(r"(?:千伏|kV|KV).{0,20}?(?:通道|线路)")
 VOLTAGE_STATION = re.compile(r"(?<!\d)\d++(?:千伏|kV|KV)\S{1,6}变$")
 
 
+# A keyword inside a longer word that means something else: 可再生能源 is renewable energy, not 再生 (recycling).
+_NOT_AFTER = {"再生": "可"}
+
+
+def _find(text: str, keyword: str, start: int = 0) -> int:
+    """text.find(keyword), skipping occurrences inside the longer word of _NOT_AFTER."""
+    at = text.find(keyword, start)
+    if keyword in _NOT_AFTER:
+        while at > 0 and text[at - 1] == _NOT_AFTER[keyword]:
+            at = text.find(keyword, at + 1)
+    return at
+
+
 def keyword_type(name: str) -> tuple[str, str] | None:
     if NOT_PROJECTS.search(name):
         return None
@@ -31,7 +44,7 @@ def keyword_type(name: str) -> tuple[str, str] | None:
     if VOLTAGE_STATION.search(name):
         return "substation", ""
     for type_, subtype, keywords in TYPE_RULES:
-        if any(k in name for k in keywords):
+        if any((k in name) if k not in _NOT_AFTER else _find(name, k) != -1 for k in keywords):
             return type_, subtype
     return None
 
@@ -52,7 +65,7 @@ class TypeBefore:
         self.line_end = min(lines) if lines else None
         self.rule_ends = []
         for type_, subtype, keywords in TYPE_RULES:
-            ends = [at + len(k) for k in keywords for at in (sentence.find(k),) if at != -1]
+            ends = [at + len(k) for k in keywords for at in (_find(sentence, k),) if at != -1]
             if ends:
                 self.rule_ends.append((min(ends), type_, subtype))
 
@@ -70,7 +83,7 @@ class TypeBefore:
 
 
 def first_keyword_position(text: str) -> int:
-    positions = [text.find(k) for _, _, keywords in TYPE_RULES for k in keywords if k in text]
+    positions = [at for _, _, keywords in TYPE_RULES for k in keywords for at in (_find(text, k),) if at != -1]
     capacity = CAPACITY_RE.search(text)
     if capacity:
         positions.append(capacity.end())
