@@ -32,10 +32,10 @@ def named(rows: list[dict], *fields: str) -> list[tuple]:
       ("奉化海域风电开发项目", "wind", "奉化区")]),
     ("推进北仑、镇海等地区落后燃煤机组等容量替代。", "330200",
      [("北仑落后燃煤机组等容量替代项目", "thermal", "北仑区"), ("镇海落后燃煤机组等容量替代项目", "thermal", "镇海区")]),
-    # 东港 and 西塘 are no divisions: a list of short items before the shared words splits all the same
-    ("推进东港、西塘等餐厨垃圾集中资源化利用设施建设。", "341800",
+    # 东港 and 西港 are no divisions (and end alike): a list of short items before the shared words splits all the same
+    ("推进东港、西港等餐厨垃圾集中资源化利用设施建设。", "341800",
      [("东港餐厨垃圾集中资源化利用设施建设项目", "recycling", ""),
-      ("西塘餐厨垃圾集中资源化利用设施建设项目", "recycling", "")]),
+      ("西港餐厨垃圾集中资源化利用设施建设项目", "recycling", "")]),
     ("有序推进歙县、休宁和祁门三县农光互补光伏开发。", "341000",
      [("歙县农光互补光伏开发项目", "solar_pv", "歙县"), ("休宁农光互补光伏开发项目", "solar_pv", "休宁县"),
       ("祁门农光互补光伏开发项目", "solar_pv", "祁门县")]),

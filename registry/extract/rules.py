@@ -224,6 +224,7 @@ def _distributive(names: list[str], places: PlaceIndex) -> bool:
     if len(names) < 2:
         return False
     shared = len(commonprefix([n[::-1] for n in names]))
+    shared = min(shared, min(map(len, names)) - 2)  # "东港…、西港…": the items' own last 港 is not shared
     for name in names:
         own = name[:len(name) - shared]
         if not 2 <= len(own) <= _MAX_DISTRIBUTED_ITEM or keyword_type(own) or _SECTOR_END.search(own):
