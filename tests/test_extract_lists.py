@@ -242,3 +242,26 @@ def test_integrated_source_grid_load_storage_and_wind_solar_thermal_storage_proj
 ])
 def test_the_new_kinds_alone_name_no_project(sentence):
     assert plan_rows(sentence, "150000") == []
+
+
+def test_add_plan_takes_a_party_committee_decision(tmp_path):
+    """A 市委 decision is a document of another genre that names projects: add-plan reads its title,
+    area and issuer, and extracts its projects."""
+    from click.testing import CliRunner
+
+    from registry.cli import cli
+
+    runner = CliRunner()
+    assert runner.invoke(cli, ["init", str(tmp_path / "reg")]).exit_code == 0
+    filler = "坚持节约优先，完善能源消费强度和总量双控制度，推动经济社会全面绿色转型，加快形成节约资源和保护环境的产业结构。" * 25
+    decision = tmp_path / "decision.txt"
+    decision.write_text("中共绵阳市委关于全面推进碳达峰碳中和工作的决定\n（2022年3月1日市委全会通过）\n\n" + filler
+                        + "加快推进江油抽水蓄能电站建设，推进安州、北川等山地风电开发，建设游仙三十万千瓦光伏发电项目。\n",
+                        encoding="utf-8")
+    result = runner.invoke(cli, ["--root", str(tmp_path / "reg"), "add-plan", str(decision)])
+    assert result.exit_code == 0, result.output
+    documents = (tmp_path / "reg" / "plans" / "documents.csv").read_text(encoding="utf-8")
+    assert "中共绵阳市委关于全面推进碳达峰碳中和工作的决定,绵阳市,510700,,四川省,中共绵阳市委," in documents
+    candidates = (tmp_path / "reg" / "plans" / "plan_510700.candidates.csv").read_text(encoding="utf-8")
+    for name in ("江油抽水蓄能电站", "安州山地风电开发项目", "北川山地风电开发项目", "游仙三十万千瓦光伏发电项目"):
+        assert name in candidates
