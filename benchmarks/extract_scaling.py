@@ -59,6 +59,14 @@ CASES = {
     "key-project list of factories": (500, lambda n: TITLE + "推进" + "、".join(f"{_word(i)}新材料" for i in range(n)) + "等项目建设。"),
     "systems joined by 和": (500, lambda n: TITLE + "加快推进" + "和".join(f"{_word(i)}回收网络体系" for i in range(n)) + "收转运体系建设项目。"),
     "zones named 以…为依托": (500, lambda n: TITLE + "以" + "、".join(f"{_word(i)}循环经济示范区" for i in range(n)) + "为依托，推进星甲风电项目建设。"),
+    "Chinese numeral run (推进甲乙、一…一万千瓦光伏电站项目)": (25_000, lambda n: TITLE + "推进甲乙、" + "一" * n + "万千瓦光伏电站项目"),
+    "list sharing a facility (甲、乙…等地区燃煤机组替代)": (500, lambda n: TITLE + "推进" + "、".join(_word(i) for i in range(n))
+                                                     + "等地区燃煤机组等容量替代。"),
+    "list going on past headed items": (500, lambda n: TITLE + "推进" + "、".join(
+        f"{_word(i)}电厂" if i % 2 else f"{_word(i)}二期" for i in range(n)) + "等清洁煤电项目建设。"),
+    "company list, one neighbour typed": (500, lambda n: TITLE + "推进星甲热电公司、" + "、".join(
+        f"{_word(i)}水泥" for i in range(n)) + "等企业节能改造项目。"),
+    "DC lines named by two characters": (2_000, lambda n: TITLE + "".join(f"提高{_word(i)[-2:]}直流利用率。" for i in range(n))),
     "headings": (6_250, lambda n: TITLE + "".join(f"（一）第{i}节\n推进{_word(i)}光伏电站项目建设。\n" for i in range(n))),
 }
 

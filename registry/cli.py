@@ -230,7 +230,9 @@ def info(db_path, fmt):
 @click.option("--max-bytes", type=click.IntRange(min=1), default=10_000_000, show_default=True,
               help="Refuse a plan file larger than this.")
 @root_option
-def extract(plans, output, targets_out, documents_csv, progress, max_bytes):
+@click.option("--area-code", help="Division code of the province, city or county of plans that have no "
+              "documents.csv row (default: read from each plan's title and text).")
+def extract(plans, output, targets_out, documents_csv, progress, max_bytes, area_code):
     """Extract candidate projects (and targets) from plan texts: the first pass before review."""
     from registry.extract import PlanInputError, extract_files, write_targets_csv
     from registry.schema import write_projects_csv
@@ -240,7 +242,7 @@ def extract(plans, output, targets_out, documents_csv, progress, max_bytes):
 
     try:
         projects, targets = extract_files(list(plans), documents_csv or current_root() / DOCUMENTS_CSV,
-                                          progress=show, max_bytes=max_bytes)
+                                          progress=show, max_bytes=max_bytes, area_code=area_code)
     except PlanInputError as error:
         fail(str(error))
     write_projects_csv(projects, output)

@@ -3,7 +3,8 @@
     extract_files(paths, documents_csv, progress, max_bytes) -> (project candidate rows, target rows)
 
 A file that is not a plan's text (binary, not UTF-8, empty, over `max_bytes`, naming no place
-in China) raises PlanInputError (inputs.py) with a one-line message.
+in China) raises PlanInputError (inputs.py) with a one-line message. The plan's area is its
+documents.csv row's `city_code`, else the area its title, issuer or text names (area.py).
 
 Per plan: repair the text keeping an offset map (text.py), find project names (rules.py),
 fill the row fields (rows.py, units.py, places.py) and collect city-wide targets (targets.py).
@@ -39,10 +40,12 @@ def _plan_division(meta: dict | None, raw: str) -> Division:
     divisions = load_divisions()
     if meta and meta.get("city_code") in divisions.by_code:
         return divisions.by_code[meta["city_code"]]
-    place = infer_place(clean_text(raw).text, divisions)
+    if meta and meta.get("city_code"):
+        raise PlanInputError(f"area code {meta['city_code']!r} is not a province, city or county code of the division list")
+    place = infer_place(raw.replace("\r", "\n"), divisions)  # the title is a line of its own in the raw text
     if place is None:
         raise PlanInputError("the text names no province, city or county of China, so its area is unknown; "
-                             "give it a row in documents.csv with the area's code")
+                             "pass --area-code (e.g. 510700 for 绵阳市) or give it a row in documents.csv")
     return place
 
 
@@ -71,14 +74,16 @@ def extract_text(raw: str, doc_id: str, meta: dict | None = None) -> tuple[list[
 
 
 def extract_files(paths: list[Path], documents_csv: Path | None = None, progress: bool = False,
-                  max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[list[dict], list[dict]]:
-    """Candidates and targets of several plans; a plan missing from documents.csv is identified from its text."""
+                  max_bytes: int = DEFAULT_MAX_BYTES, area_code: str | None = None) -> tuple[list[dict], list[dict]]:
+    """Candidates and targets of several plans; a plan missing from documents.csv covers `area_code`
+    when one is given, else the area its text names."""
     documents = _read_documents(documents_csv)
     projects: list[dict] = []
     targets: list[dict] = []
     for path in tqdm([Path(p) for p in paths], desc="extract", unit="plan", disable=not progress):
-        meta = documents.get(path.name)
-        doc_id = meta["doc_id"] if meta else path.stem
+        meta = documents.get(path.name) or ({"city_code": area_code.strip()} if area_code else None)
+        # <name>_<area code>, as add-plan names a plan: the geocoder scopes its projects by that code
+        doc_id = (meta or {}).get("doc_id") or (f"{path.stem}_{area_code.strip()}" if area_code else path.stem)
         text = read_plan_text(path, max_bytes)
         try:
             rows, found = extract_text(text, doc_id, meta)

@@ -8,14 +8,13 @@ searched, which keeps two-character short forms from matching places elsewhere.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass
 
 from registry.divisions import Division, DivisionList, load_divisions
+from registry.extract.area import infer_area, infer_title, short_form
 
 # Old names still written in plans -> the official name today.
 FORMER_NAMES = {"郧县": "郧阳区"}
-_SUFFIXES = ("特区", "街道", "地区", "自治县", "县", "区", "市", "镇", "乡")
 # Short forms that are ordinary words more often than places.
 _NOT_PLACES = {"城区", "新区", "开发", "高新", "经济", "工业", "中心", "城关", "新城", "东城", "西城", "南城", "北城", "通道"}
 
@@ -26,19 +25,6 @@ class Place:
     division: Division
     start: int
     end: int
-
-
-_AUTONOMOUS = re.compile(r"^(.{2,}?)(?:[^族]{1,4}族)+自治(?:县|州|旗)$")  # 长阳土家族自治县 -> 长阳
-
-
-def short_form(name: str) -> str:
-    autonomous = _AUTONOMOUS.match(name)
-    if autonomous:
-        return autonomous.group(1)
-    for suffix in _SUFFIXES:
-        if name.endswith(suffix) and len(name) - len(suffix) >= 2:
-            return name[: -len(suffix)]
-    return name
 
 
 class PlaceIndex:
@@ -95,23 +81,6 @@ def prefecture_of(division: Division, divisions: DivisionList) -> Division:
 
 
 def infer_place(text: str, divisions: DivisionList | None = None) -> Division | None:
-    """The province, city or county a plan is about: the one its title names, else the one named most often."""
-    divisions = divisions or load_divisions()
-    head = text[:400]
-    title = re.search(r"([\u4e00-\u9fff]{2,8}?(?:省|自治区|市|县|区))(?:碳达峰|人民政府|能源|“十四五”|十四五)", head)
-    if title:
-        for name in (title.group(1), short_form(title.group(1))):
-            for division in divisions.by_name.get(name, []):
-                if division.level in (1, 2, 3):
-                    return division
-    counts: Counter[str] = Counter()
-    for name in set(re.findall(r"[\u4e00-\u9fff]{1,6}?[市县]", text)):
-        if any(d.level in (2, 3) for d in divisions.by_name.get(name, [])):
-            counts[name] = text.count(name)
-    for name, _ in counts.most_common():
-        return next(d for d in divisions.by_name[name] if d.level in (2, 3))
-    for name in set(re.findall(r"[\u4e00-\u9fff]{1,6}?(?:省|自治区)", text)):
-        found = [d for d in divisions.by_name.get(name, []) if d.level == 1]
-        if found:
-            return found[0]
-    return None
+    """The province, city or county a document is about: the one its title names, else its issuer, else
+    the one it names most often (registry/extract/area.py); None when it names none."""
+    return infer_area(infer_title(text), text, divisions or load_divisions())

@@ -21,8 +21,11 @@ _WINDOW = 200
 # "…光伏发电项目（二期）建设，总装机20万千瓦": the capacity of a name that gives none, later in its sentence.
 # "…电站（10万千瓦）", "…项目，10万千瓦，", a table row "…项目，某某镇，10万千瓦": the capacity alone in a bracket
 # or in a clause of its own right after the name, at most one short clause (a place) between.
-_CAPACITY_CELL = re.compile(r"[（(]\s*(?=\d)|(?:[，,][^，,。；（）]{1,10})?[，,]\s*(?=\d+(?:\.\d+)?\s*(?:亿千瓦|万千瓦|MWp?|兆瓦|GW|千瓦|kWp?)\s*(?:[，,。；]|$))")
-_CAPACITY_AFTER = re.compile(r"(?:总装机|装机容量|装机规模|建设规模|总规模|装机)(?:容量|规模)?(?:为|约|达到|达|共|合计)?\s*(?=\d)")
+_NUMBER_START = r"(?=\d|[一二两三四五六七八九十])"  # 20万千瓦 or 二十万千瓦
+_CAPACITY_CELL = re.compile(r"[（(]\s*" + _NUMBER_START + r"|(?:[，,][^，,。；（）]{1,10})?[，,]\s*(?=(?:\d+(?:\.\d+)?|[一二两三四五六七八九十百千点]+)"
+                            r"\s*(?:亿千瓦|万千瓦|MWp?|兆瓦|GW|千瓦|kWp?)\s*(?:[，,。；]|$))")
+_CAPACITY_AFTER = re.compile(r"(?:总装机|装机容量|装机规模|建设规模|总规模|装机)(?:容量|规模)?(?:为|约|达到|达|共|合计)?\s*"
+                             + _NUMBER_START)
 
 
 @dataclass
@@ -56,7 +59,12 @@ def _governing_clause(text: str, mention: Mention) -> str:
         at = text.find(mark, mention.end, end)
         if at != -1:
             end = at
-    return text[max(mention.clause_start, mention.start - _WINDOW):end]
+    start = max(mention.clause_start, mention.start - _WINDOW)
+    if mention.end - mention.start <= _WINDOW:
+        return text[start:end]
+    # An item of a long list spans to the words all items share ("甲、乙、…等燃煤机组替代"): its own start
+    # and the list's end are read, not every item in between (a list of N items stays linear).
+    return text[start:mention.start + _WINDOW] + text[mention.end:end]
 
 
 def stage_of_mention(governing: str, before: str) -> str:
@@ -185,8 +193,14 @@ def _dedupe_key(name: str, places) -> str:
 _GRAM = 4  # keys shorter than this never merge
 
 
+def _phase_of(name: str) -> str:
+    phase = _PHASE.search(name)
+    return phase.group(0) if phase else ""
+
+
 def dedupe(rows: list[dict], places) -> list[dict]:
-    """One row per project: a later mention of the same name (or a shorter/longer form of it) is dropped.
+    """One row per project: a later mention of the same name (or a shorter/longer form of it) is dropped;
+    a name with another phase (海口气电 and 海口气电二期) is another project.
 
     Two keys of one type are twins when one contains the other. Instead of comparing every pair
     (issue 15: 4,000 names took 55 s), kept keys are indexed by their 4-character grams: a kept key
@@ -218,6 +232,12 @@ def dedupe(rows: list[dict], places) -> list[dict]:
                 if length <= len(key):
                     twins.update(by_key[(type_, key[at:at + length])] for at in range(len(key) - length + 1)
                                  if (type_, key[at:at + length]) in by_key)
+        if not twins:
+            kept.append(row)
+            keys.append(key)
+            index(len(kept) - 1, key, type_)
+            continue
+        twins = {i for i in twins if _phase_of(kept[i]["name"]) == _phase_of(row["name"])}  # 海口气电 ≠ 海口气电二期
         if not twins:
             kept.append(row)
             keys.append(key)

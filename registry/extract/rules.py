@@ -12,19 +12,22 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
+from os.path import commonprefix
 
+from registry.extract.kinds import LINE_HEAD, VOLTAGE_STATION, TypeBefore, is_specific, keyword_type
+from registry.extract.lists import conjuncts, places_listed_before, split_items, subject_before
 from registry.extract.places import PlaceIndex
-from registry.extract.units import CAPACITY_RE
-from registry.extract.vocab import GENERIC_STARTS, GENERIC_WORDS, LIST_GENERIC_STARTS, HEAD_RE, LEAD_RE, NOT_PROJECTS, TYPE_RULES
+from registry.extract.vocab import HEAD_RE, LEAD_RE
+
+__all__ = ["Mention", "find_mentions", "is_specific", "keyword_type", "sentences"]
 
 _SENTENCE_SPLIT = re.compile(r"[。；！？\n：:]")
 _CLAUSE_BREAK = "，,"
 _NAME_BREAK = "，,在于"  # a project name never runs across these ("废旧材料在公路养护工程中")
 # Numbering, counts, and the bracketed capacity of the previous name in a list ("…电站（10万千瓦）、乙电站").
 _LEADING_NOISE = re.compile(r"^(?:[（(]\d+[）)]|\d+[．.、](?!\d)|\d+[座个处条]"
-                            r"|[（(]\d+(?:\.\d+)?\s*(?:亿千瓦|万千瓦|MWp?|兆瓦|GW|千瓦|kWp?)[^（）()]{0,20}[）)]、?)+")
-_VOLTAGE_LINE = re.compile(r"(?:千伏|kV|KV).{0,20}(?:通道|线路)")
-_POWER_IMPORT = re.compile(r"[\u4e00-\u9fff]电入[\u4e00-\u9fff]")  # “疆电入鄂”: a transmission channel
+                            r"|[（(]\d+(?:\.\d+)?\s*(?:亿千瓦|万千瓦|MWp?|兆瓦|GW|千瓦|kWp?)[^（）()]{0,20}[）)]、?"
+                            r"|[一二三四五六七八九十两多]+[区环点带轴核心廊群片][（(])+")  # "一区（…）、一环（…）": a layout's parts
 # A clause that forbids or excepts ("原则上不新建…", "除…外") names no project of the plan.
 _FORBIDS = re.compile(r"不新建|原则上不|禁止|严禁|不再新建|不得新建|不予|停止建设|淘汰")
 _EXCEPT_OPEN = re.compile(r"除(?!尘|湿|险|冰|雪|臭|磷|氮|硫)")
@@ -33,17 +36,15 @@ _EXCEPT_CLOSE = re.compile(r"^[^，,。；]{0,8}外")
 # the plan builds it, another sentence names it as a project.
 _BASIS_CLOSE = re.compile(r"为(?:依托|载体|支撑|平台)")
 _BY_MEANS = re.compile(r"(?<![可所加予难得足])以(?![及上下来后前内外便免期])")  # the 以 of 以…为依托, not 以及, 可以
-# Words between 等 and the shared head that qualify the items rather than name them.
-_QUALIFIERS = r"已核准|已备案|已批复|已纳规|在建|拟建|新建|续建|已建成|现有|重点|大型|规划"
-# Words right after 等 that close an enumeration of places or qualify it: 等地, 等乡镇, 等已核准.
-_AREA_WORDS = re.compile(r"^(?:地区|地方|地|区域|乡镇|县市区|企业|的|" + _QUALIFIERS + ")+")
-_JOINERS = re.compile(r"以及|和|及|与")
-_VOLTAGE_LINE_SHORTEST = re.compile(r"(?:千伏|kV|KV).{0,20}?(?:通道|线路)")  # the match that ends first
-_VOLTAGE_STATION = re.compile(r"(?<!\d)\d++(?:千伏|kV|KV)\S{1,6}变$")
 _CONNECTORS = "、和及与并对在将把由为以的等同时"
 _PHASE_TAIL = re.compile(r"^(?:[（(][一二三四五六七八九十\d]+期[）)]|[一二三四五六七八九十]期)")
 _MAX_GAP_BETWEEN_HEADS = 12  # "风电场二期项目", "基地一期100MW风电项目", "天钢循环产业园报废机动车拆解处理项目"
-_MAX_ITEM_LENGTH = 30
+_MAX_LIST_GAP = 60  # the rest of an enumeration after an item with its own head: a few items and 等
+_ACTION = re.compile(r"开发|建设|替代|改造")
+_VOLTAGE_BEFORE = re.compile(r"(?:千伏|kV|KV)$")
+_MAX_SHARED_PHRASE = 40  # the facility words a distributive list shares: "湿垃圾集中资源化利用设施"
+# An item of a distributive list is a place or an owner: short, of no kind of its own, not a sector.
+_SECTOR_END = re.compile(r"(?:行业|领域|产业|企业|方面|环节|技术|设备|材料|产品|能源|资源|地区|城市|乡村|农村)$")
 # "推进甲、乙、丙等项目建设": a list of the plan's key projects; its items are projects even with no
 # head noun. Only a verb that builds governs such a list: firms a plan supports, encourages or
 # courts ("支持甲、乙等储能电池项目建设") are not named projects (README, Scope).
@@ -51,9 +52,10 @@ _KEY_LIST_TAIL = re.compile(r"等(?:重点|重大)?项目")
 _BUILD_VERBS = frozenset(("统筹有序推进", "有序推进", "重点推进", "加快推进", "大力推进", "积极推进", "推进",
                           "加快建设", "加快", "开工建设", "建设", "实施", "重点实施", "重点建设", "新建"))
 _MANUFACTURING = re.compile(r"制造|材料|零部件|整车|装备|组件|叶片|电池|电机")
-_MAX_CONJUNCT = 40  # the words either side of a 和 that can belong to one name
-_MAX_LISTED_PLACES = 60  # more places in one run than any plan lists; bounds the walk back per name
-_MAX_SUBJECT_WINDOW = 40  # "支持十堰经济技术开发区打造…": the subject is a short phrase just before the verb
+_MAX_DISTRIBUTED_ITEM = 10  # a place or an owner: 外高桥, 南汇, 某某水泥
+_TRANSPORT = re.compile(r"铁路|公路|高速|车站|东站|西站|南站|北站|机场|港口|航道|轨道|地铁|城际|桥梁|隧道")
+# The work a project of an owner names: "乙水泥节能降碳改造项目" is 节能降碳改造.
+_WORK = re.compile(r"节能降碳改造|节能改造|超低排放改造|提质改造|技术改造|循环化改造|提级扩能|扩能改造|改扩建")
 
 
 @dataclass
@@ -70,60 +72,6 @@ class Mention:
     listed_kind: tuple[str, str] | None = None  # type and subtype of an item of a key-project list with no type word
 
 
-def keyword_type(name: str) -> tuple[str, str] | None:
-    if NOT_PROJECTS.search(name):
-        return None
-    if _VOLTAGE_LINE.search(name) or _POWER_IMPORT.search(name):
-        return "transmission", ""
-    if _VOLTAGE_STATION.search(name):
-        return "substation", ""
-    for type_, subtype, keywords in TYPE_RULES:
-        if any(k in name for k in keywords):
-            return type_, subtype
-    return None
-
-
-class _TypeBefore:
-    """keyword_type(sentence[:h]) for every h of one sentence, in one pass over the sentence.
-
-    A prefix holds a keyword exactly when the keyword's first occurrence ends inside it, so the
-    first occurrences, found once, answer every head of a long sentence (issue 15: per-head
-    prefixes made a sentence of n names cost n²).
-    """
-
-    def __init__(self, sentence: str):
-        self.sentence = sentence
-        forbidden = NOT_PROJECTS.search(sentence)
-        self.forbidden_end = forbidden.end() if forbidden else None
-        lines = [m.end() for m in (_VOLTAGE_LINE_SHORTEST.search(sentence), _POWER_IMPORT.search(sentence)) if m]
-        self.line_end = min(lines) if lines else None
-        self.rule_ends = []
-        for type_, subtype, keywords in TYPE_RULES:
-            ends = [at + len(k) for k in keywords for at in (sentence.find(k),) if at != -1]
-            if ends:
-                self.rule_ends.append((min(ends), type_, subtype))
-
-    def __call__(self, h: int) -> tuple[str, str] | None:
-        if self.forbidden_end is not None and self.forbidden_end <= h:
-            return None
-        if self.line_end is not None and self.line_end <= h:
-            return "transmission", ""
-        if _VOLTAGE_STATION.search(self.sentence, max(0, h - 40), h):
-            return "substation", ""
-        for end, type_, subtype in self.rule_ends:
-            if end <= h:
-                return type_, subtype
-        return None
-
-
-def _first_keyword_position(text: str) -> int:
-    positions = [text.find(k) for _, _, keywords in TYPE_RULES for k in keywords if k in text]
-    capacity = CAPACITY_RE.search(text)
-    if capacity:
-        positions.append(capacity.end())
-    return min(positions) if positions else -1
-
-
 def sentences(text: str):
     """(start, end) of each sentence of the cleaned text."""
     start = 0
@@ -135,21 +83,55 @@ def sentences(text: str):
         yield start, len(text)
 
 
-def _head_spans(sentence: str) -> list[tuple[int, int]]:
-    spans: list[tuple[int, int]] = []
-    for match in HEAD_RE.finditer(sentence):
-        start, end = match.span()
+def _head_matches(sentence: str) -> list[tuple[int, int, bool]]:
+    """Head words in order as (start, end, shared): HEAD_RE's, the ring or DC line of a line named without
+    one (LINE_HEAD), and the 开发/建设/替代/改造 that closes a distributive list (_shares_a_facility)."""
+    found = [(*m.span(), False) for m in HEAD_RE.finditer(sentence)]
+    found += [(*m.span(m.lastgroup), False) for m in LINE_HEAD.finditer(sentence)]
+    found += [(*m.span(), True) for m in _ACTION.finditer(sentence) if _shares_a_facility(sentence, m.start())]
+    merged: list[tuple[int, int, bool]] = []
+    for span in sorted(found, key=lambda f: (f[0], f[2], -f[1])):  # a head word wins over an action at its start
+        if not merged or span[0] >= merged[-1][1]:
+            merged.append(span)
+    return merged
+
+
+def _shares_a_facility(sentence: str, action_at: int) -> bool:
+    """"加快推进甲、乙和丙三大海域风电开发", "推进甲、乙等地区燃煤机组等容量替代": the words before an action
+    (开发, 建设, 替代, 改造) name a kind of facility with no head noun, and an enumeration comes before them
+    in the same clause. Only the clause's last _MAX_SHARED_PHRASE characters are read."""
+    if HEAD_RE.match(sentence, action_at) or HEAD_RE.match(sentence, action_at + 2):
+        return False  # "开发试点", "建设项目": the head that follows ends the name
+    low = max(0, action_at - _MAX_SHARED_PHRASE)
+    window = sentence[low:action_at]
+    breaks = max(window.rfind(c) for c in "，,；：:")
+    window = window[breaks + 1:]
+    mark = max(window.rfind("、"), window.rfind("和"), window.rfind("及"))
+    if mark < 0:
+        return False
+    shared = window[mark + 1:]
+    return HEAD_RE.search(shared) is None and keyword_type(shared) is not None
+
+
+def _head_spans(sentence: str) -> list[tuple[int, int, bool]]:
+    """Where names end, as (start, end, shared); shared: the head is an action a distributive list shares."""
+    spans: list[tuple[int, int, bool]] = []
+    for start, end, shared in _head_matches(sentence):
         phase = _PHASE_TAIL.match(sentence[end:])
         if phase:
             end += phase.end()
         gap = sentence[spans[-1][1]:start] if spans else None
         verb = LEAD_RE.search(gap.replace("建设", "")) if gap else None
         bracketed = re.fullmatch(r"[（(][^（）()、，,]{1,10}[）)]", gap) if gap else None  # "电站（大悟县）项目"
+        # "甲二期、乙电厂、丙二期等煤电项目": the list goes on past an item with a head of its own to the
+        # head all its items share, so it is one enumeration (items without a head take the shared one).
+        list_goes_on = (gap is not None and gap.startswith("、") and "等" in gap and len(gap) <= _MAX_LIST_GAP
+                        and not verb and not re.search(r"[，,；：:]", gap))
         if (gap is not None and len(gap) <= _MAX_GAP_BETWEEN_HEADS and not verb
-                and (bracketed or not re.search(r"[、，,（(）)等和及]", gap))):
-            spans[-1] = (spans[-1][0], end)
+                and (bracketed or not re.search(r"[、，,（(）)等和及]", gap))) or list_goes_on:
+            spans[-1] = (spans[-1][0], end, shared)
         else:
-            spans.append((start, end))
+            spans.append((start, end, shared))
     return spans
 
 
@@ -169,170 +151,6 @@ def _name_start(sentence: str, floor: int, head_start: int) -> int:
     return start
 
 
-def is_specific(name: str, places: PlaceIndex, listed: bool = False) -> bool:
-    """A named project rather than a category of projects; every entry of a 专栏 table (`listed`) is one."""
-    if listed and not name.startswith(LIST_GENERIC_STARTS):
-        return True  # a table entry ("大型物件回收厂建设项目") names one project even when it opens like a category
-    if name.startswith(GENERIC_STARTS):
-        return False
-    if any(p.division.level >= 3 or p.division == places.city for p in places.find(name)):
-        return True
-    residue = CAPACITY_RE.sub("", name)
-    residue = GENERIC_WORDS.sub("", residue)
-    residue = re.sub(r"[\W\d_a-zA-Z]|[一二三四五六七八九十]期|[个座批条]", "", residue)
-    return len(residue) >= 2
-
-
-def _one_system(left: str, right: str) -> bool:
-    """"甲回收网络体系和乙收转运体系建设项目": a left side that is a system (体系, 网络, 系统) with no
-    head of its own, of the same kind as the right side, is one more part of the project the shared
-    head names, not a project of its own; a facility on the left ("甲处理中心和乙利用项目") still is.
-
-    Only the words next to the 和 are read (a name is at most a few dozen characters), so a phrase
-    with many 和 stays linear.
-    """
-    left, right = left[-_MAX_CONJUNCT:], right[:_MAX_CONJUNCT]
-    if not left.endswith(("体系", "网络", "系统")) or HEAD_RE.search(left[-6:]) or _VOLTAGE_STATION.search(left):
-        return False
-    left_type, right_type = keyword_type(left), keyword_type(right)
-    return left_type is not None and left_type == right_type
-
-
-def _conjuncts(phrase: str) -> list[tuple[str, int]]:
-    """Split "A和B" / "A及B" when both sides are long enough to be names of their own.
-
-    Whether the text right of a 和 carries a type keyword is read off the last occurrence of each
-    keyword, found once, so a phrase with many 和 stays linear.
-    """
-    joins = list(re.finditer(r"[和及](?!以)", phrase))
-    if not joins:
-        return [(phrase, 0)]
-    enumeration_marks = [i for i, c in enumerate(phrase) if c == "、"]
-    last_forbidden = max((m.start() for m in NOT_PROJECTS.finditer(phrase)), default=-1)
-    last_typed = max([phrase.rfind(k) for _, _, keywords in TYPE_RULES for k in keywords]
-                     + [at for at in range(len(phrase)) if _VOLTAGE_LINE.match(phrase, at)]
-                     + [m.start() for m in _POWER_IMPORT.finditer(phrase)])
-    station = _VOLTAGE_STATION.search(phrase)
-    if station:
-        last_typed = max(last_typed, station.start())
-    pieces, at = [], 0
-    for match in joins:
-        right_at = match.end()
-        mark = bisect_left(enumeration_marks, at)
-        if mark < len(enumeration_marks) and enumeration_marks[mark] < match.start() or phrase.startswith("等", right_at):
-            continue  # "泽东化工、华邦保和等…": the 和 is inside an enumerated name
-        typed = right_at <= last_typed and right_at > last_forbidden
-        if typed and _one_system(phrase[at:match.start()], phrase[right_at:]):
-            continue
-        if match.start() - at >= 6 and len(phrase) - right_at >= 6 and typed:
-            pieces.append((phrase[at:match.start()], at))
-            at = right_at
-    pieces.append((phrase[at:], at))
-    return pieces
-
-
-def _enumerated_parts(phrase: str) -> list[tuple[str, int]]:
-    """The items of "A、B、C…" as (text, position); before a 等, "A、B和C等" and "A及B等" list items too."""
-    stop = phrase.find("等")
-    parts, at = [], 0
-    separators = [m for m in re.finditer(r"(?<![\d一二三四五六七八九十])、|、(?![\d一二三四五六七八九十])", phrase)]  # not "5、6号机组"
-    if stop > 0:
-        separators += [m for m in _JOINERS.finditer(phrase, 0, stop)
-                       if m.end() < stop and m.start() > 0 and phrase[m.start() - 1] != "、"]  # "华邦保和等": a name
-        separators.sort(key=lambda m: m.start())
-    for match in separators:
-        if match.start() < at:
-            continue
-        parts.append((phrase[at:match.start()], at))
-        at = match.end()
-    parts.append((phrase[at:], at))
-    return parts
-
-
-def _own_noun(item: str) -> bool:
-    """An item that ends in its own type word ("东山热电", "新河气电二期"), so the shared head is not added."""
-    item = re.sub(r"[一二三四五六七八九十]期$|[（(][一二三四五六七八九十]期[）)]$", "", item)
-    return len(item) >= 4 and any(item.endswith(k) for _, _, keywords in TYPE_RULES for k in keywords
-                                  if len(k) >= 2 and k not in ("回收", "再生", "综合利用"))
-
-
-def _split_items(phrase: str, offset: int, separate: bool) -> list[tuple[str, int, int]]:
-    """Items of an enumeration "A、B、C等SUFFIX" or "A、B SUFFIX" as (name, start, end).
-
-    `separate`: the enumeration is followed by 等项目, so its items are whole names.
-    """
-    parts = _enumerated_parts(phrase)
-    head = HEAD_RE.search(phrase[-8:])
-    head_word = head.group(0) if head else ""
-    if len(parts) == 1:
-        if "等" in phrase and keyword_type(phrase[:phrase.index("等")]):
-            own = phrase[:phrase.index("等")]
-            return [(own + ("" if HEAD_RE.search(own[-6:]) else head_word), offset, offset + len(phrase))]
-        if "等" in phrase:  # "宣化店镇等地农光互补光伏电站": 等地 says "and other places", it names nothing
-            own, rest = phrase[:phrase.index("等")], phrase[phrase.index("等") + 1:]
-            suffix = _AREA_WORDS.sub("", rest)
-            if own and suffix != rest and HEAD_RE.search(suffix):
-                return [(own + suffix, offset, offset + len(phrase))]
-        return [(phrase, offset, offset + len(phrase))]
-    if separate or any(len(p) > _MAX_ITEM_LENGTH or not p for p, _ in parts[:-1]):
-        return [(p, offset + at, offset + at + len(p)) for p, at in parts]
-    last, last_at = parts[-1]
-    if "等" in last:
-        cut = last.index("等")
-        own, suffix = last[:cut], _AREA_WORDS.sub("", last[cut + 1:])
-    else:
-        cut = _first_keyword_position(last)
-        if cut <= 0:
-            return [(p, offset + at, offset + at + len(p)) for p, at in parts]
-        own, suffix = last[:cut], last[cut:]
-    suffix = re.sub(r"等(?=项目|工程)", "", suffix)
-    items = []
-    for part, at in parts[:-1] + [(own, last_at)]:
-        standalone = (len(suffix) <= 3 or HEAD_RE.search(part[-6:]) is not None
-                      or _VOLTAGE_STATION.search(part) is not None or _own_noun(part))
-        name = part if standalone else part + suffix
-        end = offset + (at + len(part) if standalone else len(phrase))
-        items.append((name, offset + at, end))
-    return items
-
-
-def _places_listed_before(sentence: str, found: list, starts: list[int], floor: int, limit: int) -> list[tuple[str, int]]:
-    """The last run "P1、P2、P3等" of place names in sentence[floor:limit], as (place, position).
-
-    `found` is the sentence's places (not the city itself) in order and `starts` their starts: the
-    run is walked back from the last place before `limit`, at most _MAX_LISTED_PLACES of them.
-    """
-    i = bisect_left(starts, limit) - 1
-    while i >= 0 and found[i].end > limit:
-        i -= 1
-    lowest = max(bisect_left(starts, floor), i - 4 * _MAX_LISTED_PLACES)
-    best: list = []
-    while i >= lowest and not best:
-        run = [found[i]]
-        while (i - 1 >= lowest and len(run) < _MAX_LISTED_PLACES
-               and sentence[found[i - 1].end:run[-1].start] == "、"):
-            i -= 1
-            run.append(found[i])
-        i -= 1
-        if len(run) >= 2:
-            best = run[::-1]
-    return [(p.name, p.start) for p in best]
-
-
-def _subject_before(sentence: str, clause_start: int, name_start: int, places: PlaceIndex) -> tuple[str, int]:
-    """The area a clause names before its verb ("支持十堰经济技术开发区打造氢能产业园")."""
-    lead = None
-    for match in LEAD_RE.finditer(sentence, max(clause_start, name_start - _MAX_SUBJECT_WINDOW), name_start):
-        lead = match
-    if lead is None or lead.end() != name_start or lead.start() - clause_start > _MAX_SUBJECT_WINDOW:
-        return "", 0
-    subject = re.sub(r"^(?:支持|鼓励|推动|引导|在|以|由)+", "", sentence[clause_start:lead.start()])
-    subject = re.sub(r"等(?:地区|地方|地|区域|乡镇)$", "", subject)  # "在宣化店镇等地建设…"
-    if "、" in subject or LEAD_RE.search(subject):
-        return "", 0
-    if 2 <= len(subject) <= 12 and (places.find(subject) or re.search(r"(?:新区|开发区|园区|工业园|县|市|区)$", subject)):
-        return subject, lead.start() - len(subject)
-    return "", 0
 
 
 def _is_key_list(sentence: str, verbs: list, clause_start: int, start: int, head_end: int, phrase: str,
@@ -393,67 +211,136 @@ def _balance_brackets(name: str) -> str:
     return "".join(c for i, c in enumerate(name) if i not in drop) if drop else name
 
 
+def _governed_by_building(verbs: list, clause_start: int, start: int) -> bool:
+    """Whether the clause's last verb before `start` builds (推进, 加快, 实施 …) rather than supports or plans."""
+    at = bisect_right(verbs, (start, "\uffff")) - 1
+    return at >= 0 and verbs[at][0] - len(verbs[at][1]) >= clause_start and verbs[at][1] in _BUILD_VERBS
+
+
+def _distributive(names: list[str], places: PlaceIndex) -> bool:
+    """Whether the items of a list that shares a facility ("甲、乙和丙三大海域风电开发") are places or owners:
+    each item, the words all items share taken off, is short, of no kind of its own and no sector
+    ("风电、光伏等新能源开发" and "城市垃圾和农林废弃物等生物质发电建设" list kinds, not places)."""
+    if len(names) < 2:
+        return False
+    shared = len(commonprefix([n[::-1] for n in names]))
+    shared = min(shared, min(map(len, names)) - 2)  # "东港…、西港…": the items' own last 港 is not shared
+    for name in names:
+        own = name[:len(name) - shared]
+        if not 2 <= len(own) <= _MAX_DISTRIBUTED_ITEM or keyword_type(own) or _SECTOR_END.search(own):
+            return False
+        if not is_specific(own, places):
+            return False
+    return True
+
+
+def _neighbour_kind(name: str) -> tuple[str, str] | None:
+    """`other` and the work it names (节能降碳改造 …) for an untyped item of a list whose neighbour is a
+    project: a plant of a company ("乙水泥节能降碳改造项目"), a facility in a 专栏 list; transport
+    (roads, stations) stays out of the registry (README, Scope)."""
+    if _TRANSPORT.search(name):
+        return None
+    work = _WORK.search(name)
+    return "other", work.group(0) if work else ""
+
+
 def find_mentions(text: str, places: PlaceIndex, in_box=lambda offset: False) -> list[Mention]:
     """Project mentions of a cleaned plan; `in_box(offset)` tells whether an offset is inside a 专栏 table."""
     mentions = []
     for s_start, s_end in sentences(text):
-        sentence = text[s_start:s_end]
-        heads = _head_spans(sentence)
-        if not heads:
-            continue
-        type_before = _TypeBefore(sentence)
-        clause_breaks = [i for i, c in enumerate(sentence) if c in _CLAUSE_BREAK]
-        sentence_places = [p for p in places.find(sentence) if p.division != places.city]
-        place_starts = [p.start for p in sentence_places]
-        forbid_starts = [m.start() for m in _FORBIDS.finditer(sentence)]
-        except_starts = [m.start() for m in _EXCEPT_OPEN.finditer(sentence)]
-        verbs = [(m.end(), m.group(0)) for m in LEAD_RE.finditer(sentence)]  # by where each verb ends
-        by_means = [m.start() for m in _BY_MEANS.finditer(sentence)]
-        bases = [m.start() for m in _BASIS_CLOSE.finditer(sentence)]
-        table_title = re.search(r"专栏\s*\d+\s*[：:]?$", text[max(0, s_start - 10):s_start])
-        if sentence.startswith("专栏") or table_title or (text[s_end:s_end + 1] in "：:" and len(sentence) <= 20):
-            continue  # a table title or an item label, not a project
-        floor = 0
-        for head_start, head_end in heads:
-            start = _name_start(sentence, floor, head_start)
-            noise = _LEADING_NOISE.match(sentence[start:head_start])
-            start += noise.end() if noise else 0
-            phrase = sentence[start:head_end]
-            floor = head_end
-            before_start = bisect_left(clause_breaks, start)
-            clause_start = clause_breaks[before_start - 1] + 1 if before_start else 0
-            separate = sentence[head_end:head_end + 1] == "等"
-            items = [item for piece, at in _conjuncts(phrase)
-                     for item in _split_items(piece, start + at, separate)]
-            if len(items) == 1 and not places.find(phrase):
-                listed = _places_listed_before(sentence, sentence_places, place_starts, clause_start, start)
-                subject, subject_at = _subject_before(sentence, clause_start, start, places)
-                if listed:
-                    items = [(name + phrase.lstrip("等"), at, head_end) for name, at in listed]
-                elif subject:
-                    items = [(subject + phrase, subject_at, head_end)]
-            context = type_before(head_start)
-            forbidden = _occurs_within(forbid_starts, clause_start, head_end)
-            key_list = _is_key_list(sentence, verbs, clause_start, start, head_end, phrase, items)
-            for name, i_start, i_end in items:
-                if forbidden or (_occurs_within(except_starts, clause_start, i_end)
-                                 and _EXCEPT_CLOSE.match(sentence[i_end:i_end + 9])):
-                    continue
-                if _is_basis(sentence, i_start, i_end, clause_start, clause_breaks, verbs, by_means, bases):
-                    continue
-                name = _balance_brackets(name.strip(_CONNECTORS))
-                own_name = re.sub(r"等(?:重点|重大)?项目$", "", name)
-                listed_kind = (_listed_item_kind(own_name, key_list, places)
-                               if keyword_type(own_name) is None and HEAD_RE.search(own_name) is None else None)
-                if listed_kind:
-                    name = own_name  # the plan's own words: "甲新材料" is the project, not "甲新材料项目"
-                elif not name.endswith(("项目", "工程")) and HEAD_RE.search(name) is None and not _VOLTAGE_STATION.search(name):
-                    name += "项目"  # "襄阳市建筑垃圾循环回收再利用和…等项目": the head is shared
-                plant = context and ("电站" in name or "电厂" in name)
-                if not listed_kind and (len(name) < 4 or keyword_type(name) is None and not plant):
-                    continue
-                if not listed_kind and not is_specific(name, places, in_box(s_start + i_start)):
-                    continue
-                mentions.append(Mention(name, s_start + max(i_start, 0), s_start + i_end, s_start + clause_start,
-                                        s_end, context[0] if context else None, s_start, listed_kind))
+        mentions.extend(_sentence_mentions(text, s_start, s_end, places, in_box))
     return mentions
+
+
+def _sentence_mentions(text: str, s_start: int, s_end: int, places: PlaceIndex, in_box) -> list[Mention]:
+    sentence = text[s_start:s_end]
+    heads = _head_spans(sentence)
+    if not heads:
+        return []
+    table_title = re.search(r"专栏\s*\d+\s*[：:]?$", text[max(0, s_start - 10):s_start])
+    if sentence.startswith("专栏") or table_title or (text[s_end:s_end + 1] in "：:" and len(sentence) <= 20):
+        return []  # a table title or an item label, not a project
+    type_before = TypeBefore(sentence)
+    clause_breaks = [i for i, c in enumerate(sentence) if c in _CLAUSE_BREAK]
+    sentence_places = [p for p in places.find(sentence) if p.division != places.city]
+    place_starts = [p.start for p in sentence_places]
+    forbid_starts = [m.start() for m in _FORBIDS.finditer(sentence)]
+    except_starts = [m.start() for m in _EXCEPT_OPEN.finditer(sentence)]
+    verbs = [(m.end(), m.group(0)) for m in LEAD_RE.finditer(sentence)]  # by where each verb ends
+    by_means = [m.start() for m in _BY_MEANS.finditer(sentence)]
+    bases = [m.start() for m in _BASIS_CLOSE.finditer(sentence)]
+    mentions: list[Mention] = []
+    # Items of one enumeration ("甲、乙、丙等…项目", or names each with its head joined by 、) form a group;
+    # an untyped item waits for its group: it is a project when a neighbour is one.
+    group, typed_groups, untyped = 0, set(), []
+    floor = 0
+    for head_start, head_end, shared in heads:
+        start = _name_start(sentence, floor, head_start)
+        noise = _LEADING_NOISE.match(sentence[start:head_start])
+        start += noise.end() if noise else 0
+        if (sentence.startswith("直流", head_start)
+                and not _VOLTAGE_BEFORE.search(sentence, max(0, head_start - 4), max(0, head_start - 2))):
+            start = max(start, head_start - 2)  # "提高昭沂直流利用率": a DC line is named by two characters
+        elif sentence.startswith("环网", head_start):
+            start = max(start, sentence.rfind("的", start, head_start) + 1)  # "覆盖全岛的500千伏…环网"
+        if sentence[floor:start].strip("、和及与以") or not floor:
+            group += 1
+        phrase = sentence[start:head_end]
+        floor = head_end
+        before_start = bisect_left(clause_breaks, start)
+        clause_start = clause_breaks[before_start - 1] + 1 if before_start else 0
+        separate = sentence[head_end:head_end + 1] == "等"
+        items = [item for piece, at in conjuncts(phrase)
+                 for item in split_items(piece, start + at, separate)]
+        if shared and not _distributive([_full_name(name) for name, _, _ in items], places):
+            continue
+        if len(items) == 1 and not places.find(phrase):
+            listed = places_listed_before(sentence, sentence_places, place_starts, clause_start, start)
+            subject, subject_at = subject_before(sentence, clause_start, start, places)
+            if listed:
+                items = [(name + phrase.lstrip("等"), at, head_end) for name, at in listed]
+            elif subject:
+                items = [(subject + phrase, subject_at, head_end)]
+        context = type_before(head_start)
+        forbidden = _occurs_within(forbid_starts, clause_start, head_end)
+        key_list = _is_key_list(sentence, verbs, clause_start, start, head_end, phrase, items)
+        builds = in_box(s_start + start) or _governed_by_building(verbs, clause_start, start)
+        for name, i_start, i_end in items:
+            if forbidden or (_occurs_within(except_starts, clause_start, i_end)
+                             and _EXCEPT_CLOSE.match(sentence[i_end:i_end + 9])):
+                continue
+            if _is_basis(sentence, i_start, i_end, clause_start, clause_breaks, verbs, by_means, bases):
+                continue
+            name = _balance_brackets(name.strip(_CONNECTORS))
+            own_name = re.sub(r"等(?:重点|重大)?项目$", "", name)
+            listed_kind = (_listed_item_kind(own_name, key_list, places)
+                           if keyword_type(own_name) is None and HEAD_RE.search(own_name) is None else None)
+            if listed_kind:
+                name = own_name  # the plan's own words: "甲新材料" is the project, not "甲新材料项目"
+            else:
+                name = _full_name(name)
+            mention = Mention(name, s_start + max(i_start, 0), s_start + i_end, s_start + clause_start,
+                              s_end, context[0] if context else None, s_start, listed_kind)
+            specific = listed_kind or is_specific(name, places, in_box(s_start + i_start))
+            plant = context and ("电站" in name or "电厂" in name)
+            if len(name) < 4 or not specific:
+                continue
+            if listed_kind or keyword_type(name) is not None or plant:
+                mentions.append(mention)
+                typed_groups.add(group)
+            elif builds and not shared and (HEAD_RE.search(name[-6:]) or name.endswith(("项目", "工程"))):
+                untyped.append((group, mention))
+    for at, mention in untyped:
+        kind = _neighbour_kind(mention.name) if at in typed_groups else None
+        if kind:
+            mention.listed_kind = kind
+            mentions.append(mention)
+    return sorted(mentions, key=lambda m: m.start) if untyped else mentions
+
+
+def _full_name(name: str) -> str:
+    """The name with the head its list shares: "襄阳市建筑垃圾循环回收再利用和…等项目"."""
+    if (name.endswith(("项目", "工程")) or HEAD_RE.search(name) or VOLTAGE_STATION.search(name)
+            or LINE_HEAD.search(name)):
+        return name
+    return name + "项目"

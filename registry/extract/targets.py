@@ -22,6 +22,7 @@ from pathlib import Path
 
 from registry.documents import section_at, split_sections
 from registry.extract.text import CleanText, fix_heading
+from registry.extract.units import number_value as _value
 from registry.indicators import UNIT_CONVERSIONS, classify, normalise
 from registry.schema import TARGET_COLUMNS, format_cell
 
@@ -29,9 +30,15 @@ _UNITS = (r"万千瓦|万千伏安|万立方米|亿立方米|万吨标准煤|万
           r"|％|%")
 _VERBS = (r"(?:力争)?(?:进一步)?(?:持续)?(?:提高到|提高至|提升到|提升至|增加到|降低至|降低到|稳定在|保持在|不低于|不少于|"
           r"少于|小于|低于|超过|突破|均达到|达到|降至|提升|下降|年均增长约|年均增长|达)")
-_VALUE = r"(?P<value>\d+(?:\.\d+)?)(?:\s*[－-]\s*\d+)?(?P<unit>" + _UNITS + r")"
+# A value in digits or in Chinese numerals ("三十万千瓦", read by units.number_value).
+# A number is matched only from the first character of its run and never gives characters back, so a
+# long run of digits or Chinese numerals costs its length once (issue 15).
+# (The cheap test for a digit or numeral comes first: the lookbehind runs only where one starts.)
+_NUMBER = r"(?=[\d一二两三四五六七八九十百千点])(?<![一二两三四五六七八九十百千点\d.])(?:\d++(?:\.\d++)?|[一二两三四五六七八九十百千点]++)"
+_VALUE = r"(?P<value>" + _NUMBER + r")(?:\s*[－-]\s*\d+)?(?P<unit>" + _UNITS + r")"
 _METRIC_CHARS = r"[\u4e00-\u9fffA-Za-z0-9（）()、&“”]"
-_TARGET = re.compile(r"(?P<metric>" + _METRIC_CHARS + r"{2,48}?)(?P<verb>" + _VERBS + r")?" + _VALUE)
+# A metric starts with a word, not a digit: inside a run of digits no start is tried 48 times.
+_TARGET = re.compile(r"(?P<metric>(?!\d)" + _METRIC_CHARS + r"{2,48}?)(?P<verb>" + _VERBS + r")?" + _VALUE)
 # A metric may stand without a verb when it ends in a measure word or names an installed capacity.
 # unit family -> metric endings that may stand without a verb before a value in that unit
 _BARE_METRIC = {
@@ -58,7 +65,7 @@ _RESPECTIVELY = re.compile(r"分别$")
 _EACH = re.compile(r"均$")
 _MEASURE = re.compile(r"(?:率|比重|占比|比例|量|数)$")
 _METRIC_TAIL = re.compile(r"(?:分别|均|力争|进一步|持续)+$")
-_MORE_VALUES = re.compile(r"(?:以上|左右)?[和、](?P<value>\d+(?:\.\d+)?)(?:" + _UNITS + r")")
+_MORE_VALUES = re.compile(r"(?:以上|左右)?[和、](?P<value>" + _NUMBER + r")(?:" + _UNITS + r")")
 _FIVE_YEAR_PLAN_ENDS = {"十四五": 2025, "十五五": 2030}
 _METRIC_NOISE = re.compile(r"^(?:年|底|前|末|，|全市|全县|我市|新增和更新|力争|确保|累计|基本|实现|“十四五”期间|期间)+")
 # A metric that is only a measure word takes its subject from the clause before: "非化石能源消费比例逐步提升，比重达到20%".
@@ -102,7 +109,9 @@ def find_targets(clean: CleanText, raw: str, *, city: str, county: str, doc_id: 
     found: list[dict] = []
     taken: list[tuple[int, int]] = []
 
-    def add(metric: str, value: float, unit: str, year: int | None, start: int, end: int) -> None:
+    def add(metric: str, value: float | None, unit: str, year: int | None, start: int, end: int) -> None:
+        if value is None:
+            return  # "百万千瓦": no number
         unit = unit.replace("％", "%")
         if unit == "立方米" and metric.startswith("亩均"):
             unit = "立方米/亩"
@@ -156,7 +165,7 @@ def _numeric_target(text: str, match: re.Match, add, last: dict, sentences: _Sen
             metric, metric_start, end = noun.group(0), match.start("value"), noun.end()
             year = _year_before(text, match.start("value"), sentences.start(match.start()))
             if year is not None:
-                add(metric, float(match.group("value")), unit, year, metric_start, end)
+                add(metric, _value(match.group("value")), unit, year, metric_start, end)
             return
         family = _UNIT_FAMILY.get(unit)
         after = _SHARE_THEN_VERB.match(text, match.end()) if family == "share" else None
@@ -210,15 +219,15 @@ def _numeric_target(text: str, match: re.Match, add, last: dict, sentences: _Sen
         # "A、B均达到50%": the same value for each item, each span from its own words
         offset = metric_start
         for part in _split_metrics(parts):
-            add(part, float(values[0]), unit, year, offset, ends[0])
+            add(part, _value(values[0]), unit, year, offset, ends[0])
             offset = text.find("、", offset, ends[0]) + 1 or offset
         return
     for metric_i, value, year_i, end_i in zip(metrics, values, years, ends):
-        add(metric_i, float(value), unit, year_i, metric_start, end_i)
+        add(metric_i, _value(value), unit, year_i, metric_start, end_i)
     # "…替代率达到10%，2030年达到15%": the same metric, a later year
     end = ends[-1]
     while (more := _CONTINUATION.match(text, end)) is not None:
-        add(metrics[-1], float(more.group("value")), more.group("unit"), int(more.group("year")), more.start("year"), more.end())
+        add(metrics[-1], _value(more.group("value")), more.group("unit"), int(more.group("year")), more.start("year"), more.end())
         end = more.end()
 
 

@@ -1,33 +1,29 @@
 """A plan's documents.csv row from its text: title, area (province, city or county), issuer,
 document number, date, and whether it is a consultation draft.
 
-The area is the division the title names (津市市碳达峰实施方案 -> 津市市, 430781, under 常德市),
-resolved in the official division list; a name shared by several divisions (there are many
-城关镇, a few 新华区) is settled by the province or city also named in the text. Without a place
-in the title, the division named most often in the text's first part is taken.
+The title and the area are read by registry/extract/area.py, the same reading `registry extract`
+uses: the division the title names (津市市碳达峰实施方案 -> 津市市, 430781, under 常德市;
+中共绵阳市委关于…的决定 -> 绵阳市), else the issuer on the first lines, else the division the text
+names most often.
 """
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass
 
+import cn2an
+
 from registry.divisions import Division, DivisionList, load_divisions
+from registry.extract.area import infer_area, infer_title
 from registry.intake.pdftext import NotAPlan
 
 STATUS_WORDS = {"draft": "consultation draft", "in-force": "in force"}
-_PLAN_WORDS = r"(?:实施方案|行动方案|工作方案|方案|规划|实施意见|行动计划)"
-_TITLE_IN_NOTICE = re.compile(r"(?:印发|征求|公开|发布)[^《\n]{0,12}《(?P<title>[^》\n]{4,60})》")
-_TITLE_LINE = re.compile(r"^[^\n。；，]{2,50}" + _PLAN_WORDS + r"(?:[（(][^）)\n]{2,12}[）)])?$", re.M)
 _DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,10}[〔\[【(（]\s*(?:19|20)\d\d\s*[〕\]】)）]\s*\d{1,4}\s*号")
 _DATE = re.compile(r"(?P<y>(?:19|20)\d\d)\s*年\s*(?P<m>\d{1,2})\s*月\s*(?:(?P<d>\d{1,2})\s*日)?")
 _CN_DATE = re.compile(r"(?P<y>[二〇零一二三四五六七八九]{4})年(?P<m>[一二三四五六七八九十]{1,3})月(?:(?P<d>[一二三四五六七八九十]{1,3})日)?")
-_ISSUER = re.compile(r"[\u4e00-\u9fff]{2,16}?(?:人民政府办公厅|人民政府办公室|人民政府|发展和改革委员会|发展改革委|"
+_ISSUER = re.compile(r"[\u4e00-\u9fff]{2,16}?(?:人民政府办公厅|人民政府办公室|人民政府|发展和改革委员会|发展改革委|[市县区州]委|"
                      r"碳达峰碳中和工作领导小组办公室|碳达峰碳中和工作领导小组|生态环境局|能源局)")
 _DRAFT = re.compile(r"征求意见稿|征求意见|送审稿|草案")
-# Division names that are also ordinary words of the plans (全市城区, 矿区, 新区).
-_COMMON_WORDS = {"城区", "郊区", "矿区", "新区", "市区", "开发区"}
-_CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0}
 
 
 @dataclass(frozen=True)
@@ -38,76 +34,8 @@ class Area:
 
 
 def _cn_number(text: str) -> int:
-    if all(c in _CN_DIGITS for c in text):
-        return int("".join(str(_CN_DIGITS[c]) for c in text))
-    tens, _, ones = text.partition("十")
-    return (_CN_DIGITS.get(tens, 1) if tens else 1) * 10 + (_CN_DIGITS.get(ones, 0) if ones else 0)
-
-
-def infer_title(text: str, hint: str = "") -> str:
-    head = text[:3000]
-    for candidate in (hint, head):
-        notice = _TITLE_IN_NOTICE.search(candidate)
-        if notice and re.search(_PLAN_WORDS, notice.group("title")):
-            return notice.group("title").strip()
-    line = _TITLE_LINE.search(head)
-    return line.group(0).strip() if line else ""
-
-
-def _names_in(text: str, divisions: DivisionList, levels=(1, 2, 3)) -> list[tuple[int, str]]:
-    """(position, name) of division names in text, longest match at each position."""
-    found = []
-    for match in re.finditer(r"[\u4e00-\u9fff]{2,12}?(?:自治州|自治县|自治区|地区|盟|旗|省|市|县|区)", text):
-        word = match.group(0)
-        for start in range(len(word) - 1):  # "关于印发大悟县…" -> 大悟县
-            name = word[start:]
-            if name not in _COMMON_WORDS and any(d.level in levels for d in divisions.by_name.get(name, ())):
-                found.append((match.start() + start, name))
-                break
-    return found
-
-
-def _short_names_in(title: str, divisions: DivisionList) -> list[tuple[int, str]]:
-    """Cities and counties the title names by their short form: 国家碳达峰试点（襄阳）实施方案 -> 襄阳市."""
-    found = []
-    for match in re.finditer(r"[（(]([\u4e00-\u9fff]{2,6})[）)]|^([\u4e00-\u9fff]{2,3})(?=碳达峰)", title):
-        short = match.group(1) or match.group(2)
-        for suffix in ("市", "县", "区", "自治州", "地区", "盟"):
-            if any(d.level in (2, 3) for d in divisions.by_name.get(short + suffix, ())):
-                found.append((match.start(), short + suffix))
-                break
-    return found
-
-
-def _pick(name: str, text: str, divisions: DivisionList) -> Division:
-    options = [d for d in divisions.by_name[name] if d.level in (1, 2, 3)]
-    if len(options) == 1:
-        return options[0]
-
-    def support(division: Division) -> int:  # the province or city also named in the text
-        return sum(text.count(a.name) for a in divisions.ancestors(division))
-    return max(options, key=lambda d: (support(d), -d.level))
-
-
-def infer_area(title: str, text: str, divisions: DivisionList | None = None) -> Division | None:
-    divisions = divisions or load_divisions()
-    in_title = _names_in(re.sub(r"《[^》]*》", "", title) or title, divisions) or _names_in(title, divisions) \
-        or _short_names_in(title, divisions)
-    if in_title:
-        # The most specific division the title names: 湖北省大悟县… is about 大悟县.
-        picked = [_pick(name, text, divisions) for _, name in in_title]
-        return max(picked, key=lambda d: d.level)
-    counts = Counter(name for _, name in _names_in(text[:20000], divisions))
-    if not counts:
-        return None
-    top = _pick(counts.most_common(1)[0][0], text, divisions)
-    # A county's plan names its prefecture's plans and goals almost as often as itself (临湘: 岳阳市
-    # 30, 临湘市 27); a city's plan names one of its counties far less often than itself.
-    for name, n in counts.most_common():
-        division = _pick(name, text, divisions)
-        if division.level == top.level + 1 and division.parent_code == top.code and n >= 0.8 * counts[top.name]:
-            return division
-    return top
+    """二〇二四 -> 2024, 十二 -> 12 (a date written in Chinese numerals)."""
+    return int(cn2an.cn2an(text, "smart"))
 
 
 def area_of(division: Division, divisions: DivisionList | None = None) -> Area:
@@ -152,7 +80,7 @@ def infer_issuer(text: str, area_name: str) -> str:
     head, tail = text[:1500], text[-600:]
     for part in (head, tail):
         found = [m.group(0) for m in _ISSUER.finditer(part)]
-        own = [name for name in found if area_name and name.startswith(area_name)]
+        own = [name for name in found if area_name and name.removeprefix("中共").startswith(area_name)]
         if own:
             return own[0]
     return ""
@@ -164,7 +92,7 @@ def infer_metadata(text: str, title_hint: str = "", area_code: str | None = None
     divisions = load_divisions()
     title = title or infer_title(text, title_hint)
     if not title:
-        raise NotAPlan("has no title (no line naming its 方案 or 规划 on the first page); pass --title")
+        raise NotAPlan("has no title (no line naming its 方案, 规划, 意见 or 决定 on the first page); pass --title")
     if area_code:
         division = divisions.by_code.get(area_code.strip())
         if division is None or division.level not in (1, 2, 3):

@@ -20,7 +20,7 @@ FETCH_TIMEOUT = 30  # seconds, for connecting and for each read
 MAX_BYTES = 50_000_000
 MIN_CHINESE = 200  # characters; a plan has thousands, an error page or a stub a few dozen
 MIN_CHINESE_SHARE = 0.6  # the plans' letters are Chinese but for units (MW, kV) and names (5G)
-PLAN_WORDS = re.compile(r"方案|规划|计划|意见|通知|纲要|行动")
+PLAN_WORDS = re.compile(r"方案|规划|计划|意见|通知|纲要|行动|决定")  # a 市委 decision names projects too
 _HTML_START = re.compile(rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|meta|title|div|p)\b", re.I | re.S)
 
 
@@ -162,6 +162,6 @@ def read_plan(source: str, timeout: float = FETCH_TIMEOUT, entry: str | None = N
     if share < MIN_CHINESE_SHARE:
         raise NotAPlan(f"is mostly not Chinese ({share:.0%} of its letters); a plan is written in Chinese")
     if not PLAN_WORDS.search(text[:3000]):
-        raise NotAPlan("does not read like a plan: its first page has no 方案, 规划, 计划, 意见, 通知 or 纲要")
+        raise NotAPlan("does not read like a plan: its first page has no 方案, 规划, 计划, 意见, 决定, 通知 or 纲要")
     title_hint = html_title(decode_html(data, content_type)) if kind == "html" else ""
     return PlanSource(text, kind, name, source, title_hint, note)

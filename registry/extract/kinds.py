@@ -1,0 +1,107 @@
+"""What kind of project a name is (keyword_type) and whether it names one project or a category
+(is_specific): the word lists of vocab.py applied to a name or a sentence.
+"""
+from __future__ import annotations
+
+import re
+
+from registry.extract.places import PlaceIndex
+from registry.extract.units import CAPACITY_RE
+from registry.extract.vocab import GENERIC_STARTS, GENERIC_WORDS, LIST_GENERIC_STARTS, NOT_PROJECTS, TYPE_RULES
+
+# Lines named without a head noun: a ring at a voltage ("500千伏口字型环网", "华中交流特高压环网") and a
+# direct-current line named by its two ends' first characters ("祁韶直流", "雅江直流"); 直流配电 and
+# 直流输电工程 are no such name (the latter's head is 工程).
+LINE_HEAD = re.compile(r"(?:(?<=千伏)|(?<=kV)|(?<=KV)|(?<=高压))[^，,。；、\s（）()]{0,10}?(?P<ring>环网)(?!工程|项目|建设方案)"
+                        r"|(?<=[\u4e00-\u9fff]{2})(?P<dc>直流)(?!配电|供电|用电|微|充电|技术|系统|电网|侧|电|输电|工程|线路|通道|等)")
+_NAMED_DC_LINE = re.compile(r"^[\u4e00-\u9fff]{2}直流$|千伏直流$")
+VOLTAGE_LINE = re.compile(r"(?:千伏|kV|KV).{0,20}(?:通道|线路)")
+POWER_IMPORT = re.compile(r"[^\W\d_外]电入[\u4e00-\u9fff]")  # “疆电入鄂”: a channel; 外电入湘 (power from outside) is none
+# "光伏＋水面", "新能源+储能": a technology combined with a use is a mode of development, not a project.
+_TECHNOLOGY_PLUS = re.compile(r"(?:光伏|风电|储能|新能源|氢能|生物质|地热)\s*[+＋]")
+VOLTAGE_LINE_SHORTEST = re.compile(r"(?:千伏|kV|KV).{0,20}?(?:通道|线路)")  # the match that ends first
+VOLTAGE_STATION = re.compile(r"(?<!\d)\d++(?:千伏|kV|KV)\S{1,6}变$")
+
+
+# A keyword inside a longer word that means something else: 可再生能源 is renewable energy, not 再生 (recycling).
+_NOT_AFTER = {"再生": "可"}
+
+
+def _find(text: str, keyword: str, start: int = 0) -> int:
+    """text.find(keyword), skipping occurrences inside the longer word of _NOT_AFTER."""
+    at = text.find(keyword, start)
+    if keyword in _NOT_AFTER:
+        while at > 0 and text[at - 1] == _NOT_AFTER[keyword]:
+            at = text.find(keyword, at + 1)
+    return at
+
+
+def keyword_type(name: str) -> tuple[str, str] | None:
+    if NOT_PROJECTS.search(name):
+        return None
+    if VOLTAGE_LINE.search(name) or POWER_IMPORT.search(name) or _NAMED_DC_LINE.search(name):
+        return "transmission", ""
+    if VOLTAGE_STATION.search(name):
+        return "substation", ""
+    for type_, subtype, keywords in TYPE_RULES:
+        if any((k in name) if k not in _NOT_AFTER else _find(name, k) != -1 for k in keywords):
+            return type_, subtype
+    return None
+
+
+class TypeBefore:
+    """keyword_type(sentence[:h]) for every h of one sentence, in one pass over the sentence.
+
+    A prefix holds a keyword exactly when the keyword's first occurrence ends inside it, so the
+    first occurrences, found once, answer every head of a long sentence (issue 15: per-head
+    prefixes made a sentence of n names cost n²).
+    """
+
+    def __init__(self, sentence: str):
+        self.sentence = sentence
+        forbidden = NOT_PROJECTS.search(sentence)
+        self.forbidden_end = forbidden.end() if forbidden else None
+        lines = [m.end() for m in (VOLTAGE_LINE_SHORTEST.search(sentence), POWER_IMPORT.search(sentence)) if m]
+        self.line_end = min(lines) if lines else None
+        self.rule_ends = []
+        for type_, subtype, keywords in TYPE_RULES:
+            ends = [at + len(k) for k in keywords for at in (_find(sentence, k),) if at != -1]
+            if ends:
+                self.rule_ends.append((min(ends), type_, subtype))
+
+    def __call__(self, h: int) -> tuple[str, str] | None:
+        if self.forbidden_end is not None and self.forbidden_end <= h:
+            return None
+        if self.line_end is not None and self.line_end <= h:
+            return "transmission", ""
+        if VOLTAGE_STATION.search(self.sentence, max(0, h - 40), h):
+            return "substation", ""
+        for end, type_, subtype in self.rule_ends:
+            if end <= h:
+                return type_, subtype
+        return None
+
+
+def first_keyword_position(text: str) -> int:
+    positions = [at for _, _, keywords in TYPE_RULES for k in keywords for at in (_find(text, k),) if at != -1]
+    capacity = CAPACITY_RE.search(text)
+    if capacity:
+        positions.append(capacity.end())
+    return min(positions) if positions else -1
+
+
+
+
+def is_specific(name: str, places: PlaceIndex, listed: bool = False) -> bool:
+    """A named project rather than a category of projects; every entry of a 专栏 table (`listed`) is one."""
+    if listed and not name.startswith(LIST_GENERIC_STARTS):
+        return True  # a table entry ("大型物件回收厂建设项目") names one project even when it opens like a category
+    if name.startswith(GENERIC_STARTS) or _TECHNOLOGY_PLUS.search(name):
+        return False
+    if any(p.division.level >= 3 or p.division == places.city for p in places.find(name)):
+        return True
+    residue = CAPACITY_RE.sub("", name)
+    residue = GENERIC_WORDS.sub("", residue)
+    residue = re.sub(r"[\W\d_a-zA-Z]|[一二三四五六七八九十]期|[个座批条]|入[\u4e00-\u9fff](?=通道|工程|$)", "", residue)
+    return len(residue) >= 2
+
