@@ -23,8 +23,14 @@ _PROVINCE_SUFFIXES = ("维吾尔自治区", "壮族自治区", "回族自治区"
 class Division:
     code: str  # 6 digits for province/city/county, 9 for towns
     parent_code: str
-    level: int  # 1 province, 2 city (prefecture), 3 county, 4 town (乡镇/街道)
+    level: int  # 0 the country, 1 province, 2 city (prefecture), 3 county, 4 town (乡镇/街道)
     name: str
+
+
+# The whole country, for a national plan (the 2030年前碳达峰行动方案): not in the MCA's list, which
+# starts at the provinces; 100000 is the code commonly used for it (DataV, Amap). Its children are
+# the provinces, so a national plan's places are every division's.
+NATION = Division("100000", "", 0, "全国")
 
 
 class DivisionList:
@@ -37,6 +43,8 @@ class DivisionList:
         for d in divisions:
             self.by_name.setdefault(d.name, []).append(d)
             self.children.setdefault(d.parent_code, []).append(d)
+        self.by_code.setdefault(NATION.code, NATION)
+        self.children[NATION.code] = [d for d in self.children.get("", ()) if d.level == 1]
 
     def __len__(self) -> int:
         return len(self.by_code)
@@ -54,7 +62,8 @@ class DivisionList:
 
     def province_of(self, code: str) -> Division | None:
         """The province (level 1) of any division code: its first two digits."""
-        return self.by_code.get(str(code)[:2] + "0000") if len(str(code)) >= 6 else None
+        province = self.by_code.get(str(code)[:2] + "0000") if len(str(code)) >= 6 else None
+        return province if province is not None and province.level == 1 else None
 
     def province_named(self, text: str) -> Division | None:
         """The province a place field names: its official name (甘肃省, 宁夏回族自治区, 北京市) or its

@@ -22,11 +22,8 @@ from __future__ import annotations
 import json
 from functools import lru_cache
 
-LEVELS = ("national", "province", "city", "county")
-# The division list's level number -> ours.
-_DIVISION_LEVELS = {1: "province", 2: "city", 3: "county"}
-NATIONAL_CODES = frozenset({"000000", "100000", "156"})
-NATIONAL_NAMES = frozenset({"全国", "中国", "中华人民共和国"})
+from registry.provinces import plan_level
+
 # Degrees. Gaps between simplified neighbours close within CLOSE_GAP; holes under SLIVER_AREA
 # (about 20 km²) are left-over gaps, not enclaves.
 CLOSE_GAP = 0.005
@@ -34,21 +31,6 @@ SLIVER_AREA = 0.002
 # Simplification per level (degrees): ~1 km for a province at national scale, finer below.
 TOLERANCE = {"province": 0.01, "city": 0.005, "county": 0.002}
 GRID = 1e-4  # coordinates rounded to ~10 m
-
-
-def plan_level(code: str, name: str = "") -> str | None:
-    """The level of a plan's area code: national, province, city, county, or None if unknown."""
-    from registry.geocode import default_gazetteer
-
-    code = (code or "").strip()
-    division = default_gazetteer().division(code)
-    if division is not None:
-        return _DIVISION_LEVELS.get(division.level)
-    if code in NATIONAL_CODES or (name or "").strip() in NATIONAL_NAMES:
-        return "national"
-    if len(code) == 6 and code.isdigit():  # a code newer or older than the shipped list
-        return "province" if code.endswith("0000") else "city" if code.endswith("00") else "county"
-    return None
 
 
 def area_rows(documents: dict[str, dict]) -> list[dict]:

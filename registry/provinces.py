@@ -18,15 +18,29 @@ from __future__ import annotations
 from registry.divisions import DivisionList, load_divisions
 
 
-# A national plan's area code in plans/documents.csv: none, or 100000 (commonly used for all of China).
-NATIONAL_CODES = ("", "000000", "100000")
+# A national plan's area: no code, or one commonly used for all of China (100000, GB/T 2260's 156 …),
+# or an area called so.
+NATIONAL_CODES = frozenset({"", "000000", "100000", "156"})
+NATIONAL_NAMES = frozenset({"全国", "中国", "中华人民共和国"})
+LEVELS = ("national", "province", "city", "county")
+_DIVISION_LEVELS = {1: "province", 2: "city", 3: "county"}
 
 
-def plan_level(city_code: str) -> str:
-    """national, province, city or county, from a plan's area code (documents.csv `city_code`): a province's
-    ends in 0000 (北京市 110000 and the other municipalities too), a prefecture's in 00, a county's in neither."""
+def plan_level(city_code: str, name: str = "") -> str:
+    """national, province, city or county, from a plan's area code (documents.csv `city_code`).
+
+    The division list decides where it knows the code (a municipality such as 北京市 is a province;
+    仙桃市, a county-level city directly under its province, is a county); a code it does not know
+    (newer or older than the list) is read by its form: a province's ends in 0000, a prefecture's
+    in 00. Anything else is the whole country.
+    """
     code = (city_code or "").strip()
-    if code in NATIONAL_CODES or len(code) != 6 or not code.isdigit():
+    if code in NATIONAL_CODES or (name or "").strip() in NATIONAL_NAMES:
+        return "national"
+    division = load_divisions().by_code.get(code)
+    if division is not None and division.level in _DIVISION_LEVELS:
+        return _DIVISION_LEVELS[division.level]
+    if len(code) != 6 or not code.isdigit():
         return "national"
     return "province" if code.endswith("0000") else "city" if code.endswith("00") else "county"
 

@@ -22,7 +22,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from registry.indicators import INDICATORS
-from registry.plan_areas import NATIONAL_NAMES
+from registry.provinces import NATIONAL_NAMES
 from registry.query import FilterError
 
 SORTS = ("value", "plan", "level", "area")

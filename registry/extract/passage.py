@@ -151,7 +151,7 @@ def _places(plan: PlanText, name: str, type_: str) -> tuple[str, str]:
 def _city(plan: PlanText, name: str, before: str, after: str) -> str:
     """A city or county plan's own city; in a province plan, the city of the first place the passage
     names, else of the place named nearest before it in its clause, else after it."""
-    if plan.own.level != 1:
+    if plan.own.level > 1:
         return plan.city
     nearby = [p for p in plan.places.find(before)[::-1] + plan.places.find(after) if p.division.level >= 2]
     for place in plan.places.find(name) + nearby:

@@ -38,7 +38,7 @@ class PlaceIndex:
         self.city = city
         self.divisions = divisions
         self.names: dict[str, Division] = {}
-        large_area = city.level == 1
+        large_area = city.level <= 1  # a province, or the whole country
         below = [d for d in divisions.descendants(city.code) if d.level in (2, 3, 4)]
         for division in sorted(below, key=lambda d: d.level, reverse=True):  # cities, then counties win ties
             short = short_form(division.name)

@@ -111,8 +111,9 @@ def _places(name: str, ctx: PlanContext, type_: str) -> tuple[str, str]:
 def _city(name: str, ctx: PlanContext, mention: Mention) -> str:
     """The prefecture-level city of a row. A city or county plan has one; in a province plan it is
     the city of the first place the name gives, else of the place named nearest before it in its
-    clause, else after it; the province when the clause names none."""
-    if ctx.places.city.level != 1:
+    clause, else after it; the province when the clause names none. A national plan's row names the
+    province its clause names, else the country (全国)."""
+    if ctx.places.city.level > 1:
         return ctx.city
     text = ctx.clean.text
     window_start = max(mention.clause_start, mention.start - _WINDOW)
@@ -121,10 +122,13 @@ def _city(name: str, ctx: PlanContext, mention: Mention) -> str:
     before = [p for p in ctx.places.find(text[window_start:mention.start]) if p.division.level >= 2]
     after = [p for p in ctx.places.find(text[mention.end:comma if comma != -1 else clause_end])
              if p.division.level >= 2]
-    for place in ctx.places.find(name) + before[::-1] + after:
+    places = ctx.places.find(name) + before[::-1] + after
+    for place in places:
         city = ctx.places.city_of(place.division)
         if city is not None:
             return city.name
+    if ctx.places.city.level == 0:
+        return next((p.division.name for p in places if p.division.level == 1), ctx.city)
     return ctx.city
 
 

@@ -110,6 +110,8 @@ def _edit(review, candidate) -> None:
 @click.option("--port", default=5001, show_default=True, type=int, help="Port of the --web page.")
 @click.option("--add", "add", metavar="START:END|WORDS",
               help="Make a passage a project: its offsets in plans/DOC.txt, or its words as the plan writes them.")
+@click.option("--add-target", "add_target", metavar="START:END|WORDS",
+              help="Make a passage a target the extractor missed (set --indicator, --value, --unit, --year as needed).")
 @click.option("--merge", metavar="KEY,KEY,...", help="Make several candidates (keys from --list) one project.")
 @click.option("--split", metavar="KEY", help="Make one candidate several projects, cut --at.")
 @click.option("--at", "cuts", metavar="CUT[,CUT]", help="Where --split cuts: offsets, or the words a part starts with.")
@@ -120,8 +122,9 @@ def _edit(review, candidate) -> None:
 @click.option("--summary", is_flag=True, help="What became of the candidates, per plan (all plans without DOC_ID).")
 @click.option("-y", "--yes", is_flag=True, help="Accept the rows --add, --merge or --split make without asking.")
 @reviewcli.field_options
+@reviewcli.target_field_options
 @root_option
-def review_command(doc_id, accept_all, reject_all, web, port, add, merge, split, cuts, undo, possible, dismiss,
+def review_command(doc_id, accept_all, reject_all, web, port, add, add_target, merge, split, cuts, undo, possible, dismiss,
                    list_rows, summary, yes, **fields):
     """Accept, edit or reject a plan's candidates; add what the extractor missed; accepted rows go into
     projects.csv and targets.csv."""
@@ -133,12 +136,17 @@ def review_command(doc_id, accept_all, reject_all, web, port, add, merge, split,
         return
     if not doc_id:
         fail("name the plan to review: registry review DOC_ID (registry review --summary lists them all)")
-    actions = [name for name, given in (("--add", add), ("--merge", merge), ("--split", split), ("--undo", undo),
+    actions = [name for name, given in (("--add", add), ("--add-target", add_target), ("--merge", merge), ("--split", split), ("--undo", undo),
                                         ("--possible", possible), ("--dismiss", dismiss), ("--list", list_rows),
                                         ("--web", web), ("--accept-all", accept_all), ("--reject-all", reject_all))
                if given]
     if len(actions) > 1:
         fail(f"{' and '.join(actions)} cannot be given together; give one at a time")
+    target_fields = {column: fields.pop(f"target_{column}") for column in reviewcli.TARGET_FIELD_OPTIONS}
+    target_overrides = {column: value for column, value in target_fields.items() if value is not None}
+    if target_overrides and not add_target:
+        fail(f"{', '.join(reviewcli.TARGET_FIELD_OPTIONS[c] for c in target_overrides)} set the fields of the target "
+             "--add-target makes")
     overrides = {column: value for column, value in fields.items() if value is not None}
     if overrides and not (add or merge or split):
         fail(f"{', '.join(reviewcli.FIELD_OPTIONS[c] for c in overrides)} set the fields of the rows --add, "
@@ -149,7 +157,9 @@ def review_command(doc_id, accept_all, reject_all, web, port, add, merge, split,
         review = Review(root, doc_id)
     except ReviewError as exc:
         fail(str(exc))
-    if add or merge or split:
+    if add_target:
+        reviewcli.add_target(review, root, add_target, target_overrides, yes)
+    elif add or merge or split:
         action, argument = ("add", add) if add else ("merge", merge) if merge else ("split", split)
         reviewcli.make_rows(review, root, action, argument, cuts, overrides, yes)
     elif undo:

@@ -95,8 +95,9 @@ def infer_metadata(text: str, title_hint: str = "", area_code: str | None = None
         raise NotAPlan("has no title (no line naming its 方案, 规划, 意见 or 决定 on the first page); pass --title")
     if area_code:
         division = divisions.by_code.get(area_code.strip())
-        if division is None or division.level not in (1, 2, 3):
-            raise NotAPlan(f"--area-code {area_code!r} is not a province, city or county code of the division list")
+        if division is None or division.level not in (0, 1, 2, 3):
+            raise NotAPlan(f"--area-code {area_code!r} is not a province, city or county code of the division list "
+                           "(or 100000 for a national plan)")
     else:
         division = infer_area(title, text, divisions)
         if division is None:

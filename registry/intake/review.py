@@ -24,10 +24,12 @@ from registry.root import DOCUMENTS_CSV, PLANS, PROJECTS_CSV, TARGETS_CSV
 from registry.schema import PROJECT_COLUMNS, TARGET_COLUMNS, RowError, validate_project
 
 # What a planner may change; the place columns feed the geocoder, which runs after the edits.
+# `city` too: a province plan's row may name only its prefecture, which the reviewer reads off the clause.
 EDITABLE = ("name", "type", "subtype", "capacity_mw", "capacity_text", "voltage_kv", "stage", "phase",
-            "target_year", "county", "town", "site")
-TARGET_EDITABLE = ("metric", "value", "unit", "year")
-HANDMADE = ("added", "merged", "split")  # key prefixes of the rows a reviewer makes
+            "target_year", "city", "county", "town", "site")
+TARGET_EDITABLE = ("indicator", "metric", "value", "unit", "year")
+HANDMADE = ("added", "merged", "split")  # key prefixes of the project rows a reviewer makes
+TARGET_HANDMADE = "added-target"  # key prefix of a target a reviewer adds (registry/intake/handmade_targets.py)
 _MADE = ("row", "from", "spans")  # what a made row stores besides its decision
 _SENTENCE_END = re.compile(r"[。；！？\n]")
 
@@ -61,7 +63,7 @@ class Candidate:
     def origin(self) -> str:
         """"extracted" for the extractor's candidates, else how the reviewer made the row (HANDMADE)."""
         prefix = self.key.split(":", 1)[0]
-        return prefix if prefix in HANDMADE else "extracted"
+        return prefix if prefix in HANDMADE or prefix == TARGET_HANDMADE else "extracted"
 
     @property
     def decided(self) -> bool:
@@ -118,6 +120,10 @@ class Review:
         self.candidates += [self._candidate(key, "project", saved[key]["row"], saved, self.path, 0) for key in made]
         self.candidates += [self._candidate(f"target:{i}", "target", row, saved, target_file, i + 1)
                             for i, row in enumerate(read_csv_rows(target_file) if target_file.exists() else [], 1)]
+        added_targets = sorted((key for key, value in saved.items() if key.split(":", 1)[0] == TARGET_HANDMADE
+                                and isinstance(value, dict) and isinstance(value.get("row"), dict)),
+                               key=lambda key: (int(saved[key]["row"].get("source_start") or 0), key))
+        self.candidates += [self._candidate(key, "target", saved[key]["row"], saved, self.path, 0) for key in added_targets]
         self.possible = self._possible(saved)
 
     def _candidate(self, key, kind, row, saved, path: Path, line: int) -> Candidate:
@@ -173,7 +179,7 @@ class Review:
         """What became of the plan's candidates and possible projects: the table of `review --summary`."""
         extracted = [c for c in self.candidates if c.kind == "project" and c.origin == "extracted"]
         made = [c for c in self.candidates if c.origin in HANDMADE]
-        targets = [c for c in self.candidates if c.kind == "target"]
+        targets = [c for c in self.candidates if c.kind == "target" and c.origin == "extracted"]
 
         def decided(rows, decision, edited=None):
             return sum(1 for c in rows if c.decision.get("decision") == decision
@@ -191,6 +197,8 @@ class Review:
             "in_registry": sum(1 for c in self.candidates if c.kind == "project" and c.decision.get("id")),
             "targets_proposed": len(targets), "targets_accepted": decided(targets, "accept"),
             "targets_rejected": decided(targets, "reject"), "targets_undecided": sum(1 for c in targets if not c.decided),
+            "targets_added": sum(1 for c in self.candidates if c.origin == TARGET_HANDMADE
+                                 and c.decision.get("decision") == "accept"),
             "possible": len(self.possible),
             "possible_added": sum(1 for p in self.possible if p["decision"].get("decision") == "added"),
             "possible_dismissed": sum(1 for p in self.possible if p["decision"].get("decision") == "dismiss"),
@@ -200,13 +208,10 @@ class Review:
         """Why the edit would make an invalid row, or None when it is fine."""
         row = {**candidate.edited(), column: value}
         if candidate.kind == "target":
-            if column == "value":
-                try:
-                    float(value)
-                except ValueError:
-                    return f"value {value!r} is not a number"
-            if column == "year" and value and not re.fullmatch(r"\d{4}", value):
-                return f"year {value!r} is not a year"
+            try:
+                checked_target({**row, "source_doc": self.doc_id}, self.doc_id)
+            except ReviewError as exc:
+                return str(exc)
             return None
         return row_problem(row)
 
@@ -299,10 +304,7 @@ class Review:
             row["source_doc"] = self.doc_id
             if (self.doc_id, row["source_start"], row["source_end"], row["metric"]) in present:
                 continue
-            problem = self.check_edit(candidate, "value", str(row["value"]))
-            if problem:
-                raise ReviewError(f"target {row['metric']}: {problem}")
-            accepted.append((candidate, row))
+            accepted.append((candidate, checked_target(row, self.doc_id)))
         return accepted
 
 
@@ -316,6 +318,25 @@ def row_problem(row: dict) -> str | None:
     except RowError as exc:
         return f"{exc.column}: {exc.message}" if exc.column else exc.message
     return None
+
+
+def checked_target(row: dict, doc_id: str) -> dict:
+    """The target row with its normalised value worked out again (a reviewer may have changed its value,
+    unit or indicator), or ReviewError when it breaks the registry's target rules."""
+    from registry.indicators import normalise
+    from registry.target_rows import validate_target
+
+    row = {c: _cell(row.get(c)) for c in TARGET_COLUMNS}
+    try:
+        value, row["unit_normalised"] = normalise(float(row["value"]), row["unit"])
+        row["value_normalised"] = _cell(value)
+    except (KeyError, ValueError):
+        row["value_normalised"] = row["unit_normalised"] = ""  # validate_target names what is wrong
+    try:
+        validate_target(row, f"{doc_id} review", 0)
+    except RowError as exc:
+        raise ReviewError(f"target {row['metric']}: {exc.column} {exc.message}") from None
+    return row
 
 
 def _cell(value) -> str:

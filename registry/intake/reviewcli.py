@@ -10,7 +10,7 @@ from __future__ import annotations
 import click
 
 from registry.intake.echo import describe, fail
-from registry.intake.review import EDITABLE
+from registry.intake.review import EDITABLE, TARGET_EDITABLE
 from registry.root import PLANS, PROJECTS_CSV, TARGETS_CSV
 
 # The review's field options: --name, --type, --capacity-mw … (EDITABLE), each setting a column of the new rows.
@@ -22,6 +22,40 @@ def field_options(command):
         command = click.option(FIELD_OPTIONS[column], column, default=None, metavar="VALUE",
                                help=f"Set {column} of the rows --add, --merge or --split make." if column == "name" else f"Set {column} of those rows.")(command)
     return command
+
+
+# The target fields --add-target sets: --indicator, --metric, --value, --unit, --year.
+TARGET_FIELD_OPTIONS = {column: "--" + column for column in TARGET_EDITABLE}
+
+
+def target_field_options(command):
+    for column in reversed(TARGET_EDITABLE):
+        command = click.option(TARGET_FIELD_OPTIONS[column], f"target_{column}", default=None, metavar="VALUE",
+                               help=f"Set {column} of the target --add-target makes.")(command)
+    return command
+
+
+def add_target(review, root, argument: str, overrides: dict, yes: bool) -> None:
+    """--add-target: the passage as a target, shown and confirmed like a made project row."""
+    from registry.intake import handmade
+    from registry.intake.handmade_targets import propose_add_target
+    from registry.intake.review import ReviewError
+
+    try:
+        start, end = handmade.locate(review, argument)
+        change = propose_add_target(review, start, end, overrides)
+    except ReviewError as exc:
+        fail(str(exc))
+    row = change.new[0].edited()
+    click.echo(f"{review.doc_id}: add-target makes {row['indicator']}: {row['metric']} = {row['value']} {row['unit']}"
+               + (f" by {row['year']}" if row.get("year") else "") + f"  [{start}:{end}]")
+    click.echo(f"    {marked(review, start, end)}")
+    if not yes and not click.confirm("  accept it?", default=True):
+        click.echo("cancelled; nothing was changed")
+        return
+    handmade.commit(review, change, "accept")
+    click.echo(f"saved {change.new[0].key} as accepted in {PLANS}/{review.path.name}")
+    apply_accepted(review, root)
 
 
 def apply_accepted(review, root) -> None:
