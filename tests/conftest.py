@@ -22,6 +22,18 @@ ROOT = Path(__file__).resolve().parent.parent
 SHIPPED_CSV = ROOT / "projects.csv"
 
 
+DOCS = ROOT / "docs"
+
+
+def docs_screenshot(page, name: str) -> bytes:
+    """A screenshot of the page, written to docs/<name> only when REGISTRY_SCREENSHOTS=1 (to refresh the
+    README's pictures): the tests leave the work tree as it was."""
+    if os.environ.get("REGISTRY_SCREENSHOTS") == "1":
+        DOCS.mkdir(exist_ok=True)
+        return page.screenshot(path=str(DOCS / name))
+    return page.screenshot()
+
+
 def read_rows(path: Path) -> list[dict]:
     with open(path, newline="", encoding="utf-8-sig") as handle:
         return list(csv.DictReader(handle))

@@ -12,7 +12,7 @@ from urllib.parse import quote, urlsplit
 
 import pytest
 
-from conftest import chromium_context, read_rows, serving, write_rows
+from conftest import chromium_context, docs_screenshot, read_rows, serving, write_rows
 
 SCREENSHOT = Path(__file__).resolve().parent.parent / "docs" / "screenshot.png"
 pytestmark = pytest.mark.browser
@@ -111,8 +111,7 @@ def test_map_draws_every_project_offline_and_filters_through_the_form(browser, l
     # The table of the projects in view follows the map: all of them at the fitted view.
     page.wait_for_function("() => document.getElementById('in-view-count').textContent !== '…'")
     assert int(page.text_content("#in-view-count")) == sum(1 for r in expected_all if r["lon"] and r["lat"])
-    SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOT))
+    docs_screenshot(page, SCREENSHOT.name)
 
     # Zoom in and pan: "ready" again for the new view, which holds fewer projects, and the hash follows.
     wait_for_view(page, "window.registryMap.map.zoomIn(2, {animate: false})")
@@ -197,7 +196,7 @@ def test_phone_shows_the_map_on_the_first_screen_clear_of_its_controls(browser, 
     assert drawn_count(page) == (sum(map(drawable, registry_rows)),) * 2
     assert symbols_under_controls(page) == []
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
-    page.screenshot(path=str(SCREENSHOT.with_name("screenshot-phone.png")))
+    docs_screenshot(page, "screenshot-phone.png")
     watch.assert_clean()
     page.close()
 

@@ -2,14 +2,11 @@
 no outside request, the chart and the marked text visible; screenshots for the README."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from conftest import chromium_context, serving
+from conftest import chromium_context, docs_screenshot, serving
 from test_browser import PageWatch
 
-DOCS = Path(__file__).resolve().parent.parent / "docs"
 pytestmark = pytest.mark.browser
 
 
@@ -27,8 +24,7 @@ def test_plan_page_in_chromium(tmp_path, app, viewport, name):
         assert link.count() >= 1 and link.first.is_visible()
         # the chart fits the page: nothing wider than the viewport
         assert page.evaluate("document.documentElement.scrollWidth") <= width
-        DOCS.mkdir(exist_ok=True)
-        page.screenshot(path=str(DOCS / name))
+        docs_screenshot(page, name)
         link.first.click()
         page.wait_for_url("**/projects/xiaogan-010")
         page.click("#plan-text-link")

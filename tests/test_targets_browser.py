@@ -13,10 +13,9 @@ from pathlib import Path
 import pytest
 
 from compare_registry import HOSTILE_METRIC, HOSTILE_TITLE, make_registry
-from conftest import chromium_context, serving
+from conftest import chromium_context, docs_screenshot, serving
 from test_browser import PageWatch
 
-DOCS = Path(__file__).resolve().parent.parent / "docs"
 QUERY = "/targets?indicator=non_fossil_share&year=2025"
 pytestmark = pytest.mark.browser
 
@@ -90,8 +89,7 @@ def test_map_shades_the_tables_plans_levels_stacked_hover_and_click(tmp_path, le
         tooltip = page.locator(".leaflet-tooltip .area-card")
         tooltip.wait_for(state="visible")
         assert county["words"] in tooltip.text_content()
-        DOCS.mkdir(exist_ok=True)
-        page.screenshot(path=str(DOCS / "targets-page.png"))
+        docs_screenshot(page, "targets-page.png")
         page.mouse.click(x, y)
         page.wait_for_url("**" + county["span"])
         start, end = county["span"].split("#t-")[1].split("-")
@@ -116,7 +114,7 @@ def test_phone_layout_a_tap_shows_hostile_words_as_text_and_opens_the_span(tmp_p
         assert page.evaluate("document.documentElement.scrollWidth") <= 390  # the table scrolls in its own box
         chart = page.locator("#compare-chart").bounding_box()
         assert chart["width"] <= 390 and chart["width"] >= 300
-        page.screenshot(path=str(DOCS / "targets-page-phone.png"))
+        docs_screenshot(page, "targets-page-phone.png")
         doc = next(r for r in table_rows(page) if r["words"] == HOSTILE_METRIC)
         page.touchscreen.tap(*area_point(page, doc["doc"]))
         link = page.locator(".leaflet-popup .area-link")
