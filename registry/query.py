@@ -5,7 +5,7 @@ import math
 import sqlite3
 from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterable
 
 from registry import facets
 from registry.schema import PROJECT_TYPES, RECORD_COLUMNS, STAGES

@@ -28,7 +28,7 @@ from registry.documents import DOCUMENT_COLUMNS, PLANS_DIR, PROJECT_ROOT, read_d
 from registry.export import feature_geojson
 from registry.plan_areas import area_rows
 from registry.provinces import ProvinceOf, plan_level
-from registry.schema import (PROJECT_COLUMNS, TARGET_COLUMNS, RowError, read_csv_table,
+from registry.schema import (PROJECT_COLUMNS, TARGET_COLUMNS, RowError,
                              validate_project)
 
 DEFAULT_DB = PROJECT_ROOT / "registry.db"

@@ -16,7 +16,6 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-import shapely
 from shapely.geometry import Point, shape
 
 from compare_registry import make_registry

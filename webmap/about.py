@@ -9,7 +9,7 @@ from flask import Blueprint, render_template
 
 from registry.about import NOT_LOCATED_NOTE, export_counts, registry_info
 from registry.query import ProjectFilter
-from webmap import get_registry
+from webmap.db import get_registry
 
 bp = Blueprint("about", __name__)
 

@@ -18,7 +18,7 @@ from registry.about import export_counts, export_metadata, registry_info
 from registry.export import csv_chunks, export_filename, geojson_chunks
 from registry.query import SORTABLE, FilterError, ProjectFilter, Registry, format_cursor, parse_cursor
 from registry.schema import RECORD_COLUMNS
-from webmap import get_registry
+from webmap.db import get_registry
 from webmap.http import content_disposition
 from webmap.mapfeed import SOURCE_COLUMNS, map_chunks
 
@@ -144,13 +144,6 @@ def boundaries():
                         mimetype="application/geo+json")
     response.cache_control.max_age = 300
     return response
-
-
-@bp.get("/api/openapi.json")
-def openapi():
-    from webmap.openapi import openapi_document
-
-    return openapi_document()
 
 
 @bp.get("/export.geojson")

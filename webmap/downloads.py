@@ -11,7 +11,7 @@ from registry.export import export_filename
 from registry.files import TemporaryExport, write_export
 from registry.gpkg import GPKG_MIMETYPE, KML_MIMETYPE
 from registry.xlsx import XLSX_MIMETYPE
-from webmap import get_registry
+from webmap.db import get_registry
 from webmap.api import current_filter
 from webmap.http import content_disposition
 

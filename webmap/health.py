@@ -20,7 +20,7 @@ bp = Blueprint("health", __name__)
 
 
 def init_app(app: Flask) -> None:
-    from webmap import error_response
+    from webmap.errors import error_response
 
     app.register_blueprint(bp)
 
@@ -39,7 +39,7 @@ def init_app(app: Flask) -> None:
 
 @bp.get("/healthz")
 def healthz():
-    from webmap import get_registry
+    from webmap.db import get_registry
 
     try:
         registry = get_registry()

@@ -77,7 +77,7 @@ def _validators() -> tuple[str, datetime] | None:
     if request.method not in ("GET", "HEAD") or not request.path.startswith(CACHED_PREFIXES):
         return None
     if "validators" not in g:
-        from webmap import get_registry
+        from webmap.db import get_registry
 
         meta = get_registry().meta()
         built_at = datetime.fromisoformat(meta["built_at"])

@@ -139,10 +139,6 @@ def wan_kw(mw: float) -> str:
     return f"{mw / 10:,.1f}".rstrip("0").rstrip(".")
 
 
-def precision_label(value: str) -> str:
-    return bilingual(PRECISION_LABELS[value]) if value in PRECISION_LABELS else (value or "")
-
-
 def labels_for_script() -> dict:
     """The labels map.js needs to build popups; handed over as JSON data, never as code."""
     return {

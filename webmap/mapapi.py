@@ -18,7 +18,7 @@ from flask import Blueprint, request
 
 from registry import mapgrid
 from registry.query import FilterError, ProjectFilter
-from webmap import get_registry
+from webmap.db import get_registry
 
 bp = Blueprint("mapapi", __name__)
 

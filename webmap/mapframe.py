@@ -205,7 +205,7 @@ def build_frame(tiles: str, attribution: str, *, types: list[str], filter_query:
         "basemap": basemap.frame_config(),
     }
     # Folium's own output: generated from constants and escaped config, no data strings.
-    from webmap import csp_nonce
+    from webmap.security import csp_nonce
 
     # Folium's header has one inline <script> (L_NO_TOUCH, L_DISABLE_3D): it runs under the CSP with the nonce.
     header = figure.header.render().replace("<script>", f'<script nonce="{csp_nonce()}">')

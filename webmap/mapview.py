@@ -9,7 +9,8 @@ from urllib.parse import urlencode
 from registry import mapgrid
 from registry.query import ProjectFilter
 from registry.schema import PROJECT_TYPES
-from webmap import get_registry, labels
+from webmap import labels
+from webmap.db import get_registry
 
 
 

@@ -1,6 +1,8 @@
 """The OpenAPI 3 description of /api/… and the exports, built from the same constants the routes check."""
 from __future__ import annotations
 
+from flask import Blueprint
+
 from registry import mapgrid
 from registry.query import LOCATED_VALUES, MAX_QUERY_LENGTH, SORTABLE, STAGE_UNKNOWN
 from registry.schema import PRECISIONS, PROJECT_TYPES, RECORD_COLUMNS, STAGES
@@ -204,7 +206,7 @@ def _document_ids() -> list[str] | None:
     from flask import has_request_context
 
     from registry.targets import document_ids
-    from webmap import get_registry
+    from webmap.db import get_registry
 
     if not has_request_context():
         return None
@@ -212,3 +214,11 @@ def _document_ids() -> list[str] | None:
         return document_ids(get_registry().conn)
     except FileNotFoundError:  # no registry yet: the API still describes itself
         return None
+
+
+bp = Blueprint("openapi", __name__)
+
+
+@bp.get("/api/openapi.json")
+def openapi():
+    return openapi_document()

@@ -11,7 +11,8 @@ from flask import Blueprint, abort, current_app, render_template, request, url_f
 
 from registry.query import FilterError, ProjectFilter
 from registry.schema import RECORD_COLUMNS
-from webmap import api, filterform, get_registry, mapframe, mapview
+from webmap import api, filterform, mapframe, mapview
+from webmap.db import get_registry
 
 bp = Blueprint("pages", __name__)
 

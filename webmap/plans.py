@@ -14,7 +14,7 @@ from registry.planlist import plan_groups, plans_with_levels, project_counts
 from registry.provinces import plan_level
 from registry.targets import (TargetFilter, document_ids, plan_detail, plan_summaries, targets, targets_csv_chunks,
                               text_segments)
-from webmap import get_registry
+from webmap.db import get_registry
 
 bp = Blueprint("plans", __name__)
 

@@ -19,10 +19,19 @@ from __future__ import annotations
 
 import os
 import re
+import secrets
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, current_app, request
+from flask import Flask, Response, current_app, g, request
 from werkzeug.exceptions import SecurityError
+
+
+def csp_nonce() -> str:
+    """The request's script nonce: every inline <script> carries it, so the Content-Security-Policy
+    can allow the page's own scripts and nothing injected."""
+    if "csp_nonce" not in g:
+        g.csp_nonce = secrets.token_urlsafe(16)
+    return g.csp_nonce
 
 TRUSTED_HOSTS_ENV = "REGISTRY_TRUSTED_HOSTS"
 OSM_TILE_ORIGIN = "https://tile.openstreetmap.org"
@@ -45,7 +54,7 @@ def init_app(app: Flask) -> None:
 
 def _untrusted_host(exc: SecurityError):
     """400 for a Host outside TRUSTED_HOSTS. No template: URL building needs a trusted host."""
-    from webmap import wants_json
+    from webmap.errors import wants_json
 
     message = "the Host header names a host this server does not serve"
     if wants_json():
@@ -87,7 +96,6 @@ def content_security_policy(nonce: str, img_sources=()) -> str:
 
 
 def _secure_headers(response: Response) -> Response:
-    from webmap import csp_nonce
 
     for name, value in HEADERS.items():
         response.headers.setdefault(name, value)

@@ -18,7 +18,8 @@ from flask import Blueprint, Response, render_template, request, url_for
 from registry.query import FilterError
 from registry.target_compare import LEVEL_LABELS, LEVEL_ORDER, CompareQuery, compare, describe, indicator_choices
 from registry.targets import target_anchor
-from webmap import basemap, get_registry
+from webmap import basemap
+from webmap.db import get_registry
 from webmap.mapframe import DATA_ATTRIBUTION, MAX_ZOOM, MIN_ZOOM
 from webmap.targetchart import bar_chart, format_value
 

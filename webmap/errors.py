@@ -1,0 +1,56 @@
+"""Errors as the client reads them: JSON under /api/ and /export. (programs), an HTML page elsewhere.
+
+    error_response(status, message, parameter=None)   the same status either way
+    init_app(app)                                     registers the handlers (bad filter, bad UTF-8, a
+                                                      missing registry, HTTP errors, anything unexpected)
+"""
+from __future__ import annotations
+
+from flask import Flask, render_template, request
+
+from registry.query import FilterError
+
+# Paths whose errors are answered in JSON: the API and the exports are read by programs.
+JSON_PREFIXES = ("/api/", "/export.")
+
+
+def wants_json() -> bool:
+    return request.path.startswith(JSON_PREFIXES)
+
+
+def error_response(status: int, message: str, parameter: str | None = None):
+    """A JSON error for API clients, an HTML page for people; the status is the same."""
+    if wants_json():
+        error = {"message": message} if parameter is None else {"parameter": parameter, "message": message}
+        return {"error": error}, status
+    return render_template("error.html", status=status, message=message, parameter=parameter), status
+
+
+def init_app(app: Flask) -> None:
+    from werkzeug.exceptions import HTTPException
+
+    @app.errorhandler(FilterError)
+    def bad_filter(exc: FilterError):
+        return error_response(400, exc.message, exc.parameter)
+
+    @app.errorhandler(UnicodeDecodeError)
+    def undecodable(_exc: UnicodeDecodeError):
+        # Raw bytes that are not UTF-8 in the query string (Werkzeug decodes it lazily, on first use).
+        return error_response(400, "the query string is not valid UTF-8 (percent-encode UTF-8 text)", "query")
+
+    @app.errorhandler(FileNotFoundError)
+    def missing_registry(exc: FileNotFoundError):
+        # The database is rebuilt by swapping files; if it is absent the service is, for now, unavailable.
+        return error_response(503, str(exc))
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):
+        body, status = error_response(exc.code or 500, exc.description or exc.name)
+        # Keep the exception's own headers (a 405's Allow, a redirect's Location), not its body's type.
+        headers = [(k, v) for k, v in exc.get_headers() if k.lower() != "content-type"]
+        return body, status, headers
+
+    @app.errorhandler(Exception)
+    def unexpected(exc: Exception):
+        app.logger.exception("unhandled error on %s", request.path)
+        return error_response(500, "internal error")
