@@ -95,7 +95,8 @@ def propose_add_target(review, start: int, end: int, overrides: dict | None = No
 
 def duplicate_target(review, row: dict) -> str | None:
     """A target of this plan (in targets.csv, or a candidate not rejected) whose span overlaps the new one's
-    with the same value and indicator, described; None when there is none."""
+    with the same indicator, value and year, described; None when there is none ("十四五、十五五期间分别新增…
+    4000万千瓦" is two targets of one span)."""
     start, end = int(row["source_start"]), int(row["source_end"])
     path = review.root / TARGETS_CSV
     others = [(r, f"a row of {TARGETS_CSV}") for r in (read_csv_rows(path) if path.exists() else [])
@@ -108,6 +109,7 @@ def duplicate_target(review, row: dict) -> str | None:
             same_value = abs(float(other["value"]) - float(row["value"])) < 1e-9
         except (KeyError, ValueError):
             continue
-        if low < end and start < high and same_value and other.get("indicator") == row["indicator"]:
+        same_year = str(other.get("year") or "") == str(row.get("year") or "")
+        if low < end and start < high and same_value and same_year and other.get("indicator") == row["indicator"]:
             return f"{where} ({other.get('metric')} {other.get('value')}{other.get('unit')}, {low}:{high})"
     return None
