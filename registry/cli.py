@@ -385,7 +385,27 @@ _add_intake_commands()
 
 
 def main():
-    cli()
+    """The `registry` command. A writer waiting on another (the registry's lock) or a file system refusing
+    a write the command did not foresee still ends in one line, exit status 1, not a traceback."""
+    from registry.failures import describe_os_error
+    from registry.intake.files import RegistryBusy
+
+    try:
+        cli(standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        sys.exit(1)
+    except click.exceptions.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except RegistryBusy as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    except OSError as exc:
+        click.echo(f"error: {describe_os_error(exc)}", err=True)
+        sys.exit(1)
 
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from registry.documents import DOCUMENT_COLUMNS
-from registry.intake.files import append_csv_rows, csv_bytes, read_csv_rows, write_atomic
+from registry.intake.files import append_csv_rows, csv_bytes, read_csv_rows, registry_lock, write_atomic
 from registry.intake.metadata import infer_metadata
 from registry.intake.pdftext import NotAPlan
 from registry.intake.sources import FETCH_TIMEOUT, read_plan
@@ -94,40 +94,43 @@ def add_plan(source: str, root: Path, doc_id: str | None = None, title: str | No
     plans_dir = Path(root) / PLANS
     documents_csv = Path(root) / DOCUMENTS_CSV
     plan = read_plan(source, timeout, entry)
-    existing = read_csv_rows(documents_csv) if documents_csv.exists() else []
-    if existing and not {"doc_id", "file", "title"} <= set(existing[0]):
-        raise PlanRefused(f"{DOCUMENTS_CSV} lacks the doc_id, file or title column; fix its header first")
-    _check_new(plan.text, doc_id, plans_dir, existing)
-    document = infer_metadata(plan.text, plan.title_hint, area_code, title, status)
-    doc_id = doc_id or _default_doc_id(document, {row["doc_id"] for row in existing})
-    document = {"doc_id": doc_id, "file": f"{doc_id}.txt", **document,
-                "source": cite or (source if plan.origin.startswith(("http://", "https://")) else plan.name),
-                "text_note": plan.note}
-    paths = (plans_dir / document["file"], candidates_path(plans_dir, doc_id), candidate_targets_path(plans_dir, doc_id),
-             possible_path(plans_dir, doc_id))
-    for path in paths:
-        if path.exists():
-            raise PlanRefused(f"{PLANS}/{path.name} exists but {doc_id} is not in {DOCUMENTS_CSV}; "
-                              f"remove it or choose another --doc-id")
-    try:
-        projects, targets = extract_text(plan.text, doc_id, document)
-        possible = possible_projects(plan.text, document, projects)
-    except ValueError as exc:
-        raise NotAPlan(f"the extractor cannot read it: {exc}") from None
-    except Exception as exc:  # an extractor bug must not leave a traceback or half a plan behind
-        raise NotAPlan(f"the extractor failed on it ({type(exc).__name__}: {exc}); please report this plan") from None
-    for row in projects:
-        row["source_doc"] = doc_id
-    plans_dir.mkdir(parents=True, exist_ok=True)
-    written: list[Path] = []
-    try:
-        for path, data in zip(paths, (plan.text.encode("utf-8"), csv_bytes(projects, PROJECT_COLUMNS),
-                                      csv_bytes(targets, TARGET_COLUMNS), csv_bytes(possible, POSSIBLE_COLUMNS))):
-            write_atomic(path, data)
-            written.append(path)
-        append_csv_rows(documents_csv, [document], DOCUMENT_COLUMNS)  # the commit point
-    except BaseException:
-        for path in written:
-            path.unlink(missing_ok=True)
-        raise
+    Path(root).mkdir(parents=True, exist_ok=True)
+    # Under the registry's lock, so two add-plans cannot take one doc id or lose each other's documents.csv row.
+    with registry_lock(root):
+        existing = read_csv_rows(documents_csv) if documents_csv.exists() else []
+        if existing and not {"doc_id", "file", "title"} <= set(existing[0]):
+            raise PlanRefused(f"{DOCUMENTS_CSV} lacks the doc_id, file or title column; fix its header first")
+        _check_new(plan.text, doc_id, plans_dir, existing)
+        document = infer_metadata(plan.text, plan.title_hint, area_code, title, status)
+        doc_id = doc_id or _default_doc_id(document, {row["doc_id"] for row in existing})
+        document = {"doc_id": doc_id, "file": f"{doc_id}.txt", **document,
+                    "source": cite or (source if plan.origin.startswith(("http://", "https://")) else plan.name),
+                    "text_note": plan.note}
+        paths = (plans_dir / document["file"], candidates_path(plans_dir, doc_id), candidate_targets_path(plans_dir, doc_id),
+                 possible_path(plans_dir, doc_id))
+        for path in paths:
+            if path.exists():
+                raise PlanRefused(f"{PLANS}/{path.name} exists but {doc_id} is not in {DOCUMENTS_CSV}; "
+                                  f"remove it or choose another --doc-id")
+        try:
+            projects, targets = extract_text(plan.text, doc_id, document)
+            possible = possible_projects(plan.text, document, projects)
+        except ValueError as exc:
+            raise NotAPlan(f"the extractor cannot read it: {exc}") from None
+        except Exception as exc:  # an extractor bug must not leave a traceback or half a plan behind
+            raise NotAPlan(f"the extractor failed on it ({type(exc).__name__}: {exc}); please report this plan") from None
+        for row in projects:
+            row["source_doc"] = doc_id
+        plans_dir.mkdir(parents=True, exist_ok=True)
+        written: list[Path] = []
+        try:
+            for path, data in zip(paths, (plan.text.encode("utf-8"), csv_bytes(projects, PROJECT_COLUMNS),
+                                          csv_bytes(targets, TARGET_COLUMNS), csv_bytes(possible, POSSIBLE_COLUMNS))):
+                write_atomic(path, data)
+                written.append(path)
+            append_csv_rows(documents_csv, [document], DOCUMENT_COLUMNS)  # the commit point
+        except BaseException:
+            for path in written:
+                path.unlink(missing_ok=True)
+            raise
     return AddedPlan(document, paths[0], paths[1], paths[2], projects, targets, plan.kind, paths[3], possible)

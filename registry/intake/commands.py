@@ -142,7 +142,7 @@ def review_command(doc_id, accept_all, reject_all, web, port, add, add_target, m
                if given]
     if len(actions) > 1:
         fail(f"{' and '.join(actions)} cannot be given together; give one at a time")
-    target_fields = {column: fields.pop(f"target_{column}") for column in reviewcli.TARGET_FIELD_OPTIONS}
+    target_fields = {column: fields.pop(f"target_field_{column}") for column in reviewcli.TARGET_FIELD_OPTIONS}
     target_overrides = {column: value for column, value in target_fields.items() if value is not None}
     if target_overrides and not add_target:
         fail(f"{', '.join(reviewcli.TARGET_FIELD_OPTIONS[c] for c in target_overrides)} set the fields of the target "

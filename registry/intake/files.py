@@ -10,10 +10,42 @@ import csv
 import io
 import json
 import os
+from contextlib import contextmanager
 from pathlib import Path
+
+from filelock import FileLock, Timeout
 
 from registry.atomic import atomic_output
 from registry.schema import format_cell
+
+
+LOCK_NAME = ".registry.lock"
+LOCK_WAIT = 60  # seconds: longer than any one add-plan or review step takes
+
+
+_LOCKS: dict[str, FileLock] = {}
+
+
+class RegistryBusy(RuntimeError):
+    """Another process is writing the same registry folder and did not finish in time."""
+
+
+@contextmanager
+def registry_lock(root: Path, wait: float = LOCK_WAIT):
+    """Hold the registry folder's write lock: two processes that read, change and replace the same CSV or
+    review file one after the other would each lose the other's rows; with the lock they take turns."""
+    path = str((Path(root) / LOCK_NAME).resolve())
+    # One FileLock per folder and process: a FileLock is reentrant, so apply() may save() inside it.
+    lock = _LOCKS.setdefault(path, FileLock(path))
+    try:
+        with lock.acquire(timeout=wait):
+            yield
+    except Timeout:
+        raise RegistryBusy(f"another command has been writing {root} for over {wait:g} s "
+                           f"(it holds {LOCK_NAME}); try again when it has finished") from None
+    except PermissionError as exc:
+        raise RegistryBusy(f"{root}: cannot write in this registry folder ({exc.strerror}); "
+                           "choose a folder you can write to") from None
 
 
 def write_atomic(path: Path, data: bytes) -> None:

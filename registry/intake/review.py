@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from registry.intake.add import candidate_targets_path, candidates_path, possible_path
-from registry.intake.files import append_csv_rows, read_csv_rows, write_json
+from registry.intake.files import append_csv_rows, read_csv_rows, registry_lock, write_json
 from registry.root import DOCUMENTS_CSV, PLANS, PROJECTS_CSV, TARGETS_CSV
 from registry.schema import PROJECT_COLUMNS, TARGET_COLUMNS, RowError, validate_project
 
@@ -216,12 +216,29 @@ class Review:
         return row_problem(row)
 
     def save(self) -> None:
-        """Write the decisions to plans/<doc_id>.review.json, unless they are what it holds already."""
-        saved = {c.key: c.record() for c in self.candidates if c.decision or c.made}
-        saved.update({p["key"]: p["decision"] for p in self.possible if p["decision"]})
-        if saved != self._saved:
-            write_json(self.path, saved)
-            self._saved = json.loads(json.dumps(saved))
+        """Write this review's changes to plans/<doc_id>.review.json, unless there are none.
+
+        Another reviewer of the same plan (a second terminal, the web page) may have saved since this
+        one read the file: under the registry's lock the file is read again and only the keys this
+        review changed are written over it, so neither loses the other's decisions.
+        """
+        ours = {c.key: c.record() for c in self.candidates if c.decision or c.made}
+        ours.update({p["key"]: p["decision"] for p in self.possible if p["decision"]})
+        if ours == self._saved:
+            return
+        with registry_lock(self.root):
+            try:
+                merged = json.loads(self.path.read_text(encoding="utf-8")) if self.path.exists() else {}
+            except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+                raise ReviewError(f"{PLANS}/{self.path.name} is damaged ({exc}); nothing was saved") from None
+            for key in set(ours) | set(self._saved):
+                if ours.get(key) != self._saved.get(key):
+                    if key in ours:
+                        merged[key] = ours[key]
+                    else:
+                        merged.pop(key, None)
+            write_json(self.path, merged)
+        self._saved = json.loads(json.dumps(ours))
 
     # -- applying -----------------------------------------------------------------------------
     def id_prefix(self, existing: list[dict]) -> str:
@@ -235,7 +252,14 @@ class Review:
         return self.doc_id.replace("_", "") if shared else short
 
     def apply(self) -> tuple[list[dict], list[dict]]:
-        """Append the accepted, not yet added rows to projects.csv and targets.csv; return them."""
+        """Append the accepted, not yet added rows to projects.csv and targets.csv; return them.
+
+        Under the registry's lock: another plan's review applying at the same time appends its rows
+        before or after these, never over them (ids are numbered from the file as it is then)."""
+        with registry_lock(self.root):
+            return self._apply()
+
+    def _apply(self) -> tuple[list[dict], list[dict]]:
         from registry.geocode import geocode_rows
 
         projects_csv, targets_csv = self.root / PROJECTS_CSV, self.root / TARGETS_CSV

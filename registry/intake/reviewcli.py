@@ -30,7 +30,7 @@ TARGET_FIELD_OPTIONS = {column: "--" + column for column in TARGET_EDITABLE}
 
 def target_field_options(command):
     for column in reversed(TARGET_EDITABLE):
-        command = click.option(TARGET_FIELD_OPTIONS[column], f"target_{column}", default=None, metavar="VALUE",
+        command = click.option(TARGET_FIELD_OPTIONS[column], f"target_field_{column}", default=None, metavar="VALUE",
                                help=f"Set {column} of the target --add-target makes.")(command)
     return command
 

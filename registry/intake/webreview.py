@@ -23,12 +23,13 @@ from markupsafe import escape
 from registry.intake import handmade
 from registry.intake.review import EDITABLE, TARGET_EDITABLE, Review, ReviewError
 from registry.intake.reviewpage import add_panel, card, segments, summary_line
+from registry.indicators import INDICATORS
 from registry.schema import PROJECT_TYPES, STAGES
 
 # The fields the page shows as inputs, in the order a planner checks them.
 PROJECT_FIELDS = ("name", "type", "capacity_mw", "capacity_text", "voltage_kv", "stage", "phase", "target_year",
-                  "county", "town", "site", "subtype")
-assert set(PROJECT_FIELDS) <= set(EDITABLE) and set(TARGET_EDITABLE) <= {"metric", "value", "unit", "year"}
+                  "city", "county", "town", "site", "subtype")
+assert set(PROJECT_FIELDS) <= set(EDITABLE) and set(TARGET_EDITABLE) <= {"indicator", "metric", "value", "unit", "year"}
 CSP = ("default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; img-src 'self' data:; "
        "form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
 
@@ -48,7 +49,8 @@ def create_review_app(root: Path, doc_id: str) -> Flask:
 
     def render(review: Review, message: str = "", errors=(), add=None, status: int = 200):
         return render_template(
-            "review.html", review=review, token=token, types=PROJECT_TYPES, stages=STAGES, message=message,
+            "review.html", review=review, token=token, types=PROJECT_TYPES, stages=STAGES, indicators=INDICATORS,
+            message=message,
             errors=list(errors), summary=summary_line(review), segments=segments(review),
             cards=[card(review, c, PROJECT_FIELDS, TARGET_EDITABLE) for c in review.candidates],
             add=add or add_panel(review, ""), fields=PROJECT_FIELDS), status
