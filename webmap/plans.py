@@ -31,6 +31,7 @@ PLAN_LABELS = {
     "capacity_targets": ("Capacity targets and the listed projects", "装机目标与所列项目"),
     "listed": ("listed projects", "所列项目"), "target": ("target", "目标"),
     "plan_text": ("Plan text", "方案全文"),
+    "text_source": ("Text from", "原文来源"),
     "text_key": ("Project spans link to their pages; target spans are highlighted.",
                  "项目原文链接到项目页面；目标原文以底色标出。"),
     "in_plan": ("Place in the plan text", "在方案全文中的位置"),

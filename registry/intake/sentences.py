@@ -154,6 +154,7 @@ def rebuild(chapters: dict, name: str) -> RebuiltPlan:
             paragraph.append(sentence if _ENDS_IN_MARK.search(sentence) else sentence + "。")
     close_paragraph()
     lost = ["end marks restored as 。 (the corpus strips them)",
+            "the corpus keeps no issuer, document number or date",
             "quotation marks stripped by the corpus are not restored",
             "paragraph breaks are not in the corpus: sentences of a run are one paragraph"]
     if repeated:
