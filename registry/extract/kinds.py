@@ -13,7 +13,7 @@ from registry.extract.vocab import GENERIC_STARTS, GENERIC_WORDS, LIST_GENERIC_S
 # direct-current line named by its two ends' first characters ("祁韶直流", "雅江直流"); 直流配电 and
 # 直流输电工程 are no such name (the latter's head is 工程).
 LINE_HEAD = re.compile(r"(?:(?<=千伏)|(?<=kV)|(?<=KV)|(?<=高压))[^，,。；、\s（）()]{0,10}?(?P<ring>环网)(?!工程|项目|建设方案)"
-                        r"|(?<=[\u4e00-\u9fff]{2})(?P<dc>直流)(?!配电|供电|用电|微|充电|技术|系统|电网|侧|电|输电|工程|线路|通道|等)")
+                        r"|(?<=[\u4e00-\u9fff]{2})(?<!高压)(?<!千伏)(?P<dc>直流)(?!配电|供电|用电|微|充电|技术|系统|电网|侧|电|输电|输变电|工程|线路|通道|等)")
 _NAMED_DC_LINE = re.compile(r"^[\u4e00-\u9fff]{2}直流$|千伏直流$")
 VOLTAGE_LINE = re.compile(r"(?:千伏|kV|KV).{0,20}(?:通道|线路)")
 POWER_IMPORT = re.compile(r"[^\W\d_外]电入[\u4e00-\u9fff]")  # “疆电入鄂”: a channel; 外电入湘 (power from outside) is none
@@ -21,6 +21,19 @@ POWER_IMPORT = re.compile(r"[^\W\d_外]电入[\u4e00-\u9fff]")  # “疆电入�
 _TECHNOLOGY_PLUS = re.compile(r"(?:光伏|风电|储能|新能源|氢能|生物质|地热)\s*[+＋]")
 VOLTAGE_LINE_SHORTEST = re.compile(r"(?:千伏|kV|KV).{0,20}?(?:通道|线路)")  # the match that ends first
 VOLTAGE_STATION = re.compile(r"(?<!\d)\d++(?:千伏|kV|KV)\S{1,6}变$")
+# A line named by its ends ("巴林-奈曼-阜新", "陇东至山东", "山西-京津唐"): a 输变电 project or a channel between
+# them is a line, not a substation; an ultra-high-voltage 输变电 project is one too.
+_LINE_ENDS = re.compile(r"[\u4e00-\u9fff]{2}(?:至|[-－—–])[\u4e00-\u9fff]{2}")
+_HYPHENED_ENDS = re.compile(r"[\u4e00-\u9fff]{2}[-－—–][\u4e00-\u9fff]{2}")
+# An industrial base of an energy-intensive industry ("盘锦辽东湾石化及精细化工产业基地", "淮北陶铝新材料产业基地") that the
+# plan builds is a key project; bases of other trades (家纺, 油茶, 数字经济) are not.
+_HEAVY_INDUSTRY_BASE = re.compile(r"(?:石化|化工|钢铁|新材料|金属材料|建材|菱镁|盐湖|有色|铝|铜|镁|硅|绿色产业)"
+                                  r"[^，,。；、]{0,8}?(?:产业基地|生产基地|产业示范基地|产业生态园)")
+_UHV = re.compile(r"特高压|直流|±|1000千伏")
+_POWER_LINE_WORDS = re.compile(r"输电|通道|线路|联网|直流|交流")  # 输变电 between two ends is a substation's project (above)
+_NOT_POWER = re.compile(r"气|油|管|热|水|铁路|公路|高速")
+# "第3条外电入皖特高压直流输电通道": an ordinal names one particular line or channel.
+_ORDINAL = re.compile(r"第(?:\d+|[一二三四五六七八九十]+)条")
 
 
 # A keyword inside a longer word that means something else: 可再生能源 is renewable energy, not 再生 (recycling).
@@ -41,11 +54,16 @@ def keyword_type(name: str) -> tuple[str, str] | None:
         return None
     if VOLTAGE_LINE.search(name) or POWER_IMPORT.search(name) or _NAMED_DC_LINE.search(name):
         return "transmission", ""
+    if ("输变电" in name and (_UHV.search(name) or _HYPHENED_ENDS.search(name))) or (
+            _LINE_ENDS.search(name) and _POWER_LINE_WORDS.search(name) and not _NOT_POWER.search(name)):
+        return "transmission", ""
     if VOLTAGE_STATION.search(name):
         return "substation", ""
     for type_, subtype, keywords in TYPE_RULES:
         if any((k in name) if k not in _NOT_AFTER else _find(name, k) != -1 for k in keywords):
             return type_, subtype
+    if _HEAVY_INDUSTRY_BASE.search(name):
+        return "industrial_park", ""
     return None
 
 
@@ -99,6 +117,8 @@ def is_specific(name: str, places: PlaceIndex, listed: bool = False) -> bool:
     if name.startswith(GENERIC_STARTS) or _TECHNOLOGY_PLUS.search(name):
         return False
     if any(p.division.level >= 3 or p.division == places.city for p in places.find(name)):
+        return True
+    if _ORDINAL.search(name) and keyword_type(name) == ("transmission", ""):
         return True
     residue = CAPACITY_RE.sub("", name)
     residue = GENERIC_WORDS.sub("", residue)

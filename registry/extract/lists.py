@@ -113,7 +113,7 @@ def split_items(phrase: str, offset: int, separate: bool) -> list[tuple[str, int
         if "等" in phrase:  # "宣化店镇等地农光互补光伏电站": 等地 says "and other places", it names nothing
             own, rest = phrase[:phrase.index("等")], phrase[phrase.index("等") + 1:]
             suffix = _AREA_WORDS.sub("", rest)
-            if own and suffix != rest and HEAD_RE.search(suffix):
+            if own and HEAD_RE.search(suffix):  # "山西-京津唐等通道": one item and its head
                 return [(own + suffix, offset, offset + len(phrase))]
         return [(phrase, offset, offset + len(phrase))]
     if separate or any(len(p) > _MAX_ITEM_LENGTH or not p for p, _ in parts[:-1]):
@@ -131,7 +131,8 @@ def split_items(phrase: str, offset: int, separate: bool) -> list[tuple[str, int
     suffix = re.sub(r"等(?=项目|工程)", "", suffix)
     items = []
     for part, at in parts[:-1] + [(own, last_at)]:
-        standalone = (len(suffix) <= 3 or HEAD_RE.search(part[-6:]) is not None
+        # a short suffix with no type word ("项目", "工程") adds nothing; one that has one ("水电站", "核电") names the kind
+        standalone = ((len(suffix) <= 3 and keyword_type(suffix) is None) or HEAD_RE.search(part[-6:]) is not None
                       or VOLTAGE_STATION.search(part) is not None or _own_noun(part))
         name = part if standalone else part + suffix
         end = offset + (at + len(part) if standalone else len(phrase))

@@ -52,6 +52,8 @@ _KEY_LIST_TAIL = re.compile(r"等(?:重点|重大)?项目")
 _BUILD_VERBS = frozenset(("统筹有序推进", "有序推进", "重点推进", "加快推进", "大力推进", "积极推进", "推进",
                           "加快建设", "加快", "开工建设", "建设", "实施", "重点实施", "重点建设", "新建"))
 _MANUFACTURING = re.compile(r"制造|材料|零部件|整车|装备|组件|叶片|电池|电机")
+# A list that goes on past a head to 等…企业 lists companies ("甲电厂、乙水泥等重点行业企业开展改造").
+_FIRM_LIST = re.compile(r"、[^，,。；：:]{0,60}?等[^，,。；：:、]{0,8}企业")
 _MAX_DISTRIBUTED_ITEM = 10  # a place or an owner: 外高桥, 南汇, 某某水泥
 _TRANSPORT = re.compile(r"铁路|公路|高速|车站|东站|西站|南站|北站|机场|港口|航道|轨道|地铁|城际|桥梁|隧道")
 # The work a project of an owner names: "乙水泥节能降碳改造项目" is 节能降碳改造.
@@ -287,9 +289,13 @@ def _sentence_mentions(text: str, s_start: int, s_end: int, places: PlaceIndex, 
             group += 1
         phrase = sentence[start:head_end]
         floor = head_end
+        if _FIRM_LIST.match(sentence, head_end):
+            continue  # "推进甲、乙电厂、丙水泥等重点企业开展改造": firms the plan addresses, not named projects
         before_start = bisect_left(clause_breaks, start)
         clause_start = clause_breaks[before_start - 1] + 1 if before_start else 0
-        separate = sentence[head_end:head_end + 1] == "等"
+        # 等项目 closes a list of whole names; a list that goes on past the head ("甲、乙电厂、丙水泥") gives
+        # the head to its last item only
+        separate = sentence[head_end:head_end + 1] in ("等", "、")
         items = [item for piece, at in conjuncts(phrase)
                  for item in split_items(piece, start + at, separate)]
         if shared and not _distributive([_full_name(name) for name, _, _ in items], places):
