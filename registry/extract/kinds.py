@@ -17,6 +17,12 @@ LINE_HEAD = re.compile(r"(?:(?<=千伏)|(?<=kV)|(?<=KV)|(?<=高压))[^，,。；
 _NAMED_DC_LINE = re.compile(r"^[\u4e00-\u9fff]{2}直流$|千伏直流$")
 VOLTAGE_LINE = re.compile(r"(?:千伏|kV|KV).{0,20}(?:通道|线路)")
 POWER_IMPORT = re.compile(r"[^\W\d_外]电入[\u4e00-\u9fff]")  # “疆电入鄂”: a channel; 外电入湘 (power from outside) is none
+# Qualifiers before a name that say how far along a plant is, not which one it is.
+_QUALIFIER_START = re.compile(r"^(?:存量|现有|已建成|已建|在建|在运|已投运|新一轮)+")
+# A region named by a province's one-character name and a direction ("晋北", "鲁西南", "陇东", "粤东"): a base of it is named.
+_REGION = re.compile(r"^[\u4e00-\u9fff][东西南北中]{1,2}")
+# Metals recycled or processed ("镍钴锰资源综合利用"): a material, not a place.
+_ELEMENTS = "[镍钴锰锂铅锌铝镁硅钒钛]"
 # "光伏＋水面", "新能源+储能": a technology combined with a use is a mode of development, not a project.
 _TECHNOLOGY_PLUS = re.compile(r"(?:光伏|风电|储能|新能源|氢能|生物质|地热)\s*[+＋]")
 VOLTAGE_LINE_SHORTEST = re.compile(r"(?:千伏|kV|KV).{0,20}?(?:通道|线路)")  # the match that ends first
@@ -114,14 +120,24 @@ def is_specific(name: str, places: PlaceIndex, listed: bool = False) -> bool:
     """A named project rather than a category of projects; every entry of a 专栏 table (`listed`) is one."""
     if listed and not name.startswith(LIST_GENERIC_STARTS):
         return True  # a table entry ("大型物件回收厂建设项目") names one project even when it opens like a category
-    if name.startswith(GENERIC_STARTS) or _TECHNOLOGY_PLUS.search(name):
+    if "的" in name:
+        # "生态保护要求的水电项目", "投运的风电场": what stands before 的 describes a kind, unless it is a place
+        before, after = name.rsplit("的", 1)
+        if not places.find(before):
+            name = after
+    name = _QUALIFIER_START.sub("", name)  # "存量准东直流输电通道" names the line; "存量光伏项目" names none
+    if name.startswith(GENERIC_STARTS):
         return False
-    if any(p.division.level >= 3 or p.division == places.city for p in places.find(name)):
+    found = places.find(name)
+    if _TECHNOLOGY_PLUS.search(name) and not found and not _REGION.match(name):
+        return False  # "光伏＋水面" is a mode of development; "鲁西南采煤沉陷区光伏＋基地" is a base of a region
+    if any(p.division.level >= 3 or p.division == places.city for p in found):
         return True
     if _ORDINAL.search(name) and keyword_type(name) == ("transmission", ""):
         return True
-    residue = CAPACITY_RE.sub("", name)
+    residue = re.sub(r"[（）()]", "", CAPACITY_RE.sub("", name))
     residue = GENERIC_WORDS.sub("", residue)
-    residue = re.sub(r"[\W\d_a-zA-Z]|[一二三四五六七八九十]期|[个座批条]|入[\u4e00-\u9fff](?=通道|工程|$)", "", residue)
+    residue = re.sub(r"[\W\d_a-zA-Z]|[一二三四五六七八九十]期|[个座批条]|入[\u4e00-\u9fff](?=通道|工程|$)|" + _ELEMENTS,
+                     "", residue)
     return len(residue) >= 2
 

@@ -24,6 +24,7 @@ __all__ = ["Mention", "find_mentions", "is_specific", "keyword_type", "sentences
 _SENTENCE_SPLIT = re.compile(r"[。；！？\n：:]")
 _CLAUSE_BREAK = "，,"
 _NAME_BREAK = "，,在于"  # a project name never runs across these ("废旧材料在公路养护工程中")
+_AFTER_ZAI = set("运建役")  # 在运, 在建, 在役: a qualifier of the name, not the preposition 在
 # Numbering, counts, and the bracketed capacity of the previous name in a list ("…电站（10万千瓦）、乙电站").
 _LEADING_NOISE = re.compile(r"^(?:[（(]\d+[）)]|\d+[．.、](?!\d)|\d+[座个处条]"
                             r"|[（(]\d+(?:\.\d+)?\s*(?:亿千瓦|万千瓦|MWp?|兆瓦|GW|千瓦|kWp?)[^（）()]{0,20}[）)]、?"
@@ -34,7 +35,7 @@ _EXCEPT_OPEN = re.compile(r"除(?!尘|湿|险|冰|雪|臭|磷|氮|硫)")
 _EXCEPT_CLOSE = re.compile(r"^[^，,。；]{0,8}外")
 # "以甲示范区为依托，…": a place the clause builds on, named as the means of something else; where
 # the plan builds it, another sentence names it as a project.
-_BASIS_CLOSE = re.compile(r"为(?:依托|载体|支撑|平台)")
+_BASIS_CLOSE = re.compile(r"为(?:依托|载体|支撑|平台|重点)")
 _BY_MEANS = re.compile(r"(?<![可所加予难得足])以(?![及上下来后前内外便免期])")  # the 以 of 以…为依托, not 以及, 可以
 _CONNECTORS = "、和及与并对在将把由为以的等同时"
 _PHASE_TAIL = re.compile(r"^(?:[（(][一二三四五六七八九十\d]+期[）)]|[一二三四五六七八九十]期)")
@@ -141,7 +142,7 @@ def _name_start(sentence: str, floor: int, head_start: int) -> int:
     """Where the name before head_start begins: after the last clause break and the last governing verb."""
     start = floor
     for i in range(head_start - 1, floor - 1, -1):
-        if sentence[i] in _NAME_BREAK:
+        if sentence[i] in _NAME_BREAK and not (sentence[i] == "在" and sentence[i + 1:i + 2] in _AFTER_ZAI):
             start = i + 1
             break
     for match in LEAD_RE.finditer(sentence, start, head_start):

@@ -31,7 +31,7 @@ HEADS = (
 HEAD_RE = re.compile("(?:" + "|".join(sorted(map(re.escape, HEADS), key=len, reverse=True)) + ")"
                      "(?!建设方案|方案|规划|名录|目录|基础|址)")  # 核电厂址 is a site, not a plant
 # Names that carry a type keyword but are factories, labs or plans rather than energy assets.
-NOT_PROJECTS = re.compile(r"储能电池项目|研究院|实验室|风机制造|装备制造|炼钢|技术试点|技术示范|行动|机制")
+NOT_PROJECTS = re.compile(r"储能电池项目|研究院|实验室|风机制造|装备制造|炼钢|技术试点|技术示范|行动|机制|研发|达到")
 
 # (type, subtype, keywords): the first row whose keyword occurs in the name decides.
 TYPE_RULES = (
@@ -104,7 +104,7 @@ LEAD_VERBS = (
     "包括", "抓好", "开展", "其中", "加大", "推广", "有序推广", "优化", "不断", "配置", "充分发挥", "发挥",
     "合理控制", "鼓励", "应用", "积极推动", "确保", "引导", "加强", "保持", "拓展", "力争", "实现",
     "努力争取", "谋划研究", "研究论证", "深化", "促进", "提高", "提升", "统筹", "创建", "做好", "参与", "打通", "通过",
-    "完善",
+    "完善", "支撑", "围绕", "成为",
 )
 LEAD_RE = re.compile("|".join(sorted(map(re.escape, LEAD_VERBS), key=len, reverse=True)))
 
@@ -119,7 +119,7 @@ TARGET_YEAR_RE = re.compile(r"(?:力争|争取|计划|预计|确保)?(20\d\d)年
 
 # A name that starts so is a category, not a named project ("一批农光互补光伏发电项目").
 GENERIC_STARTS = ("一定比例", "存量", "新增", "新扩建", "覆盖", "省", "一批", "一些", "各类", "相关", "有关", "具备条件", "有条件", "现有", "新建", "重点", "大型",
-                  "这些", "其他", "多个", "全市", "全县", "全区", "我市", "本市", "该", "市县", "县域", "各")
+                  "这些", "其他", "多个", "全市", "全县", "全区", "我市", "本市", "该", "市县", "县域", "各", "若干", "全国", "全省")
 # In a 专栏 table every entry is a project, unless it opens with a quantifier like these.
 LIST_GENERIC_STARTS = ("一批", "一些", "各类", "相关", "有关", "这些", "其他", "多个", "具备条件", "有条件")
 # After removing these, a named project keeps some words of its own.
@@ -153,7 +153,10 @@ GENERIC_WORDS = re.compile(
         "场站", "停车场", "服务区",
         # farming wastes and the materials and parts recycled, not places ("畜禽粪污资源化利用", "退役光伏组件")
         "种养", "粪污", "畜禽", "秸秆", "农作物", "退役", "动力电池", "锂离子", "电池", "组件", "叶片", "装置",
-        "新兴产业", "重点县", "全量",
+        "新兴产业", "重点县", "全量", "功能区", "集中区", "景区", "供暖", "制冷", "乡村", "岸电", "船舶", "船用", "清洁动力",
+        "接收站", "加注站", "电源输出地", "全流程", "集成化", "矿化", "产能", "千亿立方米级", "优质", "世界级", "世界一流",
+        "全国重要", "全国最大", "新材料", "材料", "化工", "石化", "钢铁", "建材", "有色", "锂电", "轻金属", "磷煤",
+        "煤电", "火电", "热电", "机组", "超超临界", "清洁煤电",
         # kinds of gas and heat resources and their development ("页岩气勘探开发", "浅层地热能")
         "页岩气", "煤层气", "致密气", "非常规天然气", "非常规", "油气", "勘探", "气田", "油田", "集输", "干线",
         "地热", "浅层", "中深层", "瓦斯", "煤矿", "增储上产", "滚动", "碳捕集", "碳捕捉", "捕集", "捕捉", "封存",
