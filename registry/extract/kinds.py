@@ -33,11 +33,14 @@ _LINE_ENDS = re.compile(r"[\u4e00-\u9fff]{2}(?:至|[-－—–])[\u4e00-\u9fff]{
 _HYPHENED_ENDS = re.compile(r"[\u4e00-\u9fff]{2}[-－—–][\u4e00-\u9fff]{2}")
 # An industrial base of an energy-intensive industry ("盘锦辽东湾石化及精细化工产业基地", "淮北陶铝新材料产业基地") that the
 # plan builds is a key project; bases of other trades (家纺, 油茶, 数字经济) are not.
-_HEAVY_INDUSTRY_BASE = re.compile(r"(?:石化|化工|钢铁|新材料|金属材料|建材|菱镁|盐湖|有色|铝|铜|镁|硅|绿色产业)"
-                                  r"[^，,。；、]{0,8}?(?:产业基地|生产基地|产业示范基地|产业生态园)")
+_HEAVY_INDUSTRY_BASE = re.compile(r"(?:石化|化工|钢铁|新材料|金属材料|建材|菱镁|盐湖|有色|铝|铜|镁|硅)"
+                                  r"[^，,。；、]{0,8}?(?:产业基地|生产基地|产业示范基地|产业生态园)|绿色产业示范基地")
+# A line that carries oil or gas ("北油南下输送通道", "天然气入皖战略气源通道", "页岩气集输干线", "川气东送二线").
+_OIL_GAS_LINE = re.compile(r"(?:油|气)[^电，,。；、]{0,10}?(?:管道|管网|管线|干线|通道)|气东送|气东输")
 _UHV = re.compile(r"特高压|直流|±|1000千伏")
 _POWER_LINE_WORDS = re.compile(r"输电|通道|线路|联网|直流|交流")  # 输变电 between two ends is a substation's project (above)
 _NOT_POWER = re.compile(r"气|油|管|热|水|铁路|公路|高速")
+_POWER_LINE = re.compile(r"电|千伏|特高压")
 # "第3条外电入皖特高压直流输电通道": an ordinal names one particular line or channel.
 _ORDINAL = re.compile(r"第(?:\d+|[一二三四五六七八九十]+)条")
 
@@ -65,6 +68,8 @@ def keyword_type(name: str) -> tuple[str, str] | None:
         return "transmission", ""
     if VOLTAGE_STATION.search(name):
         return "substation", ""
+    if _OIL_GAS_LINE.search(name) and not _POWER_LINE.search(name):
+        return "gas_pipeline", ""
     for type_, subtype, keywords in TYPE_RULES:
         if any((k in name) if k not in _NOT_AFTER else _find(name, k) != -1 for k in keywords):
             return type_, subtype
@@ -135,7 +140,7 @@ def is_specific(name: str, places: PlaceIndex, listed: bool = False) -> bool:
         return True
     if _ORDINAL.search(name) and keyword_type(name) == ("transmission", ""):
         return True
-    residue = re.sub(r"[（）()]", "", CAPACITY_RE.sub("", name))
+    residue = re.sub(r"[（(][^（）()]*[）)]|[（）()]", "", CAPACITY_RE.sub("", name))  # a bracket holds a place or a note
     residue = GENERIC_WORDS.sub("", residue)
     residue = re.sub(r"[\W\d_a-zA-Z]|[一二三四五六七八九十]期|[个座批条]|入[\u4e00-\u9fff](?=通道|工程|$)|" + _ELEMENTS,
                      "", residue)

@@ -77,18 +77,32 @@ def _enumerated_parts(phrase: str) -> list[tuple[str, int]]:
     close = _LIST_CLOSE.search(phrase)
     stop = close.start() if close else -1
     parts, at = [], 0
-    separators = [m for m in re.finditer(r"(?<![\d一二三四五六七八九十])、|、(?![\d一二三四五六七八九十])", phrase)]  # not "5、6号机组"
+    # not "5、6号机组"; a comma only stands inside a phrase whose items are grouped by comma (rules.py)
+    separators = [m for m in re.finditer(r"(?<![\d一二三四五六七八九十])、|、(?![\d一二三四五六七八九十])|，", phrase)]
     if stop > 0:
         separators += [m for m in _JOINERS.finditer(phrase, 0, stop)
                        if m.end() < stop and m.start() > 0 and phrase[m.start() - 1] != "、"]  # "华邦保和等": a name
         separators.sort(key=lambda m: m.start())
+    inside = _inside_brackets(phrase) if "（" in phrase or "(" in phrase else None
     for match in separators:
-        if match.start() < at:
-            continue
+        if match.start() < at or (inside and inside[match.start()]):
+            continue  # "长沙（浏阳、宁乡）国家再制造产业示范基地": a bracket's list belongs to its item
         parts.append((phrase[at:match.start()], at))
         at = match.end()
     parts.append((phrase[at:], at))
     return parts
+
+
+def _inside_brackets(phrase: str) -> list[bool]:
+    """For each character, whether it stands inside brackets."""
+    depth, inside = 0, []
+    for c in phrase:
+        if c in "）)":
+            depth = max(0, depth - 1)
+        inside.append(depth > 0)
+        if c in "（(":
+            depth += 1
+    return inside
 
 
 def _own_noun(item: str) -> bool:

@@ -24,7 +24,7 @@ __all__ = ["Mention", "find_mentions", "is_specific", "keyword_type", "sentences
 _SENTENCE_SPLIT = re.compile(r"[。；！？\n：:]")
 _CLAUSE_BREAK = "，,"
 _NAME_BREAK = "，,在于"  # a project name never runs across these ("废旧材料在公路养护工程中")
-_AFTER_ZAI = set("运建役")  # 在运, 在建, 在役: a qualifier of the name, not the preposition 在
+_QUALIFIER_ZAI = re.compile(r"在(?:运|役|建(?!筑|设))")  # 在运核电站: a qualifier of the name, not the preposition 在
 # Numbering, counts, and the bracketed capacity of the previous name in a list ("…电站（10万千瓦）、乙电站").
 _LEADING_NOISE = re.compile(r"^(?:[（(]\d+[）)]|\d+[．.、](?!\d)|\d+[座个处条]"
                             r"|[（(]\d+(?:\.\d+)?\s*(?:亿千瓦|万千瓦|MWp?|兆瓦|GW|千瓦|kWp?)[^（）()]{0,20}[）)]、?"
@@ -142,14 +142,14 @@ def _name_start(sentence: str, floor: int, head_start: int) -> int:
     """Where the name before head_start begins: after the last clause break and the last governing verb."""
     start = floor
     for i in range(head_start - 1, floor - 1, -1):
-        if sentence[i] in _NAME_BREAK and not (sentence[i] == "在" and sentence[i + 1:i + 2] in _AFTER_ZAI):
+        if sentence[i] in _NAME_BREAK and not _QUALIFIER_ZAI.match(sentence, i):
             start = i + 1
             break
     for match in LEAD_RE.finditer(sentence, start, head_start):
         inside_name = match.group(0) in ("建设", "开发", "规划", "应用", "配套")  # "…体系建设项目"
         if head_start - match.end() >= (2 if inside_name else 0):
             start = max(start, match.end())
-    while start < head_start and sentence[start] in _CONNECTORS:
+    while start < head_start and sentence[start] in _CONNECTORS and not _QUALIFIER_ZAI.match(sentence, start):
         start += 1
     return start
 
@@ -318,7 +318,8 @@ def _sentence_mentions(text: str, s_start: int, s_end: int, places: PlaceIndex, 
                 continue
             if _is_basis(sentence, i_start, i_end, clause_start, clause_breaks, verbs, by_means, bases):
                 continue
-            name = _balance_brackets(name.strip(_CONNECTORS))
+            name = _balance_brackets(name.rstrip(_CONNECTORS))
+            name = name if _QUALIFIER_ZAI.match(name) else name.lstrip(_CONNECTORS)
             own_name = re.sub(r"等(?:重点|重大)?项目$", "", name)
             listed_kind = (_listed_item_kind(own_name, key_list, places)
                            if keyword_type(own_name) is None and HEAD_RE.search(own_name) is None else None)

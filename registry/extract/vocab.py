@@ -25,11 +25,11 @@ HEADS = (
     "示范线项目", "开发试点", "风电场", "电厂", "电站", "储气站", "储备中心", "汇集站", "变电站",
     "利用基地", "基地", "工程", "项目", "通道", "试点", "配送中心", "先行区", "充电站", "号机组",
     # names of provincial plans: a water-control hub, a gas field or grid, a storage hub, a park
-    "水利枢纽", "枢纽", "气田", "干线", "调峰中心", "加注站", "产业生态园",
+    "水利枢纽", "枢纽", "气田", "干线", "调峰中心", "加注站", "产业生态园", "勘探开发", "示范机组",
 )
 # A head followed by these words names a plan or a list, not a project ("水电站建设方案").
 HEAD_RE = re.compile("(?:" + "|".join(sorted(map(re.escape, HEADS), key=len, reverse=True)) + ")"
-                     "(?!建设方案|方案|规划|名录|目录|基础|址)")  # 核电厂址 is a site, not a plant
+                     "(?!建设方案|方案|规划|名录|目录|基础|址|力度|潜力)")  # 核电厂址 is a site, not a plant
 # Names that carry a type keyword but are factories, labs or plans rather than energy assets.
 NOT_PROJECTS = re.compile(r"储能电池项目|研究院|实验室|风机制造|装备制造|炼钢|技术试点|技术示范|行动|机制|研发|达到")
 
@@ -94,6 +94,8 @@ TYPE_RULES = (
     ("thermal", "", ("华电", "大唐", "京能", "华能")),
     # a region's energy base ("陇东能源基地") with no kind named
     ("new_energy_base", "", ("能源基地",)),
+    # a generating unit of no other kind is a coal unit ("66万千瓦高硫无烟煤示范机组")
+    ("thermal", "", ("机组",)),
 )
 
 # Words that open a project name's governing clause; the name starts after the last one.
@@ -156,7 +158,7 @@ GENERIC_WORDS = re.compile(
         "新兴产业", "重点县", "全量", "功能区", "集中区", "景区", "供暖", "制冷", "乡村", "岸电", "船舶", "船用", "清洁动力",
         "接收站", "加注站", "电源输出地", "全流程", "集成化", "矿化", "产能", "千亿立方米级", "优质", "世界级", "世界一流",
         "全国重要", "全国最大", "新材料", "材料", "化工", "石化", "钢铁", "建材", "有色", "锂电", "轻金属", "磷煤",
-        "煤电", "火电", "热电", "机组", "超超临界", "清洁煤电",
+        "煤电", "火电", "热电", "机组", "超超临界", "清洁煤电", "风光火", "风光",
         # kinds of gas and heat resources and their development ("页岩气勘探开发", "浅层地热能")
         "页岩气", "煤层气", "致密气", "非常规天然气", "非常规", "油气", "勘探", "气田", "油田", "集输", "干线",
         "地热", "浅层", "中深层", "瓦斯", "煤矿", "增储上产", "滚动", "碳捕集", "碳捕捉", "捕集", "捕捉", "封存",
