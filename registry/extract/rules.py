@@ -17,6 +17,7 @@ from os.path import commonprefix
 from registry.extract.kinds import LINE_HEAD, VOLTAGE_STATION, TypeBefore, is_specific, keyword_type
 from registry.extract.lists import conjuncts, places_listed_before, split_items, subject_before
 from registry.extract.places import PlaceIndex
+from registry.extract.spread import spread_items
 from registry.extract.vocab import HEAD_RE, LEAD_RE
 
 __all__ = ["Mention", "find_mentions", "is_specific", "keyword_type", "sentences"]
@@ -55,7 +56,8 @@ _BUILD_VERBS = frozenset(("统筹有序推进", "有序推进", "重点推进", 
 _MANUFACTURING = re.compile(r"制造|材料|零部件|整车|装备|组件|叶片|电池|电机")
 # A list that goes on past a head to 等…企业 lists companies ("甲电厂、乙水泥等重点行业企业开展改造").
 _FIRM_LIST = re.compile(r"、[^，,。；：:]{0,60}?等[^，,。；：:、]{0,8}企业")
-_MAX_DISTRIBUTED_ITEM = 10  # a place or an owner: 外高桥, 南汇, 某某水泥
+_MAX_DISTRIBUTED_ITEM = 10
+_SPREAD_HINT = re.compile(r"[、和及等].{0,40}?(?:建设|布局|打造|开展|创建|发展|推进|推广)|为重点")  # cheap test before spread.py  # a place or an owner: 外高桥, 南汇, 某某水泥
 _TRANSPORT = re.compile(r"铁路|公路|高速|车站|东站|西站|南站|北站|机场|港口|航道|轨道|地铁|城际|桥梁|隧道")
 # The work a project of an owner names: "乙水泥节能降碳改造项目" is 节能降碳改造.
 _WORK = re.compile(r"节能降碳改造|节能改造|超低排放改造|提质改造|技术改造|循环化改造|提级扩能|扩能改造|改扩建")
@@ -258,13 +260,14 @@ def find_mentions(text: str, places: PlaceIndex, in_box=lambda offset: False) ->
 def _sentence_mentions(text: str, s_start: int, s_end: int, places: PlaceIndex, in_box) -> list[Mention]:
     sentence = text[s_start:s_end]
     heads = _head_spans(sentence)
-    if not heads:
+    clause_breaks = [i for i, c in enumerate(sentence) if c in _CLAUSE_BREAK]
+    spread = spread_items(sentence, places, clause_breaks) if _SPREAD_HINT.search(sentence) else []
+    if not heads and not spread:
         return []
     table_title = re.search(r"专栏\s*\d+\s*[：:]?$", text[max(0, s_start - 10):s_start])
     if sentence.startswith("专栏") or table_title or (text[s_end:s_end + 1] in "：:" and len(sentence) <= 20):
         return []  # a table title or an item label, not a project
     type_before = TypeBefore(sentence)
-    clause_breaks = [i for i, c in enumerate(sentence) if c in _CLAUSE_BREAK]
     sentence_places = [p for p in places.find(sentence) if p.division != places.city]
     place_starts = [p.start for p in sentence_places]
     forbid_starts = [m.start() for m in _FORBIDS.finditer(sentence)]
@@ -343,7 +346,26 @@ def _sentence_mentions(text: str, s_start: int, s_end: int, places: PlaceIndex, 
         if kind:
             mention.listed_kind = kind
             mentions.append(mention)
-    return sorted(mentions, key=lambda m: m.start) if untyped else mentions
+    if spread:
+        mentions += _spread_mentions(spread, mentions, sentence, s_start, s_end, clause_breaks, forbid_starts)
+    return sorted(mentions, key=lambda m: m.start) if untyped or spread else mentions
+
+
+def _spread_mentions(spread: list, mentions: list[Mention], sentence: str, s_start: int, s_end: int,
+                     clause_breaks: list[int], forbid_starts: list[int]) -> list[Mention]:
+    """Mentions of a facility kind placed at several places (spread.py) that no head-word rule gave."""
+    taken = {m.start for m in mentions} | {m.name for m in mentions}
+    found = []
+    for name, start, end in spread:
+        if s_start + start in taken or name in taken or len(name) < 4:
+            continue
+        before = bisect_left(clause_breaks, start)
+        clause_start = clause_breaks[before - 1] + 1 if before else 0
+        clause_end = clause_breaks[before] if before < len(clause_breaks) else len(sentence)
+        if _occurs_within(forbid_starts, clause_start, clause_end):
+            continue
+        found.append(Mention(name, s_start + start, s_start + end, s_start + clause_start, s_end, None, s_start))
+    return found
 
 
 def _full_name(name: str) -> str:
