@@ -36,7 +36,7 @@ _HYPHENED_ENDS = re.compile(r"[\u4e00-\u9fff]{2}[-－—–][\u4e00-\u9fff]{2}")
 _HEAVY_INDUSTRY_BASE = re.compile(r"(?:石化|化工|钢铁|新材料|金属材料|建材|菱镁|盐湖|有色|铝|铜|镁|硅)"
                                   r"[^，,。；、]{0,8}?(?:产业基地|生产基地|产业示范基地|产业生态园)|绿色产业示范基地")
 # A line that carries oil or gas ("北油南下输送通道", "天然气入皖战略气源通道", "页岩气集输干线", "川气东送二线").
-_OIL_GAS_LINE = re.compile(r"(?:油|气)[^电，,。；、]{0,10}?(?:管道|管网|管线|干线|通道)|气东送|气东输")
+_OIL_GAS_LINE = re.compile(r"(?:油|(?<![大空])气)[^电，,。；、]{0,10}?(?:管道|管网|管线|干线|通道)|气东送|气东输")
 _UHV = re.compile(r"特高压|直流|±|1000千伏")
 _POWER_LINE_WORDS = re.compile(r"输电|通道|线路|联网|直流|交流")  # 输变电 between two ends is a substation's project (above)
 _NOT_POWER = re.compile(r"气|油|管|热|水|铁路|公路|高速")

@@ -18,6 +18,7 @@ from registry.extract.kinds import LINE_HEAD, VOLTAGE_STATION, TypeBefore, is_sp
 from registry.extract.lists import conjuncts, places_listed_before, split_items, subject_before
 from registry.extract.places import PlaceIndex
 from registry.extract.spread import spread_items
+from registry.extract.units import number_value
 from registry.extract.vocab import HEAD_RE, LEAD_RE
 
 __all__ = ["Mention", "find_mentions", "is_specific", "keyword_type", "sentences"]
@@ -39,6 +40,9 @@ _EXCEPT_CLOSE = re.compile(r"^[^，,。；]{0,8}外")
 _BASIS_CLOSE = re.compile(r"为(?:依托|载体|支撑|平台|重点)")
 _BY_MEANS = re.compile(r"(?<![可所加予难得足])以(?![及上下来后前内外便免期])")  # the 以 of 以…为依托, not 以及, 可以
 _CONNECTORS = "、和及与并对在将把由为以的等同时"
+# "积极推进甲核电二期顺利建设": a phase right before the verb ends a name that has no head word.
+_PHASE_BEFORE_VERB = re.compile(r"(?<=[\u4e00-\u9fff])[一二三四五六七八九十]期"
+                                r"(?=(?:顺利|加快|尽快|全面|开工)?(?:建设|开工|投产|投运|并网|建成))")
 _PHASE_TAIL = re.compile(r"^(?:[（(][一二三四五六七八九十\d]+期[）)]|[一二三四五六七八九十]期)")
 _MAX_GAP_BETWEEN_HEADS = 12  # "风电场二期项目", "基地一期100MW风电项目", "天钢循环产业园报废机动车拆解处理项目"
 _MAX_LIST_GAP = 60  # the rest of an enumeration after an item with its own head: a few items and 等
@@ -57,6 +61,11 @@ _MANUFACTURING = re.compile(r"制造|材料|零部件|整车|装备|组件|叶�
 # A list that goes on past a head to 等…企业 lists companies ("甲电厂、乙水泥等重点行业企业开展改造").
 _FIRM_LIST = re.compile(r"、[^，,。；：:]{0,60}?等[^，,。；：:、]{0,8}企业")
 _MAX_DISTRIBUTED_ITEM = 10
+# "建成10座…汇集站", "新建两个…站": a count of plants the plan does not name
+_COUNT_START = re.compile(r"(\d+|[两二三四五六七八九十]+)\s*[座个处]")
+_AROUND = re.compile(r"围绕$")  # "围绕甲清洁能源基地，推进…": the base the clause works around, named elsewhere
+_MAX_COMMA_GROUPS = 6  # "新建甲江乙、丙，丁江戊，己江庚等水电站": groups of a list written with commas
+_MAX_COMMA_GROUP = 14
 _SPREAD_HINT = re.compile(r"[、和及等].{0,40}?(?:建设|布局|打造|开展|创建|发展|推进|推广)|为重点")  # cheap test before spread.py  # a place or an owner: 外高桥, 南汇, 某某水泥
 _TRANSPORT = re.compile(r"铁路|公路|高速|车站|东站|西站|南站|北站|机场|港口|航道|轨道|地铁|城际|桥梁|隧道")
 # The work a project of an owner names: "乙水泥节能降碳改造项目" is 节能降碳改造.
@@ -93,6 +102,7 @@ def _head_matches(sentence: str) -> list[tuple[int, int, bool]]:
     one (LINE_HEAD), and the 开发/建设/替代/改造 that closes a distributive list (_shares_a_facility)."""
     found = [(*m.span(), False) for m in HEAD_RE.finditer(sentence)]
     found += [(*m.span(m.lastgroup), False) for m in LINE_HEAD.finditer(sentence)]
+    found += [(*m.span(), False) for m in _PHASE_BEFORE_VERB.finditer(sentence)]
     found += [(*m.span(), True) for m in _ACTION.finditer(sentence) if _shares_a_facility(sentence, m.start())]
     merged: list[tuple[int, int, bool]] = []
     for span in sorted(found, key=lambda f: (f[0], f[2], -f[1])):  # a head word wins over an action at its start
@@ -200,6 +210,26 @@ def _occurs_within(starts: list[int], low: int, high: int) -> bool:
     return i < len(starts) and starts[i] < high
 
 
+def _comma_list_start(sentence: str, start: int) -> int:
+    """Where a list whose groups are parted by commas begins: the groups before `start` are short, name no kind
+    and hold no verb, and the first opens right after a verb ("新建金沙江甲、乙，雅砻江丙，大渡河丁等水电站")."""
+    at = start
+    for _ in range(_MAX_COMMA_GROUPS):
+        low = max(sentence.rfind(c, 0, at - 1) for c in _CLAUSE_BREAK + "。；：") + 1
+        group = sentence[low:at - 1]
+        verb = None
+        for verb in LEAD_RE.finditer(group):
+            pass
+        words = group[verb.end():] if verb else group
+        if not words or len(words) > _MAX_COMMA_GROUP or keyword_type(words) or HEAD_RE.search(words) \
+                or (verb and verb.start() > 0) or "等" in words:
+            return start
+        if verb:
+            return low + verb.end()
+        at = low
+    return start
+
+
 def _balance_brackets(name: str) -> str:
     """The name without brackets that open or close nothing ("孝昌县（小河镇光伏电站" -> "孝昌县小河镇光伏电站")."""
     open_at: list[int] = []
@@ -291,9 +321,14 @@ def _sentence_mentions(text: str, s_start: int, s_end: int, places: PlaceIndex, 
             start = max(start, sentence.rfind("的", start, head_start) + 1)  # "覆盖全岛的500千伏…环网"
         if sentence[floor:start].strip("、和及与以") or not floor:
             group += 1
+        if sentence[start - 1:start] in _CLAUSE_BREAK and "等" in sentence[start:head_start]:
+            start = _comma_list_start(sentence, start)  # "新建甲江乙、丙，丁江戊，己江庚等水电站"
+        count = _COUNT_START.match(sentence, start, head_start)
+        if count and (number_value(count.group(1)) or 0) >= 2:
+            continue  # "建成10座500千伏汇集站": a number of unnamed plants, a target
         phrase = sentence[start:head_end]
         floor = head_end
-        if _FIRM_LIST.match(sentence, head_end):
+        if _FIRM_LIST.match(sentence, head_end) or _AROUND.search(sentence, max(0, start - 2), start):
             continue  # "推进甲、乙电厂、丙水泥等重点企业开展改造": firms the plan addresses, not named projects
         before_start = bisect_left(clause_breaks, start)
         clause_start = clause_breaks[before_start - 1] + 1 if before_start else 0
