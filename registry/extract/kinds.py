@@ -42,6 +42,7 @@ _POWER_LINE_WORDS = re.compile(r"输电|通道|线路|联网|直流|交流")  # 
 _NOT_POWER = re.compile(r"气|油|管|热|水|铁路|公路|高速")
 _POWER_LINE = re.compile(r"电|千伏|特高压")
 # "第3条外电入皖特高压直流输电通道": an ordinal names one particular line or channel.
+_INTO_PROVINCE = re.compile(r"(?<!外)(?:电|气|油)入(?![网管户])[\u4e00-\u9fff](?:[\u4e00-\u9fff]{0,6}?)(?:通道|工程)")
 _ORDINAL = re.compile(r"第(?:\d+|[一二三四五六七八九十]+)条")
 
 
@@ -140,6 +141,8 @@ def is_specific(name: str, places: PlaceIndex, listed: bool = False) -> bool:
         return True
     if _ORDINAL.search(name) and keyword_type(name) == ("transmission", ""):
         return True
+    if _INTO_PROVINCE.search(name):
+        return True  # "陆上天然气入鲁通道", "宁电入湘工程": a channel into a province
     residue = re.sub(r"[（(][^（）()]*[）)]|[（）()]", "", CAPACITY_RE.sub("", name))  # a bracket holds a place or a note
     residue = GENERIC_WORDS.sub("", residue)
     residue = re.sub(r"[\W\d_a-zA-Z]|[一二三四五六七八九十]期|[个座批条]|入[\u4e00-\u9fff](?=通道|工程|$)|" + _ELEMENTS,

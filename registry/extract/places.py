@@ -16,7 +16,10 @@ from registry.extract.area import infer_area, infer_title, short_form
 # Old names still written in plans -> the official name today.
 FORMER_NAMES = {"郧县": "郧阳区"}
 # Short forms that are ordinary words more often than places.
-_NOT_PLACES = {"城区", "新区", "开发", "高新", "经济", "工业", "中心", "城关", "新城", "东城", "西城", "南城", "北城", "通道"}
+_NOT_PLACES = {"城区", "新区", "开发", "高新", "经济", "工业", "中心", "城关", "新城", "东城", "西城", "南城", "北城", "通道",
+               # short forms that the plans write as ordinary words far more often than as the place: 资源 (资源县),
+               # 新建 (新建区), 合作 (合作市), 港口 (港口区), 振兴 (乡村振兴, 振兴区), 金沙 (金沙江, 金沙县) …
+               "资源", "新建", "合作", "新兴", "港口", "新平", "振兴", "新和", "大新", "平和", "金沙"}
 
 
 @dataclass(frozen=True)

@@ -62,11 +62,11 @@ _MANUFACTURING = re.compile(r"制造|材料|零部件|整车|装备|组件|叶�
 _FIRM_LIST = re.compile(r"、[^，,。；：:]{0,60}?等[^，,。；：:、]{0,8}企业")
 _MAX_DISTRIBUTED_ITEM = 10
 # "建成10座…汇集站", "新建两个…站": a count of plants the plan does not name
-_COUNT_START = re.compile(r"(\d+|[两二三四五六七八九十]+)\s*[座个处]")
+_COUNT_START = re.compile(r"(\d+|[两二三四五六七八九十]+)\s*[座个处](?!乡|镇|县|村|城|地区|区县|社区|园区)")
 _AROUND = re.compile(r"围绕$")  # "围绕甲清洁能源基地，推进…": the base the clause works around, named elsewhere
 _MAX_COMMA_GROUPS = 6  # "新建甲江乙、丙，丁江戊，己江庚等水电站": groups of a list written with commas
 _MAX_COMMA_GROUP = 14
-_SPREAD_HINT = re.compile(r"[、和及等].{0,40}?(?:建设|布局|打造|开展|创建|发展|推进|推广)|为重点")  # cheap test before spread.py  # a place or an owner: 外高桥, 南汇, 某某水泥
+_SPREAD_HINT = re.compile(r"[、和及等].{0,40}?(?:建设|建成|布局|打造|开展|创建|发展|推进|推广)|为重点")  # cheap test before spread.py  # a place or an owner: 外高桥, 南汇, 某某水泥
 _TRANSPORT = re.compile(r"铁路|公路|高速|车站|东站|西站|南站|北站|机场|港口|航道|轨道|地铁|城际|桥梁|隧道")
 # The work a project of an owner names: "乙水泥节能降碳改造项目" is 节能降碳改造.
 _WORK = re.compile(r"节能降碳改造|节能改造|超低排放改造|提质改造|技术改造|循环化改造|提级扩能|扩能改造|改扩建")
@@ -158,7 +158,7 @@ def _name_start(sentence: str, floor: int, head_start: int) -> int:
             start = i + 1
             break
     for match in LEAD_RE.finditer(sentence, start, head_start):
-        inside_name = match.group(0) in ("建设", "开发", "规划", "应用", "配套")  # "…体系建设项目"
+        inside_name = match.group(0) in ("建设", "开发", "规划", "应用", "配套", "发展")  # "…体系建设项目", "融合发展基地"
         if head_start - match.end() >= (2 if inside_name else 0):
             start = max(start, match.end())
     while start < head_start and sentence[start] in _CONNECTORS and not _QUALIFIER_ZAI.match(sentence, start):
@@ -312,6 +312,10 @@ def _sentence_mentions(text: str, s_start: int, s_end: int, places: PlaceIndex, 
     floor = 0
     for head_start, head_end, shared in heads:
         start = _name_start(sentence, floor, head_start)
+        count = _COUNT_START.match(sentence, start, head_start)
+        if count and (number_value(count.group(1)) or 0) >= 2:
+            floor = head_end
+            continue  # "建成10座500千伏汇集站": a number of unnamed plants, a target
         noise = _LEADING_NOISE.match(sentence[start:head_start])
         start += noise.end() if noise else 0
         if (sentence.startswith("直流", head_start)
@@ -323,9 +327,6 @@ def _sentence_mentions(text: str, s_start: int, s_end: int, places: PlaceIndex, 
             group += 1
         if sentence[start - 1:start] in _CLAUSE_BREAK and "等" in sentence[start:head_start]:
             start = _comma_list_start(sentence, start)  # "新建甲江乙、丙，丁江戊，己江庚等水电站"
-        count = _COUNT_START.match(sentence, start, head_start)
-        if count and (number_value(count.group(1)) or 0) >= 2:
-            continue  # "建成10座500千伏汇集站": a number of unnamed plants, a target
         phrase = sentence[start:head_end]
         floor = head_end
         if _FIRM_LIST.match(sentence, head_end) or _AROUND.search(sentence, max(0, start - 2), start):

@@ -22,7 +22,7 @@ from registry.extract.places import PlaceIndex
 from registry.extract.vocab import GENERIC_STARTS, HEAD_RE, LEAD_RE
 
 _VERB = re.compile(r"合理规划布局|规划布局|建设|建成|布局|打造|开展|创建|发展|推进|推广")
-_OPENER = re.compile(r"重点在|在|推动|支持|鼓励|以|推进")
+_OPENER = re.compile(r"重点在|在|推动|支持|鼓励|以(?!及|上|下|来|后|前|内|外)|推进")
 _CLOSE = re.compile(r"等|[两二三四五六七八九十]+(?:大|个|座|处)")
 _SEPARATOR = re.compile(r"以及|、|和|及")
 # Where the kind's words end: "煤电作为基础性安全保障电源", "调峰气电，…".
