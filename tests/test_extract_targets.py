@@ -16,9 +16,10 @@ def targets_of(text: str) -> list[tuple]:
 
 
 @pytest.mark.parametrize("text, expected", [
-    # 新增…装机N万千瓦, no 达到
+    # 新增…装机N万千瓦, no 达到 (capacity added: the vocabulary's *_capacity_added keys)
     ("到2027年，全市新增光伏装机120万千瓦，新增风电装机35万千瓦。",
-     [("solar_pv_capacity", "新增光伏装机", 120, "万千瓦", 2027), ("wind_capacity", "新增风电装机", 35, "万千瓦", 2027)]),
+     [("solar_pv_capacity_added", "新增光伏装机", 120, "万千瓦", 2027),
+      ("wind_capacity_added", "新增风电装机", 35, "万千瓦", 2027)]),
     # 分别达A%、B%: two targets, the subject shared
     ("到2025年，规模以上工业企业数字化研发设计工具普及率、关键工序数控化率分别达88%、70%。",
      [("digital_design_tool_penetration", "规模以上工业企业数字化研发设计工具普及率", 88, "%", 2025),
@@ -48,7 +49,8 @@ def test_not_targets(text):
 
 def test_intensity_with_a_baseline_year_and_unknown_metrics_get_an_indicator():
     """A plan not yet read may word a target our vocabulary lacks; review still gets a valid row."""
-    from registry.indicators import INDICATORS, classify
+    from registry.indicator_words import classify
+    from registry.indicators import INDICATORS
 
     assert classify("单位地区生产总值能耗比2020年下降") == "energy_intensity_reduction"
     assert classify("单位地区生产总值二氧化碳排放比2020年下降") == "carbon_intensity_reduction"

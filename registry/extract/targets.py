@@ -23,13 +23,18 @@ from pathlib import Path
 from registry.documents import section_at, split_sections
 from registry.extract.text import CleanText, fix_heading
 from registry.extract.units import number_value as _value
-from registry.indicators import UNIT_CONVERSIONS, classify, normalise
+from registry.indicator_words import classify
+from registry.indicators import UNIT_CONVERSIONS, normalise
 from registry.schema import TARGET_COLUMNS, format_cell
 
-_UNITS = (r"万千瓦|万千伏安|万立方米|亿立方米|万吨标准煤|万吨|万公顷|万亩|平方米|立方米|克标煤/千瓦时|千米|公里|座|个|家|名"
-          r"|％|%")
-_VERBS = (r"(?:力争)?(?:进一步)?(?:持续)?(?:提高到|提高至|提升到|提升至|增加到|降低至|降低到|稳定在|保持在|不低于|不少于|"
-          r"少于|小于|低于|超过|突破|均达到|达到|降至|提升|下降|年均增长约|年均增长|达)")
+# Longest first where one unit begins another (万千瓦时 before 万千瓦); 克标准煤/千瓦时 is written for 克标煤/千瓦时
+# and 个百分点 for a share (both mapped in add()).
+_UNITS = (r"亿千瓦时|万千瓦时|亿千瓦|万千瓦|万千伏安|万立方米|亿立方米|亿吨标准煤|万吨标准煤|亿吨|万吨|万公顷|公顷|万亩"
+          r"|亿平方米|万平方米|平方米|立方米|克标准煤/千瓦时|克标煤/千瓦时|千米|公里|亿元|万辆|辆|万个|万户|户|座|个百分点"
+          r"|个|家|名|处|％|%")
+_VERBS = (r"(?:力争)?(?:进一步)?(?:持续)?(?:提高到|提高至|提升到|提升至|增加到|降低至|降低到|减少至|减少到|稳定在|保持在|"
+          r"不低于|不少于|少于|小于|低于|超过|突破|均达到|达到|降至|提升|提高|增加|下降|降低|年均增长约|年均增长率达到|"
+          r"年均增长|约为|约|为|达)")
 # A value in digits or in Chinese numerals ("三十万千瓦", read by units.number_value).
 # A number is matched only from the first character of its run and never gives characters back, so a
 # long run of digits or Chinese numerals costs its length once (issue 15).
@@ -43,12 +48,12 @@ _TARGET = re.compile(r"(?P<metric>(?!\d)" + _METRIC_CHARS + r"{2,48}?)(?P<verb>"
 # unit family -> metric endings that may stand without a verb before a value in that unit
 _BARE_METRIC = {
     "share": re.compile(r"(?:率|比重|占比|比例)$|占.+面积$"),
-    "capacity": re.compile(r"(?:装机|装机容量|容量)$"),
+    "capacity": re.compile(r"(?:装机|装机容量|容量|装机规模)$"),
     "stock": re.compile(r"(?:保有量|蓄积量|造林|抚育)$"),
     "count": re.compile(r"(?:站|工厂|企业|平台|园区|示范|人才)$"),
     "length": re.compile(r"(?:线路|管道|管网)$"),
 }
-_UNIT_FAMILY = {"%": "share", "％": "share", "万千瓦": "capacity", "万千伏安": "capacity", "万亩": "stock", "亩": "stock",
+_UNIT_FAMILY = {"%": "share", "％": "share", "万千瓦": "capacity", "亿千瓦": "capacity", "万千伏安": "capacity", "万亩": "stock", "亩": "stock",
                 "万公顷": "stock", "万立方米": "stock", "座": "count", "个": "count", "家": "count", "名": "count",
                 "千米": "length", "公里": "length"}
 # "城镇新建建筑100%执行绿色建筑标准": the metric goes on after the value.
@@ -61,10 +66,22 @@ _ALL = re.compile(r"(?P<metric>" + _METRIC_CHARS + r"{2,30}?)(?:全部|全面)(?
 _FULL_COVERAGE = re.compile(r"(?P<metric>" + _METRIC_CHARS + r"{2,30}?)实现全覆盖")
 _CONTINUATION = re.compile(r"(?:以上|以下|左右)?[，,]\s*(?:到|至)?(?P<year>20\d\d)年(?:底)?(?P<verb>" + _VERBS + r")" + _VALUE)
 _YEAR = re.compile(r"(?<!比)(20\d\d)年")
-_RESPECTIVELY = re.compile(r"分别$")
+_RESPECTIVELY = re.compile(r"分别(?:比20\d\d年)?$")
 _EACH = re.compile(r"均$")
 _MEASURE = re.compile(r"(?:率|比重|占比|比例|量|数)$")
+_BASELINE_TAIL = re.compile(r"(?:分别)?(?:比|较)20\d\d年(?:分别)?(?:下降|降低|提升|提高|增加)?$")
+# Where the words all items of "A、B…强度" share begin in the last item ("船舶换算周转量碳排放强度").
+_SHARED_MEASURE = re.compile(r"换算周转量|单位|碳排放|能耗|综合利用率|利用率|占比|比例|覆盖率|装机")
+_PER_UNIT_SUBJECT = re.compile(r"^.*?(?:生产总值|增加值)")
 _METRIC_TAIL = re.compile(r"(?:分别|均|力争|进一步|持续)+$")
+# "电化学储能装机2025年达到600万千瓦": a year at the end of the metric is the target's, not part of its words.
+_YEAR_AT_END = re.compile(r"(?<!比)(?<!较)(20\d\d)年(?:底|前|末)?$")
+# "完成林草生态建设10800万亩", "新增绿色建筑5亿平方米": a metric that opens with what the plan will do needs no verb.
+_ACHIEVE_START = re.compile(r"^(?:全[省区市])?(?:完成|建成|新增|创建|培育|做强|累计建成)")
+# Reductions written with another verb are reductions all the same.
+_REDUCTION_VERBS = ("下降", "降低")
+# A share with no year, as the plans state a rule for every new channel: "原则上不低于50%".
+_STANDING_RULE = ("不低于", "不少于", "不高于", "不超过")
 _MORE_VALUES = re.compile(r"(?:以上|左右)?[和、](?P<value>" + _NUMBER + r")(?:" + _UNITS + r")")
 _FIVE_YEAR_PLAN_ENDS = {"十四五": 2025, "十五五": 2030}
 _METRIC_NOISE = re.compile(r"^(?:年|底|前|末|，|全市|全县|我市|新增和更新|力争|确保|累计|基本|实现|“十四五”期间|期间)+")
@@ -100,7 +117,10 @@ class _Sentences:
 
 def _clean_metric(raw_metric: str) -> str:
     metric = re.split(r"[，,。；]", raw_metric)[-1]
-    return _METRIC_NOISE.sub("", re.sub(r"^.*?(?<!比)20\d\d年", "", metric)).lstrip("、")
+    at_end = _YEAR_AT_END.search(metric)
+    if at_end and at_end.start() >= 2:
+        metric = metric[:at_end.start()]
+    return _METRIC_NOISE.sub("", re.sub(r"^.*?(?<!比)(?<!较)20\d\d年", "", metric)).lstrip("、")
 
 
 def find_targets(clean: CleanText, raw: str, *, city: str, county: str, doc_id: str, own_place: str) -> list[dict]:
@@ -112,14 +132,14 @@ def find_targets(clean: CleanText, raw: str, *, city: str, county: str, doc_id: 
     def add(metric: str, value: float | None, unit: str, year: int | None, start: int, end: int) -> None:
         if value is None:
             return  # "百万千瓦": no number
-        unit = unit.replace("％", "%")
+        unit = {"％": "%", "个百分点": "%", "克标准煤/千瓦时": "克标煤/千瓦时"}.get(unit, unit)
         if unit == "立方米" and metric.startswith("亩均"):
             unit = "立方米/亩"
         raw_start, raw_end = clean.raw_span(start, end)
         section = section_at(sections, raw_start)
         normalised = normalise(value, unit) if unit in UNIT_CONVERSIONS else (None, "")
         found.append({
-            "city": city, "county": county, "indicator": classify(metric), "metric": metric,
+            "city": city, "county": county, "indicator": classify(metric, unit), "metric": metric,
             "value": value, "unit": unit, "value_normalised": normalised[0], "unit_normalised": normalised[1],
             "year": year, "source_doc": doc_id,
             "source_section": fix_heading(section.heading, own_place) if section else "",
@@ -171,6 +191,8 @@ def _numeric_target(text: str, match: re.Match, add, last: dict, sentences: _Sen
         after = _SHARE_THEN_VERB.match(text, match.end()) if family == "share" else None
         if after is not None:
             metric += after.group("rest")
+        elif _ACHIEVE_START.match(metric) and len(_ACHIEVE_START.sub("", metric)) >= 2:
+            pass  # "完成沙化土地综合治理面积2650万亩"
         elif family is None or not _BARE_METRIC[family].search(metric):
             return
     if len(metric) < 2:
@@ -187,7 +209,7 @@ def _numeric_target(text: str, match: re.Match, add, last: dict, sentences: _Sen
         previous = sentences.start(sentence_start - 1)
         if _OPENING_YEAR.match(text, previous):
             year = _year_before(text, sentence_start, previous)
-    if year is None:
+    if year is None and not (verb.endswith(_STANDING_RULE) and unit in ("%", "％") and _MEASURE.search(metric)):
         return  # a number without a target year is a description, not a target
     if metric.startswith(_INHERITS_SUBJECT) and last["sentence"] == sentence_start:
         subject = _SUBJECT_END.search(last["metric"])
@@ -195,8 +217,8 @@ def _numeric_target(text: str, match: re.Match, add, last: dict, sentences: _Sen
     last.update(sentence=sentence_start, metric=metric)
     if re.search(r"比20\d\d年$", metric):
         metric += verb  # "能效水平比2020年提升": the verb is the measure
-    if verb == _REDUCTION_VERB and not metric.endswith(_REDUCTION_VERB):
-        metric += _REDUCTION_VERB
+    if verb in _REDUCTION_VERBS and not metric.endswith(_REDUCTION_VERBS):
+        metric += verb
     if verb and verb.startswith("年均增长"):
         metric += "年均增长"
     # "到 2025 年和 2030 年，…分别达到 21%和 25%" / "A、B分别达到 90%、75%": one target per value
@@ -208,10 +230,15 @@ def _numeric_target(text: str, match: re.Match, add, last: dict, sentences: _Sen
             values.append(more.group("value"))
             ends.append(more.end())
     metrics, years = [metric] * len(values), [year] * len(values)
-    parts = metric.split("、")
+    parts, baseline = metric.split("、"), ""
     if len(values) > 1:
+        # "能源消耗和二氧化碳排放分别比2020年下降A%、B%": the items before the baseline, which each of them takes
+        found = _BASELINE_TAIL.search(metric)
+        if found:
+            metric, baseline = metric[:found.start()], re.sub("分别", "", found.group(0))
+            parts = re.split(r"、|和", metric) if len(metric.split("、")) != len(values) else metric.split("、")
         if len(parts) == len(values):
-            metrics = _split_metrics(parts)
+            metrics = [m + baseline for m in _split_metrics(parts)]
         window_years = [int(y) for y in _YEAR.findall(text[sentence_start:match.start()])]
         if len(window_years) >= len(values):
             years = window_years[-len(values):]
@@ -239,6 +266,11 @@ def _split_metrics(parts: list[str]) -> list[str]:
     anchor = parts[0][-2:]
     cut = last.find(anchor)
     tail = last[cut + len(anchor):] if cut >= 0 else ""
+    if not tail and not _SHARED_MEASURE.search(parts[0]) and (shared := _SHARED_MEASURE.search(last)) and shared.start() > 0:
+        tail = last[shared.start():]  # "营运车辆、船舶换算周转量碳排放强度": 营运车辆换算周转量碳排放强度
+    subject = _PER_UNIT_SUBJECT.match(parts[0])
+    if subject:  # "单位地区生产总值能源消耗和二氧化碳排放": both per unit of GDP
+        return [parts[0]] + [p if p.startswith(subject.group(0)) else subject.group(0) + p for p in parts[1:]]
     return [p + tail for p in parts[:-1]] + [last]
 
 
