@@ -66,7 +66,7 @@ _ALL = re.compile(r"(?P<metric>" + _METRIC_CHARS + r"{2,30}?)(?:全部|全面)(?
                   + _METRIC_CHARS.replace("、", "") + r"{1,14})")
 _FULL_COVERAGE = re.compile(r"(?P<metric>" + _METRIC_CHARS + r"{2,30}?)实现全覆盖")
 _CONTINUATION = re.compile(r"(?:以上|以下|左右)?[，,]\s*(?:到|至)?(?P<year>20\d\d)年(?:底)?[，,]?(?P<verb>" + _VERBS + r")" + _VALUE)
-_YEAR = re.compile(r"(?<!比)(20\d\d)年")
+_YEAR = re.compile(r"(?<![比较])(20\d\d)年(?!基础上|为基)")  # "较2020年下降", "在2020年基础上": a baseline
 _RESPECTIVELY = re.compile(r"分别(?:比20\d\d年)?$")
 _EACH = re.compile(r"均$")
 _MEASURE = re.compile(r"(?:率|比重|占比|比例|量|数)$")
@@ -94,7 +94,7 @@ _REDUCTION_VERB = "下降"
 _INHERITS_SUBJECT = ("总", "无害化")
 _OPENING_YEAR = re.compile(r"(?:到|至)20\d\d年|十[四五]五”?(?:末|期间|时期)")
 _YEAR_REACH = 4
-_YEARS_NAMED = re.compile(r"(?<!比)20\d\d年|十四五|十五五")
+_YEARS_NAMED = re.compile(r"(?<![比较])20\d\d年(?!基础上|为基)|十四五|十五五")
 # "…年利用量达到9000万吨；到2030年提高到1.1亿吨": a clause with only a year goes on with the metric before it
 _ONLY_A_YEAR = re.compile(r"(?:^|[，,；。])(?:到|至)?20\d\d年(?:底|前|末)?(?:力争)?$")
 _MAX_YEAR_CLAUSE_GAP = 40
@@ -255,7 +255,7 @@ def _numeric_target(text: str, match: re.Match, add, last: dict, sentences: _Sen
         metric += verb  # "能效水平比2020年提升": the verb is the measure
     if verb in _REDUCTION_VERBS and not metric.endswith(_REDUCTION_VERBS):
         metric += verb
-    if verb and verb.startswith("年均增长"):
+    if "年均增长" in verb and "年均增长" not in metric:
         metric += "年均增长"
     # "到 2025 年和 2030 年，…分别达到 21%和 25%" / "A、B分别达到 90%、75%": one target per value
     values, ends = [match.group("value")], [match.end()]
@@ -308,8 +308,10 @@ def _value_first_target(text: str, match: re.Match, add, sentences: _Sentences) 
     if year is None:
         return
     metric = match.group("metric")
-    if match.group("pre") and family == "share":
+    if match.group("pre") and family == "share" and not match.group("pre").startswith("占"):
         metric += f"（占{match.group('pre')}）"  # "形成最大用电负荷5%的需求响应能力"
+    elif match.group("pre") and family == "share":
+        metric += f"（{match.group('pre')}）"  # "具备占年度最大用电负荷5%的…能力"
     add(metric, value, unit, year, match.start("value"), match.end())
 
 
