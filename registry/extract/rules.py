@@ -32,7 +32,7 @@ _LEADING_NOISE = re.compile(r"^(?:[（(]\d+[）)]|\d+[．.、](?!\d)|\d+[座个�
                             r"|[（(]\d+(?:\.\d+)?\s*(?:亿千瓦|万千瓦|MWp?|兆瓦|GW|千瓦|kWp?)[^（）()]{0,20}[）)]、?"
                             r"|[一二三四五六七八九十两多]+[区环点带轴核心廊群片][（(])+")  # "一区（…）、一环（…）": a layout's parts
 # A clause that forbids or excepts ("原则上不新建…", "除…外") names no project of the plan.
-_FORBIDS = re.compile(r"不新建|原则上不|禁止|严禁|不再新建|不得新建|不予|停止建设|淘汰")
+_FORBIDS = re.compile(r"不新建|原则上不|禁止|严禁|不再新建|不得新建|不予|停止建设|淘汰|严格控制|严控|控制新增|压减|关停")
 _EXCEPT_OPEN = re.compile(r"除(?!尘|湿|险|冰|雪|臭|磷|氮|硫)")
 _EXCEPT_CLOSE = re.compile(r"^[^，,。；]{0,8}外")
 # "以甲示范区为依托，…": a place the clause builds on, named as the means of something else; where

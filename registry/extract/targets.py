@@ -41,7 +41,7 @@ _VERBS = (r"(?:力争)?(?:进一步)?(?:持续)?(?:提高到|提高至|提升到
 # long run of digits or Chinese numerals costs its length once (issue 15).
 # (The cheap test for a digit or numeral comes first: the lookbehind runs only where one starts.)
 _NUMBER = r"(?=[\d一二两三四五六七八九十百千点])(?<![一二两三四五六七八九十百千点\d.])(?:\d++(?:\.\d++)?|[一二两三四五六七八九十百千点]++)"
-_VALUE = r"(?P<value>" + _NUMBER + r")(?:\s*[－-]\s*\d+)?(?P<unit>" + _UNITS + r")"
+_VALUE = r"(?P<value>" + _NUMBER + r")(?:\s*[－-]\s*\d+)?[ \u3000]?(?P<unit>" + _UNITS + r")"  # "13.5 ％"
 _METRIC_CHARS = r"[\u4e00-\u9fffA-Za-z0-9（）()、&“”]"
 # A metric starts with a word, not a digit: inside a run of digits no start is tried 48 times.
 _TARGET = re.compile(r"(?P<metric>(?!\d)" + _METRIC_CHARS + r"{2,48}?)(?P<verb>" + _VERBS + r")?" + _VALUE)

@@ -5,7 +5,9 @@ the project in its sentence; the first rule that matches wins:
 
 - operating: the text says it already runs: 已建成, 已投运, 已投产, 建成投运的, 现有, 在运.
 - construction: the plan pushes building it now: 开工建设, 在建, 续建, 加快…建设, 推进…建设,
-  加快建设, 加快推进, 重点推进, 大力推进, 有序推进…建设 (a 推进 that governs the project).
+  加快建设, 加快推进, 重点推进, 大力推进, 有序推进…建设 (a 推进 that governs the project); as the provincial
+  plans' reviewers read them, also 推动…建设, 深化…建设, 重点建设, 高效建设, 重点实施, 加快实施, 新建, 建成 (not
+  已建成) and 加快…开发.
 - pre-construction: it is in the approval or preparation pipeline: 核准, 备案, 前期, 调规
   (a change of the site plan that precedes approval), 纳入…规划 (a listed site awaiting approval).
 - announced: the plan only names the intention: 谋划, 规划建设, 储备, 布局, 争取…落地,
@@ -115,7 +117,9 @@ LEAD_RE = re.compile("|".join(sorted(map(re.escape, LEAD_VERBS), key=len, revers
 STAGE_RULES = (
     ("operating", re.compile(r"已建成|已投运|已投产|建成投运的|现有|在运")),
     ("pre-construction", re.compile(r"核准|备案|前期|调规|纳入[^，。；]{0,12}规划")),
-    ("construction", re.compile(r"开工建设|在建|续建|加快[^，。；]{0,60}建设|推进[^，。；]{0,60}建设|加快推进|重点推进|大力推进|加快建设")),
+    ("construction", re.compile(r"开工建设|在建|续建|加快[^，。；]{0,60}建设|推进[^，。；]{0,60}建设|加快推进|重点推进|大力推进|加快建设"
+                                r"|推动[^，。；]{0,60}建设|深化[^，。；]{0,60}建设|重点建设|高效建设|重点实施|加快实施|新建"
+                                r"|(?<!已)建成|加快[^，。；]{0,30}开发")),
     ("announced", re.compile(r"谋划|规划建设|储备|布局|争取|打造|探索|引进|支持|依托")),
 )
 TARGET_YEAR_RE = re.compile(r"(?:力争|争取|计划|预计|确保)?(20\d\d)年(?:内|底|前|末)?(?:建成|投产|投运|并网|完成|实现)")
