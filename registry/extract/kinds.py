@@ -18,7 +18,7 @@ _NAMED_DC_LINE = re.compile(r"^[\u4e00-\u9fff]{2}直流$|千伏直流$")
 VOLTAGE_LINE = re.compile(r"(?:千伏|kV|KV).{0,20}(?:通道|线路)")
 POWER_IMPORT = re.compile(r"[^\W\d_外]电入[\u4e00-\u9fff]")  # “疆电入鄂”: a channel; 外电入湘 (power from outside) is none
 # Qualifiers before a name that say how far along a plant is, not which one it is.
-_QUALIFIER_START = re.compile(r"^(?:存量|现有|已建成|已建|在建|在运|已投运|新一轮)+")
+QUALIFIER_START = re.compile(r"^(?:存量|现有|已建成|已建|在建|在运|已投运|新一轮)+")
 # A region named by a province's one-character name and a direction ("晋北", "鲁西南", "陇东", "粤东"): a base of it is named.
 _REGION = re.compile(r"^[\u4e00-\u9fff][东西南北中]{1,2}")
 # Metals recycled or processed ("镍钴锰资源综合利用"): a material, not a place.
@@ -131,7 +131,7 @@ def is_specific(name: str, places: PlaceIndex, listed: bool = False) -> bool:
         before, after = name.rsplit("的", 1)
         if not places.find(before):
             name = after
-    name = _QUALIFIER_START.sub("", name)  # "存量准东直流输电通道" names the line; "存量光伏项目" names none
+    name = QUALIFIER_START.sub("", name)  # "存量准东直流输电通道" names the line; "存量光伏项目" names none
     if name.startswith(GENERIC_STARTS):
         return False
     found = places.find(name)

@@ -106,7 +106,9 @@ def _enumerated_parts(phrase: str) -> list[tuple[str, int]]:
 
 def _short_pair(phrase: str, join: int, right: int) -> bool:
     """"威远和泸州区块…干线", "普光和元坝气田": a short bare item (a place, a field) joined by 和/及 to one with a noun."""
-    left = phrase[phrase.rfind("、", 0, join) + 1:join]
+    left = phrase[phrase.rfind("、", max(0, join - _MAX_PAIRED - 1), join) + 1:join]
+    if join - _MAX_PAIRED - 1 > 0 and "、" not in phrase[join - _MAX_PAIRED - 1:join]:
+        return False  # more than a short item before the 和
     return (2 <= len(left) <= _MAX_PAIRED and keyword_type(left) is None and re.fullmatch(r"[\u4e00-\u9fff]+", left) is not None
             and 1 < first_keyword_position(phrase[right:right + _MAX_CONJUNCT]) <= 6)  # the noun follows the right name
 

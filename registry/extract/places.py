@@ -22,6 +22,11 @@ _NOT_PLACES = {"城区", "新区", "开发", "高新", "经济", "工业", "中�
                "资源", "新建", "合作", "新兴", "港口", "新平", "振兴", "新和", "大新", "平和", "金沙"}
 
 
+# A short form that begins the name of a plain, basin or river reach is part of that name, not the division
+# ("江汉平原" is no 江汉区, "黄河流域" no 黄河县).
+_REGION_AFTER = re.compile(r"平原|流域|盆地|沿线|沿岸|沙漠|山脉|山区|丘陵|谷地|岗地|湖区")
+
+
 @dataclass(frozen=True)
 class Place:
     name: str  # as written in the text
@@ -60,7 +65,8 @@ class PlaceIndex:
     def find(self, text: str) -> list[Place]:
         if self._pattern is None:
             return []
-        return [Place(m.group(0), self.names[m.group(0)], m.start(), m.end()) for m in self._pattern.finditer(text)]
+        return [Place(m.group(0), self.names[m.group(0)], m.start(), m.end()) for m in self._pattern.finditer(text)
+                if m.group(0) == self.names[m.group(0)].name or not _REGION_AFTER.match(text, m.end())]
 
     def city_of(self, division: Division) -> Division | None:
         """The prefecture-level city a place lies in (itself for a city)."""

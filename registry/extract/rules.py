@@ -14,7 +14,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from os.path import commonprefix
 
-from registry.extract.kinds import LINE_HEAD, VOLTAGE_STATION, TypeBefore, is_specific, keyword_type
+from registry.extract.kinds import LINE_HEAD, QUALIFIER_START, VOLTAGE_STATION, TypeBefore, is_specific, keyword_type
 from registry.extract.lists import conjuncts, places_listed_before, split_items, subject_before
 from registry.extract.places import PlaceIndex
 from registry.extract.spread import spread_items
@@ -215,7 +215,10 @@ def _comma_list_start(sentence: str, start: int) -> int:
     and hold no verb, and the first opens right after a verb ("新建金沙江甲、乙，雅砻江丙，大渡河丁等水电站")."""
     at = start
     for _ in range(_MAX_COMMA_GROUPS):
-        low = max(sentence.rfind(c, 0, at - 1) for c in _CLAUSE_BREAK + "。；：") + 1
+        floor = max(0, at - 2 - _MAX_COMMA_GROUP - 8)  # a group is short: the walk back is bounded
+        low = max(sentence.rfind(c, floor, at - 1) for c in _CLAUSE_BREAK + "。；：") + 1
+        if low == 0 and floor > 0:
+            return start  # no break within reach: more than a short group
         group = sentence[low:at - 1]
         verb = None
         for verb in LEAD_RE.finditer(group):
@@ -359,6 +362,11 @@ def _sentence_mentions(text: str, s_start: int, s_end: int, places: PlaceIndex, 
                 continue
             name = _balance_brackets(name.rstrip(_CONNECTORS))
             name = name if _QUALIFIER_ZAI.match(name) else name.lstrip(_CONNECTORS)
+            qualifier = QUALIFIER_START.match(name)
+            if qualifier and is_specific(name, places):  # "存量甲东直流输电通道" is the line 甲东直流输电通道
+                name = name[qualifier.end():]
+                if sentence.startswith(qualifier.group(0), i_start):
+                    i_start += qualifier.end()
             own_name = re.sub(r"等(?:重点|重大)?项目$", "", name)
             listed_kind = (_listed_item_kind(own_name, key_list, places)
                            if keyword_type(own_name) is None and HEAD_RE.search(own_name) is None else None)

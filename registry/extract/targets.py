@@ -178,8 +178,11 @@ def find_targets(clean: CleanText, raw: str, *, city: str, county: str, doc_id: 
     for match in _TARGET.finditer(text):
         if not any(s <= match.start("value") < e for s, e in taken[-3:]):  # a continuation already taken
             _numeric_target(text, match, add, last, sentences)
+    spans = sorted(taken)
+    starts = [s for s, _ in spans]
     for match in _VALUE_FIRST.finditer(text):
-        if not any(s < match.end("unit") and match.start("value") < e for s, e in taken):
+        at = bisect_left(starts, match.end("unit"))  # the targets that start before this value ends
+        if not (at and max(e for _, e in spans[max(0, at - 3):at]) > match.start("value")):
             _value_first_target(text, match, add, sentences)
     for pattern in (_ALL, _FULL_COVERAGE):
         for match in pattern.finditer(text):

@@ -3,7 +3,7 @@
 Stage mapping (Global Energy Monitor status words), applied to the verbs that govern
 the project in its sentence; the first rule that matches wins:
 
-- operating: the text says it already runs: 已建成, 已投运, 已投产, 建成投运的, 现有, 在运.
+- operating: the text says it already runs: 已建成, 已投运, 已投产, 建成投运的, 现有, 在运, 存量.
 - construction: the plan pushes building it now: 开工建设, 在建, 续建, 加快…建设, 推进…建设,
   加快建设, 加快推进, 重点推进, 大力推进, 有序推进…建设 (a 推进 that governs the project); as the provincial
   plans' reviewers read them, also 推动…建设, 深化…建设, 重点建设, 高效建设, 重点实施, 加快实施, 新建, 建成 (not
@@ -109,13 +109,13 @@ LEAD_VERBS = (
     "包括", "抓好", "开展", "其中", "加大", "推广", "有序推广", "优化", "不断", "配置", "充分发挥", "发挥",
     "合理控制", "鼓励", "应用", "积极推动", "确保", "引导", "加强", "保持", "拓展", "力争", "实现",
     "努力争取", "谋划研究", "研究论证", "深化", "促进", "提高", "提升", "统筹", "创建", "做好", "参与", "打通", "通过",
-    "完善", "支撑", "围绕", "成为",
+    "完善", "支撑", "围绕", "成为", "建立",
 )
 LEAD_RE = re.compile("|".join(sorted(map(re.escape, LEAD_VERBS), key=len, reverse=True)))
 
 # Stage rules in order; each is (stage, regex over the text from the clause start to the name end).
 STAGE_RULES = (
-    ("operating", re.compile(r"已建成|已投运|已投产|建成投运的|现有|在运")),
+    ("operating", re.compile(r"已建成|已投运|已投产|建成投运的|现有|在运|存量")),
     ("pre-construction", re.compile(r"核准|备案|前期|调规|纳入[^，。；]{0,12}规划")),
     ("construction", re.compile(r"开工建设|在建|续建|加快[^，。；]{0,60}建设|推进[^，。；]{0,60}建设|加快推进|重点推进|大力推进|加快建设"
                                 r"|推动[^，。；]{0,60}建设|深化[^，。；]{0,60}建设|重点建设|高效建设|重点实施|加快实施|新建"
