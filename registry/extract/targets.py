@@ -85,7 +85,8 @@ _REDUCTION_VERBS = ("下降", "降低")
 _STANDING_RULE = ("不低于", "不少于", "不高于", "不超过")
 _MORE_VALUES = re.compile(r"(?:以上|左右)?[和、](?P<value>" + _NUMBER + r")(?:" + _UNITS + r")")
 _FIVE_YEAR_PLAN_ENDS = {"十四五": 2025, "十五五": 2030}
-_METRIC_NOISE = re.compile(r"^(?:年|底|前|末|，|全市|全县|我市|新增和更新|力争|确保|累计|基本|实现|“十四五”期间|期间)+")
+_METRIC_NOISE = re.compile(r"^(?:年|底|前|末|，|全市|全县|我市|新增和更新|力争|确保|累计|基本|实现|“十四五”期间|期间"
+                           r"|(?:十[四五]五、?)+(?:期间|时期|末)?)+")
 # A metric that is only a measure word takes its subject from the clause before: "非化石能源消费比例逐步提升，比重达到20%".
 _SUBJECTLESS = {"比重", "占比", "比例"}
 # The subject a later metric of one sentence shares: "新能源新增装机容量368万千瓦，总装机容量超过500万千瓦".
@@ -279,7 +280,7 @@ def _numeric_target(text: str, match: re.Match, add, last: dict, sentences: _Sen
         if len(parts) == len(values):
             metrics = [m + baseline for m in _split_metrics(parts)]
         window_years = [_FIVE_YEAR_PLAN_ENDS.get(y) or int(y[:4])
-                        for y in _YEARS_NAMED.findall(text[sentence_start:match.start()])]  # "十四五、十五五期间分别…"
+                        for y in _YEARS_NAMED.findall(text[sentence_start:match.start("value")])]  # "十四五、十五五期间分别…"
         if len(window_years) >= len(values):
             years = window_years[-len(values):]
     elif each and len(parts) > 1 and (all(_MEASURE.search(p) for p in parts) or _SHARED_MEASURE.search(parts[-1])):
