@@ -63,7 +63,9 @@ _FIRM_LIST = re.compile(r"、[^，,。；：:]{0,60}?等[^，,。；：:、]{0,8
 _MAX_DISTRIBUTED_ITEM = 10
 # "建成10座…汇集站", "新建两个…站": a count of plants the plan does not name
 _COUNT_START = re.compile(r"(\d+|[两二三四五六七八九十]+)\s*[座个处](?!乡|镇|县|村|城|地区|区县|社区|园区)")
-_AROUND = re.compile(r"围绕$")  # "围绕甲清洁能源基地，推进…": the base the clause works around, named elsewhere
+# "围绕甲清洁能源基地，推进…": the base the clause works around, named as a project elsewhere (依托 is not: plans
+# write "依托甲项目建设乙" of a project they build too)
+_AROUND = re.compile(r"围绕$")
 _MAX_COMMA_GROUPS = 6  # "新建甲江乙、丙，丁江戊，己江庚等水电站": groups of a list written with commas
 _MAX_COMMA_GROUP = 14
 _SPREAD_HINT = re.compile(r"[、和及等].{0,40}?(?:建设|建成|布局|打造|开展|创建|发展|推进|推广)|为重点")  # cheap test before spread.py  # a place or an owner: 外高桥, 南汇, 某某水泥

@@ -29,7 +29,8 @@ HEADS = (
 )
 # Heads of the provincial plans' names: a water-control hub, a gas field, line or grid, a storage hub, an exploration
 # (the recall net, net.py, keeps to HEADS: these are read by the rules only).
-PROVINCE_HEADS = ("水利枢纽", "枢纽", "气田", "干线", "管道", "管网", "调峰中心", "加注站", "产业生态园", "勘探开发", "示范机组")
+PROVINCE_HEADS = ("水利枢纽", "枢纽", "气田", "干线", "管道", "管网", "调峰中心", "加注站", "接收站", "产业生态园", "勘探开发",
+                  "示范机组")
 # A head followed by these words names a plan or a list, not a project ("水电站建设方案").
 HEAD_RE = re.compile("(?:" + "|".join(sorted(map(re.escape, HEADS + PROVINCE_HEADS), key=len, reverse=True)) + ")"
                      "(?!建设方案|方案|规划|名录|目录|基础|址|力度|潜力)")  # 核电厂址 is a site, not a plant
