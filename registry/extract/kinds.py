@@ -50,6 +50,16 @@ _ORDINAL = re.compile(r"第(?:\d+|[一二三四五六七八九十]+)条")
 _NOT_AFTER = {"再生": "可"}
 
 
+def _keyword_pattern(keyword: str) -> str:
+    before = _NOT_AFTER.get(keyword)
+    return (f"(?<!{re.escape(before)})" if before else "") + re.escape(keyword)
+
+
+# One pattern per rule of TYPE_RULES, in order: a name is searched once per rule, not once per keyword.
+_RULE_PATTERNS = [(re.compile("|".join(map(_keyword_pattern, keywords))), type_, subtype)
+                  for type_, subtype, keywords in TYPE_RULES]
+
+
 def _find(text: str, keyword: str, start: int = 0) -> int:
     """text.find(keyword), skipping occurrences inside the longer word of _NOT_AFTER."""
     at = text.find(keyword, start)
@@ -71,8 +81,8 @@ def keyword_type(name: str) -> tuple[str, str] | None:
         return "substation", ""
     if _OIL_GAS_LINE.search(name) and not _POWER_LINE.search(name):
         return "gas_pipeline", ""
-    for type_, subtype, keywords in TYPE_RULES:
-        if any((k in name) if k not in _NOT_AFTER else _find(name, k) != -1 for k in keywords):
+    for pattern, type_, subtype in _RULE_PATTERNS:
+        if pattern.search(name):
             return type_, subtype
     if _HEAVY_INDUSTRY_BASE.search(name):
         return "industrial_park", ""
