@@ -10,7 +10,7 @@ The forms the plans use, each found here:
 - a later year for the same metric: "…替代率达到10%，2030年达到15%";
 - "全部/全面…实施/执行/完成…" and "实现全覆盖" as 100 %.
 The year is the last year named before the value in the sentence, never a baseline ("比2020年提升").
-Each target gets the indicator the metric most likely means (registry.indicators.classify) and
+Each target gets the indicator the metric most likely means (registry.indicator_words.classify) and
 its value in normalised units, for review; targets.csv is the reviewed result.
 """
 from __future__ import annotations
