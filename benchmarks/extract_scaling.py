@@ -68,6 +68,18 @@ CASES = {
         f"{_word(i)}水泥" for i in range(n)) + "等企业节能改造项目。"),
     "DC lines named by two characters": (2_000, lambda n: TITLE + "".join(f"提高{_word(i)[-2:]}直流利用率。" for i in range(n))),
     "headings": (6_250, lambda n: TITLE + "".join(f"（一）第{i}节\n推进{_word(i)}光伏电站项目建设。\n" for i in range(n))),
+    # the province plans' patterns (extract2)
+    "a kind spread over places (在甲、乙…等地建设…风电)": (500, lambda n: TITLE + "在" + "、".join(
+        f"{_word(i)}区" for i in range(n)) + "等地建设集中连片风电。"),
+    "places spread, one clause each": (1_000, lambda n: TITLE + "".join(
+        f"在{_word(i)}区、{_word(i + 1)}区建设集中连片风电。" for i in range(n))),
+    "list groups parted by commas (…，…等水电站)": (500, lambda n: TITLE + "新建" + "，".join(
+        f"{_word(i)}江{_word(i + 1)}" for i in range(n)) + "等水电站。"),
+    "short pairs sharing a noun (甲和乙气田)": (500, lambda n: TITLE + "推进" + "、".join(
+        f"{_word(i)}和{_word(i + 1)}气田" for i in range(n)) + "滚动开发等项目。"),
+    "values before their nouns (具备5%以上的…能力)": (2_000, lambda n: TITLE + "到2025年，具备5%以上的尖峰负荷响应能力。" * n),
+    "a paragraph's opening year, then sentences": (2_000, lambda n: TITLE + "".join(
+        f"到2025年，目标如下。{_word(i)}覆盖率达到8%；" for i in range(n))),
 }
 
 

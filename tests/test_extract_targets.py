@@ -16,9 +16,10 @@ def targets_of(text: str) -> list[tuple]:
 
 
 @pytest.mark.parametrize("text, expected", [
-    # 新增…装机N万千瓦, no 达到
+    # 新增…装机N万千瓦, no 达到 (capacity added: the vocabulary's *_capacity_added keys)
     ("到2027年，全市新增光伏装机120万千瓦，新增风电装机35万千瓦。",
-     [("solar_pv_capacity", "新增光伏装机", 120, "万千瓦", 2027), ("wind_capacity", "新增风电装机", 35, "万千瓦", 2027)]),
+     [("solar_pv_capacity_added", "新增光伏装机", 120, "万千瓦", 2027),
+      ("wind_capacity_added", "新增风电装机", 35, "万千瓦", 2027)]),
     # 分别达A%、B%: two targets, the subject shared
     ("到2025年，规模以上工业企业数字化研发设计工具普及率、关键工序数控化率分别达88%、70%。",
      [("digital_design_tool_penetration", "规模以上工业企业数字化研发设计工具普及率", 88, "%", 2025),
@@ -48,9 +49,73 @@ def test_not_targets(text):
 
 def test_intensity_with_a_baseline_year_and_unknown_metrics_get_an_indicator():
     """A plan not yet read may word a target our vocabulary lacks; review still gets a valid row."""
-    from registry.indicators import INDICATORS, classify
+    from registry.indicator_words import classify
+    from registry.indicators import INDICATORS
 
     assert classify("单位地区生产总值能耗比2020年下降") == "energy_intensity_reduction"
     assert classify("单位地区生产总值二氧化碳排放比2020年下降") == "carbon_intensity_reduction"
     assert classify("农村户用沼气池保有量") == "other"
     assert "other" in INDICATORS
+
+
+# --- forms of the provincial plans (extract2) --------------------------------------------------------------
+
+def province_targets(text: str) -> list[tuple]:
+    _, found = extract_text("碳达峰实施方案。\n" + text + "\n", "test_420000", {"city_code": "420000"})
+    return [(t["indicator"], t["metric"], t["value"], t["unit"], t["year"]) for t in found]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # 亿千瓦, one metric for two kinds of plant (not split in two)
+    ("到2030年，风电、太阳能发电总装机容量达到1.2亿千瓦以上。",
+     [("wind_solar_capacity", "风电、太阳能发电总装机容量", 1.2, "亿千瓦", 2030)]),
+    # 较2020年 is the baseline, never the target's year; a full-width ％ after a blank
+    ("到2025年，非化石能源消费比重达到20％左右，单位地区生产总值能耗较2020年下降13.5 ％。",
+     [("non_fossil_share", "非化石能源消费比重", 20, "%", 2025),
+      ("energy_intensity_reduction", "单位地区生产总值能耗较2020年下降", 13.5, "%", 2025)]),
+    # 分别比2020年: one target per value, each item with the shared subject and baseline
+    ("到2025年，单位地区生产总值能源消耗和二氧化碳排放分别比2020年下降14%、19%。",
+     [("energy_intensity_reduction", "单位地区生产总值能源消耗比2020年下降", 14, "%", 2025),
+      ("carbon_intensity_reduction", "单位地区生产总值二氧化碳排放比2020年下降", 19, "%", 2025)]),
+    ("到2025年，营运车辆、船舶换算周转量碳排放强度比2020年分别降低8%、4%。",
+     [("transport_carbon_intensity_reduction", "营运车辆换算周转量碳排放强度比2020年降低", 8, "%", 2025),
+      ("transport_carbon_intensity_reduction", "船舶换算周转量碳排放强度比2020年降低", 4, "%", 2025)]),
+    # the year at the end of the metric; 十四五、十五五 as the years of two values
+    ("加快新型储能发展，电化学储能装机2025年达到500万千瓦。",
+     [("energy_storage_capacity", "电化学储能装机", 500, "万千瓦", 2025)]),
+    ("十四五、十五五期间分别新增水电装机容量600万千瓦、300万千瓦。",
+     [("hydro_capacity_added", "新增水电装机容量", 600, "万千瓦", 2025),
+      ("hydro_capacity_added", "新增水电装机容量", 300, "万千瓦", 2030)]),
+    # a paragraph's opening year (十四五期间) holds for the sentences after it
+    ("十四五期间，产业结构明显优化。单位生产总值能耗确保完成国家下达指标；森林覆盖率达到42%，草原综合植被盖度达58.5%。",
+     [("forest_coverage", "森林覆盖率", 42, "%", 2025), ("grassland_vegetation_coverage", "草原综合植被盖度", 58.5, "%", 2025)]),
+    # a clause with only a year goes on with the metric before it; 亿吨
+    ("到2025年大宗固废年利用量达到8000万吨左右；到2030年提高到1.2亿吨左右。",
+     [("bulk_solid_waste_use", "大宗固废年利用量", 8000, "万吨", 2025),
+      ("bulk_solid_waste_use", "大宗固废年利用量", 1.2, "亿吨", 2030)]),
+    # values before their nouns; one station is a project, not a target
+    ("到2030年，全省电网具备5%以上的尖峰负荷响应能力，完成2000万千瓦左右的煤电机组灵活性改造，建设120个低碳示范村。"
+     "新建1座天然气储气站。",
+     [("peak_load_response_share", "尖峰负荷响应能力", 5, "%", 2030),
+      ("coal_power_flexibility_retrofit", "煤电机组灵活性改造", 2000, "万千瓦", 2030),
+      ("other", "低碳示范村", 120, "个", 2030)]),
+    # a standing rule with no year; the share a standard sets
+    ("新增跨省跨区通道可再生能源电量比例原则上不低于50%。",
+     [("new_channel_renewable_share", "新增跨省跨区通道可再生能源电量比例", 50, "%", None)]),
+    ("到2025年，新建城镇居住建筑全面执行75%以上节能设计标准。",
+     [("new_building_energy_saving_rate", "新建城镇居住建筑执行节能设计标准", 75, "%", 2025)]),
+])
+def test_province_target_forms(text, expected):
+    assert province_targets(text) == expected
+
+
+def test_the_unit_chooses_between_indicators_of_the_same_words():
+    from registry.indicator_words import _RULES, classify
+    from registry.indicators import INDICATORS
+
+    assert classify("需求响应能力", "%") == "peak_load_response_share"
+    assert classify("需求侧响应能力", "万千瓦") == "demand_response_capacity"
+    assert classify("清洁能源装机占比", "%") == "clean_energy_capacity_share"
+    assert classify("清洁能源装机", "万千瓦") == "clean_energy_capacity"
+    assert classify("新能源汽车占比") == "ev_share_of_vehicles"
+    assert all(key in INDICATORS for _, key in _RULES)

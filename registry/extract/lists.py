@@ -8,6 +8,7 @@ from bisect import bisect_left
 
 from registry.extract.kinds import POWER_IMPORT, VOLTAGE_LINE, VOLTAGE_STATION, first_keyword_position, keyword_type
 from registry.extract.places import PlaceIndex
+from registry.extract.units import number_value
 from registry.extract.vocab import HEAD_RE, LEAD_RE, NOT_PROJECTS, TYPE_RULES
 
 # Words between 等 and the shared head that qualify the items rather than name them.
@@ -18,6 +19,8 @@ _JOINERS = re.compile(r"以及|和|及|与")
 # What closes an enumeration before its shared words: 等, or a count of its items ("甲、乙和丙三大海域风电").
 _LIST_CLOSE = re.compile(r"等|[两二三四五六七八九十]+(?:大|个|座|处|片|条|县|市|区|地)(?=[\u4e00-\u9fff])")
 _MAX_ITEM_LENGTH = 30
+_MAX_PAIRED = 5  # "普光" of "普光和元坝气田": a place or a field, not a phrase
+
 _MAX_CONJUNCT = 40  # the words either side of a 和 that can belong to one name
 _MAX_LISTED_PLACES = 60  # more places in one run than any plan lists; bounds the walk back per name
 _MAX_SUBJECT_WINDOW = 40  # "支持十堰经济技术开发区打造…": the subject is a short phrase just before the verb
@@ -77,18 +80,64 @@ def _enumerated_parts(phrase: str) -> list[tuple[str, int]]:
     close = _LIST_CLOSE.search(phrase)
     stop = close.start() if close else -1
     parts, at = [], 0
-    separators = [m for m in re.finditer(r"(?<![\d一二三四五六七八九十])、|、(?![\d一二三四五六七八九十])", phrase)]  # not "5、6号机组"
+    # not "5、6号机组"; a comma only stands inside a phrase whose items are grouped by comma (rules.py)
+    separators = [m for m in re.finditer(r"(?<![\d一二三四五六七八九十])、|、(?![\d一二三四五六七八九十])|，", phrase)]
     if stop > 0:
         separators += [m for m in _JOINERS.finditer(phrase, 0, stop)
                        if m.end() < stop and m.start() > 0 and phrase[m.start() - 1] != "、"]  # "华邦保和等": a name
-        separators.sort(key=lambda m: m.start())
+    else:
+        separators += [m for m in _JOINERS.finditer(phrase) if _short_pair(phrase, m.start(), m.end())]
+    separators.sort(key=lambda m: m.start())
+    inside = _inside_brackets(phrase) if "（" in phrase or "(" in phrase else None
     for match in separators:
-        if match.start() < at:
-            continue
+        if match.start() < at or (inside and inside[match.start()]):
+            continue  # "长沙（浏阳、宁乡）国家再制造产业示范基地": a bracket's list belongs to its item
         parts.append((phrase[at:match.start()], at))
         at = match.end()
     parts.append((phrase[at:], at))
+    if len(parts) == 1 and close and close.group(0) != "等":
+        # "粤东粤西两个…基地", "日临莱泰两大…基地": two-character names run together, as many as the count says
+        count = number_value(re.match(r"[两二三四五六七八九十]+", close.group(0)).group(0))
+        if count and count >= 2 and stop == 2 * count:
+            parts = [(phrase[i:i + 2], i) for i in range(0, stop, 2)]
+            parts[-1] = (phrase[stop - 2:], stop - 2)
     return parts
+
+
+def _short_pair(phrase: str, join: int, right: int) -> bool:
+    """"威远和泸州区块…干线", "普光和元坝气田": a short bare item (a place, a field) joined by 和/及 to one with a noun."""
+    left = phrase[phrase.rfind("、", max(0, join - _MAX_PAIRED - 1), join) + 1:join]
+    if join - _MAX_PAIRED - 1 > 0 and "、" not in phrase[join - _MAX_PAIRED - 1:join]:
+        return False  # more than a short item before the 和
+    return (2 <= len(left) <= _MAX_PAIRED and keyword_type(left) is None and re.fullmatch(r"[\u4e00-\u9fff]+", left) is not None
+            and 1 < first_keyword_position(phrase[right:right + _MAX_CONJUNCT]) <= 6)  # the noun follows the right name
+
+
+def _paired_nouns(phrase: str, parts: list[tuple[str, int]]) -> dict[int, str]:
+    """"川东北普光和元坝气田", "威远和泸州区块页岩气集输干线": a short bare item joined by 和/及 to an item with a
+    noun of its own shares that noun (from its first type word on). Index of the item -> the noun it takes."""
+    paired = {}
+    for i in range(len(parts) - 1):
+        (part, _), (following, at) = parts[i], parts[i + 1]
+        if not 2 <= len(part) <= _MAX_PAIRED or phrase[at - 1:at] not in ("和", "及") or keyword_type(part):
+            continue
+        following = _LIST_CLOSE.split(following, 1)[0]
+        cut = first_keyword_position(following)
+        if 0 < cut < len(following) and not HEAD_RE.search(part):
+            paired[i] = following[cut:]
+    return paired
+
+
+def _inside_brackets(phrase: str) -> list[bool]:
+    """For each character, whether it stands inside brackets."""
+    depth, inside = 0, []
+    for c in phrase:
+        if c in "）)":
+            depth = max(0, depth - 1)
+        inside.append(depth > 0)
+        if c in "（(":
+            depth += 1
+    return inside
 
 
 def _own_noun(item: str) -> bool:
@@ -113,11 +162,12 @@ def split_items(phrase: str, offset: int, separate: bool) -> list[tuple[str, int
         if "等" in phrase:  # "宣化店镇等地农光互补光伏电站": 等地 says "and other places", it names nothing
             own, rest = phrase[:phrase.index("等")], phrase[phrase.index("等") + 1:]
             suffix = _AREA_WORDS.sub("", rest)
-            if own and suffix != rest and HEAD_RE.search(suffix):
+            if own and HEAD_RE.search(suffix):  # "山西-京津唐等通道": one item and its head
                 return [(own + suffix, offset, offset + len(phrase))]
         return [(phrase, offset, offset + len(phrase))]
+    paired = _paired_nouns(phrase, parts)
     if separate or any(len(p) > _MAX_ITEM_LENGTH or not p for p, _ in parts[:-1]):
-        return [(p, offset + at, offset + at + len(p)) for p, at in parts]
+        return [(p + paired.get(i, ""), offset + at, offset + at + len(p)) for i, (p, at) in enumerate(parts)]
     last, last_at = parts[-1]
     close = _LIST_CLOSE.search(last)
     if close:
@@ -130,10 +180,11 @@ def split_items(phrase: str, offset: int, separate: bool) -> list[tuple[str, int
         own, suffix = last[:cut], last[cut:]
     suffix = re.sub(r"等(?=项目|工程)", "", suffix)
     items = []
-    for part, at in parts[:-1] + [(own, last_at)]:
-        standalone = (len(suffix) <= 3 or HEAD_RE.search(part[-6:]) is not None
+    for i, (part, at) in enumerate(parts[:-1] + [(own, last_at)]):
+        # a short suffix with no type word ("项目", "工程") adds nothing; one that has one ("水电站", "核电") names the kind
+        standalone = ((len(suffix) <= 3 and keyword_type(suffix) is None) or HEAD_RE.search(part[-6:]) is not None
                       or VOLTAGE_STATION.search(part) is not None or _own_noun(part))
-        name = part if standalone else part + suffix
+        name = part + paired.get(i, "") if standalone else part + suffix
         end = offset + (at + len(part) if standalone else len(phrase))
         items.append((name, offset + at, end))
     return items
@@ -169,7 +220,8 @@ def subject_before(sentence: str, clause_start: int, name_start: int, places: Pl
         lead = match
     if lead is None or lead.end() != name_start or lead.start() - clause_start > _MAX_SUBJECT_WINDOW:
         return "", 0
-    subject = re.sub(r"^(?:支持|鼓励|推动|引导|在|以|由)+", "", sentence[clause_start:lead.start()])
+    subject = re.sub(r"^(?:支持|鼓励|推动|引导|依托|在|以|由)+", "", sentence[clause_start:lead.start()])
+    subject = re.sub(r"(?:先行|率先|优先|积极|加快|重点)$", "", subject)  # "支持晋北地区先行建设…"
     subject = re.sub(r"等(?:地区|地方|地|区域|乡镇)$", "", subject)  # "在宣化店镇等地建设…"
     if "、" in subject or LEAD_RE.search(subject):
         return "", 0

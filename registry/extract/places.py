@@ -16,7 +16,15 @@ from registry.extract.area import infer_area, infer_title, short_form
 # Old names still written in plans -> the official name today.
 FORMER_NAMES = {"郧县": "郧阳区"}
 # Short forms that are ordinary words more often than places.
-_NOT_PLACES = {"城区", "新区", "开发", "高新", "经济", "工业", "中心", "城关", "新城", "东城", "西城", "南城", "北城", "通道"}
+_NOT_PLACES = {"城区", "新区", "开发", "高新", "经济", "工业", "中心", "城关", "新城", "东城", "西城", "南城", "北城", "通道",
+               # short forms that the plans write as ordinary words far more often than as the place: 资源 (资源县),
+               # 新建 (新建区), 合作 (合作市), 港口 (港口区), 振兴 (乡村振兴, 振兴区), 金沙 (金沙江, 金沙县) …
+               "资源", "新建", "合作", "新兴", "港口", "新平", "振兴", "新和", "大新", "平和", "金沙"}
+
+
+# A short form that begins the name of a plain, basin or river reach is part of that name, not the division
+# ("江汉平原" is no 江汉区, "黄河流域" no 黄河县).
+_REGION_AFTER = re.compile(r"平原|流域|盆地|沿线|沿岸|沙漠|山脉|山区|丘陵|谷地|岗地|湖区")
 
 
 @dataclass(frozen=True)
@@ -57,7 +65,8 @@ class PlaceIndex:
     def find(self, text: str) -> list[Place]:
         if self._pattern is None:
             return []
-        return [Place(m.group(0), self.names[m.group(0)], m.start(), m.end()) for m in self._pattern.finditer(text)]
+        return [Place(m.group(0), self.names[m.group(0)], m.start(), m.end()) for m in self._pattern.finditer(text)
+                if m.group(0) == self.names[m.group(0)].name or not _REGION_AFTER.match(text, m.end())]
 
     def city_of(self, division: Division) -> Division | None:
         """The prefecture-level city a place lies in (itself for a city)."""

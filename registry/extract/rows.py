@@ -117,7 +117,11 @@ def _city(name: str, ctx: PlanContext, mention: Mention) -> str:
         return ctx.city
     text = ctx.clean.text
     window_start = max(mention.clause_start, mention.start - _WINDOW)
+    # an item of a list takes no place from its neighbours ("沧州市甲、太行山沿线乙…": 乙 is not in 沧州市)
+    window_start = max(window_start, text.rfind("、", window_start, mention.start) + 1)
     clause_end = min(mention.sentence_end, mention.end + _WINDOW)
+    mark = text.find("、", mention.end, clause_end)
+    clause_end = mark if mark != -1 else clause_end
     comma = text.find("，", mention.end, clause_end)
     before = [p for p in ctx.places.find(text[window_start:mention.start]) if p.division.level >= 2]
     after = [p for p in ctx.places.find(text[mention.end:comma if comma != -1 else clause_end])

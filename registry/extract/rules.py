@@ -14,9 +14,11 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from os.path import commonprefix
 
-from registry.extract.kinds import LINE_HEAD, VOLTAGE_STATION, TypeBefore, is_specific, keyword_type
+from registry.extract.kinds import LINE_HEAD, QUALIFIER_START, VOLTAGE_STATION, TypeBefore, is_specific, keyword_type
 from registry.extract.lists import conjuncts, places_listed_before, split_items, subject_before
 from registry.extract.places import PlaceIndex
+from registry.extract.spread import spread_items
+from registry.extract.units import number_value
 from registry.extract.vocab import HEAD_RE, LEAD_RE
 
 __all__ = ["Mention", "find_mentions", "is_specific", "keyword_type", "sentences"]
@@ -24,19 +26,23 @@ __all__ = ["Mention", "find_mentions", "is_specific", "keyword_type", "sentences
 _SENTENCE_SPLIT = re.compile(r"[。；！？\n：:]")
 _CLAUSE_BREAK = "，,"
 _NAME_BREAK = "，,在于"  # a project name never runs across these ("废旧材料在公路养护工程中")
+_QUALIFIER_ZAI = re.compile(r"在(?:运|役|建(?!筑|设))")  # 在运核电站: a qualifier of the name, not the preposition 在
 # Numbering, counts, and the bracketed capacity of the previous name in a list ("…电站（10万千瓦）、乙电站").
 _LEADING_NOISE = re.compile(r"^(?:[（(]\d+[）)]|\d+[．.、](?!\d)|\d+[座个处条]"
                             r"|[（(]\d+(?:\.\d+)?\s*(?:亿千瓦|万千瓦|MWp?|兆瓦|GW|千瓦|kWp?)[^（）()]{0,20}[）)]、?"
                             r"|[一二三四五六七八九十两多]+[区环点带轴核心廊群片][（(])+")  # "一区（…）、一环（…）": a layout's parts
 # A clause that forbids or excepts ("原则上不新建…", "除…外") names no project of the plan.
-_FORBIDS = re.compile(r"不新建|原则上不|禁止|严禁|不再新建|不得新建|不予|停止建设|淘汰")
+_FORBIDS = re.compile(r"不新建|原则上不|禁止|严禁|不再新建|不得新建|不予|停止建设|淘汰|严格控制|严控|控制新增|压减|关停")
 _EXCEPT_OPEN = re.compile(r"除(?!尘|湿|险|冰|雪|臭|磷|氮|硫)")
 _EXCEPT_CLOSE = re.compile(r"^[^，,。；]{0,8}外")
 # "以甲示范区为依托，…": a place the clause builds on, named as the means of something else; where
 # the plan builds it, another sentence names it as a project.
-_BASIS_CLOSE = re.compile(r"为(?:依托|载体|支撑|平台)")
+_BASIS_CLOSE = re.compile(r"为(?:依托|载体|支撑|平台|重点)")
 _BY_MEANS = re.compile(r"(?<![可所加予难得足])以(?![及上下来后前内外便免期])")  # the 以 of 以…为依托, not 以及, 可以
 _CONNECTORS = "、和及与并对在将把由为以的等同时"
+# "积极推进甲核电二期顺利建设": a phase right before the verb ends a name that has no head word.
+_PHASE_BEFORE_VERB = re.compile(r"(?<=[\u4e00-\u9fff])[一二三四五六七八九十]期"
+                                r"(?=(?:顺利|加快|尽快|全面|开工)?(?:建设|开工|投产|投运|并网|建成))")
 _PHASE_TAIL = re.compile(r"^(?:[（(][一二三四五六七八九十\d]+期[）)]|[一二三四五六七八九十]期)")
 _MAX_GAP_BETWEEN_HEADS = 12  # "风电场二期项目", "基地一期100MW风电项目", "天钢循环产业园报废机动车拆解处理项目"
 _MAX_LIST_GAP = 60  # the rest of an enumeration after an item with its own head: a few items and 等
@@ -52,7 +58,17 @@ _KEY_LIST_TAIL = re.compile(r"等(?:重点|重大)?项目")
 _BUILD_VERBS = frozenset(("统筹有序推进", "有序推进", "重点推进", "加快推进", "大力推进", "积极推进", "推进",
                           "加快建设", "加快", "开工建设", "建设", "实施", "重点实施", "重点建设", "新建"))
 _MANUFACTURING = re.compile(r"制造|材料|零部件|整车|装备|组件|叶片|电池|电机")
-_MAX_DISTRIBUTED_ITEM = 10  # a place or an owner: 外高桥, 南汇, 某某水泥
+# A list that goes on past a head to 等…企业 lists companies ("甲电厂、乙水泥等重点行业企业开展改造").
+_FIRM_LIST = re.compile(r"、[^，,。；：:]{0,60}?等[^，,。；：:、]{0,8}企业")
+_MAX_DISTRIBUTED_ITEM = 10
+# "建成10座…汇集站", "新建两个…站": a count of plants the plan does not name
+_COUNT_START = re.compile(r"(\d+|[两二三四五六七八九十]+)\s*[座个处](?!乡|镇|县|村|城|地区|区县|社区|园区)")
+# "围绕甲清洁能源基地，推进…": the base the clause works around, named as a project elsewhere (依托 is not: plans
+# write "依托甲项目建设乙" of a project they build too)
+_AROUND = re.compile(r"围绕$")
+_MAX_COMMA_GROUPS = 6  # "新建甲江乙、丙，丁江戊，己江庚等水电站": groups of a list written with commas
+_MAX_COMMA_GROUP = 14
+_SPREAD_HINT = re.compile(r"[、和及等].{0,40}?(?:建设|建成|布局|打造|开展|创建|发展|推进|推广)|为重点")  # cheap test before spread.py  # a place or an owner: 外高桥, 南汇, 某某水泥
 _TRANSPORT = re.compile(r"铁路|公路|高速|车站|东站|西站|南站|北站|机场|港口|航道|轨道|地铁|城际|桥梁|隧道")
 # The work a project of an owner names: "乙水泥节能降碳改造项目" is 节能降碳改造.
 _WORK = re.compile(r"节能降碳改造|节能改造|超低排放改造|提质改造|技术改造|循环化改造|提级扩能|扩能改造|改扩建")
@@ -88,6 +104,7 @@ def _head_matches(sentence: str) -> list[tuple[int, int, bool]]:
     one (LINE_HEAD), and the 开发/建设/替代/改造 that closes a distributive list (_shares_a_facility)."""
     found = [(*m.span(), False) for m in HEAD_RE.finditer(sentence)]
     found += [(*m.span(m.lastgroup), False) for m in LINE_HEAD.finditer(sentence)]
+    found += [(*m.span(), False) for m in _PHASE_BEFORE_VERB.finditer(sentence)]
     found += [(*m.span(), True) for m in _ACTION.finditer(sentence) if _shares_a_facility(sentence, m.start())]
     merged: list[tuple[int, int, bool]] = []
     for span in sorted(found, key=lambda f: (f[0], f[2], -f[1])):  # a head word wins over an action at its start
@@ -139,14 +156,14 @@ def _name_start(sentence: str, floor: int, head_start: int) -> int:
     """Where the name before head_start begins: after the last clause break and the last governing verb."""
     start = floor
     for i in range(head_start - 1, floor - 1, -1):
-        if sentence[i] in _NAME_BREAK:
+        if sentence[i] in _NAME_BREAK and not _QUALIFIER_ZAI.match(sentence, i):
             start = i + 1
             break
     for match in LEAD_RE.finditer(sentence, start, head_start):
-        inside_name = match.group(0) in ("建设", "开发", "规划", "应用", "配套")  # "…体系建设项目"
+        inside_name = match.group(0) in ("建设", "开发", "规划", "应用", "配套", "发展")  # "…体系建设项目", "融合发展基地"
         if head_start - match.end() >= (2 if inside_name else 0):
             start = max(start, match.end())
-    while start < head_start and sentence[start] in _CONNECTORS:
+    while start < head_start and sentence[start] in _CONNECTORS and not _QUALIFIER_ZAI.match(sentence, start):
         start += 1
     return start
 
@@ -193,6 +210,29 @@ def _occurs_within(starts: list[int], low: int, high: int) -> bool:
     """Whether a sorted list of positions has one in [low, high)."""
     i = bisect_left(starts, low)
     return i < len(starts) and starts[i] < high
+
+
+def _comma_list_start(sentence: str, start: int) -> int:
+    """Where a list whose groups are parted by commas begins: the groups before `start` are short, name no kind
+    and hold no verb, and the first opens right after a verb ("新建金沙江甲、乙，雅砻江丙，大渡河丁等水电站")."""
+    at = start
+    for _ in range(_MAX_COMMA_GROUPS):
+        floor = max(0, at - 2 - _MAX_COMMA_GROUP - 8)  # a group is short: the walk back is bounded
+        low = max(sentence.rfind(c, floor, at - 1) for c in _CLAUSE_BREAK + "。；：") + 1
+        if low == 0 and floor > 0:
+            return start  # no break within reach: more than a short group
+        group = sentence[low:at - 1]
+        verb = None
+        for verb in LEAD_RE.finditer(group):
+            pass
+        words = group[verb.end():] if verb else group
+        if not words or len(words) > _MAX_COMMA_GROUP or keyword_type(words) or HEAD_RE.search(words) \
+                or (verb and verb.start() > 0) or "等" in words:
+            return start
+        if verb:
+            return low + verb.end()
+        at = low
+    return start
 
 
 def _balance_brackets(name: str) -> str:
@@ -255,13 +295,14 @@ def find_mentions(text: str, places: PlaceIndex, in_box=lambda offset: False) ->
 def _sentence_mentions(text: str, s_start: int, s_end: int, places: PlaceIndex, in_box) -> list[Mention]:
     sentence = text[s_start:s_end]
     heads = _head_spans(sentence)
-    if not heads:
+    clause_breaks = [i for i, c in enumerate(sentence) if c in _CLAUSE_BREAK]
+    spread = spread_items(sentence, places, clause_breaks) if _SPREAD_HINT.search(sentence) else []
+    if not heads and not spread:
         return []
     table_title = re.search(r"专栏\s*\d+\s*[：:]?$", text[max(0, s_start - 10):s_start])
     if sentence.startswith("专栏") or table_title or (text[s_end:s_end + 1] in "：:" and len(sentence) <= 20):
         return []  # a table title or an item label, not a project
     type_before = TypeBefore(sentence)
-    clause_breaks = [i for i, c in enumerate(sentence) if c in _CLAUSE_BREAK]
     sentence_places = [p for p in places.find(sentence) if p.division != places.city]
     place_starts = [p.start for p in sentence_places]
     forbid_starts = [m.start() for m in _FORBIDS.finditer(sentence)]
@@ -276,6 +317,10 @@ def _sentence_mentions(text: str, s_start: int, s_end: int, places: PlaceIndex, 
     floor = 0
     for head_start, head_end, shared in heads:
         start = _name_start(sentence, floor, head_start)
+        count = _COUNT_START.match(sentence, start, head_start)
+        if count and (number_value(count.group(1)) or 0) >= 2:
+            floor = head_end
+            continue  # "建成10座500千伏汇集站": a number of unnamed plants, a target
         noise = _LEADING_NOISE.match(sentence[start:head_start])
         start += noise.end() if noise else 0
         if (sentence.startswith("直流", head_start)
@@ -285,11 +330,17 @@ def _sentence_mentions(text: str, s_start: int, s_end: int, places: PlaceIndex, 
             start = max(start, sentence.rfind("的", start, head_start) + 1)  # "覆盖全岛的500千伏…环网"
         if sentence[floor:start].strip("、和及与以") or not floor:
             group += 1
+        if sentence[start - 1:start] in _CLAUSE_BREAK and "等" in sentence[start:head_start]:
+            start = _comma_list_start(sentence, start)  # "新建甲江乙、丙，丁江戊，己江庚等水电站"
         phrase = sentence[start:head_end]
         floor = head_end
+        if _FIRM_LIST.match(sentence, head_end) or _AROUND.search(sentence, max(0, start - 2), start):
+            continue  # "推进甲、乙电厂、丙水泥等重点企业开展改造": firms the plan addresses, not named projects
         before_start = bisect_left(clause_breaks, start)
         clause_start = clause_breaks[before_start - 1] + 1 if before_start else 0
-        separate = sentence[head_end:head_end + 1] == "等"
+        # 等项目 closes a list of whole names; a list that goes on past the head ("甲、乙电厂、丙水泥") gives
+        # the head to its last item only
+        separate = sentence[head_end:head_end + 1] in ("等", "、")
         items = [item for piece, at in conjuncts(phrase)
                  for item in split_items(piece, start + at, separate)]
         if shared and not _distributive([_full_name(name) for name, _, _ in items], places):
@@ -311,7 +362,13 @@ def _sentence_mentions(text: str, s_start: int, s_end: int, places: PlaceIndex, 
                 continue
             if _is_basis(sentence, i_start, i_end, clause_start, clause_breaks, verbs, by_means, bases):
                 continue
-            name = _balance_brackets(name.strip(_CONNECTORS))
+            name = _balance_brackets(name.rstrip(_CONNECTORS))
+            name = name if _QUALIFIER_ZAI.match(name) else name.lstrip(_CONNECTORS)
+            qualifier = QUALIFIER_START.match(name)
+            if qualifier and is_specific(name, places):  # "存量甲东直流输电通道" is the line 甲东直流输电通道
+                name = name[qualifier.end():]
+                if sentence.startswith(qualifier.group(0), i_start):
+                    i_start += qualifier.end()
             own_name = re.sub(r"等(?:重点|重大)?项目$", "", name)
             listed_kind = (_listed_item_kind(own_name, key_list, places)
                            if keyword_type(own_name) is None and HEAD_RE.search(own_name) is None else None)
@@ -335,7 +392,26 @@ def _sentence_mentions(text: str, s_start: int, s_end: int, places: PlaceIndex, 
         if kind:
             mention.listed_kind = kind
             mentions.append(mention)
-    return sorted(mentions, key=lambda m: m.start) if untyped else mentions
+    if spread:
+        mentions += _spread_mentions(spread, mentions, sentence, s_start, s_end, clause_breaks, forbid_starts)
+    return sorted(mentions, key=lambda m: m.start) if untyped or spread else mentions
+
+
+def _spread_mentions(spread: list, mentions: list[Mention], sentence: str, s_start: int, s_end: int,
+                     clause_breaks: list[int], forbid_starts: list[int]) -> list[Mention]:
+    """Mentions of a facility kind placed at several places (spread.py) that no head-word rule gave."""
+    taken = {m.start for m in mentions} | {m.name for m in mentions}
+    found = []
+    for name, start, end in spread:
+        if s_start + start in taken or name in taken or len(name) < 4:
+            continue
+        before = bisect_left(clause_breaks, start)
+        clause_start = clause_breaks[before - 1] + 1 if before else 0
+        clause_end = clause_breaks[before] if before < len(clause_breaks) else len(sentence)
+        if _occurs_within(forbid_starts, clause_start, clause_end):
+            continue
+        found.append(Mention(name, s_start + start, s_start + end, s_start + clause_start, s_end, None, s_start))
+    return found
 
 
 def _full_name(name: str) -> str:

@@ -10,7 +10,7 @@ The forms the plans use, each found here:
 - a later year for the same metric: "…替代率达到10%，2030年达到15%";
 - "全部/全面…实施/执行/完成…" and "实现全覆盖" as 100 %.
 The year is the last year named before the value in the sentence, never a baseline ("比2020年提升").
-Each target gets the indicator the metric most likely means (registry.indicators.classify) and
+Each target gets the indicator the metric most likely means (registry.indicator_words.classify) and
 its value in normalised units, for review; targets.csv is the reviewed result.
 """
 from __future__ import annotations
@@ -23,19 +23,25 @@ from pathlib import Path
 from registry.documents import section_at, split_sections
 from registry.extract.text import CleanText, fix_heading
 from registry.extract.units import number_value as _value
-from registry.indicators import UNIT_CONVERSIONS, classify, normalise
+from registry.indicator_words import classify
+from registry.indicators import UNIT_CONVERSIONS, normalise
 from registry.schema import TARGET_COLUMNS, format_cell
 
-_UNITS = (r"万千瓦|万千伏安|万立方米|亿立方米|万吨标准煤|万吨|万公顷|万亩|平方米|立方米|克标煤/千瓦时|千米|公里|座|个|家|名"
-          r"|％|%")
-_VERBS = (r"(?:力争)?(?:进一步)?(?:持续)?(?:提高到|提高至|提升到|提升至|增加到|降低至|降低到|稳定在|保持在|不低于|不少于|"
-          r"少于|小于|低于|超过|突破|均达到|达到|降至|提升|下降|年均增长约|年均增长|达)")
+# Longest first where one unit begins another (万千瓦时 before 万千瓦); 克标准煤/千瓦时 is written for 克标煤/千瓦时
+# and 个百分点 for a share (both mapped in add()).
+_UNITS = (r"亿千瓦时|万千瓦时|亿千瓦|万千瓦|万千伏安|万立方米|亿立方米|亿吨标准煤|万吨标准煤|亿吨|万吨|万公顷|公顷|万亩"
+          r"|亿平方米|万平方米|平方米|立方米|克标准煤/千瓦时|克标煤/千瓦时|克/千瓦时|千米|公里|亿元|万辆|辆|万个|万户|户|座|个百分点"
+          r"|个|家|名|处|％|%")
+_VERBS = (r"(?:力争)?(?:进一步)?(?:持续)?(?:提高到|提高至|提升到|提升至|增加到|降低至|降低到|减少至|减少到|稳定在|保持在|"
+          r"不低于|不少于|少于|小于|大于|低于|超过|突破|均达到|达到|降至|下降到|下降至|提升|提高|增加|下降|降低|"
+          r"年均增长约|年均增长率达到|"
+          r"年均增长|约为|约|为|达)")
 # A value in digits or in Chinese numerals ("三十万千瓦", read by units.number_value).
 # A number is matched only from the first character of its run and never gives characters back, so a
 # long run of digits or Chinese numerals costs its length once (issue 15).
 # (The cheap test for a digit or numeral comes first: the lookbehind runs only where one starts.)
 _NUMBER = r"(?=[\d一二两三四五六七八九十百千点])(?<![一二两三四五六七八九十百千点\d.])(?:\d++(?:\.\d++)?|[一二两三四五六七八九十百千点]++)"
-_VALUE = r"(?P<value>" + _NUMBER + r")(?:\s*[－-]\s*\d+)?(?P<unit>" + _UNITS + r")"
+_VALUE = r"(?P<value>" + _NUMBER + r")(?:\s*[－-]\s*\d+)?[ \u3000]?(?P<unit>" + _UNITS + r")"  # "13.5 ％"
 _METRIC_CHARS = r"[\u4e00-\u9fffA-Za-z0-9（）()、&“”]"
 # A metric starts with a word, not a digit: inside a run of digits no start is tried 48 times.
 _TARGET = re.compile(r"(?P<metric>(?!\d)" + _METRIC_CHARS + r"{2,48}?)(?P<verb>" + _VERBS + r")?" + _VALUE)
@@ -43,12 +49,12 @@ _TARGET = re.compile(r"(?P<metric>(?!\d)" + _METRIC_CHARS + r"{2,48}?)(?P<verb>"
 # unit family -> metric endings that may stand without a verb before a value in that unit
 _BARE_METRIC = {
     "share": re.compile(r"(?:率|比重|占比|比例)$|占.+面积$"),
-    "capacity": re.compile(r"(?:装机|装机容量|容量)$"),
+    "capacity": re.compile(r"(?:装机|装机容量|容量|装机规模)$"),
     "stock": re.compile(r"(?:保有量|蓄积量|造林|抚育)$"),
     "count": re.compile(r"(?:站|工厂|企业|平台|园区|示范|人才)$"),
     "length": re.compile(r"(?:线路|管道|管网)$"),
 }
-_UNIT_FAMILY = {"%": "share", "％": "share", "万千瓦": "capacity", "万千伏安": "capacity", "万亩": "stock", "亩": "stock",
+_UNIT_FAMILY = {"%": "share", "％": "share", "万千瓦": "capacity", "亿千瓦": "capacity", "万千伏安": "capacity", "万亩": "stock", "亩": "stock",
                 "万公顷": "stock", "万立方米": "stock", "座": "count", "个": "count", "家": "count", "名": "count",
                 "千米": "length", "公里": "length"}
 # "城镇新建建筑100%执行绿色建筑标准": the metric goes on after the value.
@@ -59,31 +65,69 @@ _NOUN_AFTER = re.compile(_METRIC_CHARS.replace("、", "") + r"{2,20}")
 _ALL = re.compile(r"(?P<metric>" + _METRIC_CHARS + r"{2,30}?)(?:全部|全面)(?P<rest>(?:实现|完成|实施|执行|实行)"
                   + _METRIC_CHARS.replace("、", "") + r"{1,14})")
 _FULL_COVERAGE = re.compile(r"(?P<metric>" + _METRIC_CHARS + r"{2,30}?)实现全覆盖")
-_CONTINUATION = re.compile(r"(?:以上|以下|左右)?[，,]\s*(?:到|至)?(?P<year>20\d\d)年(?:底)?(?P<verb>" + _VERBS + r")" + _VALUE)
-_YEAR = re.compile(r"(?<!比)(20\d\d)年")
-_RESPECTIVELY = re.compile(r"分别$")
+_CONTINUATION = re.compile(r"(?:以上|以下|左右)?[，,]\s*(?:到|至)?(?P<year>20\d\d)年(?:底)?[，,]?(?P<verb>" + _VERBS + r")" + _VALUE)
+_YEAR = re.compile(r"(?<![比较])(20\d\d)年(?!基础上|为基)")  # "较2020年下降", "在2020年基础上": a baseline
+_RESPECTIVELY = re.compile(r"分别(?:比20\d\d年)?$")
 _EACH = re.compile(r"均$")
 _MEASURE = re.compile(r"(?:率|比重|占比|比例|量|数)$")
-_METRIC_TAIL = re.compile(r"(?:分别|均|力争|进一步|持续)+$")
+_BASELINE_TAIL = re.compile(r"(?:分别)?(?:比|较)20\d\d年(?:分别)?(?:下降|降低|提升|提高|增加)?$")
+# Where the words all items of "A、B…强度" share begin in the last item ("船舶换算周转量碳排放强度").
+_SHARED_MEASURE = re.compile(r"换算周转量|单位|碳排放|能耗|综合利用率|利用率|占比|比例|覆盖率|装机")
+_PER_UNIT_SUBJECT = re.compile(r"^.*?(?:生产总值|增加值)")
+_METRIC_TAIL = re.compile(r"(?:分别|均|力争|进一步|持续|原则上|基本)+$")
+# "电化学储能装机2025年达到600万千瓦": a year at the end of the metric is the target's, not part of its words.
+_YEAR_AT_END = re.compile(r"(?<!比)(?<!较)(20\d\d)年(?:底|前|末)?$")
+# "完成林草生态建设10800万亩", "新增绿色建筑5亿平方米": a metric that opens with what the plan will do needs no verb.
+_ACHIEVE_START = re.compile(r"^(?:全[省区市])?(?:完成|建成|新增|创建|培育|做强|累计建成)")
+# Reductions written with another verb are reductions all the same.
+_REDUCTION_VERBS = ("下降", "降低")
+# A share with no year, as the plans state a rule for every new channel: "原则上不低于50%".
+_STANDING_RULE = ("不低于", "不少于", "不高于", "不超过")
 _MORE_VALUES = re.compile(r"(?:以上|左右)?[和、](?P<value>" + _NUMBER + r")(?:" + _UNITS + r")")
 _FIVE_YEAR_PLAN_ENDS = {"十四五": 2025, "十五五": 2030}
-_METRIC_NOISE = re.compile(r"^(?:年|底|前|末|，|全市|全县|我市|新增和更新|力争|确保|累计|基本|实现|“十四五”期间|期间)+")
+_METRIC_NOISE = re.compile(r"^(?:年|底|前|末|，|全市|全县|我市|新增和更新|力争|确保|累计|基本|实现|“十四五”期间|期间"
+                           r"|(?:十[四五]五、?)+(?:期间|时期|末)?)+")
 # A metric that is only a measure word takes its subject from the clause before: "非化石能源消费比例逐步提升，比重达到20%".
 _SUBJECTLESS = {"比重", "占比", "比例"}
 # The subject a later metric of one sentence shares: "新能源新增装机容量368万千瓦，总装机容量超过500万千瓦".
 _SUBJECT_END = re.compile(r"新增|总|综合|装机|利用|处理")
 _REDUCTION_VERB = "下降"
 _INHERITS_SUBJECT = ("总", "无害化")
-_OPENING_YEAR = re.compile(r"(?:到|至)20\d\d年")
+_OPENING_YEAR = re.compile(r"(?:到|至)20\d\d年|十[四五]五”?(?:末|期间|时期)")
+_YEAR_REACH = 4
+_YEARS_NAMED = re.compile(r"(?<![比较])20\d\d年(?!基础上|为基)|十四五|十五五")
+# "…年利用量达到9000万吨；到2030年提高到1.1亿吨": a clause with only a year goes on with the metric before it
+_ONLY_A_YEAR = re.compile(r"(?:^|[，,；。])(?:到|至)?20\d\d年(?:底|前|末)?(?:力争)?$")
+_MAX_YEAR_CLAUSE_GAP = 40
+# "具备5%以上的尖峰负荷响应能力", "完成3000万千瓦左右的煤电机组灵活性改造", "建设200个低碳示范美丽乡村":
+# the value comes before the noun it counts.
+_VALUE_FIRST = re.compile(r"(?P<lead>具备|形成|完成|建成|建设|培育|创建)(?P<pre>[^，,。；：\d]{0,14}?)" + _VALUE
+                          + r"(?:以上|左右)?(?P<of>的)?(?P<metric>[\u4e00-\u9fff][\u4e00-\u9fff\d（）()]{1,19}?)(?=[，,。；、]|$)")
+# "新建城镇居住建筑全面执行75%以上节能设计标准": the share a standard sets, after 全面执行
+_ALL_AT = re.compile(r"(?:执行|实行)(?P<value>\d+(?:\.\d+)?)(?:%|％)(?:以上)?(?P<noun>[\u4e00-\u9fff]{2,14})")
 
 
 def _year_before(text: str, position: int, floor: int) -> int | None:
     window = text[floor:position]
     years = [int(y) for y in _YEAR.findall(window)]
     for words, year in _FIVE_YEAR_PLAN_ENDS.items():
-        if any(f"{words}”{tail}" in window for tail in ("末", "期间")):
+        if re.search(words + r"”?(?:末|期间|时期)", window):
             years.append(year)
     return years[-1] if years else None
+
+
+def _opening_year(text: str, sentence_start: int, sentences: "_Sentences") -> int | None:
+    """The year a paragraph's opening sentence sets for the sentences after it ("到2025年，…。…；森林覆盖率达到8%"):
+    the sentences before are walked back, at most _YEAR_REACH of them, never past a line break."""
+    at = sentence_start
+    for _ in range(_YEAR_REACH):
+        if at <= 1 or text[at - 1] == "\n":
+            return None
+        previous = sentences.start(at - 1)
+        if _OPENING_YEAR.match(text, previous):
+            return _year_before(text, at, previous)
+        at = previous
+    return None
 
 
 class _Sentences:
@@ -100,7 +144,10 @@ class _Sentences:
 
 def _clean_metric(raw_metric: str) -> str:
     metric = re.split(r"[，,。；]", raw_metric)[-1]
-    return _METRIC_NOISE.sub("", re.sub(r"^.*?(?<!比)20\d\d年", "", metric)).lstrip("、")
+    at_end = _YEAR_AT_END.search(metric)
+    if at_end and at_end.start() >= 2:
+        metric = metric[:at_end.start()]
+    return _METRIC_NOISE.sub("", re.sub(r"^.*?(?<!比)(?<!较)20\d\d年", "", metric)).lstrip("、")
 
 
 def find_targets(clean: CleanText, raw: str, *, city: str, county: str, doc_id: str, own_place: str) -> list[dict]:
@@ -112,14 +159,14 @@ def find_targets(clean: CleanText, raw: str, *, city: str, county: str, doc_id: 
     def add(metric: str, value: float | None, unit: str, year: int | None, start: int, end: int) -> None:
         if value is None:
             return  # "百万千瓦": no number
-        unit = unit.replace("％", "%")
+        unit = {"％": "%", "个百分点": "%", "克标准煤/千瓦时": "克标煤/千瓦时", "克/千瓦时": "克标煤/千瓦时"}.get(unit, unit)
         if unit == "立方米" and metric.startswith("亩均"):
             unit = "立方米/亩"
         raw_start, raw_end = clean.raw_span(start, end)
         section = section_at(sections, raw_start)
         normalised = normalise(value, unit) if unit in UNIT_CONVERSIONS else (None, "")
         found.append({
-            "city": city, "county": county, "indicator": classify(metric), "metric": metric,
+            "city": city, "county": county, "indicator": classify(metric, unit), "metric": metric,
             "value": value, "unit": unit, "value_normalised": normalised[0], "unit_normalised": normalised[1],
             "year": year, "source_doc": doc_id,
             "source_section": fix_heading(section.heading, own_place) if section else "",
@@ -127,15 +174,23 @@ def find_targets(clean: CleanText, raw: str, *, city: str, county: str, doc_id: 
         })
         taken.append((start, end))
 
-    last = {"sentence": None, "metric": ""}
+    last = {"sentence": None, "metric": "", "end": -1}
     sentences = _Sentences(text)
     for match in _TARGET.finditer(text):
-        _numeric_target(text, match, add, last, sentences)
+        if not any(s <= match.start("value") < e for s, e in taken[-3:]):  # a continuation already taken
+            _numeric_target(text, match, add, last, sentences)
+    spans = sorted(taken)
+    starts = [s for s, _ in spans]
+    for match in _VALUE_FIRST.finditer(text):
+        at = bisect_left(starts, match.end("unit"))  # the targets that start before this value ends
+        if not (at and max(e for _, e in spans[max(0, at - 3):at]) > match.start("value")):
+            _value_first_target(text, match, add, sentences)
     for pattern in (_ALL, _FULL_COVERAGE):
         for match in pattern.finditer(text):
             if any(s < match.end() and match.start() < e for s, e in taken):
                 continue
             metric = _clean_metric(match.group("metric"))
+            share = _ALL_AT.match(text, match.start("rest")) if match.groupdict().get("rest") else None
             rest = match.groupdict().get("rest") or "覆盖"
             rest = re.sub(r"^(?:实现|完成|实施|执行|实行)", "", rest)
             sentence_start = sentences.start(match.start())
@@ -143,6 +198,9 @@ def find_targets(clean: CleanText, raw: str, *, city: str, county: str, doc_id: 
             if len(metric) < 2 or year is None or metric.endswith("基本"):
                 continue  # "基本实现全覆盖" hedges: not a commitment to 100 %
             start = match.start("metric") + match.group("metric").rfind(metric) if metric in match.group("metric") else match.start()
+            if share:  # "全面执行75%以上节能设计标准": the standard's share, not 100 %
+                add(metric + "执行" + share.group("noun"), float(share.group("value")), "%", year, start, share.end())
+                continue
             add(metric + rest, 100.0, "%", year, start, match.end())
     found.sort(key=lambda t: (t["source_start"], t["source_end"]))
     return found
@@ -153,7 +211,8 @@ def _numeric_target(text: str, match: re.Match, add, last: dict, sentences: _Sen
     metric = _clean_metric(raw_metric)
     verb = match.group("verb") or ""
     unit = match.group("unit")
-    respectively = _RESPECTIVELY.search(metric) is not None
+    respectively = _RESPECTIVELY.search(metric) is not None or metric.startswith("分别")
+    metric = metric[2:] if metric.startswith("分别") else metric  # "分别新增水电装机容量A、B"
     each = _EACH.search(metric) is not None or verb.startswith("均")
     metric = _METRIC_TAIL.sub("", metric)
     metric_start = match.start("metric") + max(0, raw_metric.rfind(metric)) if metric else match.start("metric")
@@ -171,33 +230,36 @@ def _numeric_target(text: str, match: re.Match, add, last: dict, sentences: _Sen
         after = _SHARE_THEN_VERB.match(text, match.end()) if family == "share" else None
         if after is not None:
             metric += after.group("rest")
+        elif _ACHIEVE_START.match(metric) and len(_ACHIEVE_START.sub("", metric)) >= 2:
+            pass  # "完成沙化土地综合治理面积2650万亩"
         elif family is None or not _BARE_METRIC[family].search(metric):
             return
+    sentence_start = sentences.start(match.start())
+    if len(metric) < 2 and _ONLY_A_YEAR.search(raw_metric) and last["metric"] \
+            and 0 <= match.start() - last["end"] <= _MAX_YEAR_CLAUSE_GAP:
+        metric, metric_start = last["metric"], match.start("metric") + raw_metric.rfind("20")
     if len(metric) < 2:
         return
-    sentence_start = sentences.start(match.start())
     if metric in _SUBJECTLESS:
         before = text[sentence_start:match.start("metric")]
         subject = re.search(r"([\u4e00-\u9fff]{2,12}?)(?:比例|比重|占比)[^，,]*[，,]$", before)
         if subject:
             metric = subject.group(1) + metric
     year = _year_before(text, match.start("value"), sentence_start)
-    if year is None and sentence_start > 1:
-        # "到2025年，…得到控制。能耗强度下降14.5%": a sentence opening with its year sets it for the next
-        previous = sentences.start(sentence_start - 1)
-        if _OPENING_YEAR.match(text, previous):
-            year = _year_before(text, sentence_start, previous)
     if year is None:
+        # "到2025年，…得到控制。能耗强度下降14.5%": a sentence opening with its year sets it for the next ones
+        year = _opening_year(text, sentence_start, sentences)
+    if year is None and not (verb.endswith(_STANDING_RULE) and unit in ("%", "％") and _MEASURE.search(metric)):
         return  # a number without a target year is a description, not a target
     if metric.startswith(_INHERITS_SUBJECT) and last["sentence"] == sentence_start:
         subject = _SUBJECT_END.search(last["metric"])
         metric = (last["metric"][:subject.start()] if subject else "") + metric
-    last.update(sentence=sentence_start, metric=metric)
+    last.update(sentence=sentence_start, metric=metric, end=match.end())
     if re.search(r"比20\d\d年$", metric):
         metric += verb  # "能效水平比2020年提升": the verb is the measure
-    if verb == _REDUCTION_VERB and not metric.endswith(_REDUCTION_VERB):
-        metric += _REDUCTION_VERB
-    if verb and verb.startswith("年均增长"):
+    if verb in _REDUCTION_VERBS and not metric.endswith(_REDUCTION_VERBS):
+        metric += verb
+    if "年均增长" in verb and "年均增长" not in metric:
         metric += "年均增长"
     # "到 2025 年和 2030 年，…分别达到 21%和 25%" / "A、B分别达到 90%、75%": one target per value
     values, ends = [match.group("value")], [match.end()]
@@ -208,14 +270,20 @@ def _numeric_target(text: str, match: re.Match, add, last: dict, sentences: _Sen
             values.append(more.group("value"))
             ends.append(more.end())
     metrics, years = [metric] * len(values), [year] * len(values)
-    parts = metric.split("、")
+    parts, baseline = metric.split("、"), ""
     if len(values) > 1:
+        # "能源消耗和二氧化碳排放分别比2020年下降A%、B%": the items before the baseline, which each of them takes
+        found = _BASELINE_TAIL.search(metric)
+        if found:
+            metric, baseline = metric[:found.start()], re.sub("分别", "", found.group(0))
+            parts = re.split(r"、|和", metric) if len(metric.split("、")) != len(values) else metric.split("、")
         if len(parts) == len(values):
-            metrics = _split_metrics(parts)
-        window_years = [int(y) for y in _YEAR.findall(text[sentence_start:match.start()])]
+            metrics = [m + baseline for m in _split_metrics(parts)]
+        window_years = [_FIVE_YEAR_PLAN_ENDS.get(y) or int(y[:4])
+                        for y in _YEARS_NAMED.findall(text[sentence_start:match.start("value")])]  # "十四五、十五五期间分别…"
         if len(window_years) >= len(values):
             years = window_years[-len(values):]
-    elif each and len(parts) > 1 and all(_MEASURE.search(p) for p in parts):
+    elif each and len(parts) > 1 and (all(_MEASURE.search(p) for p in parts) or _SHARED_MEASURE.search(parts[-1])):
         # "A、B均达到50%": the same value for each item, each span from its own words
         offset = metric_start
         for part in _split_metrics(parts):
@@ -231,6 +299,26 @@ def _numeric_target(text: str, match: re.Match, add, last: dict, sentences: _Sen
         end = more.end()
 
 
+def _value_first_target(text: str, match: re.Match, add, sentences: _Sentences) -> None:
+    """"具备5%以上的尖峰负荷响应能力", "完成3000万千瓦左右的煤电机组灵活性改造", "建设200个低碳示范美丽乡村"."""
+    unit, value = match.group("unit"), _value(match.group("value"))
+    family = _UNIT_FAMILY.get(unit)
+    if value is None or family is None or (family != "count" and not match.group("of")):
+        return  # a share or a capacity is joined to its noun by 的
+    if family == "count" and value < 2:
+        return  # "新建1座储气站" names one plant: a project, not a target
+    sentence_start = sentences.start(match.start())
+    year = _year_before(text, match.start("value"), sentence_start) or _opening_year(text, sentence_start, sentences)
+    if year is None:
+        return
+    metric = match.group("metric")
+    if match.group("pre") and family == "share" and not match.group("pre").startswith("占"):
+        metric += f"（占{match.group('pre')}）"  # "形成最大用电负荷5%的需求响应能力"
+    elif match.group("pre") and family == "share":
+        metric += f"（{match.group('pre')}）"  # "具备占年度最大用电负荷5%的…能力"
+    add(metric, value, unit, year, match.start("value"), match.end())
+
+
 def _split_metrics(parts: list[str]) -> list[str]:
     """Each item of "A、B…率" as a whole metric: items share the subject of the first or the head of the last."""
     if all(_MEASURE.search(p) for p in parts):
@@ -239,6 +327,11 @@ def _split_metrics(parts: list[str]) -> list[str]:
     anchor = parts[0][-2:]
     cut = last.find(anchor)
     tail = last[cut + len(anchor):] if cut >= 0 else ""
+    if not tail and not _SHARED_MEASURE.search(parts[0]) and (shared := _SHARED_MEASURE.search(last)) and shared.start() > 0:
+        tail = last[shared.start():]  # "营运车辆、船舶换算周转量碳排放强度": 营运车辆换算周转量碳排放强度
+    subject = _PER_UNIT_SUBJECT.match(parts[0])
+    if subject:  # "单位地区生产总值能源消耗和二氧化碳排放": both per unit of GDP
+        return [parts[0]] + [p if p.startswith(subject.group(0)) else subject.group(0) + p for p in parts[1:]]
     return [p + tail for p in parts[:-1]] + [last]
 
 

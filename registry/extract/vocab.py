@@ -3,9 +3,11 @@
 Stage mapping (Global Energy Monitor status words), applied to the verbs that govern
 the project in its sentence; the first rule that matches wins:
 
-- operating: the text says it already runs: 已建成, 已投运, 已投产, 建成投运的, 现有, 在运.
+- operating: the text says it already runs: 已建成, 已投运, 已投产, 建成投运的, 现有, 在运, 存量.
 - construction: the plan pushes building it now: 开工建设, 在建, 续建, 加快…建设, 推进…建设,
-  加快建设, 加快推进, 重点推进, 大力推进, 有序推进…建设 (a 推进 that governs the project).
+  加快建设, 加快推进, 重点推进, 大力推进, 有序推进…建设 (a 推进 that governs the project); as the provincial
+  plans' reviewers read them, also 推动…建设, 深化…建设, 重点建设, 高效建设, 重点实施, 加快实施, 新建, 建成 (not
+  已建成) and 加快…开发.
 - pre-construction: it is in the approval or preparation pipeline: 核准, 备案, 前期, 调规
   (a change of the site plan that precedes approval), 纳入…规划 (a listed site awaiting approval).
 - announced: the plan only names the intention: 谋划, 规划建设, 储备, 布局, 争取…落地,
@@ -25,15 +27,20 @@ HEADS = (
     "示范线项目", "开发试点", "风电场", "电厂", "电站", "储气站", "储备中心", "汇集站", "变电站",
     "利用基地", "基地", "工程", "项目", "通道", "试点", "配送中心", "先行区", "充电站", "号机组",
 )
+# Heads of the provincial plans' names: a water-control hub, a gas field, line or grid, a storage hub, an exploration
+# (the recall net, net.py, keeps to HEADS: these are read by the rules only).
+PROVINCE_HEADS = ("水利枢纽", "枢纽", "气田", "干线", "管道", "管网", "调峰中心", "加注站", "接收站", "产业生态园", "勘探开发",
+                  "示范机组")
 # A head followed by these words names a plan or a list, not a project ("水电站建设方案").
-HEAD_RE = re.compile("(?:" + "|".join(sorted(map(re.escape, HEADS), key=len, reverse=True)) + ")"
-                     "(?!建设方案|方案|规划|名录|目录|基础|址)")  # 核电厂址 is a site, not a plant
+HEAD_RE = re.compile("(?:" + "|".join(sorted(map(re.escape, HEADS + PROVINCE_HEADS), key=len, reverse=True)) + ")"
+                     "(?!建设方案|方案|规划|名录|目录|基础|址|力度|潜力)")  # 核电厂址 is a site, not a plant
 # Names that carry a type keyword but are factories, labs or plans rather than energy assets.
-NOT_PROJECTS = re.compile(r"储能电池项目|研究院|实验室|风机制造|装备制造|炼钢|技术试点|技术示范")
+NOT_PROJECTS = re.compile(r"储能电池项目|研究院|实验室|风机制造|装备制造|炼钢|技术试点|技术示范|行动|机制|研发|达到")
 
 # (type, subtype, keywords): the first row whose keyword occurs in the name decides.
 TYPE_RULES = (
     ("industrial_park", "", ("新能源产业园", "零碳产业园", "液流电池产业园")),
+    ("other", "CCUS", ("CCUS", "碳捕集", "碳捕捉")),
     ("pumped_storage", "", ("抽水蓄能",)),
     ("energy_storage", "压缩空气", ("压缩空气储能",)),
     ("energy_storage", "共享储能", ("共享储能",)),
@@ -42,6 +49,8 @@ TYPE_RULES = (
     ("hybrid", "水风光互补", ("水风光",)),
     ("hybrid", "风光火储", ("风光火储", "风光水火储")),
     ("hybrid", "源网荷储", ("源网荷储",)),
+    ("hybrid", "多能互补", ("多能互补",)),
+    ("hybrid", "可再生能源综合基地", ("可再生能源综合基地", "一体化可再生能源")),
     ("hybrid", "风光", ("光伏风电", "风电光伏", "风光互补")),
     ("solar_pv", "渔光互补", ("渔光互补",)),
     ("solar_pv", "农光储", ("农光储",)),
@@ -54,9 +63,10 @@ TYPE_RULES = (
     ("solar_pv", "分布式", ("分布式光伏",)),
     ("solar_pv", "", ("光伏",)),
     ("wind", "", ("风电", "风储", "风力发电")),
-    ("new_energy_base", "", ("新能源基地", "新能源示范基地", "新能源百万千瓦基地", "新能源开发基地")),
+    ("new_energy_base", "", ("新能源基地", "新能源示范基地", "新能源百万千瓦基地", "新能源开发基地", "清洁能源基地",
+                             "清洁能源后备基地")),
     ("hydro", "扩机增容", ("扩机增容", "增容扩机")),
-    ("hydro", "", ("水电站", "水电")),
+    ("hydro", "", ("水电站", "水电", "水利枢纽", "水电枢纽")),
     ("nuclear", "小型堆", ("小型堆", "小堆")),
     ("nuclear", "", ("核电", "核能供热", "核能")),
     ("gas_power", "", ("气电", "燃气发电", "天然气发电", "燃气电厂", "燃机", "燃气热电", "燃气调峰电站", "天然气调峰电站")),
@@ -64,26 +74,33 @@ TYPE_RULES = (
     ("biomass", "", ("生物质",)),
     ("thermal", "热电联产", ("热电联产", "热电")),
     ("thermal", "", ("电厂", "煤电", "火电", "燃煤机组", "燃煤发电")),
-    ("hydrogen", "", ("氢能", "制氢", "加氢")),
+    ("hydrogen", "", ("氢能", "制氢", "加氢", "氢燃料")),
     ("energy_storage", "", ("储能",)),
     ("substation", "", ("输变电", "变电站", "汇集站", "千伏变", "kV变")),
     ("transmission", "", ("千伏线路", "输电线路", "千伏通道", "特高压", "直流输电", "输电工程", "输电通道", "交流工程",
                           "联网工程", "直流工程")),
     ("grid", "环网", ("环网",)),
     ("grid", "", ("配电网", "电网", "新型电力系统")),
-    ("gas_storage", "", ("储气", "天然气储备", "LNG")),
+    ("gas_storage", "", ("储气", "天然气储备", "LNG", "液化天然气")),
     ("gas_pipeline", "", ("天然气管", "燃气管", "输气管", "天然气建设", "气化乡镇")),
     ("charging", "岸电", ("岸电",)),
     ("charging", "", ("充电", "换电", "综合能源示范线")),
+    ("other", "油气田开发", ("油气田", "气田", "油田", "页岩气", "煤层气", "致密气", "非常规天然气", "煤系天然气", "油气")),
+    ("other", "地热", ("地热", "干热岩")),
+    ("other", "光热", ("光热",)),
     ("other", "分布式能源", ("分布式能源",)),
     ("recycling", "", (
         "城市矿产", "资源循环利用", "再生资源", "循环经济", "循环产业", "循环化改造", "综合利用",
         "回收", "收转运", "拆解", "再生", "废旧", "废塑料", "废玻璃", "废钢", "固废", "建筑垃圾", "餐厨", "尾砂", "磷石膏", "梯次利用",
-        "资源化利用", "湿垃圾", "厨余",
+        "资源化利用", "湿垃圾", "厨余", "再制造",
     )),
     ("other", "石油储备", ("石油储备", "成品油储")),
     # A project of a power-generation group that names no technology ("华电…节能降碳改造项目") is at its coal plant.
     ("thermal", "", ("华电", "大唐", "京能", "华能")),
+    # a region's energy base ("陇东能源基地") with no kind named
+    ("new_energy_base", "", ("能源基地",)),
+    # a generating unit of no other kind is a coal unit ("66万千瓦高硫无烟煤示范机组")
+    ("thermal", "", ("机组",)),
 )
 
 # Words that open a project name's governing clause; the name starts after the last one.
@@ -93,21 +110,25 @@ LEAD_VERBS = (
     "启动", "新建", "建成", "引进", "总结推广", "发展", "重点实施", "重点建设", "结合", "探索", "配套",
     "包括", "抓好", "开展", "其中", "加大", "推广", "有序推广", "优化", "不断", "配置", "充分发挥", "发挥",
     "合理控制", "鼓励", "应用", "积极推动", "确保", "引导", "加强", "保持", "拓展", "力争", "实现",
+    "努力争取", "谋划研究", "研究论证", "深化", "促进", "提高", "提升", "统筹", "创建", "做好", "参与", "打通", "通过",
+    "完善", "支撑", "围绕", "成为", "建立", "铺设",
 )
 LEAD_RE = re.compile("|".join(sorted(map(re.escape, LEAD_VERBS), key=len, reverse=True)))
 
 # Stage rules in order; each is (stage, regex over the text from the clause start to the name end).
 STAGE_RULES = (
-    ("operating", re.compile(r"已建成|已投运|已投产|建成投运的|现有|在运")),
+    ("operating", re.compile(r"已建成|已投运|已投产|建成投运的|现有|在运|存量")),
     ("pre-construction", re.compile(r"核准|备案|前期|调规|纳入[^，。；]{0,12}规划")),
-    ("construction", re.compile(r"开工建设|在建|续建|加快[^，。；]{0,60}建设|推进[^，。；]{0,60}建设|加快推进|重点推进|大力推进|加快建设")),
+    ("construction", re.compile(r"开工建设|在建|续建|加快[^，。；]{0,60}建设|推进[^，。；]{0,60}建设|加快推进|重点推进|大力推进|加快建设"
+                                r"|推动[^，。；]{0,60}建设|深化[^，。；]{0,60}建设|重点建设|高效建设|重点实施|加快实施|新建"
+                                r"|(?<!已)建成|加快[^，。；]{0,30}开发")),
     ("announced", re.compile(r"谋划|规划建设|储备|布局|争取|打造|探索|引进|支持|依托")),
 )
 TARGET_YEAR_RE = re.compile(r"(?:力争|争取|计划|预计|确保)?(20\d\d)年(?:内|底|前|末)?(?:建成|投产|投运|并网|完成|实现)")
 
 # A name that starts so is a category, not a named project ("一批农光互补光伏发电项目").
 GENERIC_STARTS = ("一定比例", "存量", "新增", "新扩建", "覆盖", "省", "一批", "一些", "各类", "相关", "有关", "具备条件", "有条件", "现有", "新建", "重点", "大型",
-                  "这些", "其他", "多个", "全市", "全县", "全区", "我市", "本市", "该", "市县", "县域", "各")
+                  "这些", "其他", "多个", "全市", "全县", "全区", "我市", "本市", "该", "市县", "县域", "各", "若干", "全国", "全省")
 # In a 专栏 table every entry is a project, unless it opens with a quantifier like these.
 LIST_GENERIC_STARTS = ("一批", "一些", "各类", "相关", "有关", "这些", "其他", "多个", "具备条件", "有条件")
 # After removing these, a named project keeps some words of its own.
@@ -133,5 +154,23 @@ GENERIC_WORDS = re.compile(
         # kinds of plant, grid or waste that name no particular one ("自备电厂", "虚拟电厂", "柔性直流")
         "电厂", "虚拟", "存量", "电力", "外电", "区外", "柔性", "高压", "电化学", "冷热电", "三联供",
         "先行", "水面", "大宗固体废物", "源网荷储", "风光火储", "风光水火储", "林光互补", "牧光互补", "茶光互补",
+        # qualifiers, scales and sides that name no particular plant ("新一轮抽水蓄能电站", "坝后水电站", "用户侧储能")
+        "水电", "水库", "坝后", "新一轮", "已建", "在建", "投运", "在运", "规划内", "大中型", "中小型", "后续", "跨区",
+        "跨省", "省间", "外送", "送出", "一定规模", "高水平", "现代化", "千万千瓦级", "千亿级", "用户侧", "电源侧",
+        "电网侧", "港口", "码头", "泊位", "海上", "陆上", "沿海", "低谷", "助力", "降碳", "碳达峰", "碳中和",
+        "因地制宜", "创新", "光储充", "换电站", "充电桩", "充电站", "快充站", "枢纽", "客货", "区域",
+        "场站", "停车场", "服务区",
+        # farming wastes and the materials and parts recycled, not places ("畜禽粪污资源化利用", "退役光伏组件")
+        "种养", "粪污", "畜禽", "秸秆", "农作物", "退役", "动力电池", "锂离子", "电池", "组件", "叶片", "装置",
+        "新兴产业", "重点县", "全量", "功能区", "集中区", "集中连片", "连片", "集中", "城镇", "运用", "液化", "坚强", "局部", "运输", "融合发展", "融合", "海洋牧场", "燃料",
+        # land that hosts plants and says not which ("沙漠、戈壁、荒漠地区大型风电光伏基地")
+        "城区", "周边", "建制镇", "老旧", "长输", "供气", "输送", "气源", "多气源", "保障", "自治区", "加装", "符合",
+        "微管网", "罐站", "输配", "干支线", "支线", "重要", "大型", "中型", "沙漠", "戈壁", "荒漠", "盐碱", "滩涂", "沉陷区", "采煤", "石漠化", "荒山", "荒坡", "矿区", "景区", "供暖", "制冷", "乡村", "岸电", "船舶", "船用", "清洁动力",
+        "接收站", "加注站", "电源输出地", "全流程", "集成化", "矿化", "产能", "千亿立方米级", "优质", "世界级", "世界一流",
+        "全国重要", "全国最大", "新材料", "材料", "化工", "石化", "钢铁", "建材", "有色", "锂电", "轻金属", "磷煤",
+        "煤电", "火电", "热电", "机组", "超超临界", "清洁煤电", "风光火", "风光",
+        # kinds of gas and heat resources and their development ("页岩气勘探开发", "浅层地热能")
+        "页岩气", "煤层气", "致密气", "非常规天然气", "非常规", "油气", "勘探", "气田", "油田", "集输", "干线",
+        "地热", "浅层", "中深层", "瓦斯", "煤矿", "增储上产", "滚动", "碳捕集", "碳捕捉", "捕集", "捕捉", "封存",
     )), key=len, reverse=True))
 )

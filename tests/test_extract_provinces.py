@@ -1,0 +1,171 @@
+"""Patterns of the provincial plans (extract2), on sentences written for these tests.
+
+The sentences imitate the provincial plans' style; the places are real divisions of 湖北 (so the place index
+finds them) or made-up areas and names that are no division. Expected rows are written by hand.
+"""
+from __future__ import annotations
+
+import pytest
+
+from registry.extract import extract_text
+from registry.extract.places import PlaceIndex
+from registry.divisions import load_divisions
+
+HUBEI = "420000"
+
+
+def province_rows(sentence: str, code: str = HUBEI) -> list[dict]:
+    rows, _ = extract_text(f"碳达峰实施方案。\n{sentence}\n", f"test_{code}", {"city_code": code})
+    return rows
+
+
+def named(rows: list[dict], *fields: str) -> list[tuple]:
+    return [(r["name"], *(r[f] for f in fields)) for r in rows]
+
+
+# --- a facility kind the plan places at several named places: one row per place ---------------------------
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("积极开发风电资源，在江汉平原、鄂北岗地建设集中连片风电。",
+     [("江汉平原集中连片风电", "wind"), ("鄂北岗地集中连片风电", "wind")]),
+    ("推动宜昌、荆门、襄阳等煤炭储运便利地区建设合理规模煤电作为支撑电源。",
+     [("宜昌煤电", "thermal"), ("荆门煤电", "thermal"), ("襄阳煤电", "thermal")]),
+    ("在武汉等负荷中心合理规划布局调峰气电。", [("武汉调峰气电", "gas_power")]),
+    ("以鄂东、鄂中、鄂西三大片区为重点，打造千万千瓦级新能源基地。",
+     [("鄂东千万千瓦级新能源基地", "new_energy_base"), ("鄂中千万千瓦级新能源基地", "new_energy_base"),
+      ("鄂西千万千瓦级新能源基地", "new_energy_base")]),
+    ("重点在武汉、宜昌以及荆州经济开发区等地建设船用液化天然气加注站。",
+     [("武汉船用液化天然气加注站", "gas_storage"), ("宜昌船用液化天然气加注站", "gas_storage"),
+      ("荆州经济开发区船用液化天然气加注站", "gas_storage")]),
+])
+def test_a_kind_placed_at_several_places_is_one_project_per_place(sentence, expected):
+    assert named(province_rows(sentence), "type") == expected
+
+
+def test_each_spread_row_spans_its_place_and_has_that_places_city():
+    text = "在武汉等负荷中心合理规划布局调峰气电。"
+    [row] = province_rows(text)
+    assert row["city"] == "武汉市" and row["source_end"] - row["source_start"] == len("武汉")
+
+
+@pytest.mark.parametrize("sentence", [
+    "支持农村利用农房屋顶和院落发展光伏发电。",  # no places: ordinary nouns
+    "在城市功能区、工业园区、旅游景区等推广浅层地热能供暖项目。",  # kinds of area, not named ones
+    "在江汉平原、鄂北岗地建设风电、光伏基地。",  # a list of kinds is no one kind
+    "严格控制在宜昌、襄阳等地新增煤电项目。",  # a restriction
+])
+def test_no_spread_without_named_places_and_one_kind(sentence):
+    assert province_rows(sentence) == []
+
+
+# --- lines, channels and fields named without a city ------------------------------------------------------
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("推进宜昌-荆门-随州等跨市输变电项目建设。", [("宜昌-荆门-随州跨市输变电项目", "transmission", None)]),
+    ("加快恩施至武汉±800千伏特高压直流输变电工程建设。", [("恩施至武汉±800千伏特高压直流输变电工程", "transmission", 800)]),
+    ("推进湖北-江西等通道建设。", [("湖北-江西通道", "transmission", None)]),
+    # between two ends but of no ultra-high voltage: a substation's project, as our own paragraph has it
+    ("推进衡阳至永州500千伏输变电工程建设。", [("衡阳至永州500千伏输变电工程", "substation", 500)]),
+    ("力争第2条外电入鄂特高压直流输电通道2030年前建成投运。", [("第2条外电入鄂特高压直流输电通道", "transmission", None)]),
+])
+def test_lines_named_by_their_ends_or_an_ordinal(sentence, expected):
+    assert named(province_rows(sentence), "type", "voltage_kv") == expected
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("推进天然气入鄂战略气源通道、陆上天然气入鄂通道建设，打通北油南下输送通道。",
+     [("天然气入鄂战略气源通道", "gas_pipeline"), ("陆上天然气入鄂通道", "gas_pipeline"), ("北油南下输送通道", "gas_pipeline")]),
+    ("加快推动汉江碾盘山水利枢纽前期工作。", [("汉江碾盘山水利枢纽", "hydro")]),
+    ("重点实施鄂西甲坪气田、鄂东乙坪和丙坪气田滚动开发等项目。",
+     [("鄂西甲坪气田", "other"), ("鄂东乙坪气田", "other"), ("丙坪气田", "other")]),
+    ("加快建始和利川区块页岩气集输干线等管道建设。",
+     [("建始页岩气集输干线", "gas_pipeline"), ("利川区块页岩气集输干线", "gas_pipeline")]),
+    ("推进江汉盆地页岩气勘探开发，加大南海油气勘探开发力度。", [("江汉盆地页岩气勘探开发", "other")]),
+    ("建立鄂南、鄂北两大区域储气调峰中心。", [("鄂南区域储气调峰中心", "gas_storage"), ("鄂北区域储气调峰中心", "gas_storage")]),
+])
+def test_channels_hubs_fields_and_gas_lines(sentence, expected):
+    assert named(province_rows(sentence), "type") == expected
+
+
+@pytest.mark.parametrize("sentence", [
+    "推动非常规天然气入网，推进京津冀大气污染传输通道城市治理。",
+    "开展碳捕捉、封存和利用示范，推动二氧化碳捕集利用与封存全流程项目。",
+])
+def test_words_that_only_look_like_lines(sentence):
+    assert province_rows(sentence) == []
+
+
+# --- lists ------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("sentence, expected", [
+    # a typed head shared by every item, not only the last
+    ("全力推进甲山、乙岭水电站建成投产，加快推进清江丙滩、汉江丁村等水电站建设。",
+     ["甲山水电站", "乙岭水电站", "清江丙滩水电站", "汉江丁村水电站"]),
+    # groups of a list parted by commas
+    ("新建清江甲坝、乙坝，汉江丙坝，堵河丁坝等水电站。", ["清江甲坝水电站", "乙坝水电站", "汉江丙坝水电站", "堵河丁坝水电站"]),
+    # a bracket's list belongs to its item
+    ("推动襄阳（枣阳、宜城）国家再制造产业示范基地建设。", ["襄阳（枣阳、宜城）国家再制造产业示范基地"]),
+    # two-character names run together, as many as the count says
+    ("打造鄂东鄂西两个千万千瓦级新能源基地。", ["鄂东千万千瓦级新能源基地", "鄂西千万千瓦级新能源基地"]),
+    ("加快建设甲乙丙丁两大钢铁产业基地。", ["甲乙钢铁产业基地", "丙丁钢铁产业基地"]),
+])
+def test_list_forms_of_the_provincial_plans(sentence, expected):
+    assert [r["name"] for r in province_rows(sentence)] == expected
+
+
+def test_a_list_of_firms_is_no_list_of_projects():
+    assert province_rows("有序推进甲光公司、乙川电厂、丙山水泥等重点行业企业开展技术工艺改造。") == []
+
+
+def test_a_list_item_takes_no_city_from_the_item_before():
+    rows = province_rows("推进宜昌市甲山风电项目、乙岭沿线丙光伏项目建设。")
+    assert [(r["name"], r["city"]) for r in rows] == [("宜昌市甲山风电项目", "宜昌市"), ("乙岭沿线丙光伏项目", "湖北省")]
+
+
+# --- names: verbs, phases, qualifiers, regions --------------------------------------------------------------
+
+def test_a_phase_before_the_verb_ends_the_name_and_verbs_stay_out():
+    rows = province_rows("积极推进甲湾核电二期顺利建设，努力争取甲湾核电一期等项目尽快核准，谋划研究甲湾核电三期等项目。"
+                         "继续做好宜昌乙山核电项目厂址保护工作。深化宜昌、襄阳国家级城市矿产示范基地建设。")
+    assert named(rows, "type", "stage") == [
+        ("甲湾核电二期项目", "nuclear", "construction"), ("甲湾核电一期项目", "nuclear", "pre-construction"),
+        ("甲湾核电三期项目", "nuclear", "announced"), ("宜昌乙山核电项目", "nuclear", ""),
+        ("宜昌城市矿产示范基地", "recycling", "construction"), ("襄阳国家级城市矿产示范基地", "recycling", "construction")]
+
+
+def test_a_qualifier_is_no_part_of_the_name():
+    [row] = province_rows("优化存量甲东直流输电通道送电曲线。")
+    assert (row["name"], row["type"], row["stage"]) == ("甲东直流输电通道", "transmission", "operating")
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("重点建设鄂北风光火储一体化外送基地、鄂东新能源＋融合发展基地。", ["鄂北风光火储一体化外送基地", "鄂东新能源＋融合发展基地"]),
+    ("打造鄂西南采煤沉陷区百万千瓦级光伏＋基地，推广光伏＋水面。", ["鄂西南采煤沉陷区百万千瓦级光伏＋基地"]),
+    ("加快建设宜昌甲湾石化及精细化工产业基地，打造油茶产业基地。", ["宜昌甲湾石化及精细化工产业基地"]),
+    ("支持宜昌、襄阳建设菱镁新材料产业基地。", ["宜昌菱镁新材料产业基地", "襄阳菱镁新材料产业基地"]),
+])
+def test_bases_named_by_a_region_and_heavy_industry_bases(sentence, expected):
+    assert [r["name"] for r in province_rows(sentence)] == expected
+
+
+@pytest.mark.parametrize("sentence", [
+    "积极推进规划内大中型水电站有序建设，配套建设坝后水电站，开展新一轮抽水蓄能电站选点。",
+    "对在运核电站实行最严格的安全标准，依托投运的风电场和光伏电站建设储能设施。",
+    "高水平建设现代化城市矿产基地，实施港口岸电改造工程，打造世界级镁产业基地。",
+    "严格控制新增煤电项目，严控宜昌甲山煤电项目。",
+    "实施能源绿色低碳转型行动、循环经济降碳行动等十大行动。",
+    "到2025年建成10座500千伏新能源汇集站。",  # a number of unnamed stations: a target
+    "支持用户侧储能、虚拟电厂等资源参与市场化交易，推进畜禽粪污、秸秆等资源化利用工程。",
+])
+def test_kinds_qualifiers_restrictions_and_programmes_are_not_projects(sentence):
+    assert province_rows(sentence) == []
+
+
+def test_short_forms_that_are_ordinary_words_are_no_places():
+    divisions = load_divisions()
+    guangxi = PlaceIndex(divisions.by_code["450000"], divisions)
+    assert guangxi.find("推进资源综合利用") == []  # 资源 is no 资源县
+    assert [p.division.name for p in guangxi.find("资源县光伏电站")] == ["资源县"]
+    hubei = PlaceIndex(divisions.by_code[HUBEI], divisions)
+    assert hubei.find("江汉平原") == []  # a plain, not 江汉区
+    assert province_rows("推进资源综合利用示范基地建设。", "450000") == []
