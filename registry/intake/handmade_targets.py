@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import re
 
-from registry.indicators import UNIT_CONVERSIONS, classify
+from registry.indicator_words import classify
+from registry.indicators import UNIT_CONVERSIONS
 from registry.intake.files import read_csv_rows
 from registry.intake.handmade import Change
 from registry.intake.review import TARGET_EDITABLE, Candidate, ReviewError, sentence_around
@@ -49,7 +50,7 @@ def target_from_passage(review, start: int, end: int) -> dict:
     before = review.text[max(0, start - 120):start]
     years = _YEAR.findall(before + words[:value.start() if value else len(words)])
     metric = re.sub(r"(?:达到|提高到|提高至|提升至|降低至|下降|力争|不低于|超过|突破)+$", "", words[:value.start()]) if value else words
-    return {"city": review.document.get("city", ""), "county": "", "indicator": classify(metric), "metric": metric.strip("，,"),
+    return {"city": review.document.get("city", ""), "county": "", "indicator": classify(metric, value.group(2) if value else ""), "metric": metric.strip("，,"),
             "value": value.group(1) if value else "", "unit": (value.group(2).replace("％", "%") if value else ""),
             "year": years[-1] if years else "", "source_start": start, "source_end": end}
 
