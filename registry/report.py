@@ -65,33 +65,46 @@ def _glance_line(label: str, c: Counter) -> str:
             f"{c['fine']} | {c['projects'] - c['located']} | {c['targets']} |")
 
 
+# An accepted candidate whose edits touch these was misread (another project's name, another kind);
+# edits of the other fields complete or correct its details (stage, places, capacity, subtype).
+IDENTITY_FIELDS = ("name", "type")
+
+
 def review_counts(root: Path, doc_id: str) -> dict | None:
     """What review did with a plan's candidates, from its review file; None for a plan reviewed before
-    `registry review` existed (the five seed plans, reviewed in projects.csv directly)."""
+    `registry review` existed (the five seed plans, reviewed in projects.csv directly). Beside
+    Review.counts(): `renamed` (accepted with its name or type changed) of the `edited` ones."""
     from registry.intake.review import Review, ReviewError
 
     if not (Path(root) / PLANS / f"{doc_id}.review.json").exists():
         return None
     try:
-        return Review(Path(root), doc_id).counts()
+        review = Review(Path(root), doc_id)
     except ReviewError:
         return None
+    counts = review.counts()
+    counts["renamed"] = sum(1 for c in review.candidates if c.kind == "project" and c.origin == "extracted"
+                            and c.decision.get("decision") == "accept"
+                            and set(c.decision.get("edits", {})) & set(IDENTITY_FIELDS))
+    return counts
 
 
 def review_table(root: Path) -> str:
     """Per plan added through `registry review`: the extractor's proposals and the review's decisions."""
     documents = _rows(Path(root) / DOCUMENTS_CSV)
-    lines = ["| plan | proposed | accepted as proposed | accepted, edited | rejected | added by hand | in the registry "
-             "| targets proposed | accepted | added by hand |", "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    lines = ["| plan | proposed | accepted as proposed | accepted, details edited | accepted, renamed or retyped "
+             "| rejected | added by hand | in the registry | targets proposed | accepted | added by hand |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     total = Counter()
     for doc in documents:
         counts = review_counts(root, doc["doc_id"])
         if counts is None:
             continue
         made = counts["added"] + counts["merged_rows"] + counts["split_rows"]
-        row = Counter(proposed=counts["proposed"], accepted=counts["accepted"], edited=counts["edited"],
+        row = Counter(proposed=counts["proposed"], accepted=counts["accepted"],
+                      edited=counts["edited"] - counts["renamed"], renamed=counts["renamed"],
                       rejected=counts["rejected"] + counts["merged"] + counts["split"], added=made,
-                      in_registry=counts["accepted"] + counts["edited"] + made,
+                      in_registry=counts["accepted"] + counts["edited"] + made,  # edited counts the renamed too
                       targets_proposed=counts["targets_proposed"], targets_accepted=counts["targets_accepted"],
                       targets_added=counts.get("targets_added", 0))
         total.update(row)
@@ -101,7 +114,7 @@ def review_table(root: Path) -> str:
 
 
 def _review_line(label: str, c: Counter) -> str:
-    return (f"| {label} | {c['proposed']} | {c['accepted']} | {c['edited']} | {c['rejected']} | {c['added']} | "
+    return (f"| {label} | {c['proposed']} | {c['accepted']} | {c['edited']} | {c['renamed']} | {c['rejected']} | {c['added']} | "
             f"{c['in_registry']} | {c['targets_proposed']} | {c['targets_accepted']} | {c['targets_added']} |")
 
 
