@@ -101,7 +101,8 @@ def add_plan(source: str, root: Path, doc_id: str | None = None, title: str | No
         if existing and not {"doc_id", "file", "title"} <= set(existing[0]):
             raise PlanRefused(f"{DOCUMENTS_CSV} lacks the doc_id, file or title column; fix its header first")
         _check_new(plan.text, doc_id, plans_dir, existing)
-        document = infer_metadata(plan.text, plan.title_hint, area_code, title, status)
+        # A corpus entry's first line is its title: a preamble citing 《…行动方案》 must not be taken for it.
+        document = infer_metadata(plan.text, plan.title_hint, area_code, title or plan.title or None, status)
         doc_id = doc_id or _default_doc_id(document, {row["doc_id"] for row in existing})
         document = {"doc_id": doc_id, "file": f"{doc_id}.txt", **document,
                     "source": cite or (source if plan.origin.startswith(("http://", "https://")) else plan.name),

@@ -32,6 +32,7 @@ class PlanSource:
     origin: str  # the path or URL given
     title_hint: str = ""  # the web page's <title>, when there is one
     note: str = ""  # what the text lacks against the published document (a rebuilt text says so)
+    title: str = ""  # the title the source itself states (a corpus entry's first line), not a guess
 
 
 def is_url(source: str) -> bool:
@@ -140,12 +141,12 @@ def read_plan(source: str, timeout: float = FETCH_TIMEOUT, entry: str | None = N
         data, content_type, name = path.read_bytes(), "", path.name
     if not data.strip():
         raise NotAPlan("is empty")
-    note = ""
+    note = title = ""
     if name.lower().endswith(".json") or "json" in content_type:
         from registry.intake.sentences import plan_from_corpus
 
         rebuilt = plan_from_corpus(data, source, entry)
-        kind, note, text = "corpus", rebuilt.note, normalize(rebuilt.text)
+        kind, note, text, title = "corpus", rebuilt.note, normalize(rebuilt.text), rebuilt.title
         name = f"{name}#{entry}"
     elif entry:
         raise NotAPlan("--entry chooses a document of a JSON sentence corpus; this source is not one")
@@ -164,4 +165,4 @@ def read_plan(source: str, timeout: float = FETCH_TIMEOUT, entry: str | None = N
     if not PLAN_WORDS.search(text[:3000]):
         raise NotAPlan("does not read like a plan: its first page has no 方案, 规划, 计划, 意见, 决定, 通知 or 纲要")
     title_hint = html_title(decode_html(data, content_type)) if kind == "html" else ""
-    return PlanSource(text, kind, name, source, title_hint, note)
+    return PlanSource(text, kind, name, source, title_hint, note, title)
