@@ -103,6 +103,8 @@ def add_plan(source: str, root: Path, doc_id: str | None = None, title: str | No
         _check_new(plan.text, doc_id, plans_dir, existing)
         # A corpus entry's first line is its title: a preamble citing 《…行动方案》 must not be taken for it.
         document = infer_metadata(plan.text, plan.title_hint, area_code, title or plan.title or None, status)
+        if plan.kind == "corpus":  # the corpus keeps no title page: an issuer, number or date read off the text
+            document.update(issuer="", doc_number="", published="")  # would be a document it cites
         doc_id = doc_id or _default_doc_id(document, {row["doc_id"] for row in existing})
         document = {"doc_id": doc_id, "file": f"{doc_id}.txt", **document,
                     "source": cite or (source if plan.origin.startswith(("http://", "https://")) else plan.name),
