@@ -85,10 +85,11 @@ def document_ids(conn: sqlite3.Connection) -> list[str]:
 
 
 def targets(conn: sqlite3.Connection, target_filter: TargetFilter = TargetFilter()) -> list[dict]:
-    """The filtered targets in targets.csv's columns, by document and place in its text."""
+    """The filtered targets in targets.csv's columns and order (each plan's in the order of its text, as review
+    appends them), so the unfiltered list is the file itself."""
     where, params = target_filter.where()
     columns = ", ".join(f'"{c}"' for c in TARGET_COLUMNS)
-    rows = conn.execute(f"SELECT {columns} FROM targets WHERE {where} ORDER BY source_doc, source_start, source_end, rowid",
+    rows = conn.execute(f"SELECT {columns} FROM targets WHERE {where} ORDER BY rowid",
                         params)
     return [dict(zip(TARGET_COLUMNS, row)) for row in rows]
 

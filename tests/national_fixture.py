@@ -1,7 +1,7 @@
-"""A registry at national scope for tests that must not wait for the shipped province plans.
+"""A registry at national scope whose one 甘肃 plan is a small one written for the tests.
 
-The shipped registry (its plans and projects.csv) plus a province plan we wrote in the plans'
-style (甘肃, in tmp): one row located at its county, one at its city, and two rows whose clause
+The shipped registry (its plans and projects.csv) with its 甘肃 plan replaced by one we wrote in the
+plans' style (in tmp), so every 甘肃 row is known here: one row located at its county, one at its city, and two rows whose clause
 names no city or county — a region (陇东能源基地) and a line between provinces — which the real
 geocoder leaves unlocated. Nothing here sets a coordinate: `registry.geocode` does.
 """
@@ -38,9 +38,9 @@ def make_national_registry(folder: Path) -> tuple[Path, list[dict]]:
     from registry.store import build
 
     plans = folder / "plans"
-    shutil.copytree(ROOT / "plans", plans)
+    shutil.copytree(ROOT / "plans", plans, ignore=shutil.ignore_patterns(f"{PLAN_ID}.*"))
     (plans / f"{PLAN_ID}.txt").write_text(PLAN_TEXT, encoding="utf-8")
-    documents = read_rows(plans / "documents.csv")
+    documents = [d for d in read_rows(plans / "documents.csv") if d["doc_id"] != PLAN_ID]
     documents.append({**{k: "" for k in documents[0]}, "doc_id": PLAN_ID, "file": f"{PLAN_ID}.txt",
                       "title": "甘肃省碳达峰实施方案（测试）", "city": "甘肃省", "city_code": "620000",
                       "province": "甘肃省", "issuer": "甘肃省人民政府", "published": "2024-01-01", "status": "in force"})
@@ -52,8 +52,9 @@ def make_national_registry(folder: Path) -> tuple[Path, list[dict]]:
                     "city": city, "county": county, "source_doc": PLAN_ID, "source_section": "（一）大力发展新能源。",
                     "source_start": str(start), "source_end": str(start + len(name))})
     geocoded = [{c: "" if v is None else str(v) for c, v in row.items()} for row in geocode_rows(new)]
-    rows = read_rows(ROOT / "projects.csv") + geocoded
+    rows = [r for r in read_rows(ROOT / "projects.csv") if r["source_doc"] != PLAN_ID] + geocoded
     write_rows(folder / "projects.csv", rows, list(PROJECT_COLUMNS))
-    shutil.copy(ROOT / "targets.csv", folder / "targets.csv")
+    targets = read_rows(ROOT / "targets.csv")
+    write_rows(folder / "targets.csv", [t for t in targets if t["source_doc"] != PLAN_ID], list(targets[0]))
     build(folder / "projects.csv", folder / "registry.db", plans_dir=plans)
     return folder, read_rows(folder / "projects.csv")

@@ -14,7 +14,7 @@ import pytest
 
 from registry.documents import Section, section_at, split_sections
 from registry.extract import PlanInputError, extract_files, extract_text
-from registry.extract.rows import _dedupe_key, dedupe
+from registry.extract.rows import _dedupe_key, _phase_of, dedupe
 from registry.extract.text import clean_text
 from registry.extract.units import find_capacity, find_voltage
 
@@ -100,7 +100,7 @@ def _dedupe_by_pairs(rows: list[dict], places) -> list[dict]:
     kept: list[dict] = []
     for row in sorted(rows, key=lambda r: r["source_start"]):
         key = _dedupe_key(row["name"], places)
-        twin = next((k for k in kept if k["type"] == row["type"] and
+        twin = next((k for k in kept if k["type"] == row["type"] and _phase_of(k["name"]) == _phase_of(row["name"]) and
                      (key in _dedupe_key(k["name"], places) or _dedupe_key(k["name"], places) in key) and
                      min(len(key), len(_dedupe_key(k["name"], places))) >= 4), None)
         if twin is None:

@@ -269,7 +269,8 @@ class Review:
         numbers = [int(m.group(1)) for r in existing if (m := re.fullmatch(re.escape(prefix) + r"-(\d+)", r["id"]))]
         next_number = max(numbers, default=0) + 1
         new_projects, new_candidates = [], []
-        for candidate in self.candidates:
+        # In the order of the plan's text, so ids and rows follow it whatever the order of the decisions.
+        for candidate in sorted(self.candidates, key=lambda c: (c.span, c.key)):
             if candidate.kind != "project" or candidate.decision.get("decision") != "accept":
                 continue
             row = {c: candidate.edited().get(c, "") for c in PROJECT_COLUMNS}
@@ -321,7 +322,7 @@ class Review:
         existing = read_csv_rows(targets_csv) if targets_csv.exists() else []
         present = {(r.get("source_doc"), r.get("source_start"), r.get("source_end"), r.get("metric")) for r in existing}
         accepted = []
-        for candidate in self.candidates:
+        for candidate in sorted(self.candidates, key=lambda c: (c.span, c.key)):  # in the order of the text
             if candidate.kind != "target" or candidate.decision.get("decision") != "accept":
                 continue
             row = {c: candidate.edited().get(c, "") for c in TARGET_COLUMNS}
@@ -352,6 +353,7 @@ def checked_target(row: dict, doc_id: str) -> dict:
 
     row = {c: _cell(row.get(c)) for c in TARGET_COLUMNS}
     try:
+        row["value"] = _cell(float(row["value"]))  # 2.20 as 2.2: the database and every export write it so
         value, row["unit_normalised"] = normalise(float(row["value"]), row["unit"])
         row["value_normalised"] = _cell(value)
     except (KeyError, ValueError):
