@@ -61,6 +61,7 @@ def test_the_manual_builds_offline_with_every_link_whole(tmp_path):
         html = page.read_text(encoding="utf-8")
         # Planners read it on intranets: no script, stylesheet or image from another host.
         assert not re.search(r'<(script|link|img)\b[^>]*\b(src|href)="(https?:)?//', html), page.name
+        assert "\\|" not in html, f"{page.name}: a table's escaped pipe shows its backslash"
         for target in re.findall(r'(?:href|src)="((?:repository|img)/[^"#]+)"', html):
             assert (site / target).is_file(), f"{page.name}: {target}"
     # The README is read in the repository: its links to files and to the manual's anchors hold too.
