@@ -1,28 +1,45 @@
-"""The registry's figures as Markdown, for the README: `cog -r README.md` regenerates them from the data.
+"""The registry's figures as Markdown, for the README and the manual: `cog -r README.md docs/manual/*.md`
+regenerates them from the data.
 
-    glance(root)        plans by level, projects (on the map or not, by location precision), targets
-    review_table(root)  per plan added through review: what the extractor proposed and what became of it
-    type_rows(root)     rows of the project-type table (type, 中文, English, rows)
-    indicator_rows(root) rows of the indicator table (… , targets)
+    glance(root)         plans by level, projects (on the map or not, by location precision), targets
+    review_table(root)   per plan added through review: what the extractor proposed and what became of it
+    reviewed_before(root) the plans that are not in that table, in one sentence
+    type_rows(root)      rows of the project-type table (type, 中文, English, rows)
+    indicator_rows(root) rows of the indicator table (…, targets, plans)
+    town_precision(root) how many rows that name a town or a site are placed that precisely
+    cli_example(root, …) a command of the CLI and what it prints, run on a throwaway registry
 
 Everything is read from the registry folder's CSV files and review files (plans/<doc>.review.json),
 never from a database, so a figure cannot be older than the data it describes; `cog --check
-README.md` (a test) fails when one is.
+README.md docs/manual/*.md` (a test) fails when one is. A cog block finds its registry with
+`root_of(cog.inFile)`, so the figures are the repository's whatever $REGISTRY_ROOT says.
 """
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
+import shlex
+import tempfile
 from collections import Counter
 from pathlib import Path
 
-from registry.indicators import INDICATORS
+from registry.indicators import FAMILY_UNITS, INDICATORS
 from registry.labels import type_label
 from registry.provinces import plan_level
-from registry.root import DOCUMENTS_CSV, PLANS, PROJECTS_CSV, TARGETS_CSV
+from registry.root import DOCUMENTS_CSV, PLANS, PROJECTS_CSV, TARGETS_CSV, is_registry
 from registry.schema import PROJECT_TYPES
 
 LEVEL_NAMES = {"national": "全国 national", "province": "省级 province", "city": "市级 city", "county": "县级 county"}
+
+
+def root_of(document: str | Path) -> Path:
+    """The registry folder a document of it describes: the nearest folder above it that is one."""
+    here = Path(document).resolve()
+    for folder in here.parents:
+        if is_registry(folder):
+            return folder
+    raise FileNotFoundError(f"{document} is in no registry folder (none above it has projects.csv)")
 
 
 def _rows(path: Path) -> list[dict]:
@@ -113,6 +130,17 @@ def review_table(root: Path) -> str:
     return "\n".join(lines)
 
 
+def reviewed_before(root: Path) -> str:
+    """The plans review_table leaves out, named in one sentence ('' when there are none)."""
+    documents = [d for d in _rows(Path(root) / DOCUMENTS_CSV) if review_counts(root, d["doc_id"]) is None]
+    if not documents:
+        return ""
+    names = ", ".join(d.get("city") or d["doc_id"] for d in documents)
+    return (f"Not in the table: {len(documents)} plan{'s' if len(documents) != 1 else ''} ({names}) reviewed "
+            f"without `registry review`, in `projects.csv` and `targets.csv` directly; no review file records "
+            f"what the extractor proposed for {'them' if len(documents) != 1 else 'it'}.")
+
+
 def _review_line(label: str, c: Counter) -> str:
     return (f"| {label} | {c['proposed']} | {c['accepted']} | {c['edited']} | {c['renamed']} | {c['rejected']} | {c['added']} | "
             f"{c['in_registry']} | {c['targets_proposed']} | {c['targets_accepted']} | {c['targets_added']} |")
@@ -131,9 +159,32 @@ def indicator_rows(root: Path) -> str:
     lines = []
     for key, indicator in INDICATORS.items():
         types = ", ".join(f"`{t}`" for t in indicator.counts_types)
-        lines.append(f"| `{key}` | {indicator.label_zh} | {indicator.label_en} | {indicator.unit_family} | {types} | "
+        units = FAMILY_UNITS[indicator.unit_family]
+        unit = next(iter(units)) if len(units) == 1 else "any"
+        lines.append(f"| `{key}` | {indicator.label_zh} | {indicator.label_en} | {unit} | {types} | "
                      f"{counts[key]} | {plans.get(key, 0)} |")
     return "\n".join(lines)
+
+
+def town_precision(root: Path) -> str:
+    """How many of the rows whose plan names a town or a site the geocoder placed that precisely."""
+    named = [p for p in _rows(Path(root) / PROJECTS_CSV) if p.get("town") or p.get("site")]
+    fine = sum(1 for p in named if p.get("precision") in ("town", "site"))
+    return (f"Of the {len(named)} rows whose plan names a town or a site, {fine} ({_percent(fine, len(named))}) "
+            f"are placed at town or site precision.")
+
+
+def cli_example(root: Path, *args: str) -> str:
+    """`$ registry ARGS` and what it prints, run in the registry folder `root` (paths in ARGS are read
+    from there) against a throwaway empty registry, so a command that would write changes nothing."""
+    from click.testing import CliRunner
+
+    from registry.cli import cli
+
+    with tempfile.TemporaryDirectory() as scratch, contextlib.chdir(root):
+        CliRunner().invoke(cli, ["init", scratch])
+        result = CliRunner().invoke(cli, ["--root", scratch, *args])
+    return f"$ registry {shlex.join(args)}\n{result.output.rstrip()}"
 
 
 def as_json(root: Path) -> str:

@@ -22,14 +22,15 @@ ROOT = Path(__file__).resolve().parent.parent
 SHIPPED_CSV = ROOT / "projects.csv"
 
 
-DOCS = ROOT / "docs"
+# The manual's screenshots (docs/manual/*.md and the README show them from here).
+DOCS = ROOT / "docs" / "manual" / "img"
 
 
 def docs_screenshot(page, name: str) -> bytes:
-    """A screenshot of the page, written to docs/<name> only when REGISTRY_SCREENSHOTS=1 (to refresh the
-    README's pictures): the tests leave the work tree as it was."""
+    """A screenshot of the page, written to docs/manual/img/<name> only when REGISTRY_SCREENSHOTS=1 (to
+    refresh the manual's pictures): the tests leave the work tree as it was."""
     if os.environ.get("REGISTRY_SCREENSHOTS") == "1":
-        DOCS.mkdir(exist_ok=True)
+        DOCS.mkdir(parents=True, exist_ok=True)
         return page.screenshot(path=str(DOCS / name))
     return page.screenshot()
 

@@ -14,7 +14,6 @@ import pytest
 
 from conftest import chromium_context, docs_screenshot, read_rows, serving, write_rows
 
-SCREENSHOT = Path(__file__).resolve().parent.parent / "docs" / "screenshot.png"
 pytestmark = pytest.mark.browser
 
 
@@ -111,7 +110,7 @@ def test_map_draws_every_project_offline_and_filters_through_the_form(browser, l
     # The table of the projects in view follows the map: all of them at the fitted view.
     page.wait_for_function("() => document.getElementById('in-view-count').textContent !== '…'")
     assert int(page.text_content("#in-view-count")) == sum(1 for r in expected_all if r["lon"] and r["lat"])
-    docs_screenshot(page, SCREENSHOT.name)
+    docs_screenshot(page, "screenshot.png")
 
     # Zoom in and pan: "ready" again for the new view, which holds fewer projects, and the hash follows.
     wait_for_view(page, "window.registryMap.map.zoomIn(2, {animate: false})")

@@ -1,5 +1,5 @@
 """A plan page in headless Chromium against a real server, all outside requests blocked: no JS error,
-no outside request, the chart and the marked text visible; screenshots for the README."""
+no outside request, the chart and the marked text visible; screenshots for the manual."""
 from __future__ import annotations
 
 import pytest

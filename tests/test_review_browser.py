@@ -4,8 +4,8 @@ propose is selected in the review page, added as a project, accepted and added t
 
 The passage holds a character outside the BMP (𠮷): the page's script must count code points, as
 Python does, where JavaScript strings count UTF-16 units. Outside requests are blocked and any
-JavaScript error fails the test. REGISTRY_SCREENSHOTS=1 also writes docs/review-page.png and
-docs/review-page-phone.png.
+JavaScript error fails the test. REGISTRY_SCREENSHOTS=1 also writes docs/manual/img/review-page.png and
+docs/manual/img/review-page-phone.png.
 """
 from __future__ import annotations
 
@@ -15,12 +15,11 @@ from urllib.parse import quote
 
 import pytest
 
-from conftest import chromium_context, read_rows, serving
+from conftest import DOCS, chromium_context, read_rows, serving
 from test_add_plan import cli
 from test_browser import PageWatch, wait_for_map
 from test_review_additions import DOC, END, MISSED, PLAN, START, added_plan
 
-DOCS = Path(__file__).resolve().parent.parent / "docs"
 pytestmark = pytest.mark.browser
 
 

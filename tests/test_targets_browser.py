@@ -2,7 +2,7 @@
 
 The map shades exactly the areas of the table's plans that can be drawn, counties above the
 provinces that contain them; hovering an area shows its plan's own words; a click (a tap and
-the popup's link on a phone) opens the target's span in the plan. Screenshots for the README
+the popup's link on a phone) opens the target's span in the plan. Screenshots for the manual
 are taken of the registry with plans at every level (tests/compare_registry.py).
 """
 from __future__ import annotations
