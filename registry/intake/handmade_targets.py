@@ -8,7 +8,7 @@ the indicator's first guess; where it finds none, the first number with a unit o
 in the passage does. The reviewer's fields (--indicator, --metric, --value, --unit, --year) come
 last, and the row must pass the registry's target rules (registry.target_rows.validate_target)
 and repeat no target of the plan before anything is stored. It is kept in review.json under
-`added-target:START:END` and applied like an accepted candidate target.
+`added-target:START:END[:YEAR]` and applied like an accepted candidate target.
 """
 from __future__ import annotations
 
@@ -20,12 +20,13 @@ from registry.intake.files import read_csv_rows
 from registry.intake.handmade import Change
 from registry.intake.review import TARGET_EDITABLE, Candidate, ReviewError, sentence_around
 from registry.root import TARGETS_CSV
-from registry.schema import TARGET_COLUMNS, RowError
+from registry.schema import TARGET_COLUMNS, RowError, format_cell
 
 KIND = "added-target"
 _UNIT = "|".join(sorted(map(re.escape, UNIT_CONVERSIONS), key=len, reverse=True))
 _VALUE = re.compile(r"(\d+(?:\.\d+)?)\s*(" + _UNIT + r"|％)")
 _YEAR = re.compile(r"(20\d\d)年")
+_ALL = re.compile(r"全部|全面|全覆盖")
 
 
 def _found_targets(review) -> list[dict]:
@@ -50,8 +51,13 @@ def target_from_passage(review, start: int, end: int) -> dict:
     before = review.text[max(0, start - 120):start]
     years = _YEAR.findall(before + words[:value.start() if value else len(words)])
     metric = re.sub(r"(?:达到|提高到|提高至|提升至|降低至|下降|力争|不低于|超过|突破)+$", "", words[:value.start()]) if value else words
-    return {"city": review.document.get("city", ""), "county": "", "indicator": classify(metric, value.group(2) if value else ""), "metric": metric.strip("，,"),
-            "value": value.group(1) if value else "", "unit": (value.group(2).replace("％", "%") if value else ""),
+    whole = value is None and _ALL.search(words)  # 全部 / 全面 / 全覆盖: 100 % (README, targets.csv)
+    if whole:
+        metric = words[:whole.start()]
+    return {"city": review.document.get("city", ""), "county": "", "metric": metric.strip("，,"),
+            "indicator": classify(metric, value.group(2) if value else "%" if whole else ""),
+            "value": value.group(1) if value else "100" if whole else "",
+            "unit": value.group(2).replace("％", "%") if value else "%" if whole else "",
             "year": years[-1] if years else "", "source_start": start, "source_end": end}
 
 
@@ -76,6 +82,7 @@ def propose_add_target(review, start: int, end: int, overrides: dict | None = No
            **{k: str(v).strip() for k, v in (overrides or {}).items() if v is not None}}
     row.update(source_doc=review.doc_id, source_section=row.get("source_section") or _section(review, start))
     try:
+        row["value"] = format_cell(float(row["value"]))  # 60.0 as 60: as every export writes it
         value, unit = normalise(float(row["value"]), row["unit"])
         row.update(value_normalised=value, unit_normalised=unit)
     except (KeyError, ValueError):
@@ -84,19 +91,20 @@ def propose_add_target(review, start: int, end: int, overrides: dict | None = No
     try:
         validate_target({c: str(v) for c, v in row.items()}, f"{review.doc_id} review", 0)
     except RowError as exc:
-        raise ReviewError(f"{exc.message} (column {exc.column}); set it with --{exc.column.replace('_', '-')}"
-                          if exc.column in TARGET_EDITABLE else exc.message) from None
+        raise ReviewError(f"{exc.column}: {exc.message}; set it with --{exc.column.replace('_', '-')}"
+                          if exc.column in TARGET_EDITABLE else f"{exc.column}: {exc.message}") from None
     repeat = duplicate_target(review, row)
     if repeat:
         raise ReviewError(f"{row['metric']} {row['value']}{row['unit']} ({start}:{end}) repeats {repeat}; nothing was changed")
-    candidate = Candidate(f"{KIND}:{start}:{end}", "target", row, sentence_around(review.text, start, end), {},
-                          {"row": row})
+    # One passage can state two targets ("十四五、十五五期间分别新增…4000万千瓦"): the year tells their keys apart.
+    key = f"{KIND}:{start}:{end}" + (f":{row['year']}" if row.get("year") else "")
+    candidate = Candidate(key, "target", row, sentence_around(review.text, start, end), {}, {"row": row})
     return Change(KIND, [candidate])
 
 
 def duplicate_target(review, row: dict) -> str | None:
     """A target of this plan (in targets.csv, or a candidate not rejected) whose span overlaps the new one's
-    with the same indicator, value and year, described; None when there is none ("十四五、十五五期间分别新增…
+    with the same value and year (under any indicator: one number of the plan is one target), described; None when there is none ("十四五、十五五期间分别新增…
     4000万千瓦" is two targets of one span)."""
     start, end = int(row["source_start"]), int(row["source_end"])
     path = review.root / TARGETS_CSV
@@ -110,7 +118,7 @@ def duplicate_target(review, row: dict) -> str | None:
             same_value = abs(float(other["value"]) - float(row["value"])) < 1e-9
         except (KeyError, ValueError):
             continue
-        same_year = str(other.get("year") or "") == str(row.get("year") or "")
-        if low < end and start < high and same_value and same_year and other.get("indicator") == row["indicator"]:
+        years = {str(other.get("year") or ""), str(row.get("year") or "")} - {""}
+        if low < end and start < high and same_value and len(years) <= 1:
             return f"{where} ({other.get('metric')} {other.get('value')}{other.get('unit')}, {low}:{high})"
     return None

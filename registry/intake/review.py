@@ -327,7 +327,7 @@ class Review:
                 continue
             row = {c: candidate.edited().get(c, "") for c in TARGET_COLUMNS}
             row["source_doc"] = self.doc_id
-            if (self.doc_id, row["source_start"], row["source_end"], row["metric"]) in present:
+            if (self.doc_id, str(row["source_start"]), str(row["source_end"]), row["metric"]) in present:
                 continue
             accepted.append((candidate, checked_target(row, self.doc_id)))
         return accepted
