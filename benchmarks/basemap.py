@@ -24,6 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.offline import counting_page  # noqa: E402
 from registry.store import build  # noqa: E402
 from webmap import create_app  # noqa: E402
 
@@ -52,13 +53,7 @@ def serving(app):
 def load_once(browser, base_url: str) -> tuple[int, float, int, float]:
     """(bytes delivered, ms to the page ready, requests, ms to the projects drawn, ms to the basemap drawn)
     for one cold load of `/`."""
-    context = browser.new_context(viewport={"width": 1440, "height": 900})
-    page = context.new_page()
-    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(base_url) else route.abort())
-    cdp = context.new_cdp_session(page)
-    cdp.send("Network.enable")
-    delivered = []
-    cdp.on("Network.loadingFinished", lambda event: delivered.append(event["encodedDataLength"]))
+    context, page, delivered = counting_page(browser, base_url)
     page.goto(base_url + "/")
     # map.js writes the count once it has drawn the projects, and sets mapState once the view is
     # fitted and (when on) the basemap of that view drawn.

@@ -28,6 +28,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
 from benchmarks.basemap import ARGS, CHROMIUM, serving  # noqa: E402
+from benchmarks.offline import counting_page  # noqa: E402
 
 PROVINCES = ["530000", "110000", "220000", "510000", "120000", "640000", "440000", "450000", "320000", "360000",
              "460000", "430000", "620000", "630000"]
@@ -50,13 +51,7 @@ def dissolve_runs(runs: int) -> tuple[list[float], int]:
 def page_runs(browser, base_url: str, runs: int) -> tuple[list[int], list[float], list[float]]:
     sizes, times, areas = [], [], []
     for _ in range(runs):
-        context = browser.new_context(viewport={"width": 1440, "height": 900})
-        page = context.new_page()
-        page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(base_url) else route.abort())
-        cdp = context.new_cdp_session(page)
-        cdp.send("Network.enable")
-        delivered = []
-        cdp.on("Network.loadingFinished", lambda event: delivered.append(event["encodedDataLength"]))
+        context, page, delivered = counting_page(browser, base_url)
         page.goto(base_url + QUERY)
         page.wait_for_function("() => document.body.dataset.mapState === 'ready'", timeout=30_000)
         times.append(page.evaluate("performance.now()"))

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from registry.divisions import Division, load_divisions
 from registry.documents import section_at, split_sections
 from registry.extract.places import PlaceIndex, prefecture_of
-from registry.extract.rows import GRID_TYPES, stage_of_mention
+from registry.extract.rows import GRID_TYPES, candidate_row, stage_of_mention
 from registry.extract.rules import keyword_type
 from registry.extract.text import CleanText, clean_text, fix_heading
 from registry.extract.units import find_capacity, find_voltage
@@ -33,7 +33,6 @@ SENTENCE_END = "。；！？!?;\n"
 CLAUSE_BREAK = "，,"
 _TRIM = " \t\r\n\u3000，。；：、,.;:！？!?…—-·"
 _WINDOW = 200  # how far around a passage its verbs, capacity and year are looked for (as the extractor)
-_PHASE = re.compile(r"([一二三四五六七八九十])期")
 # The capacity a clause states right after the passage: "…项目（10万千瓦）", "…项目，装机规模10万千瓦".
 _CAPACITY_LEAD = re.compile(r"\s*(?:[（(]|[，,]?\s*(?:总装机|装机容量|装机规模|建设规模|总规模|装机|规模)(?:容量|规模)?"
                             r"(?:为|约|达到|达|共|合计)?|[，,])\s*(?=\d)")
@@ -183,25 +182,10 @@ def passage_row(raw: str, start: int, end: int, document: dict, plan: PlanText |
     voltage = find_voltage(name) if type_ in GRID_TYPES else None
     county, town = _places(plan, name, type_)
     year = TARGET_YEAR_RE.search(text, ce, sentence_end)
-    phase = _PHASE.search(name)
     section = section_at(plan.sections, start)
     row = dict.fromkeys(PROJECT_COLUMNS, "")
-    row.update({
-        "name": name,
-        "type": type_,
-        "subtype": subtype,
-        "capacity_mw": capacity[0] if capacity else None,
-        "capacity_text": capacity[1] if capacity else "",
-        "voltage_kv": voltage[0] if voltage else None,
-        "stage": _stage(text, sentence_start, clause_start, cs, clause_end),
-        "phase": phase.group(0) if phase else "",
-        "target_year": int(year.group(1)) if year else None,
-        "city": _city(plan, name, before, after),
-        "county": county,
-        "town": town,
-        "source_doc": plan.doc_id or document.get("doc_id", ""),
-        "source_section": fix_heading(section.heading, plan.own_county) if section else "",
-        "source_start": start,
-        "source_end": end,
-    })
+    row.update(candidate_row(
+        name, (type_, subtype), capacity, voltage, _stage(text, sentence_start, clause_start, cs, clause_end), year,
+        _city(plan, name, before, after), county, town, plan.doc_id or document.get("doc_id", ""),
+        fix_heading(section.heading, plan.own_county) if section else "", start, end))
     return row

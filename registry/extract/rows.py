@@ -151,6 +151,33 @@ def _capacity_after(text: str, mention: Mention, next_start: int) -> tuple[float
     return found if found and found[2][0] == 0 else None
 
 
+def candidate_row(name: str, kind: tuple[str, str], capacity, voltage, stage: str, year, city: str, county: str,
+                  town: str, source_doc: str, source_section: str, start: int, end: int) -> dict:
+    """A candidate's projects.csv fields from what the parsers found: `capacity` and `voltage` as
+    find_capacity/find_voltage give them and `year` a TARGET_YEAR_RE match, each None where none was
+    found. The extractor's mentions (build_rows) and a reviewer's passages (passage.py) both end here."""
+    phase = _PHASE.search(name)
+    return {
+        "name": name,
+        "type": kind[0],
+        "subtype": kind[1],
+        "capacity_mw": capacity[0] if capacity else None,
+        "capacity_text": capacity[1] if capacity else "",
+        "voltage_kv": voltage[0] if voltage else None,
+        "stage": stage,
+        "phase": phase.group(0) if phase else "",
+        "target_year": int(year.group(1)) if year else None,
+        "city": city,
+        "county": county,
+        "town": town,
+        "site": "",
+        "source_doc": source_doc,
+        "source_section": source_section,
+        "source_start": start,
+        "source_end": end,
+    }
+
+
 def build_rows(mentions: list[Mention], ctx: PlanContext) -> list[dict]:
     text = ctx.clean.text
     sections = split_sections(ctx.raw)
@@ -167,27 +194,10 @@ def build_rows(mentions: list[Mention], ctx: PlanContext) -> list[dict]:
         governing = _governing_clause(text, mention)
         after = text[mention.end:min(mention.sentence_end, mention.end + _WINDOW)]
         year = TARGET_YEAR_RE.search(after)
-        phase = _PHASE.search(name)
         start, end = ctx.clean.raw_span(mention.start, mention.end)
-        rows.append({
-            "name": name,
-            "type": type_,
-            "subtype": subtype,
-            "capacity_mw": capacity[0] if capacity else None,
-            "capacity_text": capacity[1] if capacity else "",
-            "voltage_kv": voltage[0] if voltage else None,
-            "stage": _stage(text, mention, governing),
-            "phase": phase.group(0) if phase else "",
-            "target_year": int(year.group(1)) if year else None,
-            "city": _city(name, ctx, mention),
-            "county": county,
-            "town": town,
-            "site": "",
-            "source_doc": ctx.doc_id,
-            "source_section": _section(ctx, start, sections),
-            "source_start": start,
-            "source_end": end,
-        })
+        rows.append(candidate_row(
+            name, (type_, subtype), capacity, voltage, _stage(text, mention, governing), year,
+            _city(name, ctx, mention), county, town, ctx.doc_id, _section(ctx, start, sections), start, end))
     return rows
 
 
