@@ -375,7 +375,7 @@ def test_reductions_from_different_base_years_share_no_scale(levelled_client, le
     from compare_registry import NATIONAL_TEXT
     from registry.target_compare import base_year, choose_scale, on_scale
 
-    hainan = (ROOT.parent / "shared" / "dev-plans" / "hainan" / "plan.txt").read_text(encoding="utf-8")
+    hainan = (ROOT / "plans" / "hainan_460000.txt").read_text(encoding="utf-8")
     # Read from the sentence up to the span's end, the last base year named before the number.
     cut = NATIONAL_TEXT.index("下降18%")
     assert base_year(NATIONAL_TEXT[:cut], "下降18%") == 2020
