@@ -169,3 +169,46 @@ def test_short_forms_that_are_ordinary_words_are_no_places():
     hubei = PlaceIndex(divisions.by_code[HUBEI], divisions)
     assert hubei.find("江汉平原") == []  # a plain, not 江汉区
     assert province_rows("推进资源综合利用示范基地建设。", "450000") == []
+
+
+# --- extract3: patterns the formerly held-out plans showed (sentences written for these tests) ---------------
+
+@pytest.mark.parametrize("sentence", [
+    # ordinary qualifiers, sectors and materials with a facility word name a kind, not a site
+    "实施社会废弃物资源回收利用工程，建设高端盐化工产业基地。",
+    "完善区内油气主干管网，推进省内骨干管网互联互通。",
+    "建设浓海水梯级利用示范基地，推广干热岩地热采暖示范工程。",
+    # a style of plant or a furnace is a kind ("混合式", "集中式", "矿热炉", "电煅炉")
+    "谋划布局混合式抽水蓄能电站，稳步推进集中式平价风电项目建设。",
+    "实施矿热炉尾气发电、转炉煤气余热综合利用等项目。",
+    "鼓励具备条件的常规水电站增建混合式抽水蓄能电站。",
+    # kinds of station and of reactor listed together
+    "鼓励加氢站与加油站、加气站和充电站多站合一布局。",
+    "探索建设快堆、模块化小型堆、海上浮动堆等先进堆型示范工程。",
+    # a national designation with no place is a kind of base
+    "加快国家大宗固体废弃物综合利用基地建设，推动国家再制造产业示范基地和机电产品再制造试点建设。",
+    "实施节能、节水和综合利用技术改造及示范项目，加大节能低碳、资源综合利用技术工艺装备示范项目支持力度。",
+])
+def test_kinds_named_by_qualifiers_materials_and_styles_are_not_projects(sentence):
+    assert province_rows(sentence) == []
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("推进宜昌混合式抽水蓄能电站建设。", ["宜昌混合式抽水蓄能电站"]),
+    ("推进襄阳国家再制造产业示范基地建设。", ["襄阳国家再制造产业示范基地"]),
+    ("加快十堰市大宗固体废弃物综合利用基地建设。", ["十堰市大宗固体废弃物综合利用基地"]),
+])
+def test_the_same_kinds_at_a_named_place_are_projects(sentence, expected):
+    assert [r["name"] for r in province_rows(sentence)] == expected
+
+
+@pytest.mark.parametrize("sentence", [
+    "继续有序淘汰落后煤电，整顿和规范企业自备电厂运行。",  # verbs of managing open no name
+    "大力发展循环经济，培育绿色低碳循环产业园区。",
+    "充分发挥我省西部清洁能源基地开发的组合优势。",  # 我省: the province's own, a kind
+    "开展火力发电智能燃烧优化控制、深度调峰的网源协调发电等智慧电厂技术的研发。",  # a head then 技术: a technology
+    "推广电力、氢燃料、液化天然气动力重型货运车辆和工程机械。",  # 工程机械: machines
+    "推进武汉-宜昌-恩施公铁联运通道建设，打造襄阳至十堰物流通道。",  # transport corridors between ends
+])
+def test_verbs_technologies_machines_and_transport_corridors_are_not_projects(sentence):
+    assert province_rows(sentence) == []

@@ -7,7 +7,7 @@ import re
 
 from registry.extract.places import PlaceIndex
 from registry.extract.units import CAPACITY_RE
-from registry.extract.vocab import GENERIC_STARTS, GENERIC_WORDS, LIST_GENERIC_STARTS, NOT_PROJECTS, TYPE_RULES
+from registry.extract.vocab import GENERIC_STARTS, GENERIC_WORDS, LIST_GENERIC_STARTS, NOT_PROJECTS, STYLE_WORD, TYPE_RULES
 
 # Lines named without a head noun: a ring at a voltage ("500千伏口字型环网", "华中交流特高压环网") and a
 # direct-current line named by its two ends' first characters ("祁韶直流", "雅江直流"); 直流配电 and
@@ -39,11 +39,12 @@ _HEAVY_INDUSTRY_BASE = re.compile(r"(?:石化|化工|钢铁|新材料|金属材�
 _OIL_GAS_LINE = re.compile(r"(?:油|(?<![大空])气)[^电，,。；、]{0,10}?(?:管道|管网|管线|干线|通道)|气东送|气东输")
 _UHV = re.compile(r"特高压|直流|±|1000千伏")
 _POWER_LINE_WORDS = re.compile(r"输电|通道|线路|联网|直流|交流")  # 输变电 between two ends is a substation's project (above)
-_NOT_POWER = re.compile(r"气|油|管|热|水|铁路|公路|高速")
+_NOT_POWER = re.compile(r"气|油|管|热|水|铁路|公路|高速|联运|物流|货运|客运|航运|铁海|公铁")
 _POWER_LINE = re.compile(r"电|千伏|特高压")
 # "第3条外电入皖特高压直流输电通道": an ordinal names one particular line or channel.
 _INTO_PROVINCE = re.compile(r"(?<!外)(?:电|气|油)入(?![网管户])[\u4e00-\u9fff](?:[\u4e00-\u9fff]{0,6}?)(?:通道|工程)")
 _ORDINAL = re.compile(r"第(?:\d+|[一二三四五六七八九十]+)条")
+_NATIONAL = ("国家", "全国")
 
 
 # A keyword inside a longer word that means something else: 可再生能源 is renewable energy, not 再生 (recycling).
@@ -153,8 +154,10 @@ def is_specific(name: str, places: PlaceIndex, listed: bool = False) -> bool:
         return True
     if _INTO_PROVINCE.search(name):
         return True  # "陆上天然气入鲁通道", "宁电入湘工程": a channel into a province
+    if name.startswith(_NATIONAL) and not found and not _REGION.match(name):
+        return False  # "国家再制造产业示范基地" with no place is a national designation, a kind of base
     residue = re.sub(r"[（(][^（）()]*[）)]|[（）()]", "", CAPACITY_RE.sub("", name))  # a bracket holds a place or a note
-    residue = GENERIC_WORDS.sub("", residue)
+    residue = STYLE_WORD.sub("", GENERIC_WORDS.sub("", residue))
     residue = re.sub(r"[\W\d_a-zA-Z]|[一二三四五六七八九十]期|[个座批条]|入[\u4e00-\u9fff](?=通道|工程|$)|" + _ELEMENTS,
                      "", residue)
     return len(residue) >= 2
