@@ -212,3 +212,33 @@ def test_the_same_kinds_at_a_named_place_are_projects(sentence, expected):
 ])
 def test_verbs_technologies_machines_and_transport_corridors_are_not_projects(sentence):
     assert province_rows(sentence) == []
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    # power delivered into a province: 入, 进 or 送 and the province's one-character name, with or without a head
+    ("大力推动蒙电进鄂输送通道和调峰设施建设。", [("蒙电进鄂输送通道", "transmission")]),
+    ("深入落实川渝水电送鄂。", [("川渝水电送鄂", "transmission")]),
+    ("持续推进陇电送鄂、川电入鄂电力通道建设。", [("陇电送鄂", "transmission"), ("川电入鄂电力通道", "transmission")]),
+    # a region's outgoing channels sharing one head
+    ("持续推进鄂西、鄂北电力外送通道建设。", [("鄂西电力外送通道", "transmission"), ("鄂北电力外送通道", "transmission")]),
+])
+def test_power_delivered_into_a_province_and_regional_channels(sentence, expected):
+    assert named(province_rows(sentence), "type") == expected
+
+
+@pytest.mark.parametrize("sentence", [
+    "提升新能源发电送出能力，推动充电进小区，加快跨区域送电通道建设。",
+    "扩大外电入鄂规模。",
+])
+def test_words_of_power_flows_that_name_no_channel(sentence):
+    assert province_rows(sentence) == []
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("打造鄂北千万千瓦级风光电基地。", [("鄂北千万千瓦级风光电基地", "new_energy_base")]),
+    ("持续推进江汉平原风光发电基地化建设。", [("江汉平原风光发电基地", "new_energy_base")]),
+    ("全力推进鄂西国家级清洁能源生产基地建设。", [("鄂西国家级清洁能源生产基地", "new_energy_base")]),
+    ("推进荆门油页岩原位转化先导试验示范区建设。", [("荆门油页岩原位转化先导试验示范区", "other")]),
+])
+def test_wind_solar_bases_and_oil_shale_are_kinds_of_their_own(sentence, expected):
+    assert named(province_rows(sentence), "type") == expected

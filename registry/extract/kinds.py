@@ -9,14 +9,20 @@ from registry.extract.places import PlaceIndex
 from registry.extract.units import CAPACITY_RE
 from registry.extract.vocab import GENERIC_STARTS, GENERIC_WORDS, LIST_GENERIC_STARTS, NOT_PROJECTS, STYLE_WORD, TYPE_RULES
 
+# The one-character names of the provinces: where power is delivered to ("陕电送豫", "绿电进京").
+PROVINCE_CHARS = "京津冀晋蒙辽吉黑沪苏浙皖闽赣鲁豫鄂湘粤桂琼渝川蜀贵黔云滇藏陕秦甘陇青宁新港澳"
+# “疆电入鄂”, “陕电送豫”, “绿电进京”: a channel; 外电入湘 (power from outside) is none, nor 发电送出 or 充电进小区.
+_NOT_A_SOURCE = "外充供用发配输售"
 # Lines named without a head noun: a ring at a voltage ("500千伏口字型环网", "华中交流特高压环网") and a
 # direct-current line named by its two ends' first characters ("祁韶直流", "雅江直流"); 直流配电 and
 # 直流输电工程 are no such name (the latter's head is 工程).
 LINE_HEAD = re.compile(r"(?:(?<=千伏)|(?<=kV)|(?<=KV)|(?<=高压))[^，,。；、\s（）()]{0,10}?(?P<ring>环网)(?!工程|项目|建设方案)"
+                       # "深入落实乌东德水电送桂": a delivery into a province named with no head noun
+                       rf"|(?<=[^\W\d_{_NOT_A_SOURCE}]电[入进送])(?P<feed>[{PROVINCE_CHARS}])(?=[，,。；、\s]|$)"
                         r"|(?<=[\u4e00-\u9fff]{2})(?<!高压)(?<!千伏)(?P<dc>直流)(?!配电|供电|用电|微|充电|技术|系统|电网|侧|电|输电|输变电|工程|线路|通道|等)")
 _NAMED_DC_LINE = re.compile(r"^[\u4e00-\u9fff]{2}直流$|千伏直流$")
 VOLTAGE_LINE = re.compile(r"(?:千伏|kV|KV).{0,20}(?:通道|线路)")
-POWER_IMPORT = re.compile(r"[^\W\d_外]电入[\u4e00-\u9fff]")  # “疆电入鄂”: a channel; 外电入湘 (power from outside) is none
+POWER_IMPORT = re.compile(rf"[^\W\d_{_NOT_A_SOURCE}]电(?:入[\u4e00-\u9fff]|[进送][{PROVINCE_CHARS}])")
 # Qualifiers before a name that say how far along a plant is, not which one it is.
 QUALIFIER_START = re.compile(r"^(?:存量|现有|已建成|已建|在建|在运|已投运|新一轮)+")
 # A region named by a province's one-character name and a direction ("晋北", "鲁西南", "陇东", "粤东"): a base of it is named.
@@ -42,7 +48,8 @@ _POWER_LINE_WORDS = re.compile(r"输电|通道|线路|联网|直流|交流")  # 
 _NOT_POWER = re.compile(r"气|油|管|热|水|铁路|公路|高速|联运|物流|货运|客运|航运|铁海|公铁")
 _POWER_LINE = re.compile(r"电|千伏|特高压")
 # "第3条外电入皖特高压直流输电通道": an ordinal names one particular line or channel.
-_INTO_PROVINCE = re.compile(r"(?<!外)(?:电|气|油)入(?![网管户])[\u4e00-\u9fff](?:[\u4e00-\u9fff]{0,6}?)(?:通道|工程)")
+_INTO_PROVINCE = re.compile(rf"(?<!外)(?:(?:电|气|油)入(?![网管户])[\u4e00-\u9fff]|(?<![{_NOT_A_SOURCE}])电[进送][{PROVINCE_CHARS}])"
+                            r"(?:[\u4e00-\u9fff]{0,6}?)(?:通道|工程)")
 _ORDINAL = re.compile(r"第(?:\d+|[一二三四五六七八九十]+)条")
 _NATIONAL = ("国家", "全国")
 
