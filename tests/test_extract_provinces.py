@@ -242,3 +242,24 @@ def test_words_of_power_flows_that_name_no_channel(sentence):
 ])
 def test_wind_solar_bases_and_oil_shale_are_kinds_of_their_own(sentence, expected):
     assert named(province_rows(sentence), "type") == expected
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    # a network named by its layout: counted parts before a network noun
+    ("构建鄂东南网三横两纵、鄂西北部两横三纵环网结构。",
+     [("鄂东南网三横两纵环网", "grid"), ("鄂西北部两横三纵环网", "grid")]),
+    ("加快建设形成三横两纵一中心的油气管网。", [("三横两纵一中心的油气管网", "gas_pipeline")]),
+    ("打造以武汉为核、高压干线为圈、各市管网为环的一核一圈多环管网格局。", [("一核一圈多环管网", "gas_pipeline")]),
+    ("完善500千伏电网，形成两纵-双环网-三延伸主网架结构。", [("两纵-双环网-三延伸主网架", "grid")]),
+    ("构建一网三环输气格局。", [("一网三环输气格局", "gas_pipeline")]),
+])
+def test_networks_named_by_their_layout(sentence, expected):
+    assert named(province_rows(sentence), "type") == expected
+
+
+@pytest.mark.parametrize("sentence", [
+    "形成一区两带多点的产业布局，构建三横两纵的交通网。",
+    "建设多元化、多层次的天然气管网。",
+])
+def test_layouts_of_other_things_are_not_networks(sentence):
+    assert province_rows(sentence) == []

@@ -20,6 +20,13 @@ LINE_HEAD = re.compile(r"(?:(?<=千伏)|(?<=kV)|(?<=KV)|(?<=高压))[^，,。；
                        # "深入落实乌东德水电送桂": a delivery into a province named with no head noun
                        rf"|(?<=[^\W\d_{_NOT_A_SOURCE}]电[入进送])(?P<feed>[{PROVINCE_CHARS}])(?=[，,。；、\s]|$)"
                         r"|(?<=[\u4e00-\u9fff]{2})(?<!高压)(?<!千伏)(?P<dc>直流)(?!配电|供电|用电|微|充电|技术|系统|电网|侧|电|输电|输变电|工程|线路|通道|等)")
+# A network named by its layout ("四横两纵环网", "两横三纵一中心的油气管网", "一核一圈多环管网", "三纵-双环网-两延伸主网架",
+# "一网双环输气格局"): counted parts (横, 纵, 环, 核, 圈, 网, 中心, 延伸 …) before a network noun; the layout is its name.
+_LAYOUT_PART = r"(?:[一二两三四五六七八九十多双]|\d{1,2})(?:横|纵|环网|环|核|圈|网|中心|延伸|翼|轴|射)"
+LAYOUT = re.compile(rf"{_LAYOUT_PART}(?:[-－—]?{_LAYOUT_PART})+")
+LAYOUT_HEAD = re.compile(rf"(?P<layout>{LAYOUT.pattern})的?"
+                         r"(?P<net>(?:油气|输气|天然气|燃气)?(?:环网|管网|主网架|网架|电网)|输气格局|管网格局)")
+_GAS_NET = re.compile(r"管网|输气|气")
 _NAMED_DC_LINE = re.compile(r"^[\u4e00-\u9fff]{2}直流$|千伏直流$")
 VOLTAGE_LINE = re.compile(r"(?:千伏|kV|KV).{0,20}(?:通道|线路)")
 POWER_IMPORT = re.compile(rf"[^\W\d_{_NOT_A_SOURCE}]电(?:入[\u4e00-\u9fff]|[进送][{PROVINCE_CHARS}])")
@@ -80,6 +87,8 @@ def _find(text: str, keyword: str, start: int = 0) -> int:
 def keyword_type(name: str) -> tuple[str, str] | None:
     if NOT_PROJECTS.search(name):
         return None
+    if LAYOUT_HEAD.search(name):  # a gas network unless it carries power
+        return ("gas_pipeline", "") if _GAS_NET.search(name) and "电" not in name else ("grid", "环网" if "环" in name else "")
     if VOLTAGE_LINE.search(name) or POWER_IMPORT.search(name) or _NAMED_DC_LINE.search(name):
         return "transmission", ""
     if ("输变电" in name and (_UHV.search(name) or _HYPHENED_ENDS.search(name))) or (
@@ -144,6 +153,8 @@ def is_specific(name: str, places: PlaceIndex, listed: bool = False) -> bool:
     """A named project rather than a category of projects; every entry of a 专栏 table (`listed`) is one."""
     if listed and not name.startswith(LIST_GENERIC_STARTS):
         return True  # a table entry ("大型物件回收厂建设项目") names one project even when it opens like a category
+    if LAYOUT_HEAD.search(name):
+        return True  # a network's layout is its name
     if "的" in name:
         # "生态保护要求的水电项目", "投运的风电场": what stands before 的 describes a kind, unless it is a place
         before, after = name.rsplit("的", 1)

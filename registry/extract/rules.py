@@ -14,7 +14,8 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from os.path import commonprefix
 
-from registry.extract.kinds import LINE_HEAD, QUALIFIER_START, VOLTAGE_STATION, TypeBefore, is_specific, keyword_type
+from registry.extract.kinds import (LAYOUT, LAYOUT_HEAD, LINE_HEAD, QUALIFIER_START, VOLTAGE_STATION, TypeBefore, is_specific,
+                                    keyword_type)
 from registry.extract.lists import conjuncts, places_listed_before, split_items, subject_before
 from registry.extract.places import PlaceIndex
 from registry.extract.spread import spread_items
@@ -104,6 +105,7 @@ def _head_matches(sentence: str) -> list[tuple[int, int, bool]]:
     one (LINE_HEAD), and the 开发/建设/替代/改造 that closes a distributive list (_shares_a_facility)."""
     found = [(*m.span(), False) for m in HEAD_RE.finditer(sentence)]
     found += [(*m.span(m.lastgroup), False) for m in LINE_HEAD.finditer(sentence)]
+    found += [(*m.span("net"), False) for m in LAYOUT_HEAD.finditer(sentence)]
     found += [(*m.span(), False) for m in _PHASE_BEFORE_VERB.finditer(sentence)]
     found += [(*m.span(), True) for m in _ACTION.finditer(sentence) if _shares_a_facility(sentence, m.start())]
     merged: list[tuple[int, int, bool]] = []
@@ -144,7 +146,8 @@ def _head_spans(sentence: str) -> list[tuple[int, int, bool]]:
         # head all its items share, so it is one enumeration (items without a head take the shared one).
         list_goes_on = (gap is not None and gap.startswith("、") and "等" in gap and len(gap) <= _MAX_LIST_GAP
                         and not verb and not re.search(r"[，,；：:]", gap))
-        if (gap is not None and len(gap) <= _MAX_GAP_BETWEEN_HEADS and not verb
+        layout = gap is not None and LAYOUT.search(gap)  # "各市管网为环的一核一圈多环管网": the layout opens a name
+        if (gap is not None and len(gap) <= _MAX_GAP_BETWEEN_HEADS and not verb and not layout
                 and (bracketed or not re.search(r"[、，,（(）)等和及]", gap))) or list_goes_on:
             spans[-1] = (spans[-1][0], end, shared)
         else:
@@ -303,6 +306,7 @@ def _sentence_mentions(text: str, s_start: int, s_end: int, places: PlaceIndex, 
     if sentence.startswith("专栏") or table_title or (text[s_end:s_end + 1] in "：:" and len(sentence) <= 20):
         return []  # a table title or an item label, not a project
     type_before = TypeBefore(sentence)
+    layouts = {m.start("net"): m.start() for m in LAYOUT_HEAD.finditer(sentence)}  # a network's head -> its layout
     sentence_places = [p for p in places.find(sentence) if p.division != places.city]
     place_starts = [p.start for p in sentence_places]
     forbid_starts = [m.start() for m in _FORBIDS.finditer(sentence)]
@@ -326,6 +330,8 @@ def _sentence_mentions(text: str, s_start: int, s_end: int, places: PlaceIndex, 
         if (sentence.startswith("直流", head_start)
                 and not _VOLTAGE_BEFORE.search(sentence, max(0, head_start - 4), max(0, head_start - 2))):
             start = max(start, head_start - 2)  # "提高昭沂直流利用率": a DC line is named by two characters
+        elif head_start in layouts:  # "以甲为核…的一核一圈多环管网": the name starts after the 的 before its layout
+            start = max(start, sentence.rfind("的", start, layouts[head_start]) + 1)
         elif sentence.startswith("环网", head_start):
             start = max(start, sentence.rfind("的", start, head_start) + 1)  # "覆盖全岛的500千伏…环网"
         if sentence[floor:start].strip("、和及与以") or not floor:
@@ -417,6 +423,6 @@ def _spread_mentions(spread: list, mentions: list[Mention], sentence: str, s_sta
 def _full_name(name: str) -> str:
     """The name with the head its list shares: "襄阳市建筑垃圾循环回收再利用和…等项目"."""
     if (name.endswith(("项目", "工程")) or HEAD_RE.search(name) or VOLTAGE_STATION.search(name)
-            or LINE_HEAD.search(name)):
+            or LINE_HEAD.search(name) or LAYOUT_HEAD.search(name)):
         return name
     return name + "项目"
