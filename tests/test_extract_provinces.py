@@ -263,3 +263,17 @@ def test_networks_named_by_their_layout(sentence, expected):
 ])
 def test_layouts_of_other_things_are_not_networks(sentence):
     assert province_rows(sentence) == []
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    # a list closed by a count in digits, going on past an item with a head of its own (a DC line) to the shared head
+    ("重点推进武汉甲外送、宜昌直流、襄阳3个大型风光发电基地项目建设。",
+     ["武汉甲外送大型风光发电基地项目", "宜昌直流大型风光发电基地项目", "襄阳大型风光发电基地项目"]),
+    ("推进十堰、随州2个生物质热电联产项目。", ["十堰生物质热电联产项目", "随州生物质热电联产项目"]),
+    # a joiner before the list's last 、 is inside an item
+    ("加快宜昌磷化新材料和精细化工、荆门化工新材料等产业基地建设。",
+     ["宜昌磷化新材料和精细化工产业基地", "荆门化工新材料产业基地"]),
+    ("推进孝感甲和乙、黄冈丙等风电项目建设。", ["孝感甲和乙风电项目", "黄冈丙风电项目"]),
+])
+def test_lists_closed_by_digit_counts_and_joiners_inside_items(sentence, expected):
+    assert [r["name"] for r in province_rows(sentence)] == expected

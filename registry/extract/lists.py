@@ -17,7 +17,7 @@ _QUALIFIERS = r"已核准|已备案|已批复|已纳规|在建|拟建|新建|续
 _AREA_WORDS = re.compile(r"^(?:地区|地方|地|区域|乡镇|县市区|企业|的|" + _QUALIFIERS + ")+")
 _JOINERS = re.compile(r"以及|和|及|与")
 # What closes an enumeration before its shared words: 等, or a count of its items ("甲、乙和丙三大海域风电").
-_LIST_CLOSE = re.compile(r"等|[两二三四五六七八九十]+(?:大|个|座|处|片|条|县|市|区|地)(?=[\u4e00-\u9fff])")
+_LIST_CLOSE = re.compile(r"等|(?:[两二三四五六七八九十]+|(?<!\d)\d{1,2})(?:大|个|座|处|片|条|县|市|区|地)(?=[\u4e00-\u9fff])")
 _MAX_ITEM_LENGTH = 30
 _MAX_PAIRED = 5  # "普光" of "普光和元坝气田": a place or a field, not a phrase
 
@@ -83,8 +83,10 @@ def _enumerated_parts(phrase: str) -> list[tuple[str, int]]:
     # not "5、6号机组"; a comma only stands inside a phrase whose items are grouped by comma (rules.py)
     separators = [m for m in re.finditer(r"(?<![\d一二三四五六七八九十])、|、(?![\d一二三四五六七八九十])|，", phrase)]
     if stop > 0:
-        separators += [m for m in _JOINERS.finditer(phrase, 0, stop)
-                       if m.end() < stop and m.start() > 0 and phrase[m.start() - 1] != "、"]  # "华邦保和等": a name
+        # "甲和乙、丙等": a joiner before the list's last 、 is inside an item; "华邦保和等": a name
+        last_mark = phrase.rfind("、", 0, stop)
+        separators += [m for m in _JOINERS.finditer(phrase, max(0, last_mark), stop)
+                       if m.end() < stop and m.start() > 0 and phrase[m.start() - 1] != "、"]
     else:
         separators += [m for m in _JOINERS.finditer(phrase) if _short_pair(phrase, m.start(), m.end())]
     separators.sort(key=lambda m: m.start())
@@ -97,7 +99,7 @@ def _enumerated_parts(phrase: str) -> list[tuple[str, int]]:
     parts.append((phrase[at:], at))
     if len(parts) == 1 and close and close.group(0) != "等":
         # "粤东粤西两个…基地", "日临莱泰两大…基地": two-character names run together, as many as the count says
-        count = number_value(re.match(r"[两二三四五六七八九十]+", close.group(0)).group(0))
+        count = number_value(re.match(r"[两二三四五六七八九十]+|\d+", close.group(0)).group(0))
         if count and count >= 2 and stop == 2 * count:
             parts = [(phrase[i:i + 2], i) for i in range(0, stop, 2)]
             parts[-1] = (phrase[stop - 2:], stop - 2)

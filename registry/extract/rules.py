@@ -46,6 +46,7 @@ _PHASE_BEFORE_VERB = re.compile(r"(?<=[\u4e00-\u9fff])[一二三四五六七八�
                                 r"(?=(?:顺利|加快|尽快|全面|开工)?(?:建设|开工|投产|投运|并网|建成))")
 _PHASE_TAIL = re.compile(r"^(?:[（(][一二三四五六七八九十\d]+期[）)]|[一二三四五六七八九十]期)")
 _MAX_GAP_BETWEEN_HEADS = 12  # "风电场二期项目", "基地一期100MW风电项目", "天钢循环产业园报废机动车拆解处理项目"
+_COUNT_CLOSE = re.compile(r"(?:[两二三四五六七八九十]|(?<!\d)\d{1,2})(?:大|个|座|处)(?=[\u4e00-\u9fff])")  # "…、丙3个…基地"
 _MAX_LIST_GAP = 60  # the rest of an enumeration after an item with its own head: a few items and 等
 _ACTION = re.compile(r"开发|建设|替代|改造")
 _VOLTAGE_BEFORE = re.compile(r"(?:千伏|kV|KV)$")
@@ -144,7 +145,8 @@ def _head_spans(sentence: str) -> list[tuple[int, int, bool]]:
         bracketed = re.fullmatch(r"[（(][^（）()、，,]{1,10}[）)]", gap) if gap else None  # "电站（大悟县）项目"
         # "甲二期、乙电厂、丙二期等煤电项目": the list goes on past an item with a head of its own to the
         # head all its items share, so it is one enumeration (items without a head take the shared one).
-        list_goes_on = (gap is not None and gap.startswith("、") and "等" in gap and len(gap) <= _MAX_LIST_GAP
+        list_goes_on = (gap is not None and gap.startswith("、") and ("等" in gap or _COUNT_CLOSE.search(gap))
+                        and len(gap) <= _MAX_LIST_GAP
                         and not verb and not re.search(r"[，,；：:]", gap))
         layout = gap is not None and LAYOUT.search(gap)  # "各市管网为环的一核一圈多环管网": the layout opens a name
         if (gap is not None and len(gap) <= _MAX_GAP_BETWEEN_HEADS and not verb and not layout
@@ -327,7 +329,7 @@ def _sentence_mentions(text: str, s_start: int, s_end: int, places: PlaceIndex, 
             continue  # "建成10座500千伏汇集站": a number of unnamed plants, a target
         noise = _LEADING_NOISE.match(sentence[start:head_start])
         start += noise.end() if noise else 0
-        if (sentence.startswith("直流", head_start)
+        if (sentence.startswith("直流", head_start) and head_end == head_start + 2  # not a list going on past it
                 and not _VOLTAGE_BEFORE.search(sentence, max(0, head_start - 4), max(0, head_start - 2))):
             start = max(start, head_start - 2)  # "提高昭沂直流利用率": a DC line is named by two characters
         elif head_start in layouts:  # "以甲为核…的一核一圈多环管网": the name starts after the 的 before its layout
