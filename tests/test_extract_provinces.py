@@ -277,3 +277,13 @@ def test_layouts_of_other_things_are_not_networks(sentence):
 ])
 def test_lists_closed_by_digit_counts_and_joiners_inside_items(sentence, expected):
     assert [r["name"] for r in province_rows(sentence)] == expected
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    # what the plan builds first is a project even inside 以…为重点; what it builds on (为依托) is not
+    ("以建设宜昌甲坪新能源产业园为重点，推进规模化光伏制氢项目建设。", ["宜昌甲坪新能源产业园"]),
+    ("以打造襄阳乙河零碳产业园为重点，推进绿电直供。", ["襄阳乙河零碳产业园"]),
+    ("以宜昌甲坪新能源产业园为依托，推进规模化光伏制氢项目建设。", []),
+])
+def test_what_a_clause_builds_first_is_a_project(sentence, expected):
+    assert [r["name"] for r in province_rows(sentence)] == expected

@@ -201,6 +201,10 @@ def _is_basis(sentence: str, start: int, end: int, clause_start: int, clause_bre
     in the clause, and a 为依托 after it with no clause break and no verb in between."""
     if not _occurs_within(by_means, clause_start, max(start, clause_start) + 1):
         return False
+    means = by_means[bisect_right(by_means, start) - 1]
+    built = bisect_left(verbs, (means + 1, ""))
+    if built < len(verbs) and verbs[built][0] <= start and verbs[built][1] in _BUILD_VERBS | {"打造"}:
+        return False  # "以建设甲产业园为重点": the plan builds what it puts first
     at = bisect_left(bases, end)
     if at == len(bases):
         return False
