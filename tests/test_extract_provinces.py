@@ -287,3 +287,20 @@ def test_lists_closed_by_digit_counts_and_joiners_inside_items(sentence, expecte
 ])
 def test_what_a_clause_builds_first_is_a_project(sentence, expected):
     assert [r["name"] for r in province_rows(sentence)] == expected
+
+
+def test_a_generic_name_in_a_citys_own_section_is_that_citys_project():
+    text = ("碳达峰实施方案。\n（十）实施市州有序达峰行动\n鼓励各地率先达峰。宜昌市。推动绿色建材生产，打造千亿级零碳产业园。"
+            "襄阳市。推进大型水电站抽水蓄能工程。\n加快千万千瓦级新能源基地建设。\n")
+    rows, _ = extract_text(text, "test_420000", {"city_code": HUBEI})
+    assert named(rows, "type", "city") == [("宜昌千亿级零碳产业园", "industrial_park", "宜昌市"),
+                                           ("襄阳大型水电站抽水蓄能工程", "pumped_storage", "襄阳市")]
+    assert text[rows[0]["source_start"]:rows[0]["source_end"]] == "千亿级零碳产业园"  # the plan's own words
+
+
+def test_a_citys_section_opened_by_a_heading_lasts_to_the_next_heading():
+    text = ("碳达峰实施方案。\n（一）恩施州\n推进大型水电站抽水蓄能工程建设。\n打造千亿级零碳产业园。\n"
+            "（二）其他地区\n打造千亿级零碳产业园，推进大型水电站抽水蓄能工程。\n")
+    rows, _ = extract_text(text, "test_420000", {"city_code": HUBEI})
+    assert named(rows, "city") == [("恩施州大型水电站抽水蓄能工程", "恩施土家族苗族自治州"),
+                                   ("恩施州千亿级零碳产业园", "恩施土家族苗族自治州")]

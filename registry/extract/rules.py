@@ -14,6 +14,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from os.path import commonprefix
 
+from registry.extract.citysections import CitySections
 from registry.extract.kinds import (LAYOUT, LAYOUT_HEAD, LINE_HEAD, QUALIFIER_START, VOLTAGE_STATION, TypeBefore, is_specific,
                                     keyword_type)
 from registry.extract.lists import conjuncts, places_listed_before, split_items, subject_before
@@ -296,12 +297,16 @@ def _neighbour_kind(name: str) -> tuple[str, str] | None:
 def find_mentions(text: str, places: PlaceIndex, in_box=lambda offset: False) -> list[Mention]:
     """Project mentions of a cleaned plan; `in_box(offset)` tells whether an offset is inside a 专栏 table."""
     mentions = []
-    for s_start, s_end in sentences(text):
-        mentions.extend(_sentence_mentions(text, s_start, s_end, places, in_box))
+    spans = list(sentences(text))
+    sections = CitySections(text, spans, places)
+    for s_start, s_end in spans:
+        mentions.extend(_sentence_mentions(text, s_start, s_end, places, in_box, sections.at(s_start)))
     return mentions
 
 
-def _sentence_mentions(text: str, s_start: int, s_end: int, places: PlaceIndex, in_box) -> list[Mention]:
+def _sentence_mentions(text: str, s_start: int, s_end: int, places: PlaceIndex, in_box,
+                       section: str | None = None) -> list[Mention]:
+    """The mentions of one sentence; `section` is the city whose own section of a province plan it is in."""
     sentence = text[s_start:s_end]
     heads = _head_spans(sentence)
     clause_breaks = [i for i, c in enumerate(sentence) if c in _CLAUSE_BREAK]
@@ -391,6 +396,9 @@ def _sentence_mentions(text: str, s_start: int, s_end: int, places: PlaceIndex, 
             mention = Mention(name, s_start + max(i_start, 0), s_start + i_end, s_start + clause_start,
                               s_end, context[0] if context else None, s_start, listed_kind)
             specific = listed_kind or is_specific(name, places, in_box(s_start + i_start))
+            if not specific and section and keyword_type(name) and is_specific(section + name, places):
+                name = mention.name = section + name  # "海东市。…打造千亿级零碳产业园": the section's city's park
+                specific = True
             plant = context and ("电站" in name or "电厂" in name)
             if len(name) < 4 or not specific:
                 continue
