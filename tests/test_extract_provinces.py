@@ -304,3 +304,29 @@ def test_a_citys_section_opened_by_a_heading_lasts_to_the_next_heading():
     rows, _ = extract_text(text, "test_420000", {"city_code": HUBEI})
     assert named(rows, "city") == [("恩施州大型水电站抽水蓄能工程", "恩施土家族苗族自治州"),
                                    ("恩施州千亿级零碳产业园", "恩施土家族苗族自治州")]
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    # a named deposit or river reach developed: a project named by its action, with no head noun (项目 is added,
+    # as to every name without a head)
+    ("加快推进江汉油区非常规油气资源规模化开发。", [("江汉油区非常规油气资源规模化开发项目", "other")]),
+    ("推进恩施页岩气勘探及低成本规模化开发。", [("恩施页岩气勘探及低成本规模化开发项目", "other")]),
+    ("科学有序组织汉江上游水能资源开发。", [("汉江上游水能资源开发项目", "hydro")]),
+    ("加快清江等流域水电机组扩机。", [("清江等流域水电机组扩机项目", "hydro")]),
+    ("深入推进咸宁盆地干热岩资源开发利用。", [("咸宁盆地干热岩资源开发项目", "other")]),
+    # a kind of plant closes its name before its preparation
+    ("配合做好南水北调中线和堵河丁坝河段水电前期论证工作。", [("堵河丁坝河段水电项目", "hydro")]),
+    ("推进咸宁大畈核电前期工作。", [("咸宁大畈核电项目", "nuclear")]),
+])
+def test_projects_named_by_an_action_on_a_named_place(sentence, expected):
+    assert named(province_rows(sentence), "type") == expected
+
+
+@pytest.mark.parametrize("sentence", [
+    "大力推动鄂中地区风光资源规模化开发建设。",  # wind and sun are no deposit
+    "加大鄂西油气勘探开发力度，充分挖掘江汉盆地油气勘探开发潜力。",  # effort and potential, not a development
+    "推进水能资源开发，做好核电前期工作。",  # no place
+    "加快推进武汉、宜昌、襄阳等地区中深层地热能和浅层地热能资源勘查开发利用。",  # two kinds, not one facility
+])
+def test_actions_that_name_no_project(sentence):
+    assert province_rows(sentence) == []

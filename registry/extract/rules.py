@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
-from os.path import commonprefix
 
+from registry.extract.actions import action_heads, distributive
 from registry.extract.citysections import CitySections
 from registry.extract.kinds import (LAYOUT, LAYOUT_HEAD, LINE_HEAD, QUALIFIER_START, VOLTAGE_STATION, TypeBefore, is_specific,
                                     keyword_type)
@@ -49,11 +49,7 @@ _PHASE_TAIL = re.compile(r"^(?:[（(][一二三四五六七八九十\d]+期[）)
 _MAX_GAP_BETWEEN_HEADS = 12  # "风电场二期项目", "基地一期100MW风电项目", "天钢循环产业园报废机动车拆解处理项目"
 _COUNT_CLOSE = re.compile(r"(?:[两二三四五六七八九十]|(?<!\d)\d{1,2})(?:大|个|座|处)(?=[\u4e00-\u9fff])")  # "…、丙3个…基地"
 _MAX_LIST_GAP = 60  # the rest of an enumeration after an item with its own head: a few items and 等
-_ACTION = re.compile(r"开发|建设|替代|改造")
 _VOLTAGE_BEFORE = re.compile(r"(?:千伏|kV|KV)$")
-_MAX_SHARED_PHRASE = 40  # the facility words a distributive list shares: "湿垃圾集中资源化利用设施"
-# An item of a distributive list is a place or an owner: short, of no kind of its own, not a sector.
-_SECTOR_END = re.compile(r"(?:行业|领域|产业|企业|方面|环节|技术|设备|材料|产品|能源|资源|地区|城市|乡村|农村)$")
 # "推进甲、乙、丙等项目建设": a list of the plan's key projects; its items are projects even with no
 # head noun. Only a verb that builds governs such a list: firms a plan supports, encourages or
 # courts ("支持甲、乙等储能电池项目建设") are not named projects (README, Scope).
@@ -63,7 +59,6 @@ _BUILD_VERBS = frozenset(("统筹有序推进", "有序推进", "重点推进", 
 _MANUFACTURING = re.compile(r"制造|材料|零部件|整车|装备|组件|叶片|电池|电机")
 # A list that goes on past a head to 等…企业 lists companies ("甲电厂、乙水泥等重点行业企业开展改造").
 _FIRM_LIST = re.compile(r"、[^，,。；：:]{0,60}?等[^，,。；：:、]{0,8}企业")
-_MAX_DISTRIBUTED_ITEM = 10
 # "建成10座…汇集站", "新建两个…站": a count of plants the plan does not name
 _COUNT_START = re.compile(r"(\d+|[两二三四五六七八九十]+)\s*[座个处](?!乡|镇|县|村|城|地区|区县|社区|园区)")
 # "围绕甲清洁能源基地，推进…": the base the clause works around, named as a project elsewhere (依托 is not: plans
@@ -102,14 +97,15 @@ def sentences(text: str):
         yield start, len(text)
 
 
-def _head_matches(sentence: str) -> list[tuple[int, int, bool]]:
+def _head_matches(sentence: str, places: PlaceIndex) -> list[tuple[int, int, bool]]:
     """Head words in order as (start, end, shared): HEAD_RE's, the ring or DC line of a line named without
-    one (LINE_HEAD), and the 开发/建设/替代/改造 that closes a distributive list (_shares_a_facility)."""
+    one (LINE_HEAD), a layout's network, and the actions that end a name with no head (actions.py): the
+    开发/建设/替代/改造 that closes a distributive list (shared), a named deposit's 开发 or 扩机, a kind before 前期."""
     found = [(*m.span(), False) for m in HEAD_RE.finditer(sentence)]
     found += [(*m.span(m.lastgroup), False) for m in LINE_HEAD.finditer(sentence)]
     found += [(*m.span("net"), False) for m in LAYOUT_HEAD.finditer(sentence)]
     found += [(*m.span(), False) for m in _PHASE_BEFORE_VERB.finditer(sentence)]
-    found += [(*m.span(), True) for m in _ACTION.finditer(sentence) if _shares_a_facility(sentence, m.start())]
+    found += action_heads(sentence, places)
     merged: list[tuple[int, int, bool]] = []
     for span in sorted(found, key=lambda f: (f[0], f[2], -f[1])):  # a head word wins over an action at its start
         if not merged or span[0] >= merged[-1][1]:
@@ -117,27 +113,10 @@ def _head_matches(sentence: str) -> list[tuple[int, int, bool]]:
     return merged
 
 
-def _shares_a_facility(sentence: str, action_at: int) -> bool:
-    """"加快推进甲、乙和丙三大海域风电开发", "推进甲、乙等地区燃煤机组等容量替代": the words before an action
-    (开发, 建设, 替代, 改造) name a kind of facility with no head noun, and an enumeration comes before them
-    in the same clause. Only the clause's last _MAX_SHARED_PHRASE characters are read."""
-    if HEAD_RE.match(sentence, action_at) or HEAD_RE.match(sentence, action_at + 2):
-        return False  # "开发试点", "建设项目": the head that follows ends the name
-    low = max(0, action_at - _MAX_SHARED_PHRASE)
-    window = sentence[low:action_at]
-    breaks = max(window.rfind(c) for c in "，,；：:")
-    window = window[breaks + 1:]
-    mark = max(window.rfind("、"), window.rfind("和"), window.rfind("及"))
-    if mark < 0:
-        return False
-    shared = window[mark + 1:]
-    return HEAD_RE.search(shared) is None and keyword_type(shared) is not None
-
-
-def _head_spans(sentence: str) -> list[tuple[int, int, bool]]:
+def _head_spans(sentence: str, places: PlaceIndex) -> list[tuple[int, int, bool]]:
     """Where names end, as (start, end, shared); shared: the head is an action a distributive list shares."""
     spans: list[tuple[int, int, bool]] = []
-    for start, end, shared in _head_matches(sentence):
+    for start, end, shared in _head_matches(sentence, places):
         phase = _PHASE_TAIL.match(sentence[end:])
         if phase:
             end += phase.end()
@@ -267,23 +246,6 @@ def _governed_by_building(verbs: list, clause_start: int, start: int) -> bool:
     return at >= 0 and verbs[at][0] - len(verbs[at][1]) >= clause_start and verbs[at][1] in _BUILD_VERBS
 
 
-def _distributive(names: list[str], places: PlaceIndex) -> bool:
-    """Whether the items of a list that shares a facility ("甲、乙和丙三大海域风电开发") are places or owners:
-    each item, the words all items share taken off, is short, of no kind of its own and no sector
-    ("风电、光伏等新能源开发" and "城市垃圾和农林废弃物等生物质发电建设" list kinds, not places)."""
-    if len(names) < 2:
-        return False
-    shared = len(commonprefix([n[::-1] for n in names]))
-    shared = min(shared, min(map(len, names)) - 2)  # "东港…、西港…": the items' own last 港 is not shared
-    for name in names:
-        own = name[:len(name) - shared]
-        if not 2 <= len(own) <= _MAX_DISTRIBUTED_ITEM or keyword_type(own) or _SECTOR_END.search(own):
-            return False
-        if not is_specific(own, places):
-            return False
-    return True
-
-
 def _neighbour_kind(name: str) -> tuple[str, str] | None:
     """`other` and the work it names (节能降碳改造 …) for an untyped item of a list whose neighbour is a
     project: a plant of a company ("乙水泥节能降碳改造项目"), a facility in a 专栏 list; transport
@@ -308,7 +270,7 @@ def _sentence_mentions(text: str, s_start: int, s_end: int, places: PlaceIndex, 
                        section: str | None = None) -> list[Mention]:
     """The mentions of one sentence; `section` is the city whose own section of a province plan it is in."""
     sentence = text[s_start:s_end]
-    heads = _head_spans(sentence)
+    heads = _head_spans(sentence, places)
     clause_breaks = [i for i, c in enumerate(sentence) if c in _CLAUSE_BREAK]
     spread = spread_items(sentence, places, clause_breaks) if _SPREAD_HINT.search(sentence) else []
     if not heads and not spread:
@@ -360,7 +322,7 @@ def _sentence_mentions(text: str, s_start: int, s_end: int, places: PlaceIndex, 
         separate = sentence[head_end:head_end + 1] in ("等", "、")
         items = [item for piece, at in conjuncts(phrase)
                  for item in split_items(piece, start + at, separate)]
-        if shared and not _distributive([_full_name(name) for name, _, _ in items], places):
+        if shared and not distributive([_full_name(name) for name, _, _ in items], places):
             continue
         if len(items) == 1 and not places.find(phrase):
             listed = places_listed_before(sentence, sentence_places, place_starts, clause_start, start)
