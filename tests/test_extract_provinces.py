@@ -330,3 +330,22 @@ def test_projects_named_by_an_action_on_a_named_place(sentence, expected):
 ])
 def test_actions_that_name_no_project(sentence):
     assert province_rows(sentence) == []
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("有序推动武汉-鄂州-黄石氢能走廊建设。", [("武汉-鄂州-黄石氢能走廊", "hydrogen")]),
+    ("打造襄阳-十堰氢走廊。", [("襄阳-十堰氢走廊", "hydrogen")]),
+    # one named item is enough where the plan calls it a key project; a factory's item is other/制造
+    ("加快推进东风襄阳新能源汽车等重大项目建设。", [("东风襄阳新能源汽车", "other")]),
+    ("重点推进宜昌甲坪锂电池材料等重点项目建设。", [("宜昌甲坪锂电池材料", "other")]),
+])
+def test_hydrogen_corridors_and_one_named_key_project(sentence, expected):
+    assert named(province_rows(sentence), "type") == expected
+
+
+@pytest.mark.parametrize("sentence", [
+    "参与巴基斯坦甲河水电站一期项目建设，推进老挝乙山光伏电站合作。",
+    "鼓励企业参与境外风电项目建设。",
+])
+def test_projects_abroad_are_not_the_plans(sentence):
+    assert province_rows(sentence) == []

@@ -59,6 +59,10 @@ _INTO_PROVINCE = re.compile(rf"(?<!外)(?:(?:电|气|油)入(?![网管户])[\u4e
                             r"(?:[\u4e00-\u9fff]{0,6}?)(?:通道|工程)")
 _ORDINAL = re.compile(r"第(?:\d+|[一二三四五六七八九十]+)条")
 _NATIONAL = ("国家", "全国")
+# A project abroad (一带一路 co-operation: "参与巴基斯坦达苏水电站建设") is no project of the plan's area.
+_ABROAD = re.compile(r"境外|海外|国外|巴基斯坦|老挝|柬埔寨|缅甸|越南|泰国|印度尼西亚|印尼|马来西亚|菲律宾|孟加拉|斯里兰卡|尼泊尔"
+                     r"|哈萨克斯坦|乌兹别克斯坦|吉尔吉斯|塔吉克斯坦|土库曼斯坦|蒙古国|俄罗斯|沙特|阿联酋|伊朗|伊拉克|土耳其|埃及"
+                     r"|埃塞俄比亚|肯尼亚|尼日利亚|南非|阿根廷|巴西|智利|秘鲁|塞尔维亚|匈牙利")
 
 
 # A keyword inside a longer word that means something else: 可再生能源 is renewable energy, not 再生 (recycling).
@@ -160,6 +164,8 @@ def is_specific(name: str, places: PlaceIndex, listed: bool = False) -> bool:
         before, after = name.rsplit("的", 1)
         if not places.find(before):
             name = after
+    if _ABROAD.search(name):
+        return False
     name = QUALIFIER_START.sub("", name)  # "存量准东直流输电通道" names the line; "存量光伏项目" names none
     if name.startswith(GENERIC_STARTS):
         return False

@@ -56,7 +56,7 @@ _VOLTAGE_BEFORE = re.compile(r"(?:千伏|kV|KV)$")
 _KEY_LIST_TAIL = re.compile(r"等(?:重点|重大)?项目")
 _BUILD_VERBS = frozenset(("统筹有序推进", "有序推进", "重点推进", "加快推进", "大力推进", "积极推进", "推进",
                           "加快建设", "加快", "开工建设", "建设", "实施", "重点实施", "重点建设", "新建"))
-_MANUFACTURING = re.compile(r"制造|材料|零部件|整车|装备|组件|叶片|电池|电机")
+_MANUFACTURING = re.compile(r"制造|材料|零部件|整车|汽车|装备|组件|叶片|电池|电机")
 # A list that goes on past a head to 等…企业 lists companies ("甲电厂、乙水泥等重点行业企业开展改造").
 _FIRM_LIST = re.compile(r"、[^，,。；：:]{0,60}?等[^，,。；：:、]{0,8}企业")
 # "建成10座…汇集站", "新建两个…站": a count of plants the plan does not name
@@ -159,7 +159,9 @@ def _is_key_list(sentence: str, verbs: list, clause_start: int, start: int, head
                  items: list) -> bool:
     """Whether the items are a list of the plan's key projects: several items, closed by 等项目,
     governed by a verb that builds."""
-    if len(items) < 2 or not (_KEY_LIST_TAIL.match(sentence, head_end) or _KEY_LIST_TAIL.search(phrase[-6:])):
+    # "加快推进甲新能源汽车等重大项目建设": one item is enough where the plan says it is a key project
+    enough = 1 if re.search(r"等(?:重点|重大)项目", sentence[head_end - 6:head_end + 6]) else 2
+    if len(items) < enough or not (_KEY_LIST_TAIL.match(sentence, head_end) or _KEY_LIST_TAIL.search(phrase[-6:])):
         return False
     # The clause's last verb before the items governs the whole list, even when earlier items of it
     # ended in heads of their own ("推进甲产业园、乙新材料、丙产业园等项目建设").
@@ -348,7 +350,7 @@ def _sentence_mentions(text: str, s_start: int, s_end: int, places: PlaceIndex, 
                 name = name[qualifier.end():]
                 if sentence.startswith(qualifier.group(0), i_start):
                     i_start += qualifier.end()
-            own_name = re.sub(r"等(?:重点|重大)?项目$", "", name)
+            own_name = re.sub(r"等?(?:重点|重大)?项目$", "", name) if key_list else name
             listed_kind = (_listed_item_kind(own_name, key_list, places)
                            if keyword_type(own_name) is None and HEAD_RE.search(own_name) is None else None)
             if listed_kind:

@@ -30,7 +30,7 @@ HEADS = (
 # Heads of the provincial plans' names: a water-control hub, a gas field, line or grid, a storage hub, an exploration
 # (the recall net, net.py, keeps to HEADS: these are read by the rules only).
 PROVINCE_HEADS = ("水利枢纽", "枢纽", "气田", "干线", "管道", "管网", "调峰中心", "加注站", "接收站", "产业生态园", "勘探开发",
-                  "示范机组")
+                  "示范机组", "走廊")
 # A head followed by these words names a plan or a list, not a project ("水电站建设方案").
 HEAD_RE = re.compile("(?:" + "|".join(sorted(map(re.escape, HEADS + PROVINCE_HEADS), key=len, reverse=True)) + ")"
                      "(?!建设方案|方案|规划|名录|目录|基础|址|力度|潜力|技术|机械)")  # 核电厂址 is a site, not a plant
@@ -97,6 +97,8 @@ TYPE_RULES = (
     ("other", "石油储备", ("石油储备", "成品油储")),
     # A project of a power-generation group that names no technology ("华电…节能降碳改造项目") is at its coal plant.
     ("thermal", "", ("华电", "大唐", "京能", "华能")),
+    # a hydrogen corridor between cities ("甲-乙-丙氢走廊")
+    ("hydrogen", "", ("氢走廊",)),
     # a region's energy base ("陇东能源基地") with no kind named
     ("new_energy_base", "", ("能源基地",)),
     # a generating unit of no other kind is a coal unit ("66万千瓦高硫无烟煤示范机组")
