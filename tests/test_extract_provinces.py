@@ -349,3 +349,17 @@ def test_hydrogen_corridors_and_one_named_key_project(sentence, expected):
 ])
 def test_projects_abroad_are_not_the_plans(sentence):
     assert province_rows(sentence) == []
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    # a division's full name joined by 和 to a longer item shares the noun after that item's park or zone
+    ("加快十堰市和丹江口甲石材产业园区大宗固体废弃物综合利用基地建设。",
+     ["十堰市大宗固体废弃物综合利用基地", "丹江口甲石材产业园区大宗固体废弃物综合利用基地"]),
+    ("推进随州市和广水乙工业园区生物质热电联产项目。", ["随州市生物质热电联产项目", "广水乙工业园区生物质热电联产项目"]),
+    # what a restriction governs is the plant serving a channel, not the channel
+    ("严控鄂电送湘、川电入鄂电力通道配套煤电规模。", ["鄂电送湘", "川电入鄂电力通道"]),
+    # one base named twice, once as 清洁能源基地 and once as 新能源基地
+    ("打造鄂西千万千瓦级清洁能源基地。加快鄂西千万千瓦级新能源基地建设。", ["鄂西千万千瓦级清洁能源基地"]),
+])
+def test_pairs_with_a_division_restrictions_and_one_base_named_twice(sentence, expected):
+    assert [r["name"] for r in province_rows(sentence)] == expected

@@ -48,7 +48,8 @@ _PHASE_BEFORE_VERB = re.compile(r"(?<=[\u4e00-\u9fff])[一二三四五六七八�
 _PHASE_TAIL = re.compile(r"^(?:[（(][一二三四五六七八九十\d]+期[）)]|[一二三四五六七八九十]期)")
 _MAX_GAP_BETWEEN_HEADS = 12  # "风电场二期项目", "基地一期100MW风电项目", "天钢循环产业园报废机动车拆解处理项目"
 _COUNT_CLOSE = re.compile(r"(?:[两二三四五六七八九十]|(?<!\d)\d{1,2})(?:大|个|座|处)(?=[\u4e00-\u9fff])")  # "…、丙3个…基地"
-_MAX_LIST_GAP = 60  # the rest of an enumeration after an item with its own head: a few items and 等
+_MAX_LIST_GAP = 60
+_SERVING = re.compile(r"(?:[、和及][^，,。；、]{1,20})*配套")  # "…甲、乙通道配套煤电": the list's items are served  # the rest of an enumeration after an item with its own head: a few items and 等
 _VOLTAGE_BEFORE = re.compile(r"(?:千伏|kV|KV)$")
 # "推进甲、乙、丙等项目建设": a list of the plan's key projects; its items are projects even with no
 # head noun. Only a verb that builds governs such a list: firms a plan supports, encourages or
@@ -334,7 +335,9 @@ def _sentence_mentions(text: str, s_start: int, s_end: int, places: PlaceIndex, 
             elif subject:
                 items = [(subject + phrase, subject_at, head_end)]
         context = type_before(head_start)
-        forbidden = _occurs_within(forbid_starts, clause_start, head_end)
+        # "严控甲电送鄂通道配套煤电规模": what is restricted is the plant serving the channel, not the channel
+        forbidden = (_occurs_within(forbid_starts, clause_start, head_end)
+                     and not _SERVING.match(sentence, head_end, head_end + _MAX_LIST_GAP))
         key_list = _is_key_list(sentence, verbs, clause_start, start, head_end, phrase, items)
         builds = in_box(s_start + start) or _governed_by_building(verbs, clause_start, start)
         for name, i_start, i_end in items:

@@ -115,7 +115,7 @@ LEAD_VERBS = (
     "努力争取", "谋划研究", "研究论证", "深化", "促进", "提高", "提升", "统筹", "创建", "做好", "参与", "打通", "通过",
     "完善", "支撑", "围绕", "成为", "建立", "铺设",
     # extract3: verbs of managing, growing and forming that open a clause rather than a name
-    "整顿", "规范", "培育", "构建", "形成", "增建", "组织", "科学有序组织", "落实", "深入落实",
+    "整顿", "规范", "培育", "构建", "形成", "增建", "组织", "科学有序组织", "落实", "深入落实", "严控", "严格控制",
 )
 LEAD_RE = re.compile("|".join(sorted(map(re.escape, LEAD_VERBS), key=len, reverse=True)))
 
