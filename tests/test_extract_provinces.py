@@ -363,3 +363,10 @@ def test_projects_abroad_are_not_the_plans(sentence):
 ])
 def test_pairs_with_a_division_restrictions_and_one_base_named_twice(sentence, expected):
     assert [r["name"] for r in province_rows(sentence)] == expected
+
+
+def test_a_national_designation_in_a_citys_own_plan_is_the_citys():
+    sentence = "加快国家工业资源综合利用基地建设。"
+    rows, _ = extract_text(f"孝感市碳达峰实施方案。\n{sentence}\n", "test_420900", {"city_code": "420900"})
+    assert [(r["name"], r["city"]) for r in rows] == [("国家工业资源综合利用基地", "孝感市")]
+    assert province_rows(sentence) == []  # over a province, a kind of base

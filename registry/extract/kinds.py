@@ -178,8 +178,10 @@ def is_specific(name: str, places: PlaceIndex, listed: bool = False) -> bool:
         return True
     if _INTO_PROVINCE.search(name):
         return True  # "陆上天然气入鲁通道", "宁电入湘工程": a channel into a province
-    if name.startswith(_NATIONAL) and not found and not _REGION.match(name):
-        return False  # "国家再制造产业示范基地" with no place is a national designation, a kind of base
+    if name.startswith(_NATIONAL) and not found and places.city.level <= 1:
+        # "国家再制造产业示范基地" with no place is a national designation, a kind of base over a province; a city's
+        # own plan that creates one ("创建国家…基地") names the city's
+        return False
     residue = re.sub(r"[（(][^（）()]*[）)]|[（）()]", "", CAPACITY_RE.sub("", name))  # a bracket holds a place or a note
     residue = STYLE_WORD.sub("", GENERIC_WORDS.sub("", residue))
     residue = re.sub(r"[\W\d_a-zA-Z]|[一二三四五六七八九十]期|[个座批条]|入[\u4e00-\u9fff](?=通道|工程|$)|" + _ELEMENTS,
