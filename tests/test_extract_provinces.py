@@ -370,3 +370,11 @@ def test_a_national_designation_in_a_citys_own_plan_is_the_citys():
     rows, _ = extract_text(f"孝感市碳达峰实施方案。\n{sentence}\n", "test_420900", {"city_code": "420900"})
     assert [(r["name"], r["city"]) for r in rows] == [("国家工业资源综合利用基地", "孝感市")]
     assert province_rows(sentence) == []  # over a province, a kind of base
+
+
+def test_a_building_verb_after_one_that_explores_or_supports_does_not_build():
+    built = [r["name"] for r in province_rows("推进宜昌甲热电公司、襄阳乙水泥等节能改造项目建设。")]
+    assert any("乙水泥" in name for name in built)
+    for verb in ("探索建设", "支持建设", "鼓励建设"):
+        explored = [r["name"] for r in province_rows(f"{verb}宜昌甲热电公司、襄阳乙水泥等节能改造项目。")]
+        assert not any("乙水泥" in name for name in explored), verb

@@ -57,6 +57,7 @@ _VOLTAGE_BEFORE = re.compile(r"(?:千伏|kV|KV)$")
 _KEY_LIST_TAIL = re.compile(r"等(?:重点|重大)?项目")
 _BUILD_VERBS = frozenset(("统筹有序推进", "有序推进", "重点推进", "加快推进", "大力推进", "积极推进", "推进",
                           "加快建设", "加快", "开工建设", "建设", "实施", "重点实施", "重点建设", "新建"))
+_NOT_BUILDING = frozenset(("探索", "支持", "鼓励", "谋划", "争取", "引导", "研究论证", "谋划研究"))
 _MANUFACTURING = re.compile(r"制造|材料|零部件|整车|汽车|装备|组件|叶片|电池|电机")
 # A list that goes on past a head to 等…企业 lists companies ("甲电厂、乙水泥等重点行业企业开展改造").
 _FIRM_LIST = re.compile(r"、[^，,。；：:]{0,60}?等[^，,。；：:、]{0,8}企业")
@@ -166,8 +167,7 @@ def _is_key_list(sentence: str, verbs: list, clause_start: int, start: int, head
         return False
     # The clause's last verb before the items governs the whole list, even when earlier items of it
     # ended in heads of their own ("推进甲产业园、乙新材料、丙产业园等项目建设").
-    at = bisect_right(verbs, (start, "\uffff")) - 1
-    return at >= 0 and verbs[at][0] - len(verbs[at][1]) >= clause_start and verbs[at][1] in _BUILD_VERBS
+    return _governed_by_building(verbs, clause_start, start)
 
 
 def _listed_item_kind(name: str, key_list: bool, places: PlaceIndex) -> tuple[str, str] | None:
@@ -244,9 +244,12 @@ def _balance_brackets(name: str) -> str:
 
 
 def _governed_by_building(verbs: list, clause_start: int, start: int) -> bool:
-    """Whether the clause's last verb before `start` builds (推进, 加快, 实施 …) rather than supports or plans."""
+    """Whether the clause's last verb before `start` builds (推进, 加快, 实施 …) rather than supports or plans;
+    a building verb right after one that explores, supports or encourages ("探索建设", "支持建设") does not build."""
     at = bisect_right(verbs, (start, "\uffff")) - 1
-    return at >= 0 and verbs[at][0] - len(verbs[at][1]) >= clause_start and verbs[at][1] in _BUILD_VERBS
+    if at < 0 or verbs[at][0] - len(verbs[at][1]) < clause_start or verbs[at][1] not in _BUILD_VERBS:
+        return False
+    return not (at > 0 and verbs[at - 1][0] == verbs[at][0] - len(verbs[at][1]) and verbs[at - 1][1] in _NOT_BUILDING)
 
 
 def _neighbour_kind(name: str) -> tuple[str, str] | None:
