@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 
 from registry.extract import extract_text
+from registry.indicator_words import classify
 
 META = {"doc_id": "test_420900", "city_code": "420900"}
 
@@ -145,3 +146,19 @@ def test_the_unit_chooses_between_indicators_of_the_same_words():
 ])
 def test_province_target_forms_of_extract3(text, expected):
     assert [t[1:] for t in province_targets(text)] == expected
+
+
+@pytest.mark.parametrize("metric, unit, key", [
+    ("光伏、太阳能、风电总装机规模", "万千瓦", "wind_solar_capacity"),
+    ("全省太阳能发电总装机容量", "万千瓦", "solar_pv_capacity"),
+    ("需求侧响应能力（占最大用电负荷）", "%", "peak_load_response_share"),
+    ("全省跨省外送能力", "万千瓦", "power_transfer_capacity"),
+    ("城镇居民天然气气化率", "%", "city_gas_penetration"),
+    ("煤电机组平均供电标准煤耗", "克标煤/千瓦时", "coal_power_supply_consumption"),
+    ("新能源汽车累计保有量", "万辆", "new_energy_vehicle_stock"),
+    ("新能源汽车新车销售量（占汽车新车销售总量）", "%", "new_energy_share_of_new_vehicles"),
+    ("可再生能源供暖面积比重", "%", "renewable_heating_area_share"),
+    ("民用机场场内车辆装备电动化", "%", "airport_vehicle_electrification"),
+])
+def test_indicators_the_formerly_held_out_plans_showed(metric, unit, key):
+    assert classify(metric, unit) == key
