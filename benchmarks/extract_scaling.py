@@ -80,6 +80,15 @@ CASES = {
     "values before their nouns (具备5%以上的…能力)": (2_000, lambda n: TITLE + "到2025年，具备5%以上的尖峰负荷响应能力。" * n),
     "a paragraph's opening year, then sentences": (2_000, lambda n: TITLE + "".join(
         f"到2025年，目标如下。{_word(i)}覆盖率达到8%；" for i in range(n))),
+    # extract3
+    "cities' own sections of a province plan": (1_000, lambda n: "湖北省碳达峰实施方案\n" + "".join(
+        f"宜昌市。打造{_word(i)}千亿级零碳产业园。" for i in range(n))),
+    "networks named by their layout": (1_000, lambda n: TITLE + "".join(f"构建{_word(i)}三横两纵环网结构。" for i in range(n))),
+    "one clause, many layouts": (500, lambda n: TITLE + "构建" + "、".join(f"{_word(i)}三横两纵" for i in range(n)) + "环网结构。"),
+    "deposits developed (甲油区…规模化开发)": (1_000, lambda n: TITLE + "".join(
+        f"加快推进{_word(i)}油区页岩气规模化开发。" for i in range(n))),
+    "power delivered into a province, listed": (500, lambda n: TITLE + "推进" + "、".join(
+        f"{_word(i)}电送鄂" for i in range(n)) + "电力通道建设。"),
 }
 
 

@@ -27,6 +27,8 @@ _RULES: list[tuple[tuple[str, ...], str]] = [
     (("风电", "太阳能", "新能源", "装机"), "new_energy_capacity"),
     (("风电", "太阳能发电", "装机"), "wind_solar_capacity"),
     (("风电", "光伏", "装机"), "wind_solar_capacity"),
+    (("风电", "太阳能", "装机"), "wind_solar_capacity"),  # "太阳能、风电总装机容量" (extract3)
+    (("太阳能发电", "装机"), "solar_pv_capacity"),
     (("清洁能源", "发电量"), "clean_energy_generation_share"),
     (("清洁能源", "电量"), "clean_energy_generation_share"),
     (("清洁能源", "装机"), "clean_energy_capacity_share"),  # a share; in 万千瓦 the capacity, below
@@ -52,6 +54,17 @@ _RULES: list[tuple[tuple[str, ...], str]] = [
     (("削峰",), "peak_load_response_share"),
     (("需求响应",), "peak_load_response_share"),
     (("需求侧响应能力",), "demand_response_capacity"),
+    (("响应能力", "负荷"), "peak_load_response_share"),  # "需求侧响应能力（占最大用电负荷）" in %
+    (("外送能力",), "power_transfer_capacity"),
+    (("受电能力",), "power_transfer_capacity"),
+    (("气化率",), "city_gas_penetration"),
+    (("供电标准煤耗",), "coal_power_supply_consumption"),
+    (("供电煤耗",), "coal_power_supply_consumption"),
+    (("海水淡化",), "desalinated_water_supply"),
+    (("绿氢",), "hydrogen_production"),
+    (("可再生能源", "供暖面积"), "renewable_heating_area_share"),
+    (("高技术", "增加值"), "high_tech_manufacturing_share"),
+    (("机场", "车辆"), "airport_vehicle_electrification"),
     (("负荷", "调节能力"), "peak_load_response_share"),
     (("送电能力",), "power_transfer_capacity"),
     (("输电能力",), "power_transfer_capacity"),
@@ -110,6 +123,9 @@ _RULES: list[tuple[tuple[str, ...], str]] = [
     (("公交车", "新能源", "占比"), "bus_new_energy_share"),
     (("公共领域", "车辆"), "public_vehicle_new_energy_share"),
     (("新能源汽车保有量",), "new_energy_vehicle_stock"),
+    (("新能源汽车", "保有量"), "new_energy_vehicle_stock"),  # "新能源汽车累计保有量"
+    (("新能源汽车", "新车"), "new_energy_share_of_new_vehicles"),  # "新车销售量（占汽车新车销售总量）"
+    (("新能源汽车", "销量"), "new_energy_share_of_new_vehicles"),
     (("新增", "新能源汽车"), "new_energy_share_of_new_vehicles"),
     (("新能源汽车", "占比"), "ev_share_of_vehicles"),
     (("加氢站",), "hydrogen_refuelling_stations"),

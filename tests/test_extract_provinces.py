@@ -169,3 +169,212 @@ def test_short_forms_that_are_ordinary_words_are_no_places():
     hubei = PlaceIndex(divisions.by_code[HUBEI], divisions)
     assert hubei.find("江汉平原") == []  # a plain, not 江汉区
     assert province_rows("推进资源综合利用示范基地建设。", "450000") == []
+
+
+# --- extract3: patterns the formerly held-out plans showed (sentences written for these tests) ---------------
+
+@pytest.mark.parametrize("sentence", [
+    # ordinary qualifiers, sectors and materials with a facility word name a kind, not a site
+    "实施社会废弃物资源回收利用工程，建设高端盐化工产业基地。",
+    "完善区内油气主干管网，推进省内骨干管网互联互通。",
+    "建设浓海水梯级利用示范基地，推广干热岩地热采暖示范工程。",
+    # a style of plant or a furnace is a kind ("混合式", "集中式", "矿热炉", "电煅炉")
+    "谋划布局混合式抽水蓄能电站，稳步推进集中式平价风电项目建设。",
+    "实施矿热炉尾气发电、转炉煤气余热综合利用等项目。",
+    "鼓励具备条件的常规水电站增建混合式抽水蓄能电站。",
+    # kinds of station and of reactor listed together
+    "鼓励加氢站与加油站、加气站和充电站多站合一布局。",
+    "探索建设快堆、模块化小型堆、海上浮动堆等先进堆型示范工程。",
+    # a national designation with no place is a kind of base
+    "加快国家大宗固体废弃物综合利用基地建设，推动国家再制造产业示范基地和机电产品再制造试点建设。",
+    "实施节能、节水和综合利用技术改造及示范项目，加大节能低碳、资源综合利用技术工艺装备示范项目支持力度。",
+])
+def test_kinds_named_by_qualifiers_materials_and_styles_are_not_projects(sentence):
+    assert province_rows(sentence) == []
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("推进宜昌混合式抽水蓄能电站建设。", ["宜昌混合式抽水蓄能电站"]),
+    ("推进襄阳国家再制造产业示范基地建设。", ["襄阳国家再制造产业示范基地"]),
+    ("加快十堰市大宗固体废弃物综合利用基地建设。", ["十堰市大宗固体废弃物综合利用基地"]),
+])
+def test_the_same_kinds_at_a_named_place_are_projects(sentence, expected):
+    assert [r["name"] for r in province_rows(sentence)] == expected
+
+
+@pytest.mark.parametrize("sentence", [
+    "继续有序淘汰落后煤电，整顿和规范企业自备电厂运行。",  # verbs of managing open no name
+    "大力发展循环经济，培育绿色低碳循环产业园区。",
+    "充分发挥我省西部清洁能源基地开发的组合优势。",  # 我省: the province's own, a kind
+    "开展火力发电智能燃烧优化控制、深度调峰的网源协调发电等智慧电厂技术的研发。",  # a head then 技术: a technology
+    "推广电力、氢燃料、液化天然气动力重型货运车辆和工程机械。",  # 工程机械: machines
+    "推进武汉-宜昌-恩施公铁联运通道建设，打造襄阳至十堰物流通道。",  # transport corridors between ends
+])
+def test_verbs_technologies_machines_and_transport_corridors_are_not_projects(sentence):
+    assert province_rows(sentence) == []
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    # power delivered into a province: 入, 进 or 送 and the province's one-character name, with or without a head
+    ("大力推动蒙电进鄂输送通道和调峰设施建设。", [("蒙电进鄂输送通道", "transmission")]),
+    ("深入落实川渝水电送鄂。", [("川渝水电送鄂", "transmission")]),
+    ("持续推进陇电送鄂、川电入鄂电力通道建设。", [("陇电送鄂", "transmission"), ("川电入鄂电力通道", "transmission")]),
+    # a region's outgoing channels sharing one head
+    ("持续推进鄂西、鄂北电力外送通道建设。", [("鄂西电力外送通道", "transmission"), ("鄂北电力外送通道", "transmission")]),
+])
+def test_power_delivered_into_a_province_and_regional_channels(sentence, expected):
+    assert named(province_rows(sentence), "type") == expected
+
+
+@pytest.mark.parametrize("sentence", [
+    "提升新能源发电送出能力，推动充电进小区，加快跨区域送电通道建设。",
+    "扩大外电入鄂规模。",
+])
+def test_words_of_power_flows_that_name_no_channel(sentence):
+    assert province_rows(sentence) == []
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("打造鄂北千万千瓦级风光电基地。", [("鄂北千万千瓦级风光电基地", "new_energy_base")]),
+    ("持续推进江汉平原风光发电基地化建设。", [("江汉平原风光发电基地", "new_energy_base")]),
+    ("全力推进鄂西国家级清洁能源生产基地建设。", [("鄂西国家级清洁能源生产基地", "new_energy_base")]),
+    ("推进荆门油页岩原位转化先导试验示范区建设。", [("荆门油页岩原位转化先导试验示范区", "other")]),
+])
+def test_wind_solar_bases_and_oil_shale_are_kinds_of_their_own(sentence, expected):
+    assert named(province_rows(sentence), "type") == expected
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    # a network named by its layout: counted parts before a network noun
+    ("构建鄂东南网三横两纵、鄂西北部两横三纵环网结构。",
+     [("鄂东南网三横两纵环网", "grid"), ("鄂西北部两横三纵环网", "grid")]),
+    ("加快建设形成三横两纵一中心的油气管网。", [("三横两纵一中心的油气管网", "gas_pipeline")]),
+    ("打造以武汉为核、高压干线为圈、各市管网为环的一核一圈多环管网格局。", [("一核一圈多环管网", "gas_pipeline")]),
+    ("完善500千伏电网，形成两纵-双环网-三延伸主网架结构。", [("两纵-双环网-三延伸主网架", "grid")]),
+    ("构建一网三环输气格局。", [("一网三环输气格局", "gas_pipeline")]),
+])
+def test_networks_named_by_their_layout(sentence, expected):
+    assert named(province_rows(sentence), "type") == expected
+
+
+@pytest.mark.parametrize("sentence", [
+    "形成一区两带多点的产业布局，构建三横两纵的交通网。",
+    "建设多元化、多层次的天然气管网。",
+])
+def test_layouts_of_other_things_are_not_networks(sentence):
+    assert province_rows(sentence) == []
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    # a list closed by a count in digits, going on past an item with a head of its own (a DC line) to the shared head
+    ("重点推进武汉甲外送、宜昌直流、襄阳3个大型风光发电基地项目建设。",
+     ["武汉甲外送大型风光发电基地项目", "宜昌直流大型风光发电基地项目", "襄阳大型风光发电基地项目"]),
+    ("推进十堰、随州2个生物质热电联产项目。", ["十堰生物质热电联产项目", "随州生物质热电联产项目"]),
+    # a joiner before the list's last 、 is inside an item
+    ("加快宜昌磷化新材料和精细化工、荆门化工新材料等产业基地建设。",
+     ["宜昌磷化新材料和精细化工产业基地", "荆门化工新材料产业基地"]),
+    ("推进孝感甲和乙、黄冈丙等风电项目建设。", ["孝感甲和乙风电项目", "黄冈丙风电项目"]),
+])
+def test_lists_closed_by_digit_counts_and_joiners_inside_items(sentence, expected):
+    assert [r["name"] for r in province_rows(sentence)] == expected
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    # what the plan builds first is a project even inside 以…为重点; what it builds on (为依托) is not
+    ("以建设宜昌甲坪新能源产业园为重点，推进规模化光伏制氢项目建设。", ["宜昌甲坪新能源产业园"]),
+    ("以打造襄阳乙河零碳产业园为重点，推进绿电直供。", ["襄阳乙河零碳产业园"]),
+    ("以宜昌甲坪新能源产业园为依托，推进规模化光伏制氢项目建设。", []),
+])
+def test_what_a_clause_builds_first_is_a_project(sentence, expected):
+    assert [r["name"] for r in province_rows(sentence)] == expected
+
+
+def test_a_generic_name_in_a_citys_own_section_is_that_citys_project():
+    text = ("碳达峰实施方案。\n（十）实施市州有序达峰行动\n鼓励各地率先达峰。宜昌市。推动绿色建材生产，打造千亿级零碳产业园。"
+            "襄阳市。推进大型水电站抽水蓄能工程。\n加快千万千瓦级新能源基地建设。\n")
+    rows, _ = extract_text(text, "test_420000", {"city_code": HUBEI})
+    assert named(rows, "type", "city") == [("宜昌千亿级零碳产业园", "industrial_park", "宜昌市"),
+                                           ("襄阳大型水电站抽水蓄能工程", "pumped_storage", "襄阳市")]
+    assert text[rows[0]["source_start"]:rows[0]["source_end"]] == "千亿级零碳产业园"  # the plan's own words
+
+
+def test_a_citys_section_opened_by_a_heading_lasts_to_the_next_heading():
+    text = ("碳达峰实施方案。\n（一）恩施州\n推进大型水电站抽水蓄能工程建设。\n打造千亿级零碳产业园。\n"
+            "（二）其他地区\n打造千亿级零碳产业园，推进大型水电站抽水蓄能工程。\n")
+    rows, _ = extract_text(text, "test_420000", {"city_code": HUBEI})
+    assert named(rows, "city") == [("恩施州大型水电站抽水蓄能工程", "恩施土家族苗族自治州"),
+                                   ("恩施州千亿级零碳产业园", "恩施土家族苗族自治州")]
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    # a named deposit or river reach developed: a project named by its action, with no head noun (项目 is added,
+    # as to every name without a head)
+    ("加快推进江汉油区非常规油气资源规模化开发。", [("江汉油区非常规油气资源规模化开发项目", "other")]),
+    ("推进恩施页岩气勘探及低成本规模化开发。", [("恩施页岩气勘探及低成本规模化开发项目", "other")]),
+    ("科学有序组织汉江上游水能资源开发。", [("汉江上游水能资源开发项目", "hydro")]),
+    ("加快清江等流域水电机组扩机。", [("清江等流域水电机组扩机项目", "hydro")]),
+    ("深入推进咸宁盆地干热岩资源开发利用。", [("咸宁盆地干热岩资源开发项目", "other")]),
+    # a kind of plant closes its name before its preparation
+    ("配合做好南水北调中线和堵河丁坝河段水电前期论证工作。", [("堵河丁坝河段水电项目", "hydro")]),
+    ("推进咸宁大畈核电前期工作。", [("咸宁大畈核电项目", "nuclear")]),
+])
+def test_projects_named_by_an_action_on_a_named_place(sentence, expected):
+    assert named(province_rows(sentence), "type") == expected
+
+
+@pytest.mark.parametrize("sentence", [
+    "大力推动鄂中地区风光资源规模化开发建设。",  # wind and sun are no deposit
+    "加大鄂西油气勘探开发力度，充分挖掘江汉盆地油气勘探开发潜力。",  # effort and potential, not a development
+    "推进水能资源开发，做好核电前期工作。",  # no place
+    "加快推进武汉、宜昌、襄阳等地区中深层地热能和浅层地热能资源勘查开发利用。",  # two kinds, not one facility
+])
+def test_actions_that_name_no_project(sentence):
+    assert province_rows(sentence) == []
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("有序推动武汉-鄂州-黄石氢能走廊建设。", [("武汉-鄂州-黄石氢能走廊", "hydrogen")]),
+    ("打造襄阳-十堰氢走廊。", [("襄阳-十堰氢走廊", "hydrogen")]),
+    # one named item is enough where the plan calls it a key project; a factory's item is other/制造
+    ("加快推进东风襄阳新能源汽车等重大项目建设。", [("东风襄阳新能源汽车", "other")]),
+    ("重点推进宜昌甲坪锂电池材料等重点项目建设。", [("宜昌甲坪锂电池材料", "other")]),
+])
+def test_hydrogen_corridors_and_one_named_key_project(sentence, expected):
+    assert named(province_rows(sentence), "type") == expected
+
+
+@pytest.mark.parametrize("sentence", [
+    "参与巴基斯坦甲河水电站一期项目建设，推进老挝乙山光伏电站合作。",
+    "鼓励企业参与境外风电项目建设。",
+])
+def test_projects_abroad_are_not_the_plans(sentence):
+    assert province_rows(sentence) == []
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    # a division's full name joined by 和 to a longer item shares the noun after that item's park or zone
+    ("加快十堰市和丹江口甲石材产业园区大宗固体废弃物综合利用基地建设。",
+     ["十堰市大宗固体废弃物综合利用基地", "丹江口甲石材产业园区大宗固体废弃物综合利用基地"]),
+    ("推进随州市和广水乙工业园区生物质热电联产项目。", ["随州市生物质热电联产项目", "广水乙工业园区生物质热电联产项目"]),
+    # what a restriction governs is the plant serving a channel, not the channel
+    ("严控鄂电送湘、川电入鄂电力通道配套煤电规模。", ["鄂电送湘", "川电入鄂电力通道"]),
+    # one base named twice, once as 清洁能源基地 and once as 新能源基地
+    ("打造鄂西千万千瓦级清洁能源基地。加快鄂西千万千瓦级新能源基地建设。", ["鄂西千万千瓦级清洁能源基地"]),
+])
+def test_pairs_with_a_division_restrictions_and_one_base_named_twice(sentence, expected):
+    assert [r["name"] for r in province_rows(sentence)] == expected
+
+
+def test_a_national_designation_in_a_citys_own_plan_is_the_citys():
+    sentence = "加快国家工业资源综合利用基地建设。"
+    rows, _ = extract_text(f"孝感市碳达峰实施方案。\n{sentence}\n", "test_420900", {"city_code": "420900"})
+    assert [(r["name"], r["city"]) for r in rows] == [("国家工业资源综合利用基地", "孝感市")]
+    assert province_rows(sentence) == []  # over a province, a kind of base
+
+
+def test_a_building_verb_after_one_that_explores_or_supports_does_not_build():
+    built = [r["name"] for r in province_rows("推进宜昌甲热电公司、襄阳乙水泥等节能改造项目建设。")]
+    assert any("乙水泥" in name for name in built)
+    for verb in ("探索建设", "支持建设", "鼓励建设"):
+        explored = [r["name"] for r in province_rows(f"{verb}宜昌甲热电公司、襄阳乙水泥等节能改造项目。")]
+        assert not any("乙水泥" in name for name in explored), verb

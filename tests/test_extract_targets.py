@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 
 from registry.extract import extract_text
+from registry.indicator_words import classify
 
 META = {"doc_id": "test_420900", "city_code": "420900"}
 
@@ -119,3 +120,45 @@ def test_the_unit_chooses_between_indicators_of_the_same_words():
     assert classify("清洁能源装机", "万千瓦") == "clean_energy_capacity"
     assert classify("新能源汽车占比") == "ev_share_of_vehicles"
     assert all(key in INDICATORS for _, key in _RULES)
+
+
+# --- forms the formerly held-out provincial plans showed (extract3; sentences written for these tests) ------
+
+@pytest.mark.parametrize("text, expected", [
+    # a share of what the verb names (达到最高用电负荷X%, 不低于…的X%), a range's lower end
+    ("到2025年，电网削峰能力达到最高用电负荷4%-6%。",
+     [("电网削峰能力（占最高用电负荷）", 4, "%", 2025)]),
+    ("到2025年，全省储能设施容量不低于新能源装机规模的15%。",
+     [("全省储能设施容量（占新能源装机规模）", 15, "%", 2025)]),
+    ("到2030年，新能源汽车新车销售量达到汽车新车销售总量的40%左右。",
+     [("新能源汽车新车销售量（占汽车新车销售总量）", 40, "%", 2030)]),
+    # a stretch goal after the first value, the same year; a later year with a range
+    ("到2025年，风电装机容量超过3000万千瓦、力争达到3500万千瓦。",
+     [("风电装机容量", 3000, "万千瓦", 2025), ("风电装机容量", 3500, "万千瓦", 2025)]),
+    ("到2025年，规上工业单位增加值能耗下降12%，力争下降13%。",
+     [("规上工业单位增加值能耗下降", 12, "%", 2025), ("规上工业单位增加值能耗下降", 13, "%", 2025)]),
+    # counts in 台 and 万台 after a verb that builds
+    ("到2025年，建设公共充电桩8000台以上；到2030年，建设公共充电桩2万台以上。",
+     [("建设公共充电桩", 8000, "台", 2025), ("建设公共充电桩", 2, "万台", 2030)]),
+    # 100 %: 全部采用/购置/达到, and 全覆盖 with its noun between 实现 and 全覆盖
+    ("到2025年，新增公交车辆全部采用新能源汽车，实现高速公路服务区充电设施全覆盖。",
+     [("新增公交车辆新能源汽车", 100, "%", 2025), ("高速公路服务区充电设施覆盖", 100, "%", 2025)]),
+])
+def test_province_target_forms_of_extract3(text, expected):
+    assert [t[1:] for t in province_targets(text)] == expected
+
+
+@pytest.mark.parametrize("metric, unit, key", [
+    ("光伏、太阳能、风电总装机规模", "万千瓦", "wind_solar_capacity"),
+    ("全省太阳能发电总装机容量", "万千瓦", "solar_pv_capacity"),
+    ("需求侧响应能力（占最大用电负荷）", "%", "peak_load_response_share"),
+    ("全省跨省外送能力", "万千瓦", "power_transfer_capacity"),
+    ("城镇居民天然气气化率", "%", "city_gas_penetration"),
+    ("煤电机组平均供电标准煤耗", "克标煤/千瓦时", "coal_power_supply_consumption"),
+    ("新能源汽车累计保有量", "万辆", "new_energy_vehicle_stock"),
+    ("新能源汽车新车销售量（占汽车新车销售总量）", "%", "new_energy_share_of_new_vehicles"),
+    ("可再生能源供暖面积比重", "%", "renewable_heating_area_share"),
+    ("民用机场场内车辆装备电动化", "%", "airport_vehicle_electrification"),
+])
+def test_indicators_the_formerly_held_out_plans_showed(metric, unit, key):
+    assert classify(metric, unit) == key

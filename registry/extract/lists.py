@@ -17,9 +17,11 @@ _QUALIFIERS = r"已核准|已备案|已批复|已纳规|在建|拟建|新建|续
 _AREA_WORDS = re.compile(r"^(?:地区|地方|地|区域|乡镇|县市区|企业|的|" + _QUALIFIERS + ")+")
 _JOINERS = re.compile(r"以及|和|及|与")
 # What closes an enumeration before its shared words: 等, or a count of its items ("甲、乙和丙三大海域风电").
-_LIST_CLOSE = re.compile(r"等|[两二三四五六七八九十]+(?:大|个|座|处|片|条|县|市|区|地)(?=[\u4e00-\u9fff])")
+_LIST_CLOSE = re.compile(r"等|(?:[两二三四五六七八九十]+|(?<!\d)\d{1,2})(?:大|个|座|处|片|条|县|市|区|地)(?=[\u4e00-\u9fff])")
 _MAX_ITEM_LENGTH = 30
 _MAX_PAIRED = 5  # "普光" of "普光和元坝气田": a place or a field, not a phrase
+_DIVISION_ITEM = re.compile(r"^[\u4e00-\u9fff]{1,4}(?:市|县|州|盟|旗)$")  # a division's full name: 白山市
+_PLACE_NOUN = re.compile(r"产业园区|工业园区|开发区|工业园|产业园|园区|新区|港区|片区|矿区")
 
 _MAX_CONJUNCT = 40  # the words either side of a 和 that can belong to one name
 _MAX_LISTED_PLACES = 60  # more places in one run than any plan lists; bounds the walk back per name
@@ -83,8 +85,10 @@ def _enumerated_parts(phrase: str) -> list[tuple[str, int]]:
     # not "5、6号机组"; a comma only stands inside a phrase whose items are grouped by comma (rules.py)
     separators = [m for m in re.finditer(r"(?<![\d一二三四五六七八九十])、|、(?![\d一二三四五六七八九十])|，", phrase)]
     if stop > 0:
-        separators += [m for m in _JOINERS.finditer(phrase, 0, stop)
-                       if m.end() < stop and m.start() > 0 and phrase[m.start() - 1] != "、"]  # "华邦保和等": a name
+        # "甲和乙、丙等": a joiner before the list's last 、 is inside an item; "华邦保和等": a name
+        last_mark = phrase.rfind("、", 0, stop)
+        separators += [m for m in _JOINERS.finditer(phrase, max(0, last_mark), stop)
+                       if m.end() < stop and m.start() > 0 and phrase[m.start() - 1] != "、"]
     else:
         separators += [m for m in _JOINERS.finditer(phrase) if _short_pair(phrase, m.start(), m.end())]
     separators.sort(key=lambda m: m.start())
@@ -97,7 +101,7 @@ def _enumerated_parts(phrase: str) -> list[tuple[str, int]]:
     parts.append((phrase[at:], at))
     if len(parts) == 1 and close and close.group(0) != "等":
         # "粤东粤西两个…基地", "日临莱泰两大…基地": two-character names run together, as many as the count says
-        count = number_value(re.match(r"[两二三四五六七八九十]+", close.group(0)).group(0))
+        count = number_value(re.match(r"[两二三四五六七八九十]+|\d+", close.group(0)).group(0))
         if count and count >= 2 and stop == 2 * count:
             parts = [(phrase[i:i + 2], i) for i in range(0, stop, 2)]
             parts[-1] = (phrase[stop - 2:], stop - 2)
@@ -109,8 +113,11 @@ def _short_pair(phrase: str, join: int, right: int) -> bool:
     left = phrase[phrase.rfind("、", max(0, join - _MAX_PAIRED - 1), join) + 1:join]
     if join - _MAX_PAIRED - 1 > 0 and "、" not in phrase[join - _MAX_PAIRED - 1:join]:
         return False  # more than a short item before the 和
-    return (2 <= len(left) <= _MAX_PAIRED and keyword_type(left) is None and re.fullmatch(r"[\u4e00-\u9fff]+", left) is not None
-            and 1 < first_keyword_position(phrase[right:right + _MAX_CONJUNCT]) <= 6)  # the noun follows the right name
+    if not (2 <= len(left) <= _MAX_PAIRED and keyword_type(left) is None and re.fullmatch(r"[\u4e00-\u9fff]+", left)):
+        return False
+    noun_at = first_keyword_position(phrase[right:right + _MAX_CONJUNCT])
+    # the noun follows the right name; a division's full name ("白山市和蛟河甲石材产业园区…基地") may pair with a longer one
+    return 1 < noun_at <= 6 or (noun_at > 1 and _DIVISION_ITEM.match(left) is not None)
 
 
 def _paired_nouns(phrase: str, parts: list[tuple[str, int]]) -> dict[int, str]:
@@ -123,6 +130,9 @@ def _paired_nouns(phrase: str, parts: list[tuple[str, int]]) -> dict[int, str]:
             continue
         following = _LIST_CLOSE.split(following, 1)[0]
         cut = first_keyword_position(following)
+        if _DIVISION_ITEM.match(part):  # the right item's place ends at its park or zone; the noun after it is shared
+            ends = [m.end() for m in _PLACE_NOUN.finditer(following, 0, max(cut, 0))]
+            cut = ends[-1] if ends else cut
         if 0 < cut < len(following) and not HEAD_RE.search(part):
             paired[i] = following[cut:]
     return paired
@@ -184,7 +194,10 @@ def split_items(phrase: str, offset: int, separate: bool) -> list[tuple[str, int
         # a short suffix with no type word ("项目", "工程") adds nothing; one that has one ("水电站", "核电") names the kind
         standalone = ((len(suffix) <= 3 and keyword_type(suffix) is None) or HEAD_RE.search(part[-6:]) is not None
                       or VOLTAGE_STATION.search(part) is not None or _own_noun(part))
-        name = part + paired.get(i, "") if standalone else part + suffix
+        if standalone:
+            name = part + paired.get(i, "")
+        else:  # a division paired with a longer item takes the noun after that item's place, not the list's suffix
+            name = part + (paired[i] if i in paired and _DIVISION_ITEM.match(part) else suffix)
         end = offset + (at + len(part) if standalone else len(phrase))
         items.append((name, offset + at, end))
     return items

@@ -204,7 +204,7 @@ def build_rows(mentions: list[Mention], ctx: PlanContext) -> list[dict]:
 def _dedupe_key(name: str, places) -> str:
     for place in sorted(places.find(name), key=lambda p: -p.start):  # 老河口市 and 老河口 are one place
         name = name[:place.start] + short_form_of(place.division.name) + name[place.end:]
-    key = re.sub(r"[（()）“”\"\s]|国家级?|省级", "", name)
+    key = re.sub(r"[（()）“”\"\s]|国家级?|省级", "", name).replace("清洁能源基地", "新能源基地")  # one base, two words
     return re.sub(r"(建设)?(项目|工程)$", "", key)
 
 

@@ -12,9 +12,11 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
-from os.path import commonprefix
 
-from registry.extract.kinds import LINE_HEAD, QUALIFIER_START, VOLTAGE_STATION, TypeBefore, is_specific, keyword_type
+from registry.extract.actions import action_heads, distributive
+from registry.extract.citysections import CitySections
+from registry.extract.kinds import (LAYOUT, LAYOUT_HEAD, LINE_HEAD, QUALIFIER_START, VOLTAGE_STATION, TypeBefore, is_specific,
+                                    keyword_type)
 from registry.extract.lists import conjuncts, places_listed_before, split_items, subject_before
 from registry.extract.places import PlaceIndex
 from registry.extract.spread import spread_items
@@ -45,22 +47,20 @@ _PHASE_BEFORE_VERB = re.compile(r"(?<=[\u4e00-\u9fff])[一二三四五六七八�
                                 r"(?=(?:顺利|加快|尽快|全面|开工)?(?:建设|开工|投产|投运|并网|建成))")
 _PHASE_TAIL = re.compile(r"^(?:[（(][一二三四五六七八九十\d]+期[）)]|[一二三四五六七八九十]期)")
 _MAX_GAP_BETWEEN_HEADS = 12  # "风电场二期项目", "基地一期100MW风电项目", "天钢循环产业园报废机动车拆解处理项目"
-_MAX_LIST_GAP = 60  # the rest of an enumeration after an item with its own head: a few items and 等
-_ACTION = re.compile(r"开发|建设|替代|改造")
+_COUNT_CLOSE = re.compile(r"(?:[两二三四五六七八九十]|(?<!\d)\d{1,2})(?:大|个|座|处)(?=[\u4e00-\u9fff])")  # "…、丙3个…基地"
+_MAX_LIST_GAP = 60
+_SERVING = re.compile(r"(?:[、和及][^，,。；、]{1,20})*配套")  # "…甲、乙通道配套煤电": the list's items are served  # the rest of an enumeration after an item with its own head: a few items and 等
 _VOLTAGE_BEFORE = re.compile(r"(?:千伏|kV|KV)$")
-_MAX_SHARED_PHRASE = 40  # the facility words a distributive list shares: "湿垃圾集中资源化利用设施"
-# An item of a distributive list is a place or an owner: short, of no kind of its own, not a sector.
-_SECTOR_END = re.compile(r"(?:行业|领域|产业|企业|方面|环节|技术|设备|材料|产品|能源|资源|地区|城市|乡村|农村)$")
 # "推进甲、乙、丙等项目建设": a list of the plan's key projects; its items are projects even with no
 # head noun. Only a verb that builds governs such a list: firms a plan supports, encourages or
 # courts ("支持甲、乙等储能电池项目建设") are not named projects (README, Scope).
 _KEY_LIST_TAIL = re.compile(r"等(?:重点|重大)?项目")
 _BUILD_VERBS = frozenset(("统筹有序推进", "有序推进", "重点推进", "加快推进", "大力推进", "积极推进", "推进",
                           "加快建设", "加快", "开工建设", "建设", "实施", "重点实施", "重点建设", "新建"))
-_MANUFACTURING = re.compile(r"制造|材料|零部件|整车|装备|组件|叶片|电池|电机")
+_NOT_BUILDING = frozenset(("探索", "支持", "鼓励", "谋划", "争取", "引导", "研究论证", "谋划研究"))
+_MANUFACTURING = re.compile(r"制造|材料|零部件|整车|汽车|装备|组件|叶片|电池|电机")
 # A list that goes on past a head to 等…企业 lists companies ("甲电厂、乙水泥等重点行业企业开展改造").
 _FIRM_LIST = re.compile(r"、[^，,。；：:]{0,60}?等[^，,。；：:、]{0,8}企业")
-_MAX_DISTRIBUTED_ITEM = 10
 # "建成10座…汇集站", "新建两个…站": a count of plants the plan does not name
 _COUNT_START = re.compile(r"(\d+|[两二三四五六七八九十]+)\s*[座个处](?!乡|镇|县|村|城|地区|区县|社区|园区)")
 # "围绕甲清洁能源基地，推进…": the base the clause works around, named as a project elsewhere (依托 is not: plans
@@ -99,13 +99,15 @@ def sentences(text: str):
         yield start, len(text)
 
 
-def _head_matches(sentence: str) -> list[tuple[int, int, bool]]:
+def _head_matches(sentence: str, places: PlaceIndex) -> list[tuple[int, int, bool]]:
     """Head words in order as (start, end, shared): HEAD_RE's, the ring or DC line of a line named without
-    one (LINE_HEAD), and the 开发/建设/替代/改造 that closes a distributive list (_shares_a_facility)."""
+    one (LINE_HEAD), a layout's network, and the actions that end a name with no head (actions.py): the
+    开发/建设/替代/改造 that closes a distributive list (shared), a named deposit's 开发 or 扩机, a kind before 前期."""
     found = [(*m.span(), False) for m in HEAD_RE.finditer(sentence)]
     found += [(*m.span(m.lastgroup), False) for m in LINE_HEAD.finditer(sentence)]
+    found += [(*m.span("net"), False) for m in LAYOUT_HEAD.finditer(sentence)]
     found += [(*m.span(), False) for m in _PHASE_BEFORE_VERB.finditer(sentence)]
-    found += [(*m.span(), True) for m in _ACTION.finditer(sentence) if _shares_a_facility(sentence, m.start())]
+    found += action_heads(sentence, places)
     merged: list[tuple[int, int, bool]] = []
     for span in sorted(found, key=lambda f: (f[0], f[2], -f[1])):  # a head word wins over an action at its start
         if not merged or span[0] >= merged[-1][1]:
@@ -113,27 +115,10 @@ def _head_matches(sentence: str) -> list[tuple[int, int, bool]]:
     return merged
 
 
-def _shares_a_facility(sentence: str, action_at: int) -> bool:
-    """"加快推进甲、乙和丙三大海域风电开发", "推进甲、乙等地区燃煤机组等容量替代": the words before an action
-    (开发, 建设, 替代, 改造) name a kind of facility with no head noun, and an enumeration comes before them
-    in the same clause. Only the clause's last _MAX_SHARED_PHRASE characters are read."""
-    if HEAD_RE.match(sentence, action_at) or HEAD_RE.match(sentence, action_at + 2):
-        return False  # "开发试点", "建设项目": the head that follows ends the name
-    low = max(0, action_at - _MAX_SHARED_PHRASE)
-    window = sentence[low:action_at]
-    breaks = max(window.rfind(c) for c in "，,；：:")
-    window = window[breaks + 1:]
-    mark = max(window.rfind("、"), window.rfind("和"), window.rfind("及"))
-    if mark < 0:
-        return False
-    shared = window[mark + 1:]
-    return HEAD_RE.search(shared) is None and keyword_type(shared) is not None
-
-
-def _head_spans(sentence: str) -> list[tuple[int, int, bool]]:
+def _head_spans(sentence: str, places: PlaceIndex) -> list[tuple[int, int, bool]]:
     """Where names end, as (start, end, shared); shared: the head is an action a distributive list shares."""
     spans: list[tuple[int, int, bool]] = []
-    for start, end, shared in _head_matches(sentence):
+    for start, end, shared in _head_matches(sentence, places):
         phase = _PHASE_TAIL.match(sentence[end:])
         if phase:
             end += phase.end()
@@ -142,9 +127,11 @@ def _head_spans(sentence: str) -> list[tuple[int, int, bool]]:
         bracketed = re.fullmatch(r"[（(][^（）()、，,]{1,10}[）)]", gap) if gap else None  # "电站（大悟县）项目"
         # "甲二期、乙电厂、丙二期等煤电项目": the list goes on past an item with a head of its own to the
         # head all its items share, so it is one enumeration (items without a head take the shared one).
-        list_goes_on = (gap is not None and gap.startswith("、") and "等" in gap and len(gap) <= _MAX_LIST_GAP
+        list_goes_on = (gap is not None and gap.startswith("、") and ("等" in gap or _COUNT_CLOSE.search(gap))
+                        and len(gap) <= _MAX_LIST_GAP
                         and not verb and not re.search(r"[，,；：:]", gap))
-        if (gap is not None and len(gap) <= _MAX_GAP_BETWEEN_HEADS and not verb
+        layout = gap is not None and LAYOUT.search(gap)  # "各市管网为环的一核一圈多环管网": the layout opens a name
+        if (gap is not None and len(gap) <= _MAX_GAP_BETWEEN_HEADS and not verb and not layout
                 and (bracketed or not re.search(r"[、，,（(）)等和及]", gap))) or list_goes_on:
             spans[-1] = (spans[-1][0], end, shared)
         else:
@@ -174,12 +161,13 @@ def _is_key_list(sentence: str, verbs: list, clause_start: int, start: int, head
                  items: list) -> bool:
     """Whether the items are a list of the plan's key projects: several items, closed by 等项目,
     governed by a verb that builds."""
-    if len(items) < 2 or not (_KEY_LIST_TAIL.match(sentence, head_end) or _KEY_LIST_TAIL.search(phrase[-6:])):
+    # "加快推进甲新能源汽车等重大项目建设": one item is enough where the plan says it is a key project
+    enough = 1 if re.search(r"等(?:重点|重大)项目", sentence[head_end - 6:head_end + 6]) else 2
+    if len(items) < enough or not (_KEY_LIST_TAIL.match(sentence, head_end) or _KEY_LIST_TAIL.search(phrase[-6:])):
         return False
     # The clause's last verb before the items governs the whole list, even when earlier items of it
     # ended in heads of their own ("推进甲产业园、乙新材料、丙产业园等项目建设").
-    at = bisect_right(verbs, (start, "\uffff")) - 1
-    return at >= 0 and verbs[at][0] - len(verbs[at][1]) >= clause_start and verbs[at][1] in _BUILD_VERBS
+    return _governed_by_building(verbs, clause_start, start)
 
 
 def _listed_item_kind(name: str, key_list: bool, places: PlaceIndex) -> tuple[str, str] | None:
@@ -196,6 +184,10 @@ def _is_basis(sentence: str, start: int, end: int, clause_start: int, clause_bre
     in the clause, and a 为依托 after it with no clause break and no verb in between."""
     if not _occurs_within(by_means, clause_start, max(start, clause_start) + 1):
         return False
+    means = by_means[bisect_right(by_means, start) - 1]
+    built = bisect_left(verbs, (means + 1, ""))
+    if built < len(verbs) and verbs[built][0] <= start and verbs[built][1] in _BUILD_VERBS | {"打造"}:
+        return False  # "以建设甲产业园为重点": the plan builds what it puts first
     at = bisect_left(bases, end)
     if at == len(bases):
         return False
@@ -252,26 +244,12 @@ def _balance_brackets(name: str) -> str:
 
 
 def _governed_by_building(verbs: list, clause_start: int, start: int) -> bool:
-    """Whether the clause's last verb before `start` builds (推进, 加快, 实施 …) rather than supports or plans."""
+    """Whether the clause's last verb before `start` builds (推进, 加快, 实施 …) rather than supports or plans;
+    a building verb right after one that explores, supports or encourages ("探索建设", "支持建设") does not build."""
     at = bisect_right(verbs, (start, "\uffff")) - 1
-    return at >= 0 and verbs[at][0] - len(verbs[at][1]) >= clause_start and verbs[at][1] in _BUILD_VERBS
-
-
-def _distributive(names: list[str], places: PlaceIndex) -> bool:
-    """Whether the items of a list that shares a facility ("甲、乙和丙三大海域风电开发") are places or owners:
-    each item, the words all items share taken off, is short, of no kind of its own and no sector
-    ("风电、光伏等新能源开发" and "城市垃圾和农林废弃物等生物质发电建设" list kinds, not places)."""
-    if len(names) < 2:
+    if at < 0 or verbs[at][0] - len(verbs[at][1]) < clause_start or verbs[at][1] not in _BUILD_VERBS:
         return False
-    shared = len(commonprefix([n[::-1] for n in names]))
-    shared = min(shared, min(map(len, names)) - 2)  # "东港…、西港…": the items' own last 港 is not shared
-    for name in names:
-        own = name[:len(name) - shared]
-        if not 2 <= len(own) <= _MAX_DISTRIBUTED_ITEM or keyword_type(own) or _SECTOR_END.search(own):
-            return False
-        if not is_specific(own, places):
-            return False
-    return True
+    return not (at > 0 and verbs[at - 1][0] == verbs[at][0] - len(verbs[at][1]) and verbs[at - 1][1] in _NOT_BUILDING)
 
 
 def _neighbour_kind(name: str) -> tuple[str, str] | None:
@@ -287,14 +265,18 @@ def _neighbour_kind(name: str) -> tuple[str, str] | None:
 def find_mentions(text: str, places: PlaceIndex, in_box=lambda offset: False) -> list[Mention]:
     """Project mentions of a cleaned plan; `in_box(offset)` tells whether an offset is inside a 专栏 table."""
     mentions = []
-    for s_start, s_end in sentences(text):
-        mentions.extend(_sentence_mentions(text, s_start, s_end, places, in_box))
+    spans = list(sentences(text))
+    sections = CitySections(text, spans, places)
+    for s_start, s_end in spans:
+        mentions.extend(_sentence_mentions(text, s_start, s_end, places, in_box, sections.at(s_start)))
     return mentions
 
 
-def _sentence_mentions(text: str, s_start: int, s_end: int, places: PlaceIndex, in_box) -> list[Mention]:
+def _sentence_mentions(text: str, s_start: int, s_end: int, places: PlaceIndex, in_box,
+                       section: str | None = None) -> list[Mention]:
+    """The mentions of one sentence; `section` is the city whose own section of a province plan it is in."""
     sentence = text[s_start:s_end]
-    heads = _head_spans(sentence)
+    heads = _head_spans(sentence, places)
     clause_breaks = [i for i, c in enumerate(sentence) if c in _CLAUSE_BREAK]
     spread = spread_items(sentence, places, clause_breaks) if _SPREAD_HINT.search(sentence) else []
     if not heads and not spread:
@@ -303,6 +285,7 @@ def _sentence_mentions(text: str, s_start: int, s_end: int, places: PlaceIndex, 
     if sentence.startswith("专栏") or table_title or (text[s_end:s_end + 1] in "：:" and len(sentence) <= 20):
         return []  # a table title or an item label, not a project
     type_before = TypeBefore(sentence)
+    layouts = {m.start("net"): m.start() for m in LAYOUT_HEAD.finditer(sentence)}  # a network's head -> its layout
     sentence_places = [p for p in places.find(sentence) if p.division != places.city]
     place_starts = [p.start for p in sentence_places]
     forbid_starts = [m.start() for m in _FORBIDS.finditer(sentence)]
@@ -323,9 +306,11 @@ def _sentence_mentions(text: str, s_start: int, s_end: int, places: PlaceIndex, 
             continue  # "建成10座500千伏汇集站": a number of unnamed plants, a target
         noise = _LEADING_NOISE.match(sentence[start:head_start])
         start += noise.end() if noise else 0
-        if (sentence.startswith("直流", head_start)
+        if (sentence.startswith("直流", head_start) and head_end == head_start + 2  # not a list going on past it
                 and not _VOLTAGE_BEFORE.search(sentence, max(0, head_start - 4), max(0, head_start - 2))):
             start = max(start, head_start - 2)  # "提高昭沂直流利用率": a DC line is named by two characters
+        elif head_start in layouts:  # "以甲为核…的一核一圈多环管网": the name starts after the 的 before its layout
+            start = max(start, sentence.rfind("的", start, layouts[head_start]) + 1)
         elif sentence.startswith("环网", head_start):
             start = max(start, sentence.rfind("的", start, head_start) + 1)  # "覆盖全岛的500千伏…环网"
         if sentence[floor:start].strip("、和及与以") or not floor:
@@ -343,7 +328,7 @@ def _sentence_mentions(text: str, s_start: int, s_end: int, places: PlaceIndex, 
         separate = sentence[head_end:head_end + 1] in ("等", "、")
         items = [item for piece, at in conjuncts(phrase)
                  for item in split_items(piece, start + at, separate)]
-        if shared and not _distributive([_full_name(name) for name, _, _ in items], places):
+        if shared and not distributive([_full_name(name) for name, _, _ in items], places):
             continue
         if len(items) == 1 and not places.find(phrase):
             listed = places_listed_before(sentence, sentence_places, place_starts, clause_start, start)
@@ -353,7 +338,9 @@ def _sentence_mentions(text: str, s_start: int, s_end: int, places: PlaceIndex, 
             elif subject:
                 items = [(subject + phrase, subject_at, head_end)]
         context = type_before(head_start)
-        forbidden = _occurs_within(forbid_starts, clause_start, head_end)
+        # "严控甲电送鄂通道配套煤电规模": what is restricted is the plant serving the channel, not the channel
+        forbidden = (_occurs_within(forbid_starts, clause_start, head_end)
+                     and not _SERVING.match(sentence, head_end, head_end + _MAX_LIST_GAP))
         key_list = _is_key_list(sentence, verbs, clause_start, start, head_end, phrase, items)
         builds = in_box(s_start + start) or _governed_by_building(verbs, clause_start, start)
         for name, i_start, i_end in items:
@@ -369,7 +356,7 @@ def _sentence_mentions(text: str, s_start: int, s_end: int, places: PlaceIndex, 
                 name = name[qualifier.end():]
                 if sentence.startswith(qualifier.group(0), i_start):
                     i_start += qualifier.end()
-            own_name = re.sub(r"等(?:重点|重大)?项目$", "", name)
+            own_name = re.sub(r"等?(?:重点|重大)?项目$", "", name) if key_list else name
             listed_kind = (_listed_item_kind(own_name, key_list, places)
                            if keyword_type(own_name) is None and HEAD_RE.search(own_name) is None else None)
             if listed_kind:
@@ -379,6 +366,9 @@ def _sentence_mentions(text: str, s_start: int, s_end: int, places: PlaceIndex, 
             mention = Mention(name, s_start + max(i_start, 0), s_start + i_end, s_start + clause_start,
                               s_end, context[0] if context else None, s_start, listed_kind)
             specific = listed_kind or is_specific(name, places, in_box(s_start + i_start))
+            if not specific and section and keyword_type(name) and is_specific(section + name, places):
+                name = mention.name = section + name  # "海东市。…打造千亿级零碳产业园": the section's city's park
+                specific = True
             plant = context and ("电站" in name or "电厂" in name)
             if len(name) < 4 or not specific:
                 continue
@@ -417,6 +407,6 @@ def _spread_mentions(spread: list, mentions: list[Mention], sentence: str, s_sta
 def _full_name(name: str) -> str:
     """The name with the head its list shares: "襄阳市建筑垃圾循环回收再利用和…等项目"."""
     if (name.endswith(("项目", "工程")) or HEAD_RE.search(name) or VOLTAGE_STATION.search(name)
-            or LINE_HEAD.search(name)):
+            or LINE_HEAD.search(name) or LAYOUT_HEAD.search(name)):
         return name
     return name + "项目"

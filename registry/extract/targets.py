@@ -30,8 +30,8 @@ from registry.schema import TARGET_COLUMNS, format_cell
 # Longest first where one unit begins another (万千瓦时 before 万千瓦); 克标准煤/千瓦时 is written for 克标煤/千瓦时
 # and 个百分点 for a share (both mapped in add()).
 _UNITS = (r"亿千瓦时|万千瓦时|亿千瓦|万千瓦|万千伏安|万立方米|亿立方米|亿吨标准煤|万吨标准煤|亿吨|万吨|万公顷|公顷|万亩"
-          r"|亿平方米|万平方米|平方米|立方米|克标准煤/千瓦时|克标煤/千瓦时|克/千瓦时|千米|公里|亿元|万辆|辆|万个|万户|户|座|个百分点"
-          r"|个|家|名|处|％|%")
+          r"|亿平方米|万平方米|平方米|立方米|克标准煤/千瓦时|克标煤/千瓦时|克/千瓦时|千米|公里|亿元|万辆|辆|万台|台|万个|万户|户|座|个百分点"
+          r"|个|家|名|处|条|％|%")
 _VERBS = (r"(?:力争)?(?:进一步)?(?:持续)?(?:提高到|提高至|提升到|提升至|增加到|降低至|降低到|减少至|减少到|稳定在|保持在|"
           r"不低于|不少于|少于|小于|大于|低于|超过|突破|均达到|达到|降至|下降到|下降至|提升|提高|增加|下降|降低|"
           r"年均增长约|年均增长率达到|"
@@ -41,7 +41,9 @@ _VERBS = (r"(?:力争)?(?:进一步)?(?:持续)?(?:提高到|提高至|提升到
 # long run of digits or Chinese numerals costs its length once (issue 15).
 # (The cheap test for a digit or numeral comes first: the lookbehind runs only where one starts.)
 _NUMBER = r"(?=[\d一二两三四五六七八九十百千点])(?<![一二两三四五六七八九十百千点\d.])(?:\d++(?:\.\d++)?|[一二两三四五六七八九十百千点]++)"
-_VALUE = r"(?P<value>" + _NUMBER + r")(?:\s*[－-]\s*\d+)?[ \u3000]?(?P<unit>" + _UNITS + r")"  # "13.5 ％"
+# "13.5 ％", "2－3个", "3%-5%" (a range: its lower end is the commitment)
+_VALUE = (r"(?P<value>" + _NUMBER + r")(?:\s*[－-]\s*\d+)?[ \u3000]?(?P<unit>" + _UNITS + r")"
+          r"(?:(?<=[%％])\s*[－\-~～至]\s*\d+(?:\.\d+)?\s*[%％])?")
 _METRIC_CHARS = r"[\u4e00-\u9fffA-Za-z0-9（）()、&“”]"
 # A metric starts with a word, not a digit: inside a run of digits no start is tried 48 times.
 _TARGET = re.compile(r"(?P<metric>(?!\d)" + _METRIC_CHARS + r"{2,48}?)(?P<verb>" + _VERBS + r")?" + _VALUE)
@@ -59,13 +61,17 @@ _UNIT_FAMILY = {"%": "share", "％": "share", "万千瓦": "capacity", "亿千�
                 "千米": "length", "公里": "length"}
 # "城镇新建建筑100%执行绿色建筑标准": the metric goes on after the value.
 _SHARE_THEN_VERB = re.compile(r"(?:执行|实行)(?P<rest>[\u4e00-\u9fff]{2,12})")
+_SHARE_OF = re.compile(r"(?P<verb>达到|不低于|不少于|超过|达|占)(?P<of>[\u4e00-\u9fff]{2,10}?)的?$")
 # "建成2万亩优质油茶丰产林": the metric is the noun after the value.
 _VERB_ONLY = re.compile(r"^(?:.*[，,])?(?:建成|新建|完成|实施|营造)$")
 _NOUN_AFTER = re.compile(_METRIC_CHARS.replace("、", "") + r"{2,20}")
-_ALL = re.compile(r"(?P<metric>" + _METRIC_CHARS + r"{2,30}?)(?:全部|全面)(?P<rest>(?:实现|完成|实施|执行|实行)"
+_ALL = re.compile(r"(?P<metric>" + _METRIC_CHARS + r"{2,30}?)(?:全部|全面)(?P<rest>(?:实现|完成|实施|执行|实行|采用|购置|使用|达到)"
                   + _METRIC_CHARS.replace("、", "") + r"{1,14})")
-_FULL_COVERAGE = re.compile(r"(?P<metric>" + _METRIC_CHARS + r"{2,30}?)实现全覆盖")
-_CONTINUATION = re.compile(r"(?:以上|以下|左右)?[，,]\s*(?:到|至)?(?P<year>20\d\d)年(?:底)?[，,]?(?P<verb>" + _VERBS + r")" + _VALUE)
+# "…实现全覆盖", "实现高速公路服务区快充站全覆盖", "化肥农药减量增效全覆盖"
+_FULL_COVERAGE = re.compile(r"(?P<metric>" + _METRIC_CHARS + r"{2,30}?)(?:实现)?全覆盖")
+# "…替代率达到10%，2030年达到15%" (a later year) and "…超过5000万千瓦、力争达到5500万千瓦" (a stretch goal, the same year)
+_CONTINUATION = re.compile(r"(?:以上|以下|左右)?[，,、]\s*(?:(?:到|至)?(?P<year>20\d\d)年(?:底)?[，,]?|(?=力争))(?P<verb>"
+                           + _VERBS + r")" + _VALUE)
 _YEAR = re.compile(r"(?<![比较])(20\d\d)年(?!基础上|为基)")  # "较2020年下降", "在2020年基础上": a baseline
 _RESPECTIVELY = re.compile(r"分别(?:比20\d\d年)?$")
 _EACH = re.compile(r"均$")
@@ -78,7 +84,7 @@ _METRIC_TAIL = re.compile(r"(?:分别|均|力争|进一步|持续|原则上|基�
 # "电化学储能装机2025年达到600万千瓦": a year at the end of the metric is the target's, not part of its words.
 _YEAR_AT_END = re.compile(r"(?<!比)(?<!较)(20\d\d)年(?:底|前|末)?$")
 # "完成林草生态建设10800万亩", "新增绿色建筑5亿平方米": a metric that opens with what the plan will do needs no verb.
-_ACHIEVE_START = re.compile(r"^(?:全[省区市])?(?:完成|建成|新增|创建|培育|做强|累计建成)")
+_ACHIEVE_START = re.compile(r"^(?:全[省区市])?(?:完成|建成|新增|创建|培育|做强|累计建成|建设)")
 # Reductions written with another verb are reductions all the same.
 _REDUCTION_VERBS = ("下降", "降低")
 # A share with no year, as the plans state a rule for every new channel: "原则上不低于50%".
@@ -192,7 +198,7 @@ def find_targets(clean: CleanText, raw: str, *, city: str, county: str, doc_id: 
             metric = _clean_metric(match.group("metric"))
             share = _ALL_AT.match(text, match.start("rest")) if match.groupdict().get("rest") else None
             rest = match.groupdict().get("rest") or "覆盖"
-            rest = re.sub(r"^(?:实现|完成|实施|执行|实行)", "", rest)
+            rest = re.sub(r"^(?:实现|完成|实施|执行|实行|采用|购置|使用|达到)", "", rest)
             sentence_start = sentences.start(match.start())
             year = _year_before(text, match.start("metric") + len(match.group("metric")), sentence_start)
             if len(metric) < 2 or year is None or metric.endswith("基本"):
@@ -228,8 +234,13 @@ def _numeric_target(text: str, match: re.Match, add, last: dict, sentences: _Sen
             return
         family = _UNIT_FAMILY.get(unit)
         after = _SHARE_THEN_VERB.match(text, match.end()) if family == "share" else None
+        share_of = _SHARE_OF.search(metric) if family == "share" else None
         if after is not None:
             metric += after.group("rest")
+        elif share_of is not None and share_of.start() >= 2:
+            # "削峰能力达到最高用电负荷3%", "储能设施容量不低于新能源装机规模的10%": a share of what the verb names
+            verb = share_of.group("verb")
+            metric = metric[:share_of.start()] + f"（占{share_of.group('of')}）"
         elif _ACHIEVE_START.match(metric) and len(_ACHIEVE_START.sub("", metric)) >= 2:
             pass  # "完成沙化土地综合治理面积2650万亩"
         elif family is None or not _BARE_METRIC[family].search(metric):
@@ -295,7 +306,9 @@ def _numeric_target(text: str, match: re.Match, add, last: dict, sentences: _Sen
     # "…替代率达到10%，2030年达到15%": the same metric, a later year
     end = ends[-1]
     while (more := _CONTINUATION.match(text, end)) is not None:
-        add(metrics[-1], _value(more.group("value")), more.group("unit"), int(more.group("year")), more.start("year"), more.end())
+        later = more.group("year")
+        add(metrics[-1], _value(more.group("value")), more.group("unit"), int(later) if later else years[-1],
+            more.start("year") if later else more.start("verb"), more.end())
         end = more.end()
 
 

@@ -30,10 +30,10 @@ HEADS = (
 # Heads of the provincial plans' names: a water-control hub, a gas field, line or grid, a storage hub, an exploration
 # (the recall net, net.py, keeps to HEADS: these are read by the rules only).
 PROVINCE_HEADS = ("水利枢纽", "枢纽", "气田", "干线", "管道", "管网", "调峰中心", "加注站", "接收站", "产业生态园", "勘探开发",
-                  "示范机组")
+                  "示范机组", "走廊")
 # A head followed by these words names a plan or a list, not a project ("水电站建设方案").
 HEAD_RE = re.compile("(?:" + "|".join(sorted(map(re.escape, HEADS + PROVINCE_HEADS), key=len, reverse=True)) + ")"
-                     "(?!建设方案|方案|规划|名录|目录|基础|址|力度|潜力)")  # 核电厂址 is a site, not a plant
+                     "(?!建设方案|方案|规划|名录|目录|基础|址|力度|潜力|技术|机械)")  # 核电厂址 is a site, not a plant
 # Names that carry a type keyword but are factories, labs or plans rather than energy assets.
 NOT_PROJECTS = re.compile(r"储能电池项目|研究院|实验室|风机制造|装备制造|炼钢|技术试点|技术示范|行动|机制|研发|达到")
 
@@ -64,9 +64,9 @@ TYPE_RULES = (
     ("solar_pv", "", ("光伏",)),
     ("wind", "", ("风电", "风储", "风力发电")),
     ("new_energy_base", "", ("新能源基地", "新能源示范基地", "新能源百万千瓦基地", "新能源开发基地", "清洁能源基地",
-                             "清洁能源后备基地")),
+                             "清洁能源后备基地", "风光电基地", "风光发电基地", "风光基地", "能源生产基地")),
     ("hydro", "扩机增容", ("扩机增容", "增容扩机")),
-    ("hydro", "", ("水电站", "水电", "水利枢纽", "水电枢纽")),
+    ("hydro", "", ("水电站", "水电", "水利枢纽", "水电枢纽", "水能")),
     ("nuclear", "小型堆", ("小型堆", "小堆")),
     ("nuclear", "", ("核电", "核能供热", "核能")),
     ("gas_power", "", ("气电", "燃气发电", "天然气发电", "燃气电厂", "燃机", "燃气热电", "燃气调峰电站", "天然气调峰电站")),
@@ -78,14 +78,14 @@ TYPE_RULES = (
     ("energy_storage", "", ("储能",)),
     ("substation", "", ("输变电", "变电站", "汇集站", "千伏变", "kV变")),
     ("transmission", "", ("千伏线路", "输电线路", "千伏通道", "特高压", "直流输电", "输电工程", "输电通道", "交流工程",
-                          "联网工程", "直流工程")),
+                          "联网工程", "直流工程", "电力外送通道", "电力通道", "外送通道", "送电通道", "送出通道")),
     ("grid", "环网", ("环网",)),
     ("grid", "", ("配电网", "电网", "新型电力系统")),
     ("gas_storage", "", ("储气", "天然气储备", "LNG", "液化天然气")),
     ("gas_pipeline", "", ("天然气管", "燃气管", "输气管", "天然气建设", "气化乡镇")),
     ("charging", "岸电", ("岸电",)),
     ("charging", "", ("充电", "换电", "综合能源示范线")),
-    ("other", "油气田开发", ("油气田", "气田", "油田", "页岩气", "煤层气", "致密气", "非常规天然气", "煤系天然气", "油气")),
+    ("other", "油气田开发", ("油气田", "气田", "油田", "页岩气", "煤层气", "致密气", "非常规天然气", "煤系天然气", "油气", "油页岩")),
     ("other", "地热", ("地热", "干热岩")),
     ("other", "光热", ("光热",)),
     ("other", "分布式能源", ("分布式能源",)),
@@ -97,6 +97,8 @@ TYPE_RULES = (
     ("other", "石油储备", ("石油储备", "成品油储")),
     # A project of a power-generation group that names no technology ("华电…节能降碳改造项目") is at its coal plant.
     ("thermal", "", ("华电", "大唐", "京能", "华能")),
+    # a hydrogen corridor between cities ("甲-乙-丙氢走廊")
+    ("hydrogen", "", ("氢走廊",)),
     # a region's energy base ("陇东能源基地") with no kind named
     ("new_energy_base", "", ("能源基地",)),
     # a generating unit of no other kind is a coal unit ("66万千瓦高硫无烟煤示范机组")
@@ -112,6 +114,8 @@ LEAD_VERBS = (
     "合理控制", "鼓励", "应用", "积极推动", "确保", "引导", "加强", "保持", "拓展", "力争", "实现",
     "努力争取", "谋划研究", "研究论证", "深化", "促进", "提高", "提升", "统筹", "创建", "做好", "参与", "打通", "通过",
     "完善", "支撑", "围绕", "成为", "建立", "铺设",
+    # extract3: verbs of managing, growing and forming that open a clause rather than a name
+    "整顿", "规范", "培育", "构建", "形成", "增建", "组织", "科学有序组织", "落实", "深入落实", "严控", "严格控制",
 )
 LEAD_RE = re.compile("|".join(sorted(map(re.escape, LEAD_VERBS), key=len, reverse=True)))
 
@@ -128,7 +132,8 @@ TARGET_YEAR_RE = re.compile(r"(?:力争|争取|计划|预计|确保)?(20\d\d)年
 
 # A name that starts so is a category, not a named project ("一批农光互补光伏发电项目").
 GENERIC_STARTS = ("一定比例", "存量", "新增", "新扩建", "覆盖", "省", "一批", "一些", "各类", "相关", "有关", "具备条件", "有条件", "现有", "新建", "重点", "大型",
-                  "这些", "其他", "多个", "全市", "全县", "全区", "我市", "本市", "该", "市县", "县域", "各", "若干", "全国", "全省")
+                  "这些", "其他", "多个", "全市", "全县", "全区", "我市", "本市", "该", "市县", "县域", "各", "若干", "全国", "全省",
+                  "我省", "我区", "本省", "本区", "全域")
 # In a 专栏 table every entry is a project, unless it opens with a quantifier like these.
 LIST_GENERIC_STARTS = ("一批", "一些", "各类", "相关", "有关", "这些", "其他", "多个", "具备条件", "有条件")
 # After removing these, a named project keeps some words of its own.
@@ -172,5 +177,15 @@ GENERIC_WORDS = re.compile(
         # kinds of gas and heat resources and their development ("页岩气勘探开发", "浅层地热能")
         "页岩气", "煤层气", "致密气", "非常规天然气", "非常规", "油气", "勘探", "气田", "油田", "集输", "干线",
         "地热", "浅层", "中深层", "瓦斯", "煤矿", "增储上产", "滚动", "碳捕集", "碳捕捉", "捕集", "捕捉", "封存",
+        # extract3: ordinary qualifiers, sectors, materials and station kinds that name no particular site
+        # ("社会废弃物资源回收利用工程", "区内油气主干管网", "浓海水梯级利用示范基地", "加氢站与加油站…")
+        "固体", "社会", "现代", "储气罐", "水利", "区内", "区外", "省内", "省外", "市内", "主干", "骨干",
+        "节能", "节水", "工艺", "平价", "余热", "余压", "煤气", "尾气", "废气", "废液", "废渣", "废水", "梯级",
+        "高端", "海水", "浓海水", "盐化工", "盐湖", "采暖", "加氢站", "加油站", "加气站", "多站合一", "模块化", "先进",
+        "堆型", "快堆", "浮动堆", "高温气冷堆", "冶金", "粉煤灰", "尾矿", "尾矿渣", "矿渣", "煤矸石", "脱硫石膏", "赤泥",
+        "钢渣", "车辆", "重型", "货运", "动力", "降损", "能量", "系统", "电气", "设备", "产品", "机电", "标准化", "装备",
+        "常规", "再制造", "干热岩", "送电", "跨区域", "跨省区",
     )), key=len, reverse=True))
 )
+# A style of plant or a furnace is a kind, not a name: 混合式, 集中式, 漂浮式, 坝后式 …; 矿热炉, 电煅炉, 转炉
+STYLE_WORD = re.compile(r"[\u4e00-\u9fff]{1,2}[式炉]")
