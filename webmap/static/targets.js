@@ -146,7 +146,12 @@
       var bounds = entry.layer.getBounds();
       var a = map.latLngToLayerPoint(bounds.getNorthWest()), b = map.latLngToLayerPoint(bounds.getSouthEast());
       var small = Math.abs(b.x - a.x) < SMALL_PX && Math.abs(b.y - a.y) < SMALL_PX;
-      if (small && !map.hasLayer(entry.dot)) entry.dot.addTo(map);
+      if (small && !map.hasLayer(entry.dot)) {
+        entry.dot.addTo(map);
+        // The dot stands for its plan's area: the same data-doc, so a hit test names the plan.
+        entry.dot.getElement().setAttribute("data-doc", entry.properties.doc_id);
+        entry.dot.getElement().setAttribute("data-level", entry.properties.level);
+      }
       if (!small && map.hasLayer(entry.dot)) entry.dot.remove();
       if (small) shown.push(entry.dot);
     });
