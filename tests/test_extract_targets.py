@@ -143,6 +143,11 @@ def test_the_unit_chooses_between_indicators_of_the_same_words():
     # 100 %: 全部采用/购置/达到, and 全覆盖 with its noun between 实现 and 全覆盖
     ("到2025年，新增公交车辆全部采用新能源汽车，实现高速公路服务区充电设施全覆盖。",
      [("新增公交车辆新能源汽车", 100, "%", 2025), ("高速公路服务区充电设施覆盖", 100, "%", 2025)]),
+    # two whole rates before one value are two targets, each from its own words; "化肥、农药利用率" is one rate
+    ("到2025年，化肥、农药利用率达到43%以上，秸秆综合利用率、农膜回收率达到90%以上。",
+     [("化肥、农药利用率", 43, "%", 2025), ("秸秆综合利用率", 90, "%", 2025), ("农膜回收率", 90, "%", 2025)]),
+    ("到2025年，一般工业固体废弃物综合利用率和主要农作物秸秆综合利用率均保持在98%以上。",
+     [("一般工业固体废弃物综合利用率", 98, "%", 2025), ("主要农作物秸秆综合利用率", 98, "%", 2025)]),
 ])
 def test_province_target_forms_of_extract3(text, expected):
     assert [t[1:] for t in province_targets(text)] == expected

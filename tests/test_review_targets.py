@@ -3,7 +3,7 @@ the extractor's target parsers, set by the reviewer (--indicator, --value, --uni
 registry's target rules and refused as one line, changing nothing, when it is bad or a repeat."""
 from __future__ import annotations
 
-from test_add_plan import snapshot
+from test_add_plan import cli, snapshot
 from test_review_additions import DOC, added_plan, review, root_folder  # noqa: F401 (fixture)
 
 from conftest import read_rows
@@ -49,3 +49,33 @@ def test_bad_targets_are_one_line_and_change_nothing(tmp_path, root_folder):  # 
         result = review(root_folder, *args, "--yes")
         assert result.exit_code == 1 and words in result.output and result.output.count("\n") == 1, (args, result.output)
         assert snapshot(root_folder) == before, args
+
+
+def test_two_quantities_of_one_value_are_two_targets(tmp_path):
+    """宁夏's "秸秆综合利用率、农膜回收率达到90%以上": one number, two targets, both proposed. A reviewer who
+    rejected one can add it again over the words both share, while a repeat of the other is refused."""
+    from conftest import ROOT
+    from registry.intake import Review
+
+    root, doc = tmp_path / "registry", "ningxia_640000"
+    assert cli("init", str(root)).exit_code == 0
+    result = cli("--root", str(root), "add-plan", str(ROOT / "plans" / f"{doc}.txt"), "--doc-id", doc,
+                 "--area-code", "640000", "--title", "宁夏回族自治区碳达峰实施方案")
+    assert result.exit_code == 0, result.output
+    words = "秸秆综合利用率、农膜回收率达到90%"
+    text = (root / "plans" / f"{doc}.txt").read_text(encoding="utf-8")
+    start = text.index(words)
+    review_ = Review(root, doc)
+    proposed = [c for c in review_.candidates if c.kind == "target" and c.span[0] < start + len(words) <= c.span[1]]
+    assert [(c.row["metric"], c.row["value"]) for c in proposed] == [("秸秆综合利用率", "90"), ("农膜回收率", "90")]
+    review_.decide(proposed[0], "reject")
+
+    def add(*args):
+        return cli("--root", str(root), "review", doc, "--add-target", words, *args, "--yes")
+
+    repeat = add("--metric", "农膜回收率", "--indicator", "other")
+    assert repeat.exit_code == 1 and "repeats target:" in repeat.output, repeat.output
+    result = add("--metric", "秸秆综合利用率", "--indicator", "straw_utilisation_rate")
+    assert result.exit_code == 0, result.output
+    rows = [t for t in read_rows(root / "targets.csv") if t["indicator"] == "straw_utilisation_rate"]
+    assert [(t["metric"], t["value"], t["unit"], t["year"]) for t in rows] == [("秸秆综合利用率", "90", "%", "2025")]

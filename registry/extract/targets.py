@@ -76,6 +76,8 @@ _YEAR = re.compile(r"(?<![比较])(20\d\d)年(?!基础上|为基)")  # "较2020�
 _RESPECTIVELY = re.compile(r"分别(?:比20\d\d年)?$")
 _EACH = re.compile(r"均$")
 _MEASURE = re.compile(r"(?:率|比重|占比|比例|量|数)$")
+# An item that is a whole rate of its own (a subject of two characters or more before the rate's word).
+_WHOLE_RATE = re.compile(r"^[\u4e00-\u9fff]{2,}(?:率|比重|占比|比例)$")
 _BASELINE_TAIL = re.compile(r"(?:分别)?(?:比|较)20\d\d年(?:分别)?(?:下降|降低|提升|提高|增加)?$")
 # Where the words all items of "A、B…强度" share begin in the last item ("船舶换算周转量碳排放强度").
 _SHARED_MEASURE = re.compile(r"换算周转量|单位|碳排放|能耗|综合利用率|利用率|占比|比例|覆盖率|装机")
@@ -294,8 +296,15 @@ def _numeric_target(text: str, match: re.Match, add, last: dict, sentences: _Sen
                         for y in _YEARS_NAMED.findall(text[sentence_start:match.start("value")])]  # "十四五、十五五期间分别…"
         if len(window_years) >= len(values):
             years = window_years[-len(values):]
-    elif each and len(parts) > 1 and (all(_MEASURE.search(p) for p in parts) or _SHARED_MEASURE.search(parts[-1])):
-        # "A、B均达到50%": the same value for each item, each span from its own words
+    elif len(parts) == 1 and each and len(joined := metric.split("和")) == 2 and all(map(_WHOLE_RATE.search, joined)):
+        # "一般工业固体废弃物综合利用率和主要农作物秸秆综合利用率均保持在98%以上": two rates, one value each
+        for part, offset in zip(joined, (metric_start, metric_start + len(joined[0]) + 1)):
+            add(part, _value(values[0]), unit, year, offset, ends[0])
+        return
+    elif len(parts) > 1 and ((each and (all(_MEASURE.search(p) for p in parts) or _SHARED_MEASURE.search(parts[-1])))
+                             or all(map(_WHOLE_RATE.search, parts))):
+        # "A、B均达到50%", "秸秆综合利用率、农膜回收率达到90%" (each item a whole rate): the same value for each
+        # item, each span from its own words; "化肥、农药利用率达到43%" is one rate
         offset = metric_start
         for part in _split_metrics(parts):
             add(part, _value(values[0]), unit, year, offset, ends[0])

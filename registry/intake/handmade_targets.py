@@ -104,8 +104,9 @@ def propose_add_target(review, start: int, end: int, overrides: dict | None = No
 
 def duplicate_target(review, row: dict) -> str | None:
     """A target of this plan (in targets.csv, or a candidate not rejected) whose span overlaps the new one's
-    with the same value and year (under any indicator: one number of the plan is one target), described; None when there is none ("十四五、十五五期间分别新增…
-    4000万千瓦" is two targets of one span)."""
+    with the same value and year (under any indicator: one number of the plan is one target), described; None
+    when there is none. One span can state two targets: two years ("十四五、十五五期间分别新增…4000万千瓦"), or two
+    quantities the passage names before one value ("秸秆综合利用率、农膜回收率达到90%以上")."""
     start, end = int(row["source_start"]), int(row["source_end"])
     path = review.root / TARGETS_CSV
     others = [(r, f"a row of {TARGETS_CSV}") for r in (read_csv_rows(path) if path.exists() else [])
@@ -119,6 +120,14 @@ def duplicate_target(review, row: dict) -> str | None:
         except (KeyError, ValueError):
             continue
         years = {str(other.get("year") or ""), str(row.get("year") or "")} - {""}
-        if low < end and start < high and same_value and len(years) <= 1:
+        if low < end and start < high and same_value and len(years) <= 1 \
+                and not _two_quantities(review.text[min(low, start):max(high, end)], other, row):
             return f"{where} ({other.get('metric')} {other.get('value')}{other.get('unit')}, {low}:{high})"
     return None
+
+
+def _two_quantities(passage: str, one: dict, other: dict) -> bool:
+    """Whether two targets of one value measure different things the passage names: their metrics differ, neither
+    is part of the other, and both are the passage's own words (a reworded metric is the same target)."""
+    a, b = (str(t.get("metric") or "").strip() for t in (one, other))
+    return bool(a and b) and a not in b and b not in a and a in passage and b in passage
