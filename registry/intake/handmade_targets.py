@@ -127,7 +127,11 @@ def duplicate_target(review, row: dict) -> str | None:
 
 
 def _two_quantities(passage: str, one: dict, other: dict) -> bool:
-    """Whether two targets of one value measure different things the passage names: their metrics differ, neither
-    is part of the other, and both are the passage's own words (a reworded metric is the same target)."""
-    a, b = (str(t.get("metric") or "").strip() for t in (one, other))
-    return bool(a and b) and a not in b and b not in a and a in passage and b in passage
+    """Whether two targets of one value measure different things the passage lists: their metrics open with
+    different words, and both openings are the passage's own ("市属公交车（…）、巡游出租车（…）…全面实现新能源化").
+    A reworded metric opens as the other does and is the same target ("非化石能源比重" for 非化石能源消费比重)."""
+    a, b = (str(t.get("metric") or "").strip()[:_OPENING] for t in (one, other))
+    return len(a) == len(b) == _OPENING and a != b and a in passage and b in passage
+
+
+_OPENING = 4  # characters: the subject a metric opens with (秸秆综合, 农膜回收, 市属公交)
