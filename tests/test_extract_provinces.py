@@ -5,6 +5,8 @@ finds them) or made-up areas and names that are no division. Expected rows are w
 """
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from registry.extract import extract_text
@@ -378,3 +380,56 @@ def test_a_building_verb_after_one_that_explores_or_supports_does_not_build():
     for verb in ("探索建设", "支持建设", "鼓励建设"):
         explored = [r["name"] for r in province_rows(f"{verb}宜昌甲热电公司、襄阳乙水泥等节能改造项目。")]
         assert not any("乙水泥" in name for name in explored), verb
+
+
+# --- extract4: the national plan's patterns (sentences written for these tests) ----------------------------
+
+@pytest.mark.parametrize("sentence, expected", [
+    # river reaches, a description of them with its own 、 and verbs, the kind, then the verb
+    ("加快推动汉江中游、清江下游等已完成前期论证、具备开工条件的水电项目开工建设。",
+     [("汉江中游水电项目", "hydro"), ("清江下游水电项目", "hydro")]),
+    ("有序推进堵河上游、神农溪干流等生态影响可控的水电项目建设。",
+     [("堵河上游水电项目", "hydro"), ("神农溪干流水电项目", "hydro")]),
+    ("推动汉江中游、清江下游等符合规划的抽水蓄能项目开发。",
+     [("汉江中游抽水蓄能项目", "pumped_storage"), ("清江下游抽水蓄能项目", "pumped_storage")]),
+])
+def test_places_a_description_and_the_kind_they_share_before_a_building_verb(sentence, expected):
+    rows = province_rows(sentence)
+    assert named(rows, "type") == expected
+    text = f"碳达峰实施方案。\n{sentence}\n"  # as province_rows writes it: each row spans its place's words
+    assert all(r["name"].startswith(text[r["source_start"]:r["source_end"]]) for r in rows)
+    assert all(re.search(r"[游流]$", text[r["source_start"]:r["source_end"]]) for r in rows)
+
+
+@pytest.mark.parametrize("sentence", [
+    "研究汉江中游、清江下游等已纳入规划的水电项目的生态影响。",  # reaches, but no building verb after the kind
+    "推动汉江中游、清江下游等地区的生态保护修复。",  # no kind of plant
+    "推动风电、光伏等符合条件的新能源项目开工建设。",  # a list of kinds, not of places
+    "推动城市、乡村等有条件的光伏项目开工建设。",  # ordinary nouns, no places
+    "严禁在汉江中游、清江下游等生态敏感河段的小水电项目开发。",  # a ban
+    "推动已完成前期论证、具备开工条件的水电项目开工建设。",  # a description alone lists nothing
+])
+def test_no_places_or_no_building_verb_give_nothing(sentence):
+    assert province_rows(sentence) == []
+
+
+def test_a_county_short_form_that_begins_a_rivers_reach_is_no_county():
+    [row] = province_rows("推进澜沧江上游、清江下游等符合要求的水电项目建设。", "530000")[:1]
+    assert row["name"] == "澜沧江上游水电项目" and row["county"] == "" and row["city"] == "云南省"
+    [row] = province_rows("推进荆州江陵燃机电厂建设。")  # a short form before another place stays that place
+    assert row["city"] == "荆州市"
+
+
+@pytest.mark.parametrize("sentence", [
+    "科学确定抽水蓄能电站布局和建设时序。",  # a kind's layout: a topic
+    "优化宜昌抽水蓄能电站布局。",  # a layout over a city, not a plant of it
+    "编制新一轮风电场中长期发展规划。",  # a kind's plan
+    "制定燃气电站发展规划。",
+])
+def test_a_kinds_layout_or_plan_is_a_topic_not_a_project(sentence):
+    assert province_rows(sentence) == []
+
+
+def test_verbs_that_decide_or_plan_open_no_name_and_a_plant_beside_a_topic_stays():
+    rows = province_rows("制定燃气电站发展规划，加快襄阳燃机电厂建设，合理确定长阳清江抽水蓄能电站建设规模。")
+    assert [r["name"] for r in rows] == ["襄阳燃机电厂", "长阳清江抽水蓄能电站"]

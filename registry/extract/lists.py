@@ -226,6 +226,17 @@ def places_listed_before(sentence: str, found: list, starts: list[int], floor: i
     return [(p.name, p.start) for p in best]
 
 
+def after_description(sentence: str, start: int, head_start: int, places: PlaceIndex) -> int:
+    """Where a name starts when the words before its head are a description ending in 的 that holds a 、
+    ("已完成前期论证、具备开工条件的水电项目"): after the 的, so the description's parts are no items of a list.
+    A list of places before 的 ("宜昌、襄阳的风电项目") and a list closed by 等 before the description stay."""
+    described = sentence.rfind("的", start, head_start)
+    if described < 0 or "、" not in sentence[start:described] or "等" in sentence[start:described]:
+        return start
+    last_item = sentence[sentence.rfind("、", start, described) + 1:described]
+    return start if places.find(last_item) else described + 1
+
+
 def subject_before(sentence: str, clause_start: int, name_start: int, places: PlaceIndex) -> tuple[str, int]:
     """The area a clause names before its verb ("支持十堰经济技术开发区打造氢能产业园")."""
     lead = None

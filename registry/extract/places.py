@@ -23,8 +23,8 @@ _NOT_PLACES = {"城区", "新区", "开发", "高新", "经济", "工业", "中�
 
 
 # A short form that begins the name of a plain, basin or river reach is part of that name, not the division
-# ("江汉平原" is no 江汉区, "黄河流域" no 黄河县).
-_REGION_AFTER = re.compile(r"平原|流域|盆地|沿线|沿岸|沙漠|山脉|山区|丘陵|谷地|岗地|湖区")
+# ("江汉平原" is no 江汉区, "黄河流域" no 黄河县, "澜沧江上游" no 澜沧拉祜族自治县; "荆州江陵" stays 荆州).
+_REGION_AFTER = re.compile(r"[江河]?(?:上游|中游|下游|干流|河段)|平原|流域|盆地|沿线|沿岸|沙漠|山脉|山区|丘陵|谷地|岗地|湖区")
 
 
 @dataclass(frozen=True)

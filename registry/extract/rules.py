@@ -17,7 +17,7 @@ from registry.extract.actions import action_heads, distributive
 from registry.extract.citysections import CitySections
 from registry.extract.kinds import (LAYOUT, LAYOUT_HEAD, LINE_HEAD, QUALIFIER_START, VOLTAGE_STATION, TypeBefore, is_specific,
                                     keyword_type)
-from registry.extract.lists import conjuncts, places_listed_before, split_items, subject_before
+from registry.extract.lists import after_description, conjuncts, places_listed_before, split_items, subject_before
 from registry.extract.places import PlaceIndex
 from registry.extract.spread import spread_items
 from registry.extract.units import number_value
@@ -68,7 +68,7 @@ _COUNT_START = re.compile(r"(\d+|[两二三四五六七八九十]+)\s*[座个处
 _AROUND = re.compile(r"围绕$")
 _MAX_COMMA_GROUPS = 6  # "新建甲江乙、丙，丁江戊，己江庚等水电站": groups of a list written with commas
 _MAX_COMMA_GROUP = 14
-_SPREAD_HINT = re.compile(r"[、和及等].{0,40}?(?:建设|建成|布局|打造|开展|创建|发展|推进|推广)|为重点")  # cheap test before spread.py  # a place or an owner: 外高桥, 南汇, 某某水泥
+_SPREAD_HINT = re.compile(r"[、和及等].{0,40}?(?:建设|建成|布局|打造|开展|创建|发展|推进|推广|开发)|为重点")  # cheap test before spread.py  # a place or an owner: 外高桥, 南汇, 某某水泥
 _TRANSPORT = re.compile(r"铁路|公路|高速|车站|东站|西站|南站|北站|机场|港口|航道|轨道|地铁|城际|桥梁|隧道")
 # The work a project of an owner names: "乙水泥节能降碳改造项目" is 节能降碳改造.
 _WORK = re.compile(r"节能降碳改造|节能改造|超低排放改造|提质改造|技术改造|循环化改造|提级扩能|扩能改造|改扩建")
@@ -153,8 +153,6 @@ def _name_start(sentence: str, floor: int, head_start: int) -> int:
     while start < head_start and sentence[start] in _CONNECTORS and not _QUALIFIER_ZAI.match(sentence, start):
         start += 1
     return start
-
-
 
 
 def _is_key_list(sentence: str, verbs: list, clause_start: int, start: int, head_end: int, phrase: str,
@@ -317,6 +315,7 @@ def _sentence_mentions(text: str, s_start: int, s_end: int, places: PlaceIndex, 
             group += 1
         if sentence[start - 1:start] in _CLAUSE_BREAK and "等" in sentence[start:head_start]:
             start = _comma_list_start(sentence, start)  # "新建甲江乙、丙，丁江戊，己江庚等水电站"
+        start = after_description(sentence, start, head_start, places)
         phrase = sentence[start:head_end]
         floor = head_end
         if _FIRM_LIST.match(sentence, head_end) or _AROUND.search(sentence, max(0, start - 2), start):

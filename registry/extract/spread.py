@@ -4,11 +4,14 @@
     "推动毕节、六盘水等煤炭资源富集地区建设合理规模煤电"    -> 毕节煤电, 六盘水煤电
     "在珠三角等负荷中心合理规划布局调峰气电"               -> 珠三角调峰气电
     "以渤中、半岛南、半岛北三大片区为重点，打造海上风电基地" -> 渤中海上风电基地, …
+    "推动甲江上游、乙江中游等已纳入规划的水电项目开工建设"  -> 甲江上游水电项目, 乙江中游水电项目
 
 The kind comes after a verb that builds (建设, 布局, 打造 …) and names no project of its own (a category:
 "集中连片风电", "调峰气电"); the places come before the verb, after an opening word (在, 推动, 支持, 以 …),
 listed with 、/和/及/以及 and closed by 等 (and some words on what the places are: 等地, 等负荷中心) or a
-count (三大片区), or by the verb itself. Each place is short, of no kind of its own, not a sector, and
+count (三大片区), or by the verb itself. The kind may also come before the verb, after the list's 等 and a
+description ending in 的 ("等已纳入规划、符合要求的水电项目开工建设"): the description's own verbs (纳入, 符合)
+would otherwise cut the name, and its 、 would split the list. Each place is short, of no kind of its own, not a sector, and
 names something (a division or a proper name: 皖北平原, 武宿机场航站楼). The rows' spans are the places'.
 
 Each clause is read a bounded number of times (its verbs, the words before each): linear in the plan.
@@ -31,13 +34,18 @@ _KIND_QUALIFIER = re.compile(r"^(?:合理规模|适度规模|一定规模的?|�
 _SECTOR_END = re.compile(r"(?:行业|领域|产业|企业|方面|环节|技术|设备|材料|产品|能源|资源|城市|乡村|农村)$")
 _PRIORITY = re.compile(r"为重点$")
 # What a place that is no division looks like: a plain, region, basin, river, island, district, station, or a
-# province's one-character name with a direction ("皖北平原", "渤中", "半岛南", "武宿机场航站楼", "洋浦经济开发区").
-_GEOGRAPHIC = re.compile(r"(?:平原|地区|盆地|片区|流域|沿线|江|河|湖|山|岛|湾|港|区|县|市|州|盟|旗|镇|乡|站|楼|场|三角|[东西南北中])$"
+# province's one-character name with a direction, a river's reach ("金沙江上游", "皖北平原", "渤中", "半岛南", "武宿机场航站楼", "洋浦经济开发区").
+_GEOGRAPHIC = re.compile(r"(?:平原|地区|盆地|片区|流域|上游|中游|下游|河段|干流|沿线|江|河|湖|山|岛|湾|港|区|县|市|州|盟|旗|镇|乡|站|楼|场|三角|[东西南北中])$"
                          r"|^[\u4e00-\u9fff][东西南北中]{1,2}")
 _MAX_CLAUSE = 120  # a clause longer than this is read from its last _MAX_CLAUSE characters
 _MAX_ITEM = 10
 _MAX_KIND = 20
 _MAX_DESCRIPTION = 12  # "等煤炭资源富集地区", "等重大公共基础设施"
+# "等已纳入规划、符合生态保护要求的水电项目开工建设": places, a description of them ending in 的, the kind, and a verb
+# that builds closing the clause. Without the 的 the list rules of lists.py read it ("等已核准水电项目").
+_MAX_DESCRIBED = 24
+_DESCRIBED_KIND_THEN_VERB = re.compile(rf"等(?:[^等的，,]{{1,{_MAX_DESCRIBED}}}的)(?P<kind>[\u4e00-\u9fff]{{2,{_MAX_KIND}}}?)"
+                                       r"(?:开工建设|加快建设|有序建设|建设|开发)$")
 
 
 def spread_items(sentence: str, places: PlaceIndex, clause_breaks: list[int]) -> list[tuple[str, int, int]]:
@@ -55,6 +63,12 @@ def spread_items(sentence: str, places: PlaceIndex, clause_breaks: list[int]) ->
             if kind:
                 found += _items(clause[:-len("为重点")], low, kind, places)
             continue
+        described = _DESCRIBED_KIND_THEN_VERB.search(clause)
+        if described:
+            kind = _kind(described.group("kind"), places)
+            if kind:
+                found += _items(clause[:described.start() + 1], low, kind, places)
+                continue
         for verb in _VERB.finditer(clause):
             kind = _kind(clause[verb.end():], places)
             if kind:

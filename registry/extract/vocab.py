@@ -31,9 +31,11 @@ HEADS = (
 # (the recall net, net.py, keeps to HEADS: these are read by the rules only).
 PROVINCE_HEADS = ("水利枢纽", "枢纽", "气田", "干线", "管道", "管网", "调峰中心", "加注站", "接收站", "产业生态园", "勘探开发",
                   "示范机组", "走廊")
-# A head followed by these words names a plan or a list, not a project ("水电站建设方案").
+# A head followed by these words names a plan or a list, not a project ("水电站建设方案"), or the kind's layout or
+# plan, a topic ("核电站布局和开发时序", "抽水蓄能电站中长期发展规划").
 HEAD_RE = re.compile("(?:" + "|".join(sorted(map(re.escape, HEADS + PROVINCE_HEADS), key=len, reverse=True)) + ")"
-                     "(?!建设方案|方案|规划|名录|目录|基础|址|力度|潜力|技术|机械)")  # 核电厂址 is a site, not a plant
+                     "(?!建设方案|方案|规划|名录|目录|基础|址|力度|潜力|技术|机械"  # 核电厂址 is a site, not a plant
+                     "|布局|中长期|发展规划)")
 # Names that carry a type keyword but are factories, labs or plans rather than energy assets.
 NOT_PROJECTS = re.compile(r"储能电池项目|研究院|实验室|风机制造|装备制造|炼钢|技术试点|技术示范|行动|机制|研发|达到")
 
@@ -116,6 +118,8 @@ LEAD_VERBS = (
     "完善", "支撑", "围绕", "成为", "建立", "铺设",
     # extract3: verbs of managing, growing and forming that open a clause rather than a name
     "整顿", "规范", "培育", "构建", "形成", "增建", "组织", "科学有序组织", "落实", "深入落实", "严控", "严格控制",
+    # extract4: verbs of deciding and planning ("合理确定核电站布局", "制定新一轮…规划")
+    "确定", "制定", "编制",
 )
 LEAD_RE = re.compile("|".join(sorted(map(re.escape, LEAD_VERBS), key=len, reverse=True)))
 
