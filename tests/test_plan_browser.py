@@ -27,6 +27,8 @@ def test_plan_page_in_chromium(tmp_path, app, viewport, name):
         docs_screenshot(page, name)
         link.first.click()
         page.wait_for_url("**/projects/xiaogan-010")
+        # The project's map fetches its basemap cells; leaving before they arrive would abort them (ERR_ABORTED).
+        page.wait_for_load_state("networkidle")
         page.click("#plan-text-link")
         page.wait_for_url("**/plans/xiaogan_420900#p-xiaogan-010")
         watch.assert_clean()
