@@ -8,9 +8,9 @@ For each N, a synthetic registry (benchmarks/synthetic.py: projects in real coun
 China) is built and served by the app on 127.0.0.1; Chromium (Debian's, all other hosts
 blocked) loads `/` and the script measures
 
-* first draw: navigation start to `body.dataset.mapState == "ready"` (the view's projects
-  painted), median of --runs fresh page loads;
-* pan/zoom: from a zoom in, a zoom out or a pan to "ready" for that view, median over moves;
+* first draw: navigation start to the second animation frame after `body.dataset.mapState`
+  becomes "ready" (the view's projects painted on the screen), median of --runs fresh page loads;
+* pan/zoom: from a zoom in, a zoom out or a pan to that view's "ready" plus two frames, median over moves;
 
 both on the page's own clock (a MutationObserver installed before the page's scripts notes when
 "ready" is set), since polling from this process sees it late whenever another task follows it
@@ -158,15 +158,21 @@ def transferred(page, since: float = 0.0) -> int:
         .filter(e => e.startTime >= since).reduce((n, e) => n + (e.encodedBodySize || 0), 0)""", since))
 
 
-# Installed before any script of the page: the moments body.dataset.mapState becomes "ready", as the
-# page's own clock reads them. Polling from here sees them late whenever a task follows (the
-# basemap's drawing, the table), which is not time the planner waits.
+# Installed before any script of the page: the moments body.dataset.mapState becomes "ready" and the
+# moments the two animation frames after it have run (the view painted, what a planner sees), as the
+# page's own clock reads them. Polling from here sees them late whenever a task follows (the basemap's
+# drawing, the table), which is not time the planner waits.
 READY_CLOCK = """(() => {
     window.__mapReadyAt = [];
+    window.__mapPaintedAt = [];
     new MutationObserver(() => {
-        if (document.body && document.body.dataset.mapState === 'ready') window.__mapReadyAt.push(performance.now());
+        if (!(document.body && document.body.dataset.mapState === 'ready')) return;
+        const ready = performance.now();
+        window.__mapReadyAt.push(ready);
+        requestAnimationFrame(() => requestAnimationFrame(() => window.__mapPaintedAt.push({ready, at: performance.now()})));
     }).observe(document, {subtree: true, attributes: true, attributeFilter: ['data-map-state']});
 })();"""
+PAINTED_SINCE = "(since) => window.__mapPaintedAt.find(p => p.ready >= since)"
 
 
 def first_draw(context, base: str, timeout_s: float, view: str | None = None) -> tuple[float, float, object]:
@@ -175,12 +181,13 @@ def first_draw(context, base: str, timeout_s: float, view: str | None = None) ->
     page.route("**/*", blocked_elsewhere(base))
     started = time.perf_counter()
     page.goto(base + "/" + (f"#map={view}" if view else ""), wait_until="commit", timeout=timeout_s * 1000)
-    page.wait_for_function(f"() => {READY} || (document.body && document.body.dataset.mapState === 'error')",
+    page.wait_for_function("() => (window.__mapPaintedAt && window.__mapPaintedAt.length) "
+                           "|| (document.body && document.body.dataset.mapState === 'error')",
                            timeout=timeout_s * 1000, polling=20)
     elapsed = (time.perf_counter() - started) * 1000
-    if page.evaluate("document.body.dataset.mapState") != "ready":
+    if page.evaluate("document.body.dataset.mapState") == "error":
         raise RuntimeError("the map says error")
-    return page.evaluate("window.__mapReadyAt[0]"), elapsed, page
+    return page.evaluate("window.__mapPaintedAt[0].at"), elapsed, page
 
 
 MOVES = ("map.zoomIn(1, {animate: false})", "map.panBy([300, 150], {animate: false})",
@@ -196,10 +203,10 @@ def moves_ours(page) -> tuple[list[float], list[int], list[float]]:
         started = time.perf_counter()
         since = page.evaluate(f"(() => {{ const map = window.registryMap.map; const t0 = performance.now(); {move}; "
                               "return t0; })()")
-        page.wait_for_function(f"() => window.registryMap.lastView().sequence > {before} && {READY}", polling=5,
-                               timeout=60_000)
+        page.wait_for_function(f"() => window.registryMap.lastView().sequence > {before} && {READY} "
+                               f"&& ({PAINTED_SINCE})({since})", polling=5, timeout=60_000)
         walls.append((time.perf_counter() - started) * 1000)
-        times.append(page.evaluate(f"window.__mapReadyAt.filter(t => t >= {since})[0] - {since}"))
+        times.append(page.evaluate(f"({PAINTED_SINCE})({since}).at - {since}"))
         sizes.append(transferred(page, since))
     return times, sizes, walls
 

@@ -14,3 +14,13 @@ def counting_page(browser, base_url: str, viewport: dict | None = None):
     delivered: list[int] = []
     cdp.on("Network.loadingFinished", lambda event: delivered.append(event["encodedDataLength"]))
     return context, page, delivered
+
+
+# What a planner sees is a painted page: the state a page sets, then two animation frames (the frame
+# that draws it and the one after, when it is on the screen).
+TWO_FRAMES = "() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(() => done(performance.now()))))"
+
+
+def painted_at(page) -> float:
+    """The page's clock (ms since navigation) once two animation frames have run after now."""
+    return page.evaluate(TWO_FRAMES)
