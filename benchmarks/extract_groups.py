@@ -65,8 +65,8 @@ json.dump(out, sys.stdout)
 """
 
 
-def extracted(tree: Path) -> dict:
-    result = subprocess.run([sys.executable, "-c", _EXTRACT, str(tree), str(ROOT / "plans")],
+def extracted(tree: Path, plans: Path = ROOT / "plans") -> dict:
+    result = subprocess.run([sys.executable, "-c", _EXTRACT, str(tree), str(plans)],
                             capture_output=True, text=True)
     if result.returncode:
         raise SystemExit(f"error: the extractor of {tree} failed: {result.stderr.strip().splitlines()[-1]}")

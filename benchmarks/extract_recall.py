@@ -198,3 +198,36 @@ def main(projects_csv: Path = ROOT / "projects.csv", verbose: bool = False) -> N
 if __name__ == "__main__":
     args = [a for a in sys.argv[1:] if not a.startswith("-")]
     main(Path(args[0]) if args else ROOT / "projects.csv", verbose="-v" in sys.argv[1:])
+
+
+def glance(root: Path = ROOT) -> str:
+    """The extractor's recall and precision in one table, for the README (a cog block): the registry's own
+    plans by group against their reviewed rows, and the development set by its own scorer. Every group
+    is seen text (the rules were fixed on it); the manual's Extraction page gives the unseen measures."""
+    from benchmarks.extract_groups import GROUPS, extracted, score
+
+    if not (root / "projects.csv").is_file() or not any((root / "plans").glob("*.txt")):
+        return "(no plans in this registry to measure the extractor on)"
+    with open(root / "projects.csv", newline="", encoding="utf-8") as handle:
+        projects = list(csv.DictReader(handle))
+    with open(root / "targets.csv", newline="", encoding="utf-8") as handle:
+        targets = list(csv.DictReader(handle))
+    scores = score(extracted(ROOT, root / "plans"), projects, targets)
+    labels = {"seed": "the five city and county plans shipped first", "provinces-fitted": "13 provincial plans",
+              "provinces-held-out": "9 provincial plans (held out in extract2)", "national": "the national plan"}
+    lines = ["| plans | projects found (recall) | candidates right (precision) | targets found (recall) |",
+             "|---|---:|---:|---:|"]
+    for group in GROUPS:
+        s = scores[group]
+        if not (s["reviewed"] and s["candidates"] and s["t_reviewed"]):
+            continue
+        lines.append(f"| {labels[group]} | {s['matched']}/{s['reviewed']} = {s['matched'] / s['reviewed']:.0%} "
+                     f"| {s['matched']}/{s['candidates']} = {s['matched'] / s['candidates']:.0%} "
+                     f"| {s['t_matched']}/{s['t_reviewed']} = {s['t_matched'] / s['t_reviewed']:.0%} |")
+    dev = dev_scores()
+    if dev:
+        found, gold = sum(s["found"] for s in dev), sum(s["required"] for s in dev)
+        right, cands = sum(s["matched_cands"] for s in dev), sum(s["cands"] for s in dev)
+        lines.append(f"| the 6 plans of the development set (`../shared/dev-plans`, their own gold lists) "
+                     f"| {found}/{gold} = {found / gold:.0%} | {right}/{cands} = {right / cands:.0%} | |")
+    return "\n".join(lines)
