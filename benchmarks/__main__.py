@@ -1,0 +1,93 @@
+"""Every benchmark whose figures the README, the manual and benchmarks/*.md quote, one after another, in one
+command; then the README's and the manual's generated figures (cog):
+
+    python -m benchmarks [--only NAME ...] [--list]
+
+Each benchmark's output goes to benchmarks/results/NAME.md with the command, the tree's revision, the
+start time, the wall time and the 1-minute load average before and after (the machine is shared: a
+figure measured under load is an upper bound). Benchmarks that write a Markdown file of their own
+(scale.py, extract_scaling.py, extract_groups.py) write it too. Run it on a quiet machine; it takes
+about half an hour on two cores.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "benchmarks" / "results"
+
+# name, command (run from the source tree's root with this Python), what it measures
+BENCHMARKS = [
+    ("extract_groups", ["benchmarks/extract_groups.py", "--baseline", "ceef87b", "--baseline", "38cc384",
+                        "--baseline", "737b0fb", "-o", "benchmarks/EXTRACT_GROUPS.md"],
+     "extraction by group of plans, against earlier extractors"),
+    ("extract_recall", ["benchmarks/extract_recall.py"], "extraction per plan, paragraph, development and unseen plan"),
+    ("target_recall", ["benchmarks/target_recall.py"], "targets per plan"),
+    ("recall_net", ["benchmarks/recall_net.py"], "the possible projects of review"),
+    ("extract_scaling", ["benchmarks/extract_scaling.py", "--memory", "--results", "benchmarks/EXTRACT_SCALING.md"],
+     "extraction time and memory as the input doubles"),
+    ("map_browser", ["-m", "benchmarks.map_browser", "-n", "100000", "--runs", "3", "--baseline"],
+     "the map at 100,000 projects, painted, beside the page before the view-by-view map"),
+    ("map_shipped", ["-m", "benchmarks.map_browser", "--db", "registry.db", "--runs", "3"], "the map of the shipped registry"),
+    ("basemap", ["benchmarks/basemap.py", "--runs", "3"], "what the offline basemap costs"),
+    ("targets_page", ["benchmarks/targets_page.py", "--runs", "3"], "/targets, its API and the plan areas"),
+    ("scale", ["benchmarks/scale.py", "-n", "100000", "--results", "benchmarks/RESULTS.md"],
+     "100,000 projects beside Datasette"),
+]
+
+
+def run(name: str, command: list[str], what: str) -> bool:
+    RESULTS.mkdir(exist_ok=True)
+    load_before, started, clock = os.getloadavg()[0], time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), time.perf_counter()
+    print(f"== {name}: python {' '.join(command)}", flush=True)
+    done = subprocess.run([sys.executable, *command], cwd=ROOT, capture_output=True, text=True)
+    seconds, load_after = time.perf_counter() - clock, os.getloadavg()[0]
+    revision = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True,
+                              text=True).stdout.strip() or "unknown"
+    status = "" if done.returncode == 0 else f" **It failed (exit status {done.returncode}).**"
+    (RESULTS / f"{name}.md").write_text(
+        f"# {name}: {what}\n\nWritten by `python -m benchmarks --only {name}`, which ran `python {' '.join(command)}` "
+        f"at {started} on tree {revision}: {seconds:.0f} s, load average {load_before:.2f} before and "
+        f"{load_after:.2f} after, {os.cpu_count()} CPUs.{status}\n\n```\n{done.stdout.rstrip()}\n```\n"
+        + (f"\nstderr:\n\n```\n{done.stderr.strip()[-3000:]}\n```\n" if done.returncode else ""), encoding="utf-8")
+    print(f"   {seconds:.0f} s, load {load_before:.2f} -> {load_after:.2f}"
+          + ("" if done.returncode == 0 else f"; FAILED: {done.stderr.strip().splitlines()[-1:]}"), flush=True)
+    return done.returncode == 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--only", action="append", metavar="NAME", help="run only this benchmark (repeat for several)")
+    parser.add_argument("--list", action="store_true", help="list the benchmarks and their commands")
+    args = parser.parse_args(argv)
+    chosen = [b for b in BENCHMARKS if not args.only or b[0] in args.only]
+    unknown = set(args.only or []) - {b[0] for b in BENCHMARKS}
+    if unknown:
+        parser.error(f"unknown benchmark {', '.join(sorted(unknown))}; --list shows them")
+    if args.list:
+        for name, command, what in BENCHMARKS:
+            print(f"{name:16s} python {' '.join(command)}\n{'':16s} {what}")
+        return 0
+    # The shipped registry's database, as `registry build` makes it (map_shipped serves it).
+    build = subprocess.run([sys.executable, "-c", "from registry.cli import main; main()", "build"], cwd=ROOT,
+                           capture_output=True, text=True)
+    if build.returncode:
+        print(f"registry build failed: {build.stderr.strip()}", file=sys.stderr)
+        return 1
+    failed = [name for name, command, what in chosen if not run(name, command, what)]
+    cog = subprocess.run([str(Path(sys.executable).with_name("cog")), "-r", "README.md",
+                          *sorted(str(p.relative_to(ROOT)) for p in (ROOT / "docs" / "manual").glob("*.md"))],
+                         cwd=ROOT, capture_output=True, text=True)
+    print("cog -r README.md docs/manual/*.md:", "done" if cog.returncode == 0 else cog.stderr.strip())
+    if failed:
+        print(f"failed: {', '.join(failed)}", file=sys.stderr)
+    return 1 if failed or cog.returncode else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
