@@ -311,6 +311,9 @@ def test_page_table_chart_and_absent_plans(levelled_client, levelled_folder, lev
     assert f"target year 2025: {len(want['plans'])} 份规划 plans" in summary and "非化石能源消费比重" in summary
     not_drawn = [d for d in want["plans"] if not drawable(documents[d]["city_code"], levels, counties)]
     assert not_drawn and 'id="not-on-map"' in html
+    # The national plan is listed with its own reason: it covers every area, so it is not shaded over them.
+    not_on_map = re.search(r'<p class="not-on-map".*?</p>', html, re.S).group(0)
+    assert "china_100000" in not_on_map and "全国性规划覆盖全部地区" in not_on_map
     # Sorted by value ascending on request; the export links carry the same query.
     ascending = ComparePage(levelled_client.get("/targets?indicator=non_fossil_share&year=2025&sort=value&order=asc")
                             .get_data(as_text=True))

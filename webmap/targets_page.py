@@ -36,6 +36,7 @@ COMPARE_LABELS = {
     "plans": ("plans", "份规划"), "on_map": ("on the map", "在地图上"),
     "not_on_map": ("Not on the map", "不在地图上"),
     "not_drawable": ("no polygon for this area", "该地区无边界数据"),
+    "national_not_shaded": ("a national plan covers every area, so it is listed, not shaded", "全国性规划覆盖全部地区，故列出而不着色"),
     "areas_not_built": ("the registry was built before plan areas: run `registry build`", "项目库需重新生成（registry build）以绘制地区"),
     "compare_note": ("Only values of one indicator, one target year and one unit (for a reduction, one base year) "
                      "share a scale; a plan's value is "
