@@ -79,7 +79,7 @@
         var ok = answer[0], body = answer[1];
         if (!ok) {
           show(preview, "");
-          show(problem, body.error || "this passage cannot be a project");
+          show(problem, body.error || "此段落不能作为项目 this passage cannot be a project");
           return;
         }
         passage.value = body.start + ":" + body.end;
@@ -91,7 +91,7 @@
         panel.dataset.start = body.start;
         panel.dataset.end = body.end;
       })
-      .catch(function () { if (ticket === asked) show(problem, "the review server did not answer; is it still running?"); });
+      .catch(function () { if (ticket === asked) show(problem, "审核服务没有响应，是否仍在运行？ the review server did not answer; is it still running?"); });
   }
 
   function fromSelection() {
