@@ -13,6 +13,8 @@ from registry.intake import handmade
 from registry.intake.review import Candidate, Review, ReviewError, sentence_around
 from registry.schema import format_cell
 
+# The lead of what stops a passage being added; the reason after it is the review's own (the terminal's) words.
+CANNOT_ADD = "不能添加 cannot add —"
 _ORIGIN_LABELS = {"added": "手工添加 added by hand", "merged": "合并所得 merged", "split": "拆分所得 a part of a split"}
 
 
@@ -80,12 +82,12 @@ def add_panel(review: Review, given: str, overrides: dict | None = None, form=No
         start, end = handmade.locate(review, given)
         row, problem = handmade.preview(review, start, end, overrides)
     except ReviewError as exc:
-        return {**panel, "problem": str(exc)}
+        return {**panel, "problem": f"{CANNOT_ADD} {exc}"}
     start, end = int(row["source_start"]), int(row["source_end"])
     cells = {**{column: format_cell(value) for column, value in row.items()}, **submitted}
     sentence = sentence_around(review.text, start, end)
     return {**panel, "passage": f"{start}:{end}", "start": start, "end": end, "text": review.text[start:end],
-            "sentence": sentence, "row": cells, "problem": problem}
+            "sentence": sentence, "row": cells, "problem": f"{CANNOT_ADD} {problem}" if problem else None}
 
 
 def summary_line(review: Review) -> dict[str, str]:

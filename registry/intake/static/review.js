@@ -18,6 +18,7 @@
   var problem = document.getElementById("add-problem");
   var url = text.getAttribute("data-passage-url");
   var asked = 0;
+  var selected = null;  // the START:END last read from a selection
 
   function codePoints(s) { return Array.from(s).length; }
 
@@ -102,6 +103,9 @@
     var start = rawOffset(range.startContainer, range.startOffset);
     var end = rawOffset(range.endContainer, range.endOffset);
     if (start === null || end === null || end <= start) return;
+    // The same words again (a second selectionchange of one drag): keep the form, and any edit made in it.
+    if (start + ":" + end === selected) return;
+    selected = start + ":" + end;
     passage.value = start + ":" + end;
     fill("start=" + start + "&end=" + end);
     panel.scrollIntoView({ block: "nearest" });
@@ -114,6 +118,7 @@
   });
 
   passage.addEventListener("change", function () {
+    selected = null;
     var value = passage.value.trim();
     var span = /^(\d+)\s*[:：]\s*(\d+)$/.exec(value);
     if (span) fill("start=" + span[1] + "&end=" + span[2]);
@@ -153,6 +158,7 @@
       var start = Number(button.getAttribute("data-s")), end = Number(button.getAttribute("data-e"));
       if (select(start, end)) {
         event.preventDefault();
+        selected = start + ":" + end;  // the selection just made is this one: read it once
         passage.value = start + ":" + end;
         fill("start=" + start + "&end=" + end);
         panel.scrollIntoView({ block: "nearest" });
