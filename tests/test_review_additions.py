@@ -298,7 +298,8 @@ def test_the_review_page_adds_merges_splits_without_the_script(tmp_path, root_fo
     assert client.post("/", data={"action": "add", "add|passage": MISSED}).status_code == 400  # no token
     bad = client.post("/", data={"token": token, "action": "add", "add|passage": MISSED, "add|capacity_mw": "lots"})
     assert bad.status_code == 422 and "capacity_mw" in bad.get_data(as_text=True)
-    assert re.search(r'role="alert">未作任何更改 — [^<]*capacity_mw', bad.get_data(as_text=True))
+    assert re.search(r'role="alert">未作任何更改 nothing was changed — [^<]*capacity_mw', bad.get_data(as_text=True))
+    assert bad.get_data(as_text=True).count("nothing was changed") == 1  # said once, Chinese first
     assert snapshot(root_folder) == before
     prefilled = client.get(f"/?add={START}:{END}").get_data(as_text=True)
     assert f'value="{START}:{END}"' in prefilled and f'value="{MISSED}"' in prefilled  # the no-script "add as a project"
@@ -331,4 +332,4 @@ def test_the_review_page_adds_merges_splits_without_the_script(tmp_path, root_fo
     assert saved[possible_key] == {"decision": "added", "as": f"added:{START}:{END}"}  # the added passage lies in it
     dismissed = client.post("/", data={"token": token, "action": f"dismiss|{possible_key}"}, follow_redirects=True)
     assert "was added as" in dismissed.get_data(as_text=True)  # an added one is not dismissed; nothing changes
-    assert "未作任何更改 — " in dismissed.get_data(as_text=True)
+    assert "未作任何更改 nothing was changed — " in dismissed.get_data(as_text=True)

@@ -173,8 +173,8 @@ def _add(review: Review, errors: list[str]) -> str | None:
 
 def _unchanged(exc: ReviewError) -> str:
     """A refused action's error, Chinese first; the reason is the review's own words (the terminal's too)."""
-    reason = str(exc) if "nothing was" in str(exc) else f"{exc}; nothing was changed"
-    return f"未作任何更改 — {reason}"
+    reason = str(exc).removesuffix("; nothing was changed")
+    return f"未作任何更改 nothing was changed — {reason}"
 
 
 def _inherited(change) -> str:
