@@ -41,6 +41,12 @@ FIELDS = {
     "count": ("Projects", "项目数"),
     "doc": ("Plan", "规划"),
     "located": ("On the map", "上图"),
+    # A target's columns (targets.csv), as the review page labels its inputs.
+    "indicator": ("Indicator", "指标"),
+    "metric": ("As the plan says", "原文指标"),
+    "value": ("Value", "目标值"),
+    "unit": ("Unit", "单位"),
+    "year": ("Year", "年份"),
 }
 
 STAGE_LABELS = {
@@ -71,6 +77,15 @@ LOCATED_LABELS = {"yes": ("On the map", "已上图"), "no": ("Not on the map", "
 def bilingual(pair: tuple[str, str]) -> str:
     english, chinese = pair
     return f"{chinese} {english}"
+
+
+def field_chinese(key: str) -> str:
+    """A column's Chinese name alone (the review page shows it beside the column's own name)."""
+    return FIELDS[key][1] if key in FIELDS else key
+
+
+def stage_chinese(value: str) -> str:
+    return STAGE_LABELS[value][1] if value in STAGE_LABELS else (value or "")
 
 
 def field_label(key: str) -> str:

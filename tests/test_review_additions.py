@@ -272,39 +272,58 @@ def test_the_review_page_adds_merges_splits_without_the_script(tmp_path, root_fo
         (int(s), int(e), PLAN[int(s):int(e)]) for s, e, _ in segments]
     assert "".join(unescape(text) for _, _, text in segments) == PLAN
     assert "可能遗漏的项目" in html and "prefill|" in html
+    # Chinese first, the column's own name beside it, from the registry's one vocabulary (registry.labels).
+    from registry.intake.webreview import PROJECT_FIELDS
+    from registry.labels import FIELDS, STAGE_LABELS
+    labelled = re.findall(r'<label><span class="field-name">([^<]+) <span class="en">(\w+)</span></span>\s*'
+                          r'<(?:input|select) name="add\|(\w+)"', html)
+    assert labelled == [(FIELDS[field][1], field, field) for field in PROJECT_FIELDS]
+    assert labelled[0][:2] == ("名称", "name") and all(re.match(r"[\u4e00-\u9fff]", zh) for zh, _, _ in labelled)
+    stage_options = re.findall(r'<option value="([a-z-]+)">([^<]+)</option>',
+                               html.split('name="add|stage"')[1].split("</select>")[0])
+    assert stage_options == [(code, f"{STAGE_LABELS[code][1]} {code}") for code in STAGE_LABELS]
+    assert ("construction", "在建 construction") in stage_options
+    assert "项目候选 5 个：采纳 0 个（其中修改 0 个），不采纳 0 个，待定 5 个" in html and "可能遗漏的项目 1 处，未处理 1 处" in html
+    assert "直接采纳 accept at once" in html and "添加遗漏的项目" in html.split("</legend>")[0]
+    assert re.search(r"<legend>1\. 项目 project", html) and ">保存 Save decisions</button>" in html
 
     answer = client.get(f"/passage?start={START}&end={END + 1}").get_json()
     assert (answer["start"], answer["end"], answer["text"]) == (START, END, MISSED)
     assert answer["row"]["type"] == "solar_pv" and answer["row"]["capacity_mw"] == "20" and answer["problem"] is None
     assert client.get(f"/passage?start=0&end={len(PLAN) + 9}").status_code == 400
-    assert "occurs" in client.get("/passage?words=项目").get_json()["error"]
+    assert re.match(r"不能添加 cannot add — .*occurs", client.get("/passage?words=项目").get_json()["error"])
     assert client.get("/", headers={"Host": "attacker.example"}).status_code == 400  # no DNS rebinding
 
     before = snapshot(root_folder)
     assert client.post("/", data={"action": "add", "add|passage": MISSED}).status_code == 400  # no token
     bad = client.post("/", data={"token": token, "action": "add", "add|passage": MISSED, "add|capacity_mw": "lots"})
     assert bad.status_code == 422 and "capacity_mw" in bad.get_data(as_text=True)
+    assert re.search(r'role="alert">未作任何更改 nothing was changed — [^<]*capacity_mw', bad.get_data(as_text=True))
+    assert bad.get_data(as_text=True).count("nothing was changed") == 1  # said once, Chinese first
     assert snapshot(root_folder) == before
     prefilled = client.get(f"/?add={START}:{END}").get_data(as_text=True)
     assert f'value="{START}:{END}"' in prefilled and f'value="{MISSED}"' in prefilled  # the no-script "add as a project"
 
     made = client.post("/", data={"token": token, "action": "add", "add|passage": MISSED, "add|decision": "accept"},
                        follow_redirects=True)
-    assert f"added added:{START}:{END}" in made.get_data(as_text=True)
+    assert f"已添加 added added:{START}:{END}" in made.get_data(as_text=True)
     merged = client.post("/", data={"token": token, "action": "merge", "merge": ["project:hongan-004", "project:hongan-005"]},
                          follow_redirects=True)
-    assert "merged 2 candidates" in merged.get_data(as_text=True)
+    assert re.search(r"已合并 2 个候选为 merged:\S+ merged 2 candidates", merged.get_data(as_text=True))
+    assert "合并所得 merged" in merged.get_data(as_text=True)  # the merged row's card says where it came from
     split = client.post("/", data={"token": token, "action": "split|project:hongan-003", "split|project:hongan-003": "生物质"},
                         follow_redirects=True)
-    assert "split project:hongan-003 into 2 rows" in split.get_data(as_text=True)
+    assert "已拆分 project:hongan-003 为 2 行 split project:hongan-003 into 2 rows" in split.get_data(as_text=True)
     merged_key = next(key for key in json.loads((root_folder / "plans" / f"{DOC}.review.json").read_text(encoding="utf-8"))
                       if key.startswith("merged:"))
     undone = client.post("/", data={"token": token, "action": f"undo|{merged_key}"}, follow_redirects=True)
-    assert f"took back {merged_key}" in undone.get_data(as_text=True)
+    assert f"已撤销 took back {merged_key}" in undone.get_data(as_text=True)
     prefill = client.post("/", data={"token": token, "action": f"prefill|{START}:{END}"})
     assert prefill.status_code == 302 and prefill.headers["Location"].endswith("#add") and f"add={START}" in prefill.headers["Location"]
     applied = client.post("/", data={"token": token, "action": "apply"}, follow_redirects=True)
-    assert "added 1 projects" in applied.get_data(as_text=True)  # only the accepted one; merge and split left undecided
+    # Only the accepted one; merge and split left undecided.
+    assert "已入库 1 个项目、0 个目标，请运行 `registry build` added 1 projects" in applied.get_data(as_text=True)
+    assert "已入库 1 个" in re.search(r'id="summary">([^<]*)', applied.get_data(as_text=True)).group(1)
     assert [r["name"] for r in read_rows(root_folder / "projects.csv")] == [MISSED]
     saved = json.loads((root_folder / "plans" / f"{DOC}.review.json").read_text(encoding="utf-8"))
     assert {key.split(":")[0] for key in saved} == {"added", "split", "possible", "project"}  # the merge taken back
@@ -313,3 +332,4 @@ def test_the_review_page_adds_merges_splits_without_the_script(tmp_path, root_fo
     assert saved[possible_key] == {"decision": "added", "as": f"added:{START}:{END}"}  # the added passage lies in it
     dismissed = client.post("/", data={"token": token, "action": f"dismiss|{possible_key}"}, follow_redirects=True)
     assert "was added as" in dismissed.get_data(as_text=True)  # an added one is not dismissed; nothing changes
+    assert "未作任何更改 nothing was changed — " in dismissed.get_data(as_text=True)

@@ -89,8 +89,8 @@ def test_select_a_passage_add_accept_build_and_find_it_on_the_map_and_in_the_exp
             card.locator('input[type=radio][value="accept"]').check()
             with page.expect_navigation():
                 page.click('.actions button[value="apply"]')
-            assert "added 1 projects" in page.locator(".message").inner_text()
-            assert page.locator(f'[id="card-added:{START}:{END}"] .added').inner_text().startswith("in the registry as")
+            assert page.locator(".message").inner_text().startswith("已入库 1 个项目")
+            assert page.locator(f'[id="card-added:{START}:{END}"] .added').inner_text().startswith("已入库，编号 ")
             # The phone: one column, nothing wider than the screen, the text and the add form reachable.
             page.set_viewport_size({"width": 390, "height": 844})
             page.reload(wait_until="load")

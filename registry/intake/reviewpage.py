@@ -13,7 +13,9 @@ from registry.intake import handmade
 from registry.intake.review import Candidate, Review, ReviewError, sentence_around
 from registry.schema import format_cell
 
-_ORIGIN_LABELS = {"added": "added by hand 手工添加", "merged": "merged 合并", "split": "a part of a split 拆分"}
+# The lead of what stops a passage being added; the reason after it is the review's own (the terminal's) words.
+CANNOT_ADD = "不能添加 cannot add —"
+_ORIGIN_LABELS = {"added": "手工添加 added by hand", "merged": "合并所得 merged", "split": "拆分所得 a part of a split"}
 
 
 def _state(candidate: Candidate) -> str:
@@ -80,20 +82,28 @@ def add_panel(review: Review, given: str, overrides: dict | None = None, form=No
         start, end = handmade.locate(review, given)
         row, problem = handmade.preview(review, start, end, overrides)
     except ReviewError as exc:
-        return {**panel, "problem": str(exc)}
+        return {**panel, "problem": f"{CANNOT_ADD} {exc}"}
     start, end = int(row["source_start"]), int(row["source_end"])
     cells = {**{column: format_cell(value) for column, value in row.items()}, **submitted}
     sentence = sentence_around(review.text, start, end)
     return {**panel, "passage": f"{start}:{end}", "start": start, "end": end, "text": review.text[start:end],
-            "sentence": sentence, "row": cells, "problem": problem}
+            "sentence": sentence, "row": cells, "problem": f"{CANNOT_ADD} {problem}" if problem else None}
 
 
-def summary_line(review: Review) -> str:
+def summary_line(review: Review) -> dict[str, str]:
+    """The review's counts as a sentence in Chinese ("zh") and the same in English ("en")."""
     counts = review.counts()
     made = counts["added"] + counts["merged_rows"] + counts["split_rows"]
     open_possible = counts["possible"] - counts["possible_added"] - counts["possible_dismissed"]
-    return (f"{counts['proposed']} project candidates: {counts['accepted'] + counts['edited']} accepted "
-            f"({counts['edited']} edited), {counts['rejected']} rejected, {counts['undecided']} undecided"
-            + (f", {counts['merged']} merged, {counts['split']} split" if counts["merged"] or counts["split"] else "")
-            + f"; {made} accepted rows made in review; {counts['in_registry']} in the registry; "
-            f"{counts['possible']} possible projects, {open_possible} open.")
+    replaced = counts["merged"] or counts["split"]
+    chinese = (f"项目候选 {counts['proposed']} 个：采纳 {counts['accepted'] + counts['edited']} 个"
+               f"（其中修改 {counts['edited']} 个），不采纳 {counts['rejected']} 个，待定 {counts['undecided']} 个"
+               + (f"，合并 {counts['merged']} 个，拆分 {counts['split']} 个" if replaced else "")
+               + f"；审核中新增并采纳 {made} 行；已入库 {counts['in_registry']} 个；"
+               f"可能遗漏的项目 {counts['possible']} 处，未处理 {open_possible} 处。")
+    english = (f"{counts['proposed']} project candidates: {counts['accepted'] + counts['edited']} accepted "
+               f"({counts['edited']} edited), {counts['rejected']} rejected, {counts['undecided']} undecided"
+               + (f", {counts['merged']} merged, {counts['split']} split" if replaced else "")
+               + f"; {made} accepted rows made in review; {counts['in_registry']} in the registry; "
+               f"{counts['possible']} possible projects, {open_possible} open.")
+    return {"zh": chinese, "en": english}

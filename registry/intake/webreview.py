@@ -24,6 +24,7 @@ from registry.intake import handmade
 from registry.intake.review import EDITABLE, TARGET_EDITABLE, Review, ReviewError
 from registry.intake.reviewpage import add_panel, card, segments, summary_line
 from registry.indicators import INDICATORS
+from registry.labels import field_chinese, stage_chinese
 from registry.schema import PROJECT_TYPES, STAGES
 
 # The fields the page shows as inputs, in the order a planner checks them.
@@ -50,7 +51,7 @@ def create_review_app(root: Path, doc_id: str) -> Flask:
     def render(review: Review, message: str = "", errors=(), add=None, status: int = 200):
         return render_template(
             "review.html", review=review, token=token, types=PROJECT_TYPES, stages=STAGES, indicators=INDICATORS,
-            message=message,
+            message=message, field_chinese=field_chinese, stage_chinese=stage_chinese,
             errors=list(errors), summary=summary_line(review), segments=segments(review),
             cards=[card(review, c, PROJECT_FIELDS, TARGET_EDITABLE) for c in review.candidates],
             add=add or add_panel(review, ""), fields=PROJECT_FIELDS), status
@@ -58,7 +59,8 @@ def create_review_app(root: Path, doc_id: str) -> Flask:
     @app.errorhandler(ReviewError)
     def cannot_review(exc):
         # The review's files changed under the page (a damaged review.json, a plan removed): say so, no traceback.
-        return f"<!doctype html><title>review</title><p>{escape(str(exc))}</p>", 409
+        return (f"<!doctype html><html lang=\"zh-CN\"><meta charset=\"utf-8\"><title>审核 review</title>"
+                f"<p>审核文件已变更，请在终端查看。 The review's files changed under the page: {escape(str(exc))}</p>"), 409
 
     @app.get("/")
     def page():
@@ -82,40 +84,41 @@ def create_review_app(root: Path, doc_id: str) -> Flask:
     @app.post("/")
     def decide():
         if not secrets.compare_digest(request.form.get("token", ""), token):
-            abort(400, "stale or missing form token: reload the page")
+            abort(400, "表单已过期或缺少令牌，请刷新页面 stale or missing form token: reload the page")
         review = Review(root, doc_id)
         errors = _save_cards(review)
         action, _, argument = request.form.get("action", "save").partition("|")
-        message = "decisions saved 已保存"
+        message = "已保存 decisions saved"
         try:
             if action == "apply" and not errors:
                 projects, targets = review.apply()
-                message = (f"added {len(projects)} projects and {len(targets)} targets to the registry; "
-                           "run `registry build` 已入库")
+                message = (f"已入库 {len(projects)} 个项目、{len(targets)} 个目标，请运行 `registry build` "
+                           f"added {len(projects)} projects and {len(targets)} targets to the registry; "
+                           "run `registry build`")
             elif action == "add":
                 made = _add(review, errors)
                 if made is None:
                     return render(review, "", errors, add_panel(review, request.form.get("add|passage", ""),
                                                                 _add_overrides(), request.form), 422)
-                message = f"added {made} 已添加"
+                message = f"已添加 added {made}"
             elif action == "merge":
                 keys = [key for key in request.form.getlist("merge")]
                 change = handmade.propose_merge(review, keys)
                 handmade.commit(review, change, _inherited(change))
-                message = f"merged {len(keys)} candidates into {change.new[0].key} 已合并"
+                message = f"已合并 {len(keys)} 个候选为 {change.new[0].key} merged {len(keys)} candidates into {change.new[0].key}"
             elif action == "split":
                 change = handmade.propose_split(review, argument, request.form.get(f"split|{argument}", "").split(","))
                 handmade.commit(review, change, _inherited(change))
-                message = f"split {argument} into {len(change.new)} rows 已拆分"
+                message = f"已拆分 {argument} 为 {len(change.new)} 行 split {argument} into {len(change.new)} rows"
             elif action == "undo":
-                message = f"took back {', '.join(handmade.undo(review, argument))} 已撤销"
+                message = f"已撤销 took back {', '.join(handmade.undo(review, argument))}"
             elif action == "dismiss":
                 handmade.dismiss(review, argument)
-                message = "dismissed the possible project 已忽略"
+                message = "已忽略此可能遗漏的项目 dismissed the possible project"
             elif action == "prefill":
                 return redirect(url_for("page", add=argument, message=message) + "#add")
         except ReviewError as exc:
-            errors.append(str(exc) if "nothing was" in str(exc) else f"{exc}; nothing was changed")
+            errors.append(_unchanged(exc))
         anchor = {"merge": "#candidates", "split": "#candidates", "undo": "#candidates", "dismiss": "#possible"}
         return redirect(url_for("page", message=message, error=errors) + anchor.get(action, ""))
 
@@ -136,7 +139,8 @@ def _save_cards(review: Review) -> list[str]:
                 continue
             problem = review.check_edit(candidate, column, submitted.strip())
             if problem:
-                errors.append(f"{candidate.edited().get('name') or candidate.edited().get('metric')}: {problem}")
+                name = candidate.edited().get("name") or candidate.edited().get("metric")
+                errors.append(f"此修改未保存 edit not saved — {name}: {problem}")
             else:
                 edits[column] = submitted.strip()
         if f"{candidate.key}|decision" not in request.form:
@@ -160,11 +164,17 @@ def _add(review: Review, errors: list[str]) -> str | None:
         start, end = handmade.locate(review, request.form.get("add|passage", ""))
         change = handmade.propose_add(review, start, end, _add_overrides())
     except ReviewError as exc:
-        errors.append(str(exc) if "nothing was" in str(exc) else f"{exc}; nothing was changed")
+        errors.append(_unchanged(exc))
         return None
     decision = "accept" if request.form.get("add|decision") == "accept" else ""
     handmade.commit(review, change, decision)
     return change.new[0].key
+
+
+def _unchanged(exc: ReviewError) -> str:
+    """A refused action's error, Chinese first; the reason is the review's own words (the terminal's too)."""
+    reason = str(exc).removesuffix("; nothing was changed")
+    return f"未作任何更改 nothing was changed — {reason}"
 
 
 def _inherited(change) -> str:

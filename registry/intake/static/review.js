@@ -18,6 +18,7 @@
   var problem = document.getElementById("add-problem");
   var url = text.getAttribute("data-passage-url");
   var asked = 0;
+  var selected = null;  // the START:END last read from a selection
 
   function codePoints(s) { return Array.from(s).length; }
 
@@ -79,7 +80,7 @@
         var ok = answer[0], body = answer[1];
         if (!ok) {
           show(preview, "");
-          show(problem, body.error || "this passage cannot be a project");
+          show(problem, body.error || "此段落不能作为项目 this passage cannot be a project");
           return;
         }
         passage.value = body.start + ":" + body.end;
@@ -91,7 +92,7 @@
         panel.dataset.start = body.start;
         panel.dataset.end = body.end;
       })
-      .catch(function () { if (ticket === asked) show(problem, "the review server did not answer; is it still running?"); });
+      .catch(function () { if (ticket === asked) show(problem, "审核服务没有响应，是否仍在运行？ the review server did not answer; is it still running?"); });
   }
 
   function fromSelection() {
@@ -102,6 +103,9 @@
     var start = rawOffset(range.startContainer, range.startOffset);
     var end = rawOffset(range.endContainer, range.endOffset);
     if (start === null || end === null || end <= start) return;
+    // The same words again (a second selectionchange of one drag): keep the form, and any edit made in it.
+    if (start + ":" + end === selected) return;
+    selected = start + ":" + end;
     passage.value = start + ":" + end;
     fill("start=" + start + "&end=" + end);
     panel.scrollIntoView({ block: "nearest" });
@@ -114,6 +118,7 @@
   });
 
   passage.addEventListener("change", function () {
+    selected = null;
     var value = passage.value.trim();
     var span = /^(\d+)\s*[:：]\s*(\d+)$/.exec(value);
     if (span) fill("start=" + span[1] + "&end=" + span[2]);
@@ -153,6 +158,7 @@
       var start = Number(button.getAttribute("data-s")), end = Number(button.getAttribute("data-e"));
       if (select(start, end)) {
         event.preventDefault();
+        selected = start + ":" + end;  // the selection just made is this one: read it once
         passage.value = start + ":" + end;
         fill("start=" + start + "&end=" + end);
         panel.scrollIntoView({ block: "nearest" });
