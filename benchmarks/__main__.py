@@ -45,7 +45,10 @@ def run(name: str, command: list[str], what: str) -> bool:
     RESULTS.mkdir(exist_ok=True)
     load_before, started, clock = os.getloadavg()[0], time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), time.perf_counter()
     print(f"== {name}: python {' '.join(command)}", flush=True)
-    done = subprocess.run([sys.executable, *command], cwd=ROOT, capture_output=True, text=True)
+    # The console scripts some benchmarks start (gunicorn, datasette, sqlite-utils) are this Python's, as in an
+    # activated virtual environment.
+    env = dict(os.environ, PATH=os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]))
+    done = subprocess.run([sys.executable, *command], cwd=ROOT, capture_output=True, text=True, env=env)
     seconds, load_after = time.perf_counter() - clock, os.getloadavg()[0]
     revision = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True,
                               text=True).stdout.strip() or "unknown"

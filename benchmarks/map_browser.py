@@ -69,10 +69,24 @@ def build_registry(n: int, work: Path, code_root: Path = ROOT) -> tuple[Path, fl
     if db_path.exists():
         return db_path, 0.0  # built by an earlier run in the same --workdir
     started = time.perf_counter()
-    subprocess.run([sys.executable, "-c", "import sys; from registry.store import build; "
+    subprocess.run([python_of(code_root), "-c", "import sys; from registry.store import build; "
                     "build(sys.argv[1], sys.argv[2], targets_csv=None)", str(csv_path), str(db_path)],
                    cwd=code_root, check=True, env=_env(code_root))
     return db_path, time.perf_counter() - started
+
+
+def python_of(code_root: Path) -> str:
+    """The interpreter that runs the tree at code_root: ours, or the baseline's own virtual environment, which
+    holds the dependencies that tree declared (they differ from ours: 90b78ad needs xstatic's font-awesome)."""
+    if code_root == ROOT:
+        return sys.executable
+    venv = code_root.parent / f"venv-{code_root.name}"
+    python = venv / "bin" / "python"
+    if not python.exists():
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+        subprocess.run([str(python), "-m", "pip", "install", "-q", str(code_root)], check=True,
+                       stdout=subprocess.DEVNULL)
+    return str(python)
 
 
 def _env(code_root: Path = ROOT) -> dict:
@@ -101,6 +115,12 @@ def baseline_tree(work: Path, ref: str) -> Path:
         archive.stdout.close()
         if archive.wait() != 0:
             raise SystemExit(f"git archive {ref} failed: is {ref!r} a commit of this repository?")
+        # The synthetic rows cite spans of this tree's plans (provincial ones too): the baseline's build checks
+        # them against its plans/, so it gets this tree's.
+        import shutil
+
+        shutil.rmtree(target / "plans")
+        shutil.copytree(ROOT / "plans", target / "plans", ignore=shutil.ignore_patterns("*.review.json", "*.csv.bak"))
     return target
 
 
@@ -118,7 +138,7 @@ class Server:
                 "'REGISTRY_TILES': 'none'}), threaded=True)")
         # The working directory comes first on `python -c`'s path, then PYTHONPATH: both are code_root,
         # so the baseline's registry and webmap packages are the ones imported, never ours.
-        self.process = subprocess.Popen([sys.executable, "-c", code, str(db), str(self.port)], cwd=code_root,
+        self.process = subprocess.Popen([python_of(code_root), "-c", code, str(db), str(self.port)], cwd=code_root,
                                         env=_env(code_root), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         self.base = f"http://127.0.0.1:{self.port}"
         import urllib.request

@@ -277,15 +277,18 @@ if mode == "query":
     out["bare"] = {"times": times, "rows": rows, "total": total}
 else:
     # The whole GeoJSON export in the library, as /export.geojson and `registry export` make it:
-    # the stored Feature texts (Registry.features) joined by geojson_chunks. Each chunk is encoded
-    # to UTF-8 and hashed as it comes, as a server encodes and sends it.
+    # the registry's metadata (a foreign member) and the stored Feature texts (Registry.features)
+    # joined by geojson_chunks. Each chunk is encoded to UTF-8 and hashed as it comes, as a server
+    # encodes and sends it.
     import hashlib
+    from registry.about import export_counts, export_metadata, registry_info
     from registry.export import geojson_chunks
     def export():
         with Registry(db) as r:
+            metadata = export_metadata(registry_info(r), f, *export_counts(r, f))
             features = r.features(f)
         digest, size = hashlib.sha256(), 0
-        for chunk in geojson_chunks(features):
+        for chunk in geojson_chunks(features, metadata=metadata):
             data = chunk.encode()
             digest.update(data)
             size += len(data)
