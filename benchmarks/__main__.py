@@ -38,6 +38,8 @@ BENCHMARKS = [
     ("targets_page", ["benchmarks/targets_page.py", "--runs", "3"], "/targets, its API and the plan areas"),
     ("scale", ["benchmarks/scale.py", "-n", "100000", "--results", "benchmarks/RESULTS.md"],
      "100,000 projects beside Datasette"),
+    ("memory", ["-m", "benchmarks.memory", "--work", "/tmp/registry-membench", "--sizes", "10000,100000,1000000"],
+     "peak memory of `registry build` and `registry export` from 10,000 to 1,000,000 projects"),
 ]
 
 

@@ -4,16 +4,18 @@
     python -m benchmarks.memory --work /tmp/membench --sizes 10000,100000 --out benchmarks/MEMORY.md
 
 Each measurement runs in a fresh child process; its peak resident set size is the kernel's
-ru_maxrss for that child (os.wait4), its time the wall clock around it. Two ways of doing each job
-run in the same command, so the ratio is measured on the same machine at the same moment:
+ru_maxrss for that child (os.wait4): the whole process, as a user's command is. Its time is the wall
+clock around it. Two ways of doing each job run in the same command, so the ratio is measured on
+the same machine at the same moment:
 
-* build, `stream`: the shipped `registry.store.build` (streamed check pass, rows validated and
-  inserted as read, duplicate ids in a temp SQLite file);
+* build, `stream`: the command a user runs, `registry build --csv CSV --db DB` (streamed check
+  pass, rows validated and inserted as read, duplicate ids in a temp SQLite file, then the map
+  grid, the facets and the plan areas);
 * build, `list` (baseline): the same build with every validated record held in a list before
   the first insert, as the build did before (the old reader also held the decoded file and the
   raw rows besides, so the old figures were higher still: 4.9 GB at 1M rows, issue 15);
-* export, `stream`: `geojson_chunks(Registry.iter_features())` to a file, what `registry export`,
-  /export.geojson and /api/map.json now do (rows straight off the cursor);
+* export, `stream`: the command a user runs, `registry export --format geojson -o FILE` (rows straight
+  off the cursor, as /export.geojson and /api/map.json read them);
 * export, `list` (baseline): `geojson_chunks(Registry.features())`, the list-returning method
   the exports used before.
 
@@ -56,6 +58,9 @@ with Registry(db_path) as registry, open(out_path, "w", encoding="utf-8") as out
         out.write(chunk)
 print(out_path)
 """
+
+
+CLI = "from registry.cli import main; main()"  # `registry ARGS`, the console script's entry point
 
 
 def run_child(code: str, *args: str) -> tuple[float, float]:
@@ -109,7 +114,7 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--work", type=Path, required=True, help="folder for the CSVs and registries")
     parser.add_argument("--sizes", default="10000,100000,1000000")
-    parser.add_argument("--baseline-up-to", type=int, default=1_000_000,
+    parser.add_argument("--baseline-up-to", type=int, default=100_000,
                         help="run the list-in-memory baselines only up to this many rows")
     parser.add_argument("--out", type=Path, help="also write the table as markdown here")
     args = parser.parse_args(argv)
@@ -125,15 +130,18 @@ def main(argv=None) -> int:
         for mode in ("stream", "list"):
             if mode == "list" and n > args.baseline_up_to:
                 continue
-            seconds, peak = run_child(BUILD_CHILD, str(csvs[n]), str(db), mode)
+            seconds, peak = (run_child(CLI, "build", "--csv", str(csvs[n]), "--db", str(db)) if mode == "stream"
+                             else run_child(BUILD_CHILD, str(csvs[n]), str(db), mode))
             results[("build", mode)] = (seconds, peak)
         for mode in ("stream", "list"):
             if mode == "list" and n > args.baseline_up_to:
                 continue
-            seconds, peak = run_child(EXPORT_CHILD, str(db), str(args.work / f"export-{n}.geojson"), mode)
+            out = args.work / f"export-{n}.geojson"
+            seconds, peak = (run_child(CLI, "export", "--db", str(db), "--format", "geojson", "-o", str(out))
+                             if mode == "stream" else run_child(EXPORT_CHILD, str(db), str(out), mode))
             results[("export", mode)] = (seconds, peak)
         for (job, mode), (seconds, peak) in results.items():
-            label = "streamed (now)" if mode == "stream" else "list in memory (before)"
+            label = f"`registry {job}` (now)" if mode == "stream" else "library, list in memory (before)"
             lines.append(f"| {n:,} | {job} | {label} | {seconds:.1f} s | {peak:,.0f} MB |")
             print(lines[-1], flush=True)
         for job in ("build", "export"):

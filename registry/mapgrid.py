@@ -103,26 +103,36 @@ _FAMILY_CODE = {f: i for i, f in enumerate(FAMILIES)}
 _STAGE_CODE = {st: i for i, st in enumerate(STAGES)}
 
 
-def _points_from_rows(rows) -> Points:
-    ids, cols = [], {name: [] for name in ARRAY_NAMES}
-    for rowid, pid, ptype, precision, stage, mw, lon, lat, geometry in rows:
-        if lon is None or lat is None:
-            continue
-        ids.append(pid)
-        cols["rowid"].append(rowid)
-        cols["lon"].append(lon)
-        cols["lat"].append(lat)
-        cols["type"].append(_TYPE_CODE.get(ptype, 255))
-        cols["family"].append(_FAMILY_CODE[FAMILY_OF.get(ptype, "other")])
-        cols["precision"].append(PRECISION_CLASS.get(precision or "", 2))
-        cols["stage"].append(_STAGE_CODE.get(stage, len(STAGES)))
-        cols["mw"].append(math.nan if mw is None else mw)
-        bounds = _line_bounds(geometry)
-        cols["line"].append(bounds is not None)
-        w, s, e, n = bounds or (lon, lat, lon, lat)
-        cols["lw"].append(w), cols["ls"].append(s), cols["le"].append(e), cols["ln"].append(n)
-    dtypes = {"rowid": np.int64, "mw": np.float64, "line": bool, **{name: np.uint8 for name in SMALL_INTS}}
-    arrays = {name: np.asarray(values, dtype=dtypes.get(name, np.float64)) for name, values in cols.items()}
+_DTYPES = {"rowid": np.int64, "mw": np.float64, "line": bool, **{name: np.uint8 for name in SMALL_INTS}}
+_BATCH = 20_000  # rows turned into arrays at a time: a Python list per column never holds more
+
+
+def _points_from_rows(cursor) -> Points:
+    """The located rows of a cursor as numpy columns, read a batch at a time: Python lists of every row's values
+    would take ~40 bytes a value (600 MB at a million projects), the arrays 1–8."""
+    ids, parts = [], {name: [] for name in ARRAY_NAMES}
+    while batch := cursor.fetchmany(_BATCH):
+        cols = {name: [] for name in ARRAY_NAMES}
+        for rowid, pid, ptype, precision, stage, mw, lon, lat, geometry in batch:
+            if lon is None or lat is None:
+                continue
+            ids.append(pid)
+            cols["rowid"].append(rowid)
+            cols["lon"].append(lon)
+            cols["lat"].append(lat)
+            cols["type"].append(_TYPE_CODE.get(ptype, 255))
+            cols["family"].append(_FAMILY_CODE[FAMILY_OF.get(ptype, "other")])
+            cols["precision"].append(PRECISION_CLASS.get(precision or "", 2))
+            cols["stage"].append(_STAGE_CODE.get(stage, len(STAGES)))
+            cols["mw"].append(math.nan if mw is None else mw)
+            bounds = _line_bounds(geometry)
+            cols["line"].append(bounds is not None)
+            w, s, e, n = bounds or (lon, lat, lon, lat)
+            cols["lw"].append(w), cols["ls"].append(s), cols["le"].append(e), cols["ln"].append(n)
+        for name, values in cols.items():
+            parts[name].append(np.asarray(values, dtype=_DTYPES.get(name, np.float64)))
+    arrays = {name: np.concatenate(chunks) if chunks else np.asarray([], dtype=_DTYPES.get(name, np.float64))
+              for name, chunks in parts.items()}
     mx, my = mercator(arrays["lon"], arrays["lat"])
     return Points(ids=ids, mx=mx, my=my, **arrays)
 
