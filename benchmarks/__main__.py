@@ -30,7 +30,7 @@ BENCHMARKS = [
     ("target_recall", ["benchmarks/target_recall.py"], "targets per plan"),
     ("recall_net", ["benchmarks/recall_net.py"], "the possible projects of review"),
     ("extract_scaling", ["benchmarks/extract_scaling.py", "--memory", "--results", "benchmarks/EXTRACT_SCALING.md"],
-     "extraction time and memory as the input doubles"),
+     "the time and memory of registry add-plan as the plan doubles"),
     ("map_browser", ["-m", "benchmarks.map_browser", "-n", "100000", "--runs", "3", "--baseline"],
      "the map at 100,000 projects, painted, beside the page before the view-by-view map"),
     ("map_shipped", ["-m", "benchmarks.map_browser", "--db", "registry.db", "--runs", "3"], "the map of the shipped registry"),
