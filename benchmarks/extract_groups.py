@@ -31,7 +31,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.target_recall import match_targets  # noqa: E402  (the targets' matching rule of target_recall.py)
 from registry.extract.evaluate import match_rows  # noqa: E402  (one matching rule for every revision)
+from registry.intake.files import read_csv_rows  # noqa: E402
 
 GROUPS = {
     "seed": ["jinshi_430781", "linxiang_430682", "shiyan_420300", "xiangyang_420600", "xiaogan_420900"],
@@ -82,27 +84,6 @@ def extracted_at(revision: str) -> dict:
         return extracted(Path(folder))
 
 
-def _read(path: Path) -> list[dict]:
-    import csv
-
-    with open(path, newline="", encoding="utf-8") as handle:
-        return list(csv.DictReader(handle))
-
-
-def _target_matches(found: list[dict], reviewed: list[dict]) -> tuple[int, int]:
-    used, matched, indicator = set(), 0, 0
-    for t in found:
-        for j, r in enumerate(reviewed):
-            if j not in used and int(t["source_start"]) < int(r["source_end"]) \
-                    and int(r["source_start"]) < int(t["source_end"]) \
-                    and t["value"] and abs(float(t["value"]) - float(r["value"])) < 1e-6:
-                used.add(j)
-                matched += 1
-                indicator += t["indicator"] == r["indicator"]
-                break
-    return matched, indicator
-
-
 def score(found: dict, projects: list[dict], targets: list[dict]) -> dict[str, dict]:
     """Per group: reviewed, candidates and matched projects; reviewed, found, matched targets, indicator."""
     scores = {}
@@ -116,9 +97,10 @@ def score(found: dict, projects: list[dict], targets: list[dict]) -> dict[str, d
             s["matched"] += len(match_rows(mine, theirs))
             mine_t = [t for t in found["targets"] if t["source_doc"] == doc]
             theirs_t = [t for t in targets if t["source_doc"] == doc]
-            matched, indicator = _target_matches(mine_t, theirs_t)
+            pairs = match_targets(mine_t, theirs_t)
             s.update(t_reviewed=s["t_reviewed"] + len(theirs_t), t_found=s["t_found"] + len(mine_t),
-                     t_matched=s["t_matched"] + matched, t_indicator=s["t_indicator"] + indicator)
+                     t_matched=s["t_matched"] + len(pairs),
+                     t_indicator=s["t_indicator"] + sum(f["indicator"] == r["indicator"] for f, r in pairs))
         s["unread"] = sum(any(u.startswith(doc + ":") for u in found["unread"]) for doc in docs)
         scores[group] = s
     return scores
@@ -147,7 +129,7 @@ def main(argv: list[str] | None = None) -> None:
                         help="an earlier revision to score the same way (repeat for several)")
     parser.add_argument("-o", "--output", type=Path, help="also write the table to this Markdown file")
     args = parser.parse_args(argv)
-    projects, targets = _read(ROOT / "projects.csv"), _read(ROOT / "targets.csv")
+    projects, targets = read_csv_rows(ROOT / "projects.csv"), read_csv_rows(ROOT / "targets.csv")
     results = [(f"`{rev}`", score(extracted_at(rev), projects, targets)) for rev in args.baseline]
     results.append(("this tree", score(extracted(ROOT), projects, targets)))
     text = table(results)

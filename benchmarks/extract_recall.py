@@ -205,14 +205,11 @@ def glance(root: Path = ROOT) -> str:
     plans by group against their reviewed rows, and the development set by its own scorer. Every group
     is seen text (the rules were fixed on it); the manual's Extraction page gives the unseen measures."""
     from benchmarks.extract_groups import GROUPS, extracted, score
+    from registry.intake.files import read_csv_rows
 
     if not (root / "projects.csv").is_file() or not any((root / "plans").glob("*.txt")):
         return "(no plans in this registry to measure the extractor on)"
-    with open(root / "projects.csv", newline="", encoding="utf-8") as handle:
-        projects = list(csv.DictReader(handle))
-    with open(root / "targets.csv", newline="", encoding="utf-8") as handle:
-        targets = list(csv.DictReader(handle))
-    scores = score(extracted(ROOT, root / "plans"), projects, targets)
+    scores = score(extracted(ROOT, root / "plans"), read_csv_rows(root / "projects.csv"), read_csv_rows(root / "targets.csv"))
     labels = {"seed": "the five city and county plans shipped first", "provinces-fitted": "13 provincial plans",
               "provinces-held-out": "9 provincial plans (held out in extract2)", "national": "the national plan"}
     lines = ["| plans | projects found (recall) | candidates right (precision) | targets found (recall) |",

@@ -293,7 +293,6 @@ def main(argv=None) -> int:
     parser.add_argument("--baseline-max-n", type=int, default=100_000, help="skip the baseline above this N")
     parser.add_argument("--workdir", type=Path, help="keep CSVs and registries here (default: a temporary directory)")
     parser.add_argument("--view", help="open every load at this view, z/lat/lon (default: the page's own first view)")
-    parser.add_argument("--results", type=Path, help="also write the figures, the command and the load to this Markdown file")
     args = parser.parse_args(argv)
     load_at_start = os.getloadavg()[0]
 
@@ -346,24 +345,7 @@ def main(argv=None) -> int:
     summary = (f"summary: {len(lines)} measurements in {time.perf_counter() - started:.0f} s, load average "
                f"{load_at_start:.2f} at the start and {load:.2f} at the end (2 cores shared: figures are upper bounds)")
     print(summary)
-    if args.results:
-        write_results(args.results, argv if argv is not None else sys.argv[1:], lines, summary)
     return 0
-
-
-def write_results(path: Path, argv: list[str], lines: list[str], summary: str) -> None:
-    import platform
-
-    revision = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True,
-                              text=True).stdout.strip() or "unknown"
-    path.write_text(
-        "# The map in headless Chromium (generated)\n\n"
-        f"Written by `python -m benchmarks.map_browser {' '.join(argv)}` at {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, "
-        f"tree {revision}, {platform.machine()}, {os.cpu_count()} CPUs, Debian's Chromium headless at 1440×900, every other "
-        "host blocked. First draw: navigation start to the second animation frame after the map says ready (its "
-        "view's projects drawn), on the page's clock, median of the runs listed; pan/zoom: a move to the second frame "
-        "after that view's ready, median (max) over the moves; what the harness saw by polling is in brackets. Nothing "
-        "here is asserted by a test.\n\n```\n" + "\n".join(lines) + f"\n{summary}\n```\n", encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -116,10 +116,7 @@
       bindArea(layer, p);
       layer.addTo(map);
       var path = layer.getElement && layer.getElement();
-      if (path) {
-        path.setAttribute("data-doc", p.doc_id);
-        path.setAttribute("data-level", p.level);
-      }
+      if (path) markPlan(path, p);
       var entry = { layer: layer, properties: p, dot: null, outline: outline };
       if (p.level === "city" || p.level === "county") {
         entry.dot = L.circleMarker([p.point[1], p.point[0]], {
@@ -138,6 +135,12 @@
     map.on("zoomend", updateDots);
   }
 
+  // An area's path, or the dot that stands for it, names its plan: a hit test reads the plan from either.
+  function markPlan(element, properties) {
+    element.setAttribute("data-doc", properties.doc_id);
+    element.setAttribute("data-level", properties.level);
+  }
+
   // Dots for the cities and counties that are too small to see (and to hover) at this zoom.
   function updateDots() {
     var shown = [];
@@ -148,9 +151,7 @@
       var small = Math.abs(b.x - a.x) < SMALL_PX && Math.abs(b.y - a.y) < SMALL_PX;
       if (small && !map.hasLayer(entry.dot)) {
         entry.dot.addTo(map);
-        // The dot stands for its plan's area: the same data-doc, so a hit test names the plan.
-        entry.dot.getElement().setAttribute("data-doc", entry.properties.doc_id);
-        entry.dot.getElement().setAttribute("data-level", entry.properties.level);
+        markPlan(entry.dot.getElement(), entry.properties);  // the dot stands for its plan's area
       }
       if (!small && map.hasLayer(entry.dot)) entry.dot.remove();
       if (small) shown.push(entry.dot);
