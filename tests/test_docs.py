@@ -15,6 +15,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from conftest import ROOT, read_rows
 
 MANUAL = ROOT / "docs" / "manual"
@@ -29,8 +31,15 @@ def run(tool: str, *args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
 
 
 def test_every_figure_of_the_readme_and_the_manual_is_current():
-    result = run("cog", "--check", "--diff", *DOCUMENTS)
+    from benchmarks.extract_recall import DEV_PLANS
+
+    # The README's extractor figures include the development set (../shared/dev-plans): without it beside this
+    # checkout they cannot be regenerated, so the README is checked only where it is (CI has it).
+    documents = DOCUMENTS if DEV_PLANS.is_dir() else DOCUMENTS[1:]
+    result = run("cog", "--check", "--diff", *documents)
     assert result.returncode == 0, f"{result.stdout}{result.stderr}\nregenerate: cog -r README.md docs/manual/*.md"
+    if not DEV_PLANS.is_dir():
+        pytest.skip(f"README.md's figures not checked: no development set at {DEV_PLANS}")
 
 
 def test_cog_check_fails_when_the_data_changes_under_a_figure(tmp_path):
