@@ -292,7 +292,7 @@ def test_the_review_page_adds_merges_splits_without_the_script(tmp_path, root_fo
     assert answer["row"]["type"] == "solar_pv" and answer["row"]["capacity_mw"] == "20" and answer["problem"] is None
     assert client.get(f"/passage?start=0&end={len(PLAN) + 9}").status_code == 400
     assert re.match(r"不能添加 cannot add — .*occurs", client.get("/passage?words=项目").get_json()["error"])
-    assert client.get("/", headers={"Host": "attacker.example"}).status_code == 400  # no DNS rebinding
+    assert client.get("/", headers={"Host": "attacker.example"}).status_code == 403  # no DNS rebinding
 
     before = snapshot(root_folder)
     assert client.post("/", data={"action": "add", "add|passage": MISSED}).status_code == 400  # no token

@@ -9,13 +9,18 @@ START:END or the words into the add form; merges ticked candidates; splits one a
 further part starts with; dismisses a possible project. One button saves the decisions, another
 also adds the accepted rows to the registry (Review.apply, the same code as the terminal review).
 
-It writes the registry's files, so it only listens on the loopback address, answers only to a
-loopback Host, and every POST carries the page's token. Scripts only from this app (CSP).
+It writes the registry's files, so it only listens on the loopback address and every POST carries
+the page's token. A page on another site cannot reach it through DNS rebinding (its name made to
+resolve to 127.0.0.1): only a loopback Host with this server's port is answered, and a POST whose
+Origin (or, without one, Referer) is another site is refused, both with a 403 saying why. Scripts
+only from this app (CSP).
 """
 from __future__ import annotations
 
 import secrets
 from pathlib import Path
+
+from urllib.parse import urlsplit
 
 from flask import Flask, abort, jsonify, redirect, render_template, request, url_for
 from markupsafe import escape
@@ -38,8 +43,8 @@ CSP = ("default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'se
 def create_review_app(root: Path, doc_id: str) -> Flask:
     Review(root, doc_id)  # fail now, in the terminal, if there is nothing to review
     app = Flask(__name__)
-    app.config["TRUSTED_HOSTS"] = ["127.0.0.1", "localhost", "[::1]"]  # a page elsewhere cannot rebind to it
     token = secrets.token_urlsafe(24)
+    app.before_request(_refuse_other_sites)
 
     @app.after_request
     def no_outside(response):
@@ -123,6 +128,39 @@ def create_review_app(root: Path, doc_id: str) -> Flask:
         return redirect(url_for("page", message=message, error=errors) + anchor.get(action, ""))
 
     return app
+
+
+# The names this machine's own browser uses for the server; any other Host is a page elsewhere
+# whose name was made to resolve to 127.0.0.1 (DNS rebinding).
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]")
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
+def _refuse_other_sites():
+    """403 unless the Host is a loopback name with this server's port and a POST comes from the page itself."""
+    port = request.environ.get("SERVER_PORT", "")
+    host = request.environ.get("HTTP_HOST", "").lower()
+    own = {f"{name}:{port}" for name in LOOPBACK_HOSTS} | (set(LOOPBACK_HOSTS) if port == "80" else set())
+    if host not in own:
+        return _forbidden(f"此审核页只在本机地址上使用，请打开 http://127.0.0.1:{port}/ "
+                          f"the review page answers only to http://127.0.0.1:{port}/, not to Host {host[:100]!r}")
+    if request.method in SAFE_METHODS:
+        return None
+    # Browsers send Origin with every POST of a form (Referer where an old one does not); a client
+    # that sends neither is not a page in a browser, and still needs the page's token.
+    sender = request.headers.get("Origin")
+    if sender is None and request.referrer:
+        parts = urlsplit(request.referrer)
+        sender = f"{parts.scheme}://{parts.netloc}"
+    if sender is not None and sender.lower() != f"http://{host}":
+        return _forbidden(f"拒绝来自其他网页的提交，未作任何更改 a form sent from {sender[:100]!r}, not from this "
+                          "review page, was refused; nothing was changed")
+    return None
+
+
+def _forbidden(message: str):
+    return (f"<!doctype html><html lang=\"zh-CN\"><meta charset=\"utf-8\"><title>403 审核 review</title>"
+            f"<h1>403</h1><p>{escape(message)}</p>"), 403, {"Content-Type": "text/html; charset=utf-8"}
 
 
 def _save_cards(review: Review) -> list[str]:
