@@ -325,34 +325,25 @@ def serve(db_path, host, port, debug):
     """Serve the web map, list, project pages, exports and JSON API (development server)."""
     from webmap import create_app
 
+    from registry.integrity import integrity_problem
     from registry.query import Registry, RegistryError
 
     try:
         with Registry(db_path) as registry:
             # Damaged pages behind a readable header would otherwise show up request by request.
-            # quick_check reads every page (16 s for a 1.3 GB registry of 1M projects): big files
-            # get a probe of each table instead, and /healthz and the 503s cover the rest.
-            if Path(db_path).stat().st_size <= QUICK_CHECK_MAX_BYTES:
-                problem = registry.conn.execute("PRAGMA quick_check(1)").fetchone()[0]
-            else:
-                for table in ("projects", "documents", "registry_meta"):
-                    registry.conn.execute(f"SELECT * FROM {table} LIMIT 1").fetchall()
-                problem = "ok"
+            problem = integrity_problem(registry.conn, db_path)
     except (FileNotFoundError, RegistryError) as exc:
         fail(str(exc))
     except sqlite3.DatabaseError as exc:
         problem = str(exc)
-    if problem != "ok":
-        fail(f"{db_path}: the registry database is damaged ({' '.join(problem.split())[:120]}); rebuild it with `registry build`")
+    if problem is not None:
+        fail(f"{db_path}: the registry database is damaged ({problem[:120]}); rebuild it with `registry build`")
     try:
         app = create_app({"REGISTRY_DB": str(db_path)})
     except ValueError as exc:  # a bad REGISTRY_TILES or REGISTRY_BASEMAP setting
         fail(str(exc))
     app.wsgi_app = _utf8_query_string(app.wsgi_app)
     app.run(host=host, port=port, debug=debug)
-
-
-QUICK_CHECK_MAX_BYTES = 256 * 1024 * 1024
 
 
 def _utf8_query_string(wsgi_app):

@@ -1,6 +1,7 @@
 """/healthz, and a 503 that says so for a registry that is missing, corrupt or not a registry (issue 15, part 4)."""
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
 
@@ -61,3 +62,41 @@ def test_an_unreadable_registry_answers_503_saying_so(tmp_path, registry_db, kin
         assert response.status_code == 503, path
         assert response.mimetype == "text/html"
         assert "registry" in response.get_data(as_text=True)
+
+
+def test_healthz_answers_503_when_bytes_inside_the_file_are_overwritten_in_place(tmp_path, registry_db):
+    """The header and registry_meta still read, so a check of those alone said ok (issue 22, part 8)."""
+    import shutil
+    import urllib.error
+    import urllib.request
+
+    from conftest import serving
+
+    db = tmp_path / "registry.db"
+    shutil.copyfile(registry_db, db)
+
+    def healthz(base: str) -> tuple[int, dict]:
+        try:
+            with urllib.request.urlopen(base + "/healthz", timeout=10) as response:
+                return response.status, json.loads(response.read())
+        except urllib.error.HTTPError as error:
+            return error.code, json.loads(error.read())
+
+    with serving(app_on(db)) as base:
+        assert healthz(base)[0] == 200
+        inode = db.stat().st_ino
+        middle = db.stat().st_size // 2
+        with open(db, "r+b") as handle:  # in place: same inode, same size
+            handle.seek(middle)
+            original = handle.read(8192)
+            handle.seek(middle)
+            handle.write(bytes([0x5A]) * len(original))
+        assert db.stat().st_ino == inode and db.stat().st_size == registry_db.stat().st_size
+        status, body = healthz(base)
+        assert status == 503 and body["status"] == "unavailable"
+        assert "damaged" in body["error"] and "registry build" in body["error"]
+        with open(db, "r+b") as handle:  # put the bytes back: healthy again, not stuck on the old answer
+            handle.seek(middle)
+            handle.write(original)
+        status, body = healthz(base)
+        assert status == 200 and body["status"] == "ok"
