@@ -320,9 +320,11 @@ def targets(cities, counties, docs, indicators, years, fmt, db_path):
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--debug", is_flag=True, help="Flask debug mode (never on a shared server).")
+@click.option("--production", is_flag=True,
+              help="nginx in front of gunicorn (webmap/production.py), for a shared server; needs nginx installed.")
 @root_option
-def serve(db_path, host, port, debug):
-    """Serve the web map, list, project pages, exports and JSON API (development server)."""
+def serve(db_path, host, port, debug, production):
+    """Serve the web map, list, project pages, exports and JSON API (development server, or --production)."""
     from webmap import create_app
 
     from registry.integrity import integrity_problem
@@ -342,6 +344,13 @@ def serve(db_path, host, port, debug):
         app = create_app({"REGISTRY_DB": str(db_path)})
     except ValueError as exc:  # a bad REGISTRY_TILES or REGISTRY_BASEMAP setting
         fail(str(exc))
+    if production:
+        from webmap.production import ProductionError, serve_production
+
+        try:
+            sys.exit(serve_production(f"[{host}]:{port}" if ":" in host else f"{host}:{port}", Path(db_path)))
+        except ProductionError as exc:
+            fail(str(exc))
     app.wsgi_app = _utf8_query_string(app.wsgi_app)
     app.run(host=host, port=port, debug=debug)
 

@@ -18,7 +18,8 @@ import os
 
 bind = os.environ.get("REGISTRY_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", "4"))
-worker_class = "gthread"
+# gunicorn's gthread worker, with its 414 and 431 in JSON like the app's errors.
+worker_class = "webmap.gunicorn_worker.JSONErrorsThreadWorker"
 threads = int(os.environ.get("REGISTRY_THREADS", "8"))
 
 # A worker that does not check in for this long (a stuck request) is killed and replaced.
@@ -26,12 +27,12 @@ timeout = 30
 graceful_timeout = 30
 # Idle kept-alive connections are closed after this many seconds; they wait in the poller.
 keepalive = 5
-# Requests are small GETs: refuse oversized request lines and headers early.
-# gunicorn answers a request line over 4,094 bytes (its default) with an HTML 414 before the app
-# sees it. A filter of many counties makes a long URL, and every error under /api and /export is
-# JSON, so the app judges URL length itself (webmap/http.py: MAX_URI_BYTES, a JSON 414); 0 lifts
-# gunicorn's limit to its own hard ceiling.
-limit_request_line = 0
+# Requests are small GETs: refuse oversized request lines and headers as they are read.
+# 8,190 is gunicorn's largest limit; 0 ("unlimited") let a 16 MB URL cost a worker 30 s of CPU
+# (its parser re-reads the growing line up to a 1 MB ceiling). A filter of many counties makes a
+# long URL, so the limit is above the app's own (webmap/http.py: MAX_URI_BYTES, 8,000), which
+# answers pages in HTML and the API in JSON; past it the worker answers the same JSON 414.
+limit_request_line = 8190
 limit_request_fields = 100
 limit_request_field_size = 8190
 # Recycle workers now and then, so that a slow leak can never grow without bound.

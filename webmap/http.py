@@ -7,8 +7,9 @@
 - CORS (Flask-CORS) for GET on the read-only API and exports, so a planner's own web tools can
   read them; nothing here accepts a write.
 - Request URIs longer than MAX_URI_BYTES get a 414, in JSON under /api and /export like every
-  other error there. gunicorn refuses long request lines itself, in HTML, before the app sees
-  them: webmap/gunicorn_conf.py lifts its limit so that the app's answer is the one clients get.
+  other error there. Longer request lines never reach the app: gunicorn (8,190 bytes,
+  webmap/gunicorn_worker.py) and nginx (8 KB, webmap/production.py) refuse them as they read
+  them, with the same JSON, so a 16 MB URL costs nobody more than reading 8 KB.
 - `content_disposition`: download names that say what the file holds (RFC 6266 + RFC 5987).
 """
 from __future__ import annotations
@@ -25,9 +26,11 @@ CACHED_PREFIXES = ("/api/", "/export.")
 # Files written afresh per request (zip and SQLite headers hold write times): equal content,
 # not equal bytes, so their ETag is weak (RFC 9110 §8.8.1).
 WEAK_ETAG_PATHS = ("/export.xlsx", "/export.gpkg", "/export.kml")
-# Longer than any URL the app makes (50 counties of a filter take about 2 kB) and far below the
-# 1 MiB gunicorn still refuses with `limit_request_line = 0`.
-MAX_URI_BYTES = 8192
+# Longer than any URL the app makes (50 counties of a filter take about 2 kB), and a little under
+# the request-line limits of gunicorn (8,190) and nginx (8,192 with method and version), so that
+# the app, which knows a page from an API call, answers every URI that can reach it.
+MAX_URI_BYTES = 8000
+TOO_LONG_URI_MESSAGE = f"the request URI is longer than {MAX_URI_BYTES} bytes; ask for fewer filter values"
 COMPRESSED_TYPES = ["application/json", "application/geo+json", "text/csv", "text/html", "text/css",
                     "text/javascript", "application/javascript", "application/geopackage+sqlite3",
                     "application/vnd.google-earth.kml+xml"]
@@ -69,7 +72,7 @@ def content_disposition(filename: str) -> str:
 def _refuse_long_uri():
     uri = request.environ.get("RAW_URI") or request.environ.get("REQUEST_URI") or request.full_path
     if len(uri.encode("utf-8", "surrogateescape")) > MAX_URI_BYTES:
-        abort(414, description=f"the request URI is longer than {MAX_URI_BYTES} bytes; ask for fewer filter values")
+        abort(414, description=TOO_LONG_URI_MESSAGE)
 
 
 def _validators() -> tuple[str, datetime] | None:
