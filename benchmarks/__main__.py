@@ -36,6 +36,8 @@ BENCHMARKS = [
     ("map_shipped", ["-m", "benchmarks.map_browser", "--db", "registry.db", "--runs", "3"], "the map of the shipped registry"),
     ("basemap", ["benchmarks/basemap.py", "--runs", "3"], "what the offline basemap costs"),
     ("targets_page", ["benchmarks/targets_page.py", "--runs", "3"], "/targets, its API and the plan areas"),
+    ("slow_clients", ["benchmarks/slow_clients.py", "--runs", "3", "--baseline"],
+     "ordinary requests to the production server while 1,000 clients trickle their headers; 16 MB URLs"),
     ("scale", ["benchmarks/scale.py", "-n", "100000", "--results", "benchmarks/RESULTS.md"],
      "100,000 projects beside Datasette"),
     ("memory", ["-m", "benchmarks.memory", "--work", "/tmp/registry-membench", "--sizes", "10000,100000,1000000"],

@@ -246,3 +246,15 @@ def test_a_16_mb_url_or_header_is_refused_in_json(production_command):
     # A URL just under the app's limit still reaches it and is answered.
     with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/facets?padding=" + "x" * 7900, timeout=10) as response:
         assert response.status == 200
+
+
+def test_a_port_in_use_is_one_line_before_anything_starts(registry_db):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run([sys.executable, "-m", "registry.cli", "serve", "--production", "--db", str(registry_db),
+                                 "--port", str(port)], cwd=ROOT, capture_output=True, text=True, timeout=60,
+                                env=dict(os.environ, REGISTRY_TILES="none"))
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [f"error: cannot listen on 127.0.0.1:{port}: Address already in use"]

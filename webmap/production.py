@@ -26,6 +26,7 @@ import pwd
 import resource
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -141,6 +142,7 @@ http {{
 def serve_production(bind: str, db: Path, run_dir: Path | None = None) -> int:
     """nginx on `bind` in front of gunicorn on `db`, until SIGTERM/SIGINT or either stops; its exit code."""
     nginx = find_nginx()
+    _check_free(bind)
     open_files = raise_open_files_limit()
     run_dir = Path(run_dir or tempfile.mkdtemp(prefix="registry-production-"))
     run_dir.mkdir(parents=True, exist_ok=True)
@@ -160,6 +162,7 @@ def serve_production(bind: str, db: Path, run_dir: Path | None = None) -> int:
         config = run_dir / "nginx.conf"
         config.write_text(nginx_config(bind, socket_path, run_dir, open_files), encoding="utf-8")
         children.append(subprocess.Popen([nginx, "-p", str(run_dir), "-c", str(config), "-e", "stderr"]))
+        _wait_until_listening(bind, children[1], stopping)
         print(f"serving the registry on http://{bind}/ (nginx in front of gunicorn; Ctrl-C to stop)", flush=True)
         while not stopping and all(child.poll() is None for child in children):
             time.sleep(0.2)
@@ -183,6 +186,39 @@ def _wait_for(socket_path: Path, gunicorn: subprocess.Popen, stopping: list, tim
         if time.monotonic() > deadline:
             raise ProductionError(f"gunicorn did not open {socket_path} within {timeout:.0f} s")
         time.sleep(0.1)
+
+
+def _check_free(bind: str) -> None:
+    """ProductionError now, before gunicorn starts, if `bind` cannot be listened on (in use, not ours)."""
+    host, _, port = bind.rpartition(":")
+    if not port.isdigit() or not 0 < int(port) < 65536:
+        raise ProductionError(f"cannot listen on {bind}: the port must be a number from 1 to 65535")
+    try:
+        family, kind, proto, _name, address = socket.getaddrinfo(host.strip("[]") or None, int(port), type=socket.SOCK_STREAM)[0]
+        with socket.socket(family, kind, proto) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as nginx binds
+            probe.bind(address)
+    except (OSError, ValueError) as exc:
+        raise ProductionError(f"cannot listen on {bind}: {exc.strerror if isinstance(exc, OSError) else exc}") from None
+
+
+def _wait_until_listening(bind: str, nginx: subprocess.Popen, stopping: list, timeout: float = 30) -> None:
+    """Until nginx accepts connections on `bind` (a wildcard address: on loopback), or it has given up."""
+    host, _, port = bind.rpartition(":")
+    host = host.strip("[]")
+    host = {"": "127.0.0.1", "0.0.0.0": "127.0.0.1", "::": "::1", "*": "127.0.0.1"}.get(host, host)
+    deadline = time.monotonic() + timeout
+    while not stopping:
+        try:
+            socket.create_connection((host, int(port)), timeout=1).close()
+            return
+        except OSError:
+            if nginx.poll() is not None:
+                raise ProductionError(f"nginx could not listen on {bind} (exit code {nginx.returncode}); "
+                                      "see its message above") from None
+            if time.monotonic() > deadline:
+                raise ProductionError(f"nginx did not listen on {bind} within {timeout:.0f} s") from None
+            time.sleep(0.1)
 
 
 def _stop(children: list[subprocess.Popen]) -> None:
