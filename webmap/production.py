@@ -11,9 +11,9 @@ only ever sees whole requests, so its threads serve ordinary ones. Behind it gun
 the shipped settings (webmap/gunicorn_conf.py: WEB_CONCURRENCY, REGISTRY_THREADS, REGISTRY_ACCESS_LOG).
 
 The nginx configuration is written here (`nginx_config`), from the open-file limit this process
-may raise itself to (`ulimit -Hn`): a proxied request holds two descriptors, so each nginx worker
-takes half of them as connections. Errors that nginx answers itself (a request line over 8 KB, a
-header over 8 KB, gunicorn not answering) are JSON like the app's. Nothing is written outside the
+may raise itself to (`ulimit -Hn`, at most MAX_OPEN_FILES): every connection, a client's or one to
+gunicorn, is a descriptor. Errors that nginx answers itself (a request line or a header over 8 KB,
+a body over 1 MB, gunicorn not answering) are JSON like the app's. Nothing is written outside the
 run folder, which is removed when the server stops (SIGTERM or Ctrl-C).
 """
 from __future__ import annotations
@@ -78,23 +78,24 @@ def nginx_config(listen: str, upstream: Path, run_dir: Path, open_files: int) ->
     if os.geteuid() == 0:  # never serve the network from root: nginx's workers run as nobody
         nobody = pwd.getpwnam("nobody")
         user = f"user nobody {grp.getgrgid(nobody.pw_gid).gr_name};"
-    temp = "\n".join(f"    {kind}_temp_path {run_dir / (kind + '_temp')};"
+    temp = "\n".join(f"    {kind}_temp_path {_quoted(run_dir / (kind + '_temp'))};"
                      for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
     # URIs, not named locations: a request line too long to read has no URI to carry to a named one.
     errors = "\n".join(
-        f"        location = /_errors/{name}.json {{ internal; default_type application/json; "
-        f"add_header X-Content-Type-Options nosniff always; return {status} '{json.dumps({'error': body})}'; }}" for name, (status, body) in NGINX_ERRORS.items())
+        f"        location = /_errors/{name}.json {{ internal; default_type application/json; add_header "
+        f"X-Content-Type-Options nosniff always; return {status} '{json.dumps({'error': body})}'; }}"
+        for name, (status, body) in NGINX_ERRORS.items())
     return f"""# Written by webmap/production.py for this run; edits are lost when the server restarts.
 {user}
 daemon off;
 worker_processes auto;
 worker_rlimit_nofile {open_files};
-pid {run_dir / 'nginx.pid'};
+pid {_quoted(run_dir / 'nginx.pid')};
 error_log stderr warn;
 
 events {{
-    # A proxied request holds two descriptors (client and gunicorn).
-    worker_connections {max(open_files // 2, 512)};
+    # Each connection, a client's or one to gunicorn, is a descriptor; a few are kept for files.
+    worker_connections {max(open_files - 32, 512)};
 }}
 
 http {{
@@ -112,7 +113,7 @@ http {{
     client_max_body_size 1m;
 
     upstream gunicorn {{
-        server unix:{upstream};
+        server {_quoted(f"unix:{upstream}")};
         keepalive 16;
     }}
 
@@ -137,6 +138,11 @@ http {{
     }}
 }}
 """
+
+
+def _quoted(value) -> str:
+    """A value for nginx.conf: a path in a folder with spaces or semicolons stays one parameter."""
+    return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def serve_production(bind: str, db: Path, run_dir: Path | None = None) -> int:
