@@ -159,7 +159,8 @@ def _refuse_other_sites():
 
 
 def _forbidden(message: str):
-    return (f"<!doctype html><html lang=\"zh-CN\"><meta charset=\"utf-8\"><title>403 审核 review</title>"
+    return (f"<!doctype html><html lang=\"zh-CN\"><meta charset=\"utf-8\">"
+            f"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>403 审核 review</title>"
             f"<h1>403</h1><p>{escape(message)}</p>"), 403, {"Content-Type": "text/html; charset=utf-8"}
 
 
