@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import secrets
 from pathlib import Path
-
 from urllib.parse import urlsplit
 
 from flask import Flask, abort, jsonify, redirect, render_template, request, url_for
