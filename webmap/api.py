@@ -47,9 +47,9 @@ def int_param(name: str, default: int, lowest: int, highest: int) -> int:
     try:
         number = int(text)
     except ValueError:
-        raise FilterError(name, f"{text[:40]!r} is not a whole number") from None
+        raise FilterError(name, "%(value)r is not a whole number", value=text[:40]) from None
     if not lowest <= number <= highest:
-        raise FilterError(name, f"{number} is outside {lowest}..{highest}")
+        raise FilterError(name, "%(value)d is outside %(low)d..%(high)d", value=number, low=lowest, high=highest)
     return number
 
 
@@ -57,10 +57,11 @@ def sort_params() -> tuple[str, bool]:
     """`sort` (a column of SORTABLE) and `order` (asc|desc), shared with the HTML list."""
     sort = single_value("sort", "id")
     if sort not in SORTABLE:
-        raise FilterError("sort", f"cannot sort by {sort[:40]!r}; expected one of {', '.join(SORTABLE)}")
+        raise FilterError("sort", "cannot sort by %(value)r; expected one of %(expected)s", value=sort[:40],
+                          expected=", ".join(SORTABLE))
     order = single_value("order", "asc")
     if order not in ("asc", "desc"):
-        raise FilterError("order", f"{order[:40]!r} is not asc or desc")
+        raise FilterError("order", "%(value)r is not asc or desc", value=order[:40])
     return sort, order == "desc"
 
 
@@ -69,8 +70,9 @@ def page_params() -> tuple[int, int]:
                       int_param("per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE))
     if page * per_page > MAX_OFFSET_ROWS:
         # OFFSET reads and drops every row before the page: at 1M rows page 100000 took 11.7 s.
-        raise FilterError("page", f"page {page} of {per_page} goes past row {MAX_OFFSET_ROWS:,}; for deeper pages "
-                                  "follow the `next` link of /api/projects (keyset pagination: after=<sort value>,<id>)")
+        raise FilterError("page", "page %(page)d of %(per_page)d goes past row %(rows)s; for deeper pages follow the "
+                                  "`next` link of /api/projects (keyset pagination: after=<sort value>,<id>)",
+                          page=page, per_page=per_page, rows=f"{MAX_OFFSET_ROWS:,}")
     return page, per_page
 
 
