@@ -126,6 +126,14 @@ def beijing_time(iso: str) -> str:
     return instant.astimezone(ZoneInfo(TIMEZONE)).strftime("%Y-%m-%d %H:%M")
 
 
+def csv_header(lang: str) -> list[str]:
+    """The CSV export's header row in one language (registry.labels.FIELDS); the cells keep their codes."""
+    from registry.labels import FIELDS
+    from registry.schema import PROJECT_COLUMNS
+
+    return [pick(FIELDS[column], "field", lang) for column in PROJECT_COLUMNS]
+
+
 def lang_query(lang: str | None = None) -> list[tuple[str, str]]:
     """The query pair that keeps a language in a link: none for the default."""
     lang = lang or current_lang()
