@@ -11,7 +11,7 @@ import re
 
 import pytest
 
-from tests.conftest import chromium_context
+from tests.conftest import chromium_context, docs_screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -87,6 +87,8 @@ def test_pages_show_one_language(tmp_path, app, live_server, lang):
             page.wait_for_function("() => !document.body.dataset.mapState || document.body.dataset.mapState !== 'loading'",
                                    timeout=20000)
             assert page.evaluate("document.documentElement.lang") == ("zh-CN" if lang == "zh" else "en")
+            if path == "/" and lang == "en":
+                docs_screenshot(page, "map-en.png")
             found = other_language(page.evaluate(SHOWN_TEXT), lang)
             if found:
                 problems[path] = found
