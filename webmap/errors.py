@@ -25,8 +25,10 @@ def error_response(status: int, message: str, parameter: str | None = None, show
     if wants_json():
         error = {"message": message} if parameter is None else {"parameter": parameter, "message": message}
         return {"error": error}, status
+    # A registry that cannot be read: the page also gives the operator the cause and the fix, as written.
+    detail = message if status == 503 and shown is None else None
     shown = shown if shown is not None else status_message(status, message)
-    return render_template("error.html", status=status, message=shown, parameter=parameter), status
+    return render_template("error.html", status=status, message=shown, parameter=parameter, detail=detail), status
 
 
 def init_app(app: Flask) -> None:
