@@ -120,10 +120,13 @@ def filter_from_cli(options: dict):
 @click.option("--format", "fmt", type=click.Choice(["geojson", "csv", "xlsx", "gpkg", "kml"]), required=True)
 @filter_options
 @click.option("--bom", is_flag=True, help="CSV only: start with a UTF-8 byte-order mark, so that Excel reads UTF-8.")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
+              help="CSV only: name the columns in Chinese or English, as the web's download does (default: the "
+                   "column codes of projects.csv).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write here (default: stdout).")
 @db_option
 @root_option
-def export(fmt, bom, output, db_path, **filters):
+def export(fmt, bom, lang, output, db_path, **filters):
     """Export the filtered registry as GeoJSON (RFC 7946, WGS-84), CSV, Excel (xlsx), GeoPackage or KML."""
     import sqlite3
 
@@ -136,6 +139,8 @@ def export(fmt, bom, output, db_path, **filters):
     project_filter = filter_from_cli(filters)
     if bom and fmt != "csv":
         fail("--bom: only for --format csv")
+    if lang and fmt != "csv":
+        fail("--lang: only for --format csv")
     written = 0
 
     def counted(rows):
@@ -154,7 +159,10 @@ def export(fmt, bom, output, db_path, **filters):
                 metadata = export_metadata(registry_info(registry), project_filter, *export_counts(registry, project_filter))
                 chunks = geojson_chunks(counted(registry.iter_features(project_filter)), metadata=metadata)
             else:
-                chunks = csv_chunks(counted(registry.iter_projects(project_filter)), bom=bom)
+                from webmap.i18n import csv_header
+
+                header = csv_header(lang) if lang else None
+                chunks = csv_chunks(counted(registry.iter_projects(project_filter)), bom=bom, header=header)
             if output is None:
                 for chunk in chunks:
                     sys.stdout.write(chunk)

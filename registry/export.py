@@ -5,7 +5,7 @@ import csv
 import io
 import json
 import re
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, Sequence
 
 from registry.schema import PROJECT_COLUMNS, RECORD_COLUMNS, format_cell
 
@@ -57,8 +57,12 @@ def to_geojson(features: Iterable[str]) -> str:
     return "".join(geojson_chunks(features))
 
 
-def csv_chunks(rows: Iterable[dict], batch: int = 500, bom: bool = False) -> Iterator[str]:
+def csv_chunks(rows: Iterable[dict], batch: int = 500, bom: bool = False,
+               header: Sequence[str] | None = None) -> Iterator[str]:
     """projects.csv-shaped CSV, with cells that a spreadsheet would run as formulas neutralised.
+
+    `header` names the columns for people (one language: webmap.i18n.csv_header); without it they
+    are the column codes of projects.csv. The cells are the same either way: codes stay codes.
 
     `bom` starts the text with U+FEFF, the mark by which Excel (on Chinese Windows, which would
     otherwise read GBK) knows the file is UTF-8; programs get the plain UTF-8 default.
@@ -67,7 +71,7 @@ def csv_chunks(rows: Iterable[dict], batch: int = 500, bom: bool = False) -> Ite
     if bom:
         buffer.write("\ufeff")
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(PROJECT_COLUMNS)
+    writer.writerow(PROJECT_COLUMNS if header is None else header)
     for i, row in enumerate(rows, 1):
         writer.writerow([_safe_cell(c, row.get(c)) for c in PROJECT_COLUMNS])
         if i % batch == 0:

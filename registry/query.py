@@ -26,11 +26,16 @@ LOCATED_VALUES = ("yes", "no")
 
 
 class FilterError(ValueError):
-    """A filter parameter with a bad value; `parameter` names it for the 400 response."""
+    """A filter parameter with a bad value; `parameter` names it for the 400 response.
 
-    def __init__(self, parameter: str, message: str):
-        self.parameter, self.message = parameter, message
-        super().__init__(f"{parameter}: {message}")
+    The message is a %-template with its values apart (`FilterError("q", "longer than %(n)d", n=200)`):
+    the API answers it in English, the HTML pages translate the template (webmap/i18n).
+    """
+
+    def __init__(self, parameter: str, message: str, **values):
+        self.parameter, self.template, self.values = parameter, message, values
+        self.message = message % values if values else message
+        super().__init__(f"{parameter}: {self.message}")
 
 
 @dataclass(frozen=True)
@@ -61,24 +66,25 @@ class ProjectFilter:
         types = tuple(dict.fromkeys(values("type")))
         for t in types:
             if t not in PROJECT_TYPES:
-                raise FilterError("type", f"unknown type {t[:40]!r}; expected one of {', '.join(PROJECT_TYPES)}")
+                raise FilterError("type", "unknown type %(value)r; expected one of %(expected)s", value=t[:40],
+                                  expected=", ".join(PROJECT_TYPES))
         stages = tuple(dict.fromkeys(values("stage")))
         for s in stages:
             if s not in STAGES and s != STAGE_UNKNOWN:
-                raise FilterError("stage", f"unknown stage {s[:40]!r}; expected one of {', '.join(STAGES)} "
-                                  f"or {STAGE_UNKNOWN} (no stage stated)")
+                raise FilterError("stage", "unknown stage %(value)r; expected one of %(expected)s or %(unknown)s "
+                                  "(no stage stated)", value=s[:40], expected=", ".join(STAGES), unknown=STAGE_UNKNOWN)
         min_mw, max_mw = _capacity(values("min_mw"), "min_mw"), _capacity(values("max_mw"), "max_mw")
         if min_mw is not None and max_mw is not None and min_mw > max_mw:
-            raise FilterError("min_mw", f"{min_mw:g} is greater than max_mw {max_mw:g}")
+            raise FilterError("min_mw", "%(low)g is greater than max_mw %(high)g", low=min_mw, high=max_mw)
         q_values = raw_values(params, "q")
         q = " ".join(v.strip() for v in q_values if v and v.strip())
         if len(q) > MAX_QUERY_LENGTH or "\x00" in q:
-            raise FilterError("q", f"search text longer than {MAX_QUERY_LENGTH} characters or with a NUL")
+            raise FilterError("q", "search text longer than %(n)d characters or with a NUL", n=MAX_QUERY_LENGTH)
         bbox = _bbox(raw_values(params, "bbox"))
         located = tuple(dict.fromkeys(values("located")))
         if len(located) > 1 or (located and located[0] not in LOCATED_VALUES):
-            raise FilterError("located", f"{','.join(located)[:40]!r}: give one of yes (drawn on the map) "
-                              "or no (listed, not on the map)")
+            raise FilterError("located", "%(value)r: give one of yes (drawn on the map) or no (listed, not on the map)",
+                              value=",".join(located)[:40])
         return cls(types=types, provinces=tuple(dict.fromkeys(values("province"))),
                    cities=tuple(dict.fromkeys(values("city"))), counties=tuple(dict.fromkeys(values("county"))),
                    docs=tuple(dict.fromkeys(values("doc"))), stages=stages, located=located[0] if located else None,
@@ -160,9 +166,9 @@ def parse_cursor(text: str, sort: str) -> tuple:
         try:
             number = float(value)
         except ValueError:
-            raise FilterError("after", f"{value[:40]!r} is not a number (sorting by {sort})") from None
+            raise FilterError("after", "%(value)r is not a number (sorting by %(sort)s)", value=value[:40], sort=sort) from None
         if not math.isfinite(number):
-            raise FilterError("after", f"{value[:40]!r} is not a finite number")
+            raise FilterError("after", "%(value)r is not a finite number", value=value[:40])
         return number, project_id
     return value, project_id
 
@@ -214,10 +220,10 @@ def parameter_values(params, name: str) -> list[str]:
     split = [v.strip() for item in raw for v in str(item).split(",") if v.strip()]
     # Repetitions count even when blank: the OpenAPI document's maxItems counts them so.
     if len(split) > MAX_VALUES_PER_PARAMETER or len(raw) > MAX_VALUES_PER_PARAMETER:
-        raise FilterError(name, f"at most {MAX_VALUES_PER_PARAMETER} values")
+        raise FilterError(name, "at most %(n)d values", n=MAX_VALUES_PER_PARAMETER)
     for v in split:
         if len(v) > MAX_QUERY_LENGTH or "\x00" in v:
-            raise FilterError(name, f"value longer than {MAX_QUERY_LENGTH} characters or with a NUL")
+            raise FilterError(name, "value longer than %(n)d characters or with a NUL", n=MAX_QUERY_LENGTH)
     return split
 
 
@@ -240,10 +246,11 @@ def _bbox(raw: list[str]) -> tuple[float, float, float, float] | None:
     except ValueError:
         numbers = ()
     if len(numbers) != 4 or not all(math.isfinite(v) for v in numbers):
-        raise FilterError("bbox", f"{raw[0][:60]!r} is not four numbers west,south,east,north (degrees)")
+        raise FilterError("bbox", "%(value)r is not four numbers west,south,east,north (degrees)", value=raw[0][:60])
     west, south, east, north = numbers
     if not (-180 <= west <= east <= 180 and -90 <= south <= north <= 90):
-        raise FilterError("bbox", f"{raw[0][:60]!r}: need -180 <= west <= east <= 180 and -90 <= south <= north <= 90")
+        raise FilterError("bbox", "%(value)r: need -180 <= west <= east <= 180 and -90 <= south <= north <= 90",
+                          value=raw[0][:60])
     return numbers
 
 
@@ -255,9 +262,9 @@ def _capacity(values: list[str], name: str) -> float | None:
     try:
         number = float(values[0])
     except ValueError:
-        raise FilterError(name, f"{values[0][:40]!r} is not a number (megawatts)") from None
+        raise FilterError(name, "%(value)r is not a number (megawatts)", value=values[0][:40]) from None
     if not math.isfinite(number) or number < 0:
-        raise FilterError(name, f"{values[0][:40]!r} is not a finite, non-negative number (megawatts)")
+        raise FilterError(name, "%(value)r is not a finite, non-negative number (megawatts)", value=values[0][:40])
     return number
 
 
@@ -322,7 +329,8 @@ class Registry:
         1,000,000 as at row 1, where OFFSET reads and drops every row before the page.
         """
         if sort not in SORTABLE:
-            raise FilterError("sort", f"cannot sort by {sort[:40]!r}; expected one of {', '.join(SORTABLE)}")
+            raise FilterError("sort", "cannot sort by %(value)r; expected one of %(expected)s", value=sort[:40],
+                          expected=", ".join(SORTABLE))
         where, params = project_filter.where()
         if after is not None:
             keyset, keyset_params = keyset_clause(sort, descending, after)

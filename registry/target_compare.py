@@ -60,24 +60,27 @@ class CompareQuery:
         indicator = _single(params, "indicator")
         if indicator is not None and indicator not in COMPARABLE:
             if indicator in NOT_COMPARABLE:
-                raise FilterError("indicator", f"{indicator!r} gathers targets outside the vocabulary, which measure "
-                                               "different things: it cannot be compared on one scale")
+                raise FilterError("indicator", "%(value)r gathers targets outside the vocabulary, which measure "
+                                               "different things: it cannot be compared on one scale", value=indicator)
             import difflib
 
             close = difflib.get_close_matches(indicator, COMPARABLE, n=1)
-            hint = f"did you mean {close[0]!r}? " if close else ""
-            raise FilterError("indicator", f"unknown indicator {indicator[:40]!r}; {hint}the vocabulary: "
-                                           "registry/indicators.py")
+            if close:
+                raise FilterError("indicator", "unknown indicator %(value)r; did you mean %(close)r? the vocabulary: "
+                                  "registry/indicators.py", value=indicator[:40], close=close[0])
+            raise FilterError("indicator", "unknown indicator %(value)r; the vocabulary: registry/indicators.py",
+                              value=indicator[:40])
         year = _single(params, "year")
         if year is not None:
             if not (len(year) == 4 and year.isascii() and year.isdigit() and 1990 <= int(year) <= 2100):
-                raise FilterError("year", f"{year[:40]!r} is not a year (1990..2100)")
+                raise FilterError("year", "%(value)r is not a year (1990..2100)", value=year[:40])
         sort = _single(params, "sort") or DEFAULT_SORT
         if sort not in SORTS:
-            raise FilterError("sort", f"cannot sort by {sort[:40]!r}; expected one of {', '.join(SORTS)}")
+            raise FilterError("sort", "cannot sort by %(value)r; expected one of %(expected)s", value=sort[:40],
+                              expected=", ".join(SORTS))
         order = _single(params, "order") or DEFAULT_ORDER
         if order not in ORDERS:
-            raise FilterError("order", f"{order[:40]!r} is not asc or desc")
+            raise FilterError("order", "%(value)r is not asc or desc", value=order[:40])
         return cls(indicator, int(year) if year is not None else None, sort, order)
 
 

@@ -48,19 +48,23 @@ class TargetFilter:
         for key in indicators:
             if key not in INDICATORS:
                 close = difflib.get_close_matches(key, INDICATORS, n=1)
-                hint = f"did you mean {close[0]!r}? " if close else ""
-                raise FilterError("indicator", f"unknown indicator {key[:40]!r}; {hint}the vocabulary: registry/indicators.py")
+                if close:
+                    raise FilterError("indicator", "unknown indicator %(value)r; did you mean %(close)r? the vocabulary: "
+                                      "registry/indicators.py", value=key[:40], close=close[0])
+                raise FilterError("indicator", "unknown indicator %(value)r; the vocabulary: registry/indicators.py",
+                                  value=key[:40])
         years = []
         for year in values("year"):
             if not _YEAR_RE.match(year) or not 1990 <= int(year) <= 2100:
-                raise FilterError("year", f"{year[:40]!r} is not a year (1990..2100)")
+                raise FilterError("year", "%(value)r is not a year (1990..2100)", value=year[:40])
             years.append(int(year))
         docs = values("doc")
         if known_docs is not None:
             known = set(known_docs)
             for doc in docs:
                 if doc not in known:
-                    raise FilterError("doc", f"unknown document {doc[:40]!r}; expected one of {', '.join(sorted(known))}")
+                    raise FilterError("doc", "unknown document %(value)r; expected one of %(expected)s", value=doc[:40],
+                                      expected=", ".join(sorted(known)))
         return cls(values("city"), values("county"), docs, indicators, tuple(dict.fromkeys(years)))
 
     def to_params(self) -> list[tuple[str, str]]:

@@ -220,7 +220,7 @@ def test_failing_tiles_are_reported_once(browser, registry_db):
         page.evaluate("window.registryBasemap.ready().then(() => true)")
         page.wait_for_timeout(200)
         notices = page.eval_on_selector_all(".basemap-notice", "els => els.map(e => e.textContent)")
-        assert len(notices) == 1 and "Online map tiles could not be loaded" in notices[0]
+        assert len(notices) == 1 and "在线瓦片无法加载" in notices[0]  # the page's language: Chinese by default
         assert outside and all("openstreetmap" in url for url in outside)  # tried, and blocked
         page.close()
 

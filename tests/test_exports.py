@@ -188,14 +188,15 @@ def test_csv_for_excel_starts_with_a_bom_and_the_default_does_not(client, case, 
     params, expected = case
     plain = client.get(f"/export.csv?{query(params)}").data
     excel = client.get(f"/export.csv?{query({**params, 'bom': '1'})}").data
-    assert plain.startswith(b"id,") and excel.startswith(b"\xef\xbb\xbfid,")
+    # The download's header is in the page's language (Chinese by default): 编号 is `id`.
+    assert plain.startswith("编号,名称,".encode()) and excel.startswith("\ufeff编号,".encode())
     assert excel[3:] == plain
     for data, encoding in ((plain, "utf-8"), (excel, "utf-8-sig")):
         rows = list(csv.DictReader(io.StringIO(data.decode(encoding), newline="")))
-        assert [r["id"] for r in rows] == sorted(r["id"] for r in expected)
-        assert {r["id"]: r["name"] for r in rows} == {r["id"]: r["name"] for r in expected}
+        assert [r["编号"] for r in rows] == sorted(r["id"] for r in expected)
+        assert {r["编号"]: r["名称"] for r in rows} == {r["id"]: r["name"] for r in expected}
     if params == FILTERS["county and type"]:
-        cli = run_cli("export", "--format", "csv", "--bom", "--db", str(registry_db), *cli_args(params))
+        cli = run_cli("export", "--format", "csv", "--bom", "--lang", "zh", "--db", str(registry_db), *cli_args(params))
         assert cli.returncode == 0 and cli.stdout == excel
 
 

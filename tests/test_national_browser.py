@@ -90,7 +90,8 @@ def test_province_filter_narrows_the_map_the_list_and_the_csv_alike(context, nat
     assert sorted(cities) == sorted({r["city"] for r in gansu})
     # The CSV of this selection, as the page offers it.
     csv_text = page.request.get(base + page.get_attribute("#download-csv", "href")).text()
-    assert sorted(r["id"] for r in csv.DictReader(io.StringIO(csv_text))) == sorted(r["id"] for r in gansu)
+    # The download the page offers names its columns in the page's language (Chinese: 编号 is `id`).
+    assert sorted(r["编号"] for r in csv.DictReader(io.StringIO(csv_text))) == sorted(r["id"] for r in gansu)
     page.wait_for_selector("#in-view[data-state=ready]")
     # The list, by the header's link that keeps the filter; then the rows not on the map, by the count's link.
     with page.expect_navigation():

@@ -62,7 +62,7 @@ def test_bad_filter_renders_the_page_with_the_message(client, path):
     response = client.get(f"{path}?min_mw=abc&q=大悟")
     assert response.status_code == 400
     page = response.get_data(as_text=True)
-    assert 'id="filter-error"' in page and "min_mw" in page and "&#39;abc&#39; is not a number" in page
+    assert 'id="filter-error"' in page and "min_mw" in page and "&#39;abc&#39;</span> 不是数字（兆瓦）" in page
     assert 'value="abc"' in page  # the form keeps what was typed
 
 
@@ -99,7 +99,7 @@ def test_project_page_shows_fields_and_the_highlighted_source(client, registry_r
         assert escape(row["source_section"]) in page
     for column in ("name", "city", "county"):
         assert escape(row[column]) in page
-    assert "装机容量（兆瓦） Capacity (MW)" in page  # bilingual field labels
+    assert "装机容量（兆瓦）" in page and "Capacity (MW)" not in page  # field labels in the page's one language
 
 
 def test_unknown_project_page_is_a_404_page(client):

@@ -168,7 +168,10 @@ def test_xiaogan_plan_page_charts_and_links_its_text(client, documents, registry
     listed = [r for r in xiaogan if r["type"] in NEW_ENERGY_TYPES]
     listed_mw = sum(float(r["capacity_mw"]) for r in listed if r["capacity_mw"])
     assert f"{listed_mw:,.0f} MW</tspan>" in charts[0]
-    assert f"capacity known for {sum(1 for r in listed if r['capacity_mw'])} of {len(listed)}" in html
+    known = sum(1 for r in listed if r['capacity_mw'])
+    assert f"{len(listed)} 个相关项目中 {known} 个注明容量" in html  # one language: Chinese by default, English on request
+    english = client.get("/plans/xiaogan_420900?lang=en").get_data(as_text=True)
+    assert f"capacity known for {known} of {len(listed)}" in english
     details = re.search(r'<details class="matching-projects">(.*?)</details>', html, re.S).group(1)
     assert sorted(re.findall(r'href="/projects/([^"]+)"', details)) == sorted(r["id"] for r in listed)
     # The text: xiaogan-010's span links to its page; every project and target span is anchored.

@@ -114,7 +114,7 @@ def test_select_a_passage_add_accept_build_and_find_it_on_the_map_and_in_the_exp
             wait_for_map(page)
             drawn = page.evaluate("window.registryMap.drawn()")
             assert [s["id"] for s in drawn] == [row["id"]] and drawn[0]["precision"] == "town"
-            exported = page.request.get(f"{map_url}/export.csv?q={quote(MISSED)}").text()
+            exported = page.request.get(f"{map_url}/export.csv?header=code&q={quote(MISSED)}").text()
             header, line = exported.lstrip("\ufeff").splitlines()[:2]
             cells = dict(zip(header.split(","), line.split(",")))
             assert (cells["id"], cells["source_start"], cells["source_end"]) == (row["id"], str(START), str(END))

@@ -308,7 +308,7 @@ def test_page_table_chart_and_absent_plans(levelled_client, levelled_folder, lev
     assert later["other_years"] and later["without"]
     assert set(lists["other-years"]) == later["other_years"] and set(lists["without"]) == later["without"]
     summary = re.search(r'<p class="compare-summary"[^>]*>(.*?)</p>', html, re.S).group(1)
-    assert f"target year 2025: {len(want['plans'])} 份规划 plans" in summary and "非化石能源消费比重" in summary
+    assert f"目标年份 2025：{len(want['plans'])} 份规划" in summary and "非化石能源消费比重" in summary
     not_drawn = [d for d in want["plans"] if not drawable(documents[d]["city_code"], levels, counties)]
     assert not_drawn and 'id="not-on-map"' in html
     # The national plan is listed with its own reason: it covers every area, so it is not shaded over them.

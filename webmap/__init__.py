@@ -27,8 +27,10 @@ def create_app(config: dict | None = None) -> Flask:
     app.json.ensure_ascii = False
     app.json.sort_keys = False  # keep the documented order: total, page, …, and the CSV column order
 
-    from webmap import (about, api, basemap, db, downloads, errors, health, http, labels, mapapi, mapframe, openapi,
-                        pages, plans, security, targets_page)
+    from webmap import (about, api, basemap, db, downloads, errors, health, http, i18n, labels, mapapi, mapframe,
+                        openapi, pages, plans, security, targets_page)
+
+    i18n.init_app(app)
 
     mapframe.check_tiles_setting(app.config["REGISTRY_TILES"])
     app.register_blueprint(mapframe.vendor)

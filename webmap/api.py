@@ -19,6 +19,7 @@ from registry.export import csv_chunks, export_filename, geojson_chunks
 from registry.query import SORTABLE, FilterError, ProjectFilter, Registry, format_cursor, parse_cursor
 from registry.schema import RECORD_COLUMNS
 from webmap.db import get_registry
+from webmap.i18n import csv_header, current_lang
 from webmap.http import content_disposition
 from webmap.mapfeed import SOURCE_COLUMNS, map_chunks
 
@@ -47,9 +48,9 @@ def int_param(name: str, default: int, lowest: int, highest: int) -> int:
     try:
         number = int(text)
     except ValueError:
-        raise FilterError(name, f"{text[:40]!r} is not a whole number") from None
+        raise FilterError(name, "%(value)r is not a whole number", value=text[:40]) from None
     if not lowest <= number <= highest:
-        raise FilterError(name, f"{number} is outside {lowest}..{highest}")
+        raise FilterError(name, "%(value)d is outside %(low)d..%(high)d", value=number, low=lowest, high=highest)
     return number
 
 
@@ -57,10 +58,11 @@ def sort_params() -> tuple[str, bool]:
     """`sort` (a column of SORTABLE) and `order` (asc|desc), shared with the HTML list."""
     sort = single_value("sort", "id")
     if sort not in SORTABLE:
-        raise FilterError("sort", f"cannot sort by {sort[:40]!r}; expected one of {', '.join(SORTABLE)}")
+        raise FilterError("sort", "cannot sort by %(value)r; expected one of %(expected)s", value=sort[:40],
+                          expected=", ".join(SORTABLE))
     order = single_value("order", "asc")
     if order not in ("asc", "desc"):
-        raise FilterError("order", f"{order[:40]!r} is not asc or desc")
+        raise FilterError("order", "%(value)r is not asc or desc", value=order[:40])
     return sort, order == "desc"
 
 
@@ -69,8 +71,9 @@ def page_params() -> tuple[int, int]:
                       int_param("per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE))
     if page * per_page > MAX_OFFSET_ROWS:
         # OFFSET reads and drops every row before the page: at 1M rows page 100000 took 11.7 s.
-        raise FilterError("page", f"page {page} of {per_page} goes past row {MAX_OFFSET_ROWS:,}; for deeper pages "
-                                  "follow the `next` link of /api/projects (keyset pagination: after=<sort value>,<id>)")
+        raise FilterError("page", "page %(page)d of %(per_page)d goes past row %(rows)s; for deeper pages follow the "
+                                  "`next` link of /api/projects (keyset pagination: after=<sort value>,<id>)",
+                          page=page, per_page=per_page, rows=format(MAX_OFFSET_ROWS, ","))
     return page, per_page
 
 
@@ -166,10 +169,16 @@ def export_csv():
     project_filter = current_filter()
     bom = single_value("bom", "0")
     if bom not in ("0", "1"):
-        raise FilterError("bom", f"{bom[:40]!r} is not 0 or 1")
+        raise FilterError("bom", "%(value)r is not 0 or 1", value=bom[:40])
+    # The header in the page's language (?lang=en: English, else Chinese); header=code: projects.csv's column
+    # codes, for programs (the file then round-trips into `registry build`).
+    header_kind = single_value("header", "label")
+    if header_kind not in ("label", "code"):
+        raise FilterError("header", "%(value)r is not label or code", value=header_kind[:40])
+    header = csv_header(current_lang()) if header_kind == "label" else None
     registry = open_stream_registry()
     rows = primed(registry.iter_projects(project_filter), registry)
-    return _attachment(closing_after(csv_chunks(rows, bom=bom == "1"), registry), "text/csv",
+    return _attachment(closing_after(csv_chunks(rows, bom=bom == "1", header=header), registry), "text/csv",
                        export_filename(project_filter, "csv"))
 
 

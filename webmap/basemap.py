@@ -21,12 +21,12 @@ from flask import Blueprint, Flask, Response, abort, current_app, request, url_f
 
 from registry.basemap import BANDS, FORMAT, cell_of, decode_ring
 from registry.divisions import GEODATA_DIR
+from webmap.labels import heading
 
 BASEMAP_DIR = GEODATA_DIR / "basemap"
 SETTINGS = ("on", "off")
 # Zooms at which each label level is shown (the bands decide which levels are sent at all).
 LABEL_ZOOMS = {"province": (3, 6), "prefecture": (6, 18), "county": (8, 18), "town": (10, 18)}
-TILES_FAILED = "在线瓦片无法加载，显示内置底图 · Online map tiles could not be loaded; showing the built-in basemap"
 CACHE_SECONDS = 365 * 24 * 3600  # the URL changes with the data's version
 
 bp = Blueprint("basemap", __name__)
@@ -61,7 +61,7 @@ def frame_config() -> dict | None:
         "bands": [{"name": band.name, "minZoom": band.min_zoom, "maxZoom": band.max_zoom, "cellDeg": band.cell_deg,
                    "bounds": band_header(band.name)["bounds"]} for band in BANDS],
         "labelZooms": LABEL_ZOOMS,
-        "tilesFailed": TILES_FAILED,
+        "tilesFailed": heading("tiles_failed"),
     }
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask import Flask, render_template, request
 
 from registry.query import FilterError
+from webmap.i18n import N_, filter_error_message, status_message, translate
 
 # Paths whose errors are answered in JSON: the API and the exports are read by programs.
 JSON_PREFIXES = ("/api/", "/export.")
@@ -18,12 +19,16 @@ def wants_json() -> bool:
     return request.path.startswith(JSON_PREFIXES)
 
 
-def error_response(status: int, message: str, parameter: str | None = None):
-    """A JSON error for API clients, an HTML page for people; the status is the same."""
+def error_response(status: int, message: str, parameter: str | None = None, shown=None):
+    """A JSON error for API clients (its English `message`), an HTML page for people in their language
+    (`shown`, else the status's sentence); the status is the same."""
     if wants_json():
         error = {"message": message} if parameter is None else {"parameter": parameter, "message": message}
         return {"error": error}, status
-    return render_template("error.html", status=status, message=message, parameter=parameter), status
+    # A registry that cannot be read: the page also gives the operator the cause and the fix, as written.
+    detail = message if status == 503 and shown is None else None
+    shown = shown if shown is not None else status_message(status, message)
+    return render_template("error.html", status=status, message=shown, parameter=parameter, detail=detail), status
 
 
 def init_app(app: Flask) -> None:
@@ -31,12 +36,13 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(FilterError)
     def bad_filter(exc: FilterError):
-        return error_response(400, exc.message, exc.parameter)
+        return error_response(400, exc.message, exc.parameter, filter_error_message(exc))
 
     @app.errorhandler(UnicodeDecodeError)
     def undecodable(_exc: UnicodeDecodeError):
         # Raw bytes that are not UTF-8 in the query string (Werkzeug decodes it lazily, on first use).
-        return error_response(400, "the query string is not valid UTF-8 (percent-encode UTF-8 text)", "query")
+        message = N_("the query string is not valid UTF-8 (percent-encode UTF-8 text)")
+        return error_response(400, message, "query", translate(message))
 
     @app.errorhandler(FileNotFoundError)
     def missing_registry(exc: FileNotFoundError):

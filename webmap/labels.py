@@ -1,16 +1,18 @@
-"""Bilingual labels (Chinese, English), colours, shapes and symbols of the web app.
+"""Labels, colours, shapes and symbols of the web app, in the request's one language.
 
-Only the interface is translated; the data (names, places, plan text) is shown
-as written. Type labels come from `registry.schema.PROJECT_TYPES`, so a new type
+Labels are (English, Chinese) pairs; `heading(key)` and the other label functions give the
+request's language through the gettext catalog (webmap.i18n.pick): a pair added here shows in
+one language at once, and `python -m webmap.i18n update` puts it into the catalog. Only the
+interface is translated; the data (names, places, plan text) is shown as written. Type labels come from `registry.schema.PROJECT_TYPES`, so a new type
 gets its legend entry, filter checkbox and layer without touching the app. The
 field, stage and precision labels the exports share live in `registry.labels`.
 """
 from __future__ import annotations
 
-from registry.labels import (FIELDS, PRECISION_LABELS, STAGE_LABELS, bilingual, field_label,  # noqa: F401
-                             located_label, precision_label, type_label)
-from registry.labels import stage_label as _stage_label
+from registry.labels import FIELDS, LOCATED_LABELS, PRECISION_LABELS, STAGE_LABELS
 from registry.schema import PROJECT_TYPES, STAGES, TYPE_FAMILIES
+from webmap.i18n import pick
+from webmap.locmethod import describe as location_method_words
 
 HEADINGS = {
     "site_title": ("Carbon-peak project registry", "碳达峰重点项目库"),
@@ -81,6 +83,16 @@ HEADINGS = {
     "printed": ("Printed", "打印日期"),
     "filter_summary": ("Filter", "筛选条件"),
     "no_filter": ("all projects", "全部项目"),
+    "wan_kw": ("× 10⁴ kW", "万千瓦"),
+    "full_stop": (".", "。"),
+    "colon": (": ", "："),
+    "zoom_in_button": ("Zoom in", "放大"), "zoom_out_button": ("Zoom out", "缩小"), "layers": ("Layers", "图层"),
+    "search_example": ("a place or project name, as the plan writes it", "大悟 / 抽水蓄能 …"),
+    "tiles_failed": ("Online map tiles could not be loaded; showing the built-in basemap",
+                     "在线瓦片无法加载，显示内置底图"),
+    "of": ("of", "/"),
+    "language": ("Language", "语言"),
+    "beijing_time": ("Beijing time", "北京时间"),
 }
 
 # A hue per family of types (registry.schema.TYPE_FAMILIES), a shade and a shape per type
@@ -126,12 +138,38 @@ PRECISION_SYMBOLS = {
 
 
 def heading(key: str) -> str:
-    return bilingual(HEADINGS[key])
+    return pick(HEADINGS[key], "heading")
+
+
+def field_label(key: str) -> str:
+    return pick(FIELDS[key], "field") if key in FIELDS else key
+
+
+def type_label(value: str) -> str:
+    return pick(PROJECT_TYPES[value], "type") if value in PROJECT_TYPES else value
 
 
 def stage_label(value: str) -> str:
     """A stage's label; `unknown` is the filter's word for rows whose plan states no stage."""
-    return heading("stage_unknown") if value == "unknown" else _stage_label(value)
+    if value == "unknown":
+        return heading("stage_unknown")
+    return pick(STAGE_LABELS[value], "stage") if value in STAGE_LABELS else (value or "")
+
+
+def precision_label(value: str) -> str:
+    return pick(PRECISION_LABELS[value], "precision") if value in PRECISION_LABELS else (value or "")
+
+
+def located_label(value: str) -> str:
+    return pick(LOCATED_LABELS[value], "located") if value in LOCATED_LABELS else (value or "")
+
+
+def family_label(family: str) -> str:
+    return pick(FAMILY_LABELS[family], "family")
+
+
+def precision_symbol_label(key: str) -> str:
+    return pick(PRECISION_SYMBOLS[key], "precision_symbol")
 
 
 def wan_kw(mw: float) -> str:
@@ -149,17 +187,25 @@ def labels_for_script() -> dict:
         "openPage": heading("open_page"),
         "noCapacity": heading("no_capacity"),
         "notLoaded": heading("not_loaded"),
-        "families": {f: bilingual(pair) for f, pair in FAMILY_LABELS.items()},
-        "precisionClasses": {p: bilingual(pair) for p, pair in PRECISION_SYMBOLS.items()},
+        "families": {f: family_label(f) for f in FAMILY_LABELS},
+        "precisionClasses": {p: precision_symbol_label(p) for p in PRECISION_SYMBOLS},
         "projectsHere": heading("projects_here"),
         "zoomIn": heading("zoom_in"),
         "more": heading("more"),
         "inViewAll": heading("in_view_all"),
         "stageUnknown": heading("stage_unknown"),
+        "wanKw": heading("wan_kw"),
+        "controls": control_words(),
     }
+
+
+def control_words() -> dict:
+    """Titles of Leaflet's own buttons (static/basemap.js localise)."""
+    return {"zoomIn": heading("zoom_in_button"), "zoomOut": heading("zoom_out_button"), "layers": heading("layers")}
 
 
 def template_globals() -> dict:
     return {"field_label": field_label, "heading": heading, "type_label": type_label,
             "stage_label": stage_label, "precision_label": precision_label, "located_label": located_label,
+            "location_method_words": location_method_words,
             "PROJECT_TYPES": PROJECT_TYPES, "STAGES": STAGES, "TYPE_COLOURS": TYPE_COLOURS, "wan_kw": wan_kw}

@@ -34,13 +34,14 @@ def _filter_and_view(view_required: bool = True):
 def _zoom() -> int:
     values = request.args.getlist("zoom")
     if len(values) != 1:
-        raise FilterError("zoom", f"give one zoom level {mapgrid.MIN_ZOOM}..{mapgrid.MAX_ZOOM}")
+        raise FilterError("zoom", "give one zoom level %(low)d..%(high)d", low=mapgrid.MIN_ZOOM, high=mapgrid.MAX_ZOOM)
     try:
         zoom = int(values[0])
     except ValueError:
-        raise FilterError("zoom", f"{values[0][:40]!r} is not a whole number") from None
+        raise FilterError("zoom", "%(value)r is not a whole number", value=values[0][:40]) from None
     if not mapgrid.MIN_ZOOM <= zoom <= mapgrid.MAX_ZOOM:
-        raise FilterError("zoom", f"{zoom} is outside {mapgrid.MIN_ZOOM}..{mapgrid.MAX_ZOOM}")
+        raise FilterError("zoom", "%(value)d is outside %(low)d..%(high)d", value=zoom, low=mapgrid.MIN_ZOOM,
+                          high=mapgrid.MAX_ZOOM)
     return zoom
 
 
@@ -51,7 +52,8 @@ def clusters():
     zoom = _zoom()
     group = request.args.get("group", "family")
     if group not in mapgrid.GROUPS:
-        raise FilterError("group", f"{group[:40]!r} is not one of {', '.join(mapgrid.GROUPS)}")
+        raise FilterError("group", "%(value)r is not one of %(expected)s", value=group[:40],
+                          expected=", ".join(mapgrid.GROUPS))
     registry = get_registry()
     return mapgrid.view_clusters(registry.conn, registry.path, where, params, zoom, view, group)
 

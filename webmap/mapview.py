@@ -3,14 +3,16 @@ print header's filter summary."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
+from datetime import datetime
 from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
 from registry import mapgrid
 from registry.query import ProjectFilter
 from registry.schema import PROJECT_TYPES
 from webmap import labels
 from webmap.db import get_registry
+from webmap.i18n import TIMEZONE
 
 
 
@@ -41,4 +43,5 @@ def filter_summary(project_filter: ProjectFilter | None) -> str:
 
 def page_context(project_filter: ProjectFilter | None) -> dict:
     return {"filter_summary": filter_summary(project_filter),
-            "today": date.today().isoformat()}
+            # The print date is Beijing's (the page labels it 北京时间), whatever the server's zone.
+            "today": datetime.now(ZoneInfo(TIMEZONE)).date().isoformat()}

@@ -24,7 +24,8 @@ PASSAGE_CONTEXT = 300
 def with_query(endpoint: str, pairs, **values) -> str:
     """url_for plus a query string that may repeat a parameter (type=a&type=b)."""
     query = urlencode(list(pairs))
-    return url_for(endpoint, **values) + (f"?{query}" if query else "")
+    url = url_for(endpoint, **values)  # may carry ?lang=en already (webmap.i18n)
+    return url + ("&" if "?" in url else "?") + query if query else url
 
 
 def form_state() -> dict:

@@ -10,15 +10,16 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, request, url_for
 
 from registry.indicators import INDICATORS
-from registry.planlist import plan_groups, plans_with_levels, project_counts
+from registry.planlist import LEVELS, plan_groups, plans_with_levels, project_counts
 from registry.provinces import plan_level
 from registry.targets import (TargetFilter, document_ids, plan_detail, plan_summaries, targets, targets_csv_chunks,
                               text_segments)
 from webmap.db import get_registry
+from webmap.i18n import pick
 
 bp = Blueprint("plans", __name__)
 
-# key -> (English, Chinese); shown as "中文 English" like the app's other labels.
+# key -> (English, Chinese); the request's language of each (webmap.i18n.pick).
 PLAN_LABELS = {
     "plans": ("Plans", "规划文件"),
     "plan_list_intro": ("The carbon-peaking plans the registry is built from, with what was taken from each.",
@@ -44,17 +45,34 @@ PLAN_LABELS = {
     "all_projects_of_plan": ("all its projects in the list", "在列表中查看全部项目"),
     "no_capacity_targets": ("This plan sets no capacity target.", "本方案未设定装机目标。"),
     "download_targets": ("Targets as CSV", "目标 CSV"),
+    "count_unit": ("count", "个"),
 }
+# documents.status as written in plans/documents.csv -> (English, Chinese).
+PLAN_STATUSES = {"in force": ("In force", "现行有效"), "consultation draft": ("Consultation draft", "征求意见稿"),
+                 "published without title page": ("Published without title page", "公开文本无首页")}
 
 
 def plan_label(key: str) -> str:
-    english, chinese = PLAN_LABELS[key]
-    return f"{chinese} {english}"
+    return pick(PLAN_LABELS[key], "plan")
 
 
 def indicator_label(key: str) -> str:
     indicator = INDICATORS.get(key)
-    return f"{indicator.label_zh} {indicator.label_en}" if indicator else key
+    return pick((indicator.label_en, indicator.label_zh), "indicator") if indicator else key
+
+
+def status_label(status: str) -> str:
+    """A plan's status (registry/intake/metadata.py STATUS_WORDS, and the shipped plans' own words)."""
+    return pick(PLAN_STATUSES[status], "status") if status in PLAN_STATUSES else status
+
+
+def unit_label(unit: str) -> str:
+    """A normalised unit (registry/indicators.py UNIT_CONVERSIONS): symbols as they are, `count` in words."""
+    return plan_label("count_unit") if unit == "count" else unit
+
+
+def level_group_label(level: str) -> str:
+    return pick(LEVELS[level], "plan_level") if level in LEVELS else level
 
 
 def plan_links(cities=(), counties=(), provinces=(), docs=()) -> list[dict]:
@@ -82,7 +100,8 @@ def plan_links(cities=(), counties=(), provinces=(), docs=()) -> list[dict]:
 
 @bp.app_context_processor
 def plan_template_globals() -> dict:
-    return {"plan_label": plan_label, "indicator_label": indicator_label, "plan_links": plan_links}
+    return {"plan_label": plan_label, "indicator_label": indicator_label, "plan_links": plan_links,
+            "status_label": status_label, "level_group_label": level_group_label, "unit_label": unit_label}
 
 
 def current_target_filter() -> TargetFilter:

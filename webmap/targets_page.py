@@ -20,12 +20,15 @@ from registry.target_compare import LEVEL_LABELS, LEVEL_ORDER, CompareQuery, com
 from registry.targets import target_anchor
 from webmap import basemap
 from webmap.db import get_registry
-from webmap.mapframe import DATA_ATTRIBUTION, MAX_ZOOM, MIN_ZOOM
+from webmap.i18n import pick
+from webmap.plans import indicator_label, unit_label
+from webmap.labels import control_words
+from webmap.mapframe import MAX_ZOOM, MIN_ZOOM, data_attribution
 from webmap.targetchart import bar_chart, format_value
 
 bp = Blueprint("targets", __name__)
 
-# key -> (English, Chinese), shown "中文 English" as PLAN_LABELS are.
+# key -> (English, Chinese); the request's language of each (webmap.i18n.pick).
 COMPARE_LABELS = {
     "nav": ("Targets", "目标比较"),
     "title": ("One target across plans", "各规划目标比较"),
@@ -55,22 +58,40 @@ COMPARE_LABELS = {
     "no_plan_this_year": ("No plan sets this indicator for this year; its years:", "没有规划设定该年份的该指标目标；已有年份："),
     "map_needs_js": ("The map needs JavaScript; the table below has every value.", "地图需要 JavaScript；下表列出全部数值。"),
     "compare_this": ("Compare across plans", "跨规划比较"),
+    # The pieces of compare_description's sentence.
+    "none_yet": ("No plan of this registry sets a target yet", "本项目库尚无规划目标"),
+    "from_year": ("from %(year)s", "比%(year)s年"), "sep": (", ", "，"), "colon": (": ", "："),
+    "paren": (" (%s)", "（%s）"),
 }
 
 
 def compare_label(key: str) -> str:
-    english, chinese = COMPARE_LABELS[key]
-    return f"{chinese} {english}"
+    return pick(COMPARE_LABELS[key], "compare")
 
 
 def level_label(level: str) -> str:
     chinese, english = LEVEL_LABELS.get(level, LEVEL_LABELS["unknown"])
-    return f"{chinese} {english}"
+    return pick((english, chinese), "level")
+
+
+def compare_description(result: dict) -> str:
+    """What is compared, in the request's language (the API's `description` is registry.target_compare.describe)."""
+    indicator = result["indicator"]
+    if indicator is None:
+        return compare_label("none_yet")
+    sep = compare_label("sep")
+    parts = [indicator_label(indicator["key"]), unit_label(result["unit"] or "—")]
+    if result.get("base_year"):
+        parts.append(compare_label("from_year") % {"year": result["base_year"]})
+    year = result["year"] if result["year"] is not None else "—"
+    text = f"{sep.join(parts)}{sep}{compare_label('year')} {year}{compare_label('colon')}{result['total']} {compare_label('plans')}"
+    levels = sep.join(f"{level_label(level)} {n}" for level, n in result["levels"].items())
+    return text + (compare_label("paren") % levels if levels else "")
 
 
 @bp.app_context_processor
 def compare_template_globals() -> dict:
-    return {"compare_label": compare_label, "level_label": level_label}
+    return {"compare_label": compare_label, "level_label": level_label, "compare_description": compare_description}
 
 
 def _query_url(endpoint: str, result: dict, **extra) -> str:
@@ -78,7 +99,8 @@ def _query_url(endpoint: str, result: dict, **extra) -> str:
     if result["year"] is not None:
         pairs.append(("year", str(result["year"])))
     pairs.extend((k, str(v)) for k, v in extra.items() if v is not None)
-    return url_for(endpoint) + (f"?{urlencode(pairs)}" if pairs else "")
+    url = url_for(endpoint)  # may carry ?lang=en already (webmap.i18n)
+    return url + ("&" if "?" in url else "?") + urlencode(pairs) if pairs else url
 
 
 def _with_links(result: dict) -> dict:
@@ -150,12 +172,12 @@ def compare_page():
         return render_template("targets.html", error=exc, choices=choices, result=None, chart=None,
                                form=request.args), 400
     result = _with_links(compare(conn, query))
-    chart = bar_chart(result["plans"], result["unit"], {k: v[0] for k, v in LEVEL_LABELS.items()})
+    chart = bar_chart(result["plans"], result["unit"], {k: level_label(k) for k in LEVEL_LABELS})
     config = {"geojson": result["links"]["geojson"], "basemap": basemap.frame_config(),
-              "attribution": DATA_ATTRIBUTION, "minZoom": MIN_ZOOM, "maxZoom": MAX_ZOOM,
+              "attribution": data_attribution(), "minZoom": MIN_ZOOM, "maxZoom": MAX_ZOOM,
               "labels": {"year": compare_label("year"), "value": compare_label("value"),
                          "words": compare_label("words"), "span": compare_label("span"),
-                         "differs": compare_label("differs")}}
+                         "differs": compare_label("differs"), "controls": control_words()}}
     return render_template("targets.html", error=None, choices=choices, result=result, chart=chart, config=config,
                            form=request.args, sort_url=lambda column: _sort_url(result, column),
                            built_at=get_registry().meta().get("built_at", ""))

@@ -147,6 +147,7 @@
       if (state.labelMarkers.has(key)) return;
       var text = document.createElement("span");
       text.className = "basemap-label-text";
+      text.setAttribute("translate", "no");  // a place's name, as written in either language
       text.textContent = entry.label.name;
       var icon = L.divIcon({ html: text, className: "basemap-label basemap-label-" + entry.label.level,
                              iconSize: [entry.width, entry.height], iconAnchor: [entry.width / 2, entry.height / 2 - DROP[entry.label.level]] });
@@ -232,5 +233,18 @@
     });
   }
 
-  window.registryBasemap = { addTo: addTo, ready: ready };
+  // Leaflet builds its controls in English: their titles in the page's language (words from the page's JSON config).
+  function localise(map, words) {
+    if (!words) return;
+    var container = map.getContainer();
+    [[".leaflet-control-zoom-in", words.zoomIn], [".leaflet-control-zoom-out", words.zoomOut],
+     [".leaflet-control-layers-toggle", words.layers]].forEach(function (pair) {
+      container.querySelectorAll(pair[0]).forEach(function (node) {
+        node.title = pair[1];
+        node.setAttribute("aria-label", pair[1]);
+      });
+    });
+  }
+
+  window.registryBasemap = { addTo: addTo, ready: ready, localise: localise };
 })();

@@ -36,6 +36,13 @@
     return node;
   }
 
+  // Data (names, places) as written, in either language: marked translate="no" like the server's data.
+  function dataElement(tag, className, text) {
+    var node = element(tag, className, text);
+    node.setAttribute("translate", "no");
+    return node;
+  }
+
   function setText(id, value) {
     var node = document.getElementById(id);
     if (node) node.textContent = String(value);
@@ -52,12 +59,13 @@
   function formatMW(capacity) {
     if (capacity === null || capacity === undefined) return labels.noCapacity;
     return capacity.toLocaleString("en-US", { maximumFractionDigits: 3 }) + " MW (" +
-      (capacity / 10).toLocaleString("en-US", { maximumFractionDigits: 2 }) + " 万千瓦)";
+      (capacity / 10).toLocaleString("en-US", { maximumFractionDigits: 2 }) + " " + labels.wanKw + ")";
   }
 
   function withQuery(url, extra) {
     var parts = [config.filterQuery, extra].filter(function (p) { return p; });
-    return url + (parts.length ? "?" + parts.join("&") : "");
+    // The page's URLs may already carry a query (?lang=en): the filter joins it.
+    return url + (parts.length ? (url.indexOf("?") < 0 ? "?" : "&") + parts.join("&") : "");
   }
 
   // ---- project details (popups, tooltips), fetched once per project --------------------------
@@ -82,7 +90,7 @@
   function popupFor(id, project, state) {
     var box = element("div", "project-popup");
     box.dataset.state = state;
-    box.appendChild(element("strong", "popup-name", headline(project, state)));
+    box.appendChild(dataElement("strong", "popup-name", headline(project, state)));
     if (project) {
       var p = project, list = element("dl");
       var place = [p.province, p.city !== p.province ? p.city : "", p.county, p.town]
@@ -91,7 +99,7 @@
        ["stage", labels.stages[p.stage] || p.stage || labels.stageUnknown], ["place", place || "—"],
        ["precision", labels.precisions[p.precision] || p.precision || "—"]].forEach(function (pair) {
         list.appendChild(element("dt", null, labels.fields[pair[0]]));
-        list.appendChild(element("dd", null, pair[1]));
+        list.appendChild((pair[0] === "place" ? dataElement : element)("dd", null, pair[1]));
       });
       box.appendChild(list);
     }
@@ -462,7 +470,7 @@
         if (p.precision && STYLE[p.precision === "county" || p.precision === "city" ? "area" : p.precision] !==
             s.style) return;  // another precision at the same spot is its own symbol
         var item = element("li");
-        var link = element("a", null, p.name);
+        var link = dataElement("a", null, p.name);
         link.href = config.projectPage.replace("__ID__", encodeURIComponent(p.id));
         item.appendChild(link);
         item.appendChild(element("span", "member-meta", " · " + (labels.types[p.type] || p.type) +
@@ -522,6 +530,8 @@
   }
 
   // ---- controls, legend, hash ----------------------------------------------------------------
+  // No "Leaflet" link out in English (an offline page links nowhere outside the app), as on /targets.
+  if (map.attributionControl) map.attributionControl.setPrefix(false);
   if (map.attributionControl) map.attributionControl.addAttribution(config.dataAttribution);
   var overlays = {};
   overlays[labels.layers.points] = points;
@@ -529,6 +539,7 @@
   overlays[labels.layers.boundaries] = boundaries;
   var layerNames = { points: points, lines: lines, boundaries: boundaries };
   var layerControl = L.control.layers(null, overlays, { collapsed: true }).addTo(map);
+  if (window.registryBasemap) window.registryBasemap.localise(map, labels.controls);
 
   var legend = document.getElementById("map-legend");
   if (legend) {
@@ -609,13 +620,13 @@
         page.projects.forEach(function (p) {
           var row = element("tr");
           row.dataset.id = p.id;
-          var name = element("td"), a = element("a", null, p.name);
+          var name = dataElement("td"), a = element("a", null, p.name);
           a.href = config.projectPage.replace("__ID__", encodeURIComponent(p.id));
           name.appendChild(a);
           row.appendChild(name);
           row.appendChild(element("td", null, labels.types[p.type] || p.type));
           row.appendChild(element("td", "num", p.capacity_mw === null ? "" : p.capacity_mw));
-          row.appendChild(element("td", null, p.county || p.city));
+          row.appendChild(dataElement("td", null, p.county || p.city));
           row.appendChild(element("td", null, labels.precisions[p.precision] || p.precision || ""));
           tbody.appendChild(row);
         });

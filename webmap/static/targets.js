@@ -49,6 +49,7 @@
   map.attributionControl.setPrefix(false);
   map.attributionControl.addAttribution(config.attribution);
   L.control.scale({ imperial: false }).addTo(map);
+  if (window.registryBasemap) window.registryBasemap.localise(map, config.labels.controls);
   Object.keys(PANES).forEach(function (name) {
     map.createPane(name).style.zIndex = String(PANES[name]);
   });
