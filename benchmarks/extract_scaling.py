@@ -45,6 +45,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
 
@@ -257,6 +258,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3, help="runs per case and size; the median is reported")
     parser.add_argument("--memory", action="store_true", help="also extract the plans repeated to 20 MB, once")
     parser.add_argument("--memory-mb", type=int, default=20, help="the size of that run (default: 20 MB)")
+    parser.add_argument("--jobs", type=int, default=1, help="cases measured at once (default 1; the ratios use CPU "
+                        "time, which parallel cases do not inflate as they do the wall time)")
     args = parser.parse_args()
     scales = [int(s) for s in args.scales.split(",")]
     load_start, clock, started = os.getloadavg()[0], time.perf_counter(), datetime.now()
@@ -278,7 +281,8 @@ def main() -> None:
                  "|---|---|" + "---|" * len(scales) + "---|---|---|"]
         fitted_all: dict[str, float] = {}
         bound: list[str] = []  # cases whose work at 1× is within the start-up's scatter
-        for number, (name, (base, build)) in enumerate(cases):
+
+        def measure(number: int, name: str, base: int, build) -> tuple[str, float, bool]:
             times, walls, rows = [], [], None
             for scale in scales:
                 where = work / f"case{number}" / f"x{scale}"
@@ -294,14 +298,24 @@ def main() -> None:
                 shutil.rmtree(where)
             net = [max(t - fixed, 1e-3) for t in times]
             ratios = [b / a for a, b in zip(net, net[1:])]
-            fitted_all[name] = _fitted_ratio(scales, net)
-            if times[0] - fixed < START_UP_BOUND:
-                bound.append(name)
+            fitted, startup_bound = _fitted_ratio(scales, net), times[0] - fixed < START_UP_BOUND
             size = (f"{plans_size / 1e6:.2f} MB (the {len(_documents())} plans of plans/)" if build is None
                     else f"{len(build(base)):,} chars")
-            lines.append(f"| {name} | {size} | " + " | ".join(f"{t:.2f} ({w:.2f})" for t, w in zip(times, walls)) + " | "
-                         + ", ".join(f"{r:.2f}" for r in ratios) + f" | {fitted_all[name]:.2f}{'*' if name in bound else ''} | "
-                         + " / ".join(map(str, rows)) + " |")
+            return (f"| {name} | {size} | " + " | ".join(f"{t:.2f} ({w:.2f})" for t, w in zip(times, walls)) + " | "
+                    + ", ".join(f"{r:.2f}" for r in ratios) + f" | {fitted:.2f}{'*' if startup_bound else ''} | "
+                    + " / ".join(map(str, rows)) + " |"), fitted, startup_bound
+
+        # --jobs cases at a time (each a chain of child processes): CPU time, which the ratios use, is each
+        # child's own; only the wall times grow with the neighbours.
+        with ThreadPoolExecutor(args.jobs) as pool:  # the longest case, the plans repeated, first
+            order = sorted(range(len(cases)), key=lambda number: cases[number][1][1] is not None)
+            futures = {n: pool.submit(measure, n, cases[n][0], *cases[n][1]) for n in order}
+            measured_cases = [futures[n].result() for n in range(len(cases))]
+        for (name, _case), (line, fitted, startup_bound) in zip(cases, measured_cases):
+            lines.append(line)
+            fitted_all[name] = fitted
+            if startup_bound:
+                bound.append(name)
         memory = _memory_run(work / "memory", args.memory_mb) if args.memory else ""
     load_end, minutes = os.getloadavg()[0], (time.perf_counter() - clock) / 60
     print(f"load average (1 min) at the end: {load_end:.2f}", flush=True)
@@ -310,7 +324,8 @@ def main() -> None:
     report = "\n".join([
         "# Time of `registry extract` as the plan doubles",
         "",
-        "Written by `python benchmarks/extract_scaling.py --memory --results benchmarks/EXTRACT_SCALING.md`.",
+        f"Written by `python benchmarks/extract_scaling.py --memory{f' --jobs {args.jobs}' if args.jobs > 1 else ''} "
+        "--results benchmarks/EXTRACT_SCALING.md`.",
         "",
         f"Machine: {platform.machine()}, {os.cpu_count()} CPUs shared with other engineers' work, Python "
         f"{platform.python_version()}; run of {started:%Y-%m-%d %H:%M}, {minutes:.0f} minutes; load average "
