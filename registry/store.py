@@ -195,8 +195,10 @@ def _write(db, projects, documents, targets, boundaries, areas, csv_path) -> int
                              "geojson": str}, pk="code")
     db["plan_areas"].insert_all(areas)
     mapgrid.write(db)  # the map's point arrays, precomputed clusters and unfiltered facets
-    db["county_boundaries"].insert_all(boundaries, pk="code") if boundaries else db["county_boundaries"].create(
-        {"code": str, "name": str, "city_code": str, "geojson": str}, pk="code")
+    # The polygon's column is `geometry` (GeoJSON text), the name Datasette's datasette-geojson and
+    # geopandas/GDAL look for: `/registry/county_boundaries.geojson` serves it as a FeatureCollection.
+    db["county_boundaries"].create({"code": str, "name": str, "city_code": str, "geometry": str}, pk="code")
+    db["county_boundaries"].insert_all(boundaries)
     db["registry_meta"].insert_all([
         {"key": "built_at", "value": datetime.now(timezone.utc).isoformat(timespec="seconds")},
         {"key": "source_csv", "value": csv_path.name},
@@ -246,6 +248,6 @@ def _boundaries_for(documents: dict[str, dict]) -> list[dict]:
     collection = county_boundaries(codes)
     return [
         {"code": f["properties"]["code"], "name": f["properties"]["name"], "city_code": f["properties"]["city_code"],
-         "geojson": json.dumps(mapping(shapely.orient_polygons(shape(f["geometry"]))), separators=(",", ":"))}
+         "geometry": json.dumps(mapping(shapely.orient_polygons(shape(f["geometry"]))), separators=(",", ":"))}
         for f in collection["features"]
     ]

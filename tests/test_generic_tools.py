@@ -38,6 +38,27 @@ def test_datasette_geojson_serves_the_projects_of_the_built_file(registry_db, re
             assert geometry is None
 
 
+def test_datasette_geojson_serves_the_county_boundaries(registry_db):
+    """datasette-geojson renders a table whose `geometry` column holds GeoJSON: the boundaries' polygons."""
+    import sqlite3
+
+    import shapely.geometry
+
+    with sqlite3.connect(registry_db) as conn:
+        stored = dict(conn.execute("SELECT code, geometry FROM county_boundaries"))
+    assert stored
+    response = datasette_get(registry_db, f"/{registry_db.stem}/county_boundaries.geojson?_size=max")
+    assert response.status_code == 200, response.text[:500]
+    collection = json.loads(response.text)
+    features = {f["properties"]["code"]: f for f in collection["features"]}
+    assert sorted(features) == sorted(stored)
+    for code, feature in features.items():
+        shape = shapely.geometry.shape(feature["geometry"])
+        assert shape.geom_type in ("Polygon", "MultiPolygon") and shape.is_valid
+        assert feature["geometry"] == json.loads(stored[code])
+        assert set(feature["properties"]) == {"code", "name", "city_code"}
+
+
 def test_datapackage_json_is_generated_from_the_schema():
     from registry.datapackage import datapackage_json
     from registry.documents import DOCUMENT_COLUMNS
