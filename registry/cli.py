@@ -51,9 +51,11 @@ def cli():
               show_default="plans/ of the registry folder", help="Folder with the plan texts and documents.csv.")
 @click.option("--targets", "targets_csv", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="City-wide targets CSV (default: targets.csv beside --csv, if there is one).")
+@click.option("--progress/--no-progress", default=None,
+              help="Progress bar on stderr (default: when stderr is a terminal; never when it is piped).")
 @db_option
 @root_option
-def build(csv_path, plans_dir, targets_csv, db_path):
+def build(csv_path, plans_dir, targets_csv, progress, db_path):
     """Validate the CSV and build the SQLite registry, replacing the old one atomically."""
     import sqlite3
 
@@ -64,7 +66,7 @@ def build(csv_path, plans_dir, targets_csv, db_path):
     unchanged = f"nothing was written; {db_path} is unchanged"
     try:
         with terminate_as_interrupt():
-            report = build_registry(csv_path, db_path, plans_dir, targets_csv)
+            report = build_registry(csv_path, db_path, plans_dir, targets_csv, progress=progress)
     except RowError as exc:
         fail(f"{exc}\n{unchanged}")
     except KeyboardInterrupt as exc:
@@ -116,24 +118,41 @@ def filter_from_cli(options: dict):
         fail(f"{option}: {exc.message}")
 
 
+# Formats that are not text: written to a file or a pipe, never to a terminal (as gzip refuses to).
+BINARY_FORMATS = ("xlsx", "gpkg")
+
+
 @cli.command()
-@click.option("--format", "fmt", type=click.Choice(["geojson", "csv", "xlsx", "gpkg", "kml"]), required=True)
+@click.option("--format", "fmt", type=click.Choice(["geojson", "csv", "xlsx", "gpkg", "kml"]), required=True,
+              help="geojson: RFC 7946 FeatureCollection, WGS-84 (QGIS, geopandas, web maps); csv: the registry's "
+                   "columns, UTF-8 (--bom for Excel); kml: Google Earth; xlsx: Excel workbook with an About sheet; "
+                   "gpkg: GeoPackage for QGIS/ArcGIS (points and lines layers). xlsx and gpkg are binary: give "
+                   "-o FILE or pipe them.")
 @filter_options
 @click.option("--bom", is_flag=True, help="CSV only: start with a UTF-8 byte-order mark, so that Excel reads UTF-8.")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
               help="CSV only: name the columns in Chinese or English, as the web's download does (default: the "
                    "column codes of projects.csv).")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write here (default: stdout).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+              help="Write here; - or none: standard output.")
+@click.option("--progress/--no-progress", default=None,
+              help="Progress bar on stderr (default: when stderr is a terminal; never when it is piped).")
 @db_option
 @root_option
-def export(fmt, bom, lang, output, db_path, **filters):
-    """Export the filtered registry as GeoJSON (RFC 7946, WGS-84), CSV, Excel (xlsx), GeoPackage or KML."""
+def export(fmt, bom, lang, output, progress, db_path, **filters):
+    """Export the filtered registry as GeoJSON (RFC 7946, WGS-84), CSV, Excel (xlsx), GeoPackage or KML.
+
+    \b
+    registry export --format csv -o - | head
+    registry export --format xlsx --city 孝感市 -o 孝感.xlsx
+    registry export --format gpkg > projects.gpkg"""
     import sqlite3
 
     from registry.about import export_counts, export_metadata, registry_info
     from registry.atomic import Terminated, atomic_output, terminate_as_interrupt
     from registry.export import csv_chunks, geojson_chunks
     from registry.failures import describe_os_error, is_corruption
+    from registry.progress import progress_bar, stderr_is_terminal, ticking
     from registry.query import Registry, RegistryError
 
     project_filter = filter_from_cli(filters)
@@ -141,6 +160,11 @@ def export(fmt, bom, lang, output, db_path, **filters):
         fail("--bom: only for --format csv")
     if lang and fmt != "csv":
         fail("--lang: only for --format csv")
+    if output is not None and str(output) == "-":
+        output = None  # standard output, as every Unix tool reads -o -
+    if output is None and fmt in BINARY_FORMATS and sys.stdout.isatty():
+        fail(f"{fmt} is binary and is not written to a terminal; give -o FILE or pipe it (> projects.{fmt})")
+    show = stderr_is_terminal() if progress is None else progress
     written = 0
 
     def counted(rows):
@@ -150,19 +174,20 @@ def export(fmt, bom, lang, output, db_path, **filters):
             yield row
 
     try:
-        with terminate_as_interrupt(), Registry(db_path) as registry:
+        with terminate_as_interrupt(), Registry(db_path) as registry, \
+                progress_bar(registry.count(project_filter) if show else None, "export", "project", show) as bar:
             if fmt in ("xlsx", "gpkg", "kml"):
-                _export_file(registry, project_filter, fmt, output)
+                _export_file(registry, project_filter, fmt, output, bar)
                 return
             # Rows stream from the database cursor to the output: constant memory at any size.
             if fmt == "geojson":
                 metadata = export_metadata(registry_info(registry), project_filter, *export_counts(registry, project_filter))
-                chunks = geojson_chunks(counted(registry.iter_features(project_filter)), metadata=metadata)
+                chunks = geojson_chunks(ticking(counted(registry.iter_features(project_filter)), bar), metadata=metadata)
             else:
                 from webmap.i18n import csv_header
 
                 header = csv_header(lang) if lang else None
-                chunks = csv_chunks(counted(registry.iter_projects(project_filter)), bom=bom, header=header)
+                chunks = csv_chunks(ticking(counted(registry.iter_projects(project_filter)), bar), bom=bom, header=header)
             if output is None:
                 for chunk in chunks:
                     sys.stdout.write(chunk)
@@ -176,6 +201,10 @@ def export(fmt, bom, lang, output, db_path, **filters):
         click.echo(f"error: interrupted ({'SIGTERM' if isinstance(exc, Terminated) else 'Ctrl-C'})"
                    + (f"; {output} was not written" if output else ""), err=True)
         sys.exit(143 if isinstance(exc, Terminated) else 130)
+    except BrokenPipeError:
+        if output is not None:
+            raise
+        _reader_went_away()
     except OSError as exc:
         fail(describe_os_error(exc, output) + (f"; {output} was not written" if output else ""))
     except sqlite3.DatabaseError as exc:
@@ -186,20 +215,29 @@ def export(fmt, bom, lang, output, db_path, **filters):
     click.echo(f"wrote {written} projects to {output}", err=True)
 
 
-def _export_file(registry, project_filter, fmt: str, output: Path | None) -> None:
-    """XLSX, GeoPackage and KML are files: written beside the target (or to a temporary folder for stdout), then moved."""
+def _reader_went_away() -> None:
+    """The reader of standard output closed it (`| head`): stop quietly with SIGPIPE's status, as cat and gzip do."""
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # Python's flush at exit must not fail again
+    sys.exit(141)
+
+
+def _export_file(registry, project_filter, fmt: str, output: Path | None, bar) -> None:
+    """XLSX, GeoPackage and KML are files: written beside the target (or to a temporary folder for stdout), then
+    moved; `bar` (registry/progress.py) is closed before the result line is printed."""
     from registry.files import TemporaryExport, write_export
 
     if output is None:
         export = TemporaryExport(fmt)
-        write_export(registry, project_filter, fmt, export.path)
+        write_export(registry, project_filter, fmt, export.path, bar)
+        bar.close()
         for chunk in export.chunks():
             sys.stdout.buffer.write(chunk)
         return
     tmp = output.with_name(f".{output.name}.partial.{fmt}")
     tmp.unlink(missing_ok=True)
     try:
-        count = write_export(registry, project_filter, fmt, tmp)
+        count = write_export(registry, project_filter, fmt, tmp, bar)
+        bar.close()
         os.replace(tmp, output)
     finally:
         tmp.unlink(missing_ok=True)

@@ -22,8 +22,8 @@ from registry.schema import PROJECT_COLUMNS, REQUIRED_COLUMNS, csv_rows, read_cs
 CHUNK = 1 << 20
 
 
-def check_csv_file(path: str | Path, columns_required=REQUIRED_COLUMNS, columns_known=PROJECT_COLUMNS) -> None:
-    """RowError for the first file-level or structural problem of the file, else nothing."""
+def check_csv_file(path: str | Path, columns_required=REQUIRED_COLUMNS, columns_known=PROJECT_COLUMNS) -> int:
+    """RowError for the first file-level or structural problem of the file, else its number of rows."""
     path = Path(path)
     decoder = codecs.getincrementaldecoder("utf-8-sig")()
     with open(path, "rb") as handle:
@@ -37,8 +37,7 @@ def check_csv_file(path: str | Path, columns_required=REQUIRED_COLUMNS, columns_
                 _raise_exact_error(path, columns_required, columns_known)
             if not chunk:
                 break
-    for _ in iter_csv_rows(path, columns_required, columns_known):
-        pass
+    return sum(1 for _ in iter_csv_rows(path, columns_required, columns_known))
 
 
 def _raise_exact_error(path: Path, columns_required, columns_known) -> None:

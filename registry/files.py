@@ -9,14 +9,16 @@ from pathlib import Path
 from typing import Iterator
 
 from registry.about import export_counts, export_metadata, registry_info
+from registry.progress import ticking
 from registry.query import ProjectFilter, Registry
 from registry.schema import RECORD_COLUMNS
 
 FILE_FORMATS = ("xlsx", "gpkg", "kml")
 
 
-def write_export(registry: Registry, project_filter: ProjectFilter, fmt: str, path: str | Path) -> int:
-    """Write the filtered projects as `fmt` (xlsx, gpkg or kml) to a new file at `path`; returns the row count."""
+def write_export(registry: Registry, project_filter: ProjectFilter, fmt: str, path: str | Path, progress=None) -> int:
+    """Write the filtered projects as `fmt` (xlsx, gpkg or kml) to a new file at `path`; returns the row count.
+    `progress`: a tqdm bar (registry/progress.py) ticked per row as it is written (XLSX) or read (GPKG, KML)."""
     if fmt not in FILE_FORMATS:
         raise ValueError(f"unknown file format {fmt!r}; expected one of {', '.join(FILE_FORMATS)}")
     count, not_located = export_counts(registry, project_filter)
@@ -25,12 +27,12 @@ def write_export(registry: Registry, project_filter: ProjectFilter, fmt: str, pa
         from registry.xlsx import write_xlsx
 
         # Row by row from the cursor: memory stays bounded however many rows the filter keeps.
-        write_xlsx(registry.iter_projects(project_filter), about, str(path))
+        write_xlsx(ticking(registry.iter_projects(project_filter), progress), about, str(path))
     else:
         from registry.gpkg import write_gpkg, write_kml
 
         # GeoPandas builds the layers from columns in memory: at 100,000 rows that is ~100 MB.
-        rows = registry.projects(project_filter, columns=(*RECORD_COLUMNS, "geometry"))
+        rows = list(ticking(registry.iter_projects(project_filter, columns=(*RECORD_COLUMNS, "geometry")), progress))
         (write_gpkg if fmt == "gpkg" else write_kml)(rows, about, path)
     return count
 

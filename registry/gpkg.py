@@ -63,6 +63,7 @@ def _geometries(column):
 
 
 KML_MIMETYPE = "application/vnd.google-earth.kml+xml"
+KML_INTEGER = "Int32"
 
 
 def write_kml(rows: list[dict], about: dict, path: str | Path) -> int:
@@ -76,7 +77,9 @@ def write_kml(rows: list[dict], about: dict, path: str | Path) -> int:
 
     frame = pandas.DataFrame.from_records(rows, columns=[*FEATURE_PROPERTIES, "geometry"])
     for column, dtype in ATTRIBUTE_NUMBERS.items():
-        frame[column] = frame[column].astype(dtype)
+        # GDAL's KML driver declares a 64-bit integer field type="string" in its <Schema>: years and text
+        # offsets are 32-bit integers (type="int"), which Google Earth and QGIS read as numbers.
+        frame[column] = frame[column].astype(KML_INTEGER if dtype == "Int64" else dtype)
     geometries = _geometries(frame.pop("geometry"))
     located = ~shapely.is_missing(geometries)
     layer = geopandas.GeoDataFrame(frame[located].reset_index(drop=True), geometry=geometries[located], crs="EPSG:4326")

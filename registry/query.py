@@ -392,7 +392,7 @@ class Registry:
         return [r[0] for r in self.conn.execute(f"SELECT DISTINCT {column} FROM projects WHERE {column} != '' ORDER BY 1")]
 
     def county_boundaries(self) -> list[dict]:
-        return [dict(r) for r in self.conn.execute("SELECT code, name, city_code, geojson FROM county_boundaries ORDER BY code")]
+        return [dict(r) for r in self.conn.execute("SELECT code, name, city_code, geometry AS geojson FROM county_boundaries ORDER BY code")]
 
     def features(self, project_filter: ProjectFilter = ProjectFilter(), limit: int | None = None, offset: int = 0) -> list[str]:
         """The filtered projects' GeoJSON Feature texts, in id order, as the build stored them."""

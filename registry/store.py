@@ -27,6 +27,7 @@ from registry.csvstream import check_csv_file, iter_csv_rows
 from registry.documents import DOCUMENT_COLUMNS, PLANS_DIR, PROJECT_ROOT, read_documents, split_sections
 from registry.export import feature_geojson
 from registry.plan_areas import area_rows
+from registry.progress import progress_bar, ticking
 from registry.provinces import ProvinceOf, plan_level
 from registry.schema import (PROJECT_COLUMNS, TARGET_COLUMNS, RowError,
                              validate_project)
@@ -107,14 +108,16 @@ def load_targets(csv_path: str | Path, documents: dict[str, dict] | None = None)
     return load_target_rows(csv_path, documents)
 
 
-def build(csv_path=DEFAULT_CSV, db_path=DEFAULT_DB, plans_dir=PLANS_DIR, targets_csv=None) -> BuildReport:
-    """Validate `csv_path` and replace `db_path` with a registry built from it."""
+def build(csv_path=DEFAULT_CSV, db_path=DEFAULT_DB, plans_dir=PLANS_DIR, targets_csv=None,
+          progress: bool | None = False) -> BuildReport:
+    """Validate `csv_path` and replace `db_path` with a registry built from it; `progress`: a bar of the
+    projects written, on stderr (None: when stderr is a terminal; registry/progress.py)."""
     csv_path, db_path = Path(csv_path), Path(db_path)
     documents = read_documents(plans_dir)
     # Encoding, header and CSV structure, streamed; the rows themselves are validated as they are
     # written into the temp file below, so memory stays flat however many there are. Any bad row
     # aborts the build, the temp file goes, and the old registry is never touched.
-    check_csv_file(csv_path)
+    rows = check_csv_file(csv_path)
     if targets_csv is None and (csv_path.parent / "targets.csv").exists():
         targets_csv = csv_path.parent / "targets.csv"  # the reviewed targets travel beside the projects
     targets = load_targets(targets_csv, documents) if targets_csv else []
@@ -132,8 +135,9 @@ def build(csv_path=DEFAULT_CSV, db_path=DEFAULT_DB, plans_dir=PLANS_DIR, targets
         db.execute("PRAGMA synchronous = OFF")
         seen = SeenIds()
         try:
-            projects = iter_project_records(csv_path, documents, seen=seen)
-            sections = _write(db, projects, documents, targets, boundaries, areas, csv_path)
+            with progress_bar(rows, "build", "project", progress) as bar:
+                projects = ticking(iter_project_records(csv_path, documents, seen=seen), bar)
+                sections = _write(db, projects, documents, targets, boundaries, areas, csv_path)
         finally:
             seen.close()
         project_count = db["projects"].count
@@ -191,8 +195,10 @@ def _write(db, projects, documents, targets, boundaries, areas, csv_path) -> int
                              "geojson": str}, pk="code")
     db["plan_areas"].insert_all(areas)
     mapgrid.write(db)  # the map's point arrays, precomputed clusters and unfiltered facets
-    db["county_boundaries"].insert_all(boundaries, pk="code") if boundaries else db["county_boundaries"].create(
-        {"code": str, "name": str, "city_code": str, "geojson": str}, pk="code")
+    # The polygon's column is `geometry` (GeoJSON text), the name Datasette's datasette-geojson and
+    # geopandas/GDAL look for: `/registry/county_boundaries.geojson` serves it as a FeatureCollection.
+    db["county_boundaries"].create({"code": str, "name": str, "city_code": str, "geometry": str}, pk="code")
+    db["county_boundaries"].insert_all(boundaries)
     db["registry_meta"].insert_all([
         {"key": "built_at", "value": datetime.now(timezone.utc).isoformat(timespec="seconds")},
         {"key": "source_csv", "value": csv_path.name},
@@ -242,6 +248,6 @@ def _boundaries_for(documents: dict[str, dict]) -> list[dict]:
     collection = county_boundaries(codes)
     return [
         {"code": f["properties"]["code"], "name": f["properties"]["name"], "city_code": f["properties"]["city_code"],
-         "geojson": json.dumps(mapping(shapely.orient_polygons(shape(f["geometry"]))), separators=(",", ":"))}
+         "geometry": json.dumps(mapping(shapely.orient_polygons(shape(f["geometry"]))), separators=(",", ":"))}
         for f in collection["features"]
     ]

@@ -9,6 +9,7 @@ import io
 import json
 import sqlite3
 import subprocess
+from datetime import datetime, timezone
 from urllib.parse import unquote, urlencode
 
 import geojson
@@ -16,6 +17,7 @@ import openpyxl
 import pyogrio
 import pytest
 import shapely.wkt
+from openpyxl.utils import get_column_letter
 
 from conftest import ROOT, read_rows, write_rows
 
@@ -80,6 +82,8 @@ def test_xlsx_has_the_filtered_rows_with_numbers_as_numbers(client, case, regist
     sheet = book["Projects 项目"]
     assert sheet.freeze_panes == "A2"
     header = [c.value for c in sheet[1]]
+    # filter buttons over the header, the table's every column and row
+    assert sheet.auto_filter.ref == f"A1:{get_column_letter(len(header))}{len(expected) + 1}"
     assert header[:2] == ["编号 ID", "名称 Name"]  # bilingual: Chinese then English
     assert all(any("\u4e00" <= ch <= "\u9fff" for ch in h) and any(ch.isascii() and ch.isalpha() for ch in h)
                for h in header)
@@ -109,9 +113,11 @@ def test_xlsx_has_the_filtered_rows_with_numbers_as_numbers(client, case, regist
         assert got["type"] == f"{chinese} {english}"
     about = {r[0]: r[1] for r in book["About 说明"].iter_rows(values_only=True) if r[0]}
     built_at, sha = build_facts(registry_db)
-    assert about["Built at 生成时间"] == built_at
+    # a date-time cell in UTC (Excel has no time zones) and counts as number cells
+    assert about["Built at (UTC) 生成时间"] == datetime.fromisoformat(built_at).astimezone(timezone.utc).replace(tzinfo=None)
     assert about["Source CSV SHA-256"] == sha == hashlib.sha256(registry_csv.read_bytes()).hexdigest()
-    assert about["Projects in this file 项目数"] == str(len(expected))
+    assert about["Projects in this file 项目数"] == len(expected)
+    assert about["Not on the map 未上图"] == sum(1 for r in expected if not (r["lon"] or r["geometry_wkt"]))
     assert sha[:12] in about["Registry version 版本"] and sha in about["How to cite 引用"]
     for name, values in params.items():
         for v in values if isinstance(values, list) else [values]:
@@ -336,3 +342,10 @@ def test_kml_has_the_located_projects_named_by_name(client, registry_rows, selec
         if not row["geometry_wkt"]:
             lon, lat = map(float, placemark.find(".//k:Point/k:coordinates", ns).text.split(",")[:2])
             assert (lon, lat) == pytest.approx((float(row["lon"]), float(row["lat"])))
+        data = {d.get("name"): d.text for d in placemark.findall(".//k:SimpleData", ns)}
+        assert int(data["source_start"]) == int(row["source_start"]) and data.get("target_year") == (row["target_year"] or None)
+    # the Schema declares numbers as numbers (Google Earth and QGIS sort and filter them so)
+    declared = {f.get("name"): f.get("type") for f in ElementTree.fromstring(response.data).findall(".//k:SimpleField", ns)}
+    assert {c: declared[c] for c in ("target_year", "source_start", "source_end", "capacity_mw", "voltage_kv")} == {
+        "target_year": "int", "source_start": "int", "source_end": "int", "capacity_mw": "float", "voltage_kv": "float"}
+    assert declared["id"] == declared["city"] == "string"

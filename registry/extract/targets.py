@@ -17,11 +17,12 @@ from __future__ import annotations
 
 import csv
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from pathlib import Path
 
 from registry.documents import section_at, split_sections
 from registry.extract.text import CleanText, fix_heading
+from registry.extract.years import YearIndex
 from registry.extract.units import number_value as _value
 from registry.indicator_words import classify
 from registry.indicators import UNIT_CONVERSIONS, normalise
@@ -72,7 +73,6 @@ _FULL_COVERAGE = re.compile(r"(?P<metric>" + _METRIC_CHARS + r"{2,30}?)(?:实现
 # "…替代率达到10%，2030年达到15%" (a later year) and "…超过5000万千瓦、力争达到5500万千瓦" (a stretch goal, the same year)
 _CONTINUATION = re.compile(r"(?:以上|以下|左右)?[，,、]\s*(?:(?:到|至)?(?P<year>20\d\d)年(?:底)?[，,]?|(?=力争))(?P<verb>"
                            + _VERBS + r")" + _VALUE)
-_YEAR = re.compile(r"(?<![比较])(20\d\d)年(?!基础上|为基)")  # "较2020年下降", "在2020年基础上": a baseline
 _RESPECTIVELY = re.compile(r"分别(?:比20\d\d年)?$")
 _EACH = re.compile(r"均$")
 _MEASURE = re.compile(r"(?:率|比重|占比|比例|量|数)$")
@@ -92,18 +92,17 @@ _REDUCTION_VERBS = ("下降", "降低")
 # A share with no year, as the plans state a rule for every new channel: "原则上不低于50%".
 _STANDING_RULE = ("不低于", "不少于", "不高于", "不超过")
 _MORE_VALUES = re.compile(r"(?:以上|左右)?[和、](?P<value>" + _NUMBER + r")(?:" + _UNITS + r")")
-_FIVE_YEAR_PLAN_ENDS = {"十四五": 2025, "十五五": 2030}
 _METRIC_NOISE = re.compile(r"^(?:年|底|前|末|，|全市|全县|我市|新增和更新|力争|确保|累计|基本|实现|“十四五”期间|期间"
                            r"|(?:十[四五]五、?)+(?:期间|时期|末)?)+")
 # A metric that is only a measure word takes its subject from the clause before: "非化石能源消费比例逐步提升，比重达到20%".
 _SUBJECTLESS = {"比重", "占比", "比例"}
+_SUBJECT_OF_SHARE = re.compile(r"([\u4e00-\u9fff]{2,12}?)(?:比例|比重|占比)")
 # The subject a later metric of one sentence shares: "新能源新增装机容量368万千瓦，总装机容量超过500万千瓦".
 _SUBJECT_END = re.compile(r"新增|总|综合|装机|利用|处理")
 _REDUCTION_VERB = "下降"
 _INHERITS_SUBJECT = ("总", "无害化")
 _OPENING_YEAR = re.compile(r"(?:到|至)20\d\d年|十[四五]五”?(?:末|期间|时期)")
 _YEAR_REACH = 4
-_YEARS_NAMED = re.compile(r"(?<![比较])20\d\d年(?!基础上|为基)|十四五|十五五")
 # "…年利用量达到9000万吨；到2030年提高到1.1亿吨": a clause with only a year goes on with the metric before it
 _ONLY_A_YEAR = re.compile(r"(?:^|[，,；。])(?:到|至)?20\d\d年(?:底|前|末)?(?:力争)?$")
 _MAX_YEAR_CLAUSE_GAP = 40
@@ -115,15 +114,6 @@ _VALUE_FIRST = re.compile(r"(?P<lead>具备|形成|完成|建成|建设|培育|�
 _ALL_AT = re.compile(r"(?:执行|实行)(?P<value>\d+(?:\.\d+)?)(?:%|％)(?:以上)?(?P<noun>[\u4e00-\u9fff]{2,14})")
 
 
-def _year_before(text: str, position: int, floor: int) -> int | None:
-    window = text[floor:position]
-    years = [int(y) for y in _YEAR.findall(window)]
-    for words, year in _FIVE_YEAR_PLAN_ENDS.items():
-        if re.search(words + r"”?(?:末|期间|时期)", window):
-            years.append(year)
-    return years[-1] if years else None
-
-
 def _opening_year(text: str, sentence_start: int, sentences: "_Sentences") -> int | None:
     """The year a paragraph's opening sentence sets for the sentences after it ("到2025年，…。…；森林覆盖率达到8%"):
     the sentences before are walked back, at most _YEAR_REACH of them, never past a line break."""
@@ -133,21 +123,51 @@ def _opening_year(text: str, sentence_start: int, sentences: "_Sentences") -> in
             return None
         previous = sentences.start(at - 1)
         if _OPENING_YEAR.match(text, previous):
-            return _year_before(text, at, previous)
+            return sentences.years.before(at, previous)
         at = previous
     return None
 
 
 class _Sentences:
     """Where the sentence holding a position starts, by bisection over the text's breaks
-    (an rfind per target was quadratic on a long text without 。；)."""
+    (an rfind per target was quadratic on a long text without 。；), and the years the text names
+    (a regex over the sentence per target was quadratic in a sentence of many targets)."""
 
     def __init__(self, text: str):
         self.breaks = [i for i, c in enumerate(text) if c in "。；\n"]
+        self.commas = [i for i, c in enumerate(text) if c in "，,"]
+        self.years = YearIndex(text)
 
     def start(self, position: int) -> int:
         before = bisect_left(self.breaks, position)
         return self.breaks[before - 1] + 1 if before else 0
+
+    def clause_start(self, position: int) -> int:
+        """Just after the last comma before `position` (0 if none)."""
+        before = bisect_left(self.commas, position)
+        return self.commas[before - 1] + 1 if before else 0
+
+
+class _Covered:
+    """The text the targets found so far cover, as sorted disjoint intervals: whether a match overlaps
+    any of them is one bisection (testing every target taken per match was quadratic in a text of many
+    "…全覆盖" targets)."""
+
+    def __init__(self):
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+
+    def add(self, start: int, end: int) -> None:
+        first = bisect_left(self.ends, start)  # the intervals this one touches or overlaps are first..last-1
+        last = bisect_right(self.starts, end)
+        if first < last:
+            start, end = min(start, self.starts[first]), max(end, self.ends[last - 1])
+        self.starts[first:last] = [start]
+        self.ends[first:last] = [end]
+
+    def overlaps(self, start: int, end: int) -> bool:
+        before = bisect_left(self.starts, end)  # the last interval starting before `end` is the only candidate
+        return before > 0 and self.ends[before - 1] > start
 
 
 def _clean_metric(raw_metric: str) -> str:
@@ -163,6 +183,7 @@ def find_targets(clean: CleanText, raw: str, *, city: str, county: str, doc_id: 
     sections = split_sections(raw)
     found: list[dict] = []
     taken: list[tuple[int, int]] = []
+    covered = _Covered()
 
     def add(metric: str, value: float | None, unit: str, year: int | None, start: int, end: int) -> None:
         if value is None:
@@ -181,6 +202,7 @@ def find_targets(clean: CleanText, raw: str, *, city: str, county: str, doc_id: 
             "source_start": raw_start, "source_end": raw_end,
         })
         taken.append((start, end))
+        covered.add(start, end)
 
     last = {"sentence": None, "metric": "", "end": -1}
     sentences = _Sentences(text)
@@ -195,14 +217,14 @@ def find_targets(clean: CleanText, raw: str, *, city: str, county: str, doc_id: 
             _value_first_target(text, match, add, sentences)
     for pattern in (_ALL, _FULL_COVERAGE):
         for match in pattern.finditer(text):
-            if any(s < match.end() and match.start() < e for s, e in taken):
+            if covered.overlaps(match.start(), match.end()):
                 continue
             metric = _clean_metric(match.group("metric"))
             share = _ALL_AT.match(text, match.start("rest")) if match.groupdict().get("rest") else None
             rest = match.groupdict().get("rest") or "覆盖"
             rest = re.sub(r"^(?:实现|完成|实施|执行|实行|采用|购置|使用|达到)", "", rest)
             sentence_start = sentences.start(match.start())
-            year = _year_before(text, match.start("metric") + len(match.group("metric")), sentence_start)
+            year = sentences.years.before(match.start("metric") + len(match.group("metric")), sentence_start)
             if len(metric) < 2 or year is None or metric.endswith("基本"):
                 continue  # "基本实现全覆盖" hedges: not a commitment to 100 %
             start = match.start("metric") + match.group("metric").rfind(metric) if metric in match.group("metric") else match.start()
@@ -230,7 +252,7 @@ def _numeric_target(text: str, match: re.Match, add, last: dict, sentences: _Sen
             if noun is None:
                 return
             metric, metric_start, end = noun.group(0), match.start("value"), noun.end()
-            year = _year_before(text, match.start("value"), sentences.start(match.start()))
+            year = sentences.years.before(match.start("value"), sentences.start(match.start()))
             if year is not None:
                 add(metric, _value(match.group("value")), unit, year, metric_start, end)
             return
@@ -254,11 +276,14 @@ def _numeric_target(text: str, match: re.Match, add, last: dict, sentences: _Sen
     if len(metric) < 2:
         return
     if metric in _SUBJECTLESS:
-        before = text[sentence_start:match.start("metric")]
-        subject = re.search(r"([\u4e00-\u9fff]{2,12}?)(?:比例|比重|占比)[^，,]*[，,]$", before)
+        # the clause before this one names it: "…比例逐步提升，比重达到20%" (only that clause is read: the
+        # sentence up to every target of a long sentence was quadratic)
+        clause_end = match.start("metric") - 1
+        subject = _SUBJECT_OF_SHARE.search(text, max(sentences.clause_start(clause_end), sentence_start), clause_end) \
+            if clause_end >= sentence_start and text[clause_end] in "，," else None
         if subject:
             metric = subject.group(1) + metric
-    year = _year_before(text, match.start("value"), sentence_start)
+    year = sentences.years.before(match.start("value"), sentence_start)
     if year is None:
         # "到2025年，…得到控制。能耗强度下降14.5%": a sentence opening with its year sets it for the next ones
         year = _opening_year(text, sentence_start, sentences)
@@ -292,10 +317,9 @@ def _numeric_target(text: str, match: re.Match, add, last: dict, sentences: _Sen
             parts = re.split(r"、|和", metric) if len(metric.split("、")) != len(values) else metric.split("、")
         if len(parts) == len(values):
             metrics = [m + baseline for m in _split_metrics(parts)]
-        window_years = [_FIVE_YEAR_PLAN_ENDS.get(y) or int(y[:4])
-                        for y in _YEARS_NAMED.findall(text[sentence_start:match.start("value")])]  # "十四五、十五五期间分别…"
-        if len(window_years) >= len(values):
-            years = window_years[-len(values):]
+        window_years = sentences.years.last_named(sentence_start, match.start("value"), len(values))  # "十四五、十五五期间分别…"
+        if window_years is not None:
+            years = window_years
     elif len(parts) == 1 and each and len(joined := metric.split("和")) == 2 and all(map(_WHOLE_RATE.search, joined)):
         # "一般工业固体废弃物综合利用率和主要农作物秸秆综合利用率均保持在98%以上": two rates, one value each
         for part, offset in zip(joined, (metric_start, metric_start + len(joined[0]) + 1)):
@@ -330,7 +354,7 @@ def _value_first_target(text: str, match: re.Match, add, sentences: _Sentences) 
     if family == "count" and value < 2:
         return  # "新建1座储气站" names one plant: a project, not a target
     sentence_start = sentences.start(match.start())
-    year = _year_before(text, match.start("value"), sentence_start) or _opening_year(text, sentence_start, sentences)
+    year = sentences.years.before(match.start("value"), sentence_start) or _opening_year(text, sentence_start, sentences)
     if year is None:
         return
     metric = match.group("metric")
