@@ -25,7 +25,7 @@ from registry.divisions import GEODATA_DIR
 BASEMAP_DIR = GEODATA_DIR / "basemap"
 SETTINGS = ("on", "off")
 # Zooms at which each label level is shown (the bands decide which levels are sent at all).
-LABEL_ZOOMS = {"province": (3, 6), "prefecture": (6, 18), "county": (8, 18), "town": (10, 18)}
+LABEL_ZOOMS = {"province": (3, 7), "prefecture": (6, 18), "county": (8, 18), "town": (10, 18)}
 TILES_FAILED = "在线瓦片无法加载，显示内置底图 · Online map tiles could not be loaded; showing the built-in basemap"
 CACHE_SECONDS = 365 * 24 * 3600  # the URL changes with the data's version
 

@@ -81,6 +81,11 @@ HEADINGS = {
     "printed": ("Printed", "打印日期"),
     "filter_summary": ("Filter", "筛选条件"),
     "no_filter": ("all projects", "全部项目"),
+    # mapui
+    "map_filter_button": ("Filters", "筛选"),
+    "map_filter_button_title": ("Open the filters of this map", "打开本地图的筛选条件"),
+    "mix_key": ("Ring: the types' shares; number: projects", "环：各类型占比；数字：项目数"),
+    "print_in_view": ("Projects in the printed view (largest first)", "打印视图内的项目（按容量排序）"),
 }
 
 # A hue per family of types (registry.schema.TYPE_FAMILIES), a shade and a shape per type
@@ -156,6 +161,7 @@ def labels_for_script() -> dict:
         "more": heading("more"),
         "inViewAll": heading("in_view_all"),
         "stageUnknown": heading("stage_unknown"),
+        "mapui": {"filterButton": heading("map_filter_button"), "filterButtonTitle": heading("map_filter_button_title")},
     }
 
 

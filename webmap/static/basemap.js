@@ -9,13 +9,17 @@
  *   registryBasemap.addTo(map, config[, after]) -> Promise, resolved when the view's basemap is drawn
  *                                       (its cells fetched once the promise `after` is settled)
  *   registryBasemap.ready()            -> Promise for the current view (after a move)
+ *   registryBasemap.avoid(fn)          fn() -> [{x, y, r}]: the symbols (container px) names keep clear of
+ *   registryBasemap.relabel()          places the names again (the symbols have changed)
  *
  * Names reach the page through textContent only.
  */
 (function () {
   "use strict";
 
-  var PANES = { basemapLand: 150, basemap: 250, basemapLabels: 390 };  // tiles 200, projects 400 and up
+  // Tiles 200, the registry's county outlines 400, project lines 440, projects 450: names are above
+  // them all (with a halo), so a fill or a symbol never paints over a name; popups 700 stay on top.
+  var PANES = { basemapLand: 150, basemap: 250, basemapLabels: 460 };
   var OUTSIDE = "#e4e8eb";  // sea and neighbouring countries: the map's own background
   var LAND = { stroke: true, color: "#f6f4ee", weight: 1, fill: true, fillColor: "#f6f4ee", fillOpacity: 1,
                interactive: false };
@@ -109,8 +113,28 @@
     return Math.ceil(width);
   }
 
-  // Largest places first; a label that would overlap one already placed (or leave the view) is left out.
+  // Where a name may go around its point, tried in order (centre offsets in px; w, h: the label's
+  // size, d: its level's drop): under the point, over it, right, left, then further out.
+  function spots(w, h, d) {
+    return [[0, d], [0, -d - h / 2 - 4], [w / 2 + 12, 0], [-w / 2 - 12, 0], [0, d + h + 6], [0, -d - 1.5 * h - 10],
+            [w / 2 + 12, d + h], [-w / 2 - 12, d + h], [w / 2 + 12, -d - h], [-w / 2 - 12, -d - h],
+            [0, d + 2 * h + 14], [0, -d - 2.5 * h - 18]];
+  }
+
+  function hitsSymbol(box, symbols) {
+    for (var i = 0; i < symbols.length; i += 1) {
+      var s = symbols[i];
+      var nx = Math.max(box[0], Math.min(s.x, box[2])), ny = Math.max(box[1], Math.min(s.y, box[3]));
+      if (Math.hypot(s.x - nx, s.y - ny) < s.r + 1) return true;
+    }
+    return false;
+  }
+
+  // Largest places first, each at the first spot around its point clear of the names already placed
+  // and of the projects' symbols; a province's or prefecture's name with no clear spot goes under its
+  // point anyway (its pane is above the symbols), a smaller place's is left out.
   function placeLabels(cells) {
+    state.lastCells = cells;
     var map = state.map, zoom = Math.round(map.getZoom()), size = map.getSize(), zooms = state.config.labelZooms;
     var candidates = [];
     cells.forEach(function (cell) {
@@ -125,20 +149,34 @@
       state.labelMarkers.clear();
       state.labelZoom = zoom;
     }
-    var placed = [], keep = new Map();
+    var placed = [], keep = new Map(), symbols = state.avoid ? state.avoid() : [];
+    function fits(box) {
+      if (box[0] + LABEL_GAP < 0 || box[1] + LABEL_GAP < 0 || box[2] - LABEL_GAP > size.x || box[3] - LABEL_GAP > size.y) return false;
+      for (var i = 0; i < placed.length; i += 1) {
+        var o = placed[i];
+        if (box[0] < o[2] && o[0] < box[2] && box[1] < o[3] && o[1] < box[3]) return false;
+      }
+      return true;
+    }
     candidates.forEach(function (label) {
       var p = map.latLngToContainerPoint(label.latlng);
       if (p.x < -200 || p.y < -50 || p.x > size.x + 200 || p.y > size.y + 50) return;  // far out of view
       var w = textWidth(label.name, label.level) + 4, h = FONT_SIZES[label.level] + 4;
-      var y = p.y + DROP[label.level];
-      var box = [p.x - w / 2 - LABEL_GAP, y - h / 2 - LABEL_GAP, p.x + w / 2 + LABEL_GAP, y + h / 2 + LABEL_GAP];
-      if (box[0] + LABEL_GAP < 0 || box[1] + LABEL_GAP < 0 || box[2] - LABEL_GAP > size.x || box[3] - LABEL_GAP > size.y) return;
-      for (var i = 0; i < placed.length; i += 1) {
-        var o = placed[i];
-        if (box[0] < o[2] && o[0] < box[2] && box[1] < o[3] && o[1] < box[3]) return;
+      var options = spots(w, h, DROP[label.level]), chosen = null, fallback = null;
+      for (var k = 0; k < options.length && !chosen; k += 1) {
+        var x = p.x + options[k][0], y = p.y + options[k][1];
+        var box = [x - w / 2 - LABEL_GAP, y - h / 2 - LABEL_GAP, x + w / 2 + LABEL_GAP, y + h / 2 + LABEL_GAP];
+        if (!fits(box)) continue;
+        var inner = [x - w / 2, y - h / 2, x + w / 2, y + h / 2];
+        if (!hitsSymbol(inner, symbols)) chosen = { box: box, spot: k };
+        else if (fallback === null) fallback = { box: box, spot: k };
+        if (!symbols.length) break;
       }
-      placed.push(box);
-      keep.set(label.level + ":" + label.rank, { label: label, width: w, height: h });
+      if (!chosen && fallback && (label.level === "province" || label.level === "prefecture")) chosen = fallback;
+      if (!chosen) return;
+      placed.push(chosen.box);
+      var offset = options[chosen.spot];
+      keep.set(label.level + ":" + label.rank + "@" + offset.join(","), { label: label, width: w, height: h, offset: offset });
     });
     state.labelMarkers.forEach(function (marker, key) {
       if (!keep.has(key)) { state.labelLayer.removeLayer(marker); state.labelMarkers.delete(key); }
@@ -149,7 +187,8 @@
       text.className = "basemap-label-text";
       text.textContent = entry.label.name;
       var icon = L.divIcon({ html: text, className: "basemap-label basemap-label-" + entry.label.level,
-                             iconSize: [entry.width, entry.height], iconAnchor: [entry.width / 2, entry.height / 2 - DROP[entry.label.level]] });
+                             iconSize: [entry.width, entry.height],
+                             iconAnchor: [entry.width / 2 - entry.offset[0], entry.height / 2 - entry.offset[1]] });
       var marker = L.marker(entry.label.latlng, { icon: icon, pane: "basemapLabels", interactive: false,
                                                   keyboard: false });
       state.labelMarkers.set(key, marker.addTo(state.labelLayer));
@@ -232,5 +271,11 @@
     });
   }
 
-  window.registryBasemap = { addTo: addTo, ready: ready };
+  function avoid(fn) { if (state) state.avoid = fn; }
+
+  function relabel() {
+    if (state && state.lastCells && state.labelZoom === Math.round(state.map.getZoom())) placeLabels(state.lastCells);
+  }
+
+  window.registryBasemap = { addTo: addTo, ready: ready, avoid: avoid, relabel: relabel };
 })();
