@@ -115,10 +115,19 @@
 
   // Where a name may go around its point, tried in order (centre offsets in px; w, h: the label's
   // size, d: its level's drop): under the point, over it, right, left, then further out.
-  function spots(w, h, d) {
-    return [[0, d], [0, -d - h / 2 - 4], [w / 2 + 12, 0], [-w / 2 - 12, 0], [0, d + h + 6], [0, -d - 1.5 * h - 10],
-            [w / 2 + 12, d + h], [-w / 2 - 12, d + h], [w / 2 + 12, -d - h], [-w / 2 - 12, -d - h],
-            [0, d + 2 * h + 14], [0, -d - 2.5 * h - 18]];
+  // A province's or prefecture's name names an area, not a point: it may also go further out, on a
+  // grid of spots up to ~2.5 lines and a name's width away.
+  function spots(w, h, d, level) {
+    var near = [[0, d], [0, -d - h / 2 - 4], [w / 2 + 12, 0], [-w / 2 - 12, 0], [0, d + h + 6], [0, -d - 1.5 * h - 10],
+                [w / 2 + 12, d + h], [-w / 2 - 12, d + h], [w / 2 + 12, -d - h], [-w / 2 - 12, -d - h],
+                [0, d + 2 * h + 14], [0, -d - 2.5 * h - 18]];
+    if (level !== "province" && level !== "prefecture") return near;
+    var far = [];
+    [-2.5, -1.5, 1.5, 2.5].forEach(function (row) {
+      [0, -0.5, 0.5, -1, 1].forEach(function (column) { far.push([column * (w + 12), row * (h + 8)]); });
+    });
+    [-1, 1].forEach(function (column) { far.push([column * (w + 12), 0]); });
+    return near.concat(far);
   }
 
   function hitsSymbol(box, symbols) {
@@ -162,7 +171,7 @@
       var p = map.latLngToContainerPoint(label.latlng);
       if (p.x < -200 || p.y < -50 || p.x > size.x + 200 || p.y > size.y + 50) return;  // far out of view
       var w = textWidth(label.name, label.level) + 4, h = FONT_SIZES[label.level] + 4;
-      var options = spots(w, h, DROP[label.level]), chosen = null, fallback = null;
+      var options = spots(w, h, DROP[label.level], label.level), chosen = null, fallback = null;
       for (var k = 0; k < options.length && !chosen; k += 1) {
         var x = p.x + options[k][0], y = p.y + options[k][1];
         var box = [x - w / 2 - LABEL_GAP, y - h / 2 - LABEL_GAP, x + w / 2 + LABEL_GAP, y + h / 2 + LABEL_GAP];
@@ -211,6 +220,7 @@
       map.getContainer().dataset.basemap = "ready";
     });
   }
+
 
   // Online tiles are opt-in; when they fail (no internet), say so once and keep the basemap.
   function watchTiles(map, message) {

@@ -535,7 +535,11 @@
   }
 
   // ---- controls, legend, hash ----------------------------------------------------------------
-  if (map.attributionControl) map.attributionControl.addAttribution(config.dataAttribution);
+  if (map.attributionControl) {
+    // Leaflet's credit as text: its link leads off an offline intranet, and a 10 px link is no tap target.
+    map.attributionControl.setPrefix("Leaflet");
+    map.attributionControl.addAttribution(config.dataAttribution);
+  }
   var overlays = {};
   overlays[labels.layers.points] = points;
   overlays[labels.layers.lines] = lines;
@@ -554,15 +558,31 @@
     });
   }
 
-  // A printed map carries its legend open; the page's size changes, so Leaflet measures again.
-  var legendWasOpen = null;
+  // Print (A4 landscape, mapui.css): the map as the screen shows it, scaled to the paper, the legend
+  // printed open below it (#print-legend), then the projects in view. The map keeps its size in pixels
+  // (CSS zoom scales it), so nothing is redrawn or fetched between `beforeprint` and the snapshot: the
+  // basemap, names and symbols printed are those on the screen.
+  var PRINT_WIDTH = 277 / 25.4 * 96, PRINT_MAP_HEIGHT = 112 / 25.4 * 96;  // px: A4 landscape less margins
+  var printState = null;
   window.addEventListener("beforeprint", function () {
-    if (legend) { legendWasOpen = legend.open; legend.open = true; }
-    map.invalidateSize({ animate: false });
+    if (printState) return;
+    var pane = map.getContainer().parentNode, size = map.getSize();
+    printState = { pane: pane, legendOpen: legend ? legend.open : null, legendParent: legend ? legend.parentNode : null,
+                   legendNext: legend ? legend.nextSibling : null };
+    pane.style.width = size.x + "px";
+    pane.style.height = size.y + "px";
+    pane.style.zoom = String(Math.min(PRINT_WIDTH / size.x, PRINT_MAP_HEIGHT / size.y));
+    var slot = document.getElementById("print-legend");
+    if (legend && slot) { legend.open = true; slot.appendChild(legend); }
   });
   window.addEventListener("afterprint", function () {
-    if (legend && legendWasOpen !== null) legend.open = legendWasOpen;
-    map.invalidateSize({ animate: false });
+    if (!printState) return;
+    ["width", "height", "zoom"].forEach(function (name) { printState.pane.style[name] = ""; });
+    if (legend && printState.legendParent) {
+      printState.legendParent.insertBefore(legend, printState.legendNext);
+      legend.open = printState.legendOpen;
+    }
+    printState = null;
   });
 
   function setColourMode(mode) {
@@ -743,6 +763,6 @@
   function describe(s) {
     if (s.paths) return { kind: "line", id: s.id, type: s.type, precision: s.precision };
     return { kind: "symbol", x: s.x, y: s.y, r: s.r, count: s.count, id: s.id || null, type: s.type,
-             family: s.family, precision: s.precision, style: s.style, lon: s.lon, lat: s.lat };
+             family: s.family, precision: s.precision, style: s.style, lon: s.lon, lat: s.lat, mix: s.mix || null };
   }
 })();

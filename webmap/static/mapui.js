@@ -87,7 +87,8 @@
       else if (c.bottom > size.y / 2 && c.top > size.y / 2) bottom = Math.max(bottom, size.y - c.top + 8);
     });
     bottom = Math.min(bottom, size.y / 3);
-    var width = Math.max(160, Math.min(options.maxWidth || 320, size.x - left - right - 40));
+    // The popup adds ~40 px of padding and border around its content.
+    var width = Math.max(160, Math.min(options.maxWidth || 320, size.x - left - right - 60));
     var height = options.maxHeight ? Math.max(120, Math.min(options.maxHeight, size.y - top - bottom - 70)) : undefined;
     return Object.assign({}, options, {
       maxWidth: width, minWidth: Math.min(options.minWidth || 50, width), maxHeight: height,
