@@ -30,8 +30,12 @@
     prefecture: { color: "#8f867b", weight: 1.3, opacity: 0.9 },
     county: { color: "#d3cdc3", weight: 0.7, opacity: 1 },
   };
+  var LEVELS = ["province", "prefecture", "county", "town"];
   var FONT_SIZES = { province: 15, prefecture: 13, county: 12, town: 11 };  // px, as in basemap.css
   var LABEL_GAP = 6;  // px kept free around every label
+  // A name moved off its point to clear a symbol stays within half a typical area of its level (degrees):
+  // at zoom 3 a province's name barely moves, at zoom 7 a prefecture's may go ~55 px, never onto a neighbour's.
+  var TYPICAL_DEG = { province: 4, prefecture: 1.2, county: 0.4, town: 0.06 };
   // Label centres sit this far below their point: projects known only to their county or city are
   // drawn at (nearly) the same point, and their markers must not hide the name. A town's point is
   // marked by a dot (basemap.css) with the name under it.
@@ -152,13 +156,22 @@
         if (range && zoom >= range[0] && zoom <= range[1]) candidates.push(label);
       });
     });
-    candidates.sort(function (a, b) { return a.rank - b.rank || (a.level < b.level ? -1 : 1); });
+    // Within a level, the names of places with projects' symbols near their point go first: they need
+    // the room most, and they are the places the planner is looking at.
+    var symbols = state.avoid ? state.avoid() : [];
+    candidates.forEach(function (label) {
+      var p = map.latLngToContainerPoint(label.latlng);
+      label.busy = symbols.some(function (s) { return Math.abs(s.x - p.x) < s.r + 60 && Math.abs(s.y - p.y) < s.r + 40; }) ? 0 : 1;
+    });
+    candidates.sort(function (a, b) {
+      return LEVELS.indexOf(a.level) - LEVELS.indexOf(b.level) || a.busy - b.busy || a.rank - b.rank;
+    });
     if (state.labelZoom !== zoom) {  // new positions for all: reuse markers only while panning
       state.labelLayer.clearLayers();
       state.labelMarkers.clear();
       state.labelZoom = zoom;
     }
-    var placed = [], keep = new Map(), symbols = state.avoid ? state.avoid() : [];
+    var placed = [], keep = new Map();
     function fits(box) {
       if (box[0] + LABEL_GAP < 0 || box[1] + LABEL_GAP < 0 || box[2] - LABEL_GAP > size.x || box[3] - LABEL_GAP > size.y) return false;
       for (var i = 0; i < placed.length; i += 1) {
@@ -172,8 +185,11 @@
       if (p.x < -200 || p.y < -50 || p.x > size.x + 200 || p.y > size.y + 50) return;  // far out of view
       var w = textWidth(label.name, label.level) + 4, h = FONT_SIZES[label.level] + 4;
       var options = spots(w, h, DROP[label.level], label.level), chosen = null, fallback = null;
+      var reach = TYPICAL_DEG[label.level] / 2 * 256 * Math.pow(2, zoom) / 360;
       for (var k = 0; k < options.length && !chosen; k += 1) {
         var x = p.x + options[k][0], y = p.y + options[k][1];
+        var away = Math.hypot(Math.max(0, Math.abs(x - p.x) - w / 2), Math.max(0, Math.abs(y - p.y) - h / 2));
+        if (k > 0 && away > reach) continue;
         var box = [x - w / 2 - LABEL_GAP, y - h / 2 - LABEL_GAP, x + w / 2 + LABEL_GAP, y + h / 2 + LABEL_GAP];
         if (!fits(box)) continue;
         var inner = [x - w / 2, y - h / 2, x + w / 2, y + h / 2];
