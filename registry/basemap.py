@@ -236,6 +236,9 @@ def _parts(geometry, kind: str, scale: int) -> list:
     parts = [g for g in parts if g.geom_type == kind and not g.is_empty]
     if kind == "LineString":
         return [encode_ring(g.coords, scale) for g in parts]
+    # RFC 7946 §3.1.6: exterior rings counter-clockwise, holes clockwise (clip_by_rect and the
+    # coverage union return them either way).
+    parts = shapely.orient_polygons(parts, exterior_cw=False)
     return [[encode_ring(r.coords, scale) for r in (g.exterior, *g.interiors)] for g in parts]
 
 

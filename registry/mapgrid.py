@@ -29,10 +29,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from registry import mapcells
+from registry.mapcells import CELL_PX, MERGE_MAX_ZOOM, TILE_PX
 from registry.schema import FAMILY_OF, PROJECT_TYPES, STAGES, TYPE_FAMILIES
 
-CELL_PX = 60
-TILE_PX = 256
 MIN_ZOOM, MAX_ZOOM = 3, 18
 # Precompute zooms while a cluster holds on average this many projects or more; above that a
 # view holds few projects and per-request clustering of the view is cheap.
@@ -42,7 +42,9 @@ FAMILIES = tuple(TYPE_FAMILIES)
 # How exactly a point locates its project: 0 the site, 1 the town, 2 an area (county, city).
 PRECISION_CLASS = {"site": 0, "town": 1, "county": 2, "city": 2}
 PRECISION_CLASSES = ("site", "town", "area")
-CLUSTER_COLUMNS = ("lon", "lat", "count", "mw", "known", "family", "precision", "type", "id", "w", "s", "e", "n", "stage")
+# `r` (px) and `mix` are set at merged zooms (registry/mapcells.py), null closer in.
+CLUSTER_COLUMNS = ("lon", "lat", "count", "mw", "known", "family", "precision", "type", "id", "w", "s", "e", "n", "stage",
+                   "r", "mix")
 # Clusters group a cell's projects by family (the map coloured by type) or by stage.
 GROUPS = ("family", "stage")
 MIXED = 255  # the group code of a seat's badge, which holds every type and stage
@@ -171,10 +173,14 @@ def cluster(points: Points, selected: np.ndarray, zoom: int, view: tuple | None 
         selected, cx, cy = selected[keep], cx[keep], cy[keep]
     if selected.size == 0:
         return []
-    # Projects known only to their county or city share one badge per seat whatever their type:
-    # a planner clicks it and gets the county's list.
-    grouping = np.where(points.precision[selected] == 2, MIXED, getattr(points, group)[selected].astype(np.int64))
-    key = ((cx << 24 | cy) << 8 | grouping) << 2 | points.precision[selected]
+    merged = zoom <= MERGE_MAX_ZOOM
+    if merged:  # one symbol per cell (registry/mapcells.py)
+        key = cx << 24 | cy
+    else:
+        # Projects known only to their county or city share one badge per seat whatever their type:
+        # a planner clicks it and gets the county's list.
+        grouping = np.where(points.precision[selected] == 2, MIXED, getattr(points, group)[selected].astype(np.int64))
+        key = ((cx << 24 | cy) << 8 | grouping) << 2 | points.precision[selected]
     keys, first, inverse, counts = np.unique(key, return_index=True, return_inverse=True, return_counts=True)
     groups = len(keys)
 
@@ -206,10 +212,21 @@ def cluster(points: Points, selected: np.ndarray, zoom: int, view: tuple | None 
     stage_names = np.array([*STAGE_NAMES, None], dtype=object)
     stage_index = np.where(single_stage, points.stage[members], len(STAGE_NAMES))
     ids = np.array([points.ids[m] if c == 1 else None for m, c in zip(members.tolist(), counts.tolist())], dtype=object)
+    precision = points.precision[members]
+    radius = mix = np.full(groups, None, dtype=object)
+    if merged:
+        precision = mapcells.majority(inverse, points.precision[selected].astype(np.int64), len(PRECISION_CLASSES), groups)
+        radius = mapcells.cell_radius(counts, np.where(known_counts > 0, sums, np.nan))
+        mx, my = mapcells.fit_in_cells(*mercator(mean_lon, mean_lat), cx[first], cy[first], radius, zoom)
+        mean_lon, mean_lat = mapcells.lon_lat(mx, my)
+        names = FAMILIES if group == "family" else STAGE_NAMES
+        mix = np.empty(groups, dtype=object)
+        mix[:] = mapcells.mixes(inverse, getattr(points, group)[selected].astype(np.int64), names, groups)
+        radius = np.round(radius, 2)
     columns = [np.round(mean_lon, 6), np.round(mean_lat, 6), counts, np.round(sums, 3), known_counts.astype(np.int64),
-               family_names[family_index], np.array(PRECISION_CLASSES, dtype=object)[points.precision[members]],
+               family_names[family_index], np.array(PRECISION_CLASSES, dtype=object)[precision],
                type_names[type_index], ids, np.round(w, 6), np.round(s, 6), np.round(e, 6), np.round(n, 6),
-               stage_names[stage_index]]
+               stage_names[stage_index], radius, mix]
     # Column-wise to Python lists, then rows: no per-cluster Python arithmetic.
     return [list(row) for row in zip(*(c.tolist() for c in columns))]
 
@@ -234,7 +251,8 @@ def write(db) -> None:
         if not rows or clustered / len(rows) < PRECOMPUTE_MIN_MEAN:
             break
         conn.executemany(f"INSERT INTO map_clusters VALUES ({', '.join('?' * (len(CLUSTER_COLUMNS) + 1))})",
-                         [(zoom, *row) for row in rows])
+                         [(zoom, *row[:-1], None if row[-1] is None else json.dumps(row[-1], ensure_ascii=False))
+                          for row in rows])
         _set_meta(conn, "map_precomputed_max_zoom", zoom)
     conn.execute("CREATE INDEX map_clusters_view ON map_clusters (zoom, lat, lon)")
     # The bbox filter (the projects-in-view table follows every move) reads this index.
@@ -245,7 +263,7 @@ def write(db) -> None:
 
 def _sql_type(column: str) -> str:
     return {"count": "INTEGER", "known": "INTEGER", "family": "TEXT", "precision": "TEXT", "type": "TEXT", "stage": "TEXT",
-            "id": "TEXT"}.get(column, "REAL")
+            "id": "TEXT", "mix": "TEXT"}.get(column, "REAL")
 
 
 def _set_meta(conn, key: str, value) -> None:
@@ -330,9 +348,10 @@ def view_clusters(conn, path, where: str, params: list, zoom: int, view: tuple, 
     """The clusters of a filtered set whose cells meet `view`, and the set's size."""
     points = load_points(conn, path)
     selected = select(conn, path, points, where, params)
+    rows = None
     if where == "1" and group == "family" and zoom <= precomputed_max_zoom(conn):
         rows = _precomputed(conn, zoom, view)
-    else:
+    if rows is None:
         rows = cluster(points, selected, zoom, view, group)
     as_lines = points.drawn_as_line(selected, zoom)
     return {"zoom": zoom, "bbox": list(view), "matches": int((~as_lines).sum()),
@@ -357,10 +376,13 @@ def _precomputed(conn, zoom: int, view: tuple) -> list[list]:
     (x0, x1), (y1, y0) = (np.floor(v * scale) for v in mercator(np.array(view[0::2]), np.array(view[1::2])))
     w, e = (float(v) / scale * 360.0 - 180.0 for v in (x0, x1 + 1))
     n, s = (math.degrees(math.atan(math.sinh(math.pi * (1 - 2 * float(v) / scale)))) for v in (y0, y1 + 1))
-    rows = conn.execute(
-        f"SELECT {', '.join(CLUSTER_COLUMNS)} FROM map_clusters WHERE zoom = ? AND lat BETWEEN ? AND ? "
-        "AND lon BETWEEN ? AND ?", (zoom, s, n, w, e)).fetchall()
-    return [list(r) for r in rows]
+    try:
+        rows = conn.execute(
+            f"SELECT {', '.join(CLUSTER_COLUMNS)} FROM map_clusters WHERE zoom = ? AND lat BETWEEN ? AND ? "
+            "AND lon BETWEEN ? AND ?", (zoom, s, n, w, e)).fetchall()
+    except sqlite3.OperationalError:  # a registry built before the merged cells: clustered per request
+        return None
+    return [[*r[:-1], None if r[-1] is None else json.loads(r[-1])] for r in rows]
 
 
 def summary(conn, path, where: str, params: list) -> dict:

@@ -201,10 +201,12 @@ def test_default_page_fits_every_project_and_names_their_areas_as_text_offline(b
         page.evaluate("void window.registryMap.map.setView([31.6, 114.1], 9, {animate: false})")
         page.evaluate("window.registryBasemap.ready().then(() => true)")
         assert "大悟县" in {label["text"] for label in visible_labels(page)}
-        # The basemap lies under the projects: its panes are below Leaflet's overlay pane (400).
-        z = page.evaluate("""() => ['basemapLand', 'basemap', 'basemapLabels'].map(
-            name => +window.registryMap.map.getPane(name).style.zIndex)""")
-        assert all(value < 400 for value in z)
+        # Land and lines lie under the projects (below Leaflet's overlay pane, 400, where the registry's county
+        # fills are); the names lie above the fills and the projects' symbols, under popups and tooltips.
+        z = page.evaluate("""() => ['basemapLand', 'basemap', 'basemapLabels', 'projects', 'overlayPane', 'popupPane']
+            .map(name => +getComputedStyle(window.registryMap.map.getPane(name)).zIndex)""")
+        land, lines, names, projects, overlays, popups = z
+        assert land < 400 and lines < 400 and max(projects, overlays) < names < popups, z
         page.close()
     assert outside == [] and errors == [] and failed == []
 

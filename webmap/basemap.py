@@ -26,7 +26,7 @@ from webmap.labels import heading
 BASEMAP_DIR = GEODATA_DIR / "basemap"
 SETTINGS = ("on", "off")
 # Zooms at which each label level is shown (the bands decide which levels are sent at all).
-LABEL_ZOOMS = {"province": (3, 6), "prefecture": (6, 18), "county": (8, 18), "town": (10, 18)}
+LABEL_ZOOMS = {"province": (3, 7), "prefecture": (6, 18), "county": (8, 18), "town": (10, 18)}
 CACHE_SECONDS = 365 * 24 * 3600  # the URL changes with the data's version
 
 bp = Blueprint("basemap", __name__)

@@ -93,6 +93,11 @@ HEADINGS = {
     "of": ("of", "/"),
     "language": ("Language", "语言"),
     "beijing_time": ("Beijing time", "北京时间"),
+    # mapui
+    "map_filter_button": ("Filters", "筛选"),
+    "map_filter_button_title": ("Open the filters of this map", "打开本地图的筛选条件"),
+    "mix_key": ("Ring: the types' shares; number: projects", "环：各类型占比；数字：项目数"),
+    "print_in_view": ("Projects in the printed view (largest first)", "打印视图内的项目（按容量排序）"),
 }
 
 # A hue per family of types (registry.schema.TYPE_FAMILIES), a shade and a shape per type
@@ -196,6 +201,7 @@ def labels_for_script() -> dict:
         "stageUnknown": heading("stage_unknown"),
         "wanKw": heading("wan_kw"),
         "controls": control_words(),
+        "mapui": {"filterButton": heading("map_filter_button"), "filterButtonTitle": heading("map_filter_button_title")},
     }
 
 

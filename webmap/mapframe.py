@@ -20,6 +20,7 @@ from flask import Blueprint, abort, send_from_directory, url_for
 from folium.template import Template
 from markupsafe import Markup
 
+from registry.mapcells import CELL_PX, MERGE_MAX_ZOOM, RADIUS_K, RADIUS_MAX, RADIUS_MIN
 from registry.schema import LINE_TYPES, STAGES, TYPE_FAMILIES
 from webmap import basemap, labels
 from webmap.i18n import N_, translate
@@ -97,6 +98,14 @@ class Legend(MacroElement):
         {% macro html(this, kwargs) %}
         <details class="map-legend" id="map-legend" open>
           <summary class="map-legend-title">{{ this.title|e }}</summary>
+          <div class="legend-section legend-precision">{{ this.precision_title|e }}
+            <ul>
+            {%- for key, label in this.precisions %}
+              <li><span class="precision-key precision-{{ key|e }}"></span>{{ label|e }}</li>
+            {%- endfor %}
+              <li class="legend-mix"><span class="donut-key"></span>{{ this.mix_title|e }}</li>
+            </ul>
+          </div>
           <div class="legend-mode" role="radiogroup">{{ this.colour_by|e }}:
             <label><input type="radio" name="colour" value="type" checked> {{ this.by_type|e }}</label>
             <label><input type="radio" name="colour" value="stage"> {{ this.by_stage|e }}</label>
@@ -117,13 +126,6 @@ class Legend(MacroElement):
             <li><span class="shape shape-circle" style="--c:{{ colour|e }}"></span>{{ label|e }}</li>
           {%- endfor %}
           </ul>
-          <div class="legend-section">{{ this.precision_title|e }}
-            <ul>
-            {%- for key, label in this.precisions %}
-              <li><span class="precision-key precision-{{ key|e }}"></span>{{ label|e }}</li>
-            {%- endfor %}
-            </ul>
-          </div>
           {%- if this.voltages %}
           <div class="legend-section">{{ this.voltage_title|e }}
             <ul class="legend-voltages">
@@ -154,6 +156,7 @@ class Legend(MacroElement):
             for family, members in TYPE_FAMILIES.items() if any(t in types for t in members)]
         self.stages = [(s, labels.stage_label(s), labels.STAGE_COLOURS[s]) for s in (*STAGES, "unknown")]
         self.precision_title = labels.heading("precision_key")
+        self.mix_title = labels.heading("mix_key")
         self.precisions = [(k, labels.precision_symbol_label(k)) for k in labels.PRECISION_SYMBOLS]
         self.voltage_title = labels.heading("voltage")
         self.voltages = labels.VOLTAGE_COLOURS[3:] if any(t in LINE_TYPES for t in types) else ()
@@ -165,7 +168,6 @@ def marker_radius(capacity_mw: float) -> float:
     return max(RADIUS_MIN, RADIUS_K * capacity_mw ** 0.5)
 
 
-RADIUS_K, RADIUS_MIN, RADIUS_MAX = 0.4, 6.0, 30.0
 
 
 @dataclass(frozen=True)
@@ -214,6 +216,7 @@ def build_frame(tiles: str, attribution: str, *, types: list[str], filter_query:
         "stageColours": labels.STAGE_COLOURS, "voltageColours": labels.VOLTAGE_COLOURS,
         "lineTypes": sorted(LINE_TYPES),
         "radius": {"k": RADIUS_K, "min": RADIUS_MIN, "max": RADIUS_MAX},
+        "grid": {"cellPx": CELL_PX, "mergeMaxZoom": MERGE_MAX_ZOOM},
         "labels": {**labels.labels_for_script(), "layers": {
             "points": labels.heading("layer_points"), "lines": labels.heading("layer_lines"),
             "boundaries": labels.heading("county_boundaries")}},

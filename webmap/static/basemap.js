@@ -9,13 +9,17 @@
  *   registryBasemap.addTo(map, config[, after]) -> Promise, resolved when the view's basemap is drawn
  *                                       (its cells fetched once the promise `after` is settled)
  *   registryBasemap.ready()            -> Promise for the current view (after a move)
+ *   registryBasemap.avoid(fn)          fn() -> [{x, y, r}]: the symbols (container px) names keep clear of
+ *   registryBasemap.relabel()          places the names again (the symbols have changed)
  *
  * Names reach the page through textContent only.
  */
 (function () {
   "use strict";
 
-  var PANES = { basemapLand: 150, basemap: 250, basemapLabels: 390 };  // tiles 200, projects 400 and up
+  // Tiles 200, the registry's county outlines 400, project lines 440, projects 450: names are above
+  // them all (with a halo), so a fill or a symbol never paints over a name; popups 700 stay on top.
+  var PANES = { basemapLand: 150, basemap: 250, basemapLabels: 460 };
   var OUTSIDE = "#e4e8eb";  // sea and neighbouring countries: the map's own background
   var LAND = { stroke: true, color: "#f6f4ee", weight: 1, fill: true, fillColor: "#f6f4ee", fillOpacity: 1,
                interactive: false };
@@ -26,8 +30,12 @@
     prefecture: { color: "#8f867b", weight: 1.3, opacity: 0.9 },
     county: { color: "#d3cdc3", weight: 0.7, opacity: 1 },
   };
+  var LEVELS = ["province", "prefecture", "county", "town"];
   var FONT_SIZES = { province: 15, prefecture: 13, county: 12, town: 11 };  // px, as in basemap.css
   var LABEL_GAP = 6;  // px kept free around every label
+  // A name moved off its point to clear a symbol stays within half a typical area of its level (degrees):
+  // at zoom 3 a province's name barely moves, at zoom 7 a prefecture's may go ~55 px, never onto a neighbour's.
+  var TYPICAL_DEG = { province: 4, prefecture: 1.2, county: 0.4, town: 0.06 };
   // Label centres sit this far below their point: projects known only to their county or city are
   // drawn at (nearly) the same point, and their markers must not hide the name. A town's point is
   // marked by a dot (basemap.css) with the name under it.
@@ -109,8 +117,37 @@
     return Math.ceil(width);
   }
 
-  // Largest places first; a label that would overlap one already placed (or leave the view) is left out.
+  // Where a name may go around its point, tried in order (centre offsets in px; w, h: the label's
+  // size, d: its level's drop): under the point, over it, right, left, then further out.
+  // A province's or prefecture's name names an area, not a point: it may also go further out, on a
+  // grid of spots up to ~2.5 lines and a name's width away.
+  function spots(w, h, d, level) {
+    var near = [[0, d], [0, -d - h / 2 - 4], [w / 2 + 12, 0], [-w / 2 - 12, 0], [0, d + h + 6], [0, -d - 1.5 * h - 10],
+                [w / 2 + 12, d + h], [-w / 2 - 12, d + h], [w / 2 + 12, -d - h], [-w / 2 - 12, -d - h],
+                [0, d + 2 * h + 14], [0, -d - 2.5 * h - 18]];
+    if (level !== "province" && level !== "prefecture") return near;
+    var far = [];
+    [-2.5, -1.5, 1.5, 2.5].forEach(function (row) {
+      [0, -0.5, 0.5, -1, 1].forEach(function (column) { far.push([column * (w + 12), row * (h + 8)]); });
+    });
+    [-1, 1].forEach(function (column) { far.push([column * (w + 12), 0]); });
+    return near.concat(far);
+  }
+
+  function hitsSymbol(box, symbols) {
+    for (var i = 0; i < symbols.length; i += 1) {
+      var s = symbols[i];
+      var nx = Math.max(box[0], Math.min(s.x, box[2])), ny = Math.max(box[1], Math.min(s.y, box[3]));
+      if (Math.hypot(s.x - nx, s.y - ny) < s.r + 1) return true;
+    }
+    return false;
+  }
+
+  // Largest places first, each at the first spot around its point clear of the names already placed
+  // and of the projects' symbols; a province's or prefecture's name with no clear spot goes under its
+  // point anyway (its pane is above the symbols), a smaller place's is left out.
   function placeLabels(cells) {
+    state.lastCells = cells;
     var map = state.map, zoom = Math.round(map.getZoom()), size = map.getSize(), zooms = state.config.labelZooms;
     var candidates = [];
     cells.forEach(function (cell) {
@@ -119,26 +156,52 @@
         if (range && zoom >= range[0] && zoom <= range[1]) candidates.push(label);
       });
     });
-    candidates.sort(function (a, b) { return a.rank - b.rank || (a.level < b.level ? -1 : 1); });
+    // Within a level, the names of places with projects' symbols near their point go first: they need
+    // the room most, and they are the places the planner is looking at.
+    var symbols = state.avoid ? state.avoid() : [];
+    candidates.forEach(function (label) {
+      var p = map.latLngToContainerPoint(label.latlng);
+      label.busy = symbols.some(function (s) { return Math.abs(s.x - p.x) < s.r + 60 && Math.abs(s.y - p.y) < s.r + 40; }) ? 0 : 1;
+    });
+    candidates.sort(function (a, b) {
+      return LEVELS.indexOf(a.level) - LEVELS.indexOf(b.level) || a.busy - b.busy || a.rank - b.rank;
+    });
     if (state.labelZoom !== zoom) {  // new positions for all: reuse markers only while panning
       state.labelLayer.clearLayers();
       state.labelMarkers.clear();
       state.labelZoom = zoom;
     }
     var placed = [], keep = new Map();
+    function fits(box) {
+      if (box[0] + LABEL_GAP < 0 || box[1] + LABEL_GAP < 0 || box[2] - LABEL_GAP > size.x || box[3] - LABEL_GAP > size.y) return false;
+      for (var i = 0; i < placed.length; i += 1) {
+        var o = placed[i];
+        if (box[0] < o[2] && o[0] < box[2] && box[1] < o[3] && o[1] < box[3]) return false;
+      }
+      return true;
+    }
     candidates.forEach(function (label) {
       var p = map.latLngToContainerPoint(label.latlng);
       if (p.x < -200 || p.y < -50 || p.x > size.x + 200 || p.y > size.y + 50) return;  // far out of view
       var w = textWidth(label.name, label.level) + 4, h = FONT_SIZES[label.level] + 4;
-      var y = p.y + DROP[label.level];
-      var box = [p.x - w / 2 - LABEL_GAP, y - h / 2 - LABEL_GAP, p.x + w / 2 + LABEL_GAP, y + h / 2 + LABEL_GAP];
-      if (box[0] + LABEL_GAP < 0 || box[1] + LABEL_GAP < 0 || box[2] - LABEL_GAP > size.x || box[3] - LABEL_GAP > size.y) return;
-      for (var i = 0; i < placed.length; i += 1) {
-        var o = placed[i];
-        if (box[0] < o[2] && o[0] < box[2] && box[1] < o[3] && o[1] < box[3]) return;
+      var options = spots(w, h, DROP[label.level], label.level), chosen = null, fallback = null;
+      var reach = TYPICAL_DEG[label.level] / 2 * 256 * Math.pow(2, zoom) / 360;
+      for (var k = 0; k < options.length && !chosen; k += 1) {
+        var x = p.x + options[k][0], y = p.y + options[k][1];
+        var away = Math.hypot(Math.max(0, Math.abs(x - p.x) - w / 2), Math.max(0, Math.abs(y - p.y) - h / 2));
+        if (k > 0 && away > reach) continue;
+        var box = [x - w / 2 - LABEL_GAP, y - h / 2 - LABEL_GAP, x + w / 2 + LABEL_GAP, y + h / 2 + LABEL_GAP];
+        if (!fits(box)) continue;
+        var inner = [x - w / 2, y - h / 2, x + w / 2, y + h / 2];
+        if (!hitsSymbol(inner, symbols)) chosen = { box: box, spot: k };
+        else if (fallback === null) fallback = { box: box, spot: k };
+        if (!symbols.length) break;
       }
-      placed.push(box);
-      keep.set(label.level + ":" + label.rank, { label: label, width: w, height: h });
+      if (!chosen && fallback && (label.level === "province" || label.level === "prefecture")) chosen = fallback;
+      if (!chosen) return;
+      placed.push(chosen.box);
+      var offset = options[chosen.spot];
+      keep.set(label.level + ":" + label.rank + "@" + offset.join(","), { label: label, width: w, height: h, offset: offset });
     });
     state.labelMarkers.forEach(function (marker, key) {
       if (!keep.has(key)) { state.labelLayer.removeLayer(marker); state.labelMarkers.delete(key); }
@@ -150,7 +213,8 @@
       text.setAttribute("translate", "no");  // a place's name, as written in either language
       text.textContent = entry.label.name;
       var icon = L.divIcon({ html: text, className: "basemap-label basemap-label-" + entry.label.level,
-                             iconSize: [entry.width, entry.height], iconAnchor: [entry.width / 2, entry.height / 2 - DROP[entry.label.level]] });
+                             iconSize: [entry.width, entry.height],
+                             iconAnchor: [entry.width / 2 - entry.offset[0], entry.height / 2 - entry.offset[1]] });
       var marker = L.marker(entry.label.latlng, { icon: icon, pane: "basemapLabels", interactive: false,
                                                   keyboard: false });
       state.labelMarkers.set(key, marker.addTo(state.labelLayer));
@@ -173,6 +237,7 @@
       map.getContainer().dataset.basemap = "ready";
     });
   }
+
 
   // Online tiles are opt-in; when they fail (no internet), say so once and keep the basemap.
   function watchTiles(map, message) {
@@ -246,5 +311,11 @@
     });
   }
 
-  window.registryBasemap = { addTo: addTo, ready: ready, localise: localise };
+  function avoid(fn) { if (state) state.avoid = fn; }
+
+  function relabel() {
+    if (state && state.lastCells && state.labelZoom === Math.round(state.map.getZoom())) placeLabels(state.lastCells);
+  }
+
+  window.registryBasemap = { addTo: addTo, ready: ready, avoid: avoid, relabel: relabel, localise: localise };
 })();

@@ -27,6 +27,7 @@
   var boundaries = window[config.boundaries];
   var labels = config.labels;
   var body = document.body;
+  var ui = window.registryMapUI;
   var colourMode = "type";
 
   function element(tag, className, text) {
@@ -113,7 +114,7 @@
   // Opens a popup or tooltip for one project at latlng: "…" first, the project once fetched.
   function openProject(kind, id, latlng) {
     var entry = loadProject(id);
-    var overlay = kind === "popup" ? L.popup({ maxWidth: 320 }) : L.tooltip({ direction: "top", offset: [0, -8] });
+    var overlay = kind === "popup" ? L.popup(ui.popupOptions(map, { maxWidth: 320 })) : L.tooltip({ direction: "top", offset: [0, -8] });
     function render() {
       var state = entry.project ? "ready" : entry.error ? "error" : "loading";
       if (kind === "popup") return popupFor(id, entry.project, state);
@@ -129,6 +130,8 @@
 
   // ---- symbols -----------------------------------------------------------------------------
   function radiusFor(item) {
+    // At national zooms the server sized the cell's symbol to fit its cell (registry/mapcells.py).
+    if (item.cellR !== null && item.cellR !== undefined) return item.cellR;
     // Clusters stay within ~45 px across, so neighbouring 60 px cells overlap little.
     if (item.count > 1) return Math.min(22, 11 + 2.5 * Math.log2(item.count));
     if (!item.known) return config.radius.min;
@@ -167,7 +170,12 @@
   var STYLE = { site: "filled", town: "ringed", area: "hollow" };
   var MIXED_COLOUR = "#3a3a3a";  // a county badge holding several types (or stages)
 
+  function mixColour(name) {
+    return colourMode === "stage" ? config.stageColours[name] || "#999" : config.familyColours[name] || "#666";
+  }
+
   function paintSymbol(ctx, s) {
+    if (s.mix && s.count > 1) { ui.paintDonut(ctx, s, mixColour); return; }
     var colour = colourFor(s), shape = s.count === 1 && s.type && colourMode === "type" ? config.shapes[s.type] : "circle";
     shapePath(ctx, shape, s.x, s.y, s.r);
     ctx.setLineDash([]);
@@ -238,7 +246,9 @@
       var p = map.latLngToContainerPoint([s.lat, s.lon]);
       s.x = p.x; s.y = p.y; s.r = radiusFor(s);
     });
-    spreadStacks(items);
+    // Cells' symbols at national zooms cannot overlap (each lies in its own cell): only closer in
+    // are stacks fanned out.
+    spreadStacks(items.filter(function (s) { return s.cellR === null || s.cellR === undefined; }));
     // Big symbols first, so small ones stay visible (and are hit first) on top.
     items.slice().sort(function (a, b) { return b.r - a.r; }).forEach(function (s) { paintSymbol(ctx, s); });
   });
@@ -316,7 +326,8 @@
       return { lon: row[c.lon], lat: row[c.lat], count: row[c.count], mw: row[c.mw], known: row[c.known],
                family: row[c.family], precision: row[c.precision], style: STYLE[row[c.precision]] || "hollow",
                type: row[c.type], id: row[c.id], stage: row[c.stage] === undefined ? null : row[c.stage],
-               extent: [row[c.w], row[c.s], row[c.e], row[c.n]] };
+               extent: [row[c.w], row[c.s], row[c.e], row[c.n]],
+               cellR: c.r === undefined ? null : row[c.r], mix: c.mix === undefined ? null : row[c.mix] };
     });
   }
 
@@ -353,6 +364,7 @@
       if (answers[0]) points.items = clustersToItems(answers[0]);
       if (answers[1]) lines.items = linesToItems(answers[1]);
       points.redraw(); lines.redraw();
+      if (window.registryBasemap && window.registryBasemap.relabel) window.registryBasemap.relabel();
       var drawn = countDrawn();
       setText("drawn-count", drawn).dataset.drawn = String(drawn);
       // Resolved once this view is on screen (or a later one has taken over).
@@ -397,13 +409,16 @@
 
   // The symbol or line under a container point (the smallest symbol wins: it is painted on top).
   function hitTest(x, y) {
-    var best = null;
+    var best = null, near = null, nearGap = Infinity, reach = ui.coarse() ? 22 : 0;
     if (map.hasLayer(points)) {
       points.items.forEach(function (s) {
         var d = Math.hypot(x - s.x, y - s.y);
         if (d <= s.r + 3 && (!best || s.r < best.r)) best = s;
+        // On a touch screen a finger's 44 px reaches the nearest symbol's edge.
+        if (d <= Math.max(s.r + 3, reach) && d - s.r < nearGap) { near = s; nearGap = d - s.r; }
       });
     }
+    best = best || near;
     if (best) return { kind: "symbol", item: best };
     if (map.hasLayer(lines)) {
       for (var i = lines.items.length - 1; i >= 0; i -= 1) {
@@ -464,11 +479,11 @@
     box.appendChild(element("strong", null, clusterSummary(s)));
     var list = element("ol", "cluster-members");
     box.appendChild(list);
-    var popup = L.popup({ maxWidth: 360, maxHeight: 280 }).setLatLng(latlng).setContent(box).openOn(map);
+    var popup = L.popup(ui.popupOptions(map, { maxWidth: 360, maxHeight: 280 })).setLatLng(latlng).setContent(box).openOn(map);
     getJSON(withQuery(config.projectsApi, query + "&per_page=50&sort=capacity_mw&order=desc")).then(function (page) {
       page.projects.forEach(function (p) {
-        if (p.precision && STYLE[p.precision === "county" || p.precision === "city" ? "area" : p.precision] !==
-            s.style) return;  // another precision at the same spot is its own symbol
+        if (!s.mix && p.precision && STYLE[p.precision === "county" || p.precision === "city" ? "area" : p.precision] !==
+            s.style) return;  // another precision at the same spot is its own symbol (a cell's symbol holds all)
         var item = element("li");
         var link = dataElement("a", null, p.name);
         link.href = config.projectPage.replace("__ID__", encodeURIComponent(p.id));
@@ -500,8 +515,6 @@
   function controlPadding() {
     var mapBox = map.getContainer().getBoundingClientRect(), pad = { top: 0, right: 0, bottom: 0, left: 0 };
     var nodes = Array.prototype.slice.call(map.getContainer().querySelectorAll(".leaflet-control"));
-    // The legend is Folium's sibling of the map container, laid over it: it is a control too.
-    if (legend) nodes.push(legend);
     nodes.forEach(function (node) {
       var b = node.getBoundingClientRect();
       if (!b.width || !b.height || b.right <= mapBox.left || b.left >= mapBox.right || b.bottom <= mapBox.top ||
@@ -541,26 +554,42 @@
   var layerControl = L.control.layers(null, overlays, { collapsed: true }).addTo(map);
   if (window.registryBasemap) window.registryBasemap.localise(map, labels.controls);
 
+  ui.filterButton(map, labels.mapui.filterButton, labels.mapui.filterButtonTitle);
   var legend = document.getElementById("map-legend");
   if (legend) {
-    L.DomEvent.disableClickPropagation(legend);
-    L.DomEvent.disableScrollPropagation(legend);
     // Where space is short the legend starts folded: the map is what the planner came for.
     if (map.getSize().x < 900 || map.getSize().y < 500) legend.open = false;
+    ui.legendControl(map, legend);
     Array.prototype.forEach.call(legend.querySelectorAll("input[name=colour]"), function (input) {
       input.addEventListener("change", function () { setColourMode(input.value); });
     });
   }
 
-  // A printed map carries its legend open; the page's size changes, so Leaflet measures again.
-  var legendWasOpen = null;
+  // Print (A4 landscape, mapui.css): the map as the screen shows it, scaled to the paper, the legend
+  // printed open below it (#print-legend), then the projects in view. The map keeps its size in pixels
+  // (CSS zoom scales it), so nothing is redrawn or fetched between `beforeprint` and the snapshot: the
+  // basemap, names and symbols printed are those on the screen.
+  var PRINT_WIDTH = 277 / 25.4 * 96, PRINT_MAP_HEIGHT = 112 / 25.4 * 96;  // px: A4 landscape less margins
+  var printState = null;
   window.addEventListener("beforeprint", function () {
-    if (legend) { legendWasOpen = legend.open; legend.open = true; }
-    map.invalidateSize({ animate: false });
+    if (printState) return;
+    var pane = map.getContainer().parentNode, size = map.getSize();
+    printState = { pane: pane, legendOpen: legend ? legend.open : null, legendParent: legend ? legend.parentNode : null,
+                   legendNext: legend ? legend.nextSibling : null };
+    pane.style.width = size.x + "px";
+    pane.style.height = size.y + "px";
+    pane.style.zoom = String(Math.min(PRINT_WIDTH / size.x, PRINT_MAP_HEIGHT / size.y));
+    var slot = document.getElementById("print-legend");
+    if (legend && slot) { legend.open = true; slot.appendChild(legend); }
   });
   window.addEventListener("afterprint", function () {
-    if (legend && legendWasOpen !== null) legend.open = legendWasOpen;
-    map.invalidateSize({ animate: false });
+    if (!printState) return;
+    ["width", "height", "zoom"].forEach(function (name) { printState.pane.style[name] = ""; });
+    if (legend && printState.legendParent) {
+      printState.legendParent.insertBefore(legend, printState.legendNext);
+      legend.open = printState.legendOpen;
+    }
+    printState = null;
   });
 
   function setColourMode(mode) {
@@ -649,7 +678,13 @@
   // (~150-200 ms at a national view) come after the projects, not before them. config.basemap is
   // null when REGISTRY_BASEMAP=off.
   function addBasemap(after) {
-    return window.registryBasemap ? window.registryBasemap.addTo(map, config.basemap, after) : null;
+    if (!window.registryBasemap) return null;
+    var added = window.registryBasemap.addTo(map, config.basemap, after);
+    // Place names keep clear of the projects' symbols (static/basemap.js).
+    if (window.registryBasemap.avoid) {
+      window.registryBasemap.avoid(function () { return map.hasLayer(points) ? points.items : []; });
+    }
+    return added;
   }
 
   var saved = readHash();
@@ -735,6 +770,6 @@
   function describe(s) {
     if (s.paths) return { kind: "line", id: s.id, type: s.type, precision: s.precision };
     return { kind: "symbol", x: s.x, y: s.y, r: s.r, count: s.count, id: s.id || null, type: s.type,
-             family: s.family, precision: s.precision, style: s.style, lon: s.lon, lat: s.lat };
+             family: s.family, precision: s.precision, style: s.style, lon: s.lon, lat: s.lat, mix: s.mix || null };
   }
 })();
