@@ -108,23 +108,44 @@ def fsync_directory(folder: Path) -> None:
 
 
 @contextmanager
-def atomic_output(target: Path, mode: str = "w", **open_args):
-    """Write `target` via `.<name>.<pid>.<random>.partial`: on any error or signal, no file is left.
+def atomic_path(target: Path, suffix: str = ".partial"):
+    """A temp path `.<name>.<pid>.<random><suffix>` beside `target` for a writer that takes a path
+    (GDAL, openpyxl): when the block ends the file is made durable (fsync) and moved onto `target`
+    with one os.replace; on any error or signal it is removed and `target` is as it was.
 
-        with atomic_output(Path("out.csv"), encoding="utf-8", newline="") as handle:
-            handle.write(...)
+    A writer that swallows its own write errors (GDAL's KML driver ignores a full disk) must be
+    checked inside the block: what leaves it is taken as whole (see registry.files.verify_export).
     """
     target = Path(target)
-    remove_stale_temp_files(target, ".partial")
-    tmp = temp_name(target, ".partial")
+    remove_stale_temp_files(target, suffix)
+    tmp = temp_name(target, suffix)
     try:
-        with open(tmp, mode.replace("w", "x"), **open_args) as handle:
-            yield handle
-            handle.flush()
-            os.fsync(handle.fileno())
+        yield tmp
+        _fsync_file(tmp)
         os.chmod(tmp, 0o644)
         os.replace(tmp, target)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
     fsync_directory(target.parent)
+
+
+def _fsync_file(path: Path) -> None:
+    """Flush `path` to the disk: a delayed write error (a full or failing disk) surfaces here as OSError."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+@contextmanager
+def atomic_output(target: Path, mode: str = "w", **open_args):
+    """Write `target` via `.<name>.<pid>.<random>.partial`: on any error or signal, no file is left.
+
+        with atomic_output(Path("out.csv"), encoding="utf-8", newline="") as handle:
+            handle.write(...)
+    """
+    with atomic_path(target) as tmp, open(tmp, mode.replace("w", "x"), **open_args) as handle:
+        yield handle
+        handle.flush()  # here, so a write error is raised inside the block and the temp file goes

@@ -188,13 +188,11 @@ def _export_file(registry, project_filter, fmt: str, output: Path | None) -> Non
         for chunk in export.chunks():
             sys.stdout.buffer.write(chunk)
         return
-    tmp = output.with_name(f".{output.name}.partial.{fmt}")
-    tmp.unlink(missing_ok=True)
-    try:
+    from registry.atomic import atomic_path
+
+    # GDAL picks the driver by the extension: the temp name keeps it (.out.kml.<pid>.<random>.partial.kml).
+    with atomic_path(output, f".partial.{fmt}") as tmp:
         count = write_export(registry, project_filter, fmt, tmp)
-        os.replace(tmp, output)
-    finally:
-        tmp.unlink(missing_ok=True)
     click.echo(f"wrote {count} projects to {output}", err=True)
 
 
