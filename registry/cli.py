@@ -59,11 +59,13 @@ def build(csv_path, plans_dir, targets_csv, db_path):
 
     from registry.atomic import Terminated, terminate_as_interrupt
     from registry.failures import describe_os_error, describe_sqlite_write_error
+    from registry.intake.files import reading_lock
     from registry.store import build as build_registry
 
     unchanged = f"nothing was written; {db_path} is unchanged"
     try:
-        with terminate_as_interrupt():
+        # Under the writers' lock: a review or add-plan finishing meanwhile is built whole or not at all.
+        with terminate_as_interrupt(), reading_lock(Path(csv_path).parent):
             report = build_registry(csv_path, db_path, plans_dir, targets_csv)
     except RowError as exc:
         fail(f"{exc}\n{unchanged}")

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from registry.documents import DOCUMENT_COLUMNS
-from registry.intake.files import append_csv_rows, csv_bytes, read_csv_rows, registry_lock, write_atomic
+from registry.intake.files import appended_csv_bytes, csv_bytes, read_csv_rows, registry_lock, replace_together
 from registry.intake.metadata import infer_metadata
 from registry.intake.pdftext import NotAPlan
 from registry.intake.limits import PlanLimits
@@ -127,15 +127,8 @@ def add_plan(source: str, root: Path, doc_id: str | None = None, title: str | No
         for row in projects:
             row["source_doc"] = doc_id
         plans_dir.mkdir(parents=True, exist_ok=True)
-        written: list[Path] = []
-        try:
-            for path, data in zip(paths, (plan.text.encode("utf-8"), csv_bytes(projects, PROJECT_COLUMNS),
-                                          csv_bytes(targets, TARGET_COLUMNS), csv_bytes(possible, POSSIBLE_COLUMNS))):
-                write_atomic(path, data)
-                written.append(path)
-            append_csv_rows(documents_csv, [document], DOCUMENT_COLUMNS)  # the commit point
-        except BaseException:
-            for path in written:
-                path.unlink(missing_ok=True)
-            raise
+        files = dict(zip(paths, (plan.text.encode("utf-8"), csv_bytes(projects, PROJECT_COLUMNS),
+                                 csv_bytes(targets, TARGET_COLUMNS), csv_bytes(possible, POSSIBLE_COLUMNS))))
+        files[documents_csv] = appended_csv_bytes(documents_csv, [document], DOCUMENT_COLUMNS)  # last: the commit point
+        replace_together(files)  # a full disk while writing leaves none of them
     return AddedPlan(document, paths[0], paths[1], paths[2], projects, targets, plan.kind, paths[3], possible)

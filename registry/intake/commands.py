@@ -11,7 +11,9 @@ import click
 
 from registry.intake import reviewcli
 from registry.extract.inputs import DEFAULT_MAX_BYTES
+from registry.failures import describe_os_error
 from registry.intake.echo import describe, fail
+from registry.intake.files import RegistryBusy
 from registry.intake.limits import DEFAULT_DEADLINE, DEFAULT_MAX_INFLATED, DEFAULT_MAX_PAGES, PlanLimits
 from registry.root import current_root, init_registry, root_option
 from registry.schema import format_cell
@@ -59,6 +61,9 @@ def add_plan_command(source, doc_id, title, area_code, status, timeout, max_byte
         fail(f"{source}: {exc}")
     except PlanRefused as exc:
         fail(str(exc))
+    except (OSError, RegistryBusy) as exc:  # a full disk, a read-only folder: the files were written as one change
+        fail(f"{exc if isinstance(exc, RegistryBusy) else describe_os_error(exc)}; "
+             "nothing was added, the registry folder is unchanged")
     doc = added.document
     area = " ".join(dict.fromkeys(p for p in (doc["province"], doc["parent_city"], doc["city"]) if p))
     click.echo(f"added {doc['doc_id']}: {doc['title']} ({area}, {doc['city_code']}; "
@@ -199,7 +204,7 @@ def _review_one_by_one(review, root, accept_all: bool, reject_all: bool) -> None
                    f"registry review {review.doc_id} --possible")
     for position, candidate in enumerate(pending, decided + 1):
         if accept_all or reject_all:
-            review.decide(candidate, "accept" if accept_all else "reject")
+            review.decide(candidate, "accept" if accept_all else "reject", save=False)  # saved by apply, with the rows
             continue
         try:
             if _ask(review, candidate, position) == "quit":
