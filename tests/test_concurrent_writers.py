@@ -170,6 +170,7 @@ def test_add_plan_and_review_on_a_full_disk_or_a_read_only_folder_say_one_line_a
     from test_add_plan import snapshot
     from test_faults import assert_one_error_line, run, tmpfs
 
+    from registry.intake.webreview import create_review_app
     from test_add_plan import HONGAN_PLAN
 
     small = _registry_with_two_plans(tmp_path)
@@ -195,4 +196,14 @@ def test_add_plan_and_review_on_a_full_disk_or_a_read_only_folder_say_one_line_a
             assert_one_error_line(result, fault, "nothing was added, the registry folder is unchanged")
             result = run("--root", root, "review", "hongan_421122", "--accept-all")
             assert_one_error_line(result, fault, "nothing was added or saved")
+            # The review page's accept: the page says so, nothing is written.
+            client = create_review_app(root, "hongan_421122").test_client()
+            html = client.get("/").get_data(as_text=True)
+            token = re.search(r'name="token" value="([^"]+)"', html).group(1)
+            keys = set(re.findall(r'name="((?:project|target):[^"|]+)\|decision"', html))
+            assert keys
+            answer = client.post("/", data={"token": token, "action": "apply", **{f"{k}|decision": "accept" for k in keys}},
+                                 follow_redirects=True)
+            assert "nothing was written, the registry is unchanged" in answer.get_data(as_text=True), label
+            assert fault.lower() in answer.get_data(as_text=True).lower()
             assert snapshot(root) == before, label
