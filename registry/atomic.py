@@ -7,9 +7,11 @@ loss) left, and only that: a file whose process is still running is another writ
 """
 from __future__ import annotations
 
+import io
 import os
 import signal
 import secrets
+import sys
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -149,3 +151,23 @@ def atomic_output(target: Path, mode: str = "w", **open_args):
     with atomic_path(target) as tmp, open(tmp, mode.replace("w", "x"), **open_args) as handle:
         yield handle
         handle.flush()  # here, so a write error is raised inside the block and the temp file goes
+
+
+def write_stdout(data: bytes | str) -> None:
+    """Write every byte to standard output or raise OSError. Python's buffered stdout loses what a full disk
+    refuses after a partial write, and unbuffered (PYTHONUNBUFFERED) it returns a short count nobody checks: either
+    way `registry export > out.csv` on a full disk "succeeded" with a cut file. The bytes go to the raw file here,
+    every short write retried, so the next one raises the disk's error."""
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    sys.stdout.flush()
+    buffer = sys.stdout.buffer
+    # The FileIO under the buffer, or the buffer itself when Python runs unbuffered (PYTHONUNBUFFERED, -u).
+    raw = buffer if isinstance(buffer, io.RawIOBase) else getattr(buffer, "raw", None)
+    if raw is None:  # an in-memory stream (click's test runner)
+        buffer.write(data)
+        return
+    buffer.flush()
+    view = memoryview(data)
+    while view:
+        view = view[raw.write(view) or 0:]

@@ -130,7 +130,7 @@ def export(fmt, bom, output, db_path, **filters):
     import sqlite3
 
     from registry.about import export_counts, export_metadata, registry_info
-    from registry.atomic import Terminated, atomic_output, terminate_as_interrupt
+    from registry.atomic import Terminated, atomic_output, terminate_as_interrupt, write_stdout
     from registry.export import csv_chunks, geojson_chunks
     from registry.failures import describe_os_error, is_corruption
     from registry.query import Registry, RegistryError
@@ -159,7 +159,7 @@ def export(fmt, bom, output, db_path, **filters):
                 chunks = csv_chunks(counted(registry.iter_projects(project_filter)), bom=bom)
             if output is None:
                 for chunk in chunks:
-                    sys.stdout.write(chunk)
+                    write_stdout(chunk)
                 return
             with atomic_output(output, encoding="utf-8", newline="") as handle:
                 for chunk in chunks:
@@ -182,13 +182,14 @@ def export(fmt, bom, output, db_path, **filters):
 
 def _export_file(registry, project_filter, fmt: str, output: Path | None) -> None:
     """XLSX, GeoPackage and KML are files: written beside the target (or to a temporary folder for stdout), then moved."""
+    from registry.atomic import write_stdout
     from registry.files import TemporaryExport, write_export
 
     if output is None:
         export = TemporaryExport(fmt)
         write_export(registry, project_filter, fmt, export.path)
         for chunk in export.chunks():
-            sys.stdout.buffer.write(chunk)
+            write_stdout(chunk)
         return
     from registry.atomic import atomic_path
 

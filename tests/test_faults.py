@@ -256,6 +256,13 @@ def test_every_export_format_on_a_full_disk_is_one_line_and_keeps_the_old_file(t
         assert_one_error_line(result, f"{out}: no space left on the device", f"{out} was not written")
         assert out.read_bytes() == b"the old export\n"
         assert [p.name for p in disk.iterdir()] == [out.name]
+        # To standard output, redirected to a file on the full disk: Python's buffered stdout dropped what did
+        # not fit and exited 0. The shell made the file, so it stays, cut; the command says so.
+        out.unlink()
+        with open(out, "wb") as stdout:
+            result = subprocess.run([*CLI, "export", "--format", fmt, "--db", str(old_db)], stdout=stdout,
+                                    stderr=subprocess.PIPE, text=True, timeout=120, cwd=ROOT)
+        assert_one_error_line(result, "no space left on the device")
 
 
 def test_a_read_only_folder_is_one_line_and_keeps_the_old_registry(tmp_path, old_db):
