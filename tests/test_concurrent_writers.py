@@ -156,7 +156,7 @@ def test_a_build_reads_the_registry_under_the_writers_lock(tmp_path):
         build = subprocess.Popen([sys.executable, "-m", "registry.cli", "--root", str(root), "build", "--db", str(db)],
                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
         try:
-            build.wait(timeout=5)
+            build.wait(timeout=2)
         except subprocess.TimeoutExpired:
             pass
         assert build.returncode is None and not db.exists(), "the build did not wait for the lock"
