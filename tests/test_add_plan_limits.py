@@ -31,24 +31,23 @@ def registry_root(tmp_path) -> Path:
     return init_registry(tmp_path / "registry")
 
 
+# Runs the command and writes its peak RSS: measured from this small process, because a child forked straight
+# from a pytest worker starts its ru_maxrss at the worker's own size (hundreds of MB after other tests).
+_MEASURE = ("import os, subprocess, sys\n"
+            "child = subprocess.Popen(sys.argv[2:])\n"
+            "_, status, usage = os.wait4(child.pid, 0)\n"
+            "open(sys.argv[1], 'w').write(str(usage.ru_maxrss))\n"
+            "sys.exit(os.waitstatus_to_exitcode(status))\n")
+
+
 def add_plan(root: Path, source: str, *options: str, timeout: float = 120) -> tuple[int, str, float, int]:
     """`registry add-plan` in a child process: exit status, stderr, wall seconds, peak RSS in kB."""
+    rss = root.parent / "rss.txt"
     started = time.monotonic()
-    with open(root.parent / "stderr.txt", "w+") as stderr:
-        process = subprocess.Popen([sys.executable, "-m", "registry.cli", "--root", str(root), "add-plan", source, *options],
-                                   stdout=subprocess.DEVNULL, stderr=stderr, cwd=ROOT)
-        deadline = started + timeout
-        while True:  # os.wait4 gives this child's own peak RSS (RUSAGE_CHILDREN would mix in earlier children)
-            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
-            if pid:
-                break
-            if time.monotonic() > deadline:
-                process.kill()
-                raise AssertionError(f"add-plan {source} still running after {timeout} s")
-            time.sleep(0.05)
-        process.returncode = os.waitstatus_to_exitcode(status)
-        stderr.seek(0)
-        return process.returncode, stderr.read(), time.monotonic() - started, usage.ru_maxrss
+    result = subprocess.run([sys.executable, "-c", _MEASURE, str(rss), sys.executable, "-m", "registry.cli",
+                             "--root", str(root), "add-plan", source, *options],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, cwd=ROOT, timeout=timeout)
+    return result.returncode, result.stderr, time.monotonic() - started, int(rss.read_text())
 
 
 def assert_refused(root: Path, before: dict, result: tuple, *fragments: str) -> None:

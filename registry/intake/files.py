@@ -39,16 +39,19 @@ def registry_lock(root: Path, wait: float = LOCK_WAIT):
     # One FileLock per folder and process: a FileLock is reentrant, so apply() may save() inside it.
     lock = _LOCKS.setdefault(path, FileLock(path))
     try:
-        with lock.acquire(timeout=wait):
-            yield
+        lock.acquire(timeout=wait)
     except Timeout:
         raise RegistryBusy(f"another command has been writing {root} for over {wait:g} s "
                            f"(it holds {LOCK_NAME}); try again when it has finished") from None
-    except OSError as exc:
+    except OSError as exc:  # only the lock's own file: an error of the work under the lock is that work's to report
         if exc.errno not in (errno.EACCES, errno.EPERM, errno.EROFS):
             raise
         raise RegistryBusy(f"{root}: cannot write in this registry folder ({exc.strerror}); "
                            "choose a folder you can write to") from None
+    try:
+        yield
+    finally:
+        lock.release()
 
 
 @contextmanager
