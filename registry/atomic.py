@@ -7,9 +7,11 @@ loss) left, and only that: a file whose process is still running is another writ
 """
 from __future__ import annotations
 
+import io
 import os
 import signal
 import secrets
+import sys
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -108,23 +110,64 @@ def fsync_directory(folder: Path) -> None:
 
 
 @contextmanager
-def atomic_output(target: Path, mode: str = "w", **open_args):
-    """Write `target` via `.<name>.<pid>.<random>.partial`: on any error or signal, no file is left.
+def atomic_path(target: Path, suffix: str = ".partial"):
+    """A temp path `.<name>.<pid>.<random><suffix>` beside `target` for a writer that takes a path
+    (GDAL, openpyxl): when the block ends the file is made durable (fsync) and moved onto `target`
+    with one os.replace; on any error or signal it is removed and `target` is as it was.
 
-        with atomic_output(Path("out.csv"), encoding="utf-8", newline="") as handle:
-            handle.write(...)
+    A writer that swallows its own write errors (GDAL's KML driver ignores a full disk) must be
+    checked inside the block: what leaves it is taken as whole (see registry.files.verify_export).
     """
     target = Path(target)
-    remove_stale_temp_files(target, ".partial")
-    tmp = temp_name(target, ".partial")
+    remove_stale_temp_files(target, suffix)
+    tmp = temp_name(target, suffix)
     try:
-        with open(tmp, mode.replace("w", "x"), **open_args) as handle:
-            yield handle
-            handle.flush()
-            os.fsync(handle.fileno())
+        yield tmp
+        _fsync_file(tmp)
         os.chmod(tmp, 0o644)
         os.replace(tmp, target)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
     fsync_directory(target.parent)
+
+
+def _fsync_file(path: Path) -> None:
+    """Flush `path` to the disk: a delayed write error (a full or failing disk) surfaces here as OSError."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+@contextmanager
+def atomic_output(target: Path, mode: str = "w", **open_args):
+    """Write `target` via `.<name>.<pid>.<random>.partial`: on any error or signal, no file is left.
+
+        with atomic_output(Path("out.csv"), encoding="utf-8", newline="") as handle:
+            handle.write(...)
+    """
+    with atomic_path(target) as tmp, open(tmp, mode.replace("w", "x"), **open_args) as handle:
+        yield handle
+        handle.flush()  # here, so a write error is raised inside the block and the temp file goes
+
+
+def write_stdout(data: bytes | str) -> None:
+    """Write every byte to standard output or raise OSError. Python's buffered stdout loses what a full disk
+    refuses after a partial write, and unbuffered (PYTHONUNBUFFERED) it returns a short count nobody checks: either
+    way `registry export > out.csv` on a full disk "succeeded" with a cut file. The bytes go to the raw file here,
+    every short write retried, so the next one raises the disk's error."""
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    sys.stdout.flush()
+    buffer = sys.stdout.buffer
+    # The FileIO under the buffer, or the buffer itself when Python runs unbuffered (PYTHONUNBUFFERED, -u).
+    raw = buffer if isinstance(buffer, io.RawIOBase) else getattr(buffer, "raw", None)
+    if raw is None:  # an in-memory stream (click's test runner)
+        buffer.write(data)
+        return
+    buffer.flush()
+    view = memoryview(data)
+    while view:
+        view = view[raw.write(view) or 0:]

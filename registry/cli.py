@@ -61,11 +61,13 @@ def build(csv_path, plans_dir, targets_csv, progress, db_path):
 
     from registry.atomic import Terminated, terminate_as_interrupt
     from registry.failures import describe_os_error, describe_sqlite_write_error
+    from registry.intake.files import reading_lock
     from registry.store import build as build_registry
 
     unchanged = f"nothing was written; {db_path} is unchanged"
     try:
-        with terminate_as_interrupt():
+        # Under the writers' lock: a review or add-plan finishing meanwhile is built whole or not at all.
+        with terminate_as_interrupt(), reading_lock(Path(csv_path).parent):
             report = build_registry(csv_path, db_path, plans_dir, targets_csv, progress=progress)
     except RowError as exc:
         fail(f"{exc}\n{unchanged}")
@@ -149,7 +151,7 @@ def export(fmt, bom, lang, output, progress, db_path, **filters):
     import sqlite3
 
     from registry.about import export_counts, export_metadata, registry_info
-    from registry.atomic import Terminated, atomic_output, terminate_as_interrupt
+    from registry.atomic import Terminated, atomic_output, terminate_as_interrupt, write_stdout
     from registry.export import csv_chunks, geojson_chunks
     from registry.failures import describe_os_error, is_corruption
     from registry.progress import progress_bar, stderr_is_terminal, ticking
@@ -190,7 +192,7 @@ def export(fmt, bom, lang, output, progress, db_path, **filters):
                 chunks = csv_chunks(ticking(counted(registry.iter_projects(project_filter)), bar), bom=bom, header=header)
             if output is None:
                 for chunk in chunks:
-                    sys.stdout.write(chunk)
+                    write_stdout(chunk)
                 return
             with atomic_output(output, encoding="utf-8", newline="") as handle:
                 for chunk in chunks:
@@ -224,6 +226,7 @@ def _reader_went_away() -> None:
 def _export_file(registry, project_filter, fmt: str, output: Path | None, bar) -> None:
     """XLSX, GeoPackage and KML are files: written beside the target (or to a temporary folder for stdout), then
     moved; `bar` (registry/progress.py) is closed before the result line is printed."""
+    from registry.atomic import atomic_path, write_stdout
     from registry.files import TemporaryExport, write_export
 
     if output is None:
@@ -231,16 +234,12 @@ def _export_file(registry, project_filter, fmt: str, output: Path | None, bar) -
         write_export(registry, project_filter, fmt, export.path, bar)
         bar.close()
         for chunk in export.chunks():
-            sys.stdout.buffer.write(chunk)
+            write_stdout(chunk)
         return
-    tmp = output.with_name(f".{output.name}.partial.{fmt}")
-    tmp.unlink(missing_ok=True)
-    try:
+    # GDAL picks the driver by the extension: the temp name keeps it (.out.kml.<pid>.<random>.partial.kml).
+    with atomic_path(output, f".partial.{fmt}") as tmp:
         count = write_export(registry, project_filter, fmt, tmp, bar)
         bar.close()
-        os.replace(tmp, output)
-    finally:
-        tmp.unlink(missing_ok=True)
     click.echo(f"wrote {count} projects to {output}", err=True)
 
 

@@ -2,9 +2,11 @@
 then moved into place or streamed, by the CLI and the web app alike."""
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import tempfile
+import zipfile
 from pathlib import Path
 from typing import Iterator
 
@@ -14,27 +16,69 @@ from registry.query import ProjectFilter, Registry
 from registry.schema import RECORD_COLUMNS
 
 FILE_FORMATS = ("xlsx", "gpkg", "kml")
+# A disk with less free space than this after a failed write was full when the writer stopped.
+FULL_DISK_MARGIN = 1024 * 1024
 
 
 def write_export(registry: Registry, project_filter: ProjectFilter, fmt: str, path: str | Path, progress=None) -> int:
     """Write the filtered projects as `fmt` (xlsx, gpkg or kml) to a new file at `path`; returns the row count.
-    `progress`: a tqdm bar (registry/progress.py) ticked per row as it is written (XLSX) or read (GPKG, KML)."""
+
+    The file is read back before it counts as written (`verify_export`): GDAL's KML writer ignores a
+    full disk and leaves a truncated file, its GeoPackage writer reports one as a SQL error. Either
+    way the caller gets an OSError (ENOSPC when the disk is full), which names the problem in one line.
+    `progress`: a tqdm bar (registry/progress.py) ticked per row as it is written (XLSX) or read (GPKG, KML).
+    """
     if fmt not in FILE_FORMATS:
         raise ValueError(f"unknown file format {fmt!r}; expected one of {', '.join(FILE_FORMATS)}")
+    path = Path(path)
     count, not_located = export_counts(registry, project_filter)
     about = export_metadata(registry_info(registry), project_filter, count, not_located)
-    if fmt == "xlsx":
-        from registry.xlsx import write_xlsx
+    try:
+        if fmt == "xlsx":
+            from registry.xlsx import write_xlsx
 
-        # Row by row from the cursor: memory stays bounded however many rows the filter keeps.
-        write_xlsx(ticking(registry.iter_projects(project_filter), progress), about, str(path))
-    else:
-        from registry.gpkg import write_gpkg, write_kml
+            # Row by row from the cursor: memory stays bounded however many rows the filter keeps.
+            write_xlsx(ticking(registry.iter_projects(project_filter), progress), about, str(path))
+            layers = {}
+        else:
+            from registry.gpkg import write_gpkg, write_kml
 
-        # GeoPandas builds the layers from columns in memory: at 100,000 rows that is ~100 MB.
-        rows = list(ticking(registry.iter_projects(project_filter, columns=(*RECORD_COLUMNS, "geometry")), progress))
-        (write_gpkg if fmt == "gpkg" else write_kml)(rows, about, path)
+            # GeoPandas builds the layers from columns in memory: at 100,000 rows that is ~100 MB.
+            rows = list(ticking(registry.iter_projects(project_filter, columns=(*RECORD_COLUMNS, "geometry")), progress))
+            layers = write_gpkg(rows, about, path) if fmt == "gpkg" else {"projects": write_kml(rows, about, path)}
+    except RuntimeError as exc:  # pyogrio's errors (GDAL's, SQLite's inside a GeoPackage) are RuntimeErrors
+        raise _write_failure(path, fmt, str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from None
+    verify_export(path, fmt, layers)
     return count
+
+
+def verify_export(path: Path, fmt: str, layers: dict[str, int]) -> None:
+    """Read the written file back: every layer with all its features (gpkg, kml), or a whole ZIP (xlsx)."""
+    try:
+        if fmt == "xlsx":
+            with zipfile.ZipFile(path) as book:  # the central directory is written last: a cut file has none
+                if "xl/workbook.xml" not in book.namelist():
+                    raise zipfile.BadZipFile("no xl/workbook.xml")
+            return
+        import pyogrio
+
+        for layer, expected in layers.items():
+            found = pyogrio.read_info(path, layer=layer, force_feature_count=True)["features"]
+            if found != expected:
+                raise _write_failure(path, fmt, f"{found} of the {expected} features of {layer} were written")
+    except (RuntimeError, zipfile.BadZipFile) as exc:
+        raise _write_failure(path, fmt, str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from None
+
+
+def _write_failure(path: Path, fmt: str, detail: str) -> OSError:
+    """The OSError for a file a writer could not finish: ENOSPC if its disk is (nearly) full now."""
+    try:
+        free = shutil.disk_usage(path.parent).free
+    except OSError:
+        free = None
+    if free is not None and free < FULL_DISK_MARGIN:
+        return OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
+    return OSError(errno.EIO, f"the {fmt} file could not be written whole ({detail})", str(path))
 
 
 class TemporaryExport:

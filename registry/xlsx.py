@@ -7,15 +7,18 @@ per value, so memory stays bounded at 100,000 rows (see benchmarks/xlsx_export.p
 """
 from __future__ import annotations
 
+from contextlib import suppress
 from datetime import datetime, timezone
 from itertools import chain, islice
 from typing import BinaryIO, Iterable
+from zipfile import ZIP_DEFLATED, ZipFile
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
+from openpyxl.writer.excel import ExcelWriter
 
 from registry.labels import field_label, precision_label, stage_label, type_label
 from registry.schema import PRECISIONS, PROJECT_TYPES, RECORD_COLUMNS, STAGES
@@ -52,7 +55,24 @@ def write_xlsx(rows: Iterable[dict], about: dict, output: str | BinaryIO) -> Non
     # The filter buttons over the header and every row (a write-only sheet writes them when it closes).
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(RECORD_COLUMNS))}{written + 1}"
     _about_sheet(book, about)
-    book.save(output)
+    _save(book, output)
+
+
+def _save(book: Workbook, output: str | BinaryIO) -> None:
+    """openpyxl's save_workbook, but what a failed write (a full disk) leaves open is closed here: openpyxl
+    leaves the archive and the sheets not yet written open, and the garbage collector's later try to
+    close them printed tracebacks after our one error line."""
+    archive = ZipFile(output, "w", ZIP_DEFLATED, allowZip64=True)
+    try:
+        ExcelWriter(book, archive).save()
+    except BaseException:
+        with suppress(Exception):
+            archive.close()  # fails too on a full disk, but leaves the archive closed
+        for sheet in book.worksheets:  # a sheet not reached is a suspended generator, which lxml
+            if not sheet.closed:       # would complain about when the garbage collector stops it
+                with suppress(Exception):
+                    sheet.close()
+        raise
 
 
 def _value(sheet, column: str, value):

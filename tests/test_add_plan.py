@@ -401,14 +401,19 @@ def test_failures_leave_the_registry_files_byte_identical(tmp_path, registry_roo
     plan.write_text(HONGAN_PLAN, encoding="utf-8")
     before = snapshot(registry_root)
 
-    # The disk fills while documents.csv is written: the text and candidate files go away again.
-    import registry.intake.add as add_module
+    # documents.csv cannot be moved into place, after the text and candidate files were: they go away again.
+    # (A real full disk, which fails before anything is moved, is in test_concurrent_writers.py.)
+    import registry.intake.files as files_module
 
-    def disk_full(*args, **kwargs):
-        raise OSError(28, "No space left on device")
-    monkeypatch.setattr(add_module, "append_csv_rows", disk_full)
-    with pytest.raises(OSError):
-        cli("--root", str(registry_root), "add-plan", str(plan), "--doc-id", "hongan_421122")
+    real_replace = os.replace
+
+    def refused(source, target):
+        if Path(target).name == "documents.csv":
+            raise OSError(5, "Input/output error")
+        real_replace(source, target)
+    monkeypatch.setattr(files_module.os, "replace", refused)
+    result = cli("--root", str(registry_root), "add-plan", str(plan), "--doc-id", "hongan_421122")
+    assert result.exit_code == 1 and "documents.csv" in result.output and "Traceback" not in result.output
     monkeypatch.undo()
     assert snapshot(registry_root) == before
 

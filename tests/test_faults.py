@@ -235,6 +235,36 @@ def test_disk_full_during_an_export_is_one_line_and_leaves_no_file(tmp_path, old
         assert list(disk.iterdir()) == []
 
 
+def _export_formats() -> list[str]:
+    """Every format `registry export` offers, read off the command: a format added later is tested too."""
+    from registry.cli import cli
+
+    return list(next(p for p in cli.commands["export"].params if p.name == "fmt").type.choices)
+
+
+@pytest.mark.parametrize("fmt", _export_formats())
+def test_every_export_format_on_a_full_disk_is_one_line_and_keeps_the_old_file(tmp_path, old_db, fmt):
+    """A 16 KiB tmpfs holds the old file and part of a new one: GDAL's KML writer used to stop there silently
+    (exit 0, a cut file), its GeoPackage writer with a traceback (registry.files.verify_export)."""
+    disk = tmp_path / "disk"
+    with tmpfs(disk, 16 * 1024) as mounted:
+        if not mounted:
+            pytest.skip("mounting a tmpfs is not permitted here")
+        out = disk / f"projects.{fmt}"
+        out.write_bytes(b"the old export\n")
+        result = run("export", "--format", fmt, "--db", old_db, "-o", out)  # a process of its own: GDAL's stderr too
+        assert_one_error_line(result, f"{out}: no space left on the device", f"{out} was not written")
+        assert out.read_bytes() == b"the old export\n"
+        assert [p.name for p in disk.iterdir()] == [out.name]
+        # To standard output, redirected to a file on the full disk: Python's buffered stdout dropped what did
+        # not fit and exited 0. The shell made the file, so it stays, cut; the command says so.
+        out.unlink()
+        with open(out, "wb") as stdout:
+            result = subprocess.run([*CLI, "export", "--format", fmt, "--db", str(old_db)], stdout=stdout,
+                                    stderr=subprocess.PIPE, text=True, timeout=120, cwd=ROOT)
+        assert_one_error_line(result, "no space left on the device")
+
+
 def test_a_read_only_folder_is_one_line_and_keeps_the_old_registry(tmp_path, old_db):
     disk = tmp_path / "ro"
     with tmpfs(disk, 8 * 1024 * 1024) as mounted:

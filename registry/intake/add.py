@@ -15,10 +15,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from registry.documents import DOCUMENT_COLUMNS
-from registry.intake.files import append_csv_rows, csv_bytes, read_csv_rows, registry_lock, write_atomic
+from registry.intake.files import appended_csv_bytes, csv_bytes, read_csv_rows, registry_lock, replace_together
 from registry.intake.metadata import infer_metadata
 from registry.intake.pdftext import NotAPlan
-from registry.intake.sources import FETCH_TIMEOUT, read_plan
+from registry.intake.limits import PlanLimits
+from registry.intake.sources import read_plan
 from registry.root import DOCUMENTS_CSV, PLANS
 from registry.schema import PROJECT_COLUMNS, TARGET_COLUMNS
 
@@ -81,19 +82,20 @@ def _check_new(text: str, doc_id: str | None, plans_dir: Path, existing: list[di
 
 
 def add_plan(source: str, root: Path, doc_id: str | None = None, title: str | None = None,
-             area_code: str | None = None, status: str | None = None, timeout: float = FETCH_TIMEOUT,
+             area_code: str | None = None, status: str | None = None, limits: PlanLimits = PlanLimits(),
              entry: str | None = None, cite: str | None = None) -> AddedPlan:
     """Add one plan to the registry folder `root`; NotAPlan or PlanRefused (nothing written) if not.
 
     `entry` picks a document of a sentence-split corpus (a .json source); `cite` is where the text
-    comes from as documents.csv's `source` (default: the URL, or the file's name).
+    comes from as documents.csv's `source` (default: the URL, or the file's name). `limits` caps what
+    is read (size, PDF pages, DOCX inflated size, download time: registry.intake.limits).
     """
     from registry.extract import extract_text
     from registry.extract.net import POSSIBLE_COLUMNS, possible_projects
 
     plans_dir = Path(root) / PLANS
     documents_csv = Path(root) / DOCUMENTS_CSV
-    plan = read_plan(source, timeout, entry)
+    plan = read_plan(source, limits, entry)
     Path(root).mkdir(parents=True, exist_ok=True)
     # Under the registry's lock, so two add-plans cannot take one doc id or lose each other's documents.csv row.
     with registry_lock(root):
@@ -125,15 +127,8 @@ def add_plan(source: str, root: Path, doc_id: str | None = None, title: str | No
         for row in projects:
             row["source_doc"] = doc_id
         plans_dir.mkdir(parents=True, exist_ok=True)
-        written: list[Path] = []
-        try:
-            for path, data in zip(paths, (plan.text.encode("utf-8"), csv_bytes(projects, PROJECT_COLUMNS),
-                                          csv_bytes(targets, TARGET_COLUMNS), csv_bytes(possible, POSSIBLE_COLUMNS))):
-                write_atomic(path, data)
-                written.append(path)
-            append_csv_rows(documents_csv, [document], DOCUMENT_COLUMNS)  # the commit point
-        except BaseException:
-            for path in written:
-                path.unlink(missing_ok=True)
-            raise
+        files = dict(zip(paths, (plan.text.encode("utf-8"), csv_bytes(projects, PROJECT_COLUMNS),
+                                 csv_bytes(targets, TARGET_COLUMNS), csv_bytes(possible, POSSIBLE_COLUMNS))))
+        files[documents_csv] = appended_csv_bytes(documents_csv, [document], DOCUMENT_COLUMNS)  # last: the commit point
+        replace_together(files)  # a full disk while writing leaves none of them
     return AddedPlan(document, paths[0], paths[1], paths[2], projects, targets, plan.kind, paths[3], possible)

@@ -10,7 +10,11 @@ from pathlib import Path
 import click
 
 from registry.intake import reviewcli
+from registry.extract.inputs import DEFAULT_MAX_BYTES
+from registry.failures import describe_os_error
 from registry.intake.echo import describe, fail
+from registry.intake.files import RegistryBusy
+from registry.intake.limits import DEFAULT_DEADLINE, DEFAULT_MAX_INFLATED, DEFAULT_MAX_PAGES, PlanLimits
 from registry.root import current_root, init_registry, root_option
 from registry.schema import format_cell
 
@@ -32,23 +36,34 @@ def init(folder):
 @click.option("--title", help="Title (default: read from the text).")
 @click.option("--area-code", help="Division code of the plan's province, city or county (default: from the title).")
 @click.option("--status", type=click.Choice(["draft", "in-force"]), help="Consultation draft or in force (default: from the text).")
-@click.option("--timeout", default=30.0, show_default=True, help="Seconds to wait for a URL.")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=DEFAULT_DEADLINE, show_default=True,
+              help="Seconds the whole download of a URL may take (connecting, waiting and reading).")
+@click.option("--max-bytes", type=click.IntRange(min=1), default=DEFAULT_MAX_BYTES, show_default=True,
+              help="Refuse a plan (file, download or its text) larger than this, as `registry extract` does.")
+@click.option("--max-pages", type=click.IntRange(min=1), default=DEFAULT_MAX_PAGES, show_default=True,
+              help="Refuse a PDF with more pages than this.")
+@click.option("--max-inflated", type=click.IntRange(min=1), default=DEFAULT_MAX_INFLATED, show_default=True,
+              help="Refuse a DOCX whose parts inflate to more bytes than this (read from the ZIP's directory).")
 @click.option("--entry", help="The document to take from a JSON sentence corpus (its name, or a unique part of it).")
 @click.option("--source", "cite", help="Where the text comes from, for documents.csv (default: the URL or file name).")
 @root_option
-def add_plan_command(source, doc_id, title, area_code, status, timeout, entry, cite):
+def add_plan_command(source, doc_id, title, area_code, status, timeout, max_bytes, max_pages, max_inflated, entry, cite):
     """Add a plan (a .txt, .pdf, .html or .docx file, an http(s) URL, or a document of a JSON sentence
     corpus with --entry) and extract its candidates for review."""
     from registry.intake import NotAPlan, PlanRefused, add_plan
 
     root = current_root()
     try:
-        added = add_plan(source, root, doc_id=doc_id, title=title, area_code=area_code, status=status, timeout=timeout,
+        limits = PlanLimits(max_bytes=max_bytes, max_pages=max_pages, max_inflated=max_inflated, timeout=timeout)
+        added = add_plan(source, root, doc_id=doc_id, title=title, area_code=area_code, status=status, limits=limits,
                          entry=entry, cite=cite)
     except NotAPlan as exc:
         fail(f"{source}: {exc}")
     except PlanRefused as exc:
         fail(str(exc))
+    except (OSError, RegistryBusy) as exc:  # a full disk, a read-only folder: the files were written as one change
+        fail(f"{exc if isinstance(exc, RegistryBusy) else describe_os_error(exc)}; "
+             "nothing was added, the registry folder is unchanged")
     doc = added.document
     area = " ".join(dict.fromkeys(p for p in (doc["province"], doc["parent_city"], doc["city"]) if p))
     click.echo(f"added {doc['doc_id']}: {doc['title']} ({area}, {doc['city_code']}; "
@@ -189,7 +204,7 @@ def _review_one_by_one(review, root, accept_all: bool, reject_all: bool) -> None
                    f"registry review {review.doc_id} --possible")
     for position, candidate in enumerate(pending, decided + 1):
         if accept_all or reject_all:
-            review.decide(candidate, "accept" if accept_all else "reject")
+            review.decide(candidate, "accept" if accept_all else "reject", save=False)  # saved by apply, with the rows
             continue
         try:
             if _ask(review, candidate, position) == "quit":

@@ -13,6 +13,7 @@ import logging
 import re
 from collections import Counter
 from pathlib import Path
+from typing import Callable
 
 PAGE_NUMBER = re.compile(r"^[\s\-—–－_·]*(?:第\s*)?\d{1,4}(?:\s*页)?(?:\s*[/共]\s*\d{1,4}\s*页?)?[\s\-—–－_·]*$")
 SENTENCE_END = tuple("。；！？：!?;:”」）)")
@@ -113,14 +114,22 @@ def reflow(pages: list[list[dict]]) -> str:
     return "\n\n".join(paragraphs) + "\n"
 
 
-def pdf_text(path: Path) -> str:
+def pdf_text(path: Path, check_pages: Callable[[int], None] | None = None) -> str:
+    """The reflowed text of a PDF; `check_pages(count)` may refuse it (NotAPlan) before any page is laid out."""
     import pdfplumber
 
     # pdfminer logs a warning per glyph for fonts without a FontBBox (Chromium's CJK subsets).
     logging.getLogger("pdfminer").setLevel(logging.ERROR)
     try:
         with pdfplumber.open(path) as pdf:
-            pages = [_page_lines(page) for page in pdf.pages]
+            if check_pages is not None:
+                check_pages(len(pdf.pages))  # the page tree only: each page's content is read by _page_lines
+            pages = []
+            for page in pdf.pages:
+                pages.append(_page_lines(page))
+                page.close()  # drop its layout and objects: a long PDF kept every page's in memory
+    except NotAPlan:
+        raise
     except Exception as exc:  # a damaged PDF fails in many ways inside pdfminer; all mean "unreadable"
         raise NotAPlan(f"cannot read the PDF ({type(exc).__name__}: {exc})") from None
     text = reflow(pages)

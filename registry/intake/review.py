@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from registry.intake.add import candidate_targets_path, candidates_path, possible_path
-from registry.intake.files import append_csv_rows, read_csv_rows, registry_lock, write_json
+from registry.intake.files import appended_csv_bytes, json_bytes, read_csv_rows, registry_lock, replace_together
 from registry.root import DOCUMENTS_CSV, PLANS, PROJECTS_CSV, TARGETS_CSV
 from registry.schema import PROJECT_COLUMNS, TARGET_COLUMNS, RowError, validate_project
 
@@ -165,12 +165,14 @@ class Review:
     def pending(self) -> list[Candidate]:
         return [c for c in self.candidates if not c.decided]
 
-    def decide(self, candidate: Candidate, decision: str, edits: dict | None = None) -> None:
+    def decide(self, candidate: Candidate, decision: str, edits: dict | None = None, save: bool = True) -> None:
+        """Record a decision; `save=False` keeps it in memory for apply(), which saves it with the rows it adds."""
         if decision not in ("accept", "reject"):
             raise ValueError(decision)
         candidate.decision = {**candidate.decision, "decision": decision,
                               "edits": dict(edits or candidate.decision.get("edits", {}))}
-        self.save()
+        if save:
+            self.save()
 
     def find(self, key: str) -> Candidate | None:
         return next((c for c in self.candidates if c.key == key), None)
@@ -222,23 +224,30 @@ class Review:
         one read the file: under the registry's lock the file is read again and only the keys this
         review changed are written over it, so neither loses the other's decisions.
         """
+        with registry_lock(self.root):
+            change = self._review_file()
+            if change is not None:
+                replace_together({self.path: change[0]})
+                self._saved = change[1]
+
+    def _review_file(self) -> tuple[bytes, dict] | None:
+        """The review file's new bytes (the file as it is now, with this review's changed keys written over it)
+        and what this review then has saved; None when nothing changed. Called under the registry's lock."""
         ours = {c.key: c.record() for c in self.candidates if c.decision or c.made}
         ours.update({p["key"]: p["decision"] for p in self.possible if p["decision"]})
         if ours == self._saved:
-            return
-        with registry_lock(self.root):
-            try:
-                merged = json.loads(self.path.read_text(encoding="utf-8")) if self.path.exists() else {}
-            except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-                raise ReviewError(f"{PLANS}/{self.path.name} is damaged ({exc}); nothing was saved") from None
-            for key in set(ours) | set(self._saved):
-                if ours.get(key) != self._saved.get(key):
-                    if key in ours:
-                        merged[key] = ours[key]
-                    else:
-                        merged.pop(key, None)
-            write_json(self.path, merged)
-        self._saved = json.loads(json.dumps(ours))
+            return None
+        try:
+            merged = json.loads(self.path.read_text(encoding="utf-8")) if self.path.exists() else {}
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise ReviewError(f"{PLANS}/{self.path.name} is damaged ({exc}); nothing was saved") from None
+        for key in set(ours) | set(self._saved):
+            if ours.get(key) != self._saved.get(key):
+                if key in ours:
+                    merged[key] = ours[key]
+                else:
+                    merged.pop(key, None)
+        return json_bytes(merged), json.loads(json.dumps(ours))
 
     # -- applying -----------------------------------------------------------------------------
     def id_prefix(self, existing: list[dict]) -> str:
@@ -293,15 +302,29 @@ class Review:
             if record["source_end"] > length:
                 raise ReviewError(f"{row['name']}: source_end {record['source_end']} is past the end of the plan ({length})")
         new_targets = self._accepted_targets(targets_csv)
+        files = {}
         if new_projects:
-            append_csv_rows(projects_csv, new_projects, PROJECT_COLUMNS)
+            files[projects_csv] = appended_csv_bytes(projects_csv, new_projects, PROJECT_COLUMNS)
         if new_targets:
-            append_csv_rows(targets_csv, [t for _, t in new_targets], TARGET_COLUMNS)
+            files[targets_csv] = appended_csv_bytes(targets_csv, [t for _, t in new_targets], TARGET_COLUMNS)
+        before = [(c, dict(c.decision)) for c in self.candidates]
         for candidate, row in zip(new_candidates, new_projects):
             candidate.decision["id"] = row["id"]
         for candidate, _ in new_targets:
             candidate.decision["added"] = True
-        self.save()
+        # projects.csv, targets.csv and the review file as one change: a full disk or a read-only folder
+        # leaves all three as they were, never the rows without the review's record of them.
+        try:
+            change = self._review_file()
+            if change is not None:
+                files[self.path] = change[0]
+            replace_together(files)
+        except BaseException:
+            for candidate, decision in before:
+                candidate.decision = decision
+            raise
+        if change is not None:
+            self._saved = change[1]
         return new_projects, [t for _, t in new_targets]
 
     def _with_city(self, row: dict) -> dict:

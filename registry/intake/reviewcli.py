@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import click
 
+from registry.failures import describe_os_error
 from registry.intake.echo import describe, fail
+from registry.intake.files import RegistryBusy
 from registry.intake.review import EDITABLE, TARGET_EDITABLE
 from registry.root import PLANS, PROJECTS_CSV, TARGETS_CSV
 
@@ -66,6 +68,9 @@ def apply_accepted(review, root) -> None:
         projects, targets = review.apply()
     except ReviewError as exc:
         fail(f"{exc}\nnothing was added; {PROJECTS_CSV} and {TARGETS_CSV} are unchanged")
+    except (OSError, RegistryBusy) as exc:  # a full disk, a read-only folder: rows and review file are one change
+        fail(f"{exc if isinstance(exc, RegistryBusy) else describe_os_error(exc)}; nothing was added or saved, "
+             f"{PROJECTS_CSV}, {TARGETS_CSV} and {PLANS}/{review.path.name} are unchanged")
     for row in projects:
         click.echo(f"  + {row['id']} {row['name']} ({row.get('precision') or 'not located'})")
     left = len(review.pending())

@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
+from registry.intake.fetch import fetch
 from registry.intake.htmltext import CJK, decode_html, docx_text, html_text, html_title
+from registry.intake.limits import PlanLimits
 from registry.intake.pdftext import NotAPlan, pdf_text
 
-FETCH_TIMEOUT = 30  # seconds, for connecting and for each read
-MAX_BYTES = 50_000_000
 MIN_CHINESE = 200  # characters; a plan has thousands, an error page or a stub a few dozen
 MIN_CHINESE_SHARE = 0.6  # the plans' letters are Chinese but for units (MW, kV) and names (5G)
 PLAN_WORDS = re.compile(r"方案|规划|计划|意见|通知|纲要|行动|决定")  # a 市委 decision names projects too
@@ -37,28 +37,6 @@ class PlanSource:
 
 def is_url(source: str) -> bool:
     return urlparse(source).scheme in ("http", "https")
-
-
-def fetch(url: str, timeout: float = FETCH_TIMEOUT) -> tuple[bytes, str]:
-    """The body and content type of a URL, or NotAPlan naming what went wrong."""
-    import requests
-
-    try:
-        response = requests.get(url, timeout=timeout, stream=True, headers={"User-Agent": "carbon-peak-registry"})
-        if response.status_code != 200:
-            raise NotAPlan(f"HTTP {response.status_code} {response.reason}")
-        chunks, size = [], 0
-        for chunk in response.iter_content(65536):
-            size += len(chunk)
-            if size > MAX_BYTES:
-                raise NotAPlan(f"larger than {MAX_BYTES // 1_000_000} MB")
-            chunks.append(chunk)
-    except requests.Timeout:
-        raise NotAPlan(f"no answer within {timeout:g} s") from None
-    except requests.RequestException as exc:
-        reason = type(exc).__name__.replace("Error", " error").strip()
-        raise NotAPlan(f"cannot fetch ({reason})") from None
-    return b"".join(chunks), response.headers.get("Content-Type", "")
 
 
 def sniff(data: bytes, name: str, content_type: str = "") -> str:
@@ -88,7 +66,7 @@ def decode_text(data: bytes) -> str:
     raise NotAPlan("is neither UTF-8 nor GB18030 text")
 
 
-def to_text(data: bytes, kind: str, content_type: str = "") -> str:
+def to_text(data: bytes, kind: str, content_type: str = "", limits: PlanLimits = PlanLimits()) -> str:
     if kind == "txt":
         return decode_text(data)
     if kind == "html":
@@ -96,7 +74,10 @@ def to_text(data: bytes, kind: str, content_type: str = "") -> str:
     with tempfile.TemporaryDirectory(prefix="registry-plan-") as folder:
         path = Path(folder) / f"plan.{kind}"
         path.write_bytes(data)
-        return pdf_text(path) if kind == "pdf" else docx_text(path)
+        if kind == "pdf":
+            return pdf_text(path, limits.check_pages)
+        limits.check_docx(path)  # before python-docx inflates anything
+        return docx_text(path)
 
 
 # PDF fonts often map common characters to radical code points (⼈⺠政府, 实施⽅案): they look
@@ -125,20 +106,25 @@ def normalize(text: str) -> str:
     return text.strip("\n") + "\n"
 
 
-def read_plan(source: str, timeout: float = FETCH_TIMEOUT, entry: str | None = None) -> PlanSource:
+def read_plan(source: str, limits: PlanLimits = PlanLimits(), entry: str | None = None) -> PlanSource:
     """The plan text of a path or URL; NotAPlan (one sentence) when it is not one.
 
     A .json source is a sentence-split corpus (registry.intake.sentences): `entry` names the
-    document in it, whose text is rebuilt from its sentences.
+    document in it, whose text is rebuilt from its sentences. `limits` (registry.intake.limits)
+    are checked before what they guard is read or parsed.
     """
     if is_url(source):
-        data, content_type = fetch(source, timeout)
+        data, content_type = fetch(source, limits)
         name = Path(unquote(urlparse(source).path)).name or "index.html"
     else:
         path = Path(source)
         if not path.is_file():
             raise NotAPlan("no such file" if not path.exists() else "is not a file")
-        data, content_type, name = path.read_bytes(), "", path.name
+        limits.check_size(path.stat().st_size)  # before reading: a 200 MB file is refused at once
+        with open(path, "rb") as handle:
+            data = handle.read(limits.max_bytes + 1)  # it may have grown since stat()
+        limits.check_size(len(data))
+        content_type, name = "", path.name
     if not data.strip():
         raise NotAPlan("is empty")
     note = title = ""
@@ -152,7 +138,8 @@ def read_plan(source: str, timeout: float = FETCH_TIMEOUT, entry: str | None = N
         raise NotAPlan("--entry chooses a document of a JSON sentence corpus; this source is not one")
     else:
         kind = sniff(data, name, content_type)
-        text = normalize(to_text(data, kind, content_type))
+        text = normalize(to_text(data, kind, content_type, limits))
+        limits.check_size(len(text.encode("utf-8")), "its text")  # a PDF's or DOCX's text may outgrow the file
     if kind == "pdf":
         # CJK fonts draw 户 with the glyph of the radical ⼾, which reads back as 戶: mainland plans write 户.
         text = text.replace("戶", "户")

@@ -24,7 +24,9 @@ from urllib.parse import urlsplit
 from flask import Flask, abort, jsonify, redirect, render_template, request, url_for
 from markupsafe import escape
 
+from registry.failures import describe_os_error
 from registry.intake import handmade
+from registry.intake.files import RegistryBusy
 from registry.intake.review import EDITABLE, TARGET_EDITABLE, Review, ReviewError
 from registry.intake.reviewpage import add_panel, card, segments, summary_line
 from registry.indicators import INDICATORS
@@ -90,10 +92,11 @@ def create_review_app(root: Path, doc_id: str) -> Flask:
         if not secrets.compare_digest(request.form.get("token", ""), token):
             abort(400, "表单已过期或缺少令牌，请刷新页面 stale or missing form token: reload the page")
         review = Review(root, doc_id)
-        errors = _save_cards(review)
+        errors: list[str] = []
         action, _, argument = request.form.get("action", "save").partition("|")
         message = "已保存 decisions saved"
         try:
+            errors = _save_cards(review)
             if action == "apply" and not errors:
                 projects, targets = review.apply()
                 message = (f"已入库 {len(projects)} 个项目、{len(targets)} 个目标，请运行 `registry build` "
@@ -123,6 +126,10 @@ def create_review_app(root: Path, doc_id: str) -> Flask:
                 return redirect(url_for("page", add=argument, message=message) + "#add")
         except ReviewError as exc:
             errors.append(_unchanged(exc))
+        except (OSError, RegistryBusy) as exc:  # a full disk, a read-only folder: each write is one change or none
+            message = ""
+            errors.append(f"未写入，登记库未改变 nothing was written, the registry is unchanged — "
+                          f"{describe_os_error(exc) if isinstance(exc, OSError) else exc}")
         anchor = {"merge": "#candidates", "split": "#candidates", "undo": "#candidates", "dismiss": "#possible"}
         return redirect(url_for("page", message=message, error=errors) + anchor.get(action, ""))
 
