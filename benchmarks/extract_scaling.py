@@ -129,7 +129,7 @@ CASES = {
     "power delivered into a province, listed": (1_000, lambda n: TITLE + "推进" + "、".join(
         f"{_word(i)}电送鄂" for i in range(n)) + "电力通道建设。"),
     # issue 22: runs of punctuation and list marks, and one sentence of many targets (each target looked up
-    # its year and its subject in the sentence up to it: quadratic until cliconv)
+    # its year and its subject in the sentence up to it: quadratic until issue 22)
     "a run of 、 (推进甲乙、、…光伏电站项目)": (8_000, lambda n: TITLE + "推进甲乙" + "、" * n + "光伏电站项目。"),
     "digits parted by 、 (推进甲乙1、1、…光伏电站项目)": (10_000, lambda n: TITLE + "推进甲乙" + "1、" * n + "光伏电站项目。"),
     "a run of commas": (200_000, lambda n: TITLE + "推进甲乙" + "，" * n + "光伏电站项目。"),
