@@ -16,7 +16,9 @@ from flask import Blueprint, Response, abort, current_app, request, url_for
 
 from registry.about import export_counts, export_metadata, registry_info
 from registry.export import csv_chunks, export_filename, geojson_chunks
-from registry.query import SORTABLE, FilterError, ProjectFilter, Registry, format_cursor, parse_cursor
+from registry import placesearch
+from registry.query import (SORTABLE, FilterError, ProjectFilter, Registry, format_cursor, parameter_values,
+                            parse_cursor)
 from registry.schema import RECORD_COLUMNS
 from webmap.db import get_registry
 from webmap.http import content_disposition
@@ -122,6 +124,23 @@ def project(project_id: str):
 def facets():
     project_filter = current_filter()
     return {"filter": dict_of_params(project_filter), **get_registry().facets(project_filter)}
+
+
+@bp.get("/api/places")
+def places():
+    """Places for the filter form's type-ahead pickers: ?level=county&q=xiang (name or pinyin)&province=…&city=…"""
+    level = single_value("level", "county")
+    if level not in placesearch.LEVELS:
+        raise FilterError("level", f"unknown level {level[:20]!r}; expected one of {', '.join(placesearch.LEVELS)}")
+    query = single_value("q", "")
+    if len(query) > 100 or "\x00" in query:
+        raise FilterError("q", "search text longer than 100 characters or with a NUL")
+    limit = int_param("limit", 50, 1, 500)
+    found, total = placesearch.search(get_registry().conn, level, query, parameter_values(request.args, "province"),
+                                      parameter_values(request.args, "city"), limit=limit)
+    return {"level": level, "q": query, "total": total,
+            "places": [{"name": p.name, "province": p.province, "city": p.city, "projects": p.projects}
+                       for p in found]}
 
 
 @bp.get("/api/map.json")

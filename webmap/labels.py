@@ -81,6 +81,17 @@ HEADINGS = {
     "printed": ("Printed", "打印日期"),
     "filter_summary": ("Filter", "筛选条件"),
     "no_filter": ("all projects", "全部项目"),
+    # pages
+    "place_filter": ("Place", "地区"),
+    "picker_hint": ("Name or pinyin; untick a chosen place to drop it.", "可输入名称或拼音；取消勾选即移除已选地区。"),
+    "picker_more": ("more: type to narrow", "更多：请继续输入以缩小范围"),
+    "picker_none": ("no place matches", "无匹配地区"),
+    "place_unknown": ("No place in the registry is named “{value}”.", "项目库中没有名为「{value}」的地区。"),
+    "did_you_mean": ("Did you mean:", "是否指："),
+    "filter_by_type": ("show only this type", "只看此类型"),
+    "source_link": ("Source", "原文"),
+    "county_outline": ("County outline", "县界"),
+    "county_seat": ("County seat", "县城驻地"),
 }
 
 # A hue per family of types (registry.schema.TYPE_FAMILIES), a shade and a shape per type

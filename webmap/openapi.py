@@ -166,6 +166,24 @@ def openapi_document() -> dict:
             "/api/facets": {"get": {"summary": "Counts and MW by type, province, city and county", "operationId": "facets",
                                     "parameters": FILTER_PARAMETERS,
                                     "responses": {"200": _json(facets, "Facets of the filtered set."), **_errors(400)}}},
+            "/api/places": {"get": {
+                "summary": "Places for the filter's type-ahead pickers: by name or pinyin (xiangyang, xy), grouped "
+                           "province, city, county", "operationId": "places",
+                "parameters": [
+                    {"name": "level", "in": "query", "schema": {"type": "string", "enum": ["province", "city", "county"],
+                                                                  "default": "county"}},
+                    {"name": "q", "in": "query", "schema": {"type": "string", "maxLength": 100}},
+                    {"name": "province", "in": "query", "schema": {"type": "array", "items": {"type": "string"}},
+                     "explode": True},
+                    {"name": "city", "in": "query", "schema": {"type": "array", "items": {"type": "string"}},
+                     "explode": True},
+                    {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 500,
+                                                                  "default": 50}}],
+                "responses": {"200": _json({"type": "object", "properties": {
+                    "level": {"type": "string"}, "q": {"type": "string"}, "total": {"type": "integer"},
+                    "places": {"type": "array", "items": {"type": "object", "properties": {
+                        "name": {"type": "string"}, "province": {"type": "string"}, "city": {"type": "string"},
+                        "projects": {"type": "integer"}}}}}}, "Matching places, at most `limit`."), **_errors(400)}}},
             "/api/map.json": {"get": {"summary": "Filtered projects for the map, as compact rows (no names)",
                                       "operationId": "mapData", "parameters": FILTER_PARAMETERS,
                                       "responses": {"200": _json(MAP_FEED_SCHEMA, "Every filtered project, one row each."),
