@@ -75,7 +75,7 @@ def test_province_filter_narrows_the_map_the_list_and_the_csv_alike(context, nat
     national_bounds = view_bounds(page)
     # The province picker: type its pinyin initials, choose it; choosing submits the form.
     page.fill("#filter-province", "gs")
-    page.wait_for_selector("#picker-province[data-state=ready]")
+    page.wait_for_selector("#picker-province[data-state=ready][data-query=gs]")
     with page.expect_navigation():
         page.click("#filter-province-list .picker-option[data-value=甘肃省]")
     wait_for_map(page)

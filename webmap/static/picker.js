@@ -115,6 +115,7 @@
       list.hidden = false;
       input.setAttribute("aria-expanded", "true");
       highlight(options.length && input.value.trim() ? 0 : -1);
+      picker.dataset.query = data.q;  // what the list shown answers (tests wait on it)
       picker.dataset.state = "ready";
     }
 
