@@ -155,14 +155,29 @@ def map_data():
 
 @bp.get("/api/boundaries.geojson")
 def boundaries():
-    """County boundaries of the plans' cities: the map's light reference layer."""
+    """County boundaries of the plans' cities: the map's light reference layer. With ?code=420607 (a county's
+    code) that county alone, from the shipped county polygons when it lies outside the plans' cities: a
+    county-level project's page outlines its county."""
+    code = single_value("code", "")
+    if code and not (code.isdigit() and len(code) == 6):
+        raise FilterError("code", f"{code[:20]!r} is not a six-digit county code")
     rows = get_registry().county_boundaries()
+    if code:
+        rows = [r for r in rows if r["code"] == code] or _shipped_county(code)
     features = (f'{{"type":"Feature","id":{json.dumps(r["code"])},"geometry":{r["geojson"]},"properties":'
                 f'{json.dumps({k: r[k] for k in ("code", "name", "city_code")}, ensure_ascii=False)}}}' for r in rows)
     response = Response('{"type":"FeatureCollection","features":[' + ",".join(features) + "]}",
                         mimetype="application/geo+json")
     response.cache_control.max_age = 300
     return response
+
+
+def _shipped_county(code: str) -> list[dict]:
+    """One county's polygon from geodata/ (the gazetteer, loaded once per process on first use)."""
+    from registry.geocode import county_boundaries
+
+    return [{**f["properties"], "geojson": json.dumps(f["geometry"], separators=(",", ":"))}
+            for f in county_boundaries([code])["features"] if f["properties"]["code"] == code]
 
 
 @bp.get("/export.geojson")

@@ -92,6 +92,21 @@ HEADINGS = {
     "source_link": ("Source", "原文"),
     "county_outline": ("County outline", "县界"),
     "county_seat": ("County seat", "县城驻地"),
+    "kind_added": ("A target of additions: set against the listed projects due by its year.",
+                   "新增目标：与目标年份前（含）投产的所列项目比较。"),
+    "kind_total": ("A target for the installed total, plants already running included. The registry lists new "
+                   "projects only and does not know the existing plants, so no share of the target is given.",
+                   "装机总量目标含已建成电站。项目库只收录新建项目，不掌握现有装机，故不计算占目标的比例。"),
+    "due_by": ("listed, due by {year}", "所列项目（{year}年前）"),
+    "listed_new": ("listed projects (new plants)", "所列项目（新建）"),
+    "undated": ("no year stated", "未注明年份"),
+    "undated_note": ("{n} listed projects state no year ({mw} MW): they may or may not count by {year}.",
+                     "另有 {n} 个所列项目未注明年份（{mw} MW），不确定能否在{year}年前投产。"),
+    "later_note": ("{n} listed projects are due after {year} ({mw} MW): not counted.",
+                   "{n} 个所列项目在{year}年后投产（{mw} MW），不计入。"),
+    "share_of_target": ("{share} of the target", "占目标 {share}"),
+    "capacity_known_of": ("capacity stated for {known} of {n} projects of these types", "这些类型的 {n} 个项目中 {known} 个注明容量"),
+    "target_word": ("target", "目标"),
 }
 
 # A hue per family of types (registry.schema.TYPE_FAMILIES), a shade and a shape per type
