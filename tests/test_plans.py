@@ -178,7 +178,7 @@ def test_xiaogan_plan_page_charts_and_links_its_text(client, documents, registry
     due_mw = sum(float(r["capacity_mw"]) for r in due if r["capacity_mw"])
     undated_mw = sum(float(r["capacity_mw"]) for r in undated if r["capacity_mw"])
     assert f"{due_mw:,.0f} MW</tspan>" in charts[0]
-    assert not undated or f"+ {undated_mw:,.0f} MW" in charts[0]
+    assert not undated or f"+ {undated_mw:,.0f} MW 未注明年份" in charts[0]
     assert f"{len(undated)} 个所列项目未注明年份" in html if undated else True
     for figure in figures:
         if "capacity-chart" not in figure:  # a total: the note, and no percentage anywhere in it

@@ -129,7 +129,7 @@ def facets():
 @bp.get("/api/places")
 def places():
     """Places for the filter form's type-ahead pickers: ?level=county&q=xiang (name or pinyin)&province=…&city=…"""
-    level = single_value("level", "county")
+    level = single_value("level", "county") if "level" not in request.args or request.args["level"] else ""
     if level not in placesearch.LEVELS:
         raise FilterError("level", f"unknown level {level[:20]!r}; expected one of {', '.join(placesearch.LEVELS)}")
     query = single_value("q", "")
@@ -159,7 +159,7 @@ def boundaries():
     code) that county alone, from the shipped county polygons when it lies outside the plans' cities: a
     county-level project's page outlines its county."""
     code = single_value("code", "")
-    if code and not (code.isdigit() and len(code) == 6):
+    if "code" in request.args and not (code.isdigit() and len(code) == 6):
         raise FilterError("code", f"{code[:20]!r} is not a six-digit county code")
     rows = get_registry().county_boundaries()
     if code:
