@@ -12,6 +12,7 @@ the names by pinyin (not by code point: 保康县 before 丹江口市 before 临
 """
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import islice, product
@@ -87,29 +88,55 @@ def search(conn, level: str, query: str = "", provinces=(), cities=(), limit: in
     """Places of `level` matching `query`, within the chosen provinces or cities; (first `limit`, how many in all).
 
     A county is looked for in the chosen cities if any, else in the chosen provinces; a city in the
-    chosen provinces. Ordered by province (official order), city, then pinyin; names that only
-    contain the typed text come after those that start with it.
+    chosen provinces. Ordered by province (official order), city, then pinyin; names found only by a
+    rarer reading of a polyphone, or only inside (…襄…), come after those that start with the text.
     """
     if level not in LEVELS:
         raise ValueError(f"unknown level {level[:20]!r}; expected one of {', '.join(LEVELS)}")
     query = query.strip()
     provinces, cities = set(provinces), set(cities)
-    order = division_order()
-    found = []
-    for place in all_places(conn):
-        if place.level != level:
-            continue
-        if level == "county" and cities and place.city not in cities:
-            continue
-        if level != "province" and provinces and not (level == "county" and cities) and place.province not in provinces:
+    first, then = [], []
+    for place in _ordered(conn)[level]:  # already in group order: one pass, no sort per keystroke
+        if level == "county" and cities:
+            if place.city not in cities:
+                continue
+        elif level != "province" and provinces and place.province not in provinces:
             continue
         rank = matches(place, query)
         if rank is not None:
-            found.append((rank, place))
-    # Grouped as the picker shows them; names found only by a rarer reading or inside (…襄…) after the rest.
-    found.sort(key=lambda item: (item[0] >= 3, order(item[1].province),
-                                 order(item[1].city, item[1].province) if item[1].city else (), sort_key(item[1].name)))
-    return [place for _, place in found[:limit]], len(found)
+            (first if rank < 3 else then).append(place)
+    found = first + then
+    return found[:limit], len(found)
+
+
+def _ordered(conn) -> dict[str, list[Place]]:
+    """Every place by level, in group order (province in official order, city, pinyin), cached per registry file
+    (its path, size and modification time: a rebuilt registry is read again)."""
+    path = next((row[2] for row in conn.execute("PRAGMA database_list") if row[1] == "main"), "")
+    try:
+        stamp = os.stat(path)
+        key = (path, stamp.st_size, stamp.st_mtime_ns)
+    except OSError:  # an in-memory database: not cached
+        return _order(all_places(conn))
+    return _cached_order(key, conn)
+
+
+_CACHE: dict[tuple, dict[str, list[Place]]] = {}
+
+
+def _cached_order(key: tuple, conn) -> dict[str, list[Place]]:
+    if key not in _CACHE:
+        if len(_CACHE) > 8:
+            _CACHE.clear()
+        _CACHE[key] = _order(all_places(conn))
+    return _CACHE[key]
+
+
+def _order(places: list[Place]) -> dict[str, list[Place]]:
+    order = division_order()
+    ordered = sorted(places, key=lambda p: (order(p.province), order(p.city, p.province) if p.city else (),
+                                            sort_key(p.name)))
+    return {level: [p for p in ordered if p.level == level] for level in LEVELS}
 
 
 def suggestions(conn, level: str, value: str, limit: int = 5) -> list[Place]:
@@ -120,5 +147,5 @@ def suggestions(conn, level: str, value: str, limit: int = 5) -> list[Place]:
 
 def known(conn, level: str, values) -> set[str]:
     """The values that name a place of `level` in the registry."""
-    names = {p.name for p in all_places(conn) if p.level == level}
+    names = {p.name for p in _ordered(conn)[level]}
     return {v for v in values if v in names}
