@@ -113,7 +113,7 @@ def test_without_script_a_typed_place_is_a_plain_parameter_and_an_unknown_one_is
 
 
 def test_no_element_is_wider_than_a_phone_outside_a_scroll_box(phone, live_server, registry_rows):
-    project = next(r for r in registry_rows if r["county"] and r["lon"])
+    project = next(r for r in registry_rows if r["precision"] == "county" and r["lon"] and "seat-" in r["location_method"])
     # 孝感's plan page holds both kinds of capacity target (a chart, and a total's figures).
     plan_pages = sorted({f"/plans/{project['source_doc']}", "/plans/xiaogan_420900"})
     pages = ["/", "/projects", "/plans", *plan_pages, f"/projects/{project['id']}", "/targets", "/about"]
@@ -124,6 +124,15 @@ def test_no_element_is_wider_than_a_phone_outside_a_scroll_box(phone, live_serve
         if path == "/":
             wait_for_map(page)
             page.wait_for_selector("#in-view[data-state=ready]")
+        if path.startswith("/projects/"):
+            # A county-level project: its county outlined on its map, its seat marked, the key shown.
+            page.wait_for_function("() => document.body.dataset.areaState === 'ready'", timeout=60_000)
+            assert page.get_attribute("#project-area", "data-outline") == "yes"
+            assert page.is_visible("#project-area") and page.locator(".seat-icon").count() == 1
+            outlined = page.evaluate("""code => { let n = 0; window.registryMap.map.eachLayer(l => {
+                if (l.feature && l.feature.properties.code === code && l.options.color === '#c0392b') n++; }); return n; }""",
+                                     project["division_code"][:6])
+            assert outlined == 1
         found = page.evaluate(OVERFLOWING)
         assert found["out"] == [] and found["scrollWidth"] <= PHONE["width"], (path, found)
         # Nav links are tap targets of 44 px at least.
