@@ -120,17 +120,51 @@ def plan_summaries(conn: sqlite3.Connection) -> list[dict]:
     return summaries
 
 
+def target_kind(target: dict) -> str:
+    """`added` for a target of additions (新增…, an indicator ending in _added), `total` for an installed total."""
+    return "added" if target["indicator"].endswith("_added") or "新增" in (target.get("metric") or "") else "total"
+
+
 def capacity_comparison(conn: sqlite3.Connection, target: dict) -> dict | None:
-    """A capacity target beside the sum of its plan's listed projects of the types it counts; None if not capacity."""
+    """A capacity target beside its plan's listed projects of the types it counts; None if not a capacity target.
+
+    Like with like: the listed projects are new plants, so only a target of additions is set against
+    them as a share (`share`), and only the projects due by the target's year (target_year <= year);
+    projects with no year are counted apart (`undated_mw`), and those due later are left out. A target
+    for the installed total includes the plants already running, which the registry does not know: its
+    comparison carries no share, only the sums.
+    """
     indicator = INDICATORS[target["indicator"]]
     if indicator.unit_family != "capacity":
         return None
     marks = ", ".join("?" * len(indicator.counts_types))
-    total, known, listed_mw = conn.execute(
-        f"SELECT count(*), count(capacity_mw), total(capacity_mw) FROM projects WHERE source_doc = ? AND type IN ({marks})",
-        (target["source_doc"], *indicator.counts_types)).fetchone()
-    return {"target_mw": target["value_normalised"], "listed_mw": round(listed_mw, 3), "projects": total,
-            "projects_with_capacity": known, "counts_types": list(indicator.counts_types)}
+    rows = conn.execute(f"SELECT id, capacity_mw, target_year FROM projects WHERE source_doc = ? AND type IN ({marks})",
+                        (target["source_doc"], *indicator.counts_types)).fetchall()
+    year = target.get("year")
+
+    def when(row) -> str:
+        if row["target_year"] in (None, ""):
+            return "undated"
+        return "by_year" if year is None or int(row["target_year"]) <= int(year) else "later"
+
+    groups: dict[str, list] = {"by_year": [], "undated": [], "later": []}
+    for row in rows:
+        groups[when(row)].append(row)
+
+    def mw(group: str) -> float:
+        return round(sum(r["capacity_mw"] or 0.0 for r in groups[group]), 3)
+
+    kind = target_kind(target)
+    target_mw = target["value_normalised"]
+    by_year_mw = mw("by_year")
+    return {"kind": kind, "target_mw": target_mw, "year": year,
+            "listed_mw": round(by_year_mw + mw("undated"), 3), "by_year_mw": by_year_mw, "undated_mw": mw("undated"),
+            "later_mw": mw("later"), "projects": len(rows),
+            "projects_by_year": len(groups["by_year"]), "projects_undated": len(groups["undated"]),
+            "projects_later": len(groups["later"]),
+            "projects_with_capacity": sum(1 for r in rows if r["capacity_mw"] is not None),
+            "share": round(by_year_mw / target_mw, 4) if kind == "added" and target_mw else None,
+            "counts_types": list(indicator.counts_types)}
 
 
 def plan_detail(conn: sqlite3.Connection, doc_id: str) -> dict | None:
@@ -145,7 +179,7 @@ def plan_detail(conn: sqlite3.Connection, doc_id: str) -> dict | None:
         target["anchor"] = target_anchor(target)
         target["capacity"] = capacity_comparison(conn, target)
     projects = [dict(r) for r in conn.execute(
-        "SELECT id, name, type, capacity_mw, source_start, source_end FROM projects WHERE source_doc = ? "
+        "SELECT id, name, type, capacity_mw, target_year, source_start, source_end FROM projects WHERE source_doc = ? "
         "ORDER BY source_start, id", (doc_id,))]
     return {"document": document, "targets": plan_targets, "projects": projects}
 
@@ -157,6 +191,13 @@ _ITEM_START = re.compile(r"[ \t\u3000]*(?:[一二三四五六七八九十]+、|[
 _LINE_BREAKS = re.compile(r"[ \t\u3000]*\n[\s\u3000]*")
 
 
+def _is_heading_line(line: str) -> bool:
+    """A short line that starts like a heading (二、主要目标, （一）…, 1. …) and has no punctuation after its
+    number: the break after it is kept (the 、 of 二、 is the number's own, not the sentence's)."""
+    marker = _ITEM_START.match(line)
+    return len(line) <= 40 and marker is not None and not re.search("[。，、；]", line[marker.end():])
+
+
 def display_breaks(text: str) -> list[tuple[int, int, str]]:
     """(start, end, replacement) for every run of line breaks: a paragraph break, or '' where a line wraps."""
     runs = []
@@ -166,7 +207,7 @@ def display_breaks(text: str) -> list[tuple[int, int, str]]:
         line = before[line_start:].strip()
         keep = (not before or before[-1] in _SENTENCE_END or match.end() == len(text)
                 or _ITEM_START.match(text, match.end()) is not None
-                or (len(line) <= 40 and _ITEM_START.match(line) is not None and not re.search("[。，、；]", line)))
+                or _is_heading_line(line))
         runs.append((match.start(), match.end(), "\n" if keep else ""))
     return runs
 

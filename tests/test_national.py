@@ -224,25 +224,43 @@ def test_cli_export_filters_by_province_and_location(national, rows):
 
 # --- pages -------------------------------------------------------------------------------------
 
-def test_filter_form_lists_provinces_first_and_narrows_cities_and_counties(nclient, rows, monkeypatch, divisions,
-                                                                             plan_provinces):
-    def options(html, name):
-        select = re.search(rf'<select name="{name}"[^>]*>(.*?)</select>', html, re.S).group(1)
-        return re.findall(r'<option value="([^"]*)"', select)
+def test_filter_form_carries_no_place_lists_and_the_places_api_finds_them_by_name_and_pinyin(nclient, rows, divisions,
+                                                                                              plan_provinces):
+    from registry.placesearch import pinyin_keys
 
     html = nclient.get("/").get_data(as_text=True)
-    assert html.index('name="province"') < html.index('name="city"') < html.index('name="county"')
-    assert set(options(html, "province")) == {expected_province(r, divisions, plan_provinces) for r in rows}
-    assert set(options(html, "city")) == {r["city"] for r in rows}
-    gansu = nclient.get("/?province=甘肃省").get_data(as_text=True)
-    assert set(options(gansu, "city")) == {r["city"] for r in rows if r["source_doc"] == PLAN_ID}
-    assert set(options(gansu, "county")) == {r["county"] for r in rows if r["source_doc"] == PLAN_ID and r["county"]}
-    # At national scale the county list waits for a province or city (a chosen county always stays listed).
-    from webmap import filterform
+    # The pickers come province, city, county, and the form lists none of their places (they load as typed):
+    # its only <option>s are the located select's three.
+    assert html.index('id="filter-province"') < html.index('id="filter-city"') < html.index('id="filter-county"')
+    form = html.split('id="filter-form"')[1].split("</form>")[0]
+    assert form.count("<option") == 3
 
-    monkeypatch.setattr(filterform, "COUNTY_LIST_MAX", 3)
-    narrow = nclient.get("/?county=瓜州县").get_data(as_text=True)
-    assert options(narrow, "county") == ["瓜州县"] and 'id="counties-withheld"' in narrow
+    def places(level, **params):
+        body = nclient.get("/api/places", query_string={"level": level, "limit": 500, **params}).get_json()
+        return body, [p["name"] for p in body["places"]]
+
+    _, provinces = places("province")
+    assert set(provinces) == {expected_province(r, divisions, plan_provinces) for r in rows} - {""}
+    _, cities = places("city")
+    assert set(cities) == {r["city"] for r in rows if r["city"]}
+    _, gansu_counties = places("county", province="甘肃省")
+    assert set(gansu_counties) == {r["county"] for r in rows if r["source_doc"] == PLAN_ID and r["county"]}
+    # By pinyin, full or initials, or part of the name, as the planner types it: every county so read, only those.
+    everywhere = {r["county"] for r in rows if r["county"]}
+    some = sorted(everywhere)[len(rows) % len(everywhere)]
+    full, initials = pinyin_keys(some)
+    for typed in (full[0][:5], initials[0], some[:1]):
+        body, found = places("county", q=typed)
+        assert some in found and body["total"] == len(found)
+        assert set(found) == {c for c in everywhere if typed in c or typed.isascii() and
+                              any(k.startswith(typed) for k in pinyin_keys(c)[0] + pinyin_keys(c)[1])}
+        # Grouped: a city's counties together (the usual readings first, then rarer readings and inner matches).
+        body, _ = places("county", q=typed)
+        first = [(p["province"], p["city"]) for p in body["places"]
+                 if p["name"].startswith(typed) or pinyin_keys(p["name"])[0][0].startswith(typed)
+                 or pinyin_keys(p["name"])[1][0].startswith(typed)]
+        assert all(first.index(group) == i or first[i - 1] == group for i, group in enumerate(first))
+    assert nclient.get("/api/places?level=town").status_code == 400
 
 
 def test_plans_are_grouped_by_level_and_province_with_their_counts(nclient, national, rows):

@@ -73,9 +73,11 @@ def test_province_filter_narrows_the_map_the_list_and_the_csv_alike(context, nat
     wait_for_map(page)
     page.wait_for_selector("#in-view[data-state=ready]")
     national_bounds = view_bounds(page)
-    page.select_option("#filter-province", "甘肃省")
+    # The province picker: type its pinyin initials, choose it; choosing submits the form.
+    page.fill("#filter-province", "gs")
+    page.wait_for_selector("#picker-province[data-state=ready][data-query=gs]")
     with page.expect_navigation():
-        page.click("#apply-filters")
+        page.click("#filter-province-list .picker-option[data-value=甘肃省]")
     wait_for_map(page)
     assert "province=%E7%94%98%E8%82%83%E7%9C%81" in page.url
     gansu = [r for r in rows if r["source_doc"] == PLAN_ID]  # the only plan, and the only rows, of 甘肃
@@ -85,8 +87,11 @@ def test_province_filter_narrows_the_map_the_list_and_the_csv_alike(context, nat
     assert int(page.get_attribute("#not-located", "data-count")) == len(gansu) - len(located)
     bounds = view_bounds(page)  # fitted to the province's located projects now
     assert all(inside(bounds, r) for r in located) and bounds[2] - bounds[0] < national_bounds[2] - national_bounds[0]
-    # The city select now holds 甘肃's cities only (the server narrowed it).
-    cities = page.eval_on_selector_all("#filter-city option", "els => els.map(e => e.value)")
+    # The city picker now offers 甘肃's cities only (the province chosen narrows it).
+    page.focus("#filter-city")
+    page.wait_for_selector("#picker-city[data-state=ready]")
+    cities = page.eval_on_selector_all("#filter-city-list .picker-option", "els => els.map(e => e.dataset.value)")
+    page.keyboard.press("Escape")
     assert sorted(cities) == sorted({r["city"] for r in gansu})
     # The CSV of this selection, as the page offers it.
     csv_text = page.request.get(base + page.get_attribute("#download-csv", "href")).text()

@@ -161,17 +161,32 @@ class PlanTextLinks(HTMLParser):
 def test_xiaogan_plan_page_charts_and_links_its_text(client, documents, registry_rows, target_rows):
     html = client.get("/plans/xiaogan_420900").get_data(as_text=True)
     xiaogan = [r for r in registry_rows if r["source_doc"] == "xiaogan_420900"]
-    # A chart per capacity target, with the sum of the plan's listed new-energy projects beside it.
-    charts = re.findall(r"<svg class=\"capacity-chart\".*?</svg>", html, re.S)
+    # Like with like: a chart for each target of additions (新增), the listed projects due by its year beside it
+    # and those of no stated year apart; a target for the installed total gets the note and no share.
     capacity = [r for r in target_rows if r["source_doc"] == "xiaogan_420900" and r["unit_normalised"] == "MW"]
-    assert len(charts) == len(capacity) >= 2
+    added = [r for r in capacity if r["indicator"].endswith("_added") or "新增" in r["metric"]]
+    totals = [r for r in capacity if r not in added]
+    assert added and totals
+    figures = re.findall(r'<figure class="capacity-target".*?</figure>', html, re.S)
+    assert len(figures) == len(capacity)
+    charts = re.findall(r"<svg class=\"capacity-chart\".*?</svg>", html, re.S)
+    assert len(charts) == len(added)
     listed = [r for r in xiaogan if r["type"] in NEW_ENERGY_TYPES]
-    listed_mw = sum(float(r["capacity_mw"]) for r in listed if r["capacity_mw"])
-    assert f"{listed_mw:,.0f} MW</tspan>" in charts[0]
-    known = sum(1 for r in listed if r['capacity_mw'])
-    assert f"{len(listed)} 个相关项目中 {known} 个注明容量" in html  # one language: Chinese by default, English on request
+    year = int(added[0]["year"])
+    due = [r for r in listed if r["target_year"] and int(r["target_year"]) <= year]
+    undated = [r for r in listed if not r["target_year"]]
+    due_mw = sum(float(r["capacity_mw"]) for r in due if r["capacity_mw"])
+    undated_mw = sum(float(r["capacity_mw"]) for r in undated if r["capacity_mw"])
+    assert f"{due_mw:,.0f} MW</tspan>" in charts[0]
+    assert not undated or f"+ {undated_mw:,.0f} MW 未注明年份" in charts[0]
+    assert f"{len(undated)} 个所列项目未注明年份" in html if undated else True
+    for figure in figures:
+        if "capacity-chart" not in figure:  # a total: the note, and no percentage anywhere in it
+            assert "不掌握现有装机" in figure and "%" not in re.sub(r"<[^>]+>", "", figure)
+    known = sum(1 for r in listed if r["capacity_mw"])
+    assert f"这些类型的 {len(listed)} 个项目中 {known} 个注明容量" in html
     english = client.get("/plans/xiaogan_420900?lang=en").get_data(as_text=True)
-    assert f"capacity known for {known} of {len(listed)}" in english
+    assert f"capacity stated for {known} of {len(listed)} projects of these types" in english
     details = re.search(r'<details class="matching-projects">(.*?)</details>', html, re.S).group(1)
     assert sorted(re.findall(r'href="/projects/([^"]+)"', details)) == sorted(r["id"] for r in listed)
     # The text: xiaogan-010's span links to its page; every project and target span is anchored.

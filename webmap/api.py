@@ -16,7 +16,9 @@ from flask import Blueprint, Response, abort, current_app, request, url_for
 
 from registry.about import export_counts, export_metadata, registry_info
 from registry.export import csv_chunks, export_filename, geojson_chunks
-from registry.query import SORTABLE, FilterError, ProjectFilter, Registry, format_cursor, parse_cursor
+from registry import placesearch
+from registry.query import (SORTABLE, FilterError, ProjectFilter, Registry, format_cursor, parameter_values,
+                            parse_cursor)
 from registry.schema import RECORD_COLUMNS
 from webmap.db import get_registry
 from webmap.i18n import csv_header, current_lang
@@ -127,6 +129,23 @@ def facets():
     return {"filter": dict_of_params(project_filter), **get_registry().facets(project_filter)}
 
 
+@bp.get("/api/places")
+def places():
+    """Places for the filter form's type-ahead pickers: ?level=county&q=xiang (name or pinyin)&province=…&city=…"""
+    level = single_value("level", "county") if "level" not in request.args or request.args["level"] else ""
+    if level not in placesearch.LEVELS:
+        raise FilterError("level", f"unknown level {level[:20]!r}; expected one of {', '.join(placesearch.LEVELS)}")
+    query = single_value("q", "")
+    if len(query) > 100 or "\x00" in query:
+        raise FilterError("q", "search text longer than 100 characters or with a NUL")
+    limit = int_param("limit", 50, 1, 500)
+    found, total = placesearch.search(get_registry().conn, level, query, parameter_values(request.args, "province"),
+                                      parameter_values(request.args, "city"), limit=limit)
+    return {"level": level, "q": query, "total": total,
+            "places": [{"name": p.name, "province": p.province, "city": p.city, "projects": p.projects}
+                       for p in found]}
+
+
 @bp.get("/api/map.json")
 def map_data():
     """The filtered projects as compact rows (webmap/mapfeed.py): what map.js draws."""
@@ -139,14 +158,29 @@ def map_data():
 
 @bp.get("/api/boundaries.geojson")
 def boundaries():
-    """County boundaries of the plans' cities: the map's light reference layer."""
+    """County boundaries of the plans' cities: the map's light reference layer. With ?code=420607 (a county's
+    code) that county alone, from the shipped county polygons when it lies outside the plans' cities: a
+    county-level project's page outlines its county."""
+    code = single_value("code", "")
+    if "code" in request.args and not (code.isdigit() and len(code) == 6):
+        raise FilterError("code", f"{code[:20]!r} is not a six-digit county code")
     rows = get_registry().county_boundaries()
+    if code:
+        rows = [r for r in rows if r["code"] == code] or _shipped_county(code)
     features = (f'{{"type":"Feature","id":{json.dumps(r["code"])},"geometry":{r["geojson"]},"properties":'
                 f'{json.dumps({k: r[k] for k in ("code", "name", "city_code")}, ensure_ascii=False)}}}' for r in rows)
     response = Response('{"type":"FeatureCollection","features":[' + ",".join(features) + "]}",
                         mimetype="application/geo+json")
     response.cache_control.max_age = 300
     return response
+
+
+def _shipped_county(code: str) -> list[dict]:
+    """One county's polygon from geodata/ (the gazetteer, loaded once per process on first use)."""
+    from registry.geocode import county_boundaries
+
+    return [{**f["properties"], "geojson": json.dumps(f["geometry"], separators=(",", ":"))}
+            for f in county_boundaries([code])["features"] if f["properties"]["code"] == code]
 
 
 @bp.get("/export.geojson")

@@ -98,6 +98,32 @@ HEADINGS = {
     "map_filter_button_title": ("Open the filters of this map", "打开本地图的筛选条件"),
     "mix_key": ("Ring: the types' shares; number: projects", "环：各类型占比；数字：项目数"),
     "print_in_view": ("Projects in the printed view (largest first)", "打印视图内的项目（按容量排序）"),
+    # pages
+    "place_filter": ("Place", "地区"),
+    "picker_hint": ("Name or pinyin; untick a chosen place to drop it.", "可输入名称或拼音；取消勾选即移除已选地区。"),
+    "picker_more": ("more: type to narrow", "更多：请继续输入以缩小范围"),
+    "picker_none": ("no place matches", "无匹配地区"),
+    "place_unknown": ("No place in the registry is named “{value}”.", "项目库中没有名为「{value}」的地区。"),
+    "did_you_mean": ("Did you mean:", "是否指："),
+    "filter_by_type": ("show only this type", "只看此类型"),
+    "source_link": ("Source", "原文"),
+    "county_outline": ("County outline", "县界"),
+    "county_seat": ("County seat", "县城驻地"),
+    "kind_added": ("A target of additions: set against the listed projects due by its year.",
+                   "新增目标：与目标年份前（含）投产的所列项目比较。"),
+    "kind_total": ("A target for the installed total, plants already running included. The registry lists new "
+                   "projects only and does not know the existing plants, so no share of the target is given.",
+                   "装机总量目标含已建成电站。项目库只收录新建项目，不掌握现有装机，故不计算占目标的比例。"),
+    "due_by": ("listed, due by {year}", "所列项目（{year}年前）"),
+    "listed_new": ("listed projects (new plants)", "所列项目（新建）"),
+    "undated": ("no year stated", "未注明年份"),
+    "undated_note": ("{n} listed projects state no year ({mw} MW): they may or may not count by {year}.",
+                     "另有 {n} 个所列项目未注明年份（{mw} MW），不确定能否在{year}年前投产。"),
+    "later_note": ("{n} listed projects are due after {year} ({mw} MW): not counted.",
+                   "{n} 个所列项目在{year}年后投产（{mw} MW），不计入。"),
+    "share_of_target": ("{share} of the target", "占目标 {share}"),
+    "capacity_known_of": ("capacity stated for {known} of {n} projects of these types", "这些类型的 {n} 个项目中 {known} 个注明容量"),
+    "target_word": ("target", "目标"),
 }
 
 # A hue per family of types (registry.schema.TYPE_FAMILIES), a shade and a shape per type

@@ -166,6 +166,24 @@ def openapi_document() -> dict:
             "/api/facets": {"get": {"summary": "Counts and MW by type, province, city and county", "operationId": "facets",
                                     "parameters": FILTER_PARAMETERS,
                                     "responses": {"200": _json(facets, "Facets of the filtered set."), **_errors(400)}}},
+            "/api/places": {"get": {
+                "summary": "Places for the filter's type-ahead pickers: by name or pinyin (xiangyang, xy), grouped "
+                           "province, city, county", "operationId": "places",
+                "parameters": [
+                    {"name": "level", "in": "query", "schema": {"type": "string", "enum": ["province", "city", "county"],
+                                                                  "default": "county"}},
+                    {"name": "q", "in": "query", "schema": {"type": "string", "maxLength": 100}},
+                    {"name": "province", "in": "query", "schema": {"type": "array", "items": {"type": "string"}},
+                     "explode": True},
+                    {"name": "city", "in": "query", "schema": {"type": "array", "items": {"type": "string"}},
+                     "explode": True},
+                    {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 500,
+                                                                  "default": 50}}],
+                "responses": {"200": _json({"type": "object", "properties": {
+                    "level": {"type": "string"}, "q": {"type": "string"}, "total": {"type": "integer"},
+                    "places": {"type": "array", "items": {"type": "object", "properties": {
+                        "name": {"type": "string"}, "province": {"type": "string"}, "city": {"type": "string"},
+                        "projects": {"type": "integer"}}}}}}, "Matching places, at most `limit`."), **_errors(400)}}},
             "/api/map.json": {"get": {"summary": "Filtered projects for the map, as compact rows (no names)",
                                       "operationId": "mapData", "parameters": FILTER_PARAMETERS,
                                       "responses": {"200": _json(MAP_FEED_SCHEMA, "Every filtered project, one row each."),
@@ -184,9 +202,12 @@ def openapi_document() -> dict:
                            "map, and the box holding the drawn ones (the map's first view)",
                 "operationId": "mapSummary", "parameters": [p for p in FILTER_PARAMETERS if p["name"] != "bbox"],
                 "responses": {"200": _json(MAP_SUMMARY_SCHEMA, "Counts and extent."), **_errors(400)}}},
-            "/api/boundaries.geojson": {"get": {"summary": "County boundaries of the plans' cities",
+            "/api/boundaries.geojson": {"get": {"summary": "County boundaries of the plans' cities (one county with code)",
                                                 "operationId": "boundaries",
-                                                "responses": {"200": _geojson_response("FeatureCollection.")}}},
+                                                "parameters": [{"name": "code", "in": "query", "schema": {
+                                                    "type": "string", "pattern": "^[0-9]{6}$"}}],
+                                                "responses": {"200": _geojson_response("FeatureCollection."),
+                                                              **_errors(400)}}},
             "/export.geojson": {"get": {"summary": "GeoJSON export (same bytes as `registry export --format geojson`)",
                                         "operationId": "exportGeojson", "parameters": FILTER_PARAMETERS,
                                         "responses": {"200": _geojson_response("RFC 7946 FeatureCollection."), **_errors(400)}}},

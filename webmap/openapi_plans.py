@@ -34,7 +34,11 @@ TARGET_SCHEMA = {
 _TARGET_WITH_CAPACITY = {"allOf": [{"$ref": "#/components/schemas/Target"}, {"type": "object", "properties": {
     "anchor": {"type": "string", "description": "The id of the target's span on the plan page."},
     "capacity": {"type": "object", "nullable": True, "description": "For a capacity target: the plan's listed projects "
-                 "of the types it counts (target_mw, listed_mw, projects, projects_with_capacity, counts_types)."}}}]}
+                 "of the types it counts (target_mw, listed_mw, projects, projects_with_capacity, counts_types). kind: added "
+                 "(a target of additions) or total (an installed total, existing plants included); by_year_mw and "
+                 "projects_by_year: those due by the target's year, undated_mw/projects_undated: no year stated, "
+                 "later_mw/projects_later: due after it; share: by_year_mw / target_mw for a target of additions, "
+                 "null for a total."}}}]}
 PLAN_SCHEMA = {"type": "object", "required": ["doc_id", "title", "city", "url"], "properties": {
     "doc_id": {"type": "string"}, "title": {"type": "string"}, "city": {"type": "string"},
     "draft": {"type": "boolean", "description": "A consultation draft (征求意见稿)."},

@@ -38,6 +38,18 @@ def form_state() -> dict:
             "min_mw": args.get("min_mw", ""), "max_mw": args.get("max_mw", ""), "q": args.get("q", "")}
 
 
+def type_link(project_type: str) -> str:
+    """This page with the same filter, its types replaced by one: the totals' rows link to it."""
+    pairs = [(k, v) for k, v in request.args.items(multi=True) if k not in ("type", "page", "after")]
+    return with_query(request.endpoint, [*pairs, ("type", project_type)])
+
+
+def replace_link(name: str, old: str, new: str) -> str:
+    """This page with one value of a parameter replaced (a place the registry does not know -> one it does)."""
+    pairs = [(k, new if (k, v) == (name, old) else v) for k, v in request.args.items(multi=True) if k != "page"]
+    return with_query(request.endpoint, pairs)
+
+
 def parse_filter() -> tuple[ProjectFilter | None, FilterError | None]:
     try:
         return ProjectFilter.from_params(request.args), None
@@ -51,13 +63,15 @@ def filter_context(project_filter: ProjectFilter | None, error: FilterError | No
     form = form_state()
     return {
         "form": form, "error": error,
-        "places": filterform.place_options(registry.conn, form["provinces"], form["cities"], form["counties"]),
+        "pickers": filterform.pickers(registry.conn, form),
+        "type_link": type_link, "replace_link": replace_link,
         "facets": registry.facets(project_filter) if project_filter else None,
         "filter_pairs": pairs,
         # The rows of this filter that are listed but not on the map (located=no), in the list.
         "not_located_link": with_query("pages.project_list", [*(p for p in pairs if p[0] != "located"), ("located", "no")]),
         "export_geojson": with_query("api.export_geojson", pairs), "export_csv": with_query("api.export_csv", pairs),
         "export_xlsx": with_query("downloads.export_xlsx", pairs), "export_gpkg": with_query("downloads.export_gpkg", pairs),
+        "export_kml": with_query("downloads.export_kml", pairs),
         "export_csv_excel": with_query("api.export_csv", [*pairs, ("bom", "1")]),
         "map_link": with_query("pages.map_page", pairs), "list_link": with_query("pages.project_list", pairs),
     }

@@ -14,6 +14,7 @@ from registry.planlist import LEVELS, plan_groups, plans_with_levels, project_co
 from registry.provinces import plan_level
 from registry.targets import (TargetFilter, document_ids, plan_detail, plan_summaries, targets, targets_csv_chunks,
                               text_segments)
+from webmap import plantext
 from webmap.db import get_registry
 from webmap.i18n import pick
 
@@ -132,7 +133,7 @@ def plan_page(doc_id: str):
     ordered = sorted(by_indicator.items(), key=lambda item: list(INDICATORS).index(item[0]))
     project_names = {p["id"]: p["name"] for p in detail["projects"]}
     return _render("plan.html", document=document, targets=detail["targets"], by_indicator=ordered,
-                   capacity_targets=[t for t in detail["targets"] if t["capacity"]], segments=segments,
+                   capacity_targets=[t for t in detail["targets"] if t["capacity"]], blocks=plantext.blocks(segments),
                    project_names=project_names, projects=detail["projects"],
                    not_located=not_located_projects(get_registry().conn, doc_id))
 
