@@ -106,7 +106,7 @@ HEADINGS = {
     "place_unknown": ("No place in the registry is named “{value}”.", "项目库中没有名为「{value}」的地区。"),
     "did_you_mean": ("Did you mean:", "是否指："),
     "filter_by_type": ("show only this type", "只看此类型"),
-    "source_link": ("Source", "原文"),
+    "source_link": ("Source passage", "原文"),
     "county_outline": ("County outline", "县界"),
     "county_seat": ("County seat", "县城驻地"),
     "kind_added": ("A target of additions: set against the listed projects due by its year.",
