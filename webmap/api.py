@@ -19,7 +19,8 @@ from registry.export import csv_chunks, export_filename, geojson_chunks
 from registry.query import SORTABLE, FilterError, ProjectFilter, Registry, format_cursor, parse_cursor
 from registry.schema import RECORD_COLUMNS
 from webmap.db import get_registry
-from webmap.http import content_disposition
+from webmap import exportcache
+from webmap.http import content_disposition, validators
 from webmap.mapfeed import SOURCE_COLUMNS, map_chunks
 
 bp = Blueprint("api", __name__)
@@ -149,15 +150,12 @@ def boundaries():
 @bp.get("/export.geojson")
 def export_geojson():
     project_filter = current_filter()
-    registry = open_stream_registry()
-    try:
+
+    def chunks(registry: Registry) -> Iterator[str]:
         metadata = export_metadata(registry_info(registry), project_filter, *export_counts(registry, project_filter))
-        rows = primed(registry.iter_features(project_filter), registry)
-    except BaseException:
-        registry.close()
-        raise
-    return _attachment(closing_after(geojson_chunks(rows, metadata=metadata), registry), "application/geo+json",
-                       export_filename(project_filter, "geojson"))
+        return geojson_chunks(primed(registry.iter_features(project_filter), registry), metadata=metadata)
+
+    return text_export(chunks, "geojson", "application/geo+json", project_filter, project_filter.to_params())
 
 
 @bp.get("/export.csv")
@@ -167,10 +165,37 @@ def export_csv():
     bom = single_value("bom", "0")
     if bom not in ("0", "1"):
         raise FilterError("bom", f"{bom[:40]!r} is not 0 or 1")
+
+    def chunks(registry: Registry) -> Iterator[str]:
+        return csv_chunks(primed(registry.iter_projects(project_filter), registry), bom=bom == "1")
+
+    return text_export(chunks, "csv", "text/csv", project_filter, [*project_filter.to_params(), ("bom", bom)])
+
+
+def text_export(chunks_of, fmt: str, mimetype: str, project_filter: ProjectFilter, key: list[tuple[str, str]]):
+    """A text export: from its cache file when made (with length, Range and HEAD); else made into it now for a
+    HEAD or a Range request (GDAL's /vsicurl/ asks both), else streamed off the cursor and kept as it goes."""
+    filename = export_filename(project_filter, fmt)
+    path = exportcache.cache_path(get_registry(), fmt, key)
+    if not path.is_file() and (request.method == "HEAD" or "Range" in request.headers):
+        def write(partial: Path) -> None:
+            with open_stream_registry() as registry, open(partial, "w", encoding="utf-8", newline="") as handle:
+                handle.writelines(chunks_of(registry))
+
+        exportcache.build_file(path, write)
+    if path.is_file():
+        return exportcache.serve_file(path, mimetype, filename, *validators())
     registry = open_stream_registry()
-    rows = primed(registry.iter_projects(project_filter), registry)
-    return _attachment(closing_after(csv_chunks(rows, bom=bom == "1"), registry), "text/csv",
-                       export_filename(project_filter, "csv"))
+    try:
+        chunks = chunks_of(registry)
+    except BaseException:
+        registry.close()
+        raise
+    # The response streams the text chunk by chunk as rows come off the cursor, with the same
+    # functions as `registry export`, hence the same bytes.
+    response = Response(closing_after(exportcache.tee_to_cache(chunks, path), registry), mimetype=mimetype)
+    response.headers["Content-Disposition"] = content_disposition(filename)
+    return response
 
 
 def open_stream_registry() -> Registry:
@@ -203,12 +228,3 @@ def dict_of_params(project_filter: ProjectFilter) -> dict[str, list[str]]:
     for name, value in project_filter.to_params():
         params.setdefault(name, []).append(value)
     return params
-
-
-def _attachment(chunks: Iterable[str], mimetype: str, filename: str) -> Response:
-    # The response streams the text chunk by chunk as rows come off the cursor, with the same
-    # functions as `registry export`, hence the same bytes.
-    response = Response(chunks, mimetype=mimetype)
-    response.headers["Content-Disposition"] = content_disposition(filename)
-    return response
-
