@@ -12,24 +12,23 @@ from itertools import chain
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from flask import Blueprint, Response, abort, current_app, request, url_for
+from flask import Blueprint, Response, abort, current_app, jsonify, request, url_for
 
 from registry.about import export_counts, export_metadata, registry_info
 from registry.export import csv_chunks, export_filename, geojson_chunks
-from registry.query import SORTABLE, FilterError, ProjectFilter, Registry, format_cursor, parse_cursor
+from registry.query import (MAX_QUERY_LENGTH, SORTABLE, FilterError, ProjectFilter, Registry, format_cursor,
+                            parse_cursor)
 from registry.schema import RECORD_COLUMNS
-from webmap.db import get_registry
 from webmap import exportcache
+from webmap.db import get_registry
 from webmap.http import content_disposition, validators
 from webmap.mapfeed import SOURCE_COLUMNS, map_chunks
+from webmap.params import API_MAX_PAGE, DEFAULT_PER_PAGE, MAX_OFFSET_ROWS, MAX_PER_PAGE, unknown_parameters
 
 bp = Blueprint("api", __name__)
 
-MAX_PER_PAGE = 1000
-DEFAULT_PER_PAGE = 100
+# The HTML list pages by number up to row MAX_OFFSET_ROWS; the API up to page API_MAX_PAGE, deeper by `after`.
 MAX_PAGE = 1_000_000
-# Deepest row that page/per_page reaches; beyond it, keyset pagination (`after`).
-MAX_OFFSET_ROWS = 10_000
 
 
 def current_filter() -> ProjectFilter:
@@ -65,9 +64,12 @@ def sort_params() -> tuple[str, bool]:
     return sort, order == "desc"
 
 
-def page_params() -> tuple[int, int]:
+def page_params(max_page: int = MAX_PAGE) -> tuple[int, int]:
     page, per_page = (int_param("page", 1, 1, MAX_PAGE),
                       int_param("per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE))
+    if page > max_page:
+        raise FilterError("page", f"page {page} is past page {max_page}; for deeper pages follow the `next` link of "
+                                  "/api/projects (keyset pagination: after=<sort value>,<id>)")
     if page * per_page > MAX_OFFSET_ROWS:
         # OFFSET reads and drops every row before the page: at 1M rows page 100000 took 11.7 s.
         raise FilterError("page", f"page {page} of {per_page} goes past row {MAX_OFFSET_ROWS:,}; for deeper pages "
@@ -78,7 +80,19 @@ def page_params() -> tuple[int, int]:
 def after_param(sort: str) -> tuple | None:
     """The keyset cursor `after=<sort value>,<id>`, or None."""
     text = single_value("after", "")
+    if len(text) > 2 * MAX_QUERY_LENGTH or "\x00" in text:
+        raise FilterError("after", f"a cursor longer than {2 * MAX_QUERY_LENGTH} characters or with a NUL")
     return parse_cursor(text, sort) if text else None
+
+
+def with_notes(body: dict, project_filter: ProjectFilter | None = None) -> dict:
+    """A JSON answer with what the client should know: query parameters this route ignores (as Datasette
+    reports them) and why a valid filter matches nothing."""
+    if unknown := unknown_parameters():
+        body["unknown_parameters"] = unknown
+    if project_filter is not None and (warnings := project_filter.warnings()):
+        body["warnings"] = warnings
+    return body
 
 
 def project_json(row: dict) -> dict:
@@ -94,10 +108,8 @@ def project_json(row: dict) -> dict:
 def projects():
     project_filter = current_filter()
     sort, descending = sort_params()
-    page, per_page = page_params()
-    after = after_param(sort)
-    if after is not None and page != 1:
-        raise FilterError("after", "give page or after, not both")
+    page, per_page = page_params(API_MAX_PAGE)
+    after = after_param(sort)  # page then counts on from the cursor
     registry = get_registry()
     rows = registry.projects(project_filter, sort=sort, descending=descending,
                              limit=per_page, offset=(page - 1) * per_page, after=after)
@@ -105,10 +117,14 @@ def projects():
                "filter": dict_of_params(project_filter), "sort": sort, "order": "desc" if descending else "asc",
                "projects": [project_json(r) for r in rows]}
     # The next page by keyset: as fast at the millionth row as at the first. None on the last page.
+    # An absolute URL, in the body and as a Link header (RFC 8288), as GitHub's and Datasette's APIs give it.
     listing["next"] = None if len(rows) < per_page else url_for(
         "api.projects", **dict_of_params(project_filter), sort=sort, order=listing["order"], per_page=per_page,
-        after=format_cursor(rows[-1], sort))
-    return listing
+        after=format_cursor(rows[-1], sort), _external=True)
+    response = jsonify(with_notes(listing, project_filter))
+    if listing["next"]:
+        response.headers["Link"] = f'<{listing["next"]}>; rel="next"'  # url_for percent-encodes: no ">" inside
+    return response
 
 
 @bp.get("/api/projects/<project_id>")
@@ -122,7 +138,7 @@ def project(project_id: str):
 @bp.get("/api/facets")
 def facets():
     project_filter = current_filter()
-    return {"filter": dict_of_params(project_filter), **get_registry().facets(project_filter)}
+    return with_notes({"filter": dict_of_params(project_filter), **get_registry().facets(project_filter)}, project_filter)
 
 
 @bp.get("/api/map.json")
