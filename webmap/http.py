@@ -36,8 +36,8 @@ COMPRESSED_TYPES = ["application/json", "application/geo+json", "text/csv", "tex
                     "application/vnd.google-earth.kml+xml"]
 # A filename* value (RFC 5987) may hold these unescaped; everything else is %-encoded UTF-8 (as send_file does).
 _ATTR_CHARS = "!#$&+-.^_`|~"
-# Content codings offered, best first: brotli is a quarter smaller than gzip on the GeoJSON and CSV exports
-# at a comparable cost (docs/manual/web-app.md); gzip for every other client.
+# Content codings offered, best first: brotli is 12-22 % smaller than gzip on the exports and the JSON at the
+# same cost (benchmarks/compression.py, docs/manual/web-app.md); gzip for every other client.
 ENCODINGS = ["br", "gzip"]
 
 
