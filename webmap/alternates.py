@@ -33,9 +33,13 @@ def alternate_links() -> list[dict]:
         return []
     names = {field.data_key or name for schema in _CARRIED.get(request.endpoint, ())
              for name, field in schema().fields.items()}
+    try:
+        pairs = list(request.args.items(multi=True))
+    except UnicodeDecodeError:  # the error page of a query string that is not UTF-8: no alternates
+        return []
     links = []
     for media_type, endpoint in ALTERNATES[request.endpoint]:
         read = names & known_parameters(endpoint)
-        query = urlencode([(k, v) for k, v in request.args.items(multi=True) if k in read])
+        query = urlencode([(k, v) for k, v in pairs if k in read])
         links.append({"type": media_type, "href": url_for(endpoint, **(request.view_args or {})) + (f"?{query}" if query else "")})
     return links
