@@ -73,9 +73,9 @@ class ProjectFilter:
             if s not in STAGES and s != STAGE_UNKNOWN:
                 raise FilterError("stage", "unknown stage %(value)r; expected one of %(expected)s or %(unknown)s "
                                   "(no stage stated)", value=s[:40], expected=", ".join(STAGES), unknown=STAGE_UNKNOWN)
+        # min_mw above max_mw is a valid filter that matches nothing (`warnings()` says why), as a box turned
+        # inside out is: each parameter is checked on its own, as the OpenAPI document can describe.
         min_mw, max_mw = _capacity(values("min_mw"), "min_mw"), _capacity(values("max_mw"), "max_mw")
-        if min_mw is not None and max_mw is not None and min_mw > max_mw:
-            raise FilterError("min_mw", "%(low)g is greater than max_mw %(high)g", low=min_mw, high=max_mw)
         q_values = raw_values(params, "q")
         q = " ".join(v.strip() for v in q_values if v and v.strip())
         if len(q) > MAX_QUERY_LENGTH or "\x00" in q:
@@ -103,6 +103,15 @@ class ProjectFilter:
             elif value not in (None, ""):
                 pairs.append((name, f"{value:g}" if isinstance(value, float) else value))
         return pairs
+
+    def warnings(self) -> list[str]:
+        """Why this valid filter can match nothing, in words (empty when it can match)."""
+        notes = []
+        if self.min_mw is not None and self.max_mw is not None and self.min_mw > self.max_mw:
+            notes.append(f"min_mw {self.min_mw:g} is above max_mw {self.max_mw:g}: no capacity is in between")
+        if self.bbox is not None and (self.bbox[0] > self.bbox[2] or self.bbox[1] > self.bbox[3]):
+            notes.append("bbox has west > east or south > north: the box holds nothing")
+        return notes
 
     def is_empty(self) -> bool:
         return not self.to_params()
@@ -166,10 +175,9 @@ def parse_cursor(text: str, sort: str) -> tuple:
         try:
             number = float(value)
         except ValueError:
-            raise FilterError("after", "%(value)r is not a number (sorting by %(sort)s)", value=value[:40], sort=sort) from None
-        if not math.isfinite(number):
-            raise FilterError("after", "%(value)r is not a finite number", value=value[:40])
-        return number, project_id
+            number = math.nan
+        # Not a number: a place in SQLite's order all the same (text sorts after every number).
+        return (number if math.isfinite(number) else value), project_id
     return value, project_id
 
 
@@ -248,8 +256,8 @@ def _bbox(raw: list[str]) -> tuple[float, float, float, float] | None:
     if len(numbers) != 4 or not all(math.isfinite(v) for v in numbers):
         raise FilterError("bbox", "%(value)r is not four numbers west,south,east,north (degrees)", value=raw[0][:60])
     west, south, east, north = numbers
-    if not (-180 <= west <= east <= 180 and -90 <= south <= north <= 90):
-        raise FilterError("bbox", "%(value)r: need -180 <= west <= east <= 180 and -90 <= south <= north <= 90",
+    if not (-180 <= west <= 180 and -180 <= east <= 180 and -90 <= south <= 90 and -90 <= north <= 90):
+        raise FilterError("bbox", "%(value)r: need longitudes within -180..180 and latitudes within -90..90",
                           value=raw[0][:60])
     return numbers
 

@@ -27,8 +27,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.json.ensure_ascii = False
     app.json.sort_keys = False  # keep the documented order: total, page, …, and the CSV column order
 
-    from webmap import (about, api, basemap, db, downloads, errors, health, http, i18n, labels, mapapi, mapframe,
-                        openapi, pages, plans, security, targets_page)
+    from webmap import (about, alternates, api, basemap, db, downloads, errors, health, http, i18n, labels, mapapi,
+                        mapframe, openapi, pages, plans, security, targets_page)
 
     i18n.init_app(app)
 
@@ -46,6 +46,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(targets_page.bp)
     app.jinja_env.globals.update(labels.template_globals())
     app.jinja_env.globals["csp_nonce"] = security.csp_nonce
+    app.jinja_env.globals["alternate_links"] = alternates.alternate_links
     db.init_app(app)
     errors.init_app(app)
     health.init_app(app)

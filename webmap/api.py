@@ -12,26 +12,26 @@ from itertools import chain
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from flask import Blueprint, Response, abort, current_app, request, url_for
+from flask import Blueprint, Response, abort, current_app, jsonify, request, url_for
 
 from registry.about import export_counts, export_metadata, registry_info
 from registry.export import csv_chunks, export_filename, geojson_chunks
 from registry import placesearch
-from registry.query import (SORTABLE, FilterError, ProjectFilter, Registry, format_cursor, parameter_values,
+from registry.query import (MAX_QUERY_LENGTH, SORTABLE, FilterError, ProjectFilter, Registry, format_cursor,
+                            parameter_values,
                             parse_cursor)
 from registry.schema import RECORD_COLUMNS
+from webmap import exportcache
 from webmap.db import get_registry
+from webmap.http import content_disposition, validators
 from webmap.i18n import csv_header, current_lang
-from webmap.http import content_disposition
 from webmap.mapfeed import SOURCE_COLUMNS, map_chunks
+from webmap.params import API_MAX_PAGE, DEFAULT_PER_PAGE, MAX_OFFSET_ROWS, MAX_PER_PAGE, unknown_parameters
 
 bp = Blueprint("api", __name__)
 
-MAX_PER_PAGE = 1000
-DEFAULT_PER_PAGE = 100
+# The HTML list pages by number up to row MAX_OFFSET_ROWS; the API up to page API_MAX_PAGE, deeper by `after`.
 MAX_PAGE = 1_000_000
-# Deepest row that page/per_page reaches; beyond it, keyset pagination (`after`).
-MAX_OFFSET_ROWS = 10_000
 
 
 def current_filter() -> ProjectFilter:
@@ -68,9 +68,12 @@ def sort_params() -> tuple[str, bool]:
     return sort, order == "desc"
 
 
-def page_params() -> tuple[int, int]:
+def page_params(max_page: int = MAX_PAGE) -> tuple[int, int]:
     page, per_page = (int_param("page", 1, 1, MAX_PAGE),
                       int_param("per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE))
+    if page > max_page:
+        raise FilterError("page", f"page {page} is past page {max_page}; for deeper pages follow the `next` link of "
+                                  "/api/projects (keyset pagination: after=<sort value>,<id>)")
     if page * per_page > MAX_OFFSET_ROWS:
         # OFFSET reads and drops every row before the page: at 1M rows page 100000 took 11.7 s.
         raise FilterError("page", "page %(page)d of %(per_page)d goes past row %(rows)s; for deeper pages follow the "
@@ -82,7 +85,19 @@ def page_params() -> tuple[int, int]:
 def after_param(sort: str) -> tuple | None:
     """The keyset cursor `after=<sort value>,<id>`, or None."""
     text = single_value("after", "")
+    if len(text) > 2 * MAX_QUERY_LENGTH or "\x00" in text:
+        raise FilterError("after", f"a cursor longer than {2 * MAX_QUERY_LENGTH} characters or with a NUL")
     return parse_cursor(text, sort) if text else None
+
+
+def with_notes(body: dict, project_filter: ProjectFilter | None = None) -> dict:
+    """A JSON answer with what the client should know: query parameters this route ignores (as Datasette
+    reports them) and why a valid filter matches nothing."""
+    if unknown := unknown_parameters():
+        body["unknown_parameters"] = unknown
+    if project_filter is not None and (warnings := project_filter.warnings()):
+        body["warnings"] = warnings
+    return body
 
 
 def project_json(row: dict) -> dict:
@@ -98,10 +113,8 @@ def project_json(row: dict) -> dict:
 def projects():
     project_filter = current_filter()
     sort, descending = sort_params()
-    page, per_page = page_params()
-    after = after_param(sort)
-    if after is not None and page != 1:
-        raise FilterError("after", "give page or after, not both")
+    page, per_page = page_params(API_MAX_PAGE)
+    after = after_param(sort)  # page then counts on from the cursor
     registry = get_registry()
     rows = registry.projects(project_filter, sort=sort, descending=descending,
                              limit=per_page, offset=(page - 1) * per_page, after=after)
@@ -109,10 +122,14 @@ def projects():
                "filter": dict_of_params(project_filter), "sort": sort, "order": "desc" if descending else "asc",
                "projects": [project_json(r) for r in rows]}
     # The next page by keyset: as fast at the millionth row as at the first. None on the last page.
+    # An absolute URL, in the body and as a Link header (RFC 8288), as GitHub's and Datasette's APIs give it.
     listing["next"] = None if len(rows) < per_page else url_for(
         "api.projects", **dict_of_params(project_filter), sort=sort, order=listing["order"], per_page=per_page,
-        after=format_cursor(rows[-1], sort))
-    return listing
+        after=format_cursor(rows[-1], sort), _external=True)
+    response = jsonify(with_notes(listing, project_filter))
+    if listing["next"]:
+        response.headers["Link"] = f'<{listing["next"]}>; rel="next"'  # url_for percent-encodes: no ">" inside
+    return response
 
 
 @bp.get("/api/projects/<project_id>")
@@ -126,7 +143,7 @@ def project(project_id: str):
 @bp.get("/api/facets")
 def facets():
     project_filter = current_filter()
-    return {"filter": dict_of_params(project_filter), **get_registry().facets(project_filter)}
+    return with_notes({"filter": dict_of_params(project_filter), **get_registry().facets(project_filter)}, project_filter)
 
 
 @bp.get("/api/places")
@@ -186,15 +203,12 @@ def _shipped_county(code: str) -> list[dict]:
 @bp.get("/export.geojson")
 def export_geojson():
     project_filter = current_filter()
-    registry = open_stream_registry()
-    try:
+
+    def chunks(registry: Registry) -> Iterator[str]:
         metadata = export_metadata(registry_info(registry), project_filter, *export_counts(registry, project_filter))
-        rows = primed(registry.iter_features(project_filter), registry)
-    except BaseException:
-        registry.close()
-        raise
-    return _attachment(closing_after(geojson_chunks(rows, metadata=metadata), registry), "application/geo+json",
-                       export_filename(project_filter, "geojson"))
+        return geojson_chunks(primed(registry.iter_features(project_filter), registry), metadata=metadata)
+
+    return text_export(chunks, "geojson", "application/geo+json", project_filter, project_filter.to_params())
 
 
 @bp.get("/export.csv")
@@ -210,10 +224,40 @@ def export_csv():
     if header_kind not in ("label", "code"):
         raise FilterError("header", "%(value)r is not label or code", value=header_kind[:40])
     header = csv_header(current_lang()) if header_kind == "label" else None
+
+    def chunks(registry: Registry) -> Iterator[str]:
+        return csv_chunks(primed(registry.iter_projects(project_filter), registry), bom=bom == "1", header=header)
+
+    # The header's language is part of what the file holds: a cached English file is not the Chinese one.
+    return text_export(chunks, "csv", "text/csv", project_filter,
+                       [*project_filter.to_params(), ("bom", bom), ("header", header_kind if header is None
+                                                                    else f"label-{current_lang()}")])
+
+
+def text_export(chunks_of, fmt: str, mimetype: str, project_filter: ProjectFilter, key: list[tuple[str, str]]):
+    """A text export: from its cache file when made (with length, Range and HEAD); else made into it now for a
+    HEAD or a Range request (GDAL's /vsicurl/ asks both), else streamed off the cursor and kept as it goes."""
+    filename = export_filename(project_filter, fmt)
+    path = exportcache.cache_path(get_registry(), fmt, key)
+    if not path.is_file() and (request.method == "HEAD" or "Range" in request.headers):
+        def write(partial: Path) -> None:
+            with open_stream_registry() as registry, open(partial, "w", encoding="utf-8", newline="") as handle:
+                handle.writelines(chunks_of(registry))
+
+        exportcache.build_file(path, write)
+    if path.is_file():
+        return exportcache.serve_file(path, mimetype, filename, *validators())
     registry = open_stream_registry()
-    rows = primed(registry.iter_projects(project_filter), registry)
-    return _attachment(closing_after(csv_chunks(rows, bom=bom == "1", header=header), registry), "text/csv",
-                       export_filename(project_filter, "csv"))
+    try:
+        chunks = chunks_of(registry)
+    except BaseException:
+        registry.close()
+        raise
+    # The response streams the text chunk by chunk as rows come off the cursor, with the same
+    # functions as `registry export`, hence the same bytes.
+    response = Response(closing_after(exportcache.tee_to_cache(chunks, path), registry), mimetype=mimetype)
+    response.headers["Content-Disposition"] = content_disposition(filename)
+    return response
 
 
 def open_stream_registry() -> Registry:
@@ -246,12 +290,3 @@ def dict_of_params(project_filter: ProjectFilter) -> dict[str, list[str]]:
     for name, value in project_filter.to_params():
         params.setdefault(name, []).append(value)
     return params
-
-
-def _attachment(chunks: Iterable[str], mimetype: str, filename: str) -> Response:
-    # The response streams the text chunk by chunk as rows come off the cursor, with the same
-    # functions as `registry export`, hence the same bytes.
-    response = Response(chunks, mimetype=mimetype)
-    response.headers["Content-Disposition"] = content_disposition(filename)
-    return response
-

@@ -1,37 +1,33 @@
 """The file exports of the current filter: /export.xlsx (Excel), /export.gpkg (GeoPackage), /export.kml.
 
 Same filter, same rows and the same writers as `registry export --format xlsx|gpkg|kml`. The file is
-written to a private temporary folder, streamed, and removed once sent.
+written once into the export cache (webmap/exportcache.py) and served from there with its length,
+byte ranges (GDAL reads a GeoPackage over /vsicurl/ by ranges) and validators.
 """
 from __future__ import annotations
 
-from flask import Blueprint, Response
+from flask import Blueprint
 
 from registry.export import export_filename
-from registry.files import TemporaryExport, write_export
+from registry.files import write_export
 from registry.gpkg import GPKG_MIMETYPE, KML_MIMETYPE
 from registry.xlsx import XLSX_MIMETYPE
-from webmap.db import get_registry
+from webmap import exportcache
 from webmap.api import current_filter
-from webmap.http import content_disposition
+from webmap.db import get_registry
+from webmap.http import validators
 
 bp = Blueprint("downloads", __name__)
 
 
-def _file_response(fmt: str, mimetype: str) -> Response:
+def _file_response(fmt: str, mimetype: str):
     project_filter = current_filter()
-    export = TemporaryExport(fmt)
-    try:
-        write_export(get_registry(), project_filter, fmt, export.path)
-        size = export.size()
-    except BaseException:
-        export.remove()
-        raise
-    response = Response(export.chunks(), mimetype=mimetype, direct_passthrough=True)
-    response.content_length = size
-    response.headers["Content-Disposition"] = content_disposition(export_filename(project_filter, fmt))
-    response.call_on_close(export.remove)  # a client that hangs up early leaves nothing behind
-    return response
+    registry = get_registry()
+    path = exportcache.cache_path(registry, fmt, project_filter.to_params())
+    if not path.is_file():
+        exportcache.build_file(path, lambda partial: write_export(registry, project_filter, fmt, partial))
+    # Weak: the zip and SQLite headers inside hold their write time, so a file made again is equal, not identical.
+    return exportcache.serve_file(path, mimetype, export_filename(project_filter, fmt), *validators(), weak=True)
 
 
 @bp.get("/export.xlsx")

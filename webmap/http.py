@@ -10,16 +10,19 @@
   other error there. Longer request lines never reach the app: gunicorn (8,190 bytes,
   webmap/gunicorn_worker.py) and nginx (8 KB, webmap/production.py) refuse them as they read
   them, with the same JSON, so a 16 MB URL costs nobody more than reading 8 KB.
-- `content_disposition`: download names that say what the file holds (RFC 6266 + RFC 5987).
+- `content_disposition`: download names that say what the file holds (RFC 6266 + RFC 5987), as
+  Werkzeug's send_file writes them for the files of webmap/exportcache.py.
 """
 from __future__ import annotations
 
 import hashlib
-import re
+import unicodedata
 from datetime import datetime
 from urllib.parse import quote
 
 from flask import Flask, Response, abort, g, request
+from flask_compress import Compress
+from werkzeug.http import dump_options_header
 
 # Paths whose answers depend only on the registry file and the URL: they get validators and CORS.
 CACHED_PREFIXES = ("/api/", "/export.")
@@ -34,39 +37,54 @@ TOO_LONG_URI_MESSAGE = f"the request URI is longer than {MAX_URI_BYTES} bytes; a
 COMPRESSED_TYPES = ["application/json", "application/geo+json", "text/csv", "text/html", "text/css",
                     "text/javascript", "application/javascript", "application/geopackage+sqlite3",
                     "application/vnd.google-earth.kml+xml"]
-# A filename* value (RFC 5987) may hold these unescaped; everything else is %-encoded UTF-8.
+# A filename* value (RFC 5987) may hold these unescaped; everything else is %-encoded UTF-8 (as send_file does).
 _ATTR_CHARS = "!#$&+-.^_`|~"
+# Content codings offered, best first: brotli is 12-22 % smaller than gzip on the exports and the JSON at the
+# same cost (benchmarks/compression.py, docs/manual/web-app.md); gzip for every other client.
+ENCODINGS = ["br", "gzip"]
 
 
 def init_app(app: Flask) -> None:
-    from flask_compress import Compress
     from flask_cors import CORS
 
     app.config.setdefault("COMPRESS_MIMETYPES", COMPRESSED_TYPES)
-    # gzip only: every client reads it, and Flask-Compress leaves it out of streaming by default.
-    app.config.setdefault("COMPRESS_ALGORITHM", ["gzip"])
-    app.config.setdefault("COMPRESS_ALGORITHM_STREAMING", ["gzip"])
-    app.config.setdefault("COMPRESS_LEVEL", 5)  # 6 costs a third more time for 2 % less on the GeoJSON
+    app.config.setdefault("COMPRESS_ALGORITHM", ENCODINGS)
+    app.config.setdefault("COMPRESS_ALGORITHM_STREAMING", ENCODINGS)
+    app.config.setdefault("COMPRESS_LEVEL", 5)  # gzip: 6 costs a third more time for 2 % less on the GeoJSON
+    app.config.setdefault("COMPRESS_BR_LEVEL", 5)  # brotli's default, 4, is 5 % larger and barely faster
     app.config.setdefault("COMPRESS_STREAMS", True)
     # Our own 304s come first (below): Flask-Compress need not buffer a streamed body to decide.
     app.config.setdefault("COMPRESS_EVALUATE_CONDITIONAL_REQUEST", False)
     app.before_request(_refuse_long_uri)
     app.before_request(_answer_conditional_request)
-    Compress(app)
+    RangeAwareCompress(app)
     # Registered after Compress, so it runs before it: Flask-Compress then appends its
-    # ":gzip" to our strong ETag, which `_matching_etag` accepts back.
+    # ":gzip" (":br") to our strong ETag, which `_answer_conditional_request` accepts back.
     app.after_request(_add_validators)
     CORS(app, resources={r"/api/*": {}, r"/export.*": {}}, origins="*", send_wildcard=True, methods=["GET", "HEAD", "OPTIONS"],
-         expose_headers=["Content-Disposition", "ETag", "Last-Modified"], supports_credentials=False)
+         expose_headers=["Content-Disposition", "ETag", "Last-Modified", "Link", "Content-Range", "Accept-Ranges"],
+         supports_credentials=False)
+
+
+class RangeAwareCompress(Compress):
+    """Flask-Compress, but a byte range stays a range of the file's own bytes: a 206 (or any answer to a
+    Range request) is never re-encoded, which would make its Content-Range wrong."""
+
+    def after_request(self, response):
+        if response.status_code in (206, 416) or "Range" in request.headers:
+            response.vary.add("Accept-Encoding")
+            return response
+        return super().after_request(response)
 
 
 def content_disposition(filename: str) -> str:
-    """`attachment` with an ASCII fallback name and the real one as filename*=UTF-8''…"""
-    fallback = re.sub(r"[^\x21-\x7e]|[\"\\%]", "", filename)
-    fallback = re.sub(r"_{2,}", "_", fallback).replace("_.", ".")
-    if fallback.startswith("."):
-        fallback = "projects" + fallback
-    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe=_ATTR_CHARS)}"
+    """`attachment` with an ASCII fallback name and the real one as filename*=UTF-8''…, the value
+    Werkzeug's send_file(download_name=…) writes (for the responses that stream from a cursor)."""
+    fallback = unicodedata.normalize("NFKD", filename).encode("ascii", "ignore").decode("ascii")
+    names = {"filename": fallback}
+    if fallback != filename:
+        names["filename*"] = f"UTF-8''{quote(filename, safe=_ATTR_CHARS)}"
+    return dump_options_header("attachment", names)
 
 
 def _refuse_long_uri():
@@ -75,7 +93,7 @@ def _refuse_long_uri():
         abort(414, description=TOO_LONG_URI_MESSAGE)
 
 
-def _validators() -> tuple[str, datetime] | None:
+def validators() -> tuple[str, datetime] | None:
     """(ETag, Last-Modified) of this request's answer, or None where the answer is not cacheable."""
     if request.method not in ("GET", "HEAD") or not request.path.startswith(CACHED_PREFIXES):
         return None
@@ -90,28 +108,17 @@ def _validators() -> tuple[str, datetime] | None:
     return g.validators
 
 
-def _matching_etag(header: str, etag: str) -> str | None:
-    """The tag of an If-None-Match header that names this answer (as sent: "…" or "…:gzip"), or None."""
-    for candidate in header.split(","):
-        candidate = candidate.strip()
-        if candidate == "*":
-            return etag
-        candidate = candidate.removeprefix("W/").strip('"')
-        # The same entity, compressed or not: Flask-Compress appends ":gzip" to what it sent.
-        if candidate.split(":", 1)[0] == etag:
-            return candidate
-    return None
-
-
 def _answer_conditional_request():
-    validators = _validators()
-    if validators is None:
+    answer_validators = validators()
+    if answer_validators is None:
         return None
-    etag, built_at = validators
-    if_none_match = request.headers.get("If-None-Match")
-    if if_none_match is not None:
-        matched = _matching_etag(if_none_match, etag)
-        fresh, etag = matched is not None, matched or etag
+    etag, built_at = answer_validators
+    if "If-None-Match" in request.headers:
+        # Werkzeug parses the header (lists, W/ tags, "*"). The same entity, compressed or not, matches:
+        # Flask-Compress appends ":gzip" or ":br" to what it sent, and the 304 repeats the tag sent.
+        tags = request.if_none_match
+        sent = next((tag for tag in (etag, *(f"{etag}:{e}" for e in ENCODINGS)) if tags.contains_weak(tag)), None)
+        fresh, etag = sent is not None or tags.star_tag, sent or etag
     else:  # RFC 9110 §13.1.3: If-Modified-Since only counts without If-None-Match
         since = request.if_modified_since
         fresh = since is not None and built_at.replace(microsecond=0) <= since
@@ -122,8 +129,8 @@ def _answer_conditional_request():
 
 
 def _add_validators(response: Response) -> Response:
-    if response.status_code == 200 and (validators := _validators()) is not None:
-        _set_validators(response, *validators)
+    if response.status_code == 200 and (answer_validators := validators()) is not None:
+        _set_validators(response, *answer_validators)
     return response
 
 

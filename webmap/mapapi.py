@@ -18,6 +18,7 @@ from flask import Blueprint, request
 
 from registry import mapgrid
 from registry.query import FilterError, ProjectFilter
+from webmap.api import with_notes
 from webmap.db import get_registry
 
 bp = Blueprint("mapapi", __name__)
@@ -28,7 +29,7 @@ def _filter_and_view(view_required: bool = True):
     if view_required and project_filter.bbox is None:
         raise FilterError("bbox", "the view is required: bbox=west,south,east,north")
     where, params = replace(project_filter, bbox=None).where()
-    return project_filter.bbox, where, params
+    return project_filter, where, params
 
 
 def _zoom() -> int:
@@ -45,29 +46,29 @@ def _zoom() -> int:
     return zoom
 
 
-
 @bp.get("/api/map/clusters")
 def clusters():
-    view, where, params = _filter_and_view()
-    zoom = _zoom()
+    project_filter, where, params = _filter_and_view()
+    view, zoom = project_filter.bbox, _zoom()
     group = request.args.get("group", "family")
     if group not in mapgrid.GROUPS:
         raise FilterError("group", "%(value)r is not one of %(expected)s", value=group[:40],
                           expected=", ".join(mapgrid.GROUPS))
     registry = get_registry()
-    return mapgrid.view_clusters(registry.conn, registry.path, where, params, zoom, view, group)
+    return with_notes(mapgrid.view_clusters(registry.conn, registry.path, where, params, zoom, view, group),
+                      project_filter)
 
 
 @bp.get("/api/map/lines")
 def lines():
-    view, where, params = _filter_and_view()
-    zoom = _zoom() if "zoom" in request.args else mapgrid.MAX_ZOOM
+    project_filter, where, params = _filter_and_view()
+    view, zoom = project_filter.bbox, _zoom() if "zoom" in request.args else mapgrid.MAX_ZOOM
     registry = get_registry()
-    return mapgrid.view_lines(registry.conn, registry.path, where, params, view, zoom)
+    return with_notes(mapgrid.view_lines(registry.conn, registry.path, where, params, view, zoom), project_filter)
 
 
 @bp.get("/api/map/summary")
 def summary():
-    _view, where, params = _filter_and_view(view_required=False)
+    project_filter, where, params = _filter_and_view(view_required=False)
     registry = get_registry()
-    return mapgrid.summary(registry.conn, registry.path, where, params)
+    return with_notes(mapgrid.summary(registry.conn, registry.path, where, params), project_filter)

@@ -1,240 +1,210 @@
-"""The OpenAPI 3 description of /api/… and the exports, built from the same constants the routes check."""
+"""The OpenAPI 3 document, generated from the app's routes and their parameter schemas.
+
+    build_spec(app) -> dict   the document, without a server or a request (the manual renders it)
+    GET /api/openapi.json     the same document, with `servers` naming the host it was asked of
+
+apispec walks every URL rule of the app (its Flask plugin turns `/api/projects/<project_id>` into
+`/api/projects/{project_id}`), takes each route's query parameters from its marshmallow schemas
+(webmap/params.py, the same declarations that name the parameters a route knows) and its answers from
+OPERATIONS below. A route that is added without an entry there still appears, described by its
+docstring, so the document cannot silently miss one (tests/test_openapi.py checks every rule).
+"""
 from __future__ import annotations
 
-from flask import Blueprint
+from apispec import APISpec
+from apispec.ext.marshmallow import MarshmallowPlugin
+from apispec_webframeworks.flask import FlaskPlugin
+from flask import Blueprint, Flask, current_app, request
 
-from registry import mapgrid
-from registry.query import LOCATED_VALUES, MAX_QUERY_LENGTH, SORTABLE, STAGE_UNKNOWN
-from registry.schema import PRECISIONS, PROJECT_TYPES, RECORD_COLUMNS, STAGES
-from webmap.api import DEFAULT_PER_PAGE, MAX_PAGE, MAX_PER_PAGE
-from webmap.mapfeed import MAP_COLUMNS
-from webmap.openapi_plans import PLAN_SCHEMAS, plan_paths
+from registry.basemap import BANDS
+from webmap import openapi_schemas as schemas
+from webmap.errors import JSON_PREFIXES
+from webmap.params import ROUTE_PARAMETERS
 
-# The filter refuses NUL characters; an array item is one value (a comma would split it in two).
-# Blank values are ignored (as an empty min_mw is), so they are valid wherever a value is.
+TITLE = "Carbon-peak project registry API (碳达峰重点项目库)"
 _BLANK = {"type": "string", "pattern": "^\\s*$"}
-_TEXT = {"type": "string", "maxLength": MAX_QUERY_LENGTH, "pattern": "^[^\\x00]*$"}
-_MEGAWATTS = {"anyOf": [{"type": "number", "minimum": 0}, {"type": "string", "maxLength": 0}]}
-_DEGREES = "-?[0-9]{1,3}(\\.[0-9]{1,8})?"
-BBOX_PATTERN = f"^{_DEGREES},{_DEGREES},{_DEGREES},{_DEGREES}$"
-_ITEM = {"type": "string", "maxLength": MAX_QUERY_LENGTH, "pattern": "^[^\\x00,]*$"}
 
 
-def _array(items: dict, description: str, name: str) -> dict:
-    return {"name": name, "in": "query", "description": description, "style": "form", "explode": True,
-            "schema": {"type": "array", "items": items, "maxItems": 50}}
+def _json(schema: dict, description: str, media: str = "application/json", example=None) -> dict:
+    content = {"schema": schema}
+    if example is not None:
+        content["example"] = example
+    return {"description": description, "content": {media: content}}
 
 
-FILTER_PARAMETERS = [
-    _array({"anyOf": [{"type": "string", "enum": list(PROJECT_TYPES)}, _BLANK]},
-           "Project type (repeat, or comma-separate, for several); a blank value is ignored.", "type"),
-    _array(_ITEM, "Province, official name, e.g. 湖北省 (derived at build from the row's division code, places and "
-           "plan).", "province"),
-    _array(_ITEM, "City, e.g. 孝感市. A province plan's row that names no city has the province's name here.", "city"),
-    _array(_ITEM, "County, e.g. 大悟县.", "county"),
-    _array(_ITEM, "Plan: a doc_id of /api/plans, e.g. xiaogan_420900; an unknown one matches nothing.", "doc"),
-    _array({"anyOf": [{"type": "string", "enum": [*STAGES, STAGE_UNKNOWN]}, _BLANK]},
-           "Stage (Global Energy Monitor's status words), or `unknown` for rows that state none; "
-           "a blank value is ignored.", "stage"),
-    {"name": "located", "in": "query", "description": "yes: only projects with a location (drawn on the map); no: only "
-     "those listed but not on the map (未上图: their plan names no place the geocoder can fix); empty: both.",
-     "schema": {"anyOf": [{"type": "string", "enum": list(LOCATED_VALUES)}, _BLANK]}},
-    {"name": "min_mw", "in": "query", "description": "Minimum capacity, MW; empty means none (as the form sends).",
-     "schema": _MEGAWATTS},
-    {"name": "max_mw", "in": "query", "description": "Maximum capacity, MW (not below min_mw); empty means none.",
-     "schema": _MEGAWATTS},
-    {"name": "q", "in": "query", "description": "Text in names and places; Chinese substrings of any length.", "schema": _TEXT},
-    {"name": "bbox", "in": "query", "description": "west,south,east,north in degrees (WGS-84), west <= east within "
-     "-180..180, south <= north within -90..90: projects whose point lies in the box.",
-     "schema": {"anyOf": [{"type": "string", "pattern": BBOX_PATTERN}, _BLANK]}},
-]
-BOM_PARAMETER = {"name": "bom", "in": "query", "description": "1: start with a UTF-8 byte-order mark, for Excel.",
-                 "schema": {"anyOf": [{"type": "string", "enum": ["0", "1"]}, _BLANK], "default": "0"}}
-_VIEW_BOX = {"name": "bbox", "in": "query", "required": True, "description": "The view: west,south,east,north.",
-             "schema": {"type": "string", "pattern": BBOX_PATTERN}}
-_ZOOM = {"name": "zoom", "in": "query", "schema": {"type": "integer", "minimum": mapgrid.MIN_ZOOM,
-                                                    "maximum": mapgrid.MAX_ZOOM}}
-VIEW_PARAMETERS = [p for p in FILTER_PARAMETERS if p["name"] != "bbox"] + [_VIEW_BOX]
-_VIEW = [{**_ZOOM, "required": True}]
-_VIEW_RESPONSE = {"type": "object"}
-PAGING_PARAMETERS = [
-    {"name": "sort", "in": "query", "schema": {"anyOf": [{"type": "string", "enum": list(SORTABLE)}, _BLANK],
-                                                "default": "id"}},
-    {"name": "order", "in": "query", "schema": {"anyOf": [{"type": "string", "enum": ["asc", "desc"]}, _BLANK],
-                                                 "default": "asc"}},
-    {"name": "page", "in": "query", "schema": {"anyOf": [{"type": "integer", "minimum": 1, "maximum": MAX_PAGE}, _BLANK],
-                                                "default": 1}},
-    {"name": "per_page", "in": "query", "schema": {"anyOf": [
-        {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE}, _BLANK], "default": DEFAULT_PER_PAGE}},
-    {"name": "after", "in": "query", "description": "Keyset cursor `<sort value>,<id>` of the last row seen "
-     "(the listing's `next` link carries it); page × per_page stops at row 10,000.", "schema": {"type": "string"}},
-]
-
-_NUMBER_COLUMNS = {"capacity_mw", "voltage_kv", "lon", "lat"}
-_INTEGER_COLUMNS = {"target_year", "source_start", "source_end"}
+def _text(media: str, description: str) -> dict:
+    return {"description": description, "content": {media: {"schema": {"type": "string"}}}}
 
 
-def _column_schema(column: str) -> dict:
-    if column in _NUMBER_COLUMNS:
-        return {"type": "number", "nullable": True}
-    if column in _INTEGER_COLUMNS:
-        return {"type": "integer", "nullable": True}
-    if column == "type":
-        return {"type": "string", "enum": list(PROJECT_TYPES)}
-    if column == "stage":
-        return {"type": "string", "enum": ["", *STAGES]}
-    if column == "precision":
-        return {"type": "string", "enum": ["", *PRECISIONS]}
-    return {"type": "string"}
+def _binary(media: str, description: str) -> dict:
+    return {"description": description, "content": {media: {"schema": {"type": "string", "format": "binary"}}}}
 
 
-PROJECT_SCHEMA = {
-    "type": "object",
-    "required": ["id", "name", "type", "url"],
-    "properties": {**{c: _column_schema(c) for c in RECORD_COLUMNS},
-                   "geojson": {"type": "object", "nullable": True, "description": "GeoJSON geometry (WGS-84)."},
-                   "url": {"type": "string", "description": "The project's HTML page."}},
+_ERROR = {"$ref": "#/components/schemas/Error"}
+ERROR_WORDS = {400: "A bad parameter: `error.parameter` names it.", 404: "Not found.",
+               414: "The URL is longer than the app reads (8,192 bytes): ask for fewer filter values.",
+               503: "The registry database is missing or unreadable (rebuild it with `registry build`)."}
+ERROR_EXAMPLES = {400: {"error": {"parameter": "min_mw", "message": "'abc' is not a number (megawatts)"}},
+                  404: {"error": {"message": "no project with id 'x'"}},
+                  414: {"error": {"message": "the request URI is longer than 8192 bytes; ask for fewer filter values"}},
+                  503: {"error": {"message": "no registry database at registry.db; run `registry build` first"}}}
+
+
+def _errors(statuses, html: bool = False) -> dict:
+    if html:
+        return {str(s): _text("text/html", ERROR_WORDS[s]) for s in statuses}
+    return {str(s): _json(_ERROR, ERROR_WORDS[s], example=ERROR_EXAMPLES[s]) for s in statuses}
+
+
+_GEOJSON = {"$ref": "#/components/schemas/FeatureCollection"}
+_PROJECTS_JSON = "application/json"
+
+# endpoint -> (operationId, summary, 200 answer); query parameters come from webmap/params.py.
+OPERATIONS: dict[str, tuple[str, str, dict]] = {
+    "api.projects": ("listProjects", "Filtered projects, paged (Link: rel=next)",
+                     _json({"$ref": "#/components/schemas/ProjectPage"}, "A page of projects.")),
+    "api.project": ("getProject", "One project", _json({"$ref": "#/components/schemas/Project"}, "The project.")),
+    "api.facets": ("facets", "Counts and MW by type, province, city and county",
+                   _json({"$ref": "#/components/schemas/Facets"}, "Facets of the filtered set.")),
+    "api.map_data": ("mapData", "Filtered projects for the map, as compact rows (no names)",
+                     _json(schemas.MAP_FEED_SCHEMA, "Every filtered project, one row each.")),
+    "api.boundaries": ("boundaries", "County boundaries of the plans' cities", _json(_GEOJSON, "FeatureCollection.",
+                                                                                     "application/geo+json")),
+    "api.export_geojson": ("exportGeojson", "GeoJSON export (same bytes as `registry export --format geojson`; "
+                           "HEAD and Range served, for GDAL's /vsicurl/)",
+                           _json(_GEOJSON, "RFC 7946 FeatureCollection.", "application/geo+json")),
+    "api.export_csv": ("exportCsv", "CSV export (same bytes as `registry export --format csv`)",
+                       _text("text/csv", "projects.csv columns.")),
+    "downloads.export_xlsx": ("exportXlsx", "Excel workbook of the filter (`registry export --format xlsx`)",
+                              _binary("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                                      "One sheet of projects, one of the export's metadata.")),
+    "downloads.export_gpkg": ("exportGpkg", "GeoPackage of the filter, points and lines layers in EPSG:4326",
+                              _binary("application/geopackage+sqlite3", "GeoPackage.")),
+    "downloads.export_kml": ("exportKml", "KML of the filter's located projects",
+                             _binary("application/vnd.google-earth.kml+xml", "KML 2.2.")),
+    "mapapi.clusters": ("mapClusters", "Clusters of the filtered projects whose ~60 px cells meet the view",
+                        _json(schemas.VIEW_SCHEMA, "columns and cluster rows.")),
+    "mapapi.lines": ("mapLines", "Line projects drawn as lines at the zoom whose extent meets the view",
+                     _json(schemas.VIEW_SCHEMA, "columns and line rows.")),
+    "mapapi.summary": ("mapSummary", "How many of the filtered projects are drawn as points and lines, how many are "
+                       "not on the map, and the box holding the drawn ones",
+                       _json(schemas.MAP_SUMMARY_SCHEMA, "Counts and extent.")),
+    "openapi.openapi": ("openapi", "This document", _json({"type": "object"}, "OpenAPI 3.0.")),
+    "plans.api_plans": ("listPlans", "The plans, with counts of projects and targets",
+                        _json(schemas.PLAN_LIST_SCHEMA, "Every plan.")),
+    "plans.api_plan": ("getPlan", "One plan: metadata, targets (capacity ones beside the listed projects) and "
+                       "project spans", _json(schemas.PLAN_DETAIL_SCHEMA, "The plan.")),
+    "plans.api_targets": ("listTargets", "Targets of the plans, filtered",
+                          _json(schemas.TARGET_LIST_SCHEMA, "The filtered targets.")),
+    "plans.api_targets_csv": ("exportTargetsCsv", "Targets as CSV (targets.csv columns)",
+                              _text("text/csv", "targets.csv columns.")),
+    "targets.api_compare": ("compareTargets", "One indicator and target year across every plan",
+                            _json({"$ref": "#/components/schemas/Comparison"}, "The comparison.")),
+    "targets.api_compare_geojson": ("compareTargetsGeojson", "The compared plans' areas with their values",
+                                    _json(_GEOJSON, "FeatureCollection, provinces first.", "application/geo+json")),
+    "health.healthz": ("health", "Whether the registry can be read (for load balancers)",
+                       _json(schemas.HEALTH_SCHEMA, "The registry is readable.",
+                             example={"status": "ok", "built_at": "2026-11-22T01:36:00+00:00", "projects": 477})),
+    "basemap.cell": ("basemapCell", "One cell of the offline basemap (boundaries and place names)",
+                     _json(_GEOJSON, "FeatureCollection (empty where the cell has no land).", "application/geo+json")),
+    "pages.map_page": ("mapPage", "The map (HTML)", _text("text/html", "The page.")),
+    "pages.project_list": ("projectListPage", "The list (HTML)", _text("text/html", "The page.")),
+    "pages.project_page": ("projectPage", "One project (HTML)", _text("text/html", "The page.")),
+    "plans.plan_list": ("planListPage", "The plans (HTML)", _text("text/html", "The page.")),
+    "plans.plan_page": ("planPage", "One plan with its text (HTML)", _text("text/html", "The page.")),
+    "targets.compare_page": ("targetsPage", "Targets compared across plans (HTML)", _text("text/html", "The page.")),
+    "about.about_page": ("aboutPage", "About the registry (HTML)", _text("text/html", "The page.")),
+    "static": ("staticFile", "The app's own CSS and scripts", _text("application/octet-stream", "The file.")),
+    "vendor.asset": ("vendorFile", "Leaflet and the map's other libraries, served offline",
+                     _text("application/octet-stream", "The file.")),
 }
-# OpenAPI 3.0 has no tuple arrays, so a row's cells are described in words (MAP_COLUMNS order).
-MAP_FEED_SCHEMA = {
-    "type": "object", "required": ["total", "columns", "rows"],
-    "properties": {
-        "total": {"type": "integer", "description": "Projects in the filter (located or not): the number of rows."},
-        "columns": {"type": "array", "items": {"type": "string", "enum": list(MAP_COLUMNS)}},
-        "rows": {"type": "array", "items": {
-            "type": "array", "minItems": len(MAP_COLUMNS), "maxItems": len(MAP_COLUMNS), "items": {},
-            "description": "id, type, capacity_mw (null if not stated), precision, and geometry: [lon, lat] for "
-                           "a point, a GeoJSON geometry object for a line or other shape, null if not located."}}},
-}
-MAP_SUMMARY_SCHEMA = {
-    "type": "object", "required": ["points", "lines", "not_located", "extent"], "properties": {
-        "points": {"type": "integer"}, "lines": {"type": "integer"},
-        "not_located": {"type": "integer", "description": "Listed but not on the map: no point is invented for them."},
-        "extent": {"type": "array", "nullable": True, "items": {"type": "number"}, "minItems": 4, "maxItems": 4,
-                   "description": "west, south, east, north (WGS-84) of every drawn project; null when none is."}}}
-ERROR_SCHEMA = {
-    "type": "object", "required": ["error"],
-    "properties": {"error": {"type": "object", "required": ["message"], "properties": {
-        "parameter": {"type": "string", "description": "The query parameter at fault."},
-        "message": {"type": "string"}}}},
-}
-FACET_LIST = {"type": "array", "items": {"type": "object", "required": ["value", "count", "capacity_mw"], "properties": {
-    "value": {"type": "string"}, "count": {"type": "integer"}, "capacity_mw": {"type": "number"}}}}
+_PATH_WORDS = {"project_id": "A project's id, as in projects.csv.", "doc_id": "A plan's doc_id (see /api/plans).",
+               "band": "Zoom band of the basemap.", "cx": "Cell column.", "cy": "Cell row.",
+               "filename": "File path.", "package": "Library."}
 
 
-def _json(schema: dict, description: str, media: str = "application/json") -> dict:
-    return {"description": description, "content": {media: {"schema": schema}}}
+def _blank_allowed(self, field, ret: dict, **_kwargs) -> dict:
+    """A field with `blank=True` also accepts a blank value ("not given": the HTML form sends empty fields).
+    Parameters are strings on the wire, so a number, an enum or a pattern becomes anyOf [that, blank]."""
+    if not field.metadata.get("blank"):
+        return {}
+    inner = {k: ret.pop(k) for k in list(ret) if k not in ("description", "default", "example")}
+    return {"anyOf": [inner, _BLANK]}
 
 
-def _errors(*statuses: int) -> dict:
-    words = {400: "A bad parameter: `error.parameter` names it.", 404: "Unknown id."}
-    return {str(s): _json({"$ref": "#/components/schemas/Error"}, words[s]) for s in statuses}
+def build_spec(app: Flask, server_url: str | None = None) -> dict:
+    """The OpenAPI 3.0 document of every route of `app` (no server or request needed)."""
+    marshmallow = MarshmallowPlugin()
+    spec = APISpec(title=TITLE, version="1", openapi_version="3.0.3", plugins=[FlaskPlugin(), marshmallow],
+                   info={"description": "Every list, count and export takes the same filter parameters. JSON "
+                                        "answers list query parameters a route does not read under "
+                                        "`unknown_parameters`; errors are `{\"error\": {\"parameter\", \"message\"}}`."},
+                   servers=[{"url": server_url or "/", "description": "This server."}])
+    marshmallow.converter.add_attribute_function(_blank_allowed)
+    for name, schema in schemas.components().items():
+        spec.components.schema(name, schema)
+    with app.test_request_context():
+        for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
+            view = app.view_functions[rule.endpoint]
+            spec.path(view=view, app=app, operations={"get": _operation(app, rule, view)})
+    document = spec.to_dict()
+    _document_doc_ids(document, _document_ids(app))
+    return document
 
 
-def _geojson_response(description: str) -> dict:
-    return _json({"type": "object", "required": ["type", "features"],
-                  "properties": {"type": {"type": "string", "enum": ["FeatureCollection"]},
-                                 "features": {"type": "array", "items": {"type": "object"}}}},
-                 description, "application/geo+json")
+def _operation(app: Flask, rule, view) -> dict:
+    operation_id, summary, answer = OPERATIONS.get(rule.endpoint) or (
+        rule.endpoint.replace(".", "_"), (view.__doc__ or rule.endpoint).strip().splitlines()[0], _text(
+            "application/octet-stream", "The answer."))
+    query = [{"in": "query", "schema": schema} for schema in ROUTE_PARAMETERS.get(rule.endpoint, [])]
+    path = [_path_parameter(name, converter) for name, converter in _converters(app, rule)]
+    html = answer["content"].keys() == {"text/html"}
+    json_errors = rule.rule.startswith(JSON_PREFIXES)  # as webmap/errors.py answers them
+    statuses = [*([400] if query else []), *([404] if path else []), 414, *([503] if json_errors or html else [])]
+    operation = {"operationId": operation_id, "summary": summary, "parameters": path + query,
+                 "responses": {"200": answer, **_errors(statuses, html=not json_errors)}}
+    if rule.endpoint.startswith(("api.", "mapapi.", "plans.api", "targets.api", "downloads.")) or rule.rule.startswith("/api/"):
+        operation["tags"] = ["exports" if rule.rule.startswith("/export.") else "api"]
+    else:
+        operation["tags"] = ["pages" if html else "files"]
+    return operation
 
 
-def openapi_document() -> dict:
-    listing = {"type": "object", "required": ["total", "page", "per_page", "projects"], "properties": {
-        "total": {"type": "integer"}, "page": {"type": "integer"}, "per_page": {"type": "integer"},
-        "filter": {"type": "object"}, "sort": {"type": "string"}, "order": {"type": "string"},
-        "next": {"type": "string", "nullable": True, "description": "The next page (keyset), or null on the last."},
-        "projects": {"type": "array", "items": {"$ref": "#/components/schemas/Project"}}}}
-    facets = {"type": "object", "required": ["total", "type", "province", "city", "county"], "properties": {
-        "filter": {"type": "object"},
-        "total": {"type": "object", "properties": {
-            "count": {"type": "integer"}, "capacity_mw": {"type": "number"}, "capacity_known": {"type": "integer"},
-            "located": {"type": "integer", "description": "Projects with a location: drawn on the map."},
-            "not_located": {"type": "integer", "description": "Projects listed but not on the map (未上图)."}}},
-        "type": FACET_LIST, "province": FACET_LIST, "city": FACET_LIST, "county": FACET_LIST}}
-    return {
-        "openapi": "3.0.3",
-        "info": {"title": "Carbon-peak project registry API (碳达峰重点项目库)", "version": "1",
-                 "description": "Every list, count and export takes the same filter parameters."},
-        "paths": {
-            "/api/projects": {"get": {"summary": "Filtered projects, paged", "operationId": "listProjects",
-                                      "parameters": FILTER_PARAMETERS + PAGING_PARAMETERS,
-                                      "responses": {"200": _json(listing, "A page of projects."), **_errors(400)}}},
-            "/api/projects/{project_id}": {"get": {
-                "summary": "One project", "operationId": "getProject",
-                "parameters": [{"name": "project_id", "in": "path", "required": True, "schema": {"type": "string"}}],
-                "responses": {"200": _json({"$ref": "#/components/schemas/Project"}, "The project."), **_errors(404)}}},
-            "/api/facets": {"get": {"summary": "Counts and MW by type, province, city and county", "operationId": "facets",
-                                    "parameters": FILTER_PARAMETERS,
-                                    "responses": {"200": _json(facets, "Facets of the filtered set."), **_errors(400)}}},
-            "/api/places": {"get": {
-                "summary": "Places for the filter's type-ahead pickers: by name or pinyin (xiangyang, xy), grouped "
-                           "province, city, county", "operationId": "places",
-                "parameters": [
-                    {"name": "level", "in": "query", "schema": {"type": "string", "enum": ["province", "city", "county"],
-                                                                  "default": "county"}},
-                    {"name": "q", "in": "query", "schema": {"type": "string", "maxLength": 100}},
-                    {"name": "province", "in": "query", "schema": {"type": "array", "items": {"type": "string"}},
-                     "explode": True},
-                    {"name": "city", "in": "query", "schema": {"type": "array", "items": {"type": "string"}},
-                     "explode": True},
-                    {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 500,
-                                                                  "default": 50}}],
-                "responses": {"200": _json({"type": "object", "properties": {
-                    "level": {"type": "string"}, "q": {"type": "string"}, "total": {"type": "integer"},
-                    "places": {"type": "array", "items": {"type": "object", "properties": {
-                        "name": {"type": "string"}, "province": {"type": "string"}, "city": {"type": "string"},
-                        "projects": {"type": "integer"}}}}}}, "Matching places, at most `limit`."), **_errors(400)}}},
-            "/api/map.json": {"get": {"summary": "Filtered projects for the map, as compact rows (no names)",
-                                      "operationId": "mapData", "parameters": FILTER_PARAMETERS,
-                                      "responses": {"200": _json(MAP_FEED_SCHEMA, "Every filtered project, one row each."),
-                                                    **_errors(400)}}},
-            "/api/map/clusters": {"get": {
-                "summary": "Clusters of the filtered projects whose ~60 px cells meet the view (bbox is the view)",
-                "operationId": "mapClusters", "parameters": VIEW_PARAMETERS + _VIEW + [
-                    {"name": "group", "in": "query", "schema": {"type": "string", "enum": list(mapgrid.GROUPS)}}],
-                "responses": {"200": _json(_VIEW_RESPONSE, "columns and clusters rows."), **_errors(400)}}},
-            "/api/map/lines": {"get": {
-                "summary": "Line projects drawn as lines at the zoom whose extent meets the view (bbox is the view)",
-                "operationId": "mapLines", "parameters": VIEW_PARAMETERS + [_ZOOM],
-                "responses": {"200": _json(_VIEW_RESPONSE, "columns and lines rows."), **_errors(400)}}},
-            "/api/map/summary": {"get": {
-                "summary": "How many of the filtered projects are drawn as points and lines, how many are not on the "
-                           "map, and the box holding the drawn ones (the map's first view)",
-                "operationId": "mapSummary", "parameters": [p for p in FILTER_PARAMETERS if p["name"] != "bbox"],
-                "responses": {"200": _json(MAP_SUMMARY_SCHEMA, "Counts and extent."), **_errors(400)}}},
-            "/api/boundaries.geojson": {"get": {"summary": "County boundaries of the plans' cities (one county with code)",
-                                                "operationId": "boundaries",
-                                                "parameters": [{"name": "code", "in": "query", "schema": {
-                                                    "type": "string", "pattern": "^[0-9]{6}$"}}],
-                                                "responses": {"200": _geojson_response("FeatureCollection."),
-                                                              **_errors(400)}}},
-            "/export.geojson": {"get": {"summary": "GeoJSON export (same bytes as `registry export --format geojson`)",
-                                        "operationId": "exportGeojson", "parameters": FILTER_PARAMETERS,
-                                        "responses": {"200": _geojson_response("RFC 7946 FeatureCollection."), **_errors(400)}}},
-            "/export.csv": {"get": {"summary": "CSV export (same bytes as `registry export --format csv`)",
-                                    "operationId": "exportCsv", "parameters": FILTER_PARAMETERS + [BOM_PARAMETER],
-                                    "responses": {"200": {"description": "projects.csv columns.",
-                                                          "content": {"text/csv": {"schema": {"type": "string"}}}},
-                                                  **_errors(400)}}},
-            **plan_paths(_document_ids()),
-        },
-        "components": {"schemas": {"Project": PROJECT_SCHEMA, "Error": ERROR_SCHEMA, **PLAN_SCHEMAS}},
-    }
+def _converters(app: Flask, rule):
+    return [(name, type(rule._converters[name]).__name__) for name in sorted(rule.arguments,
+                                                                               key=lambda n: rule.rule.index(n))]
 
 
-def _document_ids() -> list[str] | None:
-    """The registry's plans, when there is a request (and a registry) to ask."""
-    from flask import has_request_context
+def _path_parameter(name: str, converter: str) -> dict:
+    if name == "band":
+        schema = {"type": "string", "enum": [band.name for band in BANDS]}
+    elif converter == "IntegerConverter":
+        schema = {"type": "integer"}
+    else:
+        schema = {"type": "string", "minLength": 1, "pattern": "^[^/]+$" if converter != "PathConverter" else ".+"}
+    return {"name": name, "in": "path", "required": True, "description": _PATH_WORDS.get(name, name), "schema": schema}
 
+
+def _document_ids(app: Flask) -> list[str] | None:
+    """The registry's plans (the targets' `doc` filter refuses others), when the registry can be read."""
+    from registry.query import Registry
     from registry.targets import document_ids
-    from webmap.db import get_registry
 
-    if not has_request_context():
-        return None
     try:
-        return document_ids(get_registry().conn)
-    except FileNotFoundError:  # no registry yet: the API still describes itself
+        with Registry(app.config["REGISTRY_DB"]) as registry:
+            return document_ids(registry.conn)
+    except Exception:  # no registry yet, or unreadable: the API still describes itself
         return None
+
+
+def _document_doc_ids(document: dict, doc_ids: list[str] | None) -> None:
+    """The targets' `doc` values: the registry's plans, an enum, when known."""
+    if not doc_ids:
+        return
+    for path in ("/api/targets", "/api/targets.csv"):
+        for parameter in document["paths"][path]["get"]["parameters"]:
+            if parameter["name"] == "doc":
+                parameter["schema"]["items"] = {"anyOf": [{"type": "string", "enum": doc_ids}, _BLANK]}
 
 
 bp = Blueprint("openapi", __name__)
@@ -242,4 +212,5 @@ bp = Blueprint("openapi", __name__)
 
 @bp.get("/api/openapi.json")
 def openapi():
-    return openapi_document()
+    """This document, with the server it was asked of."""
+    return build_spec(current_app._get_current_object(), server_url=request.host_url.rstrip("/"))

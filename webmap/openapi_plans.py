@@ -1,28 +1,11 @@
-"""The OpenAPI description of the plan and target routes (webmap/plans.py), from the same vocabulary they check."""
+"""Schemas of the plan and target answers (webmap/plans.py, webmap/targets_page.py) for webmap/openapi.py, from the
+same vocabulary the routes use."""
 from __future__ import annotations
 
 from registry.indicators import INDICATORS
-from registry.query import MAX_QUERY_LENGTH
 from registry.schema import TARGET_COLUMNS
-from registry.target_compare import COMPARABLE, LEVEL_ORDER, ORDERS, SORTS
+from registry.target_compare import LEVEL_ORDER, ORDERS, SORTS
 
-_BLANK = {"type": "string", "pattern": "^\\s*$"}
-_ITEM = {"type": "string", "maxLength": MAX_QUERY_LENGTH, "pattern": "^[^\\x00,]*$"}
-
-
-def _array(name: str, items: dict, description: str) -> dict:
-    return {"name": name, "in": "query", "description": description, "style": "form", "explode": True,
-            "schema": {"type": "array", "items": items, "maxItems": 50}}
-
-
-TARGET_FILTER_PARAMETERS = [
-    _array("city", _ITEM, "City, e.g. 孝感市."),
-    _array("county", _ITEM, "County-level unit, e.g. 津市市."),
-    None,  # doc: its values are the registry's documents, filled in by plan_paths()
-    _array("indicator", {"anyOf": [{"type": "string", "enum": list(INDICATORS)}, _BLANK]},
-           "Indicator of the vocabulary (registry/indicators.py)."),
-    _array("year", {"anyOf": [{"type": "integer", "minimum": 1990, "maximum": 2100}, _BLANK]}, "Target year."),
-]
 _NUMBERS = {"value": "number", "value_normalised": "number", "year": "integer", "source_start": "integer",
             "source_end": "integer"}
 TARGET_SCHEMA = {
@@ -91,82 +74,14 @@ COMPARISON_SCHEMA = {"type": "object", "required": ["indicator", "year", "unit",
     "links": {"type": "object", "properties": {k: {"type": "string"} for k in ("page", "json", "geojson", "csv")}}}}
 PLAN_SCHEMAS = {"Target": TARGET_SCHEMA, "Plan": PLAN_SCHEMA, "ComparedPlan": COMPARED_PLAN_SCHEMA,
                 "Comparison": COMPARISON_SCHEMA}
-COMPARE_PARAMETERS = [
-    {"name": "indicator", "in": "query", "description": "One indicator of the vocabulary (not `other`); default: the "
-     "one most plans set.", "schema": {"anyOf": [{"type": "string", "enum": list(COMPARABLE)}, _BLANK]}},
-    {"name": "year", "in": "query", "description": "Target year; default: the indicator's most common one. A year "
-     "no plan sets it for gives no plans (total 0) and the years it has.",
-     "schema": {"anyOf": [{"type": "integer", "minimum": 1990, "maximum": 2100}, _BLANK]}},
-    {"name": "sort", "in": "query", "schema": {"anyOf": [{"type": "string", "enum": list(SORTS)}, _BLANK],
-                                                "default": "value"}},
-    {"name": "order", "in": "query", "schema": {"anyOf": [{"type": "string", "enum": list(ORDERS)}, _BLANK],
-                                                 "default": "desc"}},
-]
 
-
-def _json(schema: dict, description: str) -> dict:
-    return {"description": description, "content": {"application/json": {"schema": schema}}}
-
-
-def _error(status: int, words: str) -> dict:
-    return {str(status): _json({"$ref": "#/components/schemas/Error"}, words)}
-
-
-def _doc_parameter(doc_ids: list[str] | None) -> dict:
-    item = {"type": "string", "enum": doc_ids} if doc_ids else {"type": "string", "pattern": "^[A-Za-z0-9_.-]{1,64}$"}
-    return _array("doc", {"anyOf": [item, _BLANK]}, "Plan (a doc_id of /api/plans); an unknown one is a 400.")
-
-
-def plan_paths(doc_ids: list[str] | None = None) -> dict:
-    """The plan and target routes; `doc_ids` (the registry's documents) makes `doc` an enum."""
-    parameters = [p if p is not None else _doc_parameter(doc_ids) for p in TARGET_FILTER_PARAMETERS]
-    return {path: {"get": {**operation["get"], "parameters": parameters}
-                   if operation["get"].get("parameters") is TARGET_FILTER_PARAMETERS else operation["get"]}
-            for path, operation in _PLAN_PATHS.items()}
-
-
-_PLAN_PATHS = {
-    "/api/plans": {"get": {"summary": "The plans, with counts of projects and targets", "operationId": "listPlans",
-                           "responses": {"200": _json({"type": "object", "required": ["plans"], "properties": {
-                               "plans": {"type": "array", "items": {"$ref": "#/components/schemas/Plan"}}}},
-                               "Every plan.")}}},
-    "/api/plans/{doc_id}": {"get": {
-        "summary": "One plan: metadata, targets (capacity ones beside the listed projects) and project spans",
-        "operationId": "getPlan",
-        "parameters": [{"name": "doc_id", "in": "path", "required": True, "schema": {"type": "string"}}],
-        "responses": {"200": _json({"type": "object", "required": ["plan", "targets", "projects"], "properties": {
-            "plan": {"$ref": "#/components/schemas/Plan"},
-            "targets": {"type": "array", "items": _TARGET_WITH_CAPACITY},
-            "projects": {"type": "array", "items": {"type": "object"}}}}, "The plan."),
-            **_error(404, "Unknown plan.")}}},
-    "/api/targets": {"get": {"summary": "Targets of the plans, filtered", "operationId": "listTargets",
-                             "parameters": TARGET_FILTER_PARAMETERS,
-                             "responses": {"200": _json({"type": "object", "required": ["total", "targets"], "properties": {
-                                 "total": {"type": "integer"}, "filter": {"type": "object"},
-                                 "targets": {"type": "array", "items": {"$ref": "#/components/schemas/Target"}}}},
-                                 "The filtered targets, by plan and place in its text."),
-                                 **_error(400, "A bad parameter: `error.parameter` names it.")}}},
-    "/api/targets/compare": {"get": {
-        "summary": "One indicator and target year across every plan: values, spans, map classes, and the plans "
-                   "that set it for other years or not at all", "operationId": "compareTargets",
-        "parameters": COMPARE_PARAMETERS,
-        "responses": {"200": _json({"$ref": "#/components/schemas/Comparison"}, "The comparison (the /targets page's "
-                                                                                "table)."),
-                      **_error(400, "A bad parameter: `error.parameter` names it.")}}},
-    "/api/targets/compare.geojson": {"get": {
-        "summary": "The compared plans' areas (province, city or county polygons, WGS-84) with their values: the "
-                   "/targets page's map", "operationId": "compareTargetsGeojson", "parameters": COMPARE_PARAMETERS,
-        "responses": {"200": {"description": "RFC 7946 FeatureCollection, provinces first and counties last; "
-                                             "properties as the comparison's plans, plus value_text and point.",
-                              "content": {"application/geo+json": {"schema": {
-                                  "type": "object", "required": ["type", "features"], "properties": {
-                                      "type": {"type": "string", "enum": ["FeatureCollection"]},
-                                      "features": {"type": "array", "items": {"type": "object"}}}}}}},
-                      **_error(400, "A bad parameter: `error.parameter` names it.")}}},
-    "/api/targets.csv": {"get": {"summary": "Targets as CSV (targets.csv columns; same bytes as `registry targets "
-                                            "--format csv`)", "operationId": "exportTargetsCsv",
-                                 "parameters": TARGET_FILTER_PARAMETERS,
-                                 "responses": {"200": {"description": "targets.csv columns.",
-                                                       "content": {"text/csv": {"schema": {"type": "string"}}}},
-                                               **_error(400, "A bad parameter: `error.parameter` names it.")}}},
-}
+PLAN_LIST_SCHEMA = {"type": "object", "required": ["plans"], "properties": {
+    "plans": {"type": "array", "items": {"$ref": "#/components/schemas/Plan"}}}}
+PLAN_DETAIL_SCHEMA = {"type": "object", "required": ["plan", "targets", "projects"], "properties": {
+    "plan": {"$ref": "#/components/schemas/Plan"},
+    "targets": {"type": "array", "items": _TARGET_WITH_CAPACITY},
+    "projects": {"type": "array", "items": {"type": "object"}}}}
+TARGET_LIST_SCHEMA = {"type": "object", "required": ["total", "targets"], "properties": {
+    "total": {"type": "integer"}, "filter": {"type": "object"},
+    "unknown_parameters": {"type": "array", "items": {"type": "string"}},
+    "targets": {"type": "array", "items": {"$ref": "#/components/schemas/Target"}}}}

@@ -15,7 +15,9 @@ from registry.provinces import plan_level
 from registry.targets import (TargetFilter, document_ids, plan_detail, plan_summaries, targets, targets_csv_chunks,
                               text_segments)
 from webmap import plantext
+from webmap.api import with_notes
 from webmap.db import get_registry
+from webmap.http import content_disposition
 from webmap.i18n import pick
 
 bp = Blueprint("plans", __name__)
@@ -172,14 +174,14 @@ def api_targets():
     params: dict[str, list[str]] = {}
     for name, value in target_filter.to_params():
         params.setdefault(name, []).append(value)
-    return {"total": len(rows), "filter": params, "targets": rows}
+    return with_notes({"total": len(rows), "filter": params, "targets": rows})
 
 
 @bp.get("/api/targets.csv")
 def api_targets_csv():
     rows = targets(get_registry().conn, current_target_filter())
     response = Response(targets_csv_chunks(rows), mimetype="text/csv")
-    response.headers["Content-Disposition"] = 'attachment; filename="targets.csv"'
+    response.headers["Content-Disposition"] = content_disposition("targets.csv")
     return response
 
 

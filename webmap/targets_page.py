@@ -19,6 +19,7 @@ from registry.query import FilterError
 from registry.target_compare import LEVEL_LABELS, LEVEL_ORDER, CompareQuery, compare, describe, indicator_choices
 from registry.targets import target_anchor
 from webmap import basemap
+from webmap.api import with_notes
 from webmap.db import get_registry
 from webmap.i18n import pick
 from webmap.plans import indicator_label, unit_label
@@ -131,7 +132,7 @@ def current_comparison() -> dict:
 
 @bp.get("/api/targets/compare")
 def api_compare():
-    return current_comparison()
+    return with_notes(current_comparison())
 
 
 @bp.get("/api/targets/compare.geojson")
