@@ -72,8 +72,8 @@ def page_params(max_page: int = MAX_PAGE) -> tuple[int, int]:
     page, per_page = (int_param("page", 1, 1, MAX_PAGE),
                       int_param("per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE))
     if page > max_page:
-        raise FilterError("page", f"page {page} is past page {max_page}; for deeper pages follow the `next` link of "
-                                  "/api/projects (keyset pagination: after=<sort value>,<id>)")
+        raise FilterError("page", "page %(page)d is past page %(last)d; for deeper pages follow the `next` link of "
+                                  "/api/projects (keyset pagination: after=<sort value>,<id>)", page=page, last=max_page)
     if page * per_page > MAX_OFFSET_ROWS:
         # OFFSET reads and drops every row before the page: at 1M rows page 100000 took 11.7 s.
         raise FilterError("page", "page %(page)d of %(per_page)d goes past row %(rows)s; for deeper pages follow the "
@@ -86,7 +86,7 @@ def after_param(sort: str) -> tuple | None:
     """The keyset cursor `after=<sort value>,<id>`, or None."""
     text = single_value("after", "")
     if len(text) > 2 * MAX_QUERY_LENGTH or "\x00" in text:
-        raise FilterError("after", f"a cursor longer than {2 * MAX_QUERY_LENGTH} characters or with a NUL")
+        raise FilterError("after", "a cursor longer than %(n)d characters or with a NUL", n=2 * MAX_QUERY_LENGTH)
     return parse_cursor(text, sort) if text else None
 
 
@@ -151,7 +151,8 @@ def places():
     """Places for the filter form's type-ahead pickers: ?level=county&q=xiang (name or pinyin)&province=…&city=…"""
     level = single_value("level", "county") if "level" not in request.args or request.args["level"] else ""
     if level not in placesearch.LEVELS:
-        raise FilterError("level", f"unknown level {level[:20]!r}; expected one of {', '.join(placesearch.LEVELS)}")
+        raise FilterError("level", "unknown level %(value)r; expected one of %(expected)s", value=level[:20],
+                          expected=", ".join(placesearch.LEVELS))
     query = single_value("q", "")
     if len(query) > 100 or "\x00" in query:
         raise FilterError("q", "search text longer than 100 characters or with a NUL")
@@ -180,7 +181,7 @@ def boundaries():
     county-level project's page outlines its county."""
     code = single_value("code", "")
     if "code" in request.args and not (code.isdigit() and len(code) == 6):
-        raise FilterError("code", f"{code[:20]!r} is not a six-digit county code")
+        raise FilterError("code", "%(value)r is not a six-digit county code", value=code[:20])
     rows = get_registry().county_boundaries()
     if code:
         rows = [r for r in rows if r["code"] == code] or _shipped_county(code)
