@@ -66,9 +66,17 @@ OPERATIONS: dict[str, tuple[str, str, dict]] = {
     "api.project": ("getProject", "One project", _json({"$ref": "#/components/schemas/Project"}, "The project.")),
     "api.facets": ("facets", "Counts and MW by type, province, city and county",
                    _json({"$ref": "#/components/schemas/Facets"}, "Facets of the filtered set.")),
+    "api.places": ("places", "Places for the filter's type-ahead pickers: by name or pinyin (xiangyang, xy), grouped "
+                   "province, city, county",
+                   _json({"type": "object", "required": ["level", "q", "total", "places"], "properties": {
+                       "level": {"type": "string"}, "q": {"type": "string"}, "total": {"type": "integer"},
+                       "places": {"type": "array", "items": {"type": "object", "properties": {
+                           "name": {"type": "string"}, "province": {"type": "string", "nullable": True},
+                           "city": {"type": "string", "nullable": True}, "projects": {"type": "integer"}}}}}},
+                         "Matching places, at most `limit`.")),
     "api.map_data": ("mapData", "Filtered projects for the map, as compact rows (no names)",
                      _json(schemas.MAP_FEED_SCHEMA, "Every filtered project, one row each.")),
-    "api.boundaries": ("boundaries", "County boundaries of the plans' cities", _json(_GEOJSON, "FeatureCollection.",
+    "api.boundaries": ("boundaries", "County boundaries of the plans' cities (one county, from any province, with `code`)", _json(_GEOJSON, "FeatureCollection.",
                                                                                      "application/geo+json")),
     "api.export_geojson": ("exportGeojson", "GeoJSON export (same bytes as `registry export --format geojson`; "
                            "HEAD and Range served, for GDAL's /vsicurl/)",
