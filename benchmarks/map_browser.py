@@ -69,10 +69,15 @@ def build_registry(n: int, work: Path, code_root: Path = ROOT) -> tuple[Path, fl
     if db_path.exists():
         return db_path, 0.0  # built by an earlier run in the same --workdir
     started = time.perf_counter()
-    subprocess.run([python_of(code_root), "-c", "import sys; from registry.store import build; "
-                    "build(sys.argv[1], sys.argv[2], targets_csv=None)", str(csv_path), str(db_path)],
+    subprocess.run([python_of(code_root), "-c", BUILD_IN_ANY_TREE, str(csv_path), str(db_path)],
                    cwd=code_root, check=True, env=_env(code_root))
     return db_path, time.perf_counter() - started
+
+
+# The baseline tree may predate the stage folders (registry/store/store.py): its build is found either way.
+BUILD_IN_ANY_TREE = ("import sys, importlib; store = importlib.import_module('registry.store'); "  # restructure: keep
+                     "build = getattr(store, 'build', None) or importlib.import_module('registry.store.store').build; "  # restructure: keep
+                     "build(sys.argv[1], sys.argv[2], targets_csv=None)")
 
 
 def python_of(code_root: Path) -> str:

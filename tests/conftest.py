@@ -22,16 +22,9 @@ ROOT = Path(__file__).resolve().parent.parent
 SHIPPED_CSV = ROOT / "projects.csv"
 
 
-# The manual's screenshots (docs/manual/*.md and the README show them from here).
-DOCS = ROOT / "docs" / "manual" / "img"
-
-
 def docs_screenshot(page, name: str) -> bytes:
-    """A screenshot of the page, written to docs/manual/img/<name> only when REGISTRY_SCREENSHOTS=1 (to
-    refresh the manual's pictures): the tests leave the work tree as it was."""
-    if os.environ.get("REGISTRY_SCREENSHOTS") == "1":
-        DOCS.mkdir(parents=True, exist_ok=True)
-        return page.screenshot(path=str(DOCS / name))
+    """A screenshot of the page (that it can be taken is part of the test). The manual's pictures of the same
+    pages, `name` among them, are made by `python docs/screenshots.py`, never by the tests."""
     return page.screenshot()
 
 

@@ -8,6 +8,7 @@ the repository (docs/repository_links.py), and on a missing image.
 from __future__ import annotations
 
 import csv
+import html
 import os
 import re
 import shutil
@@ -24,10 +25,28 @@ MANUAL = ROOT / "docs" / "manual"
 DOCUMENTS = ["README.md", *sorted(str(page.relative_to(ROOT)) for page in MANUAL.glob("*.md"))]
 
 
-def run(tool: str, *args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+def run(tool: str, *args: str, cwd: Path = ROOT, env: dict | None = None) -> subprocess.CompletedProcess:
     """A console script of this environment (cog, mkdocs), run in `cwd`."""
     return subprocess.run([str(Path(sys.executable).with_name(tool)), *args], cwd=cwd, capture_output=True,
-                          text=True, timeout=120, env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})
+                          text=True, timeout=240, env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1",
+                                                       "NO_MKDOCS_2_WARNING": "1", **(env or {})})
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory, registry_db) -> Path:
+    """The manual, built strict; its API reference reads the plans of the tests' registry (REGISTRY_DB)."""
+    site = tmp_path_factory.mktemp("manual") / "site"
+    result = run("mkdocs", "build", "--strict", "-f", "docs/mkdocs.yml", "-d", str(site),
+                 env={"REGISTRY_DB": str(registry_db)})
+    assert result.returncode == 0, result.stderr
+    return site
+
+
+def page_text(path: Path) -> str:
+    """The words of a built page's article, tags dropped and entities read (`<project_id>` as written)."""
+    content = path.read_text(encoding="utf-8")
+    content = content[content.index("<article"):content.index("</article>")]
+    return html.unescape(re.sub(r"<[^>]+>", " ", content))
 
 
 def test_every_figure_of_the_readme_and_the_manual_is_current():
@@ -61,17 +80,15 @@ def test_cog_check_fails_when_the_data_changes_under_a_figure(tmp_path):
     assert run("cog", "--check", "README.md", cwd=tmp_path).returncode == 0
 
 
-def test_the_manual_builds_offline_with_every_link_whole(tmp_path):
-    site = tmp_path / "site"
-    result = run("mkdocs", "build", "--strict", "-f", "docs/mkdocs.yml", "-d", str(site))
-    assert result.returncode == 0, result.stderr
+def test_the_manual_builds_offline_with_every_link_whole(site):
     assert {f"{page.stem}.html" for page in MANUAL.glob("*.md")} <= {page.name for page in site.glob("*.html")}
     for page in site.glob("*.html"):
-        html = page.read_text(encoding="utf-8")
+        text = page.read_text(encoding="utf-8")
         # Planners read it on intranets: no script, stylesheet or image from another host.
-        assert not re.search(r'<(script|link|img)\b[^>]*\b(src|href)="(https?:)?//', html), page.name
-        assert "\\|" not in html, f"{page.name}: a table's escaped pipe shows its backslash"
-        for target in re.findall(r'(?:href|src)="((?:repository|img)/[^"#]+)"', html):
+        assert not re.search(r'<(script|link|img)\b[^>]*\b(src|href)="(https?:)?//', text), page.name
+        assert "fonts.googleapis" not in text and "fonts.gstatic" not in text, page.name
+        assert "\\|" not in text, f"{page.name}: a table's escaped pipe shows its backslash"
+        for target in re.findall(r'(?:href|src)="((?:repository|img)/[^"#]+)"', text):
             assert (site / target).is_file(), f"{page.name}: {target}"
     # The README is read in the repository: its links to files and to the manual's anchors hold too.
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -85,7 +102,45 @@ def test_the_manual_builds_offline_with_every_link_whole(tmp_path):
             assert f'id="{anchor}"' in built.read_text(encoding="utf-8"), f"README.md links {path}#{anchor}"
 
 
-def test_a_broken_link_or_anchor_fails_the_build(tmp_path):
+def test_every_command_and_route_is_in_the_reference(site, app):
+    """The reference pages are generated from the click command tree and from the app; walking both here,
+    each command (with each of its options) and each route of Flask's url_map is in the built pages."""
+    import click
+
+    from registry.cli import cli
+
+    cli_page = page_text(site / "reference-cli.html")
+    commands, stack = [], [("registry", cli)]
+    while stack:
+        name, command = stack.pop()
+        commands.append((name, command))
+        if isinstance(command, click.Group):
+            stack += [(f"{name} {sub}", command.commands[sub]) for sub in command.commands]
+    assert len(commands) > 10
+    for name, command in commands:
+        assert name in cli_page, f"`{name}` is not in the CLI reference"
+        for option in (o for p in command.params if isinstance(p, click.Option) for o in p.opts):
+            assert option in cli_page, f"`{name} {option}` is not in the CLI reference"
+
+    http_page = page_text(site / "reference-http.html")
+    rules = [rule.rule for rule in app.url_map.iter_rules()]
+    assert "/api/projects/<project_id>" in rules
+    missing = [rule for rule in rules if rule not in http_page]
+    assert missing == [], f"routes not in the HTTP reference: {missing}"
+    spec = app.test_client().get("/api/openapi.json").get_json()
+    for path, item in spec["paths"].items():
+        for method in item:
+            assert f"{method.upper()} {path}" in http_page, f"{method.upper()} {path} is not in the HTTP reference"
+
+    csv_page = page_text(site / "reference-csv.html")
+    from registry.indicators import INDICATORS
+    from registry.schema import PROJECT_COLUMNS, PROJECT_TYPES, TARGET_COLUMNS
+
+    for word in (*PROJECT_COLUMNS, *TARGET_COLUMNS, *PROJECT_TYPES, *INDICATORS):
+        assert word in csv_page, f"{word} is not in the CSV reference"
+
+
+def test_a_broken_link_or_anchor_fails_the_build(tmp_path, registry_db):
     """The same configuration on a copy of the manual, with a link to a missing file of the repository
     and one to a missing anchor: both are named and the strict build fails."""
     docs = tmp_path / "docs"
@@ -95,11 +150,16 @@ def test_a_broken_link_or_anchor_fails_the_build(tmp_path):
         for target in re.findall(r"\]\(\.\./\.\./([^)#\s]+)", page.read_text(encoding="utf-8")):
             (tmp_path / target).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy(ROOT / target, tmp_path / target)
-    assert run("mkdocs", "build", "--strict", "-f", "docs/mkdocs.yml", "-d", str(tmp_path / "whole"),
-               cwd=tmp_path).returncode == 0
+    # and the benchmarks' results the generated benchmarks page links
+    shutil.copytree(ROOT / "benchmarks" / "results", tmp_path / "benchmarks" / "results", dirs_exist_ok=True)
+    env = {"REGISTRY_DB": str(registry_db)}
+    whole = run("mkdocs", "build", "--strict", "-f", "docs/mkdocs.yml", "-d", str(tmp_path / "whole"), cwd=tmp_path,
+                env=env)
+    assert whole.returncode == 0, whole.stderr
     with open(docs / "manual" / "layout.md", "a", encoding="utf-8") as page:
         page.write("\nSee [the CLI](cli.md#no-such-section) and [the results](../../benchmarks/NO_SUCH.md).\n")
-    result = run("mkdocs", "build", "--strict", "-f", "docs/mkdocs.yml", "-d", str(tmp_path / "broken"), cwd=tmp_path)
+    result = run("mkdocs", "build", "--strict", "-f", "docs/mkdocs.yml", "-d", str(tmp_path / "broken"), cwd=tmp_path,
+                 env=env)
     assert result.returncode != 0
     assert "#no-such-section" in result.stderr and "NO_SUCH.md" in result.stderr
 

@@ -4,18 +4,16 @@ propose is selected in the review page, added as a project, accepted and added t
 
 The passage holds a character outside the BMP (𠮷): the page's script must count code points, as
 Python does, where JavaScript strings count UTF-16 units. Outside requests are blocked and any
-JavaScript error fails the test. REGISTRY_SCREENSHOTS=1 also writes docs/manual/img/review-page.png and
-docs/manual/img/review-page-phone.png.
+JavaScript error fails the test. The manual's pictures of this page are made by `python docs/screenshots.py`.
 """
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 
-from conftest import DOCS, chromium_context, read_rows, serving
+from conftest import chromium_context, read_rows, serving
 from test_add_plan import cli
 from test_browser import PageWatch, wait_for_map
 from test_review_additions import DOC, END, MISSED, PLAN, START, added_plan
@@ -55,7 +53,6 @@ def test_select_a_passage_add_accept_build_and_find_it_on_the_map_and_in_the_exp
 
     added_plan(tmp_path, root_folder)
     assert not any("觅儿寺" in c["name"] for c in read_rows(root_folder / "plans" / f"{DOC}.candidates.csv"))
-    screenshots = os.environ.get("REGISTRY_SCREENSHOTS") == "1"
     with chromium_context(tmp_path / "profile", viewport={"width": 1440, "height": 900}, locale="zh-CN") as context:
         with serving(create_review_app(root_folder, DOC)) as review_url:
             page = context.new_page()
@@ -76,9 +73,6 @@ def test_select_a_passage_add_accept_build_and_find_it_on_the_map_and_in_the_exp
                 return window.registryReview.rawOffset(range.endContainer, range.endOffset);
             }""", MISSED)
             assert offset == END
-            if screenshots:
-                page.evaluate("window.scrollTo(0, 0)")
-                page.screenshot(path=str(DOCS / "review-page.png"))
 
             page.fill('[name="add|subtype"]', "光储示范")  # a reviewer's edit before adding
             page.check('[name="add|decision"][value=""]')  # keep it undecided, then accept it in its card
@@ -96,10 +90,6 @@ def test_select_a_passage_add_accept_build_and_find_it_on_the_map_and_in_the_exp
             page.reload(wait_until="load")
             assert page.evaluate("document.documentElement.scrollWidth") <= 390
             assert page.locator("#plan-text").is_visible()
-            if screenshots:
-                page.evaluate(SELECT, "红安县城关镇生活垃圾焚烧发电项目")
-                page.wait_for_selector("#add.ready")
-                page.screenshot(path=str(DOCS / "review-page-phone.png"))
             watch.assert_clean()
 
         row = next(r for r in read_rows(root_folder / "projects.csv") if r["name"] == MISSED)
