@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.offline import counting_page, painted_at  # noqa: E402
-from registry.store import build  # noqa: E402
+from registry.store.store import build  # noqa: E402
 from webmap import create_app  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"

@@ -14,7 +14,7 @@ import statistics
 import sys
 import time
 
-from registry.query import Registry, format_cursor
+from registry.store.query import Registry, format_cursor
 
 
 def timed(call, repeat: int = 3) -> float:

@@ -24,8 +24,8 @@ ROOT = Path(__file__).resolve().parent.parent
 NORMAL_MODE_XLSX = """
 import sys
 from openpyxl import Workbook
-from registry.query import Registry
-from registry.schema import PROJECT_COLUMNS
+from registry.store.query import Registry
+from registry.rows.schema import PROJECT_COLUMNS
 book = Workbook(); sheet = book.active
 sheet.append(list(PROJECT_COLUMNS))
 with Registry(sys.argv[1]) as registry:

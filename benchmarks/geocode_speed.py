@@ -16,8 +16,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 t0 = time.perf_counter()
-from registry.geocode import Gazetteer, geocode_rows  # noqa: E402
-from registry.schema import read_csv_table  # noqa: E402
+from registry.geo.geocode import Gazetteer, geocode_rows  # noqa: E402
+from registry.rows.schema import read_csv_table  # noqa: E402
 
 import_s = time.perf_counter() - t0
 
@@ -60,7 +60,7 @@ def main() -> None:
         precisions[r["precision"] or "none"] = precisions.get(r["precision"] or "none", 0) + 1
     per_row_us = geocode_s / len(rows) * 1e6
     print(f"rows: {len(rows)} ({label})")
-    print(f"import registry.geocode: {import_s:.3f} s")
+    print(f"import registry.geo.geocode: {import_s:.3f} s")
     print(f"gazetteer load: {load_s:.3f} s (target < 1 s)")
     print(f"geocode all rows: {geocode_s:.3f} s (target < 2 s), {per_row_us:.0f} us/row")
     print(f"baseline dict lookup: {baseline_s * 1e6 / len(rows):.2f} us/row; geocode/baseline ratio: {geocode_s / baseline_s:.0f}x")

@@ -27,7 +27,7 @@ With --baseline the same is measured for the page as it was before the view-by-v
 --baseline-ref (default 90b78ad, the commit this work started from). The WHOLE tree at that ref
 is extracted (`git archive REF | tar -x -C WORK/baseline-REF`) and runs as it was: the same
 synthetic rows (the CSV's header converted back, `geometry_wkt` -> `geometry`, the WKT column's
-old name) are built into a registry by that tree's own `registry.store.build`, and that tree's
+old name) are built into a registry by that tree's own `registry.store.store.build`, and that tree's
 app serves it on 127.0.0.1 from a child process with PYTHONPATH=WORK/baseline-REF, so the old
 page reads the database columns it was written for (`geometry_geojson`). First draw is its
 "ready", and a zoom is timed to its `moveend` plus two frames (it has no per-view state).

@@ -20,7 +20,7 @@ sys.path.insert(0, str(ROOT))
 
 import folium  # noqa: E402
 
-from registry.store import DEFAULT_DB  # noqa: E402
+from registry.store.store import DEFAULT_DB  # noqa: E402
 from webmap import create_app  # noqa: E402
 
 TARGET_MS = 300.0

@@ -38,7 +38,7 @@ PY = sys.executable
 
 BUILD_CHILD = r"""
 import sys
-from registry import store
+from registry.store import store
 csv_path, db_path, mode = sys.argv[1:4]
 if mode == "list":
     streamed = store.iter_project_records
@@ -49,8 +49,8 @@ print(report.projects)
 
 EXPORT_CHILD = r"""
 import sys
-from registry.export import geojson_chunks
-from registry.query import Registry
+from registry.exports.export import geojson_chunks
+from registry.store.query import Registry
 db_path, out_path, mode = sys.argv[1:4]
 with Registry(db_path) as registry, open(out_path, "w", encoding="utf-8") as out:
     features = registry.iter_features() if mode == "stream" else registry.features()

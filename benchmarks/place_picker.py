@@ -1,7 +1,7 @@
 """What the filter's place pickers cost: the map page's HTML (bytes, <option>s) and /api/places per keystroke.
 
     python -m benchmarks.synthetic -n 100000 -o /tmp/synth.csv
-    registry build /tmp/synth.csv --db /tmp/synth.db        # or registry.store.build
+    registry build /tmp/synth.csv --db /tmp/synth.db        # or registry.store.store.build
     python benchmarks/place_picker.py --db /tmp/synth.db [--runs 5]
 
 Flask's test client (no network, no browser): the server's side of what a planner waits for.

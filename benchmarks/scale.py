@@ -58,10 +58,10 @@ PY = sys.executable
 # The issue's targets at N = 100,000 (seconds, bytes).
 TARGETS = {"build": 10.0, "api_1pct": 0.020, "geojson_all": 1.5, "map_all_bytes": 15_000_000}
 
-# GeoJSON properties of registry.export (every column but lon, lat and the WKT): Datasette's
+# GeoJSON properties of registry.exports.export (every column but lon, lat and the WKT): Datasette's
 # query selects the same ones, so both servers send the same features.
 sys.path.insert(0, str(ROOT))
-from registry.export import FEATURE_PROPERTIES  # noqa: E402
+from registry.exports.export import FEATURE_PROPERTIES  # noqa: E402
 
 
 @dataclass
@@ -247,7 +247,7 @@ def median_ms(values) -> float:
 
 LIBRARY_SNIPPET = r"""
 import json, sqlite3, statistics, sys, time
-from registry.query import ProjectFilter, Registry
+from registry.store.query import ProjectFilter, Registry
 mode, db, requests, budget, params = sys.argv[1], sys.argv[2], int(sys.argv[3]), float(sys.argv[4]), json.loads(sys.argv[5])
 f = ProjectFilter.from_params(params)
 def loop(fn):
@@ -282,7 +282,7 @@ else:
     # encodes and sends it.
     import hashlib
     from registry.about import export_counts, export_metadata, registry_info
-    from registry.export import geojson_chunks
+    from registry.exports.export import geojson_chunks
     def export():
         with Registry(db) as r:
             metadata = export_metadata(registry_info(r), f, *export_counts(r, f))

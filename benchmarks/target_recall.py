@@ -4,7 +4,7 @@
 
 Runs extract_files on every plan in plans/ and matches its targets to targets.csv one-to-one:
 same document, same value, and overlapping raw-text spans. Also reports how many matched
-targets got the reviewed indicator (the extractor's first guess, registry.indicator_words.classify).
+targets got the reviewed indicator (the extractor's first guess, registry.targets.indicator_words.classify).
 The project figures are benchmarks/extract_recall.py's; this script leaves them alone.
 """
 from __future__ import annotations

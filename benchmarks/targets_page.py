@@ -41,7 +41,7 @@ def _province_codes() -> list[str]:
 
 PROVINCES = _province_codes()
 QUERY = "/targets?indicator=non_fossil_share&year=2025"
-DISSOLVE = ("import time, sys; t = time.perf_counter(); from registry.plan_areas import dissolved_area; "
+DISSOLVE = ("import time, sys; t = time.perf_counter(); from registry.geo.plan_areas import dissolved_area; "
             "areas = [dissolved_area(c) for c in sys.argv[1:]]; "
             "print(time.perf_counter() - t, sum(len(a['geojson']) for a in areas))")
 

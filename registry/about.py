@@ -7,7 +7,7 @@ the same bytes on the web and on the CLI.
 """
 from __future__ import annotations
 
-from registry.query import ProjectFilter, Registry
+from registry.store.query import ProjectFilter, Registry
 
 TITLE = "Carbon-peak project registry (碳达峰重点项目库)"
 DESCRIPTION = ("Key energy and infrastructure projects named in Chinese cities' carbon-peaking implementation "

@@ -1,17 +1,17 @@
 """`registry` command line: each subcommand is one call of the library.
 
-    registry build    -> registry.store.build
-    registry export   -> registry.query.Registry + registry.export (registry.files for xlsx, gpkg)
+    registry build    -> registry.store.store.build
+    registry export   -> registry.store.query.Registry + registry.exports.export (registry.files for xlsx, gpkg)
     registry info     -> registry.about.registry_info
     registry extract  -> registry.extract.extract_files
-    registry geocode  -> registry.geocode.geocode_rows
+    registry geocode  -> registry.geo.geocode.geocode_rows
     registry serve    -> webmap.create_app
-    registry targets  -> registry.targets.export_targets
-    registry init     -> registry.root.init_registry
+    registry targets  -> registry.store.targets.export_targets
+    registry init     -> registry.rows.root.init_registry
     registry add-plan -> registry.intake.add_plan
     registry review   -> registry.intake.review
 
-Every command works on one registry folder (registry.root): --root, $REGISTRY_ROOT, the
+Every command works on one registry folder (registry.rows.root): --root, $REGISTRY_ROOT, the
 current folder (or a parent) that is one, else the shipped registry.
 """
 from __future__ import annotations
@@ -23,8 +23,8 @@ from pathlib import Path
 
 import click
 
-from registry.root import db_default, root_default, root_option
-from registry.schema import RowError
+from registry.rows.root import db_default, root_default, root_option
+from registry.rows.schema import RowError
 
 db_option = click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path),
                          default=db_default,
@@ -59,10 +59,10 @@ def build(csv_path, plans_dir, targets_csv, progress, db_path):
     """Validate the CSV and build the SQLite registry, replacing the old one atomically."""
     import sqlite3
 
-    from registry.atomic import Terminated, terminate_as_interrupt
-    from registry.failures import describe_os_error, describe_sqlite_write_error
+    from registry.rows.atomic import Terminated, terminate_as_interrupt
+    from registry.rows.failures import describe_os_error, describe_sqlite_write_error
     from registry.intake.files import reading_lock
-    from registry.store import build as build_registry
+    from registry.store.store import build as build_registry
 
     unchanged = f"nothing was written; {db_path} is unchanged"
     try:
@@ -107,7 +107,7 @@ def filter_options(command):
 
 def filter_from_cli(options: dict):
     """The ProjectFilter of the filter options (`filter_<parameter>` keyword arguments), or one error line."""
-    from registry.query import FilterError, ProjectFilter
+    from registry.store.query import FilterError, ProjectFilter
 
     params = {}
     for _option, name, _repeatable, _help in FILTER_OPTIONS:
@@ -151,11 +151,11 @@ def export(fmt, bom, lang, output, progress, db_path, **filters):
     import sqlite3
 
     from registry.about import export_counts, export_metadata, registry_info
-    from registry.atomic import Terminated, atomic_output, terminate_as_interrupt, write_stdout
-    from registry.export import csv_chunks, geojson_chunks
-    from registry.failures import describe_os_error, is_corruption
-    from registry.progress import progress_bar, stderr_is_terminal, ticking
-    from registry.query import Registry, RegistryError
+    from registry.rows.atomic import Terminated, atomic_output, terminate_as_interrupt, write_stdout
+    from registry.exports.export import csv_chunks, geojson_chunks
+    from registry.rows.failures import describe_os_error, is_corruption
+    from registry.rows.progress import progress_bar, stderr_is_terminal, ticking
+    from registry.store.query import Registry, RegistryError
 
     project_filter = filter_from_cli(filters)
     if bom and fmt != "csv":
@@ -225,8 +225,8 @@ def _reader_went_away() -> None:
 
 def _export_file(registry, project_filter, fmt: str, output: Path | None, bar) -> None:
     """XLSX, GeoPackage and KML are files: written beside the target (or to a temporary folder for stdout), then
-    moved; `bar` (registry/progress.py) is closed before the result line is printed."""
-    from registry.atomic import atomic_path, write_stdout
+    moved; `bar` (registry/rows/progress.py) is closed before the result line is printed."""
+    from registry.rows.atomic import atomic_path, write_stdout
     from registry.files import TemporaryExport, write_export
 
     if output is None:
@@ -252,7 +252,7 @@ def info(db_path, fmt):
     import json
 
     from registry.about import info_text, registry_info
-    from registry.query import Registry
+    from registry.store.query import Registry
 
     try:
         registry = Registry(db_path)
@@ -280,10 +280,10 @@ def info(db_path, fmt):
 def extract(plans, output, targets_out, documents_csv, progress, max_bytes, area_code):
     """Extract candidate projects (and targets) from plan texts: the first pass before review."""
     from registry.extract import PlanInputError, extract_files, write_targets_csv
-    from registry.schema import write_projects_csv
+    from registry.rows.schema import write_projects_csv
 
     show = sys.stderr.isatty() if progress is None else progress
-    from registry.root import DOCUMENTS_CSV, current_root
+    from registry.rows.root import DOCUMENTS_CSV, current_root
 
     try:
         projects, targets = extract_files(list(plans), documents_csv or current_root() / DOCUMENTS_CSV,
@@ -303,8 +303,8 @@ def extract(plans, output, targets_out, documents_csv, progress, max_bytes, area
 @root_option
 def geocode(csv_path, check):
     """Fill lon, lat, precision, location_method, division_code and geometry, offline."""
-    from registry.geocode import geocode_rows
-    from registry.schema import GEOCODE_COLUMNS, format_cell, read_csv_table, write_projects_csv
+    from registry.geo.geocode import geocode_rows
+    from registry.rows.schema import GEOCODE_COLUMNS, format_cell, read_csv_table, write_projects_csv
 
     try:
         table = read_csv_table(csv_path)
@@ -325,8 +325,8 @@ def geocode(csv_path, check):
     if check:
         sys.exit(1 if changed else 0)
     if changed:
-        from registry.atomic import atomic_output, terminate_as_interrupt
-        from registry.failures import describe_os_error
+        from registry.rows.atomic import atomic_output, terminate_as_interrupt
+        from registry.rows.failures import describe_os_error
 
         try:
             with terminate_as_interrupt(), atomic_output(csv_path, encoding="utf-8", newline="") as handle:
@@ -341,15 +341,15 @@ def geocode(csv_path, check):
 @click.option("--city", "cities", multiple=True, help="City, e.g. 孝感市 (repeatable, or comma-separated).")
 @click.option("--county", "counties", multiple=True, help="County-level unit, e.g. 津市市.")
 @click.option("--doc", "docs", multiple=True, help="Plan doc_id, e.g. xiaogan_420900.")
-@click.option("--indicator", "indicators", multiple=True, help="Indicator key, e.g. non_fossil_share (registry/indicators.py).")
+@click.option("--indicator", "indicators", multiple=True, help="Indicator key, e.g. non_fossil_share (registry/targets/indicators.py).")
 @click.option("--year", "years", multiple=True, help="Target year, e.g. 2025.")
 @click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True)
 @db_option
 @root_option
 def targets(cities, counties, docs, indicators, years, fmt, db_path):
     """The plans' targets, filtered, as CSV (targets.csv columns) or JSON."""
-    from registry.query import FilterError
-    from registry.targets import export_targets
+    from registry.store.query import FilterError
+    from registry.store.targets import export_targets
 
     params = {"city": cities, "county": counties, "doc": docs, "indicator": indicators, "year": years}
     try:
@@ -372,8 +372,8 @@ def serve(db_path, host, port, debug, production):
     """Serve the web map, list, project pages, exports and JSON API (development server, or --production)."""
     from webmap import create_app
 
-    from registry.integrity import integrity_problem
-    from registry.query import Registry, RegistryError
+    from registry.store.integrity import integrity_problem
+    from registry.store.query import Registry, RegistryError
 
     try:
         with Registry(db_path) as registry:
@@ -432,7 +432,7 @@ _add_intake_commands()
 def main():
     """The `registry` command. A writer waiting on another (the registry's lock) or a file system refusing
     a write the command did not foresee still ends in one line, exit status 1, not a traceback."""
-    from registry.failures import describe_os_error
+    from registry.rows.failures import describe_os_error
     from registry.intake.files import RegistryBusy
 
     try:

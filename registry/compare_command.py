@@ -1,6 +1,6 @@
 """`registry compare`: one indicator and target year across every plan, as /targets shows it.
 
-A thin wrapper of registry.target_compare.compare; registry/cli.py adds it to the `registry` group.
+A thin wrapper of registry.store.target_compare.compare; registry/cli.py adds it to the `registry` group.
 
     registry compare --indicator non_fossil_share --year 2025            a table, highest first
     registry compare --indicator non_fossil_share --format csv           one row per plan
@@ -15,7 +15,7 @@ from pathlib import Path
 
 import click
 
-from registry.root import db_default, root_option
+from registry.rows.root import db_default, root_option
 
 CSV_COLUMNS = ("doc_id", "title", "level", "area_code", "area_name", "province", "value", "unit", "value_plan",
                "unit_plan", "year", "metric", "source_start", "source_end", "section", "values_differ", "on_map")
@@ -27,7 +27,7 @@ def fail(message: str) -> None:
 
 
 @click.command("compare")
-@click.option("--indicator", help="Indicator key (registry/indicators.py); default: the one most plans set.")
+@click.option("--indicator", help="Indicator key (registry/targets/indicators.py); default: the one most plans set.")
 @click.option("--year", help="Target year; default: the indicator's most common one.")
 @click.option("--sort", type=click.Choice(["value", "plan", "level", "area"]), default="value", show_default=True)
 @click.option("--order", type=click.Choice(["asc", "desc"]), default="desc", show_default=True)
@@ -37,8 +37,8 @@ def fail(message: str) -> None:
 @root_option
 def compare_command(indicator, year, sort, order, fmt, db_path):
     """One indicator and target year across every plan: value, level, area, the plan's words, its span."""
-    from registry.query import FilterError, Registry, RegistryError
-    from registry.target_compare import CompareQuery, compare, describe
+    from registry.store.query import FilterError, Registry, RegistryError
+    from registry.store.target_compare import CompareQuery, compare, describe
 
     params = {"indicator": [indicator] if indicator else [], "year": [year] if year else [],
               "sort": [sort], "order": [order]}
@@ -57,7 +57,7 @@ def compare_command(indicator, year, sort, order, fmt, db_path):
         buffer = io.StringIO()
         writer = csv.DictWriter(buffer, CSV_COLUMNS, extrasaction="ignore", lineterminator="\n")
         writer.writeheader()
-        from registry.schema import format_cell
+        from registry.rows.schema import format_cell
 
         writer.writerows({k: format_cell(v) if isinstance(v, float) else v for k, v in plan.items()}
                          for plan in result["plans"])
@@ -67,7 +67,7 @@ def compare_command(indicator, year, sort, order, fmt, db_path):
 
 
 def as_text(result: dict) -> str:
-    from registry.target_compare import LEVEL_LABELS
+    from registry.store.target_compare import LEVEL_LABELS
 
     def padded(text: str, width: int) -> str:  # a CJK character is two columns wide in a terminal
         return text + " " * max(0, width - sum(2 if ord(c) >= 0x2E80 else 1 for c in text))

@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import Iterator
 
 from registry.about import export_counts, export_metadata, registry_info
-from registry.progress import ticking
-from registry.query import ProjectFilter, Registry
-from registry.schema import RECORD_COLUMNS
+from registry.rows.progress import ticking
+from registry.store.query import ProjectFilter, Registry
+from registry.rows.schema import RECORD_COLUMNS
 
 FILE_FORMATS = ("xlsx", "gpkg", "kml")
 # A disk with less free space than this after a failed write was full when the writer stopped.
@@ -26,7 +26,7 @@ def write_export(registry: Registry, project_filter: ProjectFilter, fmt: str, pa
     The file is read back before it counts as written (`verify_export`): GDAL's KML writer ignores a
     full disk and leaves a truncated file, its GeoPackage writer reports one as a SQL error. Either
     way the caller gets an OSError (ENOSPC when the disk is full), which names the problem in one line.
-    `progress`: a tqdm bar (registry/progress.py) ticked per row as it is written (XLSX) or read (GPKG, KML).
+    `progress`: a tqdm bar (registry/rows/progress.py) ticked per row as it is written (XLSX) or read (GPKG, KML).
     """
     if fmt not in FILE_FORMATS:
         raise ValueError(f"unknown file format {fmt!r}; expected one of {', '.join(FILE_FORMATS)}")
@@ -35,13 +35,13 @@ def write_export(registry: Registry, project_filter: ProjectFilter, fmt: str, pa
     about = export_metadata(registry_info(registry), project_filter, count, not_located)
     try:
         if fmt == "xlsx":
-            from registry.xlsx import write_xlsx
+            from registry.exports.xlsx import write_xlsx
 
             # Row by row from the cursor: memory stays bounded however many rows the filter keeps.
             write_xlsx(ticking(registry.iter_projects(project_filter), progress), about, str(path))
             layers = {}
         else:
-            from registry.gpkg import write_gpkg, write_kml
+            from registry.exports.gpkg import write_gpkg, write_kml
 
             # GeoPandas builds the layers from columns in memory: at 100,000 rows that is ~100 MB.
             rows = list(ticking(registry.iter_projects(project_filter, columns=(*RECORD_COLUMNS, "geometry")), progress))

@@ -24,11 +24,11 @@ import tempfile
 from collections import Counter
 from pathlib import Path
 
-from registry.indicators import FAMILY_UNITS, INDICATORS
-from registry.labels import type_label
-from registry.provinces import plan_level
-from registry.root import DOCUMENTS_CSV, PLANS, PROJECTS_CSV, TARGETS_CSV, is_registry
-from registry.schema import PROJECT_TYPES
+from registry.targets.indicators import FAMILY_UNITS, INDICATORS
+from registry.rows.labels import type_label
+from registry.geo.provinces import plan_level
+from registry.rows.root import DOCUMENTS_CSV, PLANS, PROJECTS_CSV, TARGETS_CSV, is_registry
+from registry.rows.schema import PROJECT_TYPES
 
 LEVEL_NAMES = {"national": "全国 national", "province": "省级 province", "city": "市级 city", "county": "县级 county"}
 

@@ -26,7 +26,7 @@ def make_registry(folder: Path, hostile: bool = False) -> Path:
 
     `hostile`: 江西's title is HOSTILE_TITLE and the words of its non-fossil-share targets HOSTILE_METRIC.
     """
-    from registry.store import build
+    from registry.store.store import build
 
     plans = folder / "plans"
     shutil.copytree(ROOT / "plans", plans)

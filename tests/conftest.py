@@ -54,7 +54,7 @@ def registry_rows(registry_csv) -> list[dict]:
 
 @pytest.fixture(scope="session")
 def registry_db(tmp_path_factory, registry_csv) -> Path:
-    from registry.store import build
+    from registry.store.store import build
 
     db = tmp_path_factory.mktemp("registry") / "registry.db"
     build(registry_csv, db)
@@ -131,7 +131,7 @@ def chromium_context(profile: Path, **options):
             shutil.rmtree(profile, ignore_errors=True)
 
 
-# The columns the registry's text search looks in (registry.store.SEARCH_COLUMNS), restated
+# The columns the registry's text search looks in (registry.store.store.SEARCH_COLUMNS), restated
 # here so the expectation does not come from the code under test.
 SEARCH_COLUMNS = ("name", "subtype", "city", "county", "town", "site")
 

@@ -3,7 +3,7 @@
 The shipped registry (its plans and projects.csv) with its 甘肃 plan replaced by one we wrote in the
 plans' style (in tmp), so every 甘肃 row is known here: one row located at its county, one at its city, and two rows whose clause
 names no city or county — a region (陇东能源基地) and a line between provinces — which the real
-geocoder leaves unlocated. Nothing here sets a coordinate: `registry.geocode` does.
+geocoder leaves unlocated. Nothing here sets a coordinate: `registry.geo.geocode` does.
 """
 from __future__ import annotations
 
@@ -33,9 +33,9 @@ ROWS = (
 
 def make_national_registry(folder: Path) -> tuple[Path, list[dict]]:
     """A registry folder (projects.csv, plans/, registry.db built) and its rows as the CSV holds them."""
-    from registry.geocode import geocode_rows
-    from registry.schema import PROJECT_COLUMNS
-    from registry.store import build
+    from registry.geo.geocode import geocode_rows
+    from registry.rows.schema import PROJECT_COLUMNS
+    from registry.store.store import build
 
     plans = folder / "plans"
     shutil.copytree(ROOT / "plans", plans, ignore=shutil.ignore_patterns(f"{PLAN_ID}.*"))

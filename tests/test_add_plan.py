@@ -118,7 +118,7 @@ def cli(*args, input: str | None = None):
 
 @pytest.fixture()
 def registry_root(tmp_path) -> Path:
-    from registry.root import init_registry
+    from registry.rows.root import init_registry
 
     return init_registry(tmp_path / "registry")
 
@@ -444,7 +444,7 @@ def test_interactive_review_edits_rejects_and_resumes(tmp_path, registry_root):
     assert [c["name"] for c in candidates[:3]] == list(HONGAN_PROJECTS)
     # An earlier review of this plan already gave out hongan-001: the series continues after it.
     from registry.intake.files import append_csv_rows
-    from registry.schema import PROJECT_COLUMNS
+    from registry.rows.schema import PROJECT_COLUMNS
     append_csv_rows(registry_root / "projects.csv", shipped_like, PROJECT_COLUMNS)
 
     # First candidate: edit its capacity, then accept; second: reject; then quit.
@@ -469,13 +469,13 @@ def test_interactive_review_edits_rejects_and_resumes(tmp_path, registry_root):
     names = [r["name"] for r in rows]
     assert names.count(HONGAN_PROJECTS[0]) == 1 and HONGAN_PROJECTS[1] not in names and HONGAN_PROJECTS[2] in names
     assert [r["id"] for r in rows] == [f"hongan-{i:03d}" for i in range(1, len(rows) + 1)]
-    from registry.store import build
+    from registry.store.store import build
     report = build(registry_root / "projects.csv", registry_root / "registry.db", registry_root / "plans")
     assert report.projects == len(rows)
 
 
 def test_the_registry_folder_is_found_like_git_finds_a_repository(tmp_path, registry_root, monkeypatch):
-    from registry.root import SHIPPED_ROOT, find_root
+    from registry.rows.root import SHIPPED_ROOT, find_root
 
     (registry_root / "plans" / "sub").mkdir()
     assert find_root(cwd=registry_root / "plans" / "sub") == registry_root
@@ -527,8 +527,8 @@ def test_a_province_plan_places_each_project_in_its_own_city(tmp_path, registry_
     # Where each county is (the official list): 罗田县 in 黄冈市, 大悟县 in 孝感市, 宜城市 in 襄阳市.
     for county, city in (("罗田县", "黄冈市"), ("大悟县", "孝感市"), ("宜城市", "襄阳市")):
         assert rows[county]["city"] == city and rows[county]["precision"] in ("county", "town", "site")
-        from registry.geocode import point_in_county
-        from registry.divisions import load_divisions
+        from registry.geo.geocode import point_in_county
+        from registry.geo.divisions import load_divisions
         code = next(d.code for d in load_divisions().by_name[county] if d.code.startswith("42"))
         assert point_in_county(rows[county]["lon"], rows[county]["lat"], code)
 

@@ -26,7 +26,7 @@ MAX_RSS_KB = 500 * 1024
 
 @pytest.fixture()
 def registry_root(tmp_path) -> Path:
-    from registry.root import init_registry
+    from registry.rows.root import init_registry
 
     return init_registry(tmp_path / "registry")
 

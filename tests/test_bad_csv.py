@@ -24,8 +24,8 @@ from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
 from conftest import SHIPPED_CSV
-from registry.schema import PROJECT_COLUMNS, RowError
-from registry.store import build
+from registry.rows.schema import PROJECT_COLUMNS, RowError
+from registry.store.store import build
 
 
 

@@ -252,7 +252,7 @@ HOSTILE_NAME = '"><img src=x onerror="window.__pwned=1">'
 @pytest.fixture(scope="module")
 def hostile_server(tmp_path_factory):
     """A live server on a registry whose every name is an attack."""
-    from registry.store import build
+    from registry.store.store import build
     from webmap import create_app
 
     rows = read_rows(Path(__file__).parent / "fixtures" / "sample_projects.csv")

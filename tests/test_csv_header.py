@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, SHIPPED_CSV, read_rows, write_rows
-from registry.schema import RowError
-from registry.store import build
+from registry.rows.schema import RowError
+from registry.store.store import build
 
 TARGETS_CSV = ROOT / "targets.csv"
 

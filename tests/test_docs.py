@@ -133,8 +133,8 @@ def test_every_command_and_route_is_in_the_reference(site, app):
             assert f"{method.upper()} {path}" in http_page, f"{method.upper()} {path} is not in the HTTP reference"
 
     csv_page = page_text(site / "reference-csv.html")
-    from registry.indicators import INDICATORS
-    from registry.schema import PROJECT_COLUMNS, PROJECT_TYPES, TARGET_COLUMNS
+    from registry.targets.indicators import INDICATORS
+    from registry.rows.schema import PROJECT_COLUMNS, PROJECT_TYPES, TARGET_COLUMNS
 
     for word in (*PROJECT_COLUMNS, *TARGET_COLUMNS, *PROJECT_TYPES, *INDICATORS):
         assert word in csv_page, f"{word} is not in the CSV reference"
@@ -168,7 +168,7 @@ def test_the_review_table_says_what_review_did_with_a_plans_candidates(tmp_path)
     """A plan added and reviewed in a fresh registry, one passage added by hand and every candidate
     accepted: its row counts the candidates file, the hand-made row and what is in projects.csv."""
     from registry import report
-    from registry.root import init_registry
+    from registry.rows.root import init_registry
     from test_review_additions import DOC, MISSED, added_plan, review
 
     root = init_registry(tmp_path / "registry")

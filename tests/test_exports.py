@@ -108,7 +108,7 @@ def test_xlsx_has_the_filtered_rows_with_numbers_as_numbers(client, case, regist
             else:
                 assert got[column] is None
         # Labels, not codes: the type's English label from the schema's vocabulary, with its Chinese.
-        from registry.schema import PROJECT_TYPES
+        from registry.rows.schema import PROJECT_TYPES
 
         english, chinese = PROJECT_TYPES[row["type"]]
         assert got["type"] == f"{chinese} {english}"
@@ -127,7 +127,7 @@ def test_xlsx_has_the_filtered_rows_with_numbers_as_numbers(client, case, regist
 
 
 def test_xlsx_keeps_formula_like_text_as_text(tmp_path, registry_rows):
-    from registry.store import build
+    from registry.store.store import build
     from webmap import create_app
 
     rows = [dict(r) for r in registry_rows[:3]]

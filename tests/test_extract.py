@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from registry.divisions import load_divisions
+from registry.geo.divisions import load_divisions
 from registry.extract import extract_files
 from registry.extract.evaluate import recall_precision
 from registry.extract.places import PlaceIndex
 from registry.extract.text import clean_text
 from registry.extract.units import find_capacity, find_voltage, to_mw
-from registry.schema import PROJECT_COLUMNS, TARGET_COLUMNS, validate_project
+from registry.rows.schema import PROJECT_COLUMNS, TARGET_COLUMNS, validate_project
 
 ROOT = Path(__file__).resolve().parent.parent
 PLANS = ROOT / "plans"

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from registry.documents import Section, section_at, split_sections
+from registry.rows.documents import Section, section_at, split_sections
 from registry.extract import PlanInputError, extract_files, extract_text
 from registry.extract.rows import _dedupe_key, _phase_of, dedupe
 from registry.extract.text import clean_text

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from registry.extract import PlanInputError, extract_text
-from registry.schema import PROJECT_TYPES
+from registry.rows.schema import PROJECT_TYPES
 from webmap.labels import TYPE_COLOURS
 
 PLANS = Path(__file__).resolve().parent.parent / "plans"

@@ -11,7 +11,7 @@ import pytest
 
 from registry.extract import extract_text
 from registry.extract.places import PlaceIndex
-from registry.divisions import load_divisions
+from registry.geo.divisions import load_divisions
 
 HUBEI = "420000"
 

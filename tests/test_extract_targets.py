@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from registry.extract import extract_text
-from registry.indicator_words import classify
+from registry.targets.indicator_words import classify
 
 META = {"doc_id": "test_420900", "city_code": "420900"}
 
@@ -50,8 +50,8 @@ def test_not_targets(text):
 
 def test_intensity_with_a_baseline_year_and_unknown_metrics_get_an_indicator():
     """A plan not yet read may word a target our vocabulary lacks; review still gets a valid row."""
-    from registry.indicator_words import classify
-    from registry.indicators import INDICATORS
+    from registry.targets.indicator_words import classify
+    from registry.targets.indicators import INDICATORS
 
     assert classify("单位地区生产总值能耗比2020年下降") == "energy_intensity_reduction"
     assert classify("单位地区生产总值二氧化碳排放比2020年下降") == "carbon_intensity_reduction"
@@ -111,8 +111,8 @@ def test_province_target_forms(text, expected):
 
 
 def test_the_unit_chooses_between_indicators_of_the_same_words():
-    from registry.indicator_words import _RULES, classify
-    from registry.indicators import INDICATORS
+    from registry.targets.indicator_words import _RULES, classify
+    from registry.targets.indicators import INDICATORS
 
     assert classify("需求响应能力", "%") == "peak_load_response_share"
     assert classify("需求侧响应能力", "万千瓦") == "demand_response_capacity"

@@ -20,8 +20,8 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, SHIPPED_CSV, read_rows, write_rows
-from registry.query import Registry
-from registry.store import build
+from registry.store.query import Registry
+from registry.store.store import build
 
 CLI = [sys.executable, "-m", "registry.cli"]
 # Copies of the shipped rows under new ids: a build long enough (about 2 s) to kill half-way.
@@ -209,7 +209,8 @@ def test_disk_full_during_a_build_is_one_line_and_keeps_the_old_registry(tmp_pat
     import sqlite_utils
 
     from click.testing import CliRunner
-    from registry import cli, store
+    from registry import cli
+    from registry.store import store
 
     class SmallDisk(sqlite_utils.Database):
         def __init__(self, *args, **kwargs):

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from schemathesis import GenerationMode
 
 from conftest import SHIPPED_CSV, read_rows
-from registry.store import build
+from registry.store.store import build
 
 JSON_PREFIXES = ("/api/", "/export.")
 ROWS = read_rows(SHIPPED_CSV)

@@ -60,12 +60,12 @@ def test_datasette_geojson_serves_the_county_boundaries(registry_db):
 
 
 def test_datapackage_json_is_generated_from_the_schema():
-    from registry.datapackage import datapackage_json
-    from registry.documents import DOCUMENT_COLUMNS
-    from registry.schema import PROJECT_COLUMNS, TARGET_COLUMNS
+    from registry.exports.datapackage import datapackage_json
+    from registry.rows.documents import DOCUMENT_COLUMNS
+    from registry.rows.schema import PROJECT_COLUMNS, TARGET_COLUMNS
 
     shipped = (ROOT / "datapackage.json").read_text(encoding="utf-8")
-    assert shipped == datapackage_json(), "regenerate: python -m registry.datapackage > datapackage.json"
+    assert shipped == datapackage_json(), "regenerate: python -m registry.exports.datapackage > datapackage.json"
     resources = {r["path"]: r["schema"]["fields"] for r in json.loads(shipped)["resources"]}
     assert list(resources) == ["projects.csv", "targets.csv", "plans/documents.csv"]
     for path, columns in zip(resources, (PROJECT_COLUMNS, TARGET_COLUMNS, DOCUMENT_COLUMNS)):

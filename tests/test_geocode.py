@@ -12,11 +12,11 @@ from shapely.geometry import Point, shape
 from shapely import wkt
 
 from conftest import read_rows
-from registry.crs import gcj02_to_wgs84, wgs84_to_gcj02
-from registry.gazetteer import normalize_name
-from registry.geocode import Gazetteer, county_boundaries, geocode_rows, point_in_county
-from registry.provinces import plan_level
-from registry.schema import LINE_TYPES, read_csv_table
+from registry.geo.crs import gcj02_to_wgs84, wgs84_to_gcj02
+from registry.geo.gazetteer import normalize_name
+from registry.geo.geocode import Gazetteer, county_boundaries, geocode_rows, point_in_county
+from registry.geo.provinces import plan_level
+from registry.rows.schema import LINE_TYPES, read_csv_table
 
 ROOT = Path(__file__).resolve().parent.parent
 PROJECTS_CSV = ROOT / "projects.csv"
@@ -248,7 +248,7 @@ def test_county_boundaries_for_the_map(gaz):
 
 
 def test_geodata_rebuilds_identically_from_the_packages(tmp_path):
-    from registry.geodata import build
+    from registry.geo.geodata import build
 
     build(tmp_path)
     basemap = sorted(f"basemap/{p.name}" for p in (ROOT / "geodata" / "basemap").iterdir())
@@ -260,7 +260,7 @@ def test_geodata_rebuilds_identically_from_the_packages(tmp_path):
 
 
 def test_a_sizhi_file_without_its_data_line_is_one_clear_error(tmp_path):
-    from registry.townextents import SizhiMissing, read_sizhi_boxes
+    from registry.geo.townextents import SizhiMissing, read_sizhi_boxes
 
     fake = tmp_path / "sizhi.py"
     fake.write_text("import requests\n", encoding="utf-8")
@@ -343,7 +343,7 @@ def test_most_rows_whose_plan_names_a_town_or_site_are_placed_there():
 @pytest.mark.skipif(not PROJECTS_CSV.exists(), reason="projects.csv not extracted yet")
 def test_the_shipped_registry_is_geocoded_as_the_geocoder_says(gaz):
     """`registry geocode --check` would change nothing: the shipped coordinates are reproducible."""
-    from registry.schema import GEOCODE_COLUMNS, format_cell
+    from registry.rows.schema import GEOCODE_COLUMNS, format_cell
 
     rows = read_csv_table(PROJECTS_CSV).rows
     for stored, fresh in zip(rows, geocode_rows(rows, gaz)):
@@ -351,7 +351,7 @@ def test_the_shipped_registry_is_geocoded_as_the_geocoder_says(gaz):
 
 
 def test_every_seat_lies_in_its_county_and_a_citys_in_its_urban_districts(gaz, published_counties, published_divisions):
-    from registry.seats import city_seat, county_seat
+    from registry.geo.seats import city_seat, county_seat
 
     found = 0
     for code in gaz.counties:

@@ -18,7 +18,7 @@ from urllib.parse import quote
 import pytest
 
 from conftest import SHIPPED_CSV, chromium_context, serving
-from registry.store import build
+from registry.store.store import build
 
 # Each name carries a unique tag (HX01 …) so a search can pick its row alone.
 HOSTILE_NAMES = [

@@ -46,7 +46,7 @@ def test_validators_come_from_the_build_and_the_query(client, registry_db):
 
 
 def test_a_rebuild_changes_the_etag(tmp_path, registry_csv):
-    from registry.store import build
+    from registry.store.store import build
     from webmap import create_app
 
     db = tmp_path / "registry.db"

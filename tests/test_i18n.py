@@ -10,8 +10,8 @@ import sys
 
 from babel.messages.mofile import read_mo
 
-from registry.labels import FIELDS
-from registry.schema import PROJECT_COLUMNS
+from registry.rows.labels import FIELDS
+from registry.rows.schema import PROJECT_COLUMNS
 from webmap.i18n import catalog
 
 CJK = re.compile(r"[\u3400-\u9fff]")

@@ -26,20 +26,8 @@ LAYERS = (("entry",), ("webmap",), ("registry",), ("store", "intake"), ("exports
           ("targets",), ("rows",))
 LEVEL = {stage: level for level, stages in enumerate(LAYERS) for stage in stages}
 ENTRY = {"registry.cli", "registry.__main__", "registry.report"}
-# [flat-layout] Until /work/team/restructure.py moves these modules into their stage's folder, their stage is
-# named here; the restructure empties this table.
-FLAT = {
-    **dict.fromkeys(("registry.schema", "registry.documents", "registry.csvstream", "registry.labels",
-                     "registry.root", "registry.atomic", "registry.failures", "registry.progress"), "rows"),
-    **dict.fromkeys(("registry.indicators", "registry.indicator_words", "registry.target_rows"), "targets"),
-    **dict.fromkeys(("registry.divisions", "registry.provinces", "registry.gazetteer", "registry.seats",
-                     "registry.townextents", "registry.crs", "registry.geocode", "registry.plan_areas",
-                     "registry.basemap", "registry.geodata"), "geo"),
-    **dict.fromkeys(("registry.export", "registry.xlsx", "registry.gpkg", "registry.datapackage"), "exports"),
-    **dict.fromkeys(("registry.store", "registry.query", "registry.facets", "registry.mapgrid", "registry.targets",
-                     "registry.target_compare", "registry.planlist", "registry.mapcells", "registry.placesearch",
-                     "registry.integrity"), "store"),
-}
+# [flat-layout] Every module sits in its stage's folder: no flat module left to name.
+FLAT: dict[str, str] = {}
 # [/flat-layout]
 
 

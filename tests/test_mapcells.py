@@ -1,4 +1,4 @@
-"""At national zooms (3-7) each grid cell holds one symbol that lies inside the cell (registry/mapcells.py):
+"""At national zooms (3-7) each grid cell holds one symbol that lies inside the cell (registry/store/mapcells.py):
 no two symbols overlap, at 100,000 projects as at a hundred.
 
 The 100,000 come from the benchmarks' synthetic generator (benchmarks/synthetic.py, real counties, 5 s) and are
@@ -14,7 +14,7 @@ import numpy as np
 import shapely.geometry
 import shapely.wkt
 
-from registry import mapcells
+from registry.store import mapcells
 
 
 def test_a_cells_symbol_stays_inside_its_cell_whatever_its_size_and_position():
@@ -46,7 +46,7 @@ def test_national_symbols_of_100000_projects_never_overlap(tmp_path):
     symbols depend only on the points, and the browser draws them where and as large as the server says
     (tests/test_map_ui_browser.py)."""
     from benchmarks.synthetic import generate
-    from registry import mapgrid
+    from registry.store import mapgrid
 
     rows = generate(100_000, seed=0)
 

@@ -59,7 +59,7 @@ def plan_provinces(national):
 # --- geocoding ---------------------------------------------------------------------------------
 
 def geocode(**row):
-    from registry.geocode import geocode_row
+    from registry.geo.geocode import geocode_row
 
     return geocode_row({"id": "t-1", "type": "wind", "county": "", "town": "", "site": "", **row})
 
@@ -226,7 +226,7 @@ def test_cli_export_filters_by_province_and_location(national, rows):
 
 def test_filter_form_carries_no_place_lists_and_the_places_api_finds_them_by_name_and_pinyin(nclient, rows, divisions,
                                                                                               plan_provinces):
-    from registry.placesearch import pinyin_keys
+    from registry.store.placesearch import pinyin_keys
 
     html = nclient.get("/").get_data(as_text=True)
     # The pickers come province, city, county, and the form lists none of their places (they load as typed):

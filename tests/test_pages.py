@@ -110,7 +110,7 @@ def test_unknown_project_page_is_a_404_page(client):
 @pytest.fixture(scope="module")
 def hostile_client(tmp_path_factory):
     """A registry whose names and places are attacks; the pages must show them as text."""
-    from registry.store import build
+    from registry.store.store import build
 
     rows = read_rows(Path(__file__).parent / "fixtures" / "sample_projects.csv")
     for row, name in zip(rows, HOSTILE_NAMES):

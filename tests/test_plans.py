@@ -1,7 +1,7 @@
 """Plans and targets: targets.csv as data, /api/targets, /plans pages, the CLI, on the real plans.
 
 Expected values come from targets.csv, projects.csv and plans/ read here with the csv module
-and plain Python, never from registry.targets.
+and plain Python, never from registry.store.targets.
 """
 from __future__ import annotations
 
@@ -238,8 +238,8 @@ def test_cli_targets_bad_value_is_one_line(registry_db):
 
 
 def test_build_refuses_an_unknown_indicator_naming_line_and_column(tmp_path, registry_db, target_rows):
-    from registry.schema import RowError
-    from registry.store import build
+    from registry.rows.schema import RowError
+    from registry.store.store import build
 
     rows = [dict(r) for r in target_rows]
     rows[6]["indicator"] = "solar_capacity"

@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 
 from conftest import SHIPPED_CSV, free_port, write_rows
-from registry.query import ProjectFilter, Registry
-from registry.store import build
+from registry.store.query import ProjectFilter, Registry
+from registry.store.store import build
 
 ROOT = Path(__file__).resolve().parent.parent
 REBUILDS = 12
@@ -121,7 +121,7 @@ def test_registry_refuses_to_write(tmp_path, two_versions):
 # A process that only reads: the library's query path in a loop, as a server uses it.
 READER_PROCESS = r"""
 import sys, time
-from registry.query import ProjectFilter, Registry
+from registry.store.query import ProjectFilter, Registry
 db, seconds = sys.argv[1], float(sys.argv[2])
 deadline = time.monotonic() + seconds
 n = 0

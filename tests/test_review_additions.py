@@ -63,7 +63,7 @@ END = START + len(MISSED)  # code points, as Python counts; the text has 𠮷 be
 @pytest.fixture()
 def root_folder(tmp_path) -> Path:
     """An empty registry folder (registry init)."""
-    from registry.root import init_registry
+    from registry.rows.root import init_registry
 
     return init_registry(tmp_path / "registry")
 
@@ -272,9 +272,9 @@ def test_the_review_page_adds_merges_splits_without_the_script(tmp_path, root_fo
         (int(s), int(e), PLAN[int(s):int(e)]) for s, e, _ in segments]
     assert "".join(unescape(text) for _, _, text in segments) == PLAN
     assert "可能遗漏的项目" in html and "prefill|" in html
-    # Chinese first, the column's own name beside it, from the registry's one vocabulary (registry.labels).
+    # Chinese first, the column's own name beside it, from the registry's one vocabulary (registry.rows.labels).
     from registry.intake.webreview import PROJECT_FIELDS
-    from registry.labels import FIELDS, STAGE_LABELS
+    from registry.rows.labels import FIELDS, STAGE_LABELS
     labelled = re.findall(r'<label><span class="field-name">([^<]+) <span class="en">(\w+)</span></span>\s*'
                           r'<(?:input|select) name="add\|(\w+)"', html)
     assert labelled == [(FIELDS[field][1], field, field) for field in PROJECT_FIELDS]

@@ -24,7 +24,7 @@ pytestmark = pytest.mark.browser
 @pytest.fixture()
 def root_folder(tmp_path) -> Path:
     """An empty registry folder (registry init)."""
-    from registry.root import init_registry
+    from registry.rows.root import init_registry
 
     return init_registry(tmp_path / "registry")
 

@@ -24,7 +24,7 @@ document.addEventListener('securitypolicyviolation',
 
 def test_the_review_page_and_its_icon_keep_to_its_csp(tmp_path):
     from registry.intake.webreview import create_review_app
-    from registry.root import init_registry
+    from registry.rows.root import init_registry
 
     root = init_registry(tmp_path / "registry")
     added_plan(tmp_path, root)

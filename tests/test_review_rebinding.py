@@ -19,7 +19,7 @@ from test_review_additions import DOC, added_plan
 @pytest.fixture()
 def review_server(tmp_path):
     from registry.intake.webreview import create_review_app
-    from registry.root import init_registry
+    from registry.rows.root import init_registry
 
     root = init_registry(tmp_path / "registry")
     added_plan(tmp_path, root)

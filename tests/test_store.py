@@ -12,9 +12,9 @@ import geopandas
 import pytest
 
 from conftest import ROOT, read_rows, write_rows
-from registry.query import FilterError, ProjectFilter, Registry
-from registry.schema import RowError
-from registry.store import build
+from registry.store.query import FilterError, ProjectFilter, Registry
+from registry.rows.schema import RowError
+from registry.store.store import build
 
 FIXTURE = Path(__file__).parent / "fixtures" / "sample_projects.csv"
 

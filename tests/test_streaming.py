@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from conftest import SHIPPED_CSV, read_rows, write_rows
-from registry.query import ProjectFilter, Registry
-from registry.schema import RowError
-from registry.store import build
+from registry.store.query import ProjectFilter, Registry
+from registry.rows.schema import RowError
+from registry.store.store import build
 
 # More rows than one insert batch (5,000), so errors after the first batch was written are covered.
 COPIES = 50

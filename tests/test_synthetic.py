@@ -11,10 +11,10 @@ import shapely
 from shapely.geometry import shape
 
 from benchmarks.synthetic import PRECISION_MIX, STAGE_MIX, TYPE_MIX, exact_counts, generate, write_csv
-from registry.divisions import load_divisions
-from registry.query import ProjectFilter, Registry
-from registry.schema import LINE_TYPES, PROJECT_COLUMNS
-from registry.store import build
+from registry.geo.divisions import load_divisions
+from registry.store.query import ProjectFilter, Registry
+from registry.rows.schema import LINE_TYPES, PROJECT_COLUMNS
+from registry.store.store import build
 
 N = 2000
 
@@ -117,7 +117,7 @@ def synthetic_db(rows, tmp_path_factory):
 def test_geojson_export_holds_exactly_the_filtered_rows(synthetic_db, params):
     import json
 
-    from registry.export import FEATURE_PROPERTIES, to_geojson
+    from registry.exports.export import FEATURE_PROPERTIES, to_geojson
 
     project_filter = ProjectFilter.from_params(params)
     with Registry(synthetic_db) as registry:
@@ -134,7 +134,7 @@ def test_geojson_export_holds_exactly_the_filtered_rows(synthetic_db, params):
 def test_short_search_without_ascii_letters_skips_lower_with_the_same_rows(synthetic_db, q):
     import sqlite3
 
-    from registry.store import SEARCH_COLUMNS
+    from registry.store.store import SEARCH_COLUMNS
 
     with Registry(synthetic_db) as registry:
         found = [r["id"] for r in registry.projects(ProjectFilter(q=q))]

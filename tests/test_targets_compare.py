@@ -1,7 +1,7 @@
 """One indicator across plans: plan areas at build, /api/targets/compare(.geojson), /targets, on real data.
 
 Expectations come from targets.csv, plans/documents.csv and geodata/ read here with the csv and
-json modules and plain Python, never from registry.target_compare or registry.plan_areas. Two
+json modules and plain Python, never from registry.store.target_compare or registry.geo.plan_areas. Two
 registries: the shipped one (five city and county plans) and tests/compare_registry.py's, which
 adds real provincial, city, county and national plan texts so that every level is exercised.
 """
@@ -384,7 +384,7 @@ def test_cli_compare_is_the_pages_table(levelled_folder, levels, counties):
 
 def test_reductions_from_different_base_years_share_no_scale(levelled_client, levelled_folder):
     from compare_registry import NATIONAL_TEXT
-    from registry.target_compare import base_year, choose_scale, on_scale
+    from registry.store.target_compare import base_year, choose_scale, on_scale
 
     hainan = (ROOT / "plans" / "hainan_460000.txt").read_text(encoding="utf-8")
     # Read from the sentence up to the span's end, the last base year named before the number.

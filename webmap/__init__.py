@@ -12,7 +12,7 @@ import os
 
 from flask import Flask
 
-from registry.root import DATABASE, find_root
+from registry.rows.root import DATABASE, find_root
 
 ENV_SETTINGS = ("REGISTRY_DB", "REGISTRY_TILES", "REGISTRY_TILES_ATTRIBUTION", "REGISTRY_BASEMAP")
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 
 from registry.about import DATA_SOURCES, DESCRIPTION, NOT_LOCATED_NOTE, export_counts, registry_info
-from registry.query import ProjectFilter
+from registry.store.query import ProjectFilter
 from webmap.db import get_registry
 from webmap.i18n import pick
 

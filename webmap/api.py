@@ -15,12 +15,12 @@ from typing import Iterable, Iterator
 from flask import Blueprint, Response, abort, current_app, jsonify, request, url_for
 
 from registry.about import export_counts, export_metadata, registry_info
-from registry.export import csv_chunks, export_filename, geojson_chunks
-from registry import placesearch
-from registry.query import (MAX_QUERY_LENGTH, SORTABLE, FilterError, ProjectFilter, Registry, format_cursor,
+from registry.exports.export import csv_chunks, export_filename, geojson_chunks
+from registry.store import placesearch
+from registry.store.query import (MAX_QUERY_LENGTH, SORTABLE, FilterError, ProjectFilter, Registry, format_cursor,
                             parameter_values,
                             parse_cursor)
-from registry.schema import RECORD_COLUMNS
+from registry.rows.schema import RECORD_COLUMNS
 from webmap import exportcache
 from webmap.db import get_registry
 from webmap.http import content_disposition, validators
@@ -195,7 +195,7 @@ def boundaries():
 
 def _shipped_county(code: str) -> list[dict]:
     """One county's polygon from geodata/ (the gazetteer, loaded once per process on first use)."""
-    from registry.geocode import county_boundaries
+    from registry.geo.geocode import county_boundaries
 
     return [{**f["properties"], "geojson": json.dumps(f["geometry"], separators=(",", ":"))}
             for f in county_boundaries([code])["features"] if f["properties"]["code"] == code]

@@ -2,7 +2,7 @@
 
     /basemap/<band>/<cx>/<cy>.geojson   one grid cell of one zoom band, a GeoJSON FeatureCollection
 
-The files are built by `python -m registry.geodata build` (registry/basemap.py). Each band is
+The files are built by `python -m registry.geo.geodata build` (registry/geo/basemap.py). Each band is
 decoded once, on its first request, into one prebuilt and gzipped GeoJSON body per cell; a
 cell's URL carries the data's version, so browsers may keep it for a year. `static/basemap.js`
 draws the cells of the current view. `REGISTRY_BASEMAP=off` leaves the map without it (for
@@ -19,8 +19,8 @@ from functools import lru_cache
 
 from flask import Blueprint, Flask, Response, abort, current_app, request, url_for
 
-from registry.basemap import BANDS, FORMAT, cell_of, decode_ring
-from registry.divisions import GEODATA_DIR
+from registry.geo.basemap import BANDS, FORMAT, cell_of, decode_ring
+from registry.geo.divisions import GEODATA_DIR
 from webmap.labels import heading
 
 BASEMAP_DIR = GEODATA_DIR / "basemap"

@@ -1,6 +1,6 @@
 """The request's registry, opened on first use and closed at teardown (as flaskr.db in Flask's tutorial).
 
-    get_registry() -> registry.query.Registry   (read-only, one per request)
+    get_registry() -> registry.store.query.Registry   (read-only, one per request)
     init_app(app)                               closes it when the request ends
 """
 from __future__ import annotations
@@ -9,7 +9,7 @@ from pathlib import Path
 
 from flask import current_app, g
 
-from registry.query import Registry
+from registry.store.query import Registry
 
 
 def get_registry() -> Registry:

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from registry.export import export_filename
+from registry.exports.export import export_filename
 from registry.files import write_export
-from registry.gpkg import GPKG_MIMETYPE, KML_MIMETYPE
-from registry.xlsx import XLSX_MIMETYPE
+from registry.exports.gpkg import GPKG_MIMETYPE, KML_MIMETYPE
+from registry.exports.xlsx import XLSX_MIMETYPE
 from webmap import exportcache
 from webmap.api import current_filter
 from webmap.db import get_registry

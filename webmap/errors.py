@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask import Flask, render_template, request
 
-from registry.query import FilterError
+from registry.store.query import FilterError
 from webmap.i18n import N_, filter_error_message, status_message, translate
 
 # Paths whose errors are answered in JSON: the API and the exports are read by programs.

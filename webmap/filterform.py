@@ -2,7 +2,7 @@
 
 A picker (province, city, county) is rendered as the values already chosen (checked boxes, which
 a planner unticks to drop) and one text box of the same parameter name. With the script
-(static/picker.js) the box becomes a type-ahead list fed by /api/places (registry/placesearch.py):
+(static/picker.js) the box becomes a type-ahead list fed by /api/places (registry/store/placesearch.py):
 name or pinyin, grouped province → city → county, nothing listed in the page. Without it the form
 still works as a plain form: a name typed in the box is submitted as `county=…`, and a value the
 registry does not know (a typo, pinyin) is shown with the places it may mean, as links.
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from registry import placesearch
+from registry.store import placesearch
 
 LEVELS = placesearch.LEVELS
 

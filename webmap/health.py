@@ -3,7 +3,7 @@
     GET /healthz -> 200 {"status": "ok", "built_at": "2026-11-22T01:36:00+00:00", "projects": 121}
                  -> 503 {"status": "unavailable", "error": "the registry database is damaged …"}
 
-/healthz checks what the routes read, not only the header: the file's pages (registry.integrity:
+/healthz checks what the routes read, not only the header: the file's pages (registry.store.integrity:
 PRAGMA quick_check, 2.6 ms for the shipped registry) are checked again whenever the file changes
 (device, inode, size, mtime or ctime; a rebuild swaps in a new inode, bytes overwritten in place
 change the times) and at least every RECHECK_SECONDS, each worker process keeping its last answer.
@@ -22,9 +22,9 @@ from pathlib import Path
 
 from flask import Blueprint, Flask, current_app, request
 
-from registry.failures import is_corruption
-from registry.integrity import integrity_problem
-from registry.query import Registry, RegistryError
+from registry.rows.failures import is_corruption
+from registry.store.integrity import integrity_problem
+from registry.store.query import Registry, RegistryError
 
 bp = Blueprint("health", __name__)
 # A damaged disk need not change the file's times: look again after this long even if none changed.

@@ -3,14 +3,14 @@
 Labels are (English, Chinese) pairs; `heading(key)` and the other label functions give the
 request's language through the gettext catalog (webmap.i18n.pick): a pair added here shows in
 one language at once, and `python -m webmap.i18n update` puts it into the catalog. Only the
-interface is translated; the data (names, places, plan text) is shown as written. Type labels come from `registry.schema.PROJECT_TYPES`, so a new type
+interface is translated; the data (names, places, plan text) is shown as written. Type labels come from `registry.rows.schema.PROJECT_TYPES`, so a new type
 gets its legend entry, filter checkbox and layer without touching the app. The
-field, stage and precision labels the exports share live in `registry.labels`.
+field, stage and precision labels the exports share live in `registry.rows.labels`.
 """
 from __future__ import annotations
 
-from registry.labels import FIELDS, LOCATED_LABELS, PRECISION_LABELS, STAGE_LABELS
-from registry.schema import PROJECT_TYPES, STAGES, TYPE_FAMILIES
+from registry.rows.labels import FIELDS, LOCATED_LABELS, PRECISION_LABELS, STAGE_LABELS
+from registry.rows.schema import PROJECT_TYPES, STAGES, TYPE_FAMILIES
 from webmap.i18n import pick
 from webmap.locmethod import describe as location_method_words
 
@@ -126,7 +126,7 @@ HEADINGS = {
     "target_word": ("target", "目标"),
 }
 
-# A hue per family of types (registry.schema.TYPE_FAMILIES), a shade and a shape per type
+# A hue per family of types (registry.rows.schema.TYPE_FAMILIES), a shade and a shape per type
 # within it, so that types can be told apart by shape where shades are close.
 FAMILY_LABELS = {
     "renewable": ("Renewable generation", "可再生能源发电"),

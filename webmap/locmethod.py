@@ -1,4 +1,4 @@
-"""A row's `location_method` (registry/geocode.py, registry/seats.py) in words, in the request's language.
+"""A row's `location_method` (registry/geo/geocode.py, registry/geo/seats.py) in words, in the request's language.
 
     describe("county:site-not-in-geonames-or-sizhi;seat-geonames-named-like-county")
     -> "The site named is in neither GeoNames nor sizhi. Placed at the county's seat: …"
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from registry.labels import PRECISION_LABELS
+from registry.rows.labels import PRECISION_LABELS
 from webmap.i18n import current_lang, pick
 
 # The level prefix: what the point stands for.

@@ -6,7 +6,7 @@
                                                      (shorter ones are in the clusters)
     /api/map/summary?<filter>                        how many are drawn, and the box holding them
 
-The answers' size depends on the screen, not on the registry (registry/mapgrid.py). `bbox`
+The answers' size depends on the screen, not on the registry (registry/store/mapgrid.py). `bbox`
 here is the view; the filter's other parameters are the page's filter, read by the same
 `ProjectFilter` as the list and the exports.
 """
@@ -16,8 +16,8 @@ from dataclasses import replace
 
 from flask import Blueprint, request
 
-from registry import mapgrid
-from registry.query import FilterError, ProjectFilter
+from registry.store import mapgrid
+from registry.store.query import FilterError, ProjectFilter
 from webmap.api import with_notes
 from webmap.db import get_registry
 

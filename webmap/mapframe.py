@@ -20,8 +20,8 @@ from flask import Blueprint, abort, send_from_directory, url_for
 from folium.template import Template
 from markupsafe import Markup
 
-from registry.mapcells import CELL_PX, MERGE_MAX_ZOOM, RADIUS_K, RADIUS_MAX, RADIUS_MIN
-from registry.schema import LINE_TYPES, STAGES, TYPE_FAMILIES
+from registry.store.mapcells import CELL_PX, MERGE_MAX_ZOOM, RADIUS_K, RADIUS_MAX, RADIUS_MIN
+from registry.rows.schema import LINE_TYPES, STAGES, TYPE_FAMILIES
 from webmap import basemap, labels
 from webmap.i18n import N_, translate
 

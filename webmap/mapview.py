@@ -7,9 +7,9 @@ from datetime import datetime
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
-from registry import mapgrid
-from registry.query import ProjectFilter
-from registry.schema import PROJECT_TYPES
+from registry.store import mapgrid
+from registry.store.query import ProjectFilter
+from registry.rows.schema import PROJECT_TYPES
 from webmap import labels
 from webmap.db import get_registry
 from webmap.i18n import TIMEZONE

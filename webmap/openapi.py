@@ -16,7 +16,7 @@ from apispec.ext.marshmallow import MarshmallowPlugin
 from apispec_webframeworks.flask import FlaskPlugin
 from flask import Blueprint, Flask, current_app, request
 
-from registry.basemap import BANDS
+from registry.geo.basemap import BANDS
 from webmap import openapi_schemas as schemas
 from webmap.errors import JSON_PREFIXES
 from webmap.params import ROUTE_PARAMETERS
@@ -195,8 +195,8 @@ def _path_parameter(name: str, converter: str) -> dict:
 
 def _document_ids(app: Flask) -> list[str] | None:
     """The registry's plans (the targets' `doc` filter refuses others), when the registry can be read."""
-    from registry.query import Registry
-    from registry.targets import document_ids
+    from registry.store.query import Registry
+    from registry.store.targets import document_ids
 
     try:
         with Registry(app.config["REGISTRY_DB"]) as registry:

@@ -2,9 +2,9 @@
 same vocabulary the routes use."""
 from __future__ import annotations
 
-from registry.indicators import INDICATORS
-from registry.schema import TARGET_COLUMNS
-from registry.target_compare import LEVEL_ORDER, ORDERS, SORTS
+from registry.targets.indicators import INDICATORS
+from registry.rows.schema import TARGET_COLUMNS
+from registry.store.target_compare import LEVEL_ORDER, ORDERS, SORTS
 
 _NUMBERS = {"value": "number", "value_normalised": "number", "year": "integer", "source_start": "integer",
             "source_end": "integer"}

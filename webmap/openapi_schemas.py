@@ -1,7 +1,7 @@
 """Schemas of the API's answers, for webmap/openapi.py (the parameters are in webmap/params.py)."""
 from __future__ import annotations
 
-from registry.schema import PRECISIONS, PROJECT_TYPES, RECORD_COLUMNS, STAGES
+from registry.rows.schema import PRECISIONS, PROJECT_TYPES, RECORD_COLUMNS, STAGES
 from webmap.mapfeed import MAP_COLUMNS
 from webmap.openapi_plans import PLAN_DETAIL_SCHEMA, PLAN_LIST_SCHEMA, PLAN_SCHEMAS, TARGET_LIST_SCHEMA
 

@@ -9,8 +9,8 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, abort, current_app, render_template, request, url_for
 
-from registry.query import FilterError, ProjectFilter
-from registry.schema import RECORD_COLUMNS
+from registry.store.query import FilterError, ProjectFilter
+from registry.rows.schema import RECORD_COLUMNS
 from webmap import api, filterform, mapframe, mapview
 from webmap.db import get_registry
 

@@ -6,8 +6,8 @@
 
 webmap/openapi.py documents each route's parameters from these schemas (apispec's marshmallow plugin), and
 the JSON answers list the names a route does not read under `unknown_parameters`, as Datasette warns of
-them. The values themselves are checked where they always were (registry.query.ProjectFilter,
-registry.targets.TargetFilter, registry.target_compare.CompareQuery: the CLI reads the same filters), with
+them. The values themselves are checked where they always were (registry.store.query.ProjectFilter,
+registry.store.targets.TargetFilter, registry.store.target_compare.CompareQuery: the CLI reads the same filters), with
 the bounds that these schemas document, taken from the same constants.
 
 Conventions of the documented values: a repeatable filter is an array of at most MAX_VALUES_PER_PARAMETER
@@ -19,11 +19,11 @@ from __future__ import annotations
 from flask import request
 from marshmallow import Schema, fields, validate
 
-from registry import mapgrid
-from registry.indicators import INDICATORS
-from registry.query import LOCATED_VALUES, MAX_QUERY_LENGTH, MAX_VALUES_PER_PARAMETER, SORTABLE, STAGE_UNKNOWN
-from registry.schema import PROJECT_TYPES, STAGES
-from registry.target_compare import COMPARABLE, ORDERS, SORTS
+from registry.store import mapgrid
+from registry.targets.indicators import INDICATORS
+from registry.store.query import LOCATED_VALUES, MAX_QUERY_LENGTH, MAX_VALUES_PER_PARAMETER, SORTABLE, STAGE_UNKNOWN
+from registry.rows.schema import PROJECT_TYPES, STAGES
+from registry.store.target_compare import COMPARABLE, ORDERS, SORTS
 
 # The largest per_page, and the deepest page the API serves by number (page × per_page stays within
 # MAX_OFFSET_ROWS whatever per_page is); deeper rows come by the keyset `next` link.
@@ -57,7 +57,7 @@ def _megawatts(description: str) -> fields.Float:
 
 
 class ProjectFilterParams(Schema):
-    """The project filter (registry.query.ProjectFilter): the map, the list, the counts and every export."""
+    """The project filter (registry.store.query.ProjectFilter): the map, the list, the counts and every export."""
     type = _repeatable(_choice(PROJECT_TYPES), "Project type (repeat, or comma-separate, for several).", "solar_pv")
     province = _repeatable(fields.String(**_ITEM), "Province, official name.", "湖北省")
     city = _repeatable(fields.String(**_ITEM), "City. A province plan's row that names no city has the province "
@@ -103,7 +103,7 @@ class CsvParams(Schema):
 
 
 class PlacesParams(Schema):
-    """The filter form's type-ahead pickers (registry.placesearch)."""
+    """The filter form's type-ahead pickers (registry.store.placesearch)."""
     level = _choice(["province", "city", "county"], blank=False, default="county")
     q = fields.String(validate=validate.Length(max=100), metadata={
         "description": "Part of the name, or the start of its pinyin (full or initials).", "pattern": "^[^\\x00]*$",
@@ -143,12 +143,12 @@ class SummaryParams(ProjectFilterParams):
 
 
 class TargetFilterParams(Schema):
-    """The target filter (registry.targets.TargetFilter)."""
+    """The target filter (registry.store.targets.TargetFilter)."""
     city = _repeatable(fields.String(**_ITEM), "City.", "孝感市")
     county = _repeatable(fields.String(**_ITEM), "County-level unit.", "津市市")
     doc = _repeatable(fields.String(validate=validate.Length(max=64), metadata={
         "pattern": "^[A-Za-z0-9_.-]*$", "blank": True}), "Plan (a doc_id of /api/plans); an unknown one is a 400.")
-    indicator = _repeatable(_choice(INDICATORS), "Indicator of the vocabulary (registry/indicators.py).",
+    indicator = _repeatable(_choice(INDICATORS), "Indicator of the vocabulary (registry/targets/indicators.py).",
                             "non_fossil_share")
     year = _repeatable(fields.Integer(validate=validate.Range(1990, 2100), metadata={"blank": True}),
                        "Target year.", 2025)

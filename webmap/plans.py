@@ -3,16 +3,16 @@
 A plan page shows the plan's targets by indicator and year, each capacity target beside the sum
 of the plan's listed projects of the types it counts (a server-drawn SVG), and the plan's full
 text with every project and target span marked. The text goes to the template as plain
-segments (registry.targets.text_segments), which Jinja escapes; no HTML is built from plan text.
+segments (registry.store.targets.text_segments), which Jinja escapes; no HTML is built from plan text.
 """
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, request, url_for
 
-from registry.indicators import INDICATORS
-from registry.planlist import LEVELS, plan_groups, plans_with_levels, project_counts
-from registry.provinces import plan_level
-from registry.targets import (TargetFilter, document_ids, plan_detail, plan_summaries, targets, targets_csv_chunks,
+from registry.targets.indicators import INDICATORS
+from registry.store.planlist import LEVELS, plan_groups, plans_with_levels, project_counts
+from registry.geo.provinces import plan_level
+from registry.store.targets import (TargetFilter, document_ids, plan_detail, plan_summaries, targets, targets_csv_chunks,
                               text_segments)
 from webmap import plantext
 from webmap.api import with_notes
@@ -70,7 +70,7 @@ def status_label(status: str) -> str:
 
 
 def unit_label(unit: str) -> str:
-    """A normalised unit (registry/indicators.py UNIT_CONVERSIONS): symbols as they are, `count` in words."""
+    """A normalised unit (registry/targets/indicators.py UNIT_CONVERSIONS): symbols as they are, `count` in words."""
     return plan_label("count_unit") if unit == "count" else unit
 
 

@@ -1,6 +1,6 @@
 """A plan's text as a reader sees it: paragraphs and headings, markdown markers gone, spans still marked.
 
-registry.targets.text_segments cuts the raw text at every project and target span and joins the
+registry.store.targets.text_segments cuts the raw text at every project and target span and joins the
 lines a PDF wrapped, keeping a "\\n" where a paragraph ends. Here those segments are grouped into
 blocks, one per paragraph, and a block that reads as a heading (一、…, （一）…, 1. …, 第一章…, 专栏…,
 short and without a full stop) becomes one. The `**` of a plan converted from markdown is dropped

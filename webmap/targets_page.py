@@ -4,7 +4,7 @@
     /api/targets/compare?indicator=non_fossil_share&year=2025          JSON: plans, values, spans, classes
     /api/targets/compare.geojson?indicator=non_fossil_share&year=2025  the plans' areas with their values
 
-All three come from one call of registry.target_compare.compare, and the page's map draws the
+All three come from one call of registry.store.target_compare.compare, and the page's map draws the
 GeoJSON route (static/targets.js): the map, the table, the chart and the exports cannot disagree.
 Without `indicator` the indicator most plans set is shown; without `year`, its most common year.
 """
@@ -15,9 +15,9 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Response, render_template, request, url_for
 
-from registry.query import FilterError
-from registry.target_compare import LEVEL_LABELS, LEVEL_ORDER, CompareQuery, compare, describe, indicator_choices
-from registry.targets import target_anchor
+from registry.store.query import FilterError
+from registry.store.target_compare import LEVEL_LABELS, LEVEL_ORDER, CompareQuery, compare, describe, indicator_choices
+from registry.store.targets import target_anchor
 from webmap import basemap
 from webmap.api import with_notes
 from webmap.db import get_registry
@@ -76,7 +76,7 @@ def level_label(level: str) -> str:
 
 
 def compare_description(result: dict) -> str:
-    """What is compared, in the request's language (the API's `description` is registry.target_compare.describe)."""
+    """What is compared, in the request's language (the API's `description` is registry.store.target_compare.describe)."""
     indicator = result["indicator"]
     if indicator is None:
         return compare_label("none_yet")

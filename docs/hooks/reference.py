@@ -6,8 +6,8 @@ A page holds a marker line and this hook puts the generated Markdown in its plac
                                     OpenAPI document the app itself serves (/api/openapi.json, through
                                     Flask's test client, so whichever function makes that document is used)
     <!-- reference: csv -->         projects.csv and targets.csv column by column, the project types, stages,
-                                    precisions (registry/schema.py, registry/datapackage.py) and the indicator
-                                    vocabulary (registry/indicators.py)
+                                    precisions (registry/rows/schema.py, registry/exports/datapackage.py) and the indicator
+                                    vocabulary (registry/targets/indicators.py)
     <!-- reference: benchmarks -->  every benchmark of `python -m benchmarks` with the command that reruns it
 
 The CLI's reference is mkdocs-click's (the `::: mkdocs-click` block of reference-cli.md), from the click
@@ -28,7 +28,7 @@ log = logging.getLogger("mkdocs.hooks.reference")
 
 def _source_tree() -> Path:
     """The source tree of the installed registry package (an editable install), which holds benchmarks/."""
-    from registry.root import SHIPPED_ROOT
+    from registry.rows.root import SHIPPED_ROOT
 
     return SHIPPED_ROOT
 MARKER = re.compile(r"^<!-- reference: (\w+) -->$", re.M)
@@ -184,15 +184,15 @@ def _constraints(field: dict) -> str:
 
 
 def csv_reference() -> str:
-    from registry.datapackage import datapackage
-    from registry.indicators import INDICATORS
-    from registry.labels import FIELDS, PRECISION_LABELS, STAGE_LABELS
-    from registry.schema import DERIVED_COLUMNS, GEOCODE_COLUMNS, PROJECT_TYPES, TARGET_COLUMNS, TYPE_FAMILIES
+    from registry.exports.datapackage import datapackage
+    from registry.targets.indicators import INDICATORS
+    from registry.rows.labels import FIELDS, PRECISION_LABELS, STAGE_LABELS
+    from registry.rows.schema import DERIVED_COLUMNS, GEOCODE_COLUMNS, PROJECT_TYPES, TARGET_COLUMNS, TYPE_FAMILIES
 
     fields = datapackage()["resources"][0]["schema"]["fields"]
     lines = ["## `projects.csv`", "",
-             f"{len(fields)} columns, in this order (`registry/schema.py`; the same as the Frictionless Table "
-             "Schema `python -m registry.datapackage` writes). The columns "
+             f"{len(fields)} columns, in this order (`registry/rows/schema.py`; the same as the Frictionless Table "
+             "Schema `python -m registry.exports.datapackage` writes). The columns "
              + ", ".join(f"`{c}`" for c in GEOCODE_COLUMNS) + " are filled by `registry geocode`; "
              + ", ".join(f"`{c}`" for c in DERIVED_COLUMNS) + " is derived at build, in the database only.", "",
              "| column | English / 中文 | type | rules |", "|---|---|---|---|"]
@@ -205,11 +205,11 @@ def csv_reference() -> str:
     lines += [f"| `{key}` | {cell(english)} | {cell(chinese)} |" for key, (english, chinese) in STAGE_LABELS.items()]
     lines += ["", "### `precision`", "", "| precision | English | 中文 |", "|---|---|---|"]
     lines += [f"| `{key}` | {cell(english)} | {cell(chinese)} |" for key, (english, chinese) in PRECISION_LABELS.items()]
-    lines += ["", "## `targets.csv`", "", f"{len(TARGET_COLUMNS)} columns, in this order (`registry/schema.py`, "
-              "checked by `registry/target_rows.py`).", "", "| column | English / 中文 |", "|---|---|"]
+    lines += ["", "## `targets.csv`", "", f"{len(TARGET_COLUMNS)} columns, in this order (`registry/rows/schema.py`, "
+              "checked by `registry/targets/target_rows.py`).", "", "| column | English / 中文 |", "|---|---|"]
     lines += [f"| `{c}` | {cell(' / '.join(FIELDS[c]) if c in FIELDS else '')} |" for c in TARGET_COLUMNS]
     lines += ["", "## Indicator vocabulary", "",
-              f"The {len(INDICATORS)} values of `targets.csv`'s `indicator` (`registry/indicators.py`); the unit "
+              f"The {len(INDICATORS)} values of `targets.csv`'s `indicator` (`registry/targets/indicators.py`); the unit "
               "family says which units a value may be normalised to, and a capacity indicator names the project "
               "types whose capacities it counts.", "",
               "| indicator | 中文 | English | unit family | counts project types |", "|---|---|---|---|---|"]

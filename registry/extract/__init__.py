@@ -17,8 +17,8 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from registry.divisions import Division, load_divisions
-from registry.documents import split_sections
+from registry.geo.divisions import Division, load_divisions
+from registry.rows.documents import split_sections
 from registry.extract.inputs import DEFAULT_MAX_BYTES, PlanInputError, check_plan_text, read_plan_text
 from registry.extract.places import PlaceIndex, infer_place, prefecture_of
 from registry.extract.rows import PlanContext, build_rows, dedupe, number_rows

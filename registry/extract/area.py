@@ -20,7 +20,7 @@ import re
 from collections import Counter
 from functools import lru_cache
 
-from registry.divisions import Division, DivisionList, load_divisions
+from registry.geo.divisions import Division, DivisionList, load_divisions
 
 # Words that close a document's title: plans of every kind, decisions, opinions, notices.
 PLAN_WORDS = r"(?:实施方案|行动方案|工作方案|方案|规划|实施意见|行动计划|意见|决定)"

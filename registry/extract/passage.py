@@ -17,15 +17,15 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass
 
-from registry.divisions import Division, load_divisions
-from registry.documents import section_at, split_sections
+from registry.geo.divisions import Division, load_divisions
+from registry.rows.documents import section_at, split_sections
 from registry.extract.places import PlaceIndex, prefecture_of
 from registry.extract.rows import GRID_TYPES, candidate_row, stage_of_mention
 from registry.extract.rules import keyword_type
 from registry.extract.text import CleanText, clean_text, fix_heading
 from registry.extract.units import find_capacity, find_voltage
 from registry.extract.vocab import LEAD_RE, TARGET_YEAR_RE
-from registry.schema import LINE_TYPES, PROJECT_COLUMNS
+from registry.rows.schema import LINE_TYPES, PROJECT_COLUMNS
 
 # A passage longer than this is not a project's name nor the clause that names one.
 MAX_PASSAGE = 300

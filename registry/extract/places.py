@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from registry.divisions import Division, DivisionList, load_divisions
+from registry.geo.divisions import Division, DivisionList, load_divisions
 from registry.extract.area import infer_area, infer_title, short_form
 
 # Old names still written in plans -> the official name today.

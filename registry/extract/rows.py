@@ -4,14 +4,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from registry.documents import section_at, split_sections
+from registry.rows.documents import section_at, split_sections
 from registry.extract.places import PlaceIndex
 from registry.extract.places import short_form as short_form_of
 from registry.extract.rules import Mention, keyword_type
 from registry.extract.text import CleanText, fix_heading
 from registry.extract.units import find_capacity, find_voltage
 from registry.extract.vocab import LEAD_RE, STAGE_RULES, TARGET_YEAR_RE
-from registry.schema import LINE_TYPES
+from registry.rows.schema import LINE_TYPES
 
 GRID_TYPES = {"substation", "transmission", "grid"}
 _PHASE = re.compile(r"([一二三四五六七八九十])期")

@@ -10,7 +10,7 @@ The forms the plans use, each found here:
 - a later year for the same metric: "…替代率达到10%，2030年达到15%";
 - "全部/全面…实施/执行/完成…" and "实现全覆盖" as 100 %.
 The year is the last year named before the value in the sentence, never a baseline ("比2020年提升").
-Each target gets the indicator the metric most likely means (registry.indicator_words.classify) and
+Each target gets the indicator the metric most likely means (registry.targets.indicator_words.classify) and
 its value in normalised units, for review; targets.csv is the reviewed result.
 """
 from __future__ import annotations
@@ -20,13 +20,13 @@ import re
 from bisect import bisect_left, bisect_right
 from pathlib import Path
 
-from registry.documents import section_at, split_sections
+from registry.rows.documents import section_at, split_sections
 from registry.extract.text import CleanText, fix_heading
 from registry.extract.years import YearIndex
 from registry.extract.units import number_value as _value
-from registry.indicator_words import classify
-from registry.indicators import UNIT_CONVERSIONS, normalise
-from registry.schema import TARGET_COLUMNS, format_cell
+from registry.targets.indicator_words import classify
+from registry.targets.indicators import UNIT_CONVERSIONS, normalise
+from registry.rows.schema import TARGET_COLUMNS, format_cell
 
 # Longest first where one unit begins another (万千瓦时 before 万千瓦); 克标准煤/千瓦时 is written for 克标煤/千瓦时
 # and 个百分点 for a share (both mapped in add()).

@@ -14,14 +14,14 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from registry.documents import DOCUMENT_COLUMNS
+from registry.rows.documents import DOCUMENT_COLUMNS
 from registry.intake.files import appended_csv_bytes, csv_bytes, read_csv_rows, registry_lock, replace_together
 from registry.intake.metadata import infer_metadata
 from registry.intake.pdftext import NotAPlan
 from registry.intake.limits import PlanLimits
 from registry.intake.sources import read_plan
-from registry.root import DOCUMENTS_CSV, PLANS
-from registry.schema import PROJECT_COLUMNS, TARGET_COLUMNS
+from registry.rows.root import DOCUMENTS_CSV, PLANS
+from registry.rows.schema import PROJECT_COLUMNS, TARGET_COLUMNS
 
 DOC_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,47}$")
 

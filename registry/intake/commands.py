@@ -1,6 +1,6 @@
 """The CLI of adding plans: `registry init`, `registry add-plan`, `registry review`.
 
-Thin wrappers of registry.root.init_registry, registry.intake.add_plan and registry.intake.Review;
+Thin wrappers of registry.rows.root.init_registry, registry.intake.add_plan and registry.intake.Review;
 registry/cli.py adds them to the `registry` group.
 """
 from __future__ import annotations
@@ -11,12 +11,12 @@ import click
 
 from registry.intake import reviewcli
 from registry.extract.inputs import DEFAULT_MAX_BYTES
-from registry.failures import describe_os_error
+from registry.rows.failures import describe_os_error
 from registry.intake.echo import describe, fail
 from registry.intake.files import RegistryBusy
 from registry.intake.limits import DEFAULT_DEADLINE, DEFAULT_MAX_INFLATED, DEFAULT_MAX_PAGES, PlanLimits
-from registry.root import current_root, init_registry, root_option
-from registry.schema import format_cell
+from registry.rows.root import current_root, init_registry, root_option
+from registry.rows.schema import format_cell
 
 
 @click.command("init")

@@ -5,7 +5,7 @@ import sys
 
 import click
 
-from registry.schema import format_cell
+from registry.rows.schema import format_cell
 
 
 def fail(message: str) -> None:

@@ -16,8 +16,8 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
-from registry.atomic import atomic_output, fsync_directory, remove_stale_temp_files, temp_name
-from registry.schema import format_cell
+from registry.rows.atomic import atomic_output, fsync_directory, remove_stale_temp_files, temp_name
+from registry.rows.schema import format_cell
 
 
 LOCK_NAME = ".registry.lock"
@@ -71,7 +71,7 @@ def reading_lock(folder: Path, wait: float = LOCK_WAIT):
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    """`path` replaced by `data` whole (registry.atomic.atomic_output), keeping its permissions."""
+    """`path` replaced by `data` whole (registry.rows.atomic.atomic_output), keeping its permissions."""
     path = Path(path)
     permissions = path.stat().st_mode & 0o777 if path.exists() else 0o644
     with atomic_output(path, "wb") as handle:

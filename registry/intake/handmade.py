@@ -30,7 +30,7 @@ from registry.extract.rules import keyword_type
 from registry.extract.vocab import TYPE_RULES
 from registry.intake.files import read_csv_rows
 from registry.intake.review import EDITABLE, Candidate, Review, ReviewError, row_problem, sentence_around
-from registry.root import PLANS, PROJECTS_CSV
+from registry.rows.root import PLANS, PROJECTS_CSV
 
 _SPAN = re.compile(r"\s*(\d+)\s*[:：]\s*(\d+)\s*")
 _JOINERS = "及和与"

@@ -6,7 +6,7 @@ The passage is read by the extractor's own target finder (registry/extract/targe
 it finds in the passage's sentence that overlaps the passage gives metric, value, unit, year and
 the indicator's first guess; where it finds none, the first number with a unit of the vocabulary
 in the passage does. The reviewer's fields (--indicator, --metric, --value, --unit, --year) come
-last, and the row must pass the registry's target rules (registry.target_rows.validate_target)
+last, and the row must pass the registry's target rules (registry.targets.target_rows.validate_target)
 and repeat no target of the plan before anything is stored. It is kept in review.json under
 `added-target:START:END[:YEAR]` and applied like an accepted candidate target.
 """
@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import re
 
-from registry.indicator_words import classify
-from registry.indicators import UNIT_CONVERSIONS
+from registry.targets.indicator_words import classify
+from registry.targets.indicators import UNIT_CONVERSIONS
 from registry.intake.files import read_csv_rows
 from registry.intake.handmade import Change
 from registry.intake.review import TARGET_EDITABLE, Candidate, ReviewError, sentence_around
-from registry.root import TARGETS_CSV
-from registry.schema import TARGET_COLUMNS, RowError, format_cell
+from registry.rows.root import TARGETS_CSV
+from registry.rows.schema import TARGET_COLUMNS, RowError, format_cell
 
 KIND = "added-target"
 _UNIT = "|".join(sorted(map(re.escape, UNIT_CONVERSIONS), key=len, reverse=True))
@@ -62,7 +62,7 @@ def target_from_passage(review, start: int, end: int) -> dict:
 
 
 def _section(review, start: int) -> str:
-    from registry.documents import section_at, split_sections
+    from registry.rows.documents import section_at, split_sections
 
     section = section_at(split_sections(review.text), start)
     return section.heading if section else ""
@@ -70,8 +70,8 @@ def _section(review, start: int) -> str:
 
 def propose_add_target(review, start: int, end: int, overrides: dict | None = None) -> Change:
     """The target a passage states, checked; ReviewError (one sentence) when it would be a bad row or a repeat."""
-    from registry.indicators import normalise
-    from registry.target_rows import validate_target
+    from registry.targets.indicators import normalise
+    from registry.targets.target_rows import validate_target
 
     if not (0 <= start < end <= len(review.text)):
         raise ReviewError(f"{start}:{end} is outside the text of {review.doc_id} (0:{len(review.text)})")

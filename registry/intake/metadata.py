@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import cn2an
 
-from registry.divisions import Division, DivisionList, load_divisions
+from registry.geo.divisions import Division, DivisionList, load_divisions
 from registry.extract.area import infer_area, infer_title
 from registry.intake.pdftext import NotAPlan
 

@@ -20,8 +20,8 @@ from pathlib import Path
 
 from registry.intake.add import candidate_targets_path, candidates_path, possible_path
 from registry.intake.files import appended_csv_bytes, json_bytes, read_csv_rows, registry_lock, replace_together
-from registry.root import DOCUMENTS_CSV, PLANS, PROJECTS_CSV, TARGETS_CSV
-from registry.schema import PROJECT_COLUMNS, TARGET_COLUMNS, RowError, validate_project
+from registry.rows.root import DOCUMENTS_CSV, PLANS, PROJECTS_CSV, TARGETS_CSV
+from registry.rows.schema import PROJECT_COLUMNS, TARGET_COLUMNS, RowError, validate_project
 
 # What a planner may change; the place columns feed the geocoder, which runs after the edits.
 # `city` too: a province plan's row may name only its prefecture, which the reviewer reads off the clause.
@@ -269,7 +269,7 @@ class Review:
             return self._apply()
 
     def _apply(self) -> tuple[list[dict], list[dict]]:
-        from registry.geocode import geocode_rows
+        from registry.geo.geocode import geocode_rows
 
         projects_csv, targets_csv = self.root / PROJECTS_CSV, self.root / TARGETS_CSV
         existing = read_csv_rows(projects_csv) if projects_csv.exists() else []
@@ -329,7 +329,7 @@ class Review:
 
     def _with_city(self, row: dict) -> dict:
         """A province plan's row placed in a county gets that county's city, which the geocoder scopes by."""
-        from registry.divisions import load_divisions
+        from registry.geo.divisions import load_divisions
 
         divisions = load_divisions()
         area = divisions.by_code.get(self.document.get("city_code", ""))
@@ -371,8 +371,8 @@ def row_problem(row: dict) -> str | None:
 def checked_target(row: dict, doc_id: str) -> dict:
     """The target row with its normalised value worked out again (a reviewer may have changed its value,
     unit or indicator), or ReviewError when it breaks the registry's target rules."""
-    from registry.indicators import normalise
-    from registry.target_rows import validate_target
+    from registry.targets.indicators import normalise
+    from registry.targets.target_rows import validate_target
 
     row = {c: _cell(row.get(c)) for c in TARGET_COLUMNS}
     try:
@@ -389,5 +389,5 @@ def checked_target(row: dict, doc_id: str) -> dict:
 
 
 def _cell(value) -> str:
-    from registry.schema import format_cell
+    from registry.rows.schema import format_cell
     return format_cell(value)

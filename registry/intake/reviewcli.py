@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import click
 
-from registry.failures import describe_os_error
+from registry.rows.failures import describe_os_error
 from registry.intake.echo import describe, fail
 from registry.intake.files import RegistryBusy
 from registry.intake.review import EDITABLE, TARGET_EDITABLE
-from registry.root import PLANS, PROJECTS_CSV, TARGETS_CSV
+from registry.rows.root import PLANS, PROJECTS_CSV, TARGETS_CSV
 
 # The review's field options: --name, --type, --capacity-mw … (EDITABLE), each setting a column of the new rows.
 FIELD_OPTIONS = {column: "--" + column.replace("_", "-") for column in EDITABLE}
@@ -223,7 +223,7 @@ def summary(root, doc_id: str | None) -> None:
     """One line per plan: what became of its project candidates, the rows made in review, the possible projects."""
     from registry.intake.files import read_csv_rows
     from registry.intake.review import Review, ReviewError
-    from registry.root import DOCUMENTS_CSV
+    from registry.rows.root import DOCUMENTS_CSV
 
     documents = read_csv_rows(root / DOCUMENTS_CSV) if (root / DOCUMENTS_CSV).exists() else []
     doc_ids = [doc_id] if doc_id else [d["doc_id"] for d in documents]

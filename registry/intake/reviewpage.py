@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from registry.intake import handmade
 from registry.intake.review import Candidate, Review, ReviewError, sentence_around
-from registry.schema import format_cell
+from registry.rows.schema import format_cell
 
 # The lead of what stops a passage being added; the reason after it is the review's own (the terminal's) words.
 CANNOT_ADD = "不能添加 cannot add —"

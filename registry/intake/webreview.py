@@ -24,14 +24,14 @@ from urllib.parse import urlsplit
 from flask import Flask, abort, jsonify, redirect, render_template, request, url_for
 from markupsafe import escape
 
-from registry.failures import describe_os_error
+from registry.rows.failures import describe_os_error
 from registry.intake import handmade
 from registry.intake.files import RegistryBusy
 from registry.intake.review import EDITABLE, TARGET_EDITABLE, Review, ReviewError
 from registry.intake.reviewpage import add_panel, card, segments, summary_line
-from registry.indicators import INDICATORS
-from registry.labels import field_chinese, stage_chinese
-from registry.schema import PROJECT_TYPES, STAGES
+from registry.targets.indicators import INDICATORS
+from registry.rows.labels import field_chinese, stage_chinese
+from registry.rows.schema import PROJECT_TYPES, STAGES
 
 # The fields the page shows as inputs, in the order a planner checks them.
 PROJECT_FIELDS = ("name", "type", "capacity_mw", "capacity_text", "voltage_kv", "stage", "phase", "target_year",

@@ -127,9 +127,9 @@ def beijing_time(iso: str) -> str:
 
 
 def csv_header(lang: str) -> list[str]:
-    """The CSV export's header row in one language (registry.labels.FIELDS); the cells keep their codes."""
-    from registry.labels import FIELDS
-    from registry.schema import PROJECT_COLUMNS
+    """The CSV export's header row in one language (registry.rows.labels.FIELDS); the cells keep their codes."""
+    from registry.rows.labels import FIELDS
+    from registry.rows.schema import PROJECT_COLUMNS
 
     return [pick(FIELDS[column], "field", lang) for column in PROJECT_COLUMNS]
 

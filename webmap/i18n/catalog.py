@@ -18,11 +18,11 @@ from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 
-from registry.indicators import INDICATORS
-from registry.labels import FIELDS, LOCATED_LABELS, PRECISION_LABELS, STAGE_LABELS
-from registry.planlist import LEVELS
-from registry.schema import PROJECT_TYPES
-from registry.target_compare import LEVEL_LABELS
+from registry.targets.indicators import INDICATORS
+from registry.rows.labels import FIELDS, LOCATED_LABELS, PRECISION_LABELS, STAGE_LABELS
+from registry.store.planlist import LEVELS
+from registry.rows.schema import PROJECT_TYPES
+from registry.store.target_compare import LEVEL_LABELS
 from webmap import about, labels, locmethod, plans, targets_page
 from webmap.i18n import DOMAIN, LANGUAGES, TRANSLATIONS
 

@@ -130,7 +130,7 @@
 
   // ---- symbols -----------------------------------------------------------------------------
   function radiusFor(item) {
-    // At national zooms the server sized the cell's symbol to fit its cell (registry/mapcells.py).
+    // At national zooms the server sized the cell's symbol to fit its cell (registry/store/mapcells.py).
     if (item.cellR !== null && item.cellR !== undefined) return item.cellR;
     // Clusters stay within ~45 px across, so neighbouring 60 px cells overlap little.
     if (item.count > 1) return Math.min(22, 11 + 2.5 * Math.log2(item.count));

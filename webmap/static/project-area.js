@@ -1,5 +1,5 @@
 /* A county-level project's page (templates/project.html): its county outlined and its seat marked.
-   The project is drawn at the county seat (registry/seats.py) because its plan names no closer place;
+   The project is drawn at the county seat (registry/geo/seats.py) because its plan names no closer place;
    the outline shows the whole area it may lie in. The polygon comes from /api/boundaries.geojson?code=…;
    names are set as text, never as HTML. */
 (function () {

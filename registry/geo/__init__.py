@@ -1,0 +1,1 @@
+"""Places: the division list, gazetteer, offline geocoding, plan areas and the basemap."""

@@ -1,0 +1,425 @@
+"""The map's clusters: a grid of ~60 px cells per zoom level, per type family and location precision.
+
+At build (`write`), every located project becomes one row of compact arrays (stored as blobs
+in `map_points`), and the clusters of the whole registry are precomputed for the zoom levels
+where clustering pays (`map_clusters`). A request for a view (`clusters`) then reads only the
+clusters whose cells meet the view: the answer grows with the screen, not with the registry.
+A filtered view selects its projects once (SQL, cached per filter) and clusters them with
+numpy on each move.
+
+Cells are fixed in Web-Mercator pixel space, so a cluster is the same wherever the view is
+and a pan never reshuffles what is on screen. Projects known only to their county or city
+(precision county/city) never merge with exactly located ones: they form their own clusters,
+which the map draws as hollow "area" symbols at the seat they were geocoded to.
+
+A line project (a non-point geometry) is drawn as a line where it spans a cell or more at the
+zoom (`lines` serves those by view) and clustered like a point at its first vertex where it is
+shorter: a national view of 100,000 projects then carries a few long lines, not thousands of
+county-sized ones, and every project is in exactly one of the two answers.
+"""
+from __future__ import annotations
+
+import json
+import math
+import os
+import sqlite3
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+
+import numpy as np
+
+from registry.store import mapcells
+from registry.store.mapcells import CELL_PX, MERGE_MAX_ZOOM, TILE_PX
+from registry.rows.schema import FAMILY_OF, PROJECT_TYPES, STAGES, TYPE_FAMILIES
+
+MIN_ZOOM, MAX_ZOOM = 3, 18
+# Precompute zooms while a cluster holds on average this many projects or more; above that a
+# view holds few projects and per-request clustering of the view is cheap.
+PRECOMPUTE_MIN_MEAN = 4
+TYPES = tuple(PROJECT_TYPES)
+FAMILIES = tuple(TYPE_FAMILIES)
+# How exactly a point locates its project: 0 the site, 1 the town, 2 an area (county, city).
+PRECISION_CLASS = {"site": 0, "town": 1, "county": 2, "city": 2}
+PRECISION_CLASSES = ("site", "town", "area")
+# `r` (px) and `mix` are set at merged zooms (registry/store/mapcells.py), null closer in.
+CLUSTER_COLUMNS = ("lon", "lat", "count", "mw", "known", "family", "precision", "type", "id", "w", "s", "e", "n", "stage",
+                   "r", "mix")
+# Clusters group a cell's projects by family (the map coloured by type) or by stage.
+GROUPS = ("family", "stage")
+MIXED = 255  # the group code of a seat's badge, which holds every type and stage
+STAGE_NAMES = (*STAGES, "unknown")
+MAX_LINES = 5000
+ARRAY_NAMES = ("rowid", "lon", "lat", "type", "family", "precision", "stage", "mw", "line", "lw", "ls", "le", "ln")
+SMALL_INTS = ("type", "family", "precision", "stage")
+
+
+def mercator(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Web-Mercator coordinates in [0, 1) of the world (x east, y south), as Leaflet's pixel space."""
+    lat = np.clip(lat, -85.0511, 85.0511)
+    x = (lon + 180.0) / 360.0
+    y = 0.5 - np.log(np.tan(np.pi / 4 + np.radians(lat) / 2)) / (2 * np.pi)
+    return x, y
+
+
+def cells_per_world(zoom: int) -> float:
+    return TILE_PX * 2 ** zoom / CELL_PX
+
+
+@dataclass
+class Points:
+    """The located projects as columns, in rowid order; `ids[i]` is the project id of row i."""
+    ids: list
+    rowid: np.ndarray
+    lon: np.ndarray
+    lat: np.ndarray
+    mx: np.ndarray
+    my: np.ndarray
+    type: np.ndarray
+    family: np.ndarray
+    precision: np.ndarray
+    stage: np.ndarray
+    mw: np.ndarray
+    line: np.ndarray
+    lw: np.ndarray
+    ls: np.ndarray
+    le: np.ndarray
+    ln: np.ndarray
+    span: np.ndarray | None = None  # a line's larger side in Web-Mercator world units; 0 for a point
+
+    def __post_init__(self):
+        if self.span is None:
+            (west, south), (east, north) = mercator(self.lw, self.ls), mercator(self.le, self.ln)
+            self.span = np.where(self.line, np.maximum(east - west, south - north), 0.0)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def drawn_as_line(self, selected: np.ndarray, zoom: int) -> np.ndarray:
+        """Which of `selected` are drawn as lines at `zoom`: lines spanning a cell or more."""
+        return self.line[selected] & (self.span[selected] * cells_per_world(zoom) >= 1.0)
+
+
+_TYPE_CODE = {t: i for i, t in enumerate(TYPES)}
+_FAMILY_CODE = {f: i for i, f in enumerate(FAMILIES)}
+_STAGE_CODE = {st: i for i, st in enumerate(STAGES)}
+
+
+_DTYPES = {"rowid": np.int64, "mw": np.float64, "line": bool, **{name: np.uint8 for name in SMALL_INTS}}
+_BATCH = 20_000  # rows turned into arrays at a time: a Python list per column never holds more
+
+
+def _points_from_rows(cursor) -> Points:
+    """The located rows of a cursor as numpy columns, read a batch at a time: Python lists of every row's values
+    would take ~40 bytes a value (600 MB at a million projects), the arrays 1–8."""
+    ids, parts = [], {name: [] for name in ARRAY_NAMES}
+    while batch := cursor.fetchmany(_BATCH):
+        cols = {name: [] for name in ARRAY_NAMES}
+        for rowid, pid, ptype, precision, stage, mw, lon, lat, geometry in batch:
+            if lon is None or lat is None:
+                continue
+            ids.append(pid)
+            cols["rowid"].append(rowid)
+            cols["lon"].append(lon)
+            cols["lat"].append(lat)
+            cols["type"].append(_TYPE_CODE.get(ptype, 255))
+            cols["family"].append(_FAMILY_CODE[FAMILY_OF.get(ptype, "other")])
+            cols["precision"].append(PRECISION_CLASS.get(precision or "", 2))
+            cols["stage"].append(_STAGE_CODE.get(stage, len(STAGES)))
+            cols["mw"].append(math.nan if mw is None else mw)
+            bounds = _line_bounds(geometry)
+            cols["line"].append(bounds is not None)
+            w, s, e, n = bounds or (lon, lat, lon, lat)
+            cols["lw"].append(w), cols["ls"].append(s), cols["le"].append(e), cols["ln"].append(n)
+        for name, values in cols.items():
+            parts[name].append(np.asarray(values, dtype=_DTYPES.get(name, np.float64)))
+    arrays = {name: np.concatenate(chunks) if chunks else np.asarray([], dtype=_DTYPES.get(name, np.float64))
+              for name, chunks in parts.items()}
+    mx, my = mercator(arrays["lon"], arrays["lat"])
+    return Points(ids=ids, mx=mx, my=my, **arrays)
+
+
+def _line_bounds(geometry: str | None):
+    """(w, s, e, n) of a line or area geometry; None for none or a point (drawn as a symbol)."""
+    if not geometry:
+        return None
+    geometry = json.loads(geometry)
+    if geometry.get("type") == "Point":
+        return None
+    coordinates = np.asarray(list(_flatten(geometry.get("coordinates", []))), dtype=float)
+    if coordinates.size == 0:
+        return None
+    return (*coordinates.min(axis=0)[:2], *coordinates.max(axis=0)[:2])
+
+
+def _flatten(coordinates):
+    if coordinates and isinstance(coordinates[0], (int, float)):
+        yield coordinates[:2]
+        return
+    for item in coordinates:
+        yield from _flatten(item)
+
+
+def cluster(points: Points, selected: np.ndarray, zoom: int, view: tuple | None = None, group: str = "family") -> list[list]:
+    """Clusters (rows of CLUSTER_COLUMNS) of the point projects `selected` (indexes into points)
+    whose cells meet `view` (w, s, e, n in degrees; None for the world), grouped by family or stage."""
+    selected = selected[~points.drawn_as_line(selected, zoom)]
+    scale = cells_per_world(zoom)
+    cx = np.floor(points.mx[selected] * scale).astype(np.int64)
+    cy = np.floor(points.my[selected] * scale).astype(np.int64)
+    if view is not None:
+        (x0, x1), (y1, y0) = (np.floor(v * scale) for v in mercator(np.array(view[0::2]), np.array(view[1::2])))
+        keep = (cx >= x0) & (cx <= x1) & (cy >= y0) & (cy <= y1)
+        selected, cx, cy = selected[keep], cx[keep], cy[keep]
+    if selected.size == 0:
+        return []
+    merged = zoom <= MERGE_MAX_ZOOM
+    if merged:  # one symbol per cell (registry/store/mapcells.py)
+        key = cx << 24 | cy
+    else:
+        # Projects known only to their county or city share one badge per seat whatever their type:
+        # a planner clicks it and gets the county's list.
+        grouping = np.where(points.precision[selected] == 2, MIXED, getattr(points, group)[selected].astype(np.int64))
+        key = ((cx << 24 | cy) << 8 | grouping) << 2 | points.precision[selected]
+    keys, first, inverse, counts = np.unique(key, return_index=True, return_inverse=True, return_counts=True)
+    groups = len(keys)
+
+    def total(values):
+        return np.bincount(inverse, weights=values, minlength=groups)
+
+    lon, lat, mw = points.lon[selected], points.lat[selected], points.mw[selected]
+    known = ~np.isnan(mw)
+    sums = total(np.where(known, mw, 0.0))
+    known_counts = total(known.astype(float))
+    types = points.type[selected].astype(np.int64)
+    single_type = total(types) == types[first] * counts
+    single_type &= total(types.astype(float) ** 2) == (types[first].astype(float) ** 2) * counts
+    family_codes = points.family[selected].astype(float)
+    single_family = (total(family_codes) == family_codes[first] * counts) & (
+        total(family_codes ** 2) == family_codes[first] ** 2 * counts)
+    stage_codes = points.stage[selected].astype(float)
+    single_stage = (total(stage_codes) == stage_codes[first] * counts) & (
+        total(stage_codes ** 2) == stage_codes[first] ** 2 * counts)
+    w, e, s, n = (np.full(groups, init) for init in (np.inf, -np.inf, np.inf, -np.inf))
+    np.minimum.at(w, inverse, lon), np.maximum.at(e, inverse, lon)
+    np.minimum.at(s, inverse, lat), np.maximum.at(n, inverse, lat)
+    mean_lon, mean_lat = total(lon) / counts, total(lat) / counts
+    members = selected[first]
+    family_names = np.array([*FAMILIES, "mixed"], dtype=object)
+    family_index = np.where(single_family, points.family[members], len(FAMILIES))
+    type_names = np.array([*TYPES, None], dtype=object)
+    type_index = np.where(single_type & (types[first] < len(TYPES)), types[first], len(TYPES))
+    stage_names = np.array([*STAGE_NAMES, None], dtype=object)
+    stage_index = np.where(single_stage, points.stage[members], len(STAGE_NAMES))
+    ids = np.array([points.ids[m] if c == 1 else None for m, c in zip(members.tolist(), counts.tolist())], dtype=object)
+    precision = points.precision[members]
+    radius = mix = np.full(groups, None, dtype=object)
+    if merged:
+        precision = mapcells.majority(inverse, points.precision[selected].astype(np.int64), len(PRECISION_CLASSES), groups)
+        radius = mapcells.cell_radius(counts, np.where(known_counts > 0, sums, np.nan))
+        mx, my = mapcells.fit_in_cells(*mercator(mean_lon, mean_lat), cx[first], cy[first], radius, zoom)
+        mean_lon, mean_lat = mapcells.lon_lat(mx, my)
+        names = FAMILIES if group == "family" else STAGE_NAMES
+        mix = np.empty(groups, dtype=object)
+        mix[:] = mapcells.mixes(inverse, getattr(points, group)[selected].astype(np.int64), names, groups)
+        radius = np.round(radius, 2)
+    columns = [np.round(mean_lon, 6), np.round(mean_lat, 6), counts, np.round(sums, 3), known_counts.astype(np.int64),
+               family_names[family_index], np.array(PRECISION_CLASSES, dtype=object)[precision],
+               type_names[type_index], ids, np.round(w, 6), np.round(s, 6), np.round(e, 6), np.round(n, 6),
+               stage_names[stage_index], radius, mix]
+    # Column-wise to Python lists, then rows: no per-cluster Python arithmetic.
+    return [list(row) for row in zip(*(c.tolist() for c in columns))]
+
+
+# --- build ----------------------------------------------------------------------------------------
+
+def write(db) -> None:
+    """Store the point arrays and the precomputed clusters in the registry being built (sqlite-utils Database)."""
+    from registry.store import facets
+
+    conn = db.conn
+    points = read_points_from_projects(conn)
+    conn.execute("CREATE TABLE map_points (name TEXT PRIMARY KEY, data BLOB)")
+    blobs = [(name, getattr(points, name).tobytes()) for name in ARRAY_NAMES]
+    blobs.append(("ids", "\n".join(points.ids).encode("utf-8")))
+    conn.executemany("INSERT INTO map_points VALUES (?, ?)", blobs)
+    conn.execute(f"CREATE TABLE map_clusters (zoom INTEGER, {', '.join(c + ' ' + _sql_type(c) for c in CLUSTER_COLUMNS)})")
+    everything = np.arange(len(points))
+    for zoom in range(MIN_ZOOM, MAX_ZOOM + 1):
+        rows = cluster(points, everything, zoom)
+        clustered = int((~points.drawn_as_line(everything, zoom)).sum())
+        if not rows or clustered / len(rows) < PRECOMPUTE_MIN_MEAN:
+            break
+        conn.executemany(f"INSERT INTO map_clusters VALUES ({', '.join('?' * (len(CLUSTER_COLUMNS) + 1))})",
+                         [(zoom, *row[:-1], None if row[-1] is None else json.dumps(row[-1], ensure_ascii=False))
+                          for row in rows])
+        _set_meta(conn, "map_precomputed_max_zoom", zoom)
+    conn.execute("CREATE INDEX map_clusters_view ON map_clusters (zoom, lat, lon)")
+    # The bbox filter (the projects-in-view table follows every move) reads this index.
+    conn.execute("CREATE INDEX IF NOT EXISTS projects_lon_lat ON projects (lon, lat)")
+    facets.store_unfiltered(conn)
+    conn.commit()
+
+
+def _sql_type(column: str) -> str:
+    return {"count": "INTEGER", "known": "INTEGER", "family": "TEXT", "precision": "TEXT", "type": "TEXT", "stage": "TEXT",
+            "id": "TEXT", "mix": "TEXT"}.get(column, "REAL")
+
+
+def _set_meta(conn, key: str, value) -> None:
+    conn.execute("CREATE TABLE IF NOT EXISTS map_meta (key TEXT PRIMARY KEY, value TEXT)")
+    conn.execute("INSERT OR REPLACE INTO map_meta VALUES (?, ?)", (key, str(value)))
+
+
+def read_points_from_projects(conn) -> Points:
+    return _points_from_rows(conn.execute(
+        "SELECT rowid, id, type, precision, stage, capacity_mw, lon, lat, "
+        "CASE WHEN geometry_wkt != '' THEN geometry END FROM projects ORDER BY rowid"))
+
+
+# --- serving --------------------------------------------------------------------------------------
+
+_lock = threading.Lock()
+_points_cache: dict = {}
+_selection_cache: OrderedDict = OrderedDict()
+SELECTIONS_KEPT = 16
+
+
+def _file_key(path) -> tuple:
+    stat = os.stat(path)
+    return (str(path), stat.st_ino, stat.st_mtime_ns, stat.st_size)
+
+
+def load_points(conn, path) -> Points:
+    """The registry's point arrays, read once per database file (a rebuild swaps the file)."""
+    key = _file_key(path)
+    with _lock:
+        if key in _points_cache:
+            return _points_cache[key]
+    try:
+        blobs = dict(conn.execute("SELECT name, data FROM map_points"))
+    except sqlite3.OperationalError:  # a registry built before map_points existed
+        points = read_points_from_projects(conn)
+    else:
+        dtypes = {"rowid": np.int64, "line": bool, **{name: np.uint8 for name in SMALL_INTS}}
+        arrays = {name: np.frombuffer(blobs[name], dtype=dtypes.get(name, np.float64)) for name in ARRAY_NAMES}
+        text = blobs["ids"].decode("utf-8")
+        ids = text.split("\n") if text else []
+        mx, my = mercator(arrays["lon"], arrays["lat"])
+        points = Points(ids=ids, mx=mx, my=my, **arrays)
+    with _lock:
+        _points_cache.clear()  # only the current file is worth keeping
+        _points_cache[key] = points
+    return points
+
+
+def select(conn, path, points: Points, where: str, params: list) -> np.ndarray:
+    """Indexes into `points` of the projects matching a filter; cached per (file, filter)."""
+    if where == "1":
+        return np.arange(len(points))
+    key = (_file_key(path), where, tuple(params))
+    with _lock:
+        if key in _selection_cache:
+            _selection_cache.move_to_end(key)
+            return _selection_cache[key]
+    cursor = conn.cursor()
+    cursor.row_factory = None
+    rowids = np.fromiter((r[0] for r in cursor.execute(
+        f"SELECT rowid FROM projects WHERE ({where}) AND lon IS NOT NULL", params)), dtype=np.int64)
+    rowids.sort()
+    positions = np.searchsorted(points.rowid, rowids)
+    positions = positions[(positions < len(points)) & (points.rowid[np.minimum(positions, len(points) - 1)] == rowids)]
+    with _lock:
+        _selection_cache[key] = positions
+        while len(_selection_cache) > SELECTIONS_KEPT:
+            _selection_cache.popitem(last=False)
+    return positions
+
+
+def precomputed_max_zoom(conn) -> int:
+    try:
+        row = conn.execute("SELECT value FROM map_meta WHERE key = 'map_precomputed_max_zoom'").fetchone()
+    except sqlite3.OperationalError:
+        return -1
+    return int(row[0]) if row else -1
+
+
+def view_clusters(conn, path, where: str, params: list, zoom: int, view: tuple, group: str = "family") -> dict:
+    """The clusters of a filtered set whose cells meet `view`, and the set's size."""
+    points = load_points(conn, path)
+    selected = select(conn, path, points, where, params)
+    rows = None
+    if where == "1" and group == "family" and zoom <= precomputed_max_zoom(conn):
+        rows = _precomputed(conn, zoom, view)
+    if rows is None:
+        rows = cluster(points, selected, zoom, view, group)
+    as_lines = points.drawn_as_line(selected, zoom)
+    return {"zoom": zoom, "bbox": list(view), "matches": int((~as_lines).sum()),
+            "lines": int(as_lines.sum()), "columns": list(CLUSTER_COLUMNS), "clusters": [_compact(r) for r in rows]}
+
+
+_EXTENT = slice(CLUSTER_COLUMNS.index("w"), CLUSTER_COLUMNS.index("n") + 1)
+
+
+def _compact(row: list) -> list:
+    """A lone project's extent is its point: sent as nulls, and coordinates to 1e-5° (~1 m)."""
+    row = list(row)
+    row[0], row[1] = round(row[0], 5), round(row[1], 5)
+    if row[2] == 1:
+        row[_EXTENT] = [None] * 4
+    return row
+
+
+def _precomputed(conn, zoom: int, view: tuple) -> list[list]:
+    # Whole cells that meet the view: a cluster's centre may lie up to one cell outside it.
+    scale = cells_per_world(zoom)
+    (x0, x1), (y1, y0) = (np.floor(v * scale) for v in mercator(np.array(view[0::2]), np.array(view[1::2])))
+    w, e = (float(v) / scale * 360.0 - 180.0 for v in (x0, x1 + 1))
+    n, s = (math.degrees(math.atan(math.sinh(math.pi * (1 - 2 * float(v) / scale)))) for v in (y0, y1 + 1))
+    try:
+        rows = conn.execute(
+            f"SELECT {', '.join(CLUSTER_COLUMNS)} FROM map_clusters WHERE zoom = ? AND lat BETWEEN ? AND ? "
+            "AND lon BETWEEN ? AND ?", (zoom, s, n, w, e)).fetchall()
+    except sqlite3.OperationalError:  # a registry built before the merged cells: clustered per request
+        return None
+    return [[*r[:-1], None if r[-1] is None else json.loads(r[-1])] for r in rows]
+
+
+def summary(conn, path, where: str, params: list) -> dict:
+    """How many of a filtered set are drawn as points, as lines, how many are not on the map (no point:
+    listed, never drawn), and the box that holds every drawn one: the map's first view."""
+    points = load_points(conn, path)
+    selected = select(conn, path, points, where, params)
+    not_located = conn.execute(f"SELECT count(*) FROM projects WHERE ({where}) AND lon IS NULL", params).fetchone()[0]
+    if selected.size == 0:
+        return {"points": 0, "lines": 0, "not_located": not_located, "extent": None}
+    return {"points": int((~points.line[selected]).sum()), "lines": int(points.line[selected].sum()),
+            "not_located": not_located,
+            "extent": [float(points.lw[selected].min()), float(points.ls[selected].min()),
+                       float(points.le[selected].max()), float(points.ln[selected].max())]}
+
+
+def drawn_types(conn, path, where: str, params: list) -> set[str]:
+    """The types of a filtered set's projects that the map draws (the legend's entries)."""
+    points = load_points(conn, path)
+    codes = np.unique(points.type[select(conn, path, points, where, params)])
+    return {TYPES[c] for c in codes.tolist() if c < len(TYPES)}
+
+
+def view_lines(conn, path, where: str, params: list, view: tuple, zoom: int = MAX_ZOOM) -> dict:
+    """The line projects of a filtered set drawn as lines at `zoom` whose extent meets `view`."""
+    points = load_points(conn, path)
+    selected = select(conn, path, points, where, params)
+    selected = selected[points.drawn_as_line(selected, zoom)]
+    w, s, e, n = view
+    meets = (points.lw[selected] <= e) & (points.le[selected] >= w) & (points.ls[selected] <= n) & (points.ln[selected] >= s)
+    rowids = points.rowid[selected[meets]][:MAX_LINES]
+    rows = []
+    for start in range(0, len(rowids), 500):
+        chunk = [int(r) for r in rowids[start:start + 500]]
+        rows.extend(conn.execute(
+            f"SELECT id, type, voltage_kv, capacity_mw, precision, geometry, stage FROM projects "
+            f"WHERE rowid IN ({', '.join('?' * len(chunk))})", chunk))
+    return {"bbox": list(view), "zoom": zoom, "truncated": bool(meets.sum() > MAX_LINES),
+            "columns": ["id", "type", "voltage_kv", "capacity_mw", "precision", "geometry", "stage"],
+            "lines": [[r[0], r[1], r[2], r[3], r[4], json.loads(r[5]), r[6] or "unknown"] for r in rows]}

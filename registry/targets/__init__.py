@@ -1,0 +1,1 @@
+"""The indicator vocabulary and the rows of targets.csv."""
