@@ -150,6 +150,8 @@ def test_no_element_is_wider_than_a_phone_outside_a_scroll_box(phone, live_serve
             const left = name.getBoundingClientRect().left - scroller.getBoundingClientRect().left;
             return {wider: scroller.scrollWidth > scroller.clientWidth, left, scrolled: scroller.scrollLeft};
         }""", [box, name_cell])
+        if path == "/" and not held["wider"]:
+            continue  # the in-view table's one-language headers fit the phone: nothing to scroll, nothing cut
         assert held["wider"] and held["scrolled"] > 0 and 0 <= held["left"] < 20, (path, held)
     watch.assert_clean()
     page.close()

@@ -246,8 +246,8 @@ def text_export(chunks_of, fmt: str, mimetype: str, project_filter: ProjectFilte
                 handle.writelines(chunks_of(registry))
 
         exportcache.build_file(path, write)
-    if path.is_file():
-        return exportcache.serve_file(path, mimetype, filename, *validators())
+    if path.is_file() and (served := exportcache.serve_file(path, mimetype, filename, *validators())) is not None:
+        return served
     registry = open_stream_registry()
     try:
         chunks = chunks_of(registry)

@@ -24,10 +24,14 @@ def _file_response(fmt: str, mimetype: str):
     project_filter = current_filter()
     registry = get_registry()
     path = exportcache.cache_path(registry, fmt, project_filter.to_params())
-    if not path.is_file():
-        exportcache.build_file(path, lambda partial: write_export(registry, project_filter, fmt, partial))
     # Weak: the zip and SQLite headers inside hold their write time, so a file made again is equal, not identical.
-    return exportcache.serve_file(path, mimetype, export_filename(project_filter, fmt), *validators(), weak=True)
+    for _attempt in range(3):  # a file just made is not pruned (exportcache.RECENT_SECONDS): once is the rule
+        if not path.is_file():
+            exportcache.build_file(path, lambda partial: write_export(registry, project_filter, fmt, partial))
+        served = exportcache.serve_file(path, mimetype, export_filename(project_filter, fmt), *validators(), weak=True)
+        if served is not None:
+            return served
+    raise OSError(f"the export cache {path.parent} keeps losing its files")
 
 
 @bp.get("/export.xlsx")

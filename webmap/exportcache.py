@@ -24,6 +24,8 @@ from flask import current_app, request, send_file
 
 MAX_FILES = 200
 MAX_BYTES = 1 << 30  # 1 GiB: a 100,000-row GeoJSON is ~60 MB
+# A file made or served this recently is never pruned: another worker may be sending it right now.
+RECENT_SECONDS = 120
 _PARTIAL_PREFIX = ".partial-"
 
 
@@ -79,7 +81,10 @@ def build_file(path: Path, write: Callable[[Path], object]) -> None:
 def serve_file(path: Path, mimetype: str, filename: str, etag: str | None, last_modified, weak: bool = False):
     """The file with Content-Length, Accept-Ranges: bytes, 206 for a Range, 304 for a matching validator,
     and `Content-Disposition: attachment` naming it (Werkzeug's send_file and make_conditional)."""
-    os.utime(path)  # served now: the last to be pruned
+    try:
+        os.utime(path)  # served now: the last to be pruned, and not within RECENT_SECONDS (see _prune)
+    except FileNotFoundError:
+        return None  # pruned by another worker a moment ago: the caller makes it again
     response = send_file(path, mimetype=mimetype, as_attachment=True, download_name=filename, conditional=False,
                          etag=False, last_modified=last_modified, max_age=None)
     if etag:
@@ -134,7 +139,7 @@ def _prune(folder: Path) -> None:
     total = 0
     for index, (_mtime, size, file_path) in enumerate(files):
         total += size
-        if index >= MAX_FILES or total > MAX_BYTES:
+        if (index >= MAX_FILES or total > MAX_BYTES) and _mtime < _now() - RECENT_SECONDS:
             Path(file_path).unlink(missing_ok=True)
 
 

@@ -100,6 +100,10 @@ HEADINGS = {
     "print_in_view": ("Projects in the printed view (largest first)", "打印视图内的项目（按容量排序）"),
     # pages
     "place_filter": ("Place", "地区"),
+    # Examples in the pickers' empty boxes: a name in Chinese pages, its pinyin in English ones (both are searched).
+    "picker_example_province": ("e.g. hubei or hb", "如：湖北"),
+    "picker_example_city": ("e.g. xiangyang or xy", "如：襄阳"),
+    "picker_example_county": ("e.g. xiangzhou or xz", "如：襄州"),
     "picker_hint": ("Name or pinyin; untick a chosen place to drop it.", "可输入名称或拼音；取消勾选即移除已选地区。"),
     "picker_more": ("more: type to narrow", "更多：请继续输入以缩小范围"),
     "picker_none": ("no place matches", "无匹配地区"),
