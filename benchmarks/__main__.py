@@ -38,6 +38,12 @@ BENCHMARKS = [
     ("targets_page", ["benchmarks/targets_page.py", "--runs", "3"], "/targets, its API and the plan areas"),
     ("slow_clients", ["benchmarks/slow_clients.py", "--runs", "3", "--baseline"],
      "ordinary requests to the production server while 1,000 clients trickle their headers; 16 MB URLs"),
+    ("add_plan_limits", ["benchmarks/add_plan_limits.py", "--runs", "3"],
+     "how fast and in how much memory add-plan refuses a 200 MB text, a DOCX bomb and a trickling URL"),
+    ("compression", ["benchmarks/compression.py", "--db", "registry.db"],
+     "bytes sent with gzip and brotli; a first and a cached download"),
+    ("place_picker", ["-m", "benchmarks.place_picker", "-n", "100000"],
+     "the map page's HTML and /api/places per keystroke at 100,000 projects"),
     ("scale", ["benchmarks/scale.py", "-n", "100000", "--results", "benchmarks/RESULTS.md"],
      "100,000 projects beside Datasette"),
     ("memory", ["-m", "benchmarks.memory", "--work", "/tmp/registry-membench", "--sizes", "10000,100000,1000000"],
@@ -80,7 +86,7 @@ def main(argv: list[str] | None = None) -> int:
         for name, command, what in BENCHMARKS:
             print(f"{name:16s} python {' '.join(command)}\n{'':16s} {what}")
         return 0
-    if any(name == "map_shipped" for name, _, _ in chosen):
+    if any(name in ("map_shipped", "compression") for name, _, _ in chosen):
         # The shipped registry's database, as `registry build` makes it (map_shipped serves it).
         build = subprocess.run([sys.executable, "-c", "from registry.cli import main; main()", "build"], cwd=ROOT,
                                capture_output=True, text=True)

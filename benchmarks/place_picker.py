@@ -1,8 +1,7 @@
 """What the filter's place pickers cost: the map page's HTML (bytes, <option>s) and /api/places per keystroke.
 
-    python -m benchmarks.synthetic -n 100000 -o /tmp/synth.csv
-    registry build /tmp/synth.csv --db /tmp/synth.db        # or registry.store.store.build
-    python benchmarks/place_picker.py --db /tmp/synth.db [--runs 5]
+    python -m benchmarks.place_picker -n 100000 [--runs 5]     # a synthetic registry, built in a temp folder
+    python -m benchmarks.place_picker --db registry.db         # or any registry file
 
 Flask's test client (no network, no browser): the server's side of what a planner waits for.
 Prints the page's size and <option> count, and the median time of /api/places for queries a
@@ -35,9 +34,18 @@ def timed_ms(action) -> float:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--db", type=Path, required=True)
+    source = parser.add_mutually_exclusive_group(required=True)
+    source.add_argument("--db", type=Path)
+    source.add_argument("-n", type=int, help="build a synthetic registry of n projects (benchmarks/synthetic.py)")
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args(argv)
+    if args.n:
+        import tempfile
+
+        from benchmarks.map_browser import build_registry
+
+        work = Path(tempfile.mkdtemp(prefix="place-picker-"))
+        args.db, _seconds = build_registry(args.n, work)
     client = create_app({"REGISTRY_DB": str(args.db), "REGISTRY_TILES": "none"}).test_client()
     first = timed_ms(lambda: client.get("/api/places?level=county&q=x"))
     html = client.get("/").get_data()

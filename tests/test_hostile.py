@@ -209,6 +209,24 @@ def test_csv_export_neutralises_formulas_and_keeps_everything_else(web):
     assert any(c.startswith("'=") for c in (by_id[r["id"]]["name"] for r in HOSTILE))
 
 
+@pytest.mark.parametrize("fmt", ["xlsx", "gpkg", "kml"])
+def test_a_filter_of_characters_xml_cannot_hold_still_exports_whole(web, tmp_path, fmt):
+    # q=\ufffe (a Unicode non-character) once made the workbook's About sheet, which writes the filter, a 500.
+    response = web.get(f"/export.{fmt}", query_string={"q": "\ufffe\x01\uffff"})
+    assert response.status_code == 200, response.get_data(as_text=True)[:200]
+    path = tmp_path / f"out.{fmt}"
+    path.write_bytes(response.get_data())
+    if fmt == "xlsx":
+        from openpyxl import load_workbook
+
+        about = load_workbook(path, read_only=True)["About 说明"]
+        assert any("\ufffe" not in str(cell) for row in about.iter_rows(values_only=True) for cell in row)
+    else:
+        import pyogrio
+
+        assert pyogrio.read_info(path)["features"] == 0
+
+
 @pytest.mark.parametrize("q", HOSTILE_QUERIES)
 def test_search_takes_query_syntax_as_text(web, select, q):
     response = web.get("/api/projects?per_page=1000&q=" + quote(q))

@@ -7,6 +7,7 @@ per value, so memory stays bounded at 100,000 rows (see benchmarks/xlsx_export.p
 """
 from __future__ import annotations
 
+import re
 from contextlib import suppress
 from datetime import datetime, timezone
 from itertools import chain, islice
@@ -15,13 +16,16 @@ from zipfile import ZIP_DEFLATED, ZipFile
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.writer.excel import ExcelWriter
 
 from registry.rows.labels import field_label, precision_label, stage_label, type_label
 from registry.rows.schema import PRECISIONS, PROJECT_TYPES, RECORD_COLUMNS, STAGES
+
+# What XML 1.0 cannot hold: openpyxl's ILLEGAL_CHARACTERS_RE (control characters) and also the non-characters
+# U+FFFE and U+FFFF and lone surrogates, which lxml refuses mid-file (a filter's q=\ufffe once made a 500).
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 NUMBER_COLUMNS = frozenset({"capacity_mw", "voltage_kv", "target_year", "lon", "lat", "source_start", "source_end"})
@@ -81,7 +85,7 @@ def _value(sheet, column: str, value):
     if column in NUMBER_COLUMNS:
         return value  # int or float from SQLite: a number cell
     text = LABELLED[column](value) if column in LABELLED else str(value)
-    if text.startswith("=") or ILLEGAL_CHARACTERS_RE.search(text):
+    if text.startswith("=") or NOT_XML.search(text):
         return _cell(sheet, text)
     return text  # a plain str is a string cell, and a third cheaper to write than a cell object
 
@@ -89,7 +93,7 @@ def _value(sheet, column: str, value):
 def _cell(sheet, text: str, bold: bool = False) -> WriteOnlyCell:
     # A string cell, always: openpyxl would store a text starting with '=' as a formula
     # (spreadsheet formula injection), and refuses control characters outright.
-    cell = WriteOnlyCell(sheet, ILLEGAL_CHARACTERS_RE.sub("", text))
+    cell = WriteOnlyCell(sheet, NOT_XML.sub("", text))
     cell.data_type = "s"
     if bold:
         cell.font = BOLD
