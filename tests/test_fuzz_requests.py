@@ -58,7 +58,7 @@ def assert_json_error(response, where) -> None:
 
 
 @schema.parametrize()
-@settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", "6")), deadline=None,
+@settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", "4")), deadline=None,
           derandomize=not os.environ.get("FUZZ_EXAMPLES"), suppress_health_check=list(HealthCheck))
 def test_api_answers_every_generated_request_as_its_document_says(case):
     # Every check schemathesis has (status codes, content types, bodies and headers as documented, valid data
