@@ -86,6 +86,8 @@ HEADINGS = {
     "wan_kw": ("× 10⁴ kW", "万千瓦"),
     "full_stop": (".", "。"),
     "colon": (": ", "："),
+    "open_paren": (" (", "（"),
+    "close_paren": (")", "）"),
     "zoom_in_button": ("Zoom in", "放大"), "zoom_out_button": ("Zoom out", "缩小"), "layers": ("Layers", "图层"),
     "search_example": ("a place or project name, as the plan writes it", "大悟 / 抽水蓄能 …"),
     "tiles_failed": ("Online map tiles could not be loaded; showing the built-in basemap",
