@@ -36,6 +36,9 @@ REVIEW_SELECTION = {"": "觅儿寺镇𠮷祥村集中式光伏和储能示范", 
 # names), the app ("map" or "review"), the path
 SHOTS = [
     ("screenshot", "map", "/"),
+    ("map-en", "map", "/?lang=en"),
+    ("projects", "map", "/projects"),
+    ("project-page", "map", "/projects/xiaogan-001"),
     ("basemap", "map", "/?province=湖北省"),
     ("plan-page", "map", "/plans/xiaogan_420900"),
     ("targets-page", "map", "/targets?indicator=non_fossil_share&year=2025"),
