@@ -28,3 +28,30 @@ def table(name: str, prefix: str = "") -> str:
               f"{ran.group(3)} on 2 CPUs" if ran else f"`python -m benchmarks --only {name}`")
     return "\n".join(rows) + f"\n\n({source}; the whole output: [benchmarks/results/{name}.md]" + \
         f"({prefix}benchmarks/results/{name}.md))"
+
+
+def scaling(prefix: str = "") -> str:
+    """The extraction benchmark in two sentences: the worst fitted ratio per doubling of `registry extract` over
+    every case, the issue's digit run and the 28 plans repeated, from benchmarks/EXTRACT_SCALING.md."""
+    path = RESULTS.parent / "EXTRACT_SCALING.md"
+    if not path.is_file():
+        return "(no result yet: run `python -m benchmarks --only extract_scaling`)"
+    text = path.read_text(encoding="utf-8").split("\n## History")[0]
+    run = re.search(r"run of (\d{4}-\d\d-\d\d \d\d:\d\d).*?load average \(1 min\) ([\d.]+) at the start", text)
+    worst = re.search(r"Worst fitted ratio per doubling: ([\d.]+) \(([^;]+);", text)
+    rows = {cells[1].strip(): cells for cells in (line.split("|") for line in text.splitlines() if line.startswith("| "))
+            if cells[1].strip() != "case"}
+
+    def fitted(prefix_of_case: str) -> str:
+        for case, cells in rows.items():
+            if case.startswith(prefix_of_case):
+                return cells[8].strip()
+        return "?"
+
+    if not (run and worst):
+        return "(the extraction benchmark's file has no result table)"
+    return (f"`registry extract` on files, every stage timed (CPU time minus the start-up, medians of 3; run of "
+            f"{run.group(1)} UTC, load average {run.group(2)}): the worst fitted ratio per doubling over "
+            f"{len(rows)} inputs is **{worst.group(1)}** ({worst.group(2)}; a quadratic stage gives 4), the digit "
+            f"run of issue 22 {fitted('digit run')}, the 28 plans joined and repeated {fitted('the plans')} "
+            f"([benchmarks/EXTRACT_SCALING.md]({prefix}benchmarks/EXTRACT_SCALING.md)).")
