@@ -55,3 +55,17 @@ def scaling(prefix: str = "") -> str:
             f"{len(rows)} inputs is **{worst.group(1)}** ({worst.group(2)}; a quadratic stage gives 4), the digit "
             f"run of issue 22 {fitted('digit run')}, the 28 plans joined and repeated {fitted('the plans')} "
             f"([benchmarks/EXTRACT_SCALING.md]({prefix}benchmarks/EXTRACT_SCALING.md)).")
+
+
+def output(name: str, prefix: str = "") -> str:
+    """A benchmark's printed output as it ran (a code block), with where it came from: for the benchmarks
+    that print lines rather than a table."""
+    path = RESULTS / f"{name}.md"
+    if not path.is_file():
+        return f"(no result yet: run `python -m benchmarks --only {name}`)"
+    text = path.read_text(encoding="utf-8")
+    block = re.search(r"```\n(.*?)```", text, flags=re.S)
+    ran = re.search(r"at (\d{4}-\d\d-\d\d \d\d:\d\d UTC) on tree (\w+)", text)
+    where = f"{ran.group(1)}, tree {ran.group(2)}" if ran else "its last run"
+    return (f"```\n{block.group(1) if block else text}```\n\n(`python -m benchmarks --only {name}`, {where}; "
+            f"[benchmarks/results/{name}.md]({prefix}benchmarks/results/{name}.md))")
