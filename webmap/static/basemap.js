@@ -242,18 +242,26 @@
   // Online tiles are opt-in; when they fail (no internet), say so once and keep the basemap.
   function watchTiles(map, message) {
     var told = false;
+    function tell() {
+      if (told) return;
+      told = true;
+      var notice = document.createElement("div");
+      notice.className = "basemap-notice";
+      notice.setAttribute("role", "status");
+      notice.textContent = message;
+      notice.addEventListener("click", function () { notice.remove(); });
+      map.getContainer().appendChild(notice);
+    }
     map.eachLayer(function (layer) {
       if (!(layer instanceof L.TileLayer)) return;
-      layer.on("tileerror", function () {
-        if (told) return;
-        told = true;
-        var notice = document.createElement("div");
-        notice.className = "basemap-notice";
-        notice.setAttribute("role", "status");
-        notice.textContent = message;
-        notice.addEventListener("click", function () { notice.remove(); });
-        map.getContainer().appendChild(notice);
-      });
+      layer.on("tileerror", tell);
+      // A tile refused before this listener was attached (no network answers at once) fired its tileerror
+      // already: a finished image with no pixels is that failure (Leaflet keeps its tiles in _tiles).
+      var tiles = layer._tiles || {};
+      if (Object.keys(tiles).some(function (key) {
+        var img = tiles[key].el;
+        return img && img.complete && img.naturalWidth === 0;
+      })) tell();
     });
   }
 
