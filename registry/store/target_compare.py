@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from registry.targets.indicators import INDICATORS
 from registry.geo.provinces import NATIONAL_NAMES
 from registry.store.query import FilterError
+from registry.store.targets import unknown_indicator
 
 SORTS = ("value", "plan", "level", "area")
 ORDERS = ("asc", "desc")
@@ -62,14 +63,7 @@ class CompareQuery:
             if indicator in NOT_COMPARABLE:
                 raise FilterError("indicator", "%(value)r gathers targets outside the vocabulary, which measure "
                                                "different things: it cannot be compared on one scale", value=indicator)
-            import difflib
-
-            close = difflib.get_close_matches(indicator, COMPARABLE, n=1)
-            if close:
-                raise FilterError("indicator", "unknown indicator %(value)r; did you mean %(close)r? the vocabulary: "
-                                  "registry/targets/indicators.py", value=indicator[:40], close=close[0])
-            raise FilterError("indicator", "unknown indicator %(value)r; the vocabulary: registry/targets/indicators.py",
-                              value=indicator[:40])
+            raise unknown_indicator(indicator, COMPARABLE)
         year = _single(params, "year")
         if year is not None:
             if not (len(year) == 4 and year.isascii() and year.isdigit() and 1990 <= int(year) <= 2100):

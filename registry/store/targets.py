@@ -30,6 +30,16 @@ _DRAFT_WORDS = ("征求意见稿", "draft")
 _NUMERIC_COLUMNS = frozenset({"value", "value_normalised", "year", "source_start", "source_end"})
 
 
+def unknown_indicator(value: str, vocabulary) -> FilterError:
+    """The error for an indicator outside `vocabulary`, naming the closest one if any (targets and /targets)."""
+    close = difflib.get_close_matches(value, vocabulary, n=1)
+    if close:
+        return FilterError("indicator", "unknown indicator %(value)r; did you mean %(close)r? the vocabulary: "
+                           "registry/targets/indicators.py", value=value[:40], close=close[0])
+    return FilterError("indicator", "unknown indicator %(value)r; the vocabulary: registry/targets/indicators.py",
+                       value=value[:40])
+
+
 @dataclass(frozen=True)
 class TargetFilter:
     cities: tuple[str, ...] = ()
@@ -47,12 +57,7 @@ class TargetFilter:
         indicators = values("indicator")
         for key in indicators:
             if key not in INDICATORS:
-                close = difflib.get_close_matches(key, INDICATORS, n=1)
-                if close:
-                    raise FilterError("indicator", "unknown indicator %(value)r; did you mean %(close)r? the vocabulary: "
-                                      "registry/targets/indicators.py", value=key[:40], close=close[0])
-                raise FilterError("indicator", "unknown indicator %(value)r; the vocabulary: registry/targets/indicators.py",
-                                  value=key[:40])
+                raise unknown_indicator(key, INDICATORS)
         years = []
         for year in values("year"):
             if not _YEAR_RE.match(year) or not 1990 <= int(year) <= 2100:
