@@ -38,6 +38,8 @@ BENCHMARKS = [
     ("targets_page", ["benchmarks/targets_page.py", "--runs", "3"], "/targets, its API and the plan areas"),
     ("slow_clients", ["benchmarks/slow_clients.py", "--runs", "3", "--baseline"],
      "ordinary requests to the production server while 1,000 clients trickle their headers; 16 MB URLs"),
+    ("load", ["benchmarks/load.py", "--runs", "3", "--duration", "10"],
+     "200 concurrent clients against the production command, beside gunicorn alone"),
     ("add_plan_limits", ["benchmarks/add_plan_limits.py", "--runs", "3"],
      "how fast and in how much memory add-plan refuses a 200 MB text, a DOCX bomb and a trickling URL"),
     ("compression", ["benchmarks/compression.py", "--db", "registry.db"],
@@ -49,6 +51,11 @@ BENCHMARKS = [
     ("memory", ["-m", "benchmarks.memory", "--work", "/tmp/registry-membench", "--sizes", "10000,100000,1000000"],
      "peak memory of `registry build` and `registry export` from 10,000 to 1,000,000 projects"),
 ]
+
+
+# Every page whose figures are cog blocks quoting benchmarks/results/ (benchmarks/quote.py).
+QUOTING_PAGES = sorted(str(p.relative_to(ROOT)) for folder in ("docs/manual", "benchmarks") for p in (ROOT / folder).glob("*.md")
+                       if "[[[cog" in p.read_text(encoding="utf-8"))
 
 
 def run(name: str, command: list[str], what: str) -> bool:
@@ -94,10 +101,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"registry build failed: {build.stderr.strip()}", file=sys.stderr)
             return 1
     failed = [name for name, command, what in chosen if not run(name, command, what)]
-    cog = subprocess.run([str(Path(sys.executable).with_name("cog")), "-r", "README.md",
-                          *sorted(str(p.relative_to(ROOT)) for p in (ROOT / "docs" / "manual").glob("*.md"))],
+    cog = subprocess.run([str(Path(sys.executable).with_name("cog")), "-r", "README.md", *QUOTING_PAGES],
                          cwd=ROOT, capture_output=True, text=True)
-    print("cog -r README.md docs/manual/*.md:", "done" if cog.returncode == 0 else cog.stderr.strip())
+    print("cog -r README.md docs/manual/*.md benchmarks/*.md:", "done" if cog.returncode == 0 else cog.stderr.strip())
     if failed:
         print(f"failed: {', '.join(failed)}", file=sys.stderr)
     return 1 if failed or cog.returncode else 0

@@ -1,18 +1,17 @@
-"""Load test of the production command: gunicorn, 4 workers, 200 concurrent clients on loopback.
+"""Load test of the production command against gunicorn alone: 200 concurrent clients on loopback.
 
-    python benchmarks/load.py                      # build registry.db from projects.csv into a temp dir, then test
-    python benchmarks/load.py --db registry.db     # test an existing registry (it is only read)
-    python benchmarks/load.py --clients 50 --duration 10 --route /api/projects
+    python benchmarks/load.py --runs 3 --duration 10      # registry serve --production, then gunicorn alone
+    python benchmarks/load.py --db registry.db            # test an existing registry (it is only read)
+    python benchmarks/load.py --clients 50 --duration 10 --route /api/projects --no-baseline
 
-For each route in turn it starts the README's production command
-
-    REGISTRY_DB=<db> gunicorn -c python:webmap.gunicorn_conf -w 4 -b 127.0.0.1:<free port> 'webmap:create_app()'
-
-(once, for all routes), keeps `--clients` connections busy for `--duration` seconds (each
-client: connect, GET, read the whole response, repeat; every request is a new TCP connection,
-as from many planners' browsers), and prints requests per second, latency percentiles and errors. Every
-loop is bounded by the deadline and a per-request timeout; the server is stopped at the end.
-The registry's bytes and mtime are compared before and after: a server must never write it.
+It starts the manual's production command, `registry serve --production` (nginx in front of gunicorn,
+webmap/production.py), on a free loopback port, keeps `--clients` connections busy for `--duration`
+seconds per route (each client: connect, GET, read the whole response, repeat; every request is a new
+TCP connection, as from many planners' browsers), `--runs` times, then does the same to the baseline in
+the same run: gunicorn alone with the shipped config (`gunicorn -c python:webmap.gunicorn_conf`). It prints
+the median over the runs of requests per second and latency percentiles, and the errors. Every loop is
+bounded by the deadline and a per-request timeout; the servers are stopped at the end. The registry's
+bytes and mtime are compared before and after: a server must never write it.
 
 Exit status 1 if any request failed (non-200, connection error or timeout) or the db changed.
 Only 127.0.0.1 is ever contacted.
@@ -54,18 +53,16 @@ def source_csv() -> Path:
     return real if real.is_file() else ROOT / "tests" / "fixtures" / "sample_projects.csv"
 
 
-def start_server(db: Path, port: int, workers: int, log_path: Path) -> subprocess.Popen:
+def start_server(command: list[str], port: int, db: Path, log_path: Path) -> subprocess.Popen:
     env = dict(os.environ, REGISTRY_DB=str(db))
-    command = [sys.executable, "-m", "gunicorn", "-c", "python:webmap.gunicorn_conf", "-w", str(workers),
-               "-b", f"{HOST}:{port}", "webmap:create_app()"]
     with open(log_path, "wb") as log:  # a file, not a pipe: a full pipe would stall the server mid-run
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
                                    start_new_session=True)
     process.log_path = log_path
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise SystemExit("gunicorn exited: " + log_path.read_text(errors="replace")[-3000:])
+            raise SystemExit("the server exited: " + log_path.read_text(errors="replace")[-3000:])
         try:
             with socket.create_connection((HOST, port), timeout=1) as sock:
                 sock.sendall(f"GET /api/facets HTTP/1.1\r\nHost: {HOST}\r\nConnection: close\r\n\r\n".encode())
@@ -75,7 +72,7 @@ def start_server(db: Path, port: int, workers: int, log_path: Path) -> subproces
             pass
         time.sleep(0.2)
     stop_server(process)
-    raise SystemExit("gunicorn did not answer within 60 s")
+    raise SystemExit(f"the server did not answer within 90 s: {' '.join(command)}")
 
 
 def stop_server(process: subprocess.Popen) -> str:
@@ -148,14 +145,38 @@ async def run_route(port: int, route: str, clients: int, duration: float, timeou
             "mean_body_bytes": int(statistics.mean(sizes)) if sizes else 0}
 
 
+def servers(db: Path, workers: int, baseline: bool) -> list[tuple[str, list[str], int]]:
+    """(name, command, port) of the server measured and, with `baseline`, of gunicorn alone."""
+    port = free_port()
+    chosen = [("`registry serve --production`",
+               [sys.executable, "-m", "registry.cli", "serve", "--production", "--db", str(db), "--port", str(port)], port)]
+    if baseline:
+        port = free_port()
+        chosen.append(("gunicorn alone (baseline)",
+                       [sys.executable, "-m", "gunicorn", "-c", "python:webmap.gunicorn_conf", "-w", str(workers),
+                        "-b", f"{HOST}:{port}", "webmap:create_app()"], port))
+    return chosen
+
+
+def median_of(results: list[dict]) -> dict:
+    """One route's runs in one row: medians of the rates and percentiles, errors summed."""
+    return {"route": results[0]["route"], "runs": len(results), "ok": sum(r["ok"] for r in results),
+            "errors": sum(r["errors"] for r in results),
+            **{key: round(statistics.median(r[key] for r in results), 1) for key in ("rps", "p50_ms", "p90_ms", "p99_ms")},
+            "max_ms": max((r["max_ms"] or 0) for r in results), "mean_body_bytes": results[-1]["mean_body_bytes"]}
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--db", type=Path, help="registry to serve (default: build one from projects.csv in a temp dir)")
     parser.add_argument("--clients", type=int, default=200)
-    parser.add_argument("--duration", type=float, default=30.0, help="seconds per route")
-    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--duration", type=float, default=10.0, help="seconds per route and run")
+    parser.add_argument("--runs", type=int, default=3, help="runs per route and server; medians are reported")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers of the baseline")
     parser.add_argument("--timeout", type=float, default=30.0, help="per-request timeout, seconds")
     parser.add_argument("--route", action="append", help=f"route to load (repeatable; default {' and '.join(DEFAULT_ROUTES)})")
+    parser.add_argument("--baseline", action=argparse.BooleanOptionalAction, default=True,
+                        help="also measure gunicorn alone in the same run (default: yes)")
     parser.add_argument("--json", type=Path, help="also write the results as JSON here")
     args = parser.parse_args(argv)
     clients = max(1, min(args.clients, MAX_CLIENTS))
@@ -170,33 +191,38 @@ def main(argv=None) -> int:
                            cwd=ROOT, check=True, capture_output=True, timeout=300)
         db = db.resolve()
         before = fingerprint(db)
-        port = free_port()
-        print(f"# REGISTRY_DB={db} gunicorn -c python:webmap.gunicorn_conf -w {args.workers} -b {HOST}:{port} "
-              "'webmap:create_app()'", flush=True)
-        print(f"# {clients} concurrent clients, {duration:g} s per route, {os.cpu_count()} CPUs", flush=True)
-        server = start_server(db, port, args.workers, Path(tmp) / "gunicorn.log")
-        results = []
-        try:
+        print(f"# {clients} concurrent clients, {duration:g} s per route and run, {args.runs} runs, "
+              f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}; registry {db.name} "
+              f"({sum(1 for _ in open(source_csv(), encoding='utf-8')) - 1 if args.db is None else '?'} projects)", flush=True)
+        print("| server | route | requests OK | errors | req/s | p50 | p90 | p99 | max | body |")
+        print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+        results, failed = [], False
+        for name, command, port in servers(db, args.workers, args.baseline):
+            server = start_server(command, port, db, Path(tmp) / "server.log")
+            try:
+                runs = {route: [] for route in routes}
+                for _ in range(args.runs):
+                    for route in routes:
+                        runs[route].append(asyncio.run(run_route(port, route, clients, duration, args.timeout)))
+            finally:
+                log = stop_server(server)
             for route in routes:
-                result = asyncio.run(run_route(port, route, clients, duration, args.timeout))
-                results.append(result)
-                print(f"{route:<18} {result['ok']:>7} ok {result['errors']:>4} errors {result['rps']:>8.1f} req/s  "
-                      f"p50 {result['p50_ms']:>7.1f} ms  p90 {result['p90_ms']:>7.1f} ms  p99 {result['p99_ms']:>7.1f} ms  "
-                      f"max {result['max_ms']} ms  {result['mean_body_bytes']} B/response"
-                      + (f"  {result['error_kinds']}" if result["errors"] else ""), flush=True)
-        finally:
-            log = stop_server(server)
+                row = median_of(runs[route]) | {"server": name}
+                results.append(row)
+                failed |= bool(row["errors"])
+                print(f"| {name} | `{route}` | {row['ok']:,} | {row['errors']} | **{row['rps']:,.0f}** | {row['p50_ms']:.0f} ms "
+                      f"| {row['p90_ms']:.0f} ms | **{row['p99_ms']:.0f} ms** | {row['max_ms']:.0f} ms | "
+                      f"{row['mean_body_bytes'] / 1000:.0f} KB |", flush=True)
+            if row["errors"] and log:
+                print("# server log tail:\n" + log, file=sys.stderr)
         unchanged = fingerprint(db) == before
         journal = [p.name for p in db.parent.iterdir() if p.name.startswith(db.name + "-")]
-        failed = any(r["errors"] for r in results) or not unchanged or journal
-        print("SUMMARY " + "; ".join(f"{r['route']} {r['rps']} req/s p99 {r['p99_ms']} ms errors {r['errors']}" for r in results)
-              + f"; clients {clients}; db {'unchanged' if unchanged and not journal else 'CHANGED'}"
-              + ("; FAILED" if failed else "; OK"), flush=True)
-        if failed and log:
-            print("# gunicorn log tail:\n" + log, file=sys.stderr)
+        failed = failed or not unchanged or bool(journal)
+        print(f"\nmedians of {args.runs} runs of {duration:g} s; load average {os.getloadavg()[0]:.2f} at the end; "
+              f"registry {'unchanged' if unchanged and not journal else 'CHANGED'}; {'FAILED' if failed else 'OK'}", flush=True)
         if args.json:
             args.json.parent.mkdir(parents=True, exist_ok=True)
-            args.json.write_text(json.dumps({"clients": clients, "duration_s": duration, "workers": args.workers,
+            args.json.write_text(json.dumps({"clients": clients, "duration_s": duration, "runs": args.runs,
                                              "cpus": os.cpu_count(), "db_unchanged": unchanged, "results": results},
                                             indent=2) + "\n")
     return 1 if failed else 0

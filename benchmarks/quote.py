@@ -65,7 +65,7 @@ def output(name: str, prefix: str = "") -> str:
         return f"(no result yet: run `python -m benchmarks --only {name}`)"
     text = path.read_text(encoding="utf-8")
     block = re.search(r"```\n(.*?)```", text, flags=re.S)
-    ran = re.search(r"at (\d{4}-\d\d-\d\d \d\d:\d\d UTC) on tree (\w+)", text)
-    where = f"{ran.group(1)}, tree {ran.group(2)}" if ran else "its last run"
+    ran = re.search(r"at (\d{4}-\d\d-\d\d \d\d:\d\d UTC) on tree (\w+).*?load average ([\d.]+) before", text)
+    where = f"{ran.group(1)}, tree {ran.group(2)}, load average {ran.group(3)} on 2 CPUs" if ran else "its last run"
     return (f"```\n{block.group(1) if block else text}```\n\n(`python -m benchmarks --only {name}`, {where}; "
             f"[benchmarks/results/{name}.md]({prefix}benchmarks/results/{name}.md))")

@@ -22,7 +22,8 @@ from conftest import ROOT, read_rows
 
 MANUAL = ROOT / "docs" / "manual"
 # What the README says to run, with the shell's expansion of docs/manual/*.md.
-DOCUMENTS = ["README.md", *sorted(str(page.relative_to(ROOT)) for page in MANUAL.glob("*.md"))]
+DOCUMENTS = ["README.md", *sorted(str(page.relative_to(ROOT)) for page in MANUAL.glob("*.md")),
+             *sorted(str(page.relative_to(ROOT)) for page in (ROOT / "benchmarks").glob("*.md"))]
 
 
 def run(tool: str, *args: str, cwd: Path = ROOT, env: dict | None = None) -> subprocess.CompletedProcess:
