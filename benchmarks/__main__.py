@@ -46,6 +46,10 @@ BENCHMARKS = [
      "bytes sent with gzip and brotli; a first and a cached download"),
     ("place_picker", ["-m", "benchmarks.place_picker", "-n", "100000"],
      "the map page's HTML and /api/places per keystroke at 100,000 projects"),
+    ("geocode_speed", ["benchmarks/geocode_speed.py", "--runs", "3"], "the gazetteer's load and geocoding the registry"),
+    ("pdf_roundtrip", ["benchmarks/pdf_roundtrip.py", *(f"plans/{name}.txt" for name in (
+        "xiangyang_420600", "shiyan_420300", "xiaogan_420900", "jinshi_430781", "linxiang_430682"))],
+     "how faithfully add-plan reads the five city and county plans printed to PDF"),
     ("scale", ["benchmarks/scale.py", "-n", "100000", "--results", "benchmarks/RESULTS.md"],
      "100,000 projects beside Datasette"),
     ("memory", ["-m", "benchmarks.memory", "--work", "/tmp/registry-membench", "--sizes", "10000,100000,1000000"],
