@@ -63,7 +63,6 @@ TINY = TITLE + PREAMBLE + "推进星甲光伏电站项目建设。\n"
 # `registry ...` as the console script runs it, on this tree's code.
 COMMAND = [sys.executable, "-c", "import sys; from registry.cli import main; sys.exit(main())"]
 ENV = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
-HISTORY = "## History"
 START_UP_BOUND = 0.1  # seconds above the fixed cost at 1× under which a case's ratios are start-up noise
 # Name-like strings that are no place of the city: distinct for every i.
 _SYLLABLES = "甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉戌亥"
@@ -242,14 +241,6 @@ def _memory_run(work: Path, megabytes: int) -> str:
             f"{usage.ru_maxrss / 1024:.0f} MB; {projects} candidate projects, {targets} targets")
 
 
-def _history(path: Path | None) -> str:
-    """The results file's hand-written history (from its "## History" heading on), which a rerun keeps."""
-    if path is None or not path.exists():
-        return ""
-    old = path.read_text(encoding="utf-8")
-    return old[old.index(HISTORY):].rstrip() + "\n" if HISTORY in old else ""
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--results", type=Path, help="also write the figures to this markdown file")
@@ -351,7 +342,8 @@ def main() -> None:
            "the fixed cost instead."] if bound else []),
         "",
         *([memory, ""] if memory else []),
-        _history(args.results),
+        "Earlier runs, and how they were timed: `git log -p benchmarks/EXTRACT_SCALING.md`. Only the figures above "
+        "are this tree's; every one of them is rewritten by the command at the top.",
     ]).rstrip() + "\n"
     print(report)
     if args.results:
