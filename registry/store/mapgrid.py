@@ -106,7 +106,7 @@ _STAGE_CODE = {st: i for i, st in enumerate(STAGES)}
 
 
 _DTYPES = {"rowid": np.int64, "mw": np.float64, "line": bool, **{name: np.uint8 for name in SMALL_INTS}}
-_BATCH = 20_000  # rows turned into arrays at a time: a Python list per column never holds more
+_BATCH = 5_000  # rows turned into arrays at a time: a Python list per column never holds more (20,000: +30 MB)
 
 
 def _points_from_rows(cursor) -> Points:
