@@ -1,19 +1,16 @@
-"""Peak memory and time of `registry build` and of a full export as the registry grows.
+"""Peak memory and time of a full export as the registry grows.
 
     python -m benchmarks.memory --work /tmp/membench                 # 10k, 100k, 1M rows
     python -m benchmarks.memory --work /tmp/membench --sizes 10000,100000 --out benchmarks/MEMORY.md
+
+`registry build`'s time and peak memory are measured by benchmarks/build.py (`python -m benchmarks --only
+build`), against the sqlite3 floor in the same run; here the build only makes the registry the exports read.
 
 Each measurement runs in a fresh child process; its peak resident set size is the kernel's
 ru_maxrss for that child (os.wait4): the whole process, as a user's command is. Its time is the wall
 clock around it. Two ways of doing each job run in the same command, so the ratio is measured on
 the same machine at the same moment:
 
-* build, `stream`: the command a user runs, `registry build --csv CSV --db DB` (streamed check
-  pass, rows validated and inserted as read, duplicate ids in a temp SQLite file, then the map
-  grid, the facets and the plan areas);
-* build, `list` (baseline): the same build with every validated record held in a list before
-  the first insert, as the build did before (the old reader also held the decoded file and the
-  raw rows besides, so the old figures were higher still: 4.9 GB at 1M rows, issue 15);
 * export, `stream`: the command a user runs, `registry export --format geojson -o FILE` (rows straight
   off the cursor, as /export.geojson and /api/map.json read them);
 * export, `list` (baseline): `geojson_chunks(Registry.features())`, the list-returning method
@@ -35,17 +32,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
-
-BUILD_CHILD = r"""
-import sys
-from registry.store import store
-csv_path, db_path, mode = sys.argv[1:4]
-if mode == "list":
-    streamed = store.iter_project_records
-    store.iter_project_records = lambda *a, **k: iter(list(streamed(*a, **k)))
-report = store.build(csv_path, db_path, targets_csv="")
-print(report.projects)
-"""
 
 EXPORT_CHILD = r"""
 import sys
@@ -127,12 +113,7 @@ def main(argv=None) -> int:
     for n in sizes:
         db = args.work / f"registry-{n}.db"
         results = {}
-        for mode in ("stream", "list"):
-            if mode == "list" and n > args.baseline_up_to:
-                continue
-            seconds, peak = (run_child(CLI, "build", "--csv", str(csvs[n]), "--db", str(db)) if mode == "stream"
-                             else run_child(BUILD_CHILD, str(csvs[n]), str(db), mode))
-            results[("build", mode)] = (seconds, peak)
+        run_child(CLI, "build", "--csv", str(csvs[n]), "--db", str(db))  # the registry exported (benchmarks/build.py times it)
         for mode in ("stream", "list"):
             if mode == "list" and n > args.baseline_up_to:
                 continue
@@ -144,7 +125,7 @@ def main(argv=None) -> int:
             label = f"`registry {job}` (now)" if mode == "stream" else "library, list in memory (before)"
             lines.append(f"| {n:,} | {job} | {label} | {seconds:.1f} s | {peak:,.0f} MB |")
             print(lines[-1], flush=True)
-        for job in ("build", "export"):
+        for job in ("export",):
             if (job, "list") in results:
                 ratio = results[(job, "list")][1] / results[(job, "stream")][1]
                 print(f"SUMMARY {n} {job}: streamed peak RSS {results[(job, 'stream')][1]:.0f} MB, "

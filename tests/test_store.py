@@ -172,3 +172,36 @@ def test_cli_export_rejects_a_bad_filter(sample_db):
                              "--db", str(sample_db)], capture_output=True, text=True)
     assert result.returncode == 1
     assert "--min-mw: 'abc' is not a number" in result.stderr and result.stdout == ""
+
+
+def test_rows_off_the_builds_fast_path_are_stored_as_validate_project_types_them(tmp_path):
+    """The build types plain rows itself (registry/store/project_rows.py) and hands the rest to validate_project:
+    both must store what the reference reader (`load_projects`) makes, the GeoJSON Feature text included."""
+    from registry.rows.documents import read_documents
+    from registry.store.project_rows import INSERT_COLUMNS
+    from registry.store.store import load_projects
+
+    rows = read_rows(FIXTURE)
+    rows[0].update(capacity_mw=" +100 ", source_start="+2993", name=f" {rows[0]['name']} ")  # signs, padding
+    rows[1].update(capacity_mw="3e2", voltage_kv="0")
+    rows[2].update(lon="", lat="", precision="")
+    header = [c for c in reversed(list(rows[0])) if c != "phase"]  # another column order, an optional column left out
+    for row in rows:
+        row.pop("phase")
+    csv_path = write_rows(tmp_path / "odd.csv", [*rows[:3], dict.fromkeys(header, " "), *rows[3:]], header)
+    db = tmp_path / "registry.db"
+    build(csv_path, db)
+    expected = [tuple(r[c] for c in INSERT_COLUMNS) for r in load_projects(csv_path, read_documents(ROOT / "plans"))]
+    stored = sqlite3.connect(db).execute(f"SELECT {', '.join(INSERT_COLUMNS)} FROM projects ORDER BY rowid").fetchall()
+    assert stored == expected and len(stored) == len(rows)
+
+
+@pytest.mark.parametrize("later", [{"type": "coal_mine"}, {"source_doc": "no_such_plan"}])
+def test_a_duplicate_id_is_reported_before_a_later_rows_error(tmp_path, later):
+    rows = read_rows(FIXTURE)
+    rows[3]["id"] = rows[0]["id"]
+    rows[5].update(later)
+    with pytest.raises(RowError) as caught:
+        build(write_rows(tmp_path / "bad.csv", rows), tmp_path / "registry.db")
+    assert (caught.value.line, caught.value.column) == (5, "id")
+    assert caught.value.message == f"duplicate id {rows[0]['id']!r} (first on line 2)"

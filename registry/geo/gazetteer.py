@@ -21,7 +21,7 @@ from pathlib import Path
 from shapely.geometry import Point, shape
 from shapely.prepared import prep
 
-from registry.geo.divisions import GEODATA_DIR, Division, DivisionList, read_divisions_csv
+from registry.geo.divisions import GEODATA_DIR, Division, DivisionList, load_divisions, read_divisions_csv
 
 # Characters OCR confuses in the plans' county names (郟 for 郧: 郟阳区, 郟西县).
 OCR_FIXES = str.maketrans({"郟": "郧"})
@@ -166,7 +166,8 @@ class Gazetteer:
     @classmethod
     def load(cls, geodata_dir: Path | None = None) -> "Gazetteer":
         directory = Path(geodata_dir) if geodata_dir else GEODATA_DIR
-        divisions = DivisionList(read_divisions_csv(directory / "divisions.csv"))
+        # The shipped list is the one load_divisions() already holds for the build's provinces (20 MB as objects).
+        divisions = load_divisions() if geodata_dir is None else DivisionList(read_divisions_csv(directory / "divisions.csv"))
         counties = {}
         with open(directory / "counties.geojson", encoding="utf-8") as handle:
             # One feature per line, properties before geometry (registry/geo/geodata.py writes it so):

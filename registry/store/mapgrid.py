@@ -106,7 +106,7 @@ _STAGE_CODE = {st: i for i, st in enumerate(STAGES)}
 
 
 _DTYPES = {"rowid": np.int64, "mw": np.float64, "line": bool, **{name: np.uint8 for name in SMALL_INTS}}
-_BATCH = 20_000  # rows turned into arrays at a time: a Python list per column never holds more
+_BATCH = 5_000  # rows turned into arrays at a time: a Python list per column never holds more (20,000: +30 MB)
 
 
 def _points_from_rows(cursor) -> Points:
@@ -233,6 +233,9 @@ def cluster(points: Points, selected: np.ndarray, zoom: int, view: tuple | None 
 
 # --- build ----------------------------------------------------------------------------------------
 
+CLUSTER_CHUNK = 50_000  # projects clustered at a time at build: a zoom's rows are never all in memory at once
+
+
 def write(db) -> None:
     """Store the point arrays and the precomputed clusters in the registry being built (sqlite-utils Database)."""
     from registry.store import facets
@@ -240,25 +243,49 @@ def write(db) -> None:
     conn = db.conn
     points = read_points_from_projects(conn)
     conn.execute("CREATE TABLE map_points (name TEXT PRIMARY KEY, data BLOB)")
-    blobs = [(name, getattr(points, name).tobytes()) for name in ARRAY_NAMES]
-    blobs.append(("ids", "\n".join(points.ids).encode("utf-8")))
-    conn.executemany("INSERT INTO map_points VALUES (?, ?)", blobs)
+    for name in ARRAY_NAMES:
+        conn.execute("INSERT INTO map_points VALUES (?, ?)", (name, getattr(points, name).tobytes()))
+    conn.execute("INSERT INTO map_points VALUES (?, ?)", ("ids", "\n".join(points.ids).encode("utf-8")))
     conn.execute(f"CREATE TABLE map_clusters (zoom INTEGER, {', '.join(c + ' ' + _sql_type(c) for c in CLUSTER_COLUMNS)})")
-    everything = np.arange(len(points))
     for zoom in range(MIN_ZOOM, MAX_ZOOM + 1):
-        rows = cluster(points, everything, zoom)
-        clustered = int((~points.drawn_as_line(everything, zoom)).sum())
-        if not rows or clustered / len(rows) < PRECOMPUTE_MIN_MEAN:
+        if not _write_zoom(conn, points, zoom):
             break
-        conn.executemany(f"INSERT INTO map_clusters VALUES ({', '.join('?' * (len(CLUSTER_COLUMNS) + 1))})",
-                         [(zoom, *row[:-1], None if row[-1] is None else json.dumps(row[-1], ensure_ascii=False))
-                          for row in rows])
         _set_meta(conn, "map_precomputed_max_zoom", zoom)
     conn.execute("CREATE INDEX map_clusters_view ON map_clusters (zoom, lat, lon)")
     # The bbox filter (the projects-in-view table follows every move) reads this index.
     conn.execute("CREATE INDEX IF NOT EXISTS projects_lon_lat ON projects (lon, lat)")
     facets.store_unfiltered(conn)
     conn.commit()
+
+
+def _write_zoom(conn, points: Points, zoom: int) -> bool:
+    """Store the clusters of the whole registry at `zoom` if they hold PRECOMPUTE_MIN_MEAN projects on average.
+
+    Clustered CLUSTER_CHUNK projects at a time, whole cells in ascending cell order: a cluster never
+    spans two cells and `cluster` orders its rows by cell, so the rows, and their order, are the
+    ones a single call over every project gives.
+    """
+    drawn = np.flatnonzero(~points.drawn_as_line(np.arange(len(points)), zoom))
+    if drawn.size == 0:
+        return False
+    scale = cells_per_world(zoom)
+    cells = np.floor(points.mx[drawn] * scale).astype(np.int64) << 24 | np.floor(points.my[drawn] * scale).astype(np.int64)
+    order = np.argsort(cells, kind="stable")
+    cells = cells[order]
+    if drawn.size < PRECOMPUTE_MIN_MEAN * (1 + np.count_nonzero(cells[1:] != cells[:-1])):
+        return False  # a cell holds one cluster or more: the mean is lower still
+    insert = f"INSERT INTO map_clusters VALUES ({', '.join('?' * (len(CLUSTER_COLUMNS) + 1))})"
+    written = start = 0
+    while start < drawn.size:
+        end = int(np.searchsorted(cells, cells[min(start + CLUSTER_CHUNK, drawn.size) - 1], side="right"))
+        rows = cluster(points, np.sort(drawn[order[start:end]]), zoom)
+        conn.executemany(insert, ((zoom, *row[:-1], None if row[-1] is None else json.dumps(row[-1], ensure_ascii=False))
+                                  for row in rows))
+        written, start = written + len(rows), end
+    if drawn.size < PRECOMPUTE_MIN_MEAN * written:
+        conn.execute("DELETE FROM map_clusters WHERE zoom = ?", (zoom,))
+        return False
+    return True
 
 
 def _sql_type(column: str) -> str:
