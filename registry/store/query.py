@@ -9,7 +9,7 @@ from typing import Iterable
 
 from registry.store import facets
 from registry.rows.schema import PROJECT_TYPES, RECORD_COLUMNS, STAGES
-from registry.store.store import DEFAULT_DB, SEARCH_COLUMNS
+from registry.store.layout import DEFAULT_DB, SEARCH_COLUMNS
 
 SORTABLE = ("id", "name", "type", "capacity_mw", "voltage_kv", "stage", "target_year", "province", "city", "county",
             "precision")
