@@ -18,8 +18,9 @@ both on the page's own clock (a MutationObserver installed before the page's scr
 beside them in brackets;
 * bytes per view: the bodies of the requests one move makes (/api/map/…);
 * page weight: every byte the first load transfers, basemap included; JS heap after the first draw (CDP metrics);
-* the server's memory: the serving process's peak resident set (VmHWM, /proc) and its resident set after every
-  load and move (VmRSS), i.e. what one worker of the app holds for that registry.
+* the server's memory: the app is served as in production, by gunicorn with one gthread worker
+  (webmap/gunicorn_conf.py, 8 threads), and the worker's peak resident set (VmHWM, /proc) and resident set
+  (VmRSS) are read after every load and move: what one worker holds for that registry.
 
 The basemap is on (the page as shipped); the moves are zoom in, pan, zoom in, pan, zoom out, zoom out, each
 timed to its view painted, and reported as the median of all six with the median of each kind beside it.
@@ -146,7 +147,9 @@ def baseline_tree(work: Path, ref: str) -> Path:
 
 
 class Server:
-    """The app of the tree at code_root (ours, or the baseline's) in a child process on 127.0.0.1."""
+    """The app of the tree at code_root (ours, or the baseline's) in a child process on 127.0.0.1: as in production,
+    gunicorn with one gthread worker (webmap/gunicorn_conf.py) for a tree that has that configuration, whose worker
+    is the process measured; werkzeug's threaded server for an older tree."""
 
     def __init__(self, db: Path, code_root: Path = ROOT):
         from socket import socket
@@ -154,13 +157,18 @@ class Server:
         with socket() as probe:
             probe.bind(("127.0.0.1", 0))
             self.port = probe.getsockname()[1]
-        code = ("import sys; from werkzeug.serving import run_simple; from webmap import create_app; "
-                "run_simple('127.0.0.1', int(sys.argv[2]), create_app({'REGISTRY_DB': sys.argv[1], "
-                "'REGISTRY_TILES': 'none', 'REGISTRY_BASEMAP': 'on'}), threaded=True)")
-        # The working directory comes first on `python -c`'s path, then PYTHONPATH: both are code_root,
-        # so the baseline's registry and webmap packages are the ones imported, never ours.
-        self.process = subprocess.Popen([python_of(code_root), "-c", code, str(db), str(self.port)], cwd=code_root,
-                                        env=_env(code_root), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        env = dict(_env(code_root), REGISTRY_DB=str(db), REGISTRY_TILES="none", REGISTRY_BASEMAP="on")
+        if (code_root / "webmap" / "gunicorn_conf.py").is_file():
+            command = [python_of(code_root), "-m", "gunicorn", "-c", "python:webmap.gunicorn_conf", "-w", "1",
+                       "-b", f"127.0.0.1:{self.port}", "webmap:create_app()"]
+        else:
+            command = [python_of(code_root), "-c", "import sys; from werkzeug.serving import run_simple; "
+                       "from webmap import create_app; run_simple('127.0.0.1', int(sys.argv[1]), create_app(), threaded=True)",
+                       str(self.port)]
+        # The working directory comes first on the path, then PYTHONPATH: both are code_root, so the baseline's
+        # registry and webmap packages are the ones imported, never ours.
+        self.process = subprocess.Popen(command, cwd=code_root, env=env, stdout=subprocess.DEVNULL,
+                                        stderr=subprocess.DEVNULL)
         self.base = f"http://127.0.0.1:{self.port}"
         import urllib.request
 
@@ -172,15 +180,20 @@ class Server:
                 time.sleep(0.2)
         raise RuntimeError("server did not start")
 
+    def worker_pid(self) -> int:
+        """gunicorn's one worker (the arbiter's child), or werkzeug's own process."""
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children").read_text().split()
+        return int(children[0]) if children else self.process.pid
+
     def memory_mb(self) -> tuple[float, float]:
-        """(peak resident set VmHWM, resident set VmRSS) of the serving process, in MB (10^6 bytes)."""
-        fields = dict(line.split(":", 1) for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines()
+        """(peak resident set VmHWM, resident set VmRSS) of the serving worker, in MB (10^6 bytes)."""
+        fields = dict(line.split(":", 1) for line in Path(f"/proc/{self.worker_pid()}/status").read_text().splitlines()
                       if ":" in line)
         return tuple(int(fields[name].split()[0]) * 1024 / 1e6 for name in ("VmHWM", "VmRSS"))
 
     def stop(self) -> None:
         self.process.terminate()
-        self.process.wait(timeout=10)
+        self.process.wait(timeout=30)
 
 
 def blocked_elsewhere(base: str):

@@ -54,8 +54,9 @@ SMALL_INTS = ("type", "family", "precision", "stage")
 # The blobs of `map_points`, one per column, little-endian. Compact: 4-byte row ids, a point's lon/lat and its
 # Web-Mercator y in float64 (x is linear in lon and computed when needed, exactly as `mercator` does, so the
 # cells are the ones the precompute used; float32 would move a point ~2 m, 4 px at zoom 18), one byte per code,
-# a line's bounds only for line projects, and the ids as one UTF-8 blob with their end offsets: about 43 bytes
-# and the id's bytes a project, read with np.frombuffer (no copy), where Python objects took ~160.
+# a line's bounds only for line projects: about 43 bytes a project, read with np.frombuffer (no copy), where
+# float64 columns and a list of id strings took ~160. The ids are not among them: a served view names only its
+# lone projects (a few hundred), read by rowid from the projects table.
 POINT_DTYPES = {"rowid": "<i4", "lon": "<f8", "lat": "<f8", "my": "<f8", **{name: "u1" for name in SMALL_INTS},
                 "mw": "<f8", "line": "?"}
 LINE_DTYPES = {"line_rows": "<i4", "lw": "<f8", "ls": "<f8", "le": "<f8", "ln": "<f8", "span": "<f8"}
@@ -84,8 +85,9 @@ def cells_per_world(zoom: int) -> float:
 @dataclass
 class Points:
     """The located projects as compact columns, in rowid order (see POINT_DTYPES). The columns of line
-    projects (LINE_DTYPES) hold one entry per line, at the positions `line_rows` (ascending); `ids` is
-    every project id in UTF-8 end to end, `id_ends[i]` where row i's ends."""
+    projects (LINE_DTYPES) hold one entry per line, at the positions `line_rows` (ascending). Read from the
+    projects table (at build), `ids` is every project id in UTF-8 end to end and `id_ends[i]` where row i's
+    ends; read from the build's blobs (serving) both are None and ids are looked up by rowid."""
     rowid: np.ndarray
     lon: np.ndarray
     lat: np.ndarray
@@ -102,15 +104,24 @@ class Points:
     le: np.ndarray
     ln: np.ndarray
     span: np.ndarray  # a line's larger side in Web-Mercator world units
-    ids: bytes
-    id_ends: np.ndarray
+    ids: bytes | None = None
+    id_ends: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.rowid)
 
-    def project_id(self, row: int) -> str:
-        start = int(self.id_ends[row - 1]) if row else 0
-        return bytes(self.ids[start:int(self.id_ends[row])]).decode("utf-8")
+    def project_ids(self, rows: list[int], conn=None) -> list[str]:
+        """The project ids of rows (positions), from the ids in memory or else by rowid from `conn`."""
+        if self.ids is not None:
+            ends = self.id_ends
+            return [bytes(self.ids[int(ends[r - 1]) if r else 0:int(ends[r])]).decode("utf-8") for r in rows]
+        found = {}
+        rowids = [int(self.rowid[r]) for r in rows]
+        for start in range(0, len(rowids), 500):
+            chunk = rowids[start:start + 500]
+            found.update(conn.execute(f"SELECT rowid, id FROM projects WHERE rowid IN ({', '.join('?' * len(chunk))})",
+                                      chunk).fetchall())
+        return [found[r] for r in rowids]
 
     def mx(self, selected: np.ndarray) -> np.ndarray:
         return mercator_x(self.lon[selected])
@@ -128,28 +139,30 @@ class Points:
         return drawn
 
     def extent(self, selected: np.ndarray) -> list[float]:
-        """(w, s, e, n) of every point and line among `selected` (not empty)."""
-        lines = self.line[selected]
+        """(w, s, e, n) of every point and line among `selected` (not empty), a chunk at a time."""
         boxes = []
-        if not lines.all():
-            points = selected[~lines]
-            boxes.append((self.lon[points].min(), self.lat[points].min(), self.lon[points].max(), self.lat[points].max()))
-        if lines.any():
-            at = self.line_positions(selected[lines])
-            boxes.append((self.lw[at].min(), self.ls[at].min(), self.le[at].max(), self.ln[at].max()))
+        for start in range(0, len(selected), _CHUNK):
+            chunk = selected[start:start + _CHUNK]
+            lines = self.line[chunk]
+            if not lines.all():
+                points = chunk[~lines]
+                boxes.append((self.lon[points].min(), self.lat[points].min(), self.lon[points].max(),
+                              self.lat[points].max()))
+            if lines.any():
+                at = self.line_positions(chunk[lines])
+                boxes.append((self.lw[at].min(), self.ls[at].min(), self.le[at].max(), self.ln[at].max()))
         return [float(min(b[0] for b in boxes)), float(min(b[1] for b in boxes)),
                 float(max(b[2] for b in boxes)), float(max(b[3] for b in boxes))]
 
     def blobs(self) -> list[tuple[str, bytes]]:
         """The rows of `map_points`, as `load_points` reads them back."""
-        columns = {**POINT_DTYPES, **LINE_DTYPES, "id_ends": ID_ENDS_DTYPE}
-        return [("format", BLOB_FORMAT), ("ids", bytes(self.ids)),
-                *((name, np.ascontiguousarray(getattr(self, name), dtype=dtype).tobytes()) for name, dtype in columns.items())]
+        columns = {**POINT_DTYPES, **LINE_DTYPES}
+        return [("format", BLOB_FORMAT), *((name, np.ascontiguousarray(getattr(self, name), dtype=dtype).tobytes()) for name, dtype in columns.items())]
 
     @classmethod
     def from_blobs(cls, blobs: dict) -> "Points":
-        columns = {**POINT_DTYPES, **LINE_DTYPES, "id_ends": ID_ENDS_DTYPE}
-        return cls(ids=blobs["ids"], **{name: np.frombuffer(blobs[name], dtype=dtype) for name, dtype in columns.items()})
+        columns = {**POINT_DTYPES, **LINE_DTYPES}
+        return cls(**{name: np.frombuffer(blobs[name], dtype=dtype) for name, dtype in columns.items()})
 
 
 _TYPE_CODE = {t: i for i, t in enumerate(TYPES)}
@@ -224,7 +237,8 @@ def _flatten(coordinates):
         yield from _flatten(item)
 
 
-def cluster(points: Points, selected: np.ndarray, zoom: int, view: tuple | None = None, group: str = "family") -> list[list]:
+def cluster(points: Points, selected: np.ndarray, zoom: int, view: tuple | None = None, group: str = "family",
+            conn=None) -> list[list]:
     """Clusters (rows of CLUSTER_COLUMNS) of the point projects `selected` (indexes into points)
     whose cells meet `view` (w, s, e, n in degrees; None for the world), grouped by family or stage."""
     selected, cx, cy = _cells_in_view(points, selected, zoom, view)
@@ -268,7 +282,10 @@ def cluster(points: Points, selected: np.ndarray, zoom: int, view: tuple | None 
     type_index = np.where(single_type & (types[first] < len(TYPES)), types[first], len(TYPES))
     stage_names = np.array([*STAGE_NAMES, None], dtype=object)
     stage_index = np.where(single_stage, points.stage[members], len(STAGE_NAMES))
-    ids = np.array([points.project_id(m) if c == 1 else None for m, c in zip(members.tolist(), counts.tolist())], dtype=object)
+    ids = np.full(groups, None, dtype=object)
+    alone = np.flatnonzero(counts == 1)
+    for group_index, project_id in zip(alone.tolist(), points.project_ids(members[alone].tolist(), conn)):
+        ids[group_index] = project_id  # `conn`: where the ids are not in memory
     precision = points.precision[members]
     radius = mix = np.full(groups, None, dtype=object)
     if merged:
@@ -377,7 +394,7 @@ def load_points(conn, path) -> Points:
         if key in _points_cache:
             return _points_cache[key]
     try:
-        blobs = dict(conn.execute("SELECT name, data FROM map_points"))
+        blobs = dict(conn.execute("SELECT name, data FROM map_points WHERE name NOT IN ('ids', 'id_ends')"))
     except sqlite3.OperationalError:  # a registry built before map_points existed
         blobs = {}
     # The arrays are views of the blobs' bytes (np.frombuffer): read once, never copied. A registry built
@@ -430,7 +447,7 @@ def view_clusters(conn, path, where: str, params: list, zoom: int, view: tuple, 
     if where == "1" and group == "family" and zoom <= precomputed_max_zoom(conn):
         rows = _precomputed(conn, zoom, view)
     if rows is None:
-        rows = cluster(points, selected, zoom, view, group)
+        rows = cluster(points, selected, zoom, view, group, conn)
     as_lines = points.drawn_as_line(selected, zoom)
     return {"zoom": zoom, "bbox": list(view), "matches": int((~as_lines).sum()),
             "lines": int(as_lines.sum()), "columns": list(CLUSTER_COLUMNS), "clusters": [_compact(r) for r in rows]}
