@@ -129,13 +129,14 @@ def test_point_arrays_are_the_builds_blobs_and_agree_with_the_projects_table(reg
 
     conn = sqlite3.connect(registry_db)
     points = mapgrid.load_points(conn, registry_db)
-    assert not points.lon.flags.owndata and not points.rowid.flags.owndata  # np.frombuffer on the blobs
+    assert not points.lon_e6.flags.owndata and not points.rowid.flags.owndata  # np.frombuffer on the blobs
     located = {r["id"]: r for r in registry_rows if r["lon"] and r["lat"]}
     assert len(points) == len(located)
     assert points.ids is None  # a view's lone projects are named by rowid from the table
     for i, project_id in enumerate(points.project_ids(list(range(len(points))), conn)):
         row = located[project_id]
-        assert (points.lon[i], points.lat[i]) == (float(row["lon"]), float(row["lat"]))
+        # The float64 the CSV's text parses to, from millionths of a degree.
+        assert (points.lon([i])[0], points.lat([i])[0]) == (float(row["lon"]), float(row["lat"]))
         assert bool(points.line[i]) == is_line(row)
     older = tmp_path / "older.db"
     shutil.copy(registry_db, older)
@@ -148,8 +149,8 @@ def test_point_arrays_are_the_builds_blobs_and_agree_with_the_projects_table(reg
 
 
 def test_a_server_worker_imports_neither_the_builds_libraries_nor_pypinyin(registry_db):
-    """The map, the list and the facets are served without pandas, shapely, sqlite-utils or pypinyin in memory
-    (~95 MB of each worker); pypinyin comes with the first place search."""
+    """The map, the list and the facets are served without pandas, shapely, sqlite-utils, pypinyin or openpyxl in
+    memory (~105 MB of each worker); pypinyin comes with the first place search."""
     import subprocess
     import sys
 
@@ -157,7 +158,12 @@ def test_a_server_worker_imports_neither_the_builds_libraries_nor_pypinyin(regis
             "client = create_app({'REGISTRY_DB': sys.argv[1], 'REGISTRY_TILES': 'none'}).test_client(); "
             "[client.get(u).status_code for u in ('/', '/projects', '/api/facets', "
             "'/api/map/clusters?bbox=70,15,140,55&zoom=5')]; "
-            "print(sorted({m.split('.')[0] for m in sys.modules} & {'pandas', 'shapely', 'sqlite_utils', 'pypinyin'})); "
+            "print(sorted({m.split('.')[0] for m in sys.modules} & {'pandas', 'shapely', 'sqlite_utils', 'pypinyin', "
+            "'openpyxl'})); "
             "client.get('/api/places?level=county&q=xy'); print('pypinyin' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code, str(registry_db)], capture_output=True, text=True, check=True)
     assert out.stdout.split("\n")[:2] == ["[]", "True"], out.stdout + out.stderr
+    from registry.exports.xlsx import XLSX_MIMETYPE
+    from webmap import downloads
+
+    assert downloads.XLSX_MIMETYPE == XLSX_MIMETYPE

@@ -51,17 +51,18 @@ MIXED = 255  # the group code of a seat's badge, which holds every type and stag
 STAGE_NAMES = (*STAGES, "unknown")
 MAX_LINES = 5000
 SMALL_INTS = ("type", "family", "precision", "stage")
-# The blobs of `map_points`, one per column, little-endian. Compact: 4-byte row ids, a point's lon/lat and its
-# Web-Mercator y in float64 (x is linear in lon and computed when needed, exactly as `mercator` does, so the
-# cells are the ones the precompute used; float32 would move a point ~2 m, 4 px at zoom 18), one byte per code,
-# a line's bounds only for line projects: about 43 bytes a project, read with np.frombuffer (no copy), where
-# float64 columns and a list of id strings took ~160. The ids are not among them: a served view names only its
-# lone projects (a few hundred), read by rowid from the projects table.
-POINT_DTYPES = {"rowid": "<i4", "lon": "<f8", "lat": "<f8", "my": "<f8", **{name: "u1" for name in SMALL_INTS},
+# The blobs of `map_points`, one per column, little-endian. Compact: 4-byte row ids; a point's longitude and
+# latitude in millionths of a degree as int32 (the registry writes coordinates to 6 decimals, and n / 1e6 is
+# the very float64 that "n/1e6" written out parses to, so every cell and mean is the one float64 columns gave;
+# float32 would move a point ~2 m, 4 px at zoom 18), Web-Mercator computed for the points a view needs; one
+# byte per code; MW; a line's bounds only for line projects: 27 bytes a project, read with np.frombuffer (no
+# copy), where float64 columns and a list of id strings took ~160. The ids are not among them: a served view
+# names only its lone projects (a few hundred), read by rowid from the projects table.
+POINT_DTYPES = {"rowid": "<i4", "lon_e6": "<i4", "lat_e6": "<i4", **{name: "u1" for name in SMALL_INTS},
                 "mw": "<f8", "line": "?"}
 LINE_DTYPES = {"line_rows": "<i4", "lw": "<f8", "ls": "<f8", "le": "<f8", "ln": "<f8", "span": "<f8"}
 ID_ENDS_DTYPE = "<u4"
-BLOB_FORMAT = b"2"  # map_points' `format` row; a registry without it is read from its projects table
+BLOB_FORMAT = b"3"  # map_points' `format` row; a registry without it is read from its projects table
 
 
 def mercator(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -89,9 +90,8 @@ class Points:
     projects table (at build), `ids` is every project id in UTF-8 end to end and `id_ends[i]` where row i's
     ends; read from the build's blobs (serving) both are None and ids are looked up by rowid."""
     rowid: np.ndarray
-    lon: np.ndarray
-    lat: np.ndarray
-    my: np.ndarray
+    lon_e6: np.ndarray
+    lat_e6: np.ndarray
     type: np.ndarray
     family: np.ndarray
     precision: np.ndarray
@@ -123,8 +123,17 @@ class Points:
                                       chunk).fetchall())
         return [found[r] for r in rowids]
 
+    def lon(self, selected: np.ndarray) -> np.ndarray:
+        return self.lon_e6[selected] / 1e6
+
+    def lat(self, selected: np.ndarray) -> np.ndarray:
+        return self.lat_e6[selected] / 1e6
+
     def mx(self, selected: np.ndarray) -> np.ndarray:
-        return mercator_x(self.lon[selected])
+        return mercator_x(self.lon(selected))
+
+    def my(self, selected: np.ndarray) -> np.ndarray:
+        return mercator_y(self.lat(selected))
 
     def line_positions(self, selected: np.ndarray) -> np.ndarray:
         """Where the line projects among `selected` (all of them lines) are in the line columns."""
@@ -146,8 +155,8 @@ class Points:
             lines = self.line[chunk]
             if not lines.all():
                 points = chunk[~lines]
-                boxes.append((self.lon[points].min(), self.lat[points].min(), self.lon[points].max(),
-                              self.lat[points].max()))
+                lon, lat = self.lon_e6[points], self.lat_e6[points]
+                boxes.append((lon.min() / 1e6, lat.min() / 1e6, lon.max() / 1e6, lat.max() / 1e6))
             if lines.any():
                 at = self.line_positions(chunk[lines])
                 boxes.append((self.lw[at].min(), self.ls[at].min(), self.le[at].max(), self.ln[at].max()))
@@ -170,6 +179,7 @@ _FAMILY_CODE = {f: i for i, f in enumerate(FAMILIES)}
 _STAGE_CODE = {st: i for i, st in enumerate(STAGES)}
 
 _BATCH = 20_000  # rows turned into arrays at a time: a Python list per column never holds more
+_ROW_DTYPES = {**POINT_DTYPES, **LINE_DTYPES, "lon": "<f8", "lat": "<f8", "id_lengths": "<i8"}
 
 
 def _points_from_rows(cursor) -> Points:
@@ -203,16 +213,16 @@ def _points_from_rows(cursor) -> Points:
             located += 1
         parts["ids"].append(b"".join(cols.pop("ids")))
         for name, values in cols.items():
-            dtype = {**POINT_DTYPES, **LINE_DTYPES, "id_lengths": "<i8"}[name]
-            parts[name].append(np.asarray(values, dtype=dtype))
-    arrays = {name: np.concatenate(chunks) if chunks else np.asarray([], dtype={**POINT_DTYPES, **LINE_DTYPES,
-                                                                               "id_lengths": "<i8"}[name])
+            parts[name].append(np.asarray(values, dtype=_ROW_DTYPES[name]))
+    arrays = {name: np.concatenate(chunks) if chunks else np.asarray([], dtype=_ROW_DTYPES[name])
               for name, chunks in parts.items() if name != "ids"}
+    for name in ("lon", "lat"):  # millionths of a degree (POINT_DTYPES)
+        arrays[f"{name}_e6"] = np.rint(arrays.pop(name) * 1e6).astype(POINT_DTYPES[f"{name}_e6"])
     id_ends = np.cumsum(arrays.pop("id_lengths"))
     if id_ends.size and id_ends[-1] >= 2 ** 32:
         raise ValueError("the project ids take more than 4 GiB")
     (west, south), (east, north) = (mercator(arrays["lw"], arrays["ls"]), mercator(arrays["le"], arrays["ln"]))
-    return Points(my=mercator_y(arrays["lat"]), span=np.maximum(east - west, south - north),
+    return Points(span=np.maximum(east - west, south - north),
                   ids=b"".join(parts["ids"]), id_ends=id_ends.astype(ID_ENDS_DTYPE), **arrays)
 
 
@@ -258,7 +268,7 @@ def cluster(points: Points, selected: np.ndarray, zoom: int, view: tuple | None 
     def total(values):
         return np.bincount(inverse, weights=values, minlength=groups)
 
-    lon, lat, mw = points.lon[selected], points.lat[selected], points.mw[selected]
+    lon, lat, mw = points.lon(selected), points.lat(selected), points.mw[selected]
     known = ~np.isnan(mw)
     sums = total(np.where(known, mw, 0.0))
     known_counts = total(known.astype(float))
@@ -319,9 +329,12 @@ def _cells_in_view(points: Points, selected: np.ndarray, zoom: int, view: tuple 
         chunk = selected[start:start + _CHUNK]
         chunk = chunk[~points.drawn_as_line(chunk, zoom)]
         cx = np.floor(points.mx(chunk) * scale).astype(np.int64)
-        cy = np.floor(points.my[chunk] * scale).astype(np.int64)
+        if view is not None:  # the columns first: the rows' y (a logarithm) only for those
+            keep = (cx >= x0) & (cx <= x1)
+            chunk, cx = chunk[keep], cx[keep]
+        cy = np.floor(points.my(chunk) * scale).astype(np.int64)
         if view is not None:
-            keep = (cx >= x0) & (cx <= x1) & (cy >= y0) & (cy <= y1)
+            keep = (cy >= y0) & (cy <= y1)
             chunk, cx, cy = chunk[keep], cx[keep], cy[keep]
         kept.append(chunk), cells_x.append(cx), cells_y.append(cy)
     if not kept:
