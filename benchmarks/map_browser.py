@@ -38,7 +38,9 @@ old name, for a tree that read it so) are built into a registry by that tree's o
 tree's app serves it on 127.0.0.1 from a child process with PYTHONPATH=WORK/baseline-REF, in its own
 virtual environment unless it declares the same dependencies as this tree. A tree whose page reports
 each view (`registryMap.lastView`) is timed exactly as this one; an older page's zoom is timed to its
-`moveend` plus two frames. Speed is reported as measured, next to issue 25's goals (first draw <= 700 ms
+`moveend` plus two frames. Both trees' servers run side by side and their loads and moves alternate, the
+order reversed each round, so that a load spike on the shared machine hits both, and the ratio holds.
+(benchmarks/map_trees.py extracts, builds and serves the trees.) Speed is reported as measured, next to issue 25's goals (first draw <= 700 ms
 and move <= 120 ms at 100k, <= 900 ms and <= 150 ms at 1M, a server worker <= 120 MB at 1M); nothing
 here is asserted.
 """
@@ -47,13 +49,13 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from benchmarks.map_trees import ROOT, Server, baseline_tree, build_registry
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
@@ -63,137 +65,6 @@ GOALS = {100_000: (700.0, 120.0, None), 1_000_000: (900.0, 150.0, 120.0)}
 
 # Predicates are passed as functions: the page's Content-Security-Policy forbids eval of a string.
 READY = "(document.body && document.body.dataset.mapState === 'ready')"
-
-
-def build_registry(n: int, work: Path, code_root: Path = ROOT) -> tuple[Path, float]:
-    """The synthetic registry of n projects, built by the registry package under code_root."""
-    csv_path = work / f"synthetic-{n}.csv"
-    if not csv_path.exists():
-        subprocess.run([sys.executable, "-m", "benchmarks.synthetic", "-n", str(n), "-o", str(csv_path)],
-                       cwd=ROOT, check=True, env=_env())
-    if code_root != ROOT:
-        if not reads_geometry_wkt(code_root):
-            csv_path = old_header_csv(csv_path, code_root)
-        db_path = code_root.parent / f"{code_root.name}-{n}.db"
-    else:
-        db_path = work / f"synthetic-{n}.db"
-    if db_path.exists():
-        return db_path, 0.0  # built by an earlier run in the same --workdir
-    started = time.perf_counter()
-    subprocess.run([python_of(code_root), "-c", BUILD_IN_ANY_TREE, str(csv_path), str(db_path)],
-                   cwd=code_root, check=True, env=_env(code_root))
-    return db_path, time.perf_counter() - started
-
-
-# The baseline tree may predate the stage folders (registry/store/store.py): its build is found either way.
-BUILD_IN_ANY_TREE = ("import sys, importlib; store = importlib.import_module('registry.store'); "  # restructure: keep
-                     "build = getattr(store, 'build', None) or importlib.import_module('registry.store.store').build; "  # restructure: keep
-                     "build(sys.argv[1], sys.argv[2], targets_csv=None)")
-
-
-def reads_geometry_wkt(code_root: Path) -> bool:
-    """Whether the tree at code_root reads the CSV's WKT column as `geometry_wkt` (as this one does)."""
-    return any("geometry_wkt" in path.read_text(encoding="utf-8", errors="replace")
-               for path in (code_root / "registry").rglob("*.py"))
-
-
-def python_of(code_root: Path) -> str:
-    """The interpreter that runs the tree at code_root: ours when it declares the same dependencies, else the
-    baseline's own virtual environment (90b78ad needs xstatic's font-awesome, which this tree dropped)."""
-    if code_root == ROOT or (code_root / "pyproject.toml").read_bytes() == (ROOT / "pyproject.toml").read_bytes():
-        return sys.executable
-    venv = code_root.parent / f"venv-{code_root.name}"
-    python = venv / "bin" / "python"
-    if not python.exists():
-        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-        subprocess.run([str(python), "-m", "pip", "install", "-q", str(code_root)], check=True,
-                       stdout=subprocess.DEVNULL)
-    return str(python)
-
-
-def _env(code_root: Path = ROOT) -> dict:
-    return dict(os.environ, PYTHONPATH=str(code_root))
-
-
-def old_header_csv(csv_path: Path, code_root: Path) -> Path:
-    """The same rows with the header the tree at code_root reads (its WKT column was `geometry`)."""
-    target = code_root.parent / f"{code_root.name}-{csv_path.name}"
-    if not target.exists():
-        with csv_path.open("rb") as source, target.open("wb") as out:
-            header = source.readline().decode("utf-8-sig").rstrip("\r\n").split(",")
-            out.write((",".join("geometry" if c == "geometry_wkt" else c for c in header) + "\n").encode())
-            while chunk := source.read(1 << 20):
-                out.write(chunk)
-    return target
-
-
-def baseline_tree(work: Path, ref: str) -> Path:
-    """The whole repository as it was at ref, extracted to work/baseline-<ref> (code, plans, geodata)."""
-    target = work / f"baseline-{ref}"
-    if not (target / "webmap").is_dir():
-        target.mkdir(parents=True, exist_ok=True)
-        archive = subprocess.Popen(["git", "archive", ref], cwd=ROOT, stdout=subprocess.PIPE)
-        subprocess.run(["tar", "-x", "-C", str(target)], stdin=archive.stdout, check=True)
-        archive.stdout.close()
-        if archive.wait() != 0:
-            raise SystemExit(f"git archive {ref} failed: is {ref!r} a commit of this repository?")
-        # The synthetic rows cite spans of this tree's plans (provincial ones too): the baseline's build checks
-        # them against its plans/, so it gets this tree's.
-        import shutil
-
-        shutil.rmtree(target / "plans")
-        shutil.copytree(ROOT / "plans", target / "plans", ignore=shutil.ignore_patterns("*.review.json", "*.csv.bak"))
-    return target
-
-
-class Server:
-    """The app of the tree at code_root (ours, or the baseline's) in a child process on 127.0.0.1: as in production,
-    gunicorn with one gthread worker (webmap/gunicorn_conf.py) for a tree that has that configuration, whose worker
-    is the process measured; werkzeug's threaded server for an older tree."""
-
-    def __init__(self, db: Path, code_root: Path = ROOT):
-        from socket import socket
-
-        with socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
-        env = dict(_env(code_root), REGISTRY_DB=str(db), REGISTRY_TILES="none", REGISTRY_BASEMAP="on")
-        if (code_root / "webmap" / "gunicorn_conf.py").is_file():
-            command = [python_of(code_root), "-m", "gunicorn", "-c", "python:webmap.gunicorn_conf", "-w", "1",
-                       "-b", f"127.0.0.1:{self.port}", "webmap:create_app()"]
-        else:
-            command = [python_of(code_root), "-c", "import sys; from werkzeug.serving import run_simple; "
-                       "from webmap import create_app; run_simple('127.0.0.1', int(sys.argv[1]), create_app(), threaded=True)",
-                       str(self.port)]
-        # The working directory comes first on the path, then PYTHONPATH: both are code_root, so the baseline's
-        # registry and webmap packages are the ones imported, never ours.
-        self.process = subprocess.Popen(command, cwd=code_root, env=env, stdout=subprocess.DEVNULL,
-                                        stderr=subprocess.DEVNULL)
-        self.base = f"http://127.0.0.1:{self.port}"
-        import urllib.request
-
-        for _ in range(300):
-            try:
-                urllib.request.urlopen(self.base + "/api/facets", timeout=60).read()
-                return
-            except OSError:
-                time.sleep(0.2)
-        raise RuntimeError("server did not start")
-
-    def worker_pid(self) -> int:
-        """gunicorn's one worker (the arbiter's child), or werkzeug's own process."""
-        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children").read_text().split()
-        return int(children[0]) if children else self.process.pid
-
-    def memory_mb(self) -> tuple[float, float]:
-        """(peak resident set VmHWM, resident set VmRSS) of the serving worker, in MB (10^6 bytes)."""
-        fields = dict(line.split(":", 1) for line in Path(f"/proc/{self.worker_pid()}/status").read_text().splitlines()
-                      if ":" in line)
-        return tuple(int(fields[name].split()[0]) * 1024 / 1e6 for name in ("VmHWM", "VmRSS"))
-
-    def stop(self) -> None:
-        self.process.terminate()
-        self.process.wait(timeout=30)
 
 
 def blocked_elsewhere(base: str):
@@ -258,59 +129,85 @@ MOVES = (("zoom in", "map.zoomIn(1, {animate: false})"), ("pan", "map.panBy([300
          ("zoom out", "map.zoomOut(1, {animate: false})"), ("zoom out", "map.zoomOut(1, {animate: false})"))
 
 
-def moves_ours(page) -> tuple[list[float], list[int], list[float]]:
-    """Per move: ms from the move to "ready" for its view on the page's clock, bytes, ms seen from here."""
-    times, sizes, walls = [], [], []
-    for _, move in MOVES:
-        page.evaluate(SETTLED)
-        before = page.evaluate("window.registryMap.lastView().sequence")
-        started = time.perf_counter()
-        since = page.evaluate(f"(() => {{ const map = window.registryMap.map; const t0 = performance.now(); {move}; "
-                              "return t0; })()")
-        page.wait_for_function(f"() => window.registryMap.lastView().sequence > {before} && {READY} "
-                               f"&& ({PAINTED_SINCE})({since})", polling=5, timeout=60_000)
-        walls.append((time.perf_counter() - started) * 1000)
-        times.append(page.evaluate(f"({PAINTED_SINCE})({since}).at - {since}"))
-        sizes.append(transferred(page, since))
-    return times, sizes, walls
+def move_ours(page, move: str) -> tuple[float, int, float]:
+    """ms from the move to "ready" for its view plus two frames on the page's clock, bytes, ms seen from here."""
+    page.evaluate(SETTLED)
+    before = page.evaluate("window.registryMap.lastView().sequence")
+    started = time.perf_counter()
+    since = page.evaluate(f"(() => {{ const map = window.registryMap.map; const t0 = performance.now(); {move}; "
+                          "return t0; })()")
+    page.wait_for_function(f"() => window.registryMap.lastView().sequence > {before} && {READY} "
+                           f"&& ({PAINTED_SINCE})({since})", polling=5, timeout=60_000)
+    wall = (time.perf_counter() - started) * 1000
+    return page.evaluate(f"({PAINTED_SINCE})({since}).at - {since}"), transferred(page, since), wall
 
 
-def moves_baseline(page) -> tuple[list[float], list[float]]:
-    """The baseline page: a move is done when Leaflet's moveend has fired and two frames are painted."""
-    times, walls = [], []
-    for _, move in MOVES[:4]:
-        started = time.perf_counter()
-        times.append(page.evaluate(f"""() => new Promise(done => {{
-            const map = window.registryMap.map, t0 = performance.now();
-            map.once('moveend', () => requestAnimationFrame(() => requestAnimationFrame(() => done(performance.now() - t0))));
-            {move};
-        }})"""))
-        walls.append((time.perf_counter() - started) * 1000)
-    return times, walls
+def move_old_page(page, move: str) -> float:
+    """A page without per-view state (90b78ad): a move is done when moveend has fired and two frames are painted."""
+    return page.evaluate(f"""() => new Promise(done => {{
+        const map = window.registryMap.map, t0 = performance.now();
+        map.once('moveend', () => requestAnimationFrame(() => requestAnimationFrame(() => done(performance.now() - t0))));
+        {move};
+    }})""")
 
 
-def measure(browser, base: str, runs: int, timeout_s: float, view: str | None = None) -> dict:
-    context = browser.new_context(viewport=VIEWPORT, locale="zh-CN")
-    context.add_init_script(READY_CLOCK)
-    try:
-        draws, walls, page = [], [], None
-        for _ in range(runs):
-            if page is not None:
-                page.close()
-            ms, wall, page = first_draw(context, base, timeout_s, view)
-            draws.append(ms)
-            walls.append(wall)
-        page.evaluate(SETTLED)
-        result = {"first_draw_ms": draws, "first_draw_wall_ms": walls, "page_bytes": transferred(page),
-                  "heap_mb": heap_mb(page)}
-        if page.evaluate("!!(window.registryMap && window.registryMap.lastView)"):  # a page that reports each view
-            result["move_ms"], result["view_bytes"], result["move_wall_ms"] = moves_ours(page)
+class Subject:
+    """One tree's page on one registry, served by its own worker, measured a load or a move at a time so that
+    two trees' loads and moves alternate (ABBA): a load spike on the shared machine hits both, not one."""
+
+    def __init__(self, browser, db: Path, code_root: Path, timeout_s: float, view: str | None):
+        self.server = Server(db, code_root)
+        self.context = browser.new_context(viewport=VIEWPORT, locale="zh-CN")
+        self.context.add_init_script(READY_CLOCK)
+        self.timeout_s, self.view, self.page = timeout_s, view, None
+        self.figures = {"first_draw_ms": [], "first_draw_wall_ms": [], "move_ms": [], "view_bytes": [],
+                        "move_wall_ms": []}
+
+    def load(self) -> None:
+        if self.page is not None:
+            self.page.close()
+        ms, wall, self.page = first_draw(self.context, self.server.base, self.timeout_s, self.view)
+        self.figures["first_draw_ms"].append(ms)
+        self.figures["first_draw_wall_ms"].append(wall)
+
+    def weigh(self) -> None:
+        self.page.evaluate(SETTLED)
+        self.figures.update(page_bytes=transferred(self.page), heap_mb=heap_mb(self.page))
+        self.per_view = self.page.evaluate("!!(window.registryMap && window.registryMap.lastView)")
+
+    def move(self, index: int) -> None:
+        if self.per_view:
+            ms, size, wall = move_ours(self.page, MOVES[index][1])
+            self.figures["view_bytes"].append(size)
+        elif index < 4:
+            started = time.perf_counter()
+            ms, wall = move_old_page(self.page, MOVES[index][1]), 0.0
+            wall = (time.perf_counter() - started) * 1000
         else:
-            (result["move_ms"], result["move_wall_ms"]), result["view_bytes"] = moves_baseline(page), []
-        page.close()
-        return result
-    finally:
-        context.close()
+            return
+        self.figures["move_ms"].append(ms)
+        self.figures["move_wall_ms"].append(wall)
+
+    def close(self) -> dict:
+        """The figures, with the worker's memory after every load and move."""
+        try:
+            self.figures["server_mb"] = self.server.memory_mb()
+            self.context.close()
+        finally:
+            self.server.stop()
+        return self.figures
+
+
+def measure_alternately(subjects: list, runs: int) -> None:
+    """Loads, then moves, each done by every subject in turn, the order reversed every round."""
+    for round_ in range(runs):
+        for subject in subjects[::-1] if round_ % 2 else subjects:
+            subject.load()
+    for subject in subjects:
+        subject.weigh()
+    for index in range(len(MOVES)):
+        for subject in subjects[::-1] if index % 2 else subjects:
+            subject.move(index)
 
 
 def median(values) -> float:
@@ -349,17 +246,6 @@ def goals_line(n: int, label: str, figures: dict) -> str | None:
     return f"goals at {n:,} ({label}): " + "; ".join(checks)
 
 
-def measure_served(browser, db: Path, code_root: Path, runs: int, timeout_s: float, view: str | None) -> dict:
-    """The page served by the tree at code_root from db, and that server's memory after every load and move."""
-    server = Server(db, code_root)
-    try:
-        figures = measure(browser, server.base, runs, timeout_s, view)
-        figures["server_mb"] = server.memory_mb()
-        return figures
-    finally:
-        server.stop()
-
-
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-n", type=int, action="append", help="synthetic projects (repeat; default 10000 and 100000)")
@@ -391,20 +277,20 @@ def main(argv=None) -> int:
                 targets.append((f"N={n:,}", n, db, build_s))
             old_root = baseline_tree(work, args.baseline_ref) if args.baseline else None
             for label, n, db, build_s in targets:
-                ours = measure_served(browser, db, ROOT, args.runs, 120, args.view)
-                lines.append(report_line(f"{label} this branch", ours) + (f"  (build {build_s:.1f} s)" if build_s else ""))
-                print(lines[-1], flush=True)
-                goals.append(goals_line(n, "this branch", ours))
+                names = [(f"{label} this branch", "this branch", build_s)]
+                subjects = [Subject(browser, db, ROOT, 120, args.view)]
                 if old_root and n and n <= args.baseline_max_n:
-                    old_label = f"{label} {args.baseline_ref} (baseline)"
                     old_db, old_build_s = build_registry(n, work, old_root)
-                    try:
-                        old = measure_served(browser, old_db, old_root, args.runs, 300, args.view)
-                        lines.append(report_line(old_label, old) + (f"  (build {old_build_s:.1f} s)" if old_build_s else ""))
-                        goals.append(goals_line(n, f"{args.baseline_ref}, baseline", old))
-                    except Exception as exc:  # noqa: BLE001 - a baseline that times out is a figure too
-                        lines.append(f"{old_label} did not reach ready: {str(exc).splitlines()[0][:80]}")
+                    names.append((f"{label} {args.baseline_ref} (baseline)", f"{args.baseline_ref}, baseline", old_build_s))
+                    subjects.append(Subject(browser, old_db, old_root, 300, args.view))
+                try:
+                    measure_alternately(subjects, args.runs)
+                finally:
+                    results = [subject.close() for subject in subjects]
+                for (line_label, goal_label, seconds), figures in zip(names, results):
+                    lines.append(report_line(line_label, figures) + (f"  (build {seconds:.1f} s)" if seconds else ""))
                     print(lines[-1], flush=True)
+                    goals.append(goals_line(n, goal_label, figures))
         finally:
             browser.close()
             if temporary:
