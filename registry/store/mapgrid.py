@@ -144,6 +144,10 @@ class Points:
 
     def drawn_as_line(self, selected: np.ndarray, zoom: int) -> np.ndarray:
         """Which of `selected` are drawn as lines at `zoom`: lines spanning a cell or more."""
+        if len(selected) == len(self):  # every project (selections are sorted and unique): no gathers
+            drawn = np.zeros(len(self), dtype=bool)
+            drawn[self.line_rows] = self.span * cells_per_world(zoom) >= 1.0
+            return drawn
         lines = self.line[selected]
         drawn = np.zeros(len(selected), dtype=bool)
         if lines.any():
