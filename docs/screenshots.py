@@ -119,6 +119,8 @@ def shoot(browser, base: str, name: str, app_name: str, path: str, out: Path) ->
         page.on("pageerror", lambda error: errors.append(str(error)))
         page.goto(base + path, wait_until="load")
         page.wait_for_function(MAP_READY, timeout=30_000)
+        # The basemap draws its view after the projects (static/basemap.js): the picture waits for it too.
+        page.evaluate("() => window.registryBasemap ? window.registryBasemap.ready().then(() => true) : true")
         if app_name == "review" and page.evaluate(SELECT, REVIEW_SELECTION[suffix]) >= 0:
             page.wait_for_selector("#add.ready", timeout=10_000)
             if not phone:

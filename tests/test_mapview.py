@@ -115,3 +115,55 @@ def test_unfiltered_facets_and_totals_say_how_much_capacity_is_known(client, reg
                                "located": located, "not_located": len(registry_rows) - located}
     page = client.get("/").get_data(as_text=True)
     assert f'data-known="{len(known)}"' in page and "万千瓦" in page
+
+
+def test_point_arrays_are_the_builds_blobs_and_agree_with_the_projects_table(registry_db, registry_rows, tmp_path):
+    """A worker reads the map's arrays as views of the build's blobs (no copy); they hold what the projects table
+    says, row for row; a registry built before this blob format is read from its projects table instead."""
+    import shutil
+    import sqlite3
+
+    import numpy as np
+
+    from registry.store import mapgrid
+
+    conn = sqlite3.connect(registry_db)
+    points = mapgrid.load_points(conn, registry_db)
+    assert not points.lon_e6.flags.owndata and not points.rowid.flags.owndata  # np.frombuffer on the blobs
+    located = {r["id"]: r for r in registry_rows if r["lon"] and r["lat"]}
+    assert len(points) == len(located)
+    assert points.ids is None  # a view's lone projects are named by rowid from the table
+    for i, project_id in enumerate(points.project_ids(list(range(len(points))), conn)):
+        row = located[project_id]
+        # The float64 the CSV's text parses to, from millionths of a degree.
+        assert (points.lon([i])[0], points.lat([i])[0]) == (float(row["lon"]), float(row["lat"]))
+        assert bool(points.line[i]) == is_line(row)
+    older = tmp_path / "older.db"
+    shutil.copy(registry_db, older)
+    with sqlite3.connect(older) as old:
+        old.execute("DELETE FROM map_points WHERE name = 'format'")
+    from_rows = mapgrid.load_points(sqlite3.connect(older), older)
+    for name in (*mapgrid.POINT_DTYPES, *mapgrid.LINE_DTYPES):
+        assert np.array_equal(getattr(from_rows, name), getattr(points, name), equal_nan=name == "mw"), name
+    assert from_rows.project_ids(list(range(len(points)))) == points.project_ids(list(range(len(points))), conn)
+
+
+def test_a_server_worker_imports_neither_the_builds_libraries_nor_pypinyin(registry_db):
+    """The map, the list and the facets are served without pandas, shapely, sqlite-utils, pypinyin or openpyxl in
+    memory (~105 MB of each worker); pypinyin comes with the first place search."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from webmap import create_app; "
+            "client = create_app({'REGISTRY_DB': sys.argv[1], 'REGISTRY_TILES': 'none'}).test_client(); "
+            "[client.get(u).status_code for u in ('/', '/projects', '/api/facets', "
+            "'/api/map/clusters?bbox=70,15,140,55&zoom=5')]; "
+            "print(sorted({m.split('.')[0] for m in sys.modules} & {'pandas', 'shapely', 'sqlite_utils', 'pypinyin', "
+            "'openpyxl'})); "
+            "client.get('/api/places?level=county&q=xy'); print('pypinyin' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code, str(registry_db)], capture_output=True, text=True, check=True)
+    assert out.stdout.split("\n")[:2] == ["[]", "True"], out.stdout + out.stderr
+    from registry.exports.xlsx import XLSX_MIMETYPE
+    from webmap import downloads
+
+    assert downloads.XLSX_MIMETYPE == XLSX_MIMETYPE

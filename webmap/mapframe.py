@@ -13,16 +13,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-import folium
 import xstatic.pkg.leaflet
-from branca.element import MacroElement
 from flask import Blueprint, abort, send_from_directory, url_for
-from folium.template import Template
 from markupsafe import Markup
 
 from registry.store.mapcells import CELL_PX, MERGE_MAX_ZOOM, RADIUS_K, RADIUS_MAX, RADIUS_MIN
 from registry.rows.schema import LINE_TYPES, STAGES, TYPE_FAMILIES
 from webmap import basemap, labels
+from webmap.folium_lite import MacroElement, Template, folium
 from webmap.i18n import N_, translate
 
 # Folium would load Leaflet from a CDN; pip installs it as an XStatic package. The canvas map

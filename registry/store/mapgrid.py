@@ -25,7 +25,7 @@ import os
 import sqlite3
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -50,16 +50,33 @@ GROUPS = ("family", "stage")
 MIXED = 255  # the group code of a seat's badge, which holds every type and stage
 STAGE_NAMES = (*STAGES, "unknown")
 MAX_LINES = 5000
-ARRAY_NAMES = ("rowid", "lon", "lat", "type", "family", "precision", "stage", "mw", "line", "lw", "ls", "le", "ln")
 SMALL_INTS = ("type", "family", "precision", "stage")
+# The blobs of `map_points`, one per column, little-endian. Compact: 4-byte row ids; a point's longitude and
+# latitude in millionths of a degree as int32 (the registry writes coordinates to 6 decimals, and n / 1e6 is
+# the very float64 that "n/1e6" written out parses to, so every cell and mean is the one float64 columns gave;
+# float32 would move a point ~2 m, 4 px at zoom 18), Web-Mercator computed for the points a view needs; one
+# byte per code; MW; a line's bounds only for line projects: 27 bytes a project, read with np.frombuffer (no
+# copy), where float64 columns and a list of id strings took ~160. The ids are not among them: a served view
+# names only its lone projects (a few hundred), read by rowid from the projects table.
+POINT_DTYPES = {"rowid": "<i4", "lon_e6": "<i4", "lat_e6": "<i4", **{name: "u1" for name in SMALL_INTS},
+                "mw": "<f8", "line": "?"}
+LINE_DTYPES = {"line_rows": "<i4", "lw": "<f8", "ls": "<f8", "le": "<f8", "ln": "<f8", "span": "<f8"}
+ID_ENDS_DTYPE = "<u4"
+BLOB_FORMAT = b"3"  # map_points' `format` row; a registry without it is read from its projects table
 
 
 def mercator(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Web-Mercator coordinates in [0, 1) of the world (x east, y south), as Leaflet's pixel space."""
+    return mercator_x(lon), mercator_y(lat)
+
+
+def mercator_x(lon: np.ndarray) -> np.ndarray:
+    return (lon + 180.0) / 360.0
+
+
+def mercator_y(lat: np.ndarray) -> np.ndarray:
     lat = np.clip(lat, -85.0511, 85.0511)
-    x = (lon + 180.0) / 360.0
-    y = 0.5 - np.log(np.tan(np.pi / 4 + np.radians(lat) / 2)) / (2 * np.pi)
-    return x, y
+    return 0.5 - np.log(np.tan(np.pi / 4 + np.radians(lat) / 2)) / (2 * np.pi)
 
 
 def cells_per_world(zoom: int) -> float:
@@ -68,57 +85,124 @@ def cells_per_world(zoom: int) -> float:
 
 @dataclass
 class Points:
-    """The located projects as columns, in rowid order; `ids[i]` is the project id of row i."""
-    ids: list
+    """The located projects as compact columns, in rowid order (see POINT_DTYPES). The columns of line
+    projects (LINE_DTYPES) hold one entry per line, at the positions `line_rows` (ascending). Read from the
+    projects table (at build), `ids` is every project id in UTF-8 end to end and `id_ends[i]` where row i's
+    ends; read from the build's blobs (serving) both are None and ids are looked up by rowid."""
     rowid: np.ndarray
-    lon: np.ndarray
-    lat: np.ndarray
-    mx: np.ndarray
-    my: np.ndarray
+    lon_e6: np.ndarray
+    lat_e6: np.ndarray
     type: np.ndarray
     family: np.ndarray
     precision: np.ndarray
     stage: np.ndarray
     mw: np.ndarray
     line: np.ndarray
+    line_rows: np.ndarray
     lw: np.ndarray
     ls: np.ndarray
     le: np.ndarray
     ln: np.ndarray
-    span: np.ndarray | None = None  # a line's larger side in Web-Mercator world units; 0 for a point
-
-    def __post_init__(self):
-        if self.span is None:
-            (west, south), (east, north) = mercator(self.lw, self.ls), mercator(self.le, self.ln)
-            self.span = np.where(self.line, np.maximum(east - west, south - north), 0.0)
+    span: np.ndarray  # a line's larger side in Web-Mercator world units
+    ids: bytes | None = None
+    id_ends: np.ndarray | None = None
+    # The whole registry's summary and drawn types, computed once per file: every unfiltered page asks for them,
+    # and at a million projects they take ~100 ms.
+    unfiltered: dict = field(default_factory=dict, repr=False)
 
     def __len__(self) -> int:
-        return len(self.ids)
+        return len(self.rowid)
+
+    def project_ids(self, rows: list[int], conn=None) -> list[str]:
+        """The project ids of rows (positions), from the ids in memory or else by rowid from `conn`."""
+        if self.ids is not None:
+            ends = self.id_ends
+            return [bytes(self.ids[int(ends[r - 1]) if r else 0:int(ends[r])]).decode("utf-8") for r in rows]
+        found = {}
+        rowids = [int(self.rowid[r]) for r in rows]
+        for start in range(0, len(rowids), 500):
+            chunk = rowids[start:start + 500]
+            found.update(conn.execute(f"SELECT rowid, id FROM projects WHERE rowid IN ({', '.join('?' * len(chunk))})",
+                                      chunk).fetchall())
+        return [found[r] for r in rowids]
+
+    def lon(self, selected: np.ndarray) -> np.ndarray:
+        return self.lon_e6[selected] / 1e6
+
+    def lat(self, selected: np.ndarray) -> np.ndarray:
+        return self.lat_e6[selected] / 1e6
+
+    def mx(self, selected: np.ndarray) -> np.ndarray:
+        return mercator_x(self.lon(selected))
+
+    def my(self, selected: np.ndarray) -> np.ndarray:
+        return mercator_y(self.lat(selected))
+
+    def line_positions(self, selected: np.ndarray) -> np.ndarray:
+        """Where the line projects among `selected` (all of them lines) are in the line columns."""
+        return np.searchsorted(self.line_rows, selected)
 
     def drawn_as_line(self, selected: np.ndarray, zoom: int) -> np.ndarray:
         """Which of `selected` are drawn as lines at `zoom`: lines spanning a cell or more."""
-        return self.line[selected] & (self.span[selected] * cells_per_world(zoom) >= 1.0)
+        if len(selected) == len(self):  # every project (selections are sorted and unique): no gathers
+            drawn = np.zeros(len(self), dtype=bool)
+            drawn[self.line_rows] = self.span * cells_per_world(zoom) >= 1.0
+            return drawn
+        lines = self.line[selected]
+        drawn = np.zeros(len(selected), dtype=bool)
+        if lines.any():
+            drawn[lines] = self.span[self.line_positions(selected[lines])] * cells_per_world(zoom) >= 1.0
+        return drawn
+
+    def extent(self, selected: np.ndarray) -> list[float]:
+        """(w, s, e, n) of every point and line among `selected` (not empty), a chunk at a time."""
+        boxes = []
+        for start in range(0, len(selected), _CHUNK):
+            chunk = selected[start:start + _CHUNK]
+            lines = self.line[chunk]
+            if not lines.all():
+                points = chunk[~lines]
+                lon, lat = self.lon_e6[points], self.lat_e6[points]
+                boxes.append((lon.min() / 1e6, lat.min() / 1e6, lon.max() / 1e6, lat.max() / 1e6))
+            if lines.any():
+                at = self.line_positions(chunk[lines])
+                boxes.append((self.lw[at].min(), self.ls[at].min(), self.le[at].max(), self.ln[at].max()))
+        return [float(min(b[0] for b in boxes)), float(min(b[1] for b in boxes)),
+                float(max(b[2] for b in boxes)), float(max(b[3] for b in boxes))]
+
+    def blobs(self) -> list[tuple[str, bytes]]:
+        """The rows of `map_points`, as `load_points` reads them back."""
+        columns = {**POINT_DTYPES, **LINE_DTYPES}
+        return [("format", BLOB_FORMAT), *((name, np.ascontiguousarray(getattr(self, name), dtype=dtype).tobytes()) for name, dtype in columns.items())]
+
+    @classmethod
+    def from_blobs(cls, blobs: dict) -> "Points":
+        columns = {**POINT_DTYPES, **LINE_DTYPES}
+        return cls(**{name: np.frombuffer(blobs[name], dtype=dtype) for name, dtype in columns.items()})
 
 
 _TYPE_CODE = {t: i for i, t in enumerate(TYPES)}
 _FAMILY_CODE = {f: i for i, f in enumerate(FAMILIES)}
 _STAGE_CODE = {st: i for i, st in enumerate(STAGES)}
 
-
-_DTYPES = {"rowid": np.int64, "mw": np.float64, "line": bool, **{name: np.uint8 for name in SMALL_INTS}}
 _BATCH = 5_000  # rows turned into arrays at a time: a Python list per column never holds more (20,000: +30 MB)
+_ROW_DTYPES = {**POINT_DTYPES, **LINE_DTYPES, "lon": "<f8", "lat": "<f8", "id_lengths": "<i8"}
 
 
 def _points_from_rows(cursor) -> Points:
-    """The located rows of a cursor as numpy columns, read a batch at a time: Python lists of every row's values
-    would take ~40 bytes a value (600 MB at a million projects), the arrays 1–8."""
-    ids, parts = [], {name: [] for name in ARRAY_NAMES}
+    """The located rows of a cursor as compact numpy columns, read a batch at a time: Python lists of every row's
+    values would take ~40 bytes a value (600 MB at a million projects), the arrays 1-8."""
+    names = ("rowid", "lon", "lat", *SMALL_INTS, "mw", "line")
+    parts = {name: [] for name in (*names, "line_rows", "lw", "ls", "le", "ln", "ids", "id_lengths")}
+    located = 0
     while batch := cursor.fetchmany(_BATCH):
-        cols = {name: [] for name in ARRAY_NAMES}
+        cols = {name: [] for name in parts}
         for rowid, pid, ptype, precision, stage, mw, lon, lat, geometry in batch:
             if lon is None or lat is None:
                 continue
-            ids.append(pid)
+            encoded = pid.encode("utf-8")
+            cols["ids"].append(encoded)
+            cols["id_lengths"].append(len(encoded))
             cols["rowid"].append(rowid)
             cols["lon"].append(lon)
             cols["lat"].append(lat)
@@ -129,14 +213,24 @@ def _points_from_rows(cursor) -> Points:
             cols["mw"].append(math.nan if mw is None else mw)
             bounds = _line_bounds(geometry)
             cols["line"].append(bounds is not None)
-            w, s, e, n = bounds or (lon, lat, lon, lat)
-            cols["lw"].append(w), cols["ls"].append(s), cols["le"].append(e), cols["ln"].append(n)
+            if bounds is not None:
+                cols["line_rows"].append(located)
+                for name, value in zip(("lw", "ls", "le", "ln"), bounds):
+                    cols[name].append(value)
+            located += 1
+        parts["ids"].append(b"".join(cols.pop("ids")))
         for name, values in cols.items():
-            parts[name].append(np.asarray(values, dtype=_DTYPES.get(name, np.float64)))
-    arrays = {name: np.concatenate(chunks) if chunks else np.asarray([], dtype=_DTYPES.get(name, np.float64))
-              for name, chunks in parts.items()}
-    mx, my = mercator(arrays["lon"], arrays["lat"])
-    return Points(ids=ids, mx=mx, my=my, **arrays)
+            parts[name].append(np.asarray(values, dtype=_ROW_DTYPES[name]))
+    arrays = {name: np.concatenate(chunks) if chunks else np.asarray([], dtype=_ROW_DTYPES[name])
+              for name, chunks in parts.items() if name != "ids"}
+    for name in ("lon", "lat"):  # millionths of a degree (POINT_DTYPES)
+        arrays[f"{name}_e6"] = np.rint(arrays.pop(name) * 1e6).astype(POINT_DTYPES[f"{name}_e6"])
+    id_ends = np.cumsum(arrays.pop("id_lengths"))
+    if id_ends.size and id_ends[-1] >= 2 ** 32:
+        raise ValueError("the project ids take more than 4 GiB")
+    (west, south), (east, north) = (mercator(arrays["lw"], arrays["ls"]), mercator(arrays["le"], arrays["ln"]))
+    return Points(span=np.maximum(east - west, south - north),
+                  ids=b"".join(parts["ids"]), id_ends=id_ends.astype(ID_ENDS_DTYPE), **arrays)
 
 
 def _line_bounds(geometry: str | None):
@@ -160,17 +254,11 @@ def _flatten(coordinates):
         yield from _flatten(item)
 
 
-def cluster(points: Points, selected: np.ndarray, zoom: int, view: tuple | None = None, group: str = "family") -> list[list]:
+def cluster(points: Points, selected: np.ndarray, zoom: int, view: tuple | None = None, group: str = "family",
+            conn=None) -> list[list]:
     """Clusters (rows of CLUSTER_COLUMNS) of the point projects `selected` (indexes into points)
     whose cells meet `view` (w, s, e, n in degrees; None for the world), grouped by family or stage."""
-    selected = selected[~points.drawn_as_line(selected, zoom)]
-    scale = cells_per_world(zoom)
-    cx = np.floor(points.mx[selected] * scale).astype(np.int64)
-    cy = np.floor(points.my[selected] * scale).astype(np.int64)
-    if view is not None:
-        (x0, x1), (y1, y0) = (np.floor(v * scale) for v in mercator(np.array(view[0::2]), np.array(view[1::2])))
-        keep = (cx >= x0) & (cx <= x1) & (cy >= y0) & (cy <= y1)
-        selected, cx, cy = selected[keep], cx[keep], cy[keep]
+    selected, cx, cy = _cells_in_view(points, selected, zoom, view)
     if selected.size == 0:
         return []
     merged = zoom <= MERGE_MAX_ZOOM
@@ -187,7 +275,7 @@ def cluster(points: Points, selected: np.ndarray, zoom: int, view: tuple | None 
     def total(values):
         return np.bincount(inverse, weights=values, minlength=groups)
 
-    lon, lat, mw = points.lon[selected], points.lat[selected], points.mw[selected]
+    lon, lat, mw = points.lon(selected), points.lat(selected), points.mw[selected]
     known = ~np.isnan(mw)
     sums = total(np.where(known, mw, 0.0))
     known_counts = total(known.astype(float))
@@ -211,7 +299,10 @@ def cluster(points: Points, selected: np.ndarray, zoom: int, view: tuple | None 
     type_index = np.where(single_type & (types[first] < len(TYPES)), types[first], len(TYPES))
     stage_names = np.array([*STAGE_NAMES, None], dtype=object)
     stage_index = np.where(single_stage, points.stage[members], len(STAGE_NAMES))
-    ids = np.array([points.ids[m] if c == 1 else None for m, c in zip(members.tolist(), counts.tolist())], dtype=object)
+    ids = np.full(groups, None, dtype=object)
+    alone = np.flatnonzero(counts == 1)
+    for group_index, project_id in zip(alone.tolist(), points.project_ids(members[alone].tolist(), conn)):
+        ids[group_index] = project_id  # `conn`: where the ids are not in memory
     precision = points.precision[members]
     radius = mix = np.full(groups, None, dtype=object)
     if merged:
@@ -231,6 +322,33 @@ def cluster(points: Points, selected: np.ndarray, zoom: int, view: tuple | None 
     return [list(row) for row in zip(*(c.tolist() for c in columns))]
 
 
+_CHUNK = 1 << 18  # rows tested against a view at a time: the temporary arrays stay a few MB at any size
+
+
+def _cells_in_view(points: Points, selected: np.ndarray, zoom: int, view: tuple | None):
+    """The point projects among `selected` (not drawn as lines at `zoom`) whose cells meet `view`, and their cells,
+    a chunk at a time: a view holds a part of a million projects, and its arrays are all that is made whole."""
+    scale = cells_per_world(zoom)
+    if view is not None:
+        (x0, x1), (y1, y0) = (np.floor(v * scale) for v in mercator(np.array(view[0::2]), np.array(view[1::2])))
+    kept, cells_x, cells_y = [], [], []
+    for start in range(0, len(selected), _CHUNK):
+        chunk = selected[start:start + _CHUNK]
+        chunk = chunk[~points.drawn_as_line(chunk, zoom)]
+        cx = np.floor(points.mx(chunk) * scale).astype(np.int64)
+        if view is not None:  # the columns first: the rows' y (a logarithm) only for those
+            keep = (cx >= x0) & (cx <= x1)
+            chunk, cx = chunk[keep], cx[keep]
+        cy = np.floor(points.my(chunk) * scale).astype(np.int64)
+        if view is not None:
+            keep = (cy >= y0) & (cy <= y1)
+            chunk, cx, cy = chunk[keep], cx[keep], cy[keep]
+        kept.append(chunk), cells_x.append(cx), cells_y.append(cy)
+    if not kept:
+        return np.asarray([], dtype=np.int64), np.asarray([], dtype=np.int64), np.asarray([], dtype=np.int64)
+    return np.concatenate(kept), np.concatenate(cells_x), np.concatenate(cells_y)
+
+
 # --- build ----------------------------------------------------------------------------------------
 
 CLUSTER_CHUNK = 50_000  # projects clustered at a time at build: a zoom's rows are never all in memory at once
@@ -243,9 +361,7 @@ def write(db) -> None:
     conn = db.conn
     points = read_points_from_projects(conn)
     conn.execute("CREATE TABLE map_points (name TEXT PRIMARY KEY, data BLOB)")
-    for name in ARRAY_NAMES:
-        conn.execute("INSERT INTO map_points VALUES (?, ?)", (name, getattr(points, name).tobytes()))
-    conn.execute("INSERT INTO map_points VALUES (?, ?)", ("ids", "\n".join(points.ids).encode("utf-8")))
+    conn.executemany("INSERT INTO map_points VALUES (?, ?)", points.blobs())
     conn.execute(f"CREATE TABLE map_clusters (zoom INTEGER, {', '.join(c + ' ' + _sql_type(c) for c in CLUSTER_COLUMNS)})")
     for zoom in range(MIN_ZOOM, MAX_ZOOM + 1):
         if not _write_zoom(conn, points, zoom):
@@ -269,7 +385,7 @@ def _write_zoom(conn, points: Points, zoom: int) -> bool:
     if drawn.size == 0:
         return False
     scale = cells_per_world(zoom)
-    cells = np.floor(points.mx[drawn] * scale).astype(np.int64) << 24 | np.floor(points.my[drawn] * scale).astype(np.int64)
+    cells = np.floor(points.mx(drawn) * scale).astype(np.int64) << 24 | np.floor(points.my(drawn) * scale).astype(np.int64)
     order = np.argsort(cells, kind="stable")
     cells = cells[order]
     if drawn.size < PRECOMPUTE_MIN_MEAN * (1 + np.count_nonzero(cells[1:] != cells[:-1])):
@@ -310,6 +426,7 @@ _lock = threading.Lock()
 _points_cache: dict = {}
 _selection_cache: OrderedDict = OrderedDict()
 SELECTIONS_KEPT = 16
+SELECTIONS_MAX_BYTES = 16 << 20  # and no more than this in all (a worker's memory at a million projects)
 
 
 def _file_key(path) -> tuple:
@@ -324,16 +441,12 @@ def load_points(conn, path) -> Points:
         if key in _points_cache:
             return _points_cache[key]
     try:
-        blobs = dict(conn.execute("SELECT name, data FROM map_points"))
+        blobs = dict(conn.execute("SELECT name, data FROM map_points WHERE name NOT IN ('ids', 'id_ends')"))
     except sqlite3.OperationalError:  # a registry built before map_points existed
-        points = read_points_from_projects(conn)
-    else:
-        dtypes = {"rowid": np.int64, "line": bool, **{name: np.uint8 for name in SMALL_INTS}}
-        arrays = {name: np.frombuffer(blobs[name], dtype=dtypes.get(name, np.float64)) for name in ARRAY_NAMES}
-        text = blobs["ids"].decode("utf-8")
-        ids = text.split("\n") if text else []
-        mx, my = mercator(arrays["lon"], arrays["lat"])
-        points = Points(ids=ids, mx=mx, my=my, **arrays)
+        blobs = {}
+    # The arrays are views of the blobs' bytes (np.frombuffer): read once, never copied. A registry built
+    # before this format is read from its projects table.
+    points = Points.from_blobs(blobs) if blobs.get("format") == BLOB_FORMAT else read_points_from_projects(conn)
     with _lock:
         _points_cache.clear()  # only the current file is worth keeping
         _points_cache[key] = points
@@ -343,7 +456,7 @@ def load_points(conn, path) -> Points:
 def select(conn, path, points: Points, where: str, params: list) -> np.ndarray:
     """Indexes into `points` of the projects matching a filter; cached per (file, filter)."""
     if where == "1":
-        return np.arange(len(points))
+        return np.arange(len(points), dtype=np.int32)
     key = (_file_key(path), where, tuple(params))
     with _lock:
         if key in _selection_cache:
@@ -356,9 +469,11 @@ def select(conn, path, points: Points, where: str, params: list) -> np.ndarray:
     rowids.sort()
     positions = np.searchsorted(points.rowid, rowids)
     positions = positions[(positions < len(points)) & (points.rowid[np.minimum(positions, len(points) - 1)] == rowids)]
+    positions = positions.astype(np.int32)  # 4 bytes a project: a wide filter at 1M holds 4 MB, not 8
     with _lock:
         _selection_cache[key] = positions
-        while len(_selection_cache) > SELECTIONS_KEPT:
+        while len(_selection_cache) > 1 and (len(_selection_cache) > SELECTIONS_KEPT or sum(
+                v.nbytes for v in _selection_cache.values()) > SELECTIONS_MAX_BYTES):
             _selection_cache.popitem(last=False)
     return positions
 
@@ -379,7 +494,7 @@ def view_clusters(conn, path, where: str, params: list, zoom: int, view: tuple, 
     if where == "1" and group == "family" and zoom <= precomputed_max_zoom(conn):
         rows = _precomputed(conn, zoom, view)
     if rows is None:
-        rows = cluster(points, selected, zoom, view, group)
+        rows = cluster(points, selected, zoom, view, group, conn)
     as_lines = points.drawn_as_line(selected, zoom)
     return {"zoom": zoom, "bbox": list(view), "matches": int((~as_lines).sum()),
             "lines": int(as_lines.sum()), "columns": list(CLUSTER_COLUMNS), "clusters": [_compact(r) for r in rows]}
@@ -416,21 +531,32 @@ def summary(conn, path, where: str, params: list) -> dict:
     """How many of a filtered set are drawn as points, as lines, how many are not on the map (no point:
     listed, never drawn), and the box that holds every drawn one: the map's first view."""
     points = load_points(conn, path)
+    if where == "1" and "summary" in points.unfiltered:
+        cached = points.unfiltered["summary"]
+        return {**cached, "extent": cached["extent"] and list(cached["extent"])}
     selected = select(conn, path, points, where, params)
     not_located = conn.execute(f"SELECT count(*) FROM projects WHERE ({where}) AND lon IS NULL", params).fetchone()[0]
     if selected.size == 0:
-        return {"points": 0, "lines": 0, "not_located": not_located, "extent": None}
-    return {"points": int((~points.line[selected]).sum()), "lines": int(points.line[selected].sum()),
-            "not_located": not_located,
-            "extent": [float(points.lw[selected].min()), float(points.ls[selected].min()),
-                       float(points.le[selected].max()), float(points.ln[selected].max())]}
+        found = {"points": 0, "lines": 0, "not_located": not_located, "extent": None}
+    else:
+        lines = int(points.line[selected].sum())
+        found = {"points": int(selected.size - lines), "lines": lines, "not_located": not_located,
+                 "extent": points.extent(selected)}
+    if where == "1":
+        points.unfiltered["summary"] = dict(found)
+    return found
 
 
 def drawn_types(conn, path, where: str, params: list) -> set[str]:
     """The types of a filtered set's projects that the map draws (the legend's entries)."""
     points = load_points(conn, path)
+    if where == "1" and "types" in points.unfiltered:
+        return set(points.unfiltered["types"])
     codes = np.unique(points.type[select(conn, path, points, where, params)])
-    return {TYPES[c] for c in codes.tolist() if c < len(TYPES)}
+    found = {TYPES[c] for c in codes.tolist() if c < len(TYPES)}
+    if where == "1":
+        points.unfiltered["types"] = frozenset(found)
+    return found
 
 
 def view_lines(conn, path, where: str, params: list, view: tuple, zoom: int = MAX_ZOOM) -> dict:
@@ -439,7 +565,8 @@ def view_lines(conn, path, where: str, params: list, view: tuple, zoom: int = MA
     selected = select(conn, path, points, where, params)
     selected = selected[points.drawn_as_line(selected, zoom)]
     w, s, e, n = view
-    meets = (points.lw[selected] <= e) & (points.le[selected] >= w) & (points.ls[selected] <= n) & (points.ln[selected] >= s)
+    at = points.line_positions(selected)
+    meets = (points.lw[at] <= e) & (points.le[at] >= w) & (points.ls[at] <= n) & (points.ln[at] >= s)
     rowids = points.rowid[selected[meets]][:MAX_LINES]
     rows = []
     for start in range(0, len(rowids), 500):

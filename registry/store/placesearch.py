@@ -17,8 +17,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import islice, product
 
-from pypinyin import Style, lazy_pinyin, pinyin
-
 from registry.geo.provinces import division_order, read_places
 
 LEVELS = ("province", "city", "county")
@@ -38,6 +36,10 @@ class Place:
 @lru_cache(maxsize=None)
 def pinyin_keys(name: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(full readings, initials) of a name: ("xiangyangshi",), ("xys",); every reading of a polyphone."""
+    # Imported here, on the first search: pypinyin's dictionaries take ~55 MB, which a server worker that
+    # only draws the map and lists projects need not hold.
+    from pypinyin import Style, lazy_pinyin, pinyin
+
     # The usual reading first (pypinyin reads a known phrase as a whole), then the other readings.
     usual = lazy_pinyin(name, errors=lambda s: list(s.lower()))
     syllables = pinyin(name, style=Style.NORMAL, heteronym=True, errors=lambda s: list(s.lower()))

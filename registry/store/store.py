@@ -35,9 +35,9 @@ from registry.geo.provinces import ProvinceOf, plan_level
 from registry.rows.schema import (PROJECT_COLUMNS, TARGET_COLUMNS, RowError,
                              validate_project)
 
-DEFAULT_DB = PROJECT_ROOT / "registry.db"
+from registry.store.layout import DEFAULT_DB, SEARCH_COLUMNS  # noqa: E402 - the readers' names, without this module's imports
+
 DEFAULT_CSV = PROJECT_ROOT / "projects.csv"
-SEARCH_COLUMNS = ("name", "subtype", "city", "county", "town", "site")
 INSERT_BATCH = 1000  # projects per executemany (~5 KB each as Python objects): memory stays flat
 
 

@@ -43,6 +43,46 @@
 
   var state = null;
 
+  // After a move, the basemap waits until the page's projects for the new view are on screen (the
+  // promise `state.after()` gives, set by static/map.js) and two frames more: its fetching, parsing
+  // and drawing never delay the projects a planner is waiting for.
+  function afterProjects() {
+    // Asked in a microtask: the move's handlers have all run by then, so the view asked for is the new one
+    // (the renderers hear viewreset and zoomend before the page's moveend starts the view).
+    return Promise.resolve().then(function () {
+      return state && state.after ? state.after() : null;
+    }).catch(function () {}).then(function () {
+      return new Promise(function (resolve) {
+        requestAnimationFrame(function () { requestAnimationFrame(function () { setTimeout(resolve, 0); }); });
+      });
+    });
+  }
+
+  // Leaflet's canvas renderer re-projects and redraws every path in the task of the move itself (on
+  // viewreset, zoomend and moveend), before the page has even asked for the new view's projects: at a
+  // province's zoom that is thousands of county outlines. This one only moves and scales its old frame
+  // during the move (a CSS transform, as in Leaflet's zoom animation) and redraws once, after the
+  // projects (Leaflet 1.9's Renderer internals: _project, _update, _updateTransform).
+  var DeferredCanvas = L.Canvas.extend({
+    getEvents: function () {
+      var events = L.Canvas.prototype.getEvents.call(this);
+      events.viewreset = events.moveend = events.zoomend = this._redrawLater;
+      return events;
+    },
+    _redrawLater: function () {
+      var renderer = this;
+      if (renderer._waiting) return;
+      renderer._waiting = true;
+      afterProjects().then(function () {
+        renderer._waiting = false;
+        if (!renderer._map) return;
+        for (var id in renderer._layers) renderer._layers[id]._project();
+        renderer._update();  // sizes the canvas to the view and redraws every path once
+        renderer._updateTransform(renderer._center, renderer._zoom);
+      });
+    },
+  });
+
   function bandFor(config, zoom) {
     var z = Math.round(zoom), bands = config.bands;
     for (var i = 0; i < bands.length; i += 1) {
@@ -274,8 +314,8 @@
     map.getContainer().style.background = OUTSIDE;
     state = {
       map: map, config: config, cells: new Map(), shown: new Map(), labelMarkers: new Map(), generation: 0,
-      landRenderer: L.canvas({ pane: "basemapLand", padding: 0.2 }),
-      lineRenderer: L.canvas({ pane: "basemap", padding: 0.2 }),
+      landRenderer: new DeferredCanvas({ pane: "basemapLand", padding: 0.2 }),
+      lineRenderer: new DeferredCanvas({ pane: "basemap", padding: 0.2 }),
       baseLayer: L.layerGroup().addTo(map),
       labelLayer: L.layerGroup().addTo(map),
     };
@@ -290,7 +330,7 @@
   }
 
   function refresh() {
-    state.current = update();
+    state.current = afterProjects().then(update);
     state.current.catch(function (error) { console.error("basemap:", error); });
     return state.current;
   }
@@ -321,9 +361,12 @@
 
   function avoid(fn) { if (state) state.avoid = fn; }
 
+  // `fn` returns a promise of the current view's projects on screen: the basemap's work waits for it.
+  function after(fn) { if (state) state.after = fn; }
+
   function relabel() {
     if (state && state.lastCells && state.labelZoom === Math.round(state.map.getZoom())) placeLabels(state.lastCells);
   }
 
-  window.registryBasemap = { addTo: addTo, ready: ready, avoid: avoid, relabel: relabel, localise: localise };
+  window.registryBasemap = { addTo: addTo, ready: ready, avoid: avoid, after: after, relabel: relabel, localise: localise };
 })();

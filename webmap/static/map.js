@@ -15,7 +15,9 @@
  * symbol opens its project, a cluster lists its members or zooms to them.
  *
  * body.dataset.mapState is "loading" while a view is fetched and "ready" once the view's
- * projects are painted (and the basemap's view drawn, when there is one).
+ * projects are painted. Each view is drawn once: during a move the old frame is hidden (zoom) or
+ * carried by the pane (pan), never repainted, and the basemap is drawn in its own layers beside
+ * the projects, never waited for (window.registryBasemap.ready() says when its view is drawn).
  *
  * Every data string reaches the page through textContent, never innerHTML.
  */
@@ -306,17 +308,13 @@
   });
 
   // ---- views -------------------------------------------------------------------------------
-  var viewSequence = 0, lastView = null;
+  var viewSequence = 0, lastView = null, currentView = null;  // the latest view's promise (the basemap waits for it)
 
   function viewBox() {
     var b = map.getBounds();
     function clamp(v, lo, hi) { return Math.max(lo, Math.min(hi, v)); }
     return [clamp(b.getWest(), -180, 180), clamp(b.getSouth(), -85, 85), clamp(b.getEast(), -180, 180),
             clamp(b.getNorth(), -85, 85)].map(function (v) { return Math.round(v * 1e5) / 1e5; }).join(",");
-  }
-
-  function basemapReady() {
-    return window.registryBasemap && window.registryBasemap.ready ? window.registryBasemap.ready() : Promise.resolve();
   }
 
   function clustersToItems(answer) {
@@ -349,17 +347,14 @@
     // An older view's answers are not cancelled (an aborted fetch is a failed request), only ignored.
     var sequence = ++viewSequence, started = performance.now();
     body.dataset.mapState = "loading";
-    // Repaint what we have at the new positions at once; the new view's answer replaces it.
-    points.redraw(); lines.redraw();
     var box = "bbox=" + viewBox(), zoom = Math.round(map.getZoom());
     var mode = colourMode === "stage" ? "&group=stage" : "";
     var wanted = [
       map.hasLayer(points) ? getJSON(withQuery(config.clustersUrl, box + "&zoom=" + zoom + mode)) : null,
       map.hasLayer(lines) ? getJSON(withQuery(config.linesUrl, box + "&zoom=" + zoom + mode)) : null,
-      basemapReady(),
       also || null,
     ];
-    return Promise.all(wanted).then(function (answers) {
+    currentView = Promise.all(wanted).then(function (answers) {
       if (sequence !== viewSequence) return;
       if (answers[0]) points.items = clustersToItems(answers[0]);
       if (answers[1]) lines.items = linesToItems(answers[1]);
@@ -378,6 +373,7 @@
         });
       });
     }).catch(function (error) { if (sequence === viewSequence) fail(error); });
+    return currentView;
   }
 
   function fail(error) {
@@ -684,6 +680,7 @@
     if (window.registryBasemap.avoid) {
       window.registryBasemap.avoid(function () { return map.hasLayer(points) ? points.items : []; });
     }
+    if (window.registryBasemap.after) window.registryBasemap.after(function () { return currentView; });
     return added;
   }
 

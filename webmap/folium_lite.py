@@ -1,0 +1,23 @@
+"""Folium, imported without pandas.
+
+folium.utilities imports pandas when it is installed (it accepts DataFrames as data, which the map never
+passes: the projects come from the app's JSON API). pandas is installed for the GeoPackage export, and its
+import would take ~25 MB of every server worker's memory. The name is hidden from folium's import only:
+`import pandas` works as before afterwards (registry/exports/gpkg.py imports it when a GeoPackage is asked for).
+"""
+from __future__ import annotations
+
+import sys
+
+_hidden = "pandas" not in sys.modules
+if _hidden:
+    sys.modules["pandas"] = None  # an ImportError for folium's optional import
+try:
+    import folium  # noqa: E402
+    from branca.element import MacroElement  # noqa: E402
+    from folium.template import Template  # noqa: E402
+finally:
+    if _hidden:
+        del sys.modules["pandas"]
+
+__all__ = ["folium", "MacroElement", "Template"]
