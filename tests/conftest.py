@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import os
-import shutil
 import socket
 import threading
 from contextlib import contextmanager
@@ -108,9 +107,43 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"
                  "--disable-component-update", "--disable-sync"]
 
 
+class SharedChromium:
+    """One headless Chromium per test process (each xdist worker), started on first use and closed at the end.
+
+    Starting Playwright's driver and Chromium costs seconds of CPU; a fresh browser *context* (its own
+    cookies, storage, cache and options, like a fresh profile) costs milliseconds, so every test gets a
+    context of its own in the one browser instead of a browser of its own.
+    """
+    playwright = None
+    browser = None
+
+    @classmethod
+    def get(cls):
+        if cls.browser is None or not cls.browser.is_connected():
+            from playwright import sync_api
+
+            if cls.playwright is None:
+                cls.playwright = sync_api.sync_playwright().start()
+            cls.browser = cls.playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
+                                                         args=CHROMIUM_ARGS)
+        return cls.browser
+
+    @classmethod
+    def stop(cls):
+        if cls.browser is not None:
+            cls.browser.close()
+        if cls.playwright is not None:
+            cls.playwright.stop()
+        cls.browser = cls.playwright = None
+
+
+def pytest_sessionfinish(session):
+    SharedChromium.stop()
+
+
 @contextmanager
-def chromium_context(profile: Path, **options):
-    """A Playwright context on Debian's headless Chromium with a fresh profile.
+def chromium_context(**options):
+    """A fresh Playwright context (nothing stored, as a new profile would be) on Debian's headless Chromium.
 
     A machine without Chromium skips the browser tests; CI (CI=true), whose .ci/run installs
     it, fails them instead, so a broken install can never pass as skipped tests.
@@ -118,17 +151,11 @@ def chromium_context(profile: Path, **options):
     if not CHROMIUM.exists():
         message = "Debian's chromium is not installed at /usr/bin/chromium (apt-get install chromium)"
         pytest.fail(message) if os.environ.get("CI") else pytest.skip(message)
-    from playwright import sync_api
-
-    with sync_api.sync_playwright() as playwright:
-        # A persistent context is how Playwright passes a fresh --user-data-dir.
-        context = playwright.chromium.launch_persistent_context(
-            str(profile), executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS, **options)
-        try:
-            yield context
-        finally:
-            context.close()
-            shutil.rmtree(profile, ignore_errors=True)
+    context = SharedChromium.get().new_context(**options)
+    try:
+        yield context
+    finally:
+        context.close()
 
 
 # The columns the registry's text search looks in (registry.store.store.SEARCH_COLUMNS), restated
@@ -169,3 +196,38 @@ def has_location(row: dict) -> bool:
 def drawable():
     """Whether the map can draw a CSV row (it has coordinates or a geometry)."""
     return has_location
+
+
+# ---------------------------------------------------------------- how the two xdist workers share the suite
+#
+# `--dist=loadgroup`: each group runs whole on one worker, so a module's fixtures (a built registry, a browser
+# context, a server) are made once. A group is its test file, except the few tests that take a worker's minute
+# on their own and share nothing expensive with their file: those are groups of their own, so that the two
+# workers can finish together. Groups start longest first (from `pytest --durations=60`; a group not named
+# here starts after these, in file order), so no long group is left to start when the other worker is idle.
+SOLO_TESTS = (
+    "test_fuzz_requests.py::test_api_answers_every_generated_request_as_its_document_says",
+    "test_geocode.py::test_geodata_rebuilds_identically_from_the_packages",
+    "test_rebuild.py::test_server_answers_from_the_old_or_new_registry_during_rebuilds_and_never_writes_it",
+)
+LONGEST_FIRST = (
+    *SOLO_TESTS, "test_api.py", "test_map_ui_browser.py", "test_faults.py", "test_browser.py", "test_docs.py",
+    "test_cli_conventions.py", "test_hostile.py", "test_concurrent_writers.py", "test_production.py",
+    "test_geocode.py", "test_targets_browser.py", "test_rebuild.py", "test_store.py", "test_pages_browser.py",
+    "test_extract_inputs.py", "test_national_browser.py", "test_extract.py", "test_mapcells.py",
+)
+
+
+def xdist_group_of(item) -> str:
+    """The xdist group of a test: its file, or itself if it is one of SOLO_TESTS."""
+    name = f"{item.path.name}::{getattr(item, 'originalname', item.name)}"
+    return name if name in SOLO_TESTS else item.path.name
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups into the node ids
+def pytest_collection_modifyitems(config, items):
+    order = {group: rank for rank, group in enumerate(LONGEST_FIRST)}
+    for item in items:
+        item.add_marker(pytest.mark.xdist_group(xdist_group_of(item)))
+    # A stable sort: a file's tests stay together and in their order.
+    items.sort(key=lambda item: order.get(xdist_group_of(item), len(order)))
