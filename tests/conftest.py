@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import os
 import socket
+import tempfile
 import threading
 from contextlib import contextmanager
 from pathlib import Path
@@ -107,43 +108,9 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"
                  "--disable-component-update", "--disable-sync"]
 
 
-class SharedChromium:
-    """One headless Chromium per test process (each xdist worker), started on first use and closed at the end.
-
-    Starting Playwright's driver and Chromium costs seconds of CPU; a fresh browser *context* (its own
-    cookies, storage, cache and options, like a fresh profile) costs milliseconds, so every test gets a
-    context of its own in the one browser instead of a browser of its own.
-    """
-    playwright = None
-    browser = None
-
-    @classmethod
-    def get(cls):
-        if cls.browser is None or not cls.browser.is_connected():
-            from playwright import sync_api
-
-            if cls.playwright is None:
-                cls.playwright = sync_api.sync_playwright().start()
-            cls.browser = cls.playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
-                                                         args=CHROMIUM_ARGS)
-        return cls.browser
-
-    @classmethod
-    def stop(cls):
-        if cls.browser is not None:
-            cls.browser.close()
-        if cls.playwright is not None:
-            cls.playwright.stop()
-        cls.browser = cls.playwright = None
-
-
-def pytest_sessionfinish(session):
-    SharedChromium.stop()
-
-
 @contextmanager
 def chromium_context(**options):
-    """A fresh Playwright context (nothing stored, as a new profile would be) on Debian's headless Chromium.
+    """A Playwright context on Debian's headless Chromium with a fresh profile (a temporary folder, removed after).
 
     A machine without Chromium skips the browser tests; CI (CI=true), whose .ci/run installs
     it, fails them instead, so a broken install can never pass as skipped tests.
@@ -151,11 +118,18 @@ def chromium_context(**options):
     if not CHROMIUM.exists():
         message = "Debian's chromium is not installed at /usr/bin/chromium (apt-get install chromium)"
         pytest.fail(message) if os.environ.get("CI") else pytest.skip(message)
-    context = SharedChromium.get().new_context(**options)
-    try:
-        yield context
-    finally:
-        context.close()
+    from playwright import sync_api
+
+    # One Playwright and one Chromium per use, ended inside it: Playwright's sync API marks its asyncio loop as
+    # running in this thread while it is started, and other tests (Datasette's) call asyncio.run().
+    with tempfile.TemporaryDirectory(prefix="chromium-profile-") as profile, sync_api.sync_playwright() as playwright:
+        # A persistent context is how Playwright passes a fresh --user-data-dir.
+        context = playwright.chromium.launch_persistent_context(
+            profile, executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS, **options)
+        try:
+            yield context
+        finally:
+            context.close()
 
 
 # The columns the registry's text search looks in (registry.store.store.SEARCH_COLUMNS), restated
