@@ -203,5 +203,7 @@ def pytest_collection_modifyitems(config, items):
     order = {group: rank for rank, group in enumerate(LONGEST_FIRST)}
     for item in items:
         item.add_marker(pytest.mark.xdist_group(xdist_group_of(item)))
+        if xdist_group_of(item) in SOLO_TESTS:
+            item.add_marker(pytest.mark.slow)
     # A stable sort: a file's tests stay together and in their order.
     items.sort(key=lambda item: order.get(xdist_group_of(item), len(order)))
