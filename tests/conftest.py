@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import csv
 import os
-import shutil
 import socket
+import tempfile
 import threading
 from contextlib import contextmanager
 from pathlib import Path
@@ -109,8 +109,8 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"
 
 
 @contextmanager
-def chromium_context(profile: Path, **options):
-    """A Playwright context on Debian's headless Chromium with a fresh profile.
+def chromium_context(**options):
+    """A Playwright context on Debian's headless Chromium with a fresh profile (a temporary folder, removed after).
 
     A machine without Chromium skips the browser tests; CI (CI=true), whose .ci/run installs
     it, fails them instead, so a broken install can never pass as skipped tests.
@@ -120,15 +120,16 @@ def chromium_context(profile: Path, **options):
         pytest.fail(message) if os.environ.get("CI") else pytest.skip(message)
     from playwright import sync_api
 
-    with sync_api.sync_playwright() as playwright:
+    # One Playwright and one Chromium per use, ended inside it: Playwright's sync API marks its asyncio loop as
+    # running in this thread while it is started, and other tests (Datasette's) call asyncio.run().
+    with tempfile.TemporaryDirectory(prefix="chromium-profile-") as profile, sync_api.sync_playwright() as playwright:
         # A persistent context is how Playwright passes a fresh --user-data-dir.
         context = playwright.chromium.launch_persistent_context(
-            str(profile), executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS, **options)
+            profile, executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS, **options)
         try:
             yield context
         finally:
             context.close()
-            shutil.rmtree(profile, ignore_errors=True)
 
 
 # The columns the registry's text search looks in (registry.store.store.SEARCH_COLUMNS), restated
@@ -169,3 +170,40 @@ def has_location(row: dict) -> bool:
 def drawable():
     """Whether the map can draw a CSV row (it has coordinates or a geometry)."""
     return has_location
+
+
+# ---------------------------------------------------------------- how the two xdist workers share the suite
+#
+# `--dist=loadgroup`: each group runs whole on one worker, so a module's fixtures (a built registry, a browser
+# context, a server) are made once. A group is its test file, except the few tests that take a worker's minute
+# on their own and share nothing expensive with their file: those are groups of their own, so that the two
+# workers can finish together. Groups start longest first (from `pytest --durations=60`; a group not named
+# here starts after these, in file order), so no long group is left to start when the other worker is idle.
+SOLO_TESTS = (
+    "test_fuzz_requests.py::test_api_answers_every_generated_request_as_its_document_says",
+    "test_geocode.py::test_geodata_rebuilds_identically_from_the_packages",
+    "test_rebuild.py::test_server_answers_from_the_old_or_new_registry_during_rebuilds_and_never_writes_it",
+)
+LONGEST_FIRST = (
+    *SOLO_TESTS, "test_api.py", "test_map_ui_browser.py", "test_faults.py", "test_browser.py", "test_docs.py",
+    "test_cli_conventions.py", "test_hostile.py", "test_concurrent_writers.py", "test_production.py",
+    "test_geocode.py", "test_targets_browser.py", "test_rebuild.py", "test_store.py", "test_pages_browser.py",
+    "test_extract_inputs.py", "test_national_browser.py", "test_extract.py", "test_mapcells.py",
+)
+
+
+def xdist_group_of(item) -> str:
+    """The xdist group of a test: its file, or itself if it is one of SOLO_TESTS."""
+    name = f"{item.path.name}::{getattr(item, 'originalname', item.name)}"
+    return name if name in SOLO_TESTS else item.path.name
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups into the node ids
+def pytest_collection_modifyitems(config, items):
+    order = {group: rank for rank, group in enumerate(LONGEST_FIRST)}
+    for item in items:
+        item.add_marker(pytest.mark.xdist_group(xdist_group_of(item)))
+        if xdist_group_of(item) in SOLO_TESTS:
+            item.add_marker(pytest.mark.slow)
+    # A stable sort: a file's tests stay together and in their order.
+    items.sort(key=lambda item: order.get(xdist_group_of(item), len(order)))

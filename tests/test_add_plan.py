@@ -135,7 +135,7 @@ def macheng_pdf(tmp_path_factory) -> Path:
     """The Macheng plan printed to PDF; beside it scanned.pdf, a page with a picture and no text layer."""
     folder = tmp_path_factory.mktemp("pdf")
     pdf = folder / "麻城市碳达峰实施方案.pdf"
-    with chromium_context(folder / "profile") as context:
+    with chromium_context() as context:
         page = context.new_page()
         page.set_content('<div style="width:15cm;height:20cm;background:linear-gradient(#888,#eee)"></div>')
         page.pdf(path=str(folder / "scanned.pdf"), format="A4")

@@ -153,7 +153,7 @@ def visible_labels(page) -> list[dict]:
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory):
-    with chromium_context(tmp_path_factory.mktemp("profile"), viewport={"width": 1440, "height": 900}) as context:
+    with chromium_context(viewport={"width": 1440, "height": 900}) as context:
         yield context
 
 

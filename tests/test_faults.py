@@ -78,10 +78,9 @@ def big_db(tmp_path_factory, big_csv) -> Path:
 
 
 @pytest.fixture(scope="module")
-def shipped_db(tmp_path_factory) -> Path:
-    db = tmp_path_factory.mktemp("shipped") / "registry.db"
-    build(SHIPPED_CSV, db)
-    return db
+def shipped_db(registry_db) -> Path:
+    """The session's registry of the shipped CSV (built once per worker); tests only copy it."""
+    return registry_db
 
 
 @pytest.fixture()

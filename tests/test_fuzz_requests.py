@@ -18,7 +18,6 @@ from hypothesis import strategies as st
 from schemathesis import GenerationMode
 
 from conftest import SHIPPED_CSV, read_rows
-from registry.store.store import build
 
 JSON_PREFIXES = ("/api/", "/export.")
 ROWS = read_rows(SHIPPED_CSV)
@@ -26,13 +25,12 @@ SOME_ID = ROWS[0]["id"]
 
 
 @pytest.fixture(scope="module")
-def fuzz_app(tmp_path_factory):
+def fuzz_app(tmp_path_factory, registry_db):
+    """The app on the session's registry (built from the shipped CSV once per worker), its export cache apart."""
     from webmap import create_app
 
-    db = tmp_path_factory.mktemp("fuzz") / "registry.db"
-    build(SHIPPED_CSV, db)
-    return create_app({"REGISTRY_DB": str(db), "REGISTRY_TILES": "none", "TESTING": True,
-                       "REGISTRY_EXPORT_CACHE": str(db.parent / "export-cache")})
+    return create_app({"REGISTRY_DB": str(registry_db), "REGISTRY_TILES": "none", "TESTING": True,
+                       "REGISTRY_EXPORT_CACHE": str(tmp_path_factory.mktemp("fuzz") / "export-cache")})
 
 
 @pytest.fixture(scope="module")

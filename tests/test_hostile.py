@@ -262,7 +262,7 @@ def hostile_server(hostile_app):
 
 @pytest.fixture(scope="module")
 def chromium(tmp_path_factory):
-    with chromium_context(tmp_path_factory.mktemp("chromium-hostile"), viewport={"width": 1200, "height": 800}) as context:
+    with chromium_context(viewport={"width": 1200, "height": 800}) as context:
         yield context
 
 

@@ -79,7 +79,7 @@ def page_paths(app) -> list[str]:
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_pages_show_one_language(tmp_path, app, live_server, lang):
     problems = {}
-    with chromium_context(tmp_path / "profile", viewport={"width": 1440, "height": 900}) as context:
+    with chromium_context(viewport={"width": 1440, "height": 900}) as context:
         page = context.new_page()
         for path in page_paths(app):
             url = live_server + path + ("" if lang == "zh" else ("&" if "?" in path else "?") + "lang=en")

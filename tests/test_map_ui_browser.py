@@ -25,7 +25,7 @@ LAND = (0xf6, 0xf4, 0xee)  # the basemap's land fill (static/basemap.js LAND)
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory):
-    with chromium_context(tmp_path_factory.mktemp("ui-profile"), viewport={"width": 1440, "height": 900},
+    with chromium_context(viewport={"width": 1440, "height": 900},
                           locale="zh-CN") as context:
         yield context
 

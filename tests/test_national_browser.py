@@ -31,7 +31,7 @@ def national_server(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def context(tmp_path_factory):
-    with chromium_context(tmp_path_factory.mktemp("national-profile"), viewport=SIZES["desktop"], locale="zh-CN") as ctx:
+    with chromium_context(viewport=SIZES["desktop"], locale="zh-CN") as ctx:
         yield ctx
 
 

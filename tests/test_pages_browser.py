@@ -39,7 +39,7 @@ OVERFLOWING = """() => {
 
 @pytest.fixture(scope="module")
 def phone(tmp_path_factory):
-    with chromium_context(tmp_path_factory.mktemp("phone-profile"), viewport=PHONE, is_mobile=True, has_touch=True,
+    with chromium_context(viewport=PHONE, is_mobile=True, has_touch=True,
                           locale="zh-CN") as context:
         yield context
 
@@ -58,7 +58,7 @@ def test_county_picker_filters_as_you_type_and_choosing_filters_the_map_and_list
     counties = {r["county"] for r in registry_rows if r["county"]}
     expected = {c for c in counties if county_reads(c, typed)}
     assert {"襄州区", "襄城区"} <= expected  # the shipped registry's counties of 襄阳
-    with chromium_context(tmp_path / "profile", viewport={"width": 1440, "height": 900}, locale="zh-CN") as context:
+    with chromium_context(viewport={"width": 1440, "height": 900}, locale="zh-CN") as context:
         page = context.new_page()
         watch = PageWatch(page, live_server)
         page.goto(live_server + "/", wait_until="load")
@@ -94,7 +94,7 @@ def test_county_picker_filters_as_you_type_and_choosing_filters_the_map_and_list
 
 def test_without_script_a_typed_place_is_a_plain_parameter_and_an_unknown_one_is_offered_its_places(
         tmp_path, live_server, registry_rows):
-    with chromium_context(tmp_path / "profile", viewport={"width": 1440, "height": 900}, java_script_enabled=False,
+    with chromium_context(viewport={"width": 1440, "height": 900}, java_script_enabled=False,
                           locale="zh-CN") as context:
         page = context.new_page()
         page.goto(live_server + "/projects", wait_until="load")

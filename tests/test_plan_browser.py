@@ -13,7 +13,7 @@ pytestmark = pytest.mark.browser
 @pytest.mark.parametrize("viewport, name", [((1440, 900), "plan-page.png"), ((390, 844), "plan-page-phone.png")])
 def test_plan_page_in_chromium(tmp_path, app, viewport, name):
     width, height = viewport
-    with serving(app) as base_url, chromium_context(tmp_path / "profile", viewport={"width": width, "height": height},
+    with serving(app) as base_url, chromium_context(viewport={"width": width, "height": height},
                                                     locale="zh-CN") as context:
         page = context.new_page()
         watch = PageWatch(page, base_url)

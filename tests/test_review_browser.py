@@ -53,7 +53,7 @@ def test_select_a_passage_add_accept_build_and_find_it_on_the_map_and_in_the_exp
 
     added_plan(tmp_path, root_folder)
     assert not any("觅儿寺" in c["name"] for c in read_rows(root_folder / "plans" / f"{DOC}.candidates.csv"))
-    with chromium_context(tmp_path / "profile", viewport={"width": 1440, "height": 900}, locale="zh-CN") as context:
+    with chromium_context(viewport={"width": 1440, "height": 900}, locale="zh-CN") as context:
         with serving(create_review_app(root_folder, DOC)) as review_url:
             page = context.new_page()
             watch = PageWatch(page, review_url)

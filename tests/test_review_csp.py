@@ -28,7 +28,7 @@ def test_the_review_page_and_its_icon_keep_to_its_csp(tmp_path):
 
     root = init_registry(tmp_path / "registry")
     added_plan(tmp_path, root)
-    with chromium_context(tmp_path / "profile", viewport={"width": 1440, "height": 900}, locale="zh-CN") as context:
+    with chromium_context(viewport={"width": 1440, "height": 900}, locale="zh-CN") as context:
         with serving(create_review_app(root, DOC)) as url:
             page = context.new_page()
             watch = PageWatch(page, url)

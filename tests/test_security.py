@@ -99,7 +99,7 @@ document.addEventListener('securitypolicyviolation', function (e) {
 @pytest.mark.browser
 def test_map_list_and_project_pages_run_under_the_policy_in_chromium(tmp_path, app, registry_rows):
     located = [r for r in registry_rows if has_location(r)]
-    with serving(app) as base, chromium_context(tmp_path / "profile", viewport={"width": 1200, "height": 800}) as context:
+    with serving(app) as base, chromium_context(viewport={"width": 1200, "height": 800}) as context:
         context.add_init_script(WATCH_CSP)
         host = urlsplit(base)
 

@@ -33,8 +33,8 @@ def levelled_app(tmp_path_factory):
 
 
 @contextmanager
-def desktop(profile: Path):
-    with chromium_context(profile, viewport={"width": 1440, "height": 900}, locale="zh-CN") as context:
+def desktop():
+    with chromium_context(viewport={"width": 1440, "height": 900}, locale="zh-CN") as context:
         yield context
 
 
@@ -67,7 +67,7 @@ def area_point(page, doc: str) -> tuple[float, float]:
 
 
 def test_map_shades_the_tables_plans_levels_stacked_hover_and_click(tmp_path, levelled_app):
-    with serving(levelled_app) as base_url, desktop(tmp_path / "profile") as context:
+    with serving(levelled_app) as base_url, desktop() as context:
         page = context.new_page()
         watch = PageWatch(page, base_url)
         page.goto(base_url + QUERY, wait_until="load")
@@ -102,8 +102,7 @@ def test_phone_layout_a_tap_shows_hostile_words_as_text_and_opens_the_span(tmp_p
     """On a phone (touch): the layout fits, and a tap on 江西, whose title and words are hostile in this
     registry, shows them as text in the popup, runs nothing, and its link opens the span."""
     app = levelled(tmp_path / "hostile", hostile=True)
-    with serving(app) as base_url, chromium_context(
-            tmp_path / "profile", viewport={"width": 390, "height": 844}, locale="zh-CN", has_touch=True,
+    with serving(app) as base_url, chromium_context(viewport={"width": 390, "height": 844}, locale="zh-CN", has_touch=True,
             is_mobile=True, device_scale_factor=1) as context:
         page = context.new_page()
         watch = PageWatch(page, base_url)
@@ -136,7 +135,7 @@ def test_done_when_on_the_shipped_data(tmp_path, app):
     targets, documents = registry_files(ROOT)
     want = expected(targets, documents, "non_fossil_share", 2025)
     levels, counties = division_levels(), shipped_counties()
-    with serving(app) as base_url, desktop(tmp_path / "profile") as context:
+    with serving(app) as base_url, desktop() as context:
         page = context.new_page()
         watch = PageWatch(page, base_url)
         page.goto(base_url + QUERY, wait_until="load")
