@@ -21,8 +21,8 @@ build` within 3x the floor from 100,000 projects, peak RSS at most 150 MB at 100
 
 Data: benchmarks/memory.py's CSVs (benchmarks/synthetic.py's 100,000 projects in real counties;
 10k its first rows; 1M those rows ten times with new ids), kept in --work between runs.
-Time on two cores: about 25 minutes for 10k/100k/1M with 3 runs and the baseline (the 1M rows take
-most of it: three builds of about two minutes each and three floors of about 15 s).
+Time: 45 minutes for 10k/100k/1M with 3 runs and the baseline on 2 cores at load average 9-13 (2026-12-07);
+the 1M rows take most of it (three builds and three floors), so --sizes 10000,100000 is the quick run.
 """
 from __future__ import annotations
 
