@@ -46,6 +46,8 @@ BENCHMARKS = [
      "the map page's HTML and /api/places per keystroke at 100,000 projects"),
     ("scale", ["benchmarks/scale.py", "-n", "100000", "--results", "benchmarks/RESULTS.md"],
      "100,000 projects beside Datasette"),
+    ("exports", ["benchmarks/exports.py", "-n", "100000,1000000", "--runs", "3"],
+     "each `registry export` format beside its floor (the bare library on the same rows) and the CLI's start-up"),
     ("memory", ["-m", "benchmarks.memory", "--work", "/tmp/registry-membench", "--sizes", "10000,100000,1000000"],
      "peak memory of `registry build` and `registry export` from 10,000 to 1,000,000 projects"),
 ]
