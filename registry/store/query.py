@@ -7,9 +7,15 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Iterable
 
-from registry.store import facets
+from registry.rows.documents import PROJECT_ROOT
 from registry.rows.schema import PROJECT_TYPES, RECORD_COLUMNS, STAGES
-from registry.store.store import DEFAULT_DB, SEARCH_COLUMNS
+from registry.store import facets
+
+# registry.store.store's DEFAULT_DB and SEARCH_COLUMNS (the columns the text search looks in), restated so that
+# reading a registry does not import the build: sqlite-utils imports numpy and pandas, a second and a half of
+# every `registry export`. tests/test_cli_conventions.py checks the two agree.
+DEFAULT_DB = PROJECT_ROOT / "registry.db"
+SEARCH_COLUMNS = ("name", "subtype", "city", "county", "town", "site")
 
 SORTABLE = ("id", "name", "type", "capacity_mw", "voltage_kv", "stage", "target_year", "province", "city", "county",
             "precision")
