@@ -13,6 +13,9 @@ read with plain sqlite3 from the same registry.db, in a child process of its own
 - gpkg: pyogrio.raw.write of the same attributes and geometries (shapely from the stored GeoJSON), one layer
   per geometry kind; kml: the same, the located projects in one KML layer.
 
+Other libraries that write a format at flat memory run in the same rounds, against the same floor (XLSX:
+openpyxl's write-only mode, the export's library before xlsxwriter), so the table says which is fastest.
+
 Each figure is the median of --runs rounds: wall time, and peak RSS of the whole child (os.wait4 ru_maxrss);
 the ratio is export / floor. Start-up: `python -c pass` (the interpreter's floor), `registry --help`,
 `registry export` of a filter that keeps no row (every format), and the time to the first byte on standard
@@ -95,6 +98,19 @@ for layer, keep, geometry_type in layers:
 """,
 }
 FLOORS["kml"] = FLOORS["gpkg"]
+# Other libraries that write the same format at flat memory, run in the same rounds: which one is the floor.
+OTHER_LIBRARIES = {"xlsx": [("openpyxl write-only (the export's library before xlsxwriter)", """
+import sqlite3, sys
+from openpyxl import Workbook
+db, out, columns = sys.argv[1], sys.argv[2], sys.argv[3].split(",")
+conn = sqlite3.connect(db)
+book = Workbook(write_only=True)
+sheet = book.create_sheet("Projects")
+sheet.append(columns)
+for row in conn.execute(f"SELECT {', '.join(columns)} FROM projects ORDER BY id"):
+    sheet.append(row)
+book.save(out)
+""")]}
 FLOOR_NAMES = {"csv": "csv module", "geojson": "joined feature_geojson", "xlsx": "xlsxwriter constant_memory",
                "gpkg": "pyogrio.raw.write", "kml": "pyogrio.raw.write"}
 
@@ -130,6 +146,14 @@ def first_byte(argv: list[str]) -> float:
     return seconds
 
 
+def _importable(code: str) -> bool:
+    """Whether the library a script imports is installed (openpyxl is a test dependency only)."""
+    import importlib.util
+
+    library = code.split("from ", 1)[1].split()[0] if "from " in code else "xlsxwriter"
+    return importlib.util.find_spec(library) is not None
+
+
 def make_registry(n: int, folder: Path) -> Path:
     db = folder / f"registry-{n}.db"
     if db.is_file():
@@ -162,16 +186,23 @@ def measure_size(n: int, db: Path, formats: list[str], runs: int, work: Path) ->
             columns = tuple(c for c in RECORD_COLUMNS if c not in ("lon", "lat", "geometry_wkt"))
         export_cmd = [py, "-c", CLI, "export", "--format", fmt, "--db", str(db), "-o", str(out)]
         floor_cmd = [py, "-c", FLOORS[fmt], str(db), str(floor_out), ",".join(columns)]
-        exports, floors = [], []
+        others = [(name, [py, "-c", code, str(db), str(floor_out), ",".join(columns)])
+                  for name, code in OTHER_LIBRARIES.get(fmt, []) if _importable(code)]
+        exports, floors, other_runs = [], [], [[] for _ in others]
         for _ in range(runs):  # back to back, so that both sides of a ratio meet the same load
             for path in (out, floor_out):
                 path.unlink(missing_ok=True)
             exports.append(run(export_cmd))
             floors.append(run(floor_cmd))
-        e_s, f_s = (statistics.median(t for t, _ in x) for x in (exports, floors))
-        e_m, f_m = (statistics.median(m for _, m in x) for x in (exports, floors))
-        print(f"| {fmt} | {e_s:.2f} | {f_s:.2f} | **{e_s / f_s:.2f}×** | {e_m:.0f} | {f_m:.0f} | {e_m / f_m:.2f}× | "
-              f"{out.stat().st_size / 1e6:.1f} | {FLOOR_NAMES[fmt]} |", flush=True)
+            for (_name, command), measured in zip(others, other_runs):
+                floor_out.unlink(missing_ok=True)
+                measured.append(run(command))
+        f_s, f_m = (statistics.median(x[i] for x in floors) for i in (0, 1))
+        for label, measured, path in [(fmt, exports, out), *((f"{fmt}: {name}", m, floor_out)
+                                                             for (name, _), m in zip(others, other_runs))]:
+            e_s, e_m = (statistics.median(x[i] for x in measured) for i in (0, 1))
+            print(f"| {label} | {e_s:.2f} | {f_s:.2f} | **{e_s / f_s:.2f}×** | {e_m:.0f} | {f_m:.0f} | {e_m / f_m:.2f}× "
+                  f"| {path.stat().st_size / 1e6:.1f} | {FLOOR_NAMES[fmt]} |", flush=True)
         out.unlink(missing_ok=True)
         floor_out.unlink(missing_ok=True)
     print(f"\nStart-up at {n:,} projects (medians of {runs}):\n")

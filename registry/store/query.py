@@ -211,11 +211,15 @@ def keyset_clause(sort: str, descending: bool, after: tuple) -> tuple[str, list]
 def _cursor_rows(cursor: sqlite3.Cursor):
     # Plain tuples zipped with the column names: a third faster than dict(sqlite3.Row)
     # on a 100,000-row export, and the same dicts.
+    names = [d[0] for d in cursor.description]
+    for row in _cursor_tuples(cursor):
+        yield dict(zip(names, row))
+
+
+def _cursor_tuples(cursor: sqlite3.Cursor):
     try:
-        names = [d[0] for d in cursor.description]
         while batch := cursor.fetchmany(1000):
-            for row in batch:
-                yield dict(zip(names, row))
+            yield from batch
     finally:
         try:
             cursor.close()
@@ -336,8 +340,11 @@ class Registry:
 
     def iter_projects(self, project_filter: ProjectFilter = ProjectFilter(), sort: str = "id", descending: bool = False,
                       limit: int | None = None, offset: int = 0, columns: Iterable[str] = RECORD_COLUMNS,
-                      after: tuple | None = None):
+                      after: tuple | None = None, tuples: bool = False):
         """The rows of `projects`, read from the cursor as they are consumed: constant memory at any size.
+
+        `tuples`: plain tuples in the order of `columns` instead of dicts (the exports' fast path: a dict per
+        row was a fifth of a CSV export's time).
 
         `after` = (sort value, id) of the last row already seen: keyset pagination, as fast at row
         1,000,000 as at row 1, where OFFSET reads and drops every row before the page.
@@ -365,11 +372,11 @@ class Registry:
         except BaseException:
             cursor.close()
             raise
-        return _cursor_rows(cursor)
+        return _cursor_tuples(cursor) if tuples else _cursor_rows(cursor)
 
     def iter_features(self, project_filter: ProjectFilter = ProjectFilter()):
         """The filtered projects' GeoJSON Feature texts in id order, streamed from the cursor."""
-        return (row["feature_geojson"] for row in self.iter_projects(project_filter, columns=("feature_geojson",)))
+        return (row[0] for row in self.iter_projects(project_filter, columns=("feature_geojson",), tuples=True))
 
     def count(self, project_filter: ProjectFilter = ProjectFilter()) -> int:
         where, params = project_filter.where()
