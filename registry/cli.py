@@ -23,6 +23,7 @@ from pathlib import Path
 
 import click
 
+from registry.lazy_commands import LazyGroup
 from registry.rows.root import db_default, root_default, root_option
 from registry.rows.schema import RowError
 
@@ -37,7 +38,7 @@ def fail(message: str) -> None:
     sys.exit(1)
 
 
-@click.group()
+@click.group(cls=LazyGroup)  # init, add-plan, review: imported when used (registry/lazy_commands.py)
 @click.version_option(package_name="carbon-peak-registry")
 @root_option
 def cli():
@@ -153,6 +154,7 @@ def export(fmt, bom, lang, output, progress, db_path, **filters):
     from registry.about import export_counts, export_metadata, registry_info
     from registry.rows.atomic import Terminated, atomic_output, terminate_as_interrupt, write_stdout
     from registry.exports.export import csv_chunks, geojson_chunks
+    from registry.rows.schema import PROJECT_COLUMNS
     from registry.rows.failures import describe_os_error, is_corruption
     from registry.rows.progress import progress_bar, stderr_is_terminal, ticking
     from registry.store.query import Registry, RegistryError
@@ -186,10 +188,13 @@ def export(fmt, bom, lang, output, progress, db_path, **filters):
                 metadata = export_metadata(registry_info(registry), project_filter, *export_counts(registry, project_filter))
                 chunks = geojson_chunks(ticking(counted(registry.iter_features(project_filter)), bar), metadata=metadata)
             else:
-                from webmap.i18n import csv_header
+                header = None
+                if lang:  # the web's header, from its gettext catalog (webmap.i18n imports Flask: only when asked)
+                    from webmap.i18n import csv_header
 
-                header = csv_header(lang) if lang else None
-                chunks = csv_chunks(ticking(counted(registry.iter_projects(project_filter)), bar), bom=bom, header=header)
+                    header = csv_header(lang)
+                rows = registry.iter_projects(project_filter, columns=PROJECT_COLUMNS, tuples=True)
+                chunks = csv_chunks(ticking(counted(rows), bar), bom=bom, header=header)
             if output is None:
                 for chunk in chunks:
                     write_stdout(chunk)
@@ -416,24 +421,19 @@ def _utf8_query_string(wsgi_app):
     return app
 
 
-def _add_intake_commands():
-    from registry.intake.commands import add_plan_command, init, review_command
-
-    for command in (init, add_plan_command, review_command):
-        cli.add_command(command)
+def _add_compare_command():
     from registry.compare_command import compare_command
 
     cli.add_command(compare_command)
 
 
-_add_intake_commands()
+_add_compare_command()
 
 
 def main():
     """The `registry` command. A writer waiting on another (the registry's lock) or a file system refusing
     a write the command did not foresee still ends in one line, exit status 1, not a traceback."""
     from registry.rows.failures import describe_os_error
-    from registry.intake.files import RegistryBusy
 
     try:
         cli(standalone_mode=False)
@@ -445,11 +445,16 @@ def main():
         sys.exit(exc.exit_code)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
-    except RegistryBusy as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(1)
     except OSError as exc:
         click.echo(f"error: {describe_os_error(exc)}", err=True)
+        sys.exit(1)
+    except RuntimeError as exc:
+        # registry.intake.files.RegistryBusy, looked up only if a command imported it: importing it here would
+        # import the extractor (registry.intake's package) into every command's start-up.
+        intake_files = sys.modules.get("registry.intake.files")
+        if intake_files is None or not isinstance(exc, intake_files.RegistryBusy):
+            raise
+        click.echo(f"error: {exc}", err=True)
         sys.exit(1)
 
 

@@ -38,7 +38,7 @@ def write_export(registry: Registry, project_filter: ProjectFilter, fmt: str, pa
             from registry.exports.xlsx import write_xlsx
 
             # Row by row from the cursor: memory stays bounded however many rows the filter keeps.
-            write_xlsx(ticking(registry.iter_projects(project_filter), progress), about, str(path))
+            write_xlsx(ticking(registry.iter_projects(project_filter, tuples=True), progress), about, str(path))
             layers = {}
         else:
             from registry.exports.gpkg import write_gpkg, write_kml

@@ -140,3 +140,33 @@ def test_build_progress_only_on_a_terminal(registry_csv, registry_rows, tmp_path
     status, shown, _ = _run_on_terminal(args, stdout_terminal=False, cwd=tmp_path)
     assert status == 0
     assert "build:   0%|" in shown and f"/{len(registry_rows)} [" in shown
+
+
+# Libraries a command imports only when it needs them (start-up is most of a small export: issue 25).
+HEAVY = ("flask", "numpy", "pandas", "shapely", "pyogrio", "geopandas", "sqlite_utils", "cn2an", "tqdm",
+         "registry.extract", "registry.intake", "openpyxl", "xlsxwriter")
+LOADED = ("import atexit, sys; atexit.register(lambda: print(' '.join(m for m in {heavy!r} if m in sys.modules), "
+          "file=sys.stderr)); from registry.cli import main; main()")
+
+
+@pytest.mark.parametrize("fmt, needed", [("csv", ""), ("geojson", ""), ("xlsx", "xlsxwriter")])
+def test_an_export_imports_only_what_its_format_needs(registry_db, tmp_path, fmt, needed):
+    done = subprocess.run([sys.executable, "-c", LOADED.format(heavy=HEAVY), "export", "--format", fmt, "--db",
+                           str(registry_db), "-o", str(tmp_path / f"out.{fmt}")],
+                          capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.splitlines()[-1] == needed
+    assert (tmp_path / f"out.{fmt}").stat().st_size > 1000
+
+
+def test_lazy_commands_are_listed_by_their_own_summary():
+    """`registry --help` lists init, add-plan and review without importing them (registry/lazy_commands.py):
+    each summary there must be the command's own, and the group must still give the commands themselves."""
+    import click
+
+    from registry.cli import cli
+    from registry.lazy_commands import LAZY
+    for name, (_module, _attribute, summary) in LAZY.items():
+        command = cli.commands[name]
+        assert command.name == name
+        assert click.Command(name, help=summary).get_short_help_str(200) == command.get_short_help_str(200)

@@ -140,6 +140,28 @@ def test_xlsx_keeps_formula_like_text_as_text(tmp_path, registry_rows):
     assert cells[rows[0]["name"]] == "s" and cells["@SUM(A1:A2)"] == "s"
 
 
+def test_xlsx_keeps_text_that_looks_like_xml_or_holds_what_xml_cannot():
+    """xlsxwriter's constant_memory mode passes a text that starts with <r> and ends with </r> through as XML (a
+    rich string), and cannot write a lone surrogate: the export writes the first as text, drops the second."""
+    from registry.exports.xlsx import write_xlsx
+    from registry.rows.schema import RECORD_COLUMNS
+
+    row = dict.fromkeys(RECORD_COLUMNS)
+    row.update(id="p1", name="<r><b>x</r>", site="a\x01\ufffe\ud800b", county="=1+1", capacity_mw=100.0, target_year=2030)
+    about = {"title": "t", "filter": {"q": ["<r>\uffff</r>"]}, "projects_in_file": 1, "projects_not_located": 1,
+             "not_located_note": "n", "built_at": "2026-01-01T08:00:00+08:00", "version": "v",
+             "source_csv_sha256": "s", "citation": "c", "sources": []}
+    out = io.BytesIO()
+    write_xlsx([row], about, out)
+    book = openpyxl.load_workbook(io.BytesIO(out.getvalue()))
+    got = dict(zip(RECORD_COLUMNS, next(book["Projects 项目"].iter_rows(min_row=2, values_only=True))))
+    assert (got["name"], got["site"], got["county"]) == ("<r><b>x</r>", "ab", "=1+1")
+    assert (got["capacity_mw"], got["target_year"]) == (100, 2030)
+    about_rows = {r[0]: r[1] for r in book["About 说明"].iter_rows(values_only=True) if r[0]}
+    assert about_rows["Filter 筛选条件"] == "q = <r></r>"
+    assert about_rows["Built at (UTC) 生成时间"] == datetime(2026, 1, 1, 0, 0)
+
+
 def test_cli_writes_the_same_xlsx_rows(tmp_path, client, registry_db):
     params = FILTERS["county and type"]
     out = tmp_path / "out.xlsx"

@@ -20,7 +20,7 @@ from registry.store import placesearch
 from registry.store.query import (MAX_QUERY_LENGTH, SORTABLE, FilterError, ProjectFilter, Registry, format_cursor,
                             parameter_values,
                             parse_cursor)
-from registry.rows.schema import RECORD_COLUMNS
+from registry.rows.schema import PROJECT_COLUMNS, RECORD_COLUMNS
 from webmap import exportcache
 from webmap.db import get_registry
 from webmap.http import content_disposition, validators
@@ -227,7 +227,8 @@ def export_csv():
     header = csv_header(current_lang()) if header_kind == "label" else None
 
     def chunks(registry: Registry) -> Iterator[str]:
-        return csv_chunks(primed(registry.iter_projects(project_filter), registry), bom=bom == "1", header=header)
+        rows = registry.iter_projects(project_filter, columns=PROJECT_COLUMNS, tuples=True)
+        return csv_chunks(primed(rows, registry), bom=bom == "1", header=header)
 
     # The header's language is part of what the file holds: a cached English file is not the Chinese one.
     return text_export(chunks, "csv", "text/csv", project_filter,

@@ -57,9 +57,13 @@ def to_geojson(features: Iterable[str]) -> str:
     return "".join(geojson_chunks(features))
 
 
-def csv_chunks(rows: Iterable[dict], batch: int = 500, bom: bool = False,
+def csv_chunks(rows: Iterable, batch: int = 1000, bom: bool = False,
                header: Sequence[str] | None = None) -> Iterator[str]:
     """projects.csv-shaped CSV, with cells that a spreadsheet would run as formulas neutralised.
+
+    `rows`: dicts (any columns; projects.csv's are taken), or tuples in PROJECT_COLUMNS order, which
+    `Registry.iter_projects(f, columns=PROJECT_COLUMNS, tuples=True)` gives: the fast path of the CLI and
+    the web, a row's cells turned into text only where they need it (floats, text that starts a formula).
 
     `header` names the columns for people (one language: webmap.i18n.csv_header); without it they
     are the column codes of projects.csv. The cells are the same either way: codes stay codes.
@@ -68,17 +72,67 @@ def csv_chunks(rows: Iterable[dict], batch: int = 500, bom: bool = False,
     otherwise read GBK) knows the file is UTF-8; programs get the plain UTF-8 default.
     """
     buffer = io.StringIO()
-    if bom:
-        buffer.write("\ufeff")
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(PROJECT_COLUMNS if header is None else header)
-    for i, row in enumerate(rows, 1):
-        writer.writerow([_safe_cell(c, row.get(c)) for c in PROJECT_COLUMNS])
-        if i % batch == 0:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue()
+    yield ("\ufeff" if bom else "") + buffer.getvalue()
+    lines = []
+    for row in rows:
+        lines.append(_number_cells(row if row.__class__ is tuple else _tuple_of(row)))
+        if len(lines) >= batch:
+            yield _csv_text(lines, buffer, writer)
+            lines.clear()
+    yield _csv_text(lines, buffer, writer)
+
+
+def _csv_text(lines: list[list], buffer: io.StringIO, writer) -> str:
+    """A batch of rows as CSV text. Its text cells are checked for formula prefixes in the batch's text, with
+    a few substring searches (C speed): a cell that starts with one follows a comma, a quote or a line break. Where
+    one might (or a cell holds = @ tab CR anywhere, or + or - follows such a mark: rare), the batch is written
+    again with each text cell checked; a cell-by-cell check of every batch took a fifth of the export's time."""
+    buffer.seek(0)
+    buffer.truncate()
+    writer.writerows(lines)
+    text = buffer.getvalue()
+    if text[:1] in _FORMULA_FIRST or any(mark in text for mark in _FORMULA_MARKS):
+        buffer.seek(0)
+        buffer.truncate()
+        writer.writerows(_text_cells(line) for line in lines)
+        text = buffer.getvalue()
+    return text
+
+
+# Where a projects.csv row's cells need more than the csv module's own str(): numbers (floats written as
+# format_cell writes them: 100.0 -> 100, no float noise) and text (formula prefixes neutralised: _safe_cell).
+_NUMBER_INDEXES = tuple(i for i, c in enumerate(PROJECT_COLUMNS) if c in _NUMERIC_COLUMNS)
+_TEXT_INDEXES = tuple(i for i, c in enumerate(PROJECT_COLUMNS) if c not in _NUMERIC_COLUMNS)
+_FORMULA_FIRST = frozenset(_FORMULA_PREFIXES)
+_FORMULA_MARKS = ("=", "@", "\t", "\r", *(f"{before}{sign}" for before in ',"\n' for sign in "+-"))
+
+
+def _number_cells(values: tuple) -> list:
+    cells = list(values)
+    for i in _NUMBER_INDEXES:
+        value = cells[i]
+        if value.__class__ is float:  # format_cell's text of a float, inlined: this runs for most rows
+            cells[i] = str(int(value)) if value.is_integer() else repr(round(value, 6))
+    return cells
+
+
+def _text_cells(cells: list) -> list:
+    """Text cells (str or None: TEXT affinity; `_tuple_of` makes a dict's other values text) with their
+    formula prefixes neutralised, as `_safe_cell` does; numbers are never (a minus sign is not a formula)."""
+    cells = list(cells)
+    for i in _TEXT_INDEXES:
+        value = cells[i]
+        if value and value[0] in _FORMULA_FIRST:
+            cells[i] = "'" + value
+    return cells
+
+
+def _tuple_of(row: dict) -> tuple:
+    """A dict row (any columns) as the projects.csv tuple of the fast path, its text cells str or None."""
+    return tuple(row.get(c) if c in _NUMERIC_COLUMNS or row.get(c) is None else format_cell(row.get(c))
+                 for c in PROJECT_COLUMNS)
 
 
 def to_csv(rows: Iterable[dict]) -> str:

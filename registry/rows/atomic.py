@@ -112,7 +112,7 @@ def fsync_directory(folder: Path) -> None:
 @contextmanager
 def atomic_path(target: Path, suffix: str = ".partial"):
     """A temp path `.<name>.<pid>.<random><suffix>` beside `target` for a writer that takes a path
-    (GDAL, openpyxl): when the block ends the file is made durable (fsync) and moved onto `target`
+    (GDAL, xlsxwriter): when the block ends the file is made durable (fsync) and moved onto `target`
     with one os.replace; on any error or signal it is removed and `target` is as it was.
 
     A writer that swallows its own write errors (GDAL's KML driver ignores a full disk) must be
