@@ -205,3 +205,17 @@ def test_a_duplicate_id_is_reported_before_a_later_rows_error(tmp_path, later):
         build(write_rows(tmp_path / "bad.csv", rows), tmp_path / "registry.db")
     assert (caught.value.line, caught.value.column) == (5, "id")
     assert caught.value.message == f"duplicate id {rows[0]['id']!r} (first on line 2)"
+
+
+def test_the_build_imports_sqlite_utils_without_pandas_and_pandas_still_imports_after():
+    """sqlite-utils imports pandas when it is installed (~40 MB and 0.3 s of every build); the build hides it for
+    that one import (registry/rows/optional_imports.py), and a later `import pandas` (the GeoPackage export) works."""
+    import subprocess
+    import sys
+
+    probe = ("import sys, registry.store.store, sqlite_utils.db; "
+             "assert 'pandas' not in sys.modules and sqlite_utils.db.pd is None, sorted(sys.modules); "
+             "import pandas; print(pandas.DataFrame({'a': [1]}).shape)")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "(1, 1)"

@@ -7,17 +7,11 @@ import would take ~25 MB of every server worker's memory. The name is hidden fro
 """
 from __future__ import annotations
 
-import sys
+from registry.rows.optional_imports import hidden
 
-_hidden = "pandas" not in sys.modules
-if _hidden:
-    sys.modules["pandas"] = None  # an ImportError for folium's optional import
-try:
+with hidden("pandas"):  # folium.utilities' optional import (registry/rows/optional_imports.py)
     import folium  # noqa: E402
     from branca.element import MacroElement  # noqa: E402
     from folium.template import Template  # noqa: E402
-finally:
-    if _hidden:
-        del sys.modules["pandas"]
 
 __all__ = ["folium", "MacroElement", "Template"]

@@ -18,12 +18,15 @@ from datetime import datetime, timezone
 from itertools import islice
 from pathlib import Path
 
-import sqlite_utils
 from shapely import wkt as shapely_wkt
 from shapely.errors import ShapelyError
 from shapely.geometry import mapping
 
+from registry.rows.optional_imports import hidden
 from registry.store import mapgrid
+
+with hidden("pandas"):  # sqlite-utils' optional import: ~40 MB and 0.3 s of every build (registry/rows/optional_imports.py)
+    import sqlite_utils
 from registry.store.project_rows import INSERT_COLUMNS, ProjectRows
 from registry.rows.atomic import fsync_directory, remove_stale_temp_files, temp_name
 from registry.rows.csvstream import check_csv_file, iter_csv_rows
