@@ -84,3 +84,49 @@ def markdown(name: str, prefix: str = "") -> str:
               f"{ran.group(3)} on 2 CPUs" if ran else f"`python -m benchmarks --only {name}`")
     return f"{(block.group(1) if block else text).strip()}\n\n({source}; the whole output: " \
            f"[benchmarks/results/{name}.md]({prefix}benchmarks/results/{name}.md))"
+
+
+def speed(prefix: str = "") -> str:
+    """Issue 25's figures in one table for the README: the map painted, the build and the exports against their
+    baselines and floors, each cell read from the last run of its benchmark (benchmarks/results/)."""
+    def text(name: str) -> str:
+        path = RESULTS / f"{name}.md"
+        return path.read_text(encoding="utf-8") if path.is_file() else ""
+
+    def when(name: str) -> str:
+        ran = re.search(r"at (\d{4}-\d\d-\d\d) (\d\d:\d\d) UTC on tree (\w+).*?load average ([\d.]+) before", text(name))
+        return f"[{name}]({prefix}benchmarks/results/{name}.md) {ran.group(2)}, load {ran.group(4)}" if ran else \
+            f"{name}: not run yet"
+
+    rows = []
+    maps = text("map_browser")
+    for n, draw_goal, move_goal in (("100,000", 700, 120), ("1,000,000", 900, 150)):
+        ours = re.search(rf"N={n} this branch\s+first draw\s+(\d+) ms.*?move\s+(\d+) ms.*?server peak\s+(\d+) MB", maps)
+        base = re.search(rf"N={n} (\w+) \(baseline\)\s+first draw\s+(\d+) ms.*?move\s+(\d+) ms.*?server peak\s+(\d+) MB", maps)
+        if ours:
+            rows.append(f"| map at {n}, first draw painted | **{ours[1]} ms** | {base[1] + ': ' + base[2] + ' ms' if base else ''} | ≤ {draw_goal} ms |")
+            rows.append(f"| map at {n}, a move painted | **{ours[2]} ms** | {base[1] + ': ' + base[3] + ' ms' if base else ''} | ≤ {move_goal} ms |")
+            if n == "1,000,000":
+                rows.append(f"| a server worker at {n}, peak | **{ours[3]} MB** | {base[1] + ': ' + base[4] + ' MB' if base else ''} | ≤ 120 MB |")
+    build = text("build")
+    for n, peak_goal in (("100,000", 150), ("1,000,000", 200)):
+        ours = re.search(rf"\| {n} \| `registry build` \| ([\d.]+) s \|[^|]*\| ([\d.]+)× \| (\d+) MB \|", build)
+        floor = re.search(rf"\| {n} \| floor[^|]*\| ([\d.]+) s \|", build)
+        if ours:
+            rows.append(f"| `registry build`, {n} projects | **{ours[1]} s = {ours[2]}× the floor**, {ours[3]} MB peak "
+                        f"| sqlite3 + FTS5 floor: {floor[1] if floor else '?'} s | ≤ 3× the floor, ≤ {peak_goal} MB |")
+    for name, n in (("exports", "100,000"), ("exports_1m", "1,000,000")):
+        exports = text(name)
+        for fmt, floor_name, goal in (("xlsx", "xlsxwriter constant_memory", "≤ 1.1×"), ("csv", "csv module", "≤ 1.5×")):
+            row = re.search(rf"^\| {fmt} \| ([\d.]+) \| ([\d.]+) \| \*\*([\d.]+)×\*\* \| ([\d.]+)× \| (\d+) \|", exports, re.M)
+            if row:
+                rows.append(f"| `registry export --format {fmt}`, {n} projects | **{row[1]} s = {row[3]}×** "
+                            f"(CPU {row[4]}×), {row[5]} MB peak | {floor_name}: {row[2]} s | {goal} |")
+    startup = re.findall(r"^\| `registry export --format (\w+)`, no row kept \| ([\d.]+) \|", text("exports"), re.M)
+    if startup:
+        rows.append(f"| `registry export` start-up | **{' / '.join(s for _, s in startup)} s** "
+                    f"({' / '.join(f for f, _ in startup)}) | | < 0.5 s |")
+    sources = "; ".join(when(name) for name in ("map_browser", "build", "exports", "exports_1m"))
+    day = re.search(r"at (\d{4}-\d\d-\d\d) ", text("map_browser"))
+    return ("| measure | this tree | baseline or floor, same run | goal |\n|---|---|---|---|\n" + "\n".join(rows)
+            + f"\n\n(medians of 3, `python -m benchmarks`{', ' + day.group(1) + ' UTC' if day else ''}: {sources})")
