@@ -100,31 +100,31 @@ def speed(prefix: str = "") -> str:
 
     rows = []
     maps = text("map_browser")
-    for n, draw_goal, move_goal in (("100,000", 700, 120), ("1,000,000", 900, 150)):
+    for n, short, draw_goal, move_goal in (("100,000", "100k", 700, 120), ("1,000,000", "1M", 900, 150)):
         ours = re.search(rf"N={n} this branch\s+first draw\s+(\d+) ms.*?move\s+(\d+) ms.*?server peak\s+(\d+) MB", maps)
         base = re.search(rf"N={n} (\w+) \(baseline\)\s+first draw\s+(\d+) ms.*?move\s+(\d+) ms.*?server peak\s+(\d+) MB", maps)
         if ours:
-            rows.append(f"| map at {n}, first draw painted | **{ours[1]} ms** | {base[1] + ': ' + base[2] + ' ms' if base else ''} | ≤ {draw_goal} ms |")
-            rows.append(f"| map at {n}, a move painted | **{ours[2]} ms** | {base[1] + ': ' + base[3] + ' ms' if base else ''} | ≤ {move_goal} ms |")
+            rows.append(f"| map {short}, first draw | **{ours[1]} ms** | {base[1] + ': ' + base[2] + ' ms' if base else ''} | ≤ {draw_goal} ms |")
+            rows.append(f"| map {short}, a move | **{ours[2]} ms** | {base[1] + ': ' + base[3] + ' ms' if base else ''} | ≤ {move_goal} ms |")
             if n == "1,000,000":
-                rows.append(f"| a server worker at {n}, peak | **{ours[3]} MB** | {base[1] + ': ' + base[4] + ' MB' if base else ''} | ≤ 120 MB |")
+                rows.append(f"| a server worker, {short} | **{ours[3]} MB** | {base[1] + ': ' + base[4] + ' MB' if base else ''} | ≤ 120 MB |")
     build = text("build")
-    for n, peak_goal in (("100,000", 150), ("1,000,000", 200)):
+    for n, short, peak_goal in (("100,000", "100k", 150), ("1,000,000", "1M", 200)):
         ours = re.search(rf"\| {n} \| `registry build` \| ([\d.]+) s \|[^|]*\| ([\d.]+)× \| (\d+) MB \|", build)
         floor = re.search(rf"\| {n} \| floor[^|]*\| ([\d.]+) s \|", build)
         if ours:
-            rows.append(f"| `registry build`, {n} projects | **{ours[1]} s = {ours[2]}× the floor**, {ours[3]} MB peak "
-                        f"| sqlite3 + FTS5 floor: {floor[1] if floor else '?'} s | ≤ 3× the floor, ≤ {peak_goal} MB |")
-    for name, n in (("exports", "100,000"), ("exports_1m", "1,000,000")):
+            rows.append(f"| `registry build`, {short} | **{ours[1]} s = {ours[2]}×**, {ours[3]} MB "
+                        f"| sqlite3 + FTS5: {floor[1] if floor else '?'} s | ≤ 3×, ≤ {peak_goal} MB |")
+    for name, n in (("exports", "100k"), ("exports_1m", "1M")):
         exports = text(name)
         for fmt, floor_name, goal in (("xlsx", "xlsxwriter constant_memory", "≤ 1.1×"), ("csv", "csv module", "≤ 1.5×")):
             row = re.search(rf"^\| {fmt} \| ([\d.]+) \| ([\d.]+) \| \*\*([\d.]+)×\*\* \| ([\d.]+)× \| (\d+) \|", exports, re.M)
             if row:
-                rows.append(f"| `registry export --format {fmt}`, {n} projects | **{row[1]} s = {row[3]}×** "
-                            f"(CPU {row[4]}×), {row[5]} MB peak | {floor_name}: {row[2]} s | {goal} |")
+                rows.append(f"| `export --format {fmt}`, {n} | **{row[1]} s = {row[3]}×**, {row[5]} MB "
+                            f"| {floor_name}: {row[2]} s | {goal} |")
     startup = re.findall(r"^\| `registry export --format (\w+)`, no row kept \| ([\d.]+) \|", text("exports"), re.M)
     if startup:
-        rows.append(f"| `registry export` start-up | **{' / '.join(s for _, s in startup)} s** "
+        rows.append(f"| `export` start-up | **{' / '.join(s for _, s in startup)} s** "
                     f"({' / '.join(f for f, _ in startup)}) | | < 0.5 s |")
     sources = "; ".join(when(name) for name in ("map_browser", "build", "exports", "exports_1m"))
     day = re.search(r"at (\d{4}-\d\d-\d\d) ", text("map_browser"))
