@@ -115,6 +115,9 @@ def test_phone_layout_a_tap_shows_hostile_words_as_text_and_opens_the_span(tmp_p
         assert chart["width"] <= 390 and chart["width"] >= 300
         docs_screenshot(page, "targets-page-phone.png")
         doc = next(r for r in table_rows(page) if r["words"] == HOSTILE_METRIC)
+        # The basemap draws after the areas are painted; tapped before it has, the popup's link was once tapped
+        # as the page settled and opened nothing (CI). A planner taps a settled map, as here.
+        page.evaluate("window.registryBasemap.ready().then(() => true)")
         page.touchscreen.tap(*area_point(page, doc["doc"]))
         link = page.locator(".leaflet-popup .area-link")
         link.wait_for(state="visible")
