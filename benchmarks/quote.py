@@ -57,32 +57,39 @@ def scaling(prefix: str = "") -> str:
             f"([benchmarks/EXTRACT_SCALING.md]({prefix}benchmarks/EXTRACT_SCALING.md)).")
 
 
-def output(name: str, prefix: str = "") -> str:
-    """A benchmark's printed output as it ran (a code block), with where it came from: for the benchmarks
-    that print lines rather than a table."""
+def _printed(name: str) -> tuple[str, str] | None:
+    """What the last `python -m benchmarks --only NAME` printed (its code block), and when, on which tree and
+    under what load it ran; None before its first run."""
     path = RESULTS / f"{name}.md"
     if not path.is_file():
-        return f"(no result yet: run `python -m benchmarks --only {name}`)"
+        return None
     text = path.read_text(encoding="utf-8")
     block = re.search(r"```\n(.*?)```", text, flags=re.S)
     ran = re.search(r"at (\d{4}-\d\d-\d\d \d\d:\d\d UTC) on tree (\w+).*?load average ([\d.]+) before", text)
-    where = f"{ran.group(1)}, tree {ran.group(2)}, load average {ran.group(3)} on 2 CPUs" if ran else "its last run"
-    return (f"```\n{block.group(1) if block else text}```\n\n(`python -m benchmarks --only {name}`, {where}; "
+    where = f"{ran.group(1)}, tree {ran.group(2)}, load average {ran.group(3)} on 2 CPUs" if ran else ""
+    return (block.group(1) if block else text), where
+
+
+def output(name: str, prefix: str = "") -> str:
+    """A benchmark's printed output as it ran (a code block), with where it came from: for the benchmarks
+    that print lines rather than a table."""
+    printed = _printed(name)
+    if printed is None:
+        return f"(no result yet: run `python -m benchmarks --only {name}`)"
+    body, where = printed
+    return (f"```\n{body}```\n\n(`python -m benchmarks --only {name}`, {where or 'its last run'}; "
             f"[benchmarks/results/{name}.md]({prefix}benchmarks/results/{name}.md))")
 
 
 def markdown(name: str, prefix: str = "") -> str:
     """A benchmark's printed output as Markdown (for the benchmarks that print Markdown: tables and paragraphs),
     with where it came from."""
-    path = RESULTS / f"{name}.md"
-    if not path.is_file():
+    printed = _printed(name)
+    if printed is None:
         return f"(no result yet: run `python -m benchmarks --only {name}`)"
-    text = path.read_text(encoding="utf-8")
-    block = re.search(r"```\n(.*?)```", text, flags=re.S)
-    ran = re.search(r"at (\d{4}-\d\d-\d\d \d\d:\d\d UTC) on tree (\w+).*?load average ([\d.]+) before", text)
-    source = (f"`python -m benchmarks --only {name}`, {ran.group(1)}, tree {ran.group(2)}, load average "
-              f"{ran.group(3)} on 2 CPUs" if ran else f"`python -m benchmarks --only {name}`")
-    return f"{(block.group(1) if block else text).strip()}\n\n({source}; the whole output: " \
+    body, where = printed
+    source = f"`python -m benchmarks --only {name}`" + (f", {where}" if where else "")
+    return f"{body.strip()}\n\n({source}; the whole output: " \
            f"[benchmarks/results/{name}.md]({prefix}benchmarks/results/{name}.md))"
 
 
