@@ -8,17 +8,13 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from registry.exports.export import export_filename
+from registry.exports.export import XLSX_MIMETYPE, export_filename
 from registry.files import write_export
 from registry.exports.gpkg import GPKG_MIMETYPE, KML_MIMETYPE
 from webmap import exportcache
 from webmap.api import current_filter
 from webmap.db import get_registry
 from webmap.http import validators
-
-# registry/exports/xlsx.py's, written here so that a worker imports openpyxl (with lxml and PIL, ~11 MB) only when
-# it writes a workbook (registry/files.py imports the writer then); tests/test_mapview.py checks the two agree.
-XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 bp = Blueprint("downloads", __name__)
 

@@ -9,6 +9,10 @@ from typing import Iterable, Iterator, Sequence
 
 from registry.rows.schema import PROJECT_COLUMNS, RECORD_COLUMNS, format_cell
 
+# The workbook's media type, here rather than in xlsx.py so that a server worker names it without importing
+# xlsxwriter, which it loads only when it writes a workbook (registry/files.py).
+XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
 # Properties of a GeoJSON feature: every column of a project (the CSV's and the derived province)
 # but the coordinates and the WKT, which the feature's geometry already carries.
 FEATURE_PROPERTIES = tuple(c for c in RECORD_COLUMNS if c not in ("lon", "lat", "geometry_wkt"))

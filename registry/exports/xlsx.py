@@ -24,7 +24,6 @@ from registry.rows.schema import PRECISIONS, PROJECT_TYPES, RECORD_COLUMNS, STAG
 # from every text. xlsxwriter would write the first two as Excel's _xHHHH_ escapes and cannot encode the last.
 NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
-XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 NUMBER_COLUMNS = frozenset({"capacity_mw", "voltage_kv", "target_year", "lon", "lat", "source_start", "source_end"})
 # Code columns shown as their bilingual label (光伏 Solar PV); the About sheet lists the codes.
 LABELLED = {"type": type_label, "stage": stage_label, "precision": precision_label}

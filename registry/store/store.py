@@ -24,9 +24,6 @@ from shapely.geometry import mapping
 
 from registry.rows.optional_imports import hidden
 from registry.store import mapgrid
-
-with hidden("pandas"):  # sqlite-utils' optional import: ~40 MB and 0.3 s of every build (registry/rows/optional_imports.py)
-    import sqlite_utils
 from registry.store.project_rows import INSERT_COLUMNS, ProjectRows
 from registry.rows.atomic import fsync_directory, remove_stale_temp_files, temp_name
 from registry.rows.csvstream import check_csv_file, iter_csv_rows
@@ -37,8 +34,10 @@ from registry.rows.progress import progress_bar
 from registry.geo.provinces import ProvinceOf, plan_level
 from registry.rows.schema import (PROJECT_COLUMNS, TARGET_COLUMNS, RowError,
                              validate_project)
+from registry.store.layout import DEFAULT_DB, SEARCH_COLUMNS  # the readers' names, without this module's imports
 
-from registry.store.layout import DEFAULT_DB, SEARCH_COLUMNS  # noqa: E402 - the readers' names, without this module's imports
+with hidden("pandas"):  # sqlite-utils' optional import: ~40 MB and 0.3 s of every build (registry/rows/optional_imports.py)
+    import sqlite_utils
 
 DEFAULT_CSV = PROJECT_ROOT / "projects.csv"
 INSERT_BATCH = 1000  # projects per executemany (~5 KB each as Python objects): memory stays flat
