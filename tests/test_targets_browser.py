@@ -125,13 +125,14 @@ def test_phone_layout_a_tap_shows_hostile_words_as_text_and_opens_the_span(tmp_p
         assert HOSTILE_TITLE in page.locator(".leaflet-popup .area-title").text_content()
         assert page.locator("img[src=x], .leaflet-popup b, #compare-table b").count() == 0
         assert dialogs == [] and page.title() != "1"
-        # The popup pans the map to fit (Leaflet's autoPan, animated): under load a click can be aimed at the link
-        # mid-pan and land on the map, which closes the popup. A planner taps the link where it came to rest.
-        page.wait_for_function("""() => new Promise(resolve => {
-            const link = document.querySelector('.leaflet-popup .area-link'), before = link.getBoundingClientRect();
-            setTimeout(() => { const after = link.getBoundingClientRect();
-                               resolve(before.x === after.x && before.y === after.y); }, 300); })""")
-        link.click()
+        # The popup pans the map to fit it (Leaflet's autoPan, animated) and the basemap redraws after that move:
+        # a planner taps the link where it comes to rest. ready() resolves on the pan's moveend and that redraw.
+        page.evaluate("window.registryBasemap.ready().then(() => true)")
+        # Nothing lies over the link (a canvas, a name, the map): a tap at its centre reaches it.
+        assert page.evaluate("""() => {
+            const link = document.querySelector('.leaflet-popup .area-link'), box = link.getBoundingClientRect();
+            return document.elementFromPoint(box.x + box.width / 2, box.y + box.height / 2) === link; }""")
+        link.tap()  # a finger, as on the area: touch events and the click the browser makes of them
         page.wait_for_url("**" + doc["span"])
         watch.assert_clean()
 
