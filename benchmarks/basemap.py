@@ -18,14 +18,13 @@ import math
 import statistics
 import sys
 import tempfile
-import threading
-from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.offline import counting_page, painted_at  # noqa: E402
+from benchmarks.servers import serving  # noqa: E402
 from registry.store.store import build  # noqa: E402
 from webmap import create_app  # noqa: E402
 
@@ -33,22 +32,6 @@ CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
         "--disable-component-update", "--disable-sync"]
 DEFAULT_VIEW = (30.9, 112.3)
-
-
-@contextmanager
-def serving(app):
-    import logging
-
-    from werkzeug.serving import make_server
-
-    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no access log line per request in the report
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
 
 
 def load_once(browser, base_url: str) -> tuple[int, float, int, float]:
@@ -112,8 +95,8 @@ def main(argv=None) -> int:
         from playwright.sync_api import sync_playwright
 
         results, runs = {}, {name: [] for name in apps}
-        with sync_playwright() as playwright, serving(apps["basemap on"]) as on_url, \
-                serving(apps["basemap off"]) as off_url:
+        with sync_playwright() as playwright, serving(apps["basemap on"], quiet=True) as on_url, \
+                serving(apps["basemap off"], quiet=True) as off_url:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
             urls = {"basemap on": on_url, "basemap off": off_url}
             for name, url in urls.items():

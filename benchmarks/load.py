@@ -23,8 +23,6 @@ import asyncio
 import hashlib
 import json
 import os
-import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -33,15 +31,13 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.servers import free_port, start, stop  # noqa: E402
+
 DEFAULT_ROUTES = ("/api/projects", "/export.geojson")
 HOST = "127.0.0.1"  # loopback only, by construction
 MAX_CLIENTS, MAX_DURATION = 1000, 120.0  # hard bounds, whatever the command line says
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
 
 
 def fingerprint(path: Path) -> tuple[str, int]:
@@ -53,37 +49,15 @@ def source_csv() -> Path:
     return real if real.is_file() else ROOT / "tests" / "fixtures" / "sample_projects.csv"
 
 
-def start_server(command: list[str], port: int, db: Path, log_path: Path) -> subprocess.Popen:
-    env = dict(os.environ, REGISTRY_DB=str(db))
-    with open(log_path, "wb") as log:  # a file, not a pipe: a full pipe would stall the server mid-run
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-                                   start_new_session=True)
-    process.log_path = log_path
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit("the server exited: " + log_path.read_text(errors="replace")[-3000:])
-        try:
-            with socket.create_connection((HOST, port), timeout=1) as sock:
-                sock.sendall(f"GET /api/facets HTTP/1.1\r\nHost: {HOST}\r\nConnection: close\r\n\r\n".encode())
-                if sock.recv(12).startswith(b"HTTP/1.1 200"):
-                    return process
-        except OSError:
-            pass
-        time.sleep(0.2)
-    stop_server(process)
-    raise SystemExit(f"the server did not answer within 90 s: {' '.join(command)}")
+def start_server(command: list[str], port: int, db: Path, log_path: Path):
+    """The server, once it answers /api/facets (benchmarks/servers.py: its log's tail if it does not)."""
+    return start(command, port, path="/api/facets", env=dict(os.environ, REGISTRY_DB=str(db)), cwd=ROOT,
+                 log_path=log_path)
 
 
-def stop_server(process: subprocess.Popen) -> str:
-    """SIGTERM (gunicorn's graceful stop), then SIGKILL to the group if it hangs; returns its stderr tail."""
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=5)
+def stop_server(process) -> str:
+    """Stops the server (benchmarks/servers.py: SIGTERM, then SIGKILL to its group); returns its log's tail."""
+    stop(process, timeout=20)
     return process.log_path.read_text(errors="replace")[-3000:]
 
 

@@ -8,6 +8,8 @@ import sys
 import time
 from pathlib import Path
 
+from benchmarks import servers
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -98,11 +100,7 @@ class Server:
     is the process measured; werkzeug's threaded server for an older tree."""
 
     def __init__(self, db: Path, code_root: Path = ROOT):
-        from socket import socket
-
-        with socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
+        self.port = servers.free_port()
         env = dict(_env(code_root), REGISTRY_DB=str(db), REGISTRY_TILES="none", REGISTRY_BASEMAP="on")
         if (code_root / "webmap" / "gunicorn_conf.py").is_file():
             command = [python_of(code_root), "-m", "gunicorn", "-c", "python:webmap.gunicorn_conf", "-w", "1",
@@ -112,19 +110,10 @@ class Server:
                        "from webmap import create_app; run_simple('127.0.0.1', int(sys.argv[1]), create_app(), threaded=True)",
                        str(self.port)]
         # The working directory comes first on the path, then PYTHONPATH: both are code_root, so the baseline's
-        # registry and webmap packages are the ones imported, never ours.
-        self.process = subprocess.Popen(command, cwd=code_root, env=env, stdout=subprocess.DEVNULL,
-                                        stderr=subprocess.DEVNULL)
+        # registry and webmap packages are the ones imported, never ours. The first answer at 1M takes seconds.
+        self.process = servers.start(command, self.port, path="/api/facets", env=env, cwd=code_root, timeout=300,
+                                     request_timeout=60)
         self.base = f"http://127.0.0.1:{self.port}"
-        import urllib.request
-
-        for _ in range(300):
-            try:
-                urllib.request.urlopen(self.base + "/api/facets", timeout=60).read()
-                return
-            except OSError:
-                time.sleep(0.2)
-        raise RuntimeError("server did not start")
 
     def worker_pid(self) -> int:
         """gunicorn's one worker (the arbiter's child), or werkzeug's own process."""
@@ -138,5 +127,4 @@ class Server:
         return tuple(int(fields[name].split()[0]) * 1024 / 1e6 for name in ("VmHWM", "VmRSS"))
 
     def stop(self) -> None:
-        self.process.terminate()
-        self.process.wait(timeout=30)
+        servers.stop(self.process, timeout=30)

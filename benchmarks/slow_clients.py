@@ -24,10 +24,8 @@ from __future__ import annotations
 import argparse
 import os
 import resource
-import signal
 import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -35,38 +33,14 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from benchmarks import servers  # noqa: E402
+from benchmarks.servers import free_port  # noqa: E402
+
 HOST = "127.0.0.1"
 ORDINARY = "/api/projects?per_page=5"
 HUGE = 16 * 1024 * 1024
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
-
-
-def start(command: list[str], env: dict, port: int) -> subprocess.Popen:
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                               start_new_session=True)
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline and process.poll() is None:
-        try:
-            if get(port, "/healthz", 2)[0] == 200:
-                return process
-        except OSError:
-            time.sleep(0.2)
-    stop(process)
-    raise SystemExit(f"the server did not start: {' '.join(command)}")
-
-
-def stop(process: subprocess.Popen) -> None:
-    process.send_signal(signal.SIGTERM)
-    try:
-        process.wait(timeout=45)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
 
 
 def get(port: int, path: str, timeout: float) -> tuple[int, float]:
@@ -140,7 +114,7 @@ def trickling(port: int, count: int):
 
 
 def measure(name: str, command: list[str], env: dict, port: int, args, requests: int, timeout: float) -> None:
-    process = start(command, env, port)
+    process = servers.start(command, port, env=env, cwd=ROOT)  # answering /healthz
     idle, loaded, misses, uri, header = [], [], 0, [], []
     try:
         for _ in range(args.runs):
@@ -157,7 +131,7 @@ def measure(name: str, command: list[str], env: dict, port: int, args, requests:
             uri.append(refused(port, b"GET /api/projects?q=" + b"x" * HUGE + b" HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"))
             header.append(refused(port, b"GET /api/facets HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: " + b"x" * HUGE + b"\r\n\r\n"))
     finally:
-        stop(process)
+        servers.stop(process)
 
     def ms(values):
         return f"{statistics.median(values) * 1000:.1f} / {max(values) * 1000:.1f}" if values else "—"

@@ -27,7 +27,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from benchmarks.basemap import ARGS, CHROMIUM, serving  # noqa: E402
+from benchmarks.basemap import ARGS, CHROMIUM  # noqa: E402
+from benchmarks.servers import serving  # noqa: E402
 from benchmarks.offline import counting_page, painted_at  # noqa: E402
 
 def _province_codes() -> list[str]:
@@ -102,7 +103,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         db = make_registry(Path(tmp) / "levelled")
         app = create_app({"REGISTRY_DB": str(db), "REGISTRY_TILES": "none"})
-        with serving(app) as base_url, sync_playwright() as playwright:
+        with serving(app, quiet=True) as base_url, sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
             sizes, times, areas = page_runs(browser, base_url, options.runs)
             browser.close()
