@@ -18,12 +18,14 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.servers import in_thread  # noqa: E402
 
 
 class _Trickle(http.server.BaseHTTPRequestHandler):
@@ -78,8 +80,7 @@ def main() -> None:
     print(f"load average at start: {os.getloadavg()[0]:.2f}")
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Trickle)
     server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    with tempfile.TemporaryDirectory() as work:
+    with in_thread(server), tempfile.TemporaryDirectory() as work:
         work = Path(work)
         sources = _inputs(work)
         sources["URL sending a byte a second"] = f"http://127.0.0.1:{server.server_port}/plan.txt"
@@ -96,7 +97,6 @@ def main() -> None:
                 shutil.rmtree(root)
             line = results[-1][2].replace(str(work), "…")
             print(f"| {label} | {statistics.median(r[0] for r in results):.2f} | {max(r[1] for r in results)} | `{line}` |")
-    server.shutdown()
     print(f"load average at end: {os.getloadavg()[0]:.2f}")
 
 

@@ -1,6 +1,7 @@
 """Servers on 127.0.0.1 for the tests, the manual's screenshots and the benchmarks, written once.
 
     serving(app)                 the app on werkzeug's threaded server in a thread of this process; yields its URL
+    in_thread(server)            any socketserver (http.server's, with a handler of the test's) in a daemon thread
     start(command, port, ...)    a server command in a child process, polled until `path` answers 200
     stop(process)                SIGTERM (gunicorn's and nginx's graceful stop), SIGKILL to its group if it hangs
     running(command, port, ...)  start ... stop as a context manager
@@ -36,6 +37,19 @@ def free_port() -> int:
 
 
 @contextmanager
+def in_thread(server):
+    """server.serve_forever() in a daemon thread; yields the server, shut down and closed however the block ends."""
+    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    thread.start()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+@contextmanager
 def serving(app, quiet: bool = False):
     """The WSGI app on a real HTTP server (127.0.0.1, a free port) in a daemon thread; yields its base URL.
     quiet: no access-log line per request (a benchmark's report, the screenshots' output)."""
@@ -43,15 +57,8 @@ def serving(app, quiet: bool = False):
 
     if quiet:
         logging.getLogger("werkzeug").setLevel(logging.WARNING)
-    server = make_server(HOST, 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
-    thread.start()
-    try:
+    with in_thread(make_server(HOST, 0, app, threaded=True)) as server:
         yield f"http://{HOST}:{server.server_port}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
 
 
 def answers(port: int, path: str, timeout: float = 2) -> bool:

@@ -18,11 +18,13 @@ from __future__ import annotations
 import argparse
 import sys
 import tempfile
-import threading
-from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # for benchmarks.servers, run as `python docs/screenshots.py`
+
+from benchmarks.servers import serving  # noqa: E402
+
 IMG = ROOT / "docs" / "manual" / "img"
 CHROMIUM = "/usr/bin/chromium"
 DESKTOP, PHONE = {"width": 1440, "height": 900}, {"width": 390, "height": 844}
@@ -62,23 +64,6 @@ SELECT = """(words) => {
     }
     return -1;
 }"""
-
-
-@contextmanager
-def serving(app):
-    import logging
-
-    from werkzeug.serving import make_server
-
-    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per request
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=5)
 
 
 def run_cli(*args: str) -> None:
@@ -148,7 +133,7 @@ def main(argv: list[str] | None = None) -> int:
     problems: list[str] = []
     with tempfile.TemporaryDirectory(prefix="screenshots-") as work:
         apps = make_apps(Path(work))
-        with serving(apps["map"]) as map_url, serving(apps["review"]) as review_url, sync_playwright() as playwright:
+        with serving(apps["map"], quiet=True) as map_url, serving(apps["review"], quiet=True) as review_url, sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
                                                  args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                                                        "--disable-component-update", "--disable-sync"])

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import csv
 import os
-import socket
 import tempfile
-import threading
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+
+# The live server in a thread and the free port, shared with docs/screenshots.py and the benchmarks; the test
+# modules import them from here.
+from benchmarks.servers import free_port, serving  # noqa: F401
 
 ROOT = Path(__file__).resolve().parent.parent
 # The shipped, reviewed registry: the tests run on the real data, and fail if it breaks.
@@ -72,28 +74,6 @@ def app(registry_db):
 @pytest.fixture()
 def client(app):
     return app.test_client()
-
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that is free now, for a server started in another process."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@contextmanager
-def serving(app):
-    """The app on a real HTTP server (127.0.0.1, a free port) in a thread; yields its base URL."""
-    from werkzeug.serving import make_server
-
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=5)
 
 
 @pytest.fixture(scope="session")

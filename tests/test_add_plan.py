@@ -14,12 +14,12 @@ import io
 import os
 import subprocess
 import sys
-import threading
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
+from benchmarks.servers import in_thread
 from conftest import ROOT, chromium_context, free_port, read_rows
 
 # A county plan (given as text) and a county-level city's consultation draft (given as PDF).
@@ -293,14 +293,8 @@ def file_server(tmp_path):
     """A real HTTP server on 127.0.0.1 serving tmp_path/site."""
     site = tmp_path / "site"
     site.mkdir()
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with in_thread(http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))) as server:
         yield site, f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=5)
 
 
 def test_plan_from_a_url_and_fetch_errors(file_server, registry_root):

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks.servers import in_thread
 from conftest import ROOT
 from test_add_plan import snapshot
 
@@ -177,9 +178,7 @@ def test_a_redirect_on_the_machine_given_is_followed(tmp_path, registry_root):
         def log_message(self, *args):
             pass
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Moved)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
+    with in_thread(http.server.ThreadingHTTPServer(("127.0.0.1", 0), Moved)) as server:
         from click.testing import CliRunner
 
         from registry.cli import cli
@@ -187,6 +186,3 @@ def test_a_redirect_on_the_machine_given_is_followed(tmp_path, registry_root):
         result = CliRunner().invoke(cli, ["--root", str(registry_root), "add-plan", f"http://127.0.0.1:{server.server_port}/old"])
         assert result.exit_code == 0, result.output
         assert "红安县七里坪镇100MW农光互补光伏电站项目" in result.output
-    finally:
-        server.shutdown()
-        server.server_close()

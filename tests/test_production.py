@@ -19,7 +19,6 @@ import os
 import re
 import resource
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -31,6 +30,7 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks.servers import running, start, stop
 from conftest import ROOT, free_port
 
 SLOW_CLIENTS = 6
@@ -42,31 +42,10 @@ def production_server(tmp_path, registry_db):
     port = free_port()
     env = dict(os.environ, REGISTRY_DB=str(registry_db), REGISTRY_TILES="none", WEB_CONCURRENCY="1")
     log_path = tmp_path / "gunicorn.log"
-    log = open(log_path, "wb")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", "python:webmap.gunicorn_conf", "-b", f"127.0.0.1:{port}",
-         "webmap:create_app()"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with urllib.request.urlopen(base + "/healthz", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("gunicorn did not start: " + log_path.read_text(errors="replace")[-2000:])
-                time.sleep(0.2)
-        yield base, port, log_path
-    finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=5)
-        log.close()
+    command = [sys.executable, "-m", "gunicorn", "-c", "python:webmap.gunicorn_conf", "-b", f"127.0.0.1:{port}",
+               "webmap:create_app()"]
+    with running(command, port, env=env, cwd=ROOT, log_path=log_path, timeout=30, stop_timeout=20):
+        yield f"http://127.0.0.1:{port}", port, log_path
 
 
 def trickle(port: int, stop: threading.Event, connected: threading.Barrier) -> None:
@@ -132,32 +111,13 @@ def production_command(tmp_path_factory, registry_db):
         pytest.fail(message) if os.environ.get("CI") else pytest.skip(message)
     port = free_port()
     log_path = tmp_path_factory.mktemp("production") / "serve.log"
-    log = open(log_path, "wb")
     env = dict(os.environ, REGISTRY_TILES="none", WEB_CONCURRENCY="1")  # one worker: the harshest case
-    process = subprocess.Popen(
-        [sys.executable, "-m", "registry.cli", "serve", "--production", "--db", str(registry_db), "--port", str(port)],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
+    process = start([sys.executable, "-m", "registry.cli", "serve", "--production", "--db", str(registry_db),
+                     "--port", str(port)], port, env=env, cwd=ROOT, log_path=log_path, timeout=60)
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(base + "/healthz", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("the production server did not start: " + log_path.read_text(errors="replace")[-2000:])
-                time.sleep(0.2)
-        yield base, port, log_path
+        yield f"http://127.0.0.1:{port}", port, log_path
     finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=45)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=5)
-        log.close()
+        stop(process, timeout=45)
     assert process.returncode == 0, log_path.read_text(errors="replace")[-2000:]
     assert "registry-production-" not in " ".join(os.listdir(tempfile.gettempdir()))  # its run folder removed
 

@@ -6,17 +6,16 @@ import csv
 import hashlib
 import json
 import os
-import signal
 import subprocess
 import sys
 import threading
 import time
-import urllib.error
 import urllib.request
 from pathlib import Path
 
 import pytest
 
+from benchmarks.servers import running
 from conftest import SHIPPED_CSV, free_port, write_rows
 from registry.store.query import ProjectFilter, Registry
 from registry.store.store import build
@@ -167,30 +166,9 @@ def gunicorn_server(tmp_path, two_versions):
     build(old_csv, db)
     port = free_port()
     env = dict(os.environ, REGISTRY_DB=str(db), REGISTRY_TILES="none")
-    log = open(tmp_path / "gunicorn.log", "wb")  # a file, not a pipe: a full pipe would stall the server
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}", "webmap:create_app()"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                get_json(base + "/api/facets", timeout=2)
-                break
-            except (urllib.error.URLError, ConnectionError, OSError):
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("gunicorn did not start: " + (tmp_path / "gunicorn.log").read_text(errors="replace")[-2000:])
-                time.sleep(0.2)
-        yield base, db
-    finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=5)
-        log.close()
+    with running([sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}", "webmap:create_app()"], port,
+                 path="/api/facets", env=env, cwd=ROOT, log_path=tmp_path / "gunicorn.log", timeout=30, stop_timeout=15):
+        yield f"http://127.0.0.1:{port}", db
 
 
 def _total(payload) -> int:
