@@ -257,10 +257,32 @@ def _flatten(coordinates):
 def cluster(points: Points, selected: np.ndarray, zoom: int, view: tuple | None = None, group: str = "family",
             conn=None) -> list[list]:
     """Clusters (rows of CLUSTER_COLUMNS) of the point projects `selected` (indexes into points)
-    whose cells meet `view` (w, s, e, n in degrees; None for the world), grouped by family or stage."""
+    whose cells meet `view` (w, s, e, n in degrees; None for the world), grouped by family or stage.
+
+    Whole cells CLUSTER_CHUNK projects at a time, in ascending cell order (as the build does): a cluster never
+    spans two cells and the rows are ordered by cell, so the rows and their order are those of one pass over the
+    view, while the temporaries are a chunk's (one pass over a national view at a million projects took ~100 MB)."""
     selected, cx, cy = _cells_in_view(points, selected, zoom, view)
+    if selected.size <= CLUSTER_CHUNK:
+        return _cluster_cells(points, selected, cx, cy, zoom, group, conn)
+    cells = cx.astype(np.int64) << 24 | cy
+    order = np.argsort(cells, kind="stable")
+    cells = cells[order]
+    rows, start = [], 0
+    while start < selected.size:
+        end = int(np.searchsorted(cells, cells[min(start + CLUSTER_CHUNK, selected.size) - 1], side="right"))
+        part = np.sort(order[start:end])  # in `selected`'s order: each cluster's first member and sums as in one pass
+        rows.extend(_cluster_cells(points, selected[part], cx[part], cy[part], zoom, group, conn))
+        start = end
+    return rows
+
+
+def _cluster_cells(points: Points, selected: np.ndarray, cx: np.ndarray, cy: np.ndarray, zoom: int, group: str,
+                   conn) -> list[list]:
+    """The clusters of `selected` (ascending), whose cells are (cx, cy)."""
     if selected.size == 0:
         return []
+    cx, cy = cx.astype(np.int64), cy.astype(np.int64)
     merged = zoom <= MERGE_MAX_ZOOM
     if merged:  # one symbol per cell (registry/store/mapcells.py)
         key = cx << 24 | cy
@@ -323,6 +345,8 @@ def cluster(points: Points, selected: np.ndarray, zoom: int, view: tuple | None 
 
 
 _CHUNK = 1 << 18  # rows tested against a view at a time: the temporary arrays stay a few MB at any size
+# Projects clustered at a time, whole cells, at build and per request: a zoom's rows are never all in memory at once.
+CLUSTER_CHUNK = 50_000
 
 
 def _cells_in_view(points: Points, selected: np.ndarray, zoom: int, view: tuple | None):
@@ -335,23 +359,23 @@ def _cells_in_view(points: Points, selected: np.ndarray, zoom: int, view: tuple 
     for start in range(0, len(selected), _CHUNK):
         chunk = selected[start:start + _CHUNK]
         chunk = chunk[~points.drawn_as_line(chunk, zoom)]
-        cx = np.floor(points.mx(chunk) * scale).astype(np.int64)
+        # int32: 2^18 * 256 / CELL_PX cells across the world at zoom 18, and half the bytes of a national view's cells
+        cx = np.floor(points.mx(chunk) * scale).astype(np.int32)
         if view is not None:  # the columns first: the rows' y (a logarithm) only for those
             keep = (cx >= x0) & (cx <= x1)
             chunk, cx = chunk[keep], cx[keep]
-        cy = np.floor(points.my(chunk) * scale).astype(np.int64)
+        cy = np.floor(points.my(chunk) * scale).astype(np.int32)
         if view is not None:
             keep = (cy >= y0) & (cy <= y1)
             chunk, cx, cy = chunk[keep], cx[keep], cy[keep]
         kept.append(chunk), cells_x.append(cx), cells_y.append(cy)
     if not kept:
-        return np.asarray([], dtype=np.int64), np.asarray([], dtype=np.int64), np.asarray([], dtype=np.int64)
+        return np.asarray([], dtype=np.int64), np.asarray([], dtype=np.int32), np.asarray([], dtype=np.int32)
     return np.concatenate(kept), np.concatenate(cells_x), np.concatenate(cells_y)
 
 
 # --- build ----------------------------------------------------------------------------------------
 
-CLUSTER_CHUNK = 50_000  # projects clustered at a time at build: a zoom's rows are never all in memory at once
 
 
 def write(db) -> None:
