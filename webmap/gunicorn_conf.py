@@ -64,3 +64,10 @@ def post_fork(server, worker):
         libc.mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD)
     except (OSError, AttributeError):  # not glibc (musl, macOS): its own allocator, nothing to set
         pass
+
+
+def post_worker_init(worker):
+    """Before the worker takes a connection, answer the map page once (webmap/warmup.py): a planner meets a warm page."""
+    from webmap.warmup import warm
+
+    warm(worker.wsgi, worker.log)
