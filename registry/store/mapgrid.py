@@ -154,11 +154,12 @@ class Points:
             drawn[lines] = self.span[self.line_positions(selected[lines])] * cells_per_world(zoom) >= 1.0
         return drawn
 
-    def extent(self, selected: np.ndarray) -> list[float]:
-        """(w, s, e, n) of every point and line among `selected` (not empty), a chunk at a time."""
+    def extent(self, selected: np.ndarray | None) -> list[float]:
+        """(w, s, e, n) of every point and line among `selected` (not empty; None: every project), a chunk at a time."""
         boxes = []
-        for start in range(0, len(selected), _CHUNK):
-            chunk = selected[start:start + _CHUNK]
+        size = len(self) if selected is None else len(selected)
+        for start in range(0, size, _CHUNK):
+            chunk = np.arange(start, min(start + _CHUNK, size)) if selected is None else selected[start:start + _CHUNK]
             lines = self.line[chunk]
             if not lines.all():
                 points = chunk[~lines]
@@ -513,15 +514,20 @@ def precomputed_max_zoom(conn) -> int:
 def view_clusters(conn, path, where: str, params: list, zoom: int, view: tuple, group: str = "family") -> dict:
     """The clusters of a filtered set whose cells meet `view`, and the set's size."""
     points = load_points(conn, path)
-    selected = select(conn, path, points, where, params)
+    everything = where == "1"
     rows = None
-    if where == "1" and group == "family" and zoom <= precomputed_max_zoom(conn):
+    if everything and group == "family" and zoom <= precomputed_max_zoom(conn):
         rows = _precomputed(conn, zoom, view)
+    if rows is None or not everything:  # a precomputed view of every project needs no selection (4 bytes a project)
+        selected = select(conn, path, points, where, params)
     if rows is None:
         rows = cluster(points, selected, zoom, view, group, conn)
-    as_lines = points.drawn_as_line(selected, zoom)
-    return {"zoom": zoom, "bbox": list(view), "matches": int((~as_lines).sum()),
-            "lines": int(as_lines.sum()), "columns": list(CLUSTER_COLUMNS), "clusters": [_compact(r) for r in rows]}
+    if everything:  # the lines drawn as lines, counted from the line columns alone
+        size, lines = len(points), int(np.count_nonzero(points.span * cells_per_world(zoom) >= 1.0))
+    else:
+        size, lines = len(selected), int(points.drawn_as_line(selected, zoom).sum())
+    return {"zoom": zoom, "bbox": list(view), "matches": size - lines,
+            "lines": lines, "columns": list(CLUSTER_COLUMNS), "clusters": [_compact(r) for r in rows]}
 
 
 _EXTENT = slice(CLUSTER_COLUMNS.index("w"), CLUSTER_COLUMNS.index("n") + 1)
@@ -558,13 +564,14 @@ def summary(conn, path, where: str, params: list) -> dict:
     if where == "1" and "summary" in points.unfiltered:
         cached = points.unfiltered["summary"]
         return {**cached, "extent": cached["extent"] and list(cached["extent"])}
-    selected = select(conn, path, points, where, params)
+    selected = None if where == "1" else select(conn, path, points, where, params)  # None: every project
+    size = len(points) if selected is None else selected.size
     not_located = conn.execute(f"SELECT count(*) FROM projects WHERE ({where}) AND lon IS NULL", params).fetchone()[0]
-    if selected.size == 0:
+    if size == 0:
         found = {"points": 0, "lines": 0, "not_located": not_located, "extent": None}
     else:
-        lines = int(points.line[selected].sum())
-        found = {"points": int(selected.size - lines), "lines": lines, "not_located": not_located,
+        lines = int(np.count_nonzero(points.line if selected is None else points.line[selected]))
+        found = {"points": int(size - lines), "lines": lines, "not_located": not_located,
                  "extent": points.extent(selected)}
     if where == "1":
         points.unfiltered["summary"] = dict(found)
@@ -576,7 +583,7 @@ def drawn_types(conn, path, where: str, params: list) -> set[str]:
     points = load_points(conn, path)
     if where == "1" and "types" in points.unfiltered:
         return set(points.unfiltered["types"])
-    codes = np.unique(points.type[select(conn, path, points, where, params)])
+    codes = np.unique(points.type if where == "1" else points.type[select(conn, path, points, where, params)])
     found = {TYPES[c] for c in codes.tolist() if c < len(TYPES)}
     if where == "1":
         points.unfiltered["types"] = frozenset(found)
@@ -586,8 +593,11 @@ def drawn_types(conn, path, where: str, params: list) -> set[str]:
 def view_lines(conn, path, where: str, params: list, view: tuple, zoom: int = MAX_ZOOM) -> dict:
     """The line projects of a filtered set drawn as lines at `zoom` whose extent meets `view`."""
     points = load_points(conn, path)
-    selected = select(conn, path, points, where, params)
-    selected = selected[points.drawn_as_line(selected, zoom)]
+    if where == "1":  # every project's lines drawn as lines: from the line columns alone
+        selected = points.line_rows[points.span * cells_per_world(zoom) >= 1.0]
+    else:
+        selected = select(conn, path, points, where, params)
+        selected = selected[points.drawn_as_line(selected, zoom)]
     w, s, e, n = view
     at = points.line_positions(selected)
     meets = (points.lw[at] <= e) & (points.le[at] >= w) & (points.ls[at] <= n) & (points.ln[at] >= s)
