@@ -120,3 +120,30 @@ def test_gunicorn_with_the_project_config_lets_the_app_answer_long_urls(registry
     finally:
         server.terminate()
         server.wait(timeout=10)
+    # The worker answered the map page once before taking connections (webmap/warmup.py), without an error.
+    log = server.stderr.read().decode()
+    assert "worker warmed in" in log and "warming" not in log.replace("worker warmed in", ""), log[-2000:]
+
+
+def test_the_pages_files_are_named_by_their_content_and_cached_for_good(client, tmp_path):
+    """Every script and style sheet of the map page has a content-digest URL, answered as immutable; the same file
+    asked for without it, or with another digest (an old page's), is answered as before and revalidated."""
+    import re
+
+    from webmap import assets
+
+    page = client.get("/").get_data(as_text=True)
+    urls = re.findall(r'(?:src|href)="(/(?:static|vendor)/[^"]+)"', page)
+    assert {"/static/map.js", "/vendor/leaflet/leaflet.js"} <= {u.split("?")[0] for u in urls}
+    for url in urls:
+        assert re.search(r"\?v=[0-9a-f]{12}$", url), url
+        answer = client.get(url)
+        assert answer.status_code == 200 and answer.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    plain, stale = client.get("/static/map.js"), client.get("/static/map.js?v=000000000000")
+    assert plain.data == stale.data == client.get(next(u for u in urls if u.startswith("/static/map.js?"))).data
+    for answer in (plain, stale):
+        assert answer.status_code == 200 and "immutable" not in answer.headers.get("Cache-Control", "")
+    (tmp_path / "a.js").write_text("one", encoding="utf-8")
+    before = assets.digest(str(tmp_path), "a.js")
+    (tmp_path / "a.js").write_text("two!", encoding="utf-8")
+    assert before != assets.digest(str(tmp_path), "a.js") and assets.digest(str(tmp_path), "missing.js") is None

@@ -39,8 +39,9 @@ def test_mix_lists_every_family_of_a_cell_largest_first():
     assert mapcells.majority(inverse, codes, 3, 2).tolist() == [2, 1]
 
 
-def test_national_symbols_of_100000_projects_never_overlap(tmp_path):
-    """At 100,000 synthetic projects (benchmarks/synthetic.py) the server's cells' symbols at zoom 4-7 never overlap.
+def test_national_symbols_of_100000_projects_never_overlap(tmp_path, monkeypatch):
+    """At 100,000 synthetic projects (benchmarks/synthetic.py) the server's cells' symbols at zoom 4-7 never overlap,
+    and clustering whole cells a chunk at a time (the server's memory at a million) gives one pass's rows exactly.
 
     Clustered from the generator's rows as numpy arrays, without building the SQLite registry (33 s here): the
     symbols depend only on the points, and the browser draws them where and as large as the server says
@@ -82,3 +83,13 @@ def test_national_symbols_of_100000_projects_never_overlap(tmp_path):
                     break
                 assert (x[a] - x[b]) ** 2 + (y[a] - y[b]) ** 2 >= (r[a] + r[b]) ** 2, (zoom, clusters[a], clusters[b])
         assert sum(c[columns["count"]] for c in clusters) > 90_000
+    everything = np.arange(len(points))
+    china_centre = (100.0, 25.0, 118.0, 40.0)
+    monkeypatch.setattr(mapgrid, "CLUSTER_CHUNK", 5_000)  # many chunks, each of whole cells
+    chunked = {(zoom, group): mapgrid.cluster(points, everything, zoom, view, group)
+               for zoom, view, group in ((4, None, "stage"), (6, china_centre, "family"), (9, china_centre, "stage"))}
+    assert all(len(rows) > 50 for rows in chunked.values())
+    monkeypatch.setattr(mapgrid, "CLUSTER_CHUNK", len(points))  # one pass over the view
+    for (zoom, group), rows in chunked.items():
+        view = None if zoom == 4 else china_centre
+        assert rows == mapgrid.cluster(points, everything, zoom, view, group), (zoom, group)

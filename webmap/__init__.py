@@ -27,13 +27,14 @@ def create_app(config: dict | None = None) -> Flask:
     app.json.ensure_ascii = False
     app.json.sort_keys = False  # keep the documented order: total, page, …, and the CSV column order
 
-    from webmap import (about, alternates, api, basemap, db, downloads, errors, health, http, i18n, labels, mapapi,
+    from webmap import (about, alternates, api, assets, basemap, db, downloads, errors, health, http, i18n, labels, mapapi,
                         mapframe, openapi, pages, plans, security, targets_page)
 
     i18n.init_app(app)
 
     mapframe.check_tiles_setting(app.config["REGISTRY_TILES"])
     app.register_blueprint(mapframe.vendor)
+    assets.init_app(app)
     basemap.init_app(app)
     app.register_blueprint(api.bp)
     app.register_blueprint(openapi.bp)

@@ -47,6 +47,11 @@ accesslog = os.environ.get("REGISTRY_ACCESS_LOG") or None
 # Two arenas are what MALLOC_ARENA_MAX=2 would give; set in the worker before its threads start.
 MALLOC_ARENAS = 2
 M_ARENA_MAX = -8  # glibc's malloc.h
+# glibc raises its mmap threshold each time a large block is freed (up to 32 MB), after which numpy's temporaries
+# (a view's arrays at a million projects are MBs each) come from the heap, whose freed space stays in the process.
+# A fixed threshold keeps every block over it in its own mapping, given back to the system when freed.
+MMAP_THRESHOLD = 256 * 1024
+M_MMAP_THRESHOLD = -3
 
 
 def post_fork(server, worker):
@@ -54,6 +59,15 @@ def post_fork(server, worker):
     import ctypes.util
 
     try:
-        ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").mallopt(M_ARENA_MAX, MALLOC_ARENAS)
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        libc.mallopt(M_ARENA_MAX, MALLOC_ARENAS)
+        libc.mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD)
     except (OSError, AttributeError):  # not glibc (musl, macOS): its own allocator, nothing to set
         pass
+
+
+def post_worker_init(worker):
+    """Before the worker takes a connection, answer the map page once (webmap/warmup.py): a planner meets a warm page."""
+    from webmap.warmup import warm
+
+    warm(worker.wsgi, worker.log)

@@ -1,13 +1,23 @@
-"""Import a library with one of its optional dependencies hidden.
+"""Import a library with one of its optional dependencies hidden, or one of its dependencies deferred.
 
 sqlite-utils and folium import pandas when it is installed, to accept DataFrames this project never passes.
 pandas is installed for the GeoPackage export (geopandas), and its import costs ~0.3 s and ~40 MB of every
 process that merely builds a registry or serves a map. Hidden for the length of one import only: `import
 pandas` works as before afterwards (registry/exports/gpkg.py imports it when a GeoPackage is asked for).
+
+folium imports `requests` at module level (for a GeoJSON layer given a URL), which the map page never uses:
+~6 MB of every server worker. `deferred`
+puts a stand-in in sys.modules whose first attribute read runs the real module, so `import requests`
+costs nothing until `requests.get` is called, and then everything works as usual. (importlib's LazyLoader
+does not serve: on Python 3.11 the import statement itself reads the module's `__spec__`, which runs it.)
 """
 from __future__ import annotations
 
+import importlib
+import importlib.util
 import sys
+import threading
+import types
 from contextlib import contextmanager
 
 
@@ -24,3 +34,43 @@ def hidden(name: str):
     finally:
         if hide and sys.modules.get(name, 0) is None:
             del sys.modules[name]
+
+
+class _DeferredModule(types.ModuleType):
+    """Stands in sys.modules for a module not run yet; reading any attribute it lacks runs the module."""
+
+    def __getattr__(self, attr: str):
+        return getattr(_run_deferred(self), attr)
+
+
+_deferred_lock = threading.RLock()  # two threads reading a deferred module's first attribute run it once
+
+
+def _run_deferred(stand_in: _DeferredModule) -> types.ModuleType:
+    name = stand_in.__name__
+    with _deferred_lock:
+        module = sys.modules.get(name)
+        if module is stand_in or module is None:
+            del sys.modules[name]
+            try:
+                module = importlib.import_module(name)
+            except BaseException:
+                sys.modules[name] = stand_in
+                raise
+        return module
+
+
+def deferred(name: str) -> None:
+    """Make `import NAME` cheap until an attribute of NAME is read; then NAME runs, once, and all works as usual.
+
+    The stand-in carries the module's spec (found, not run), so `import NAME` returns it without running
+    anything; `NAME.attr` runs the real module and reads `attr` from it, and from then on `import NAME` gives the
+    real module. Nothing changes if NAME is imported already or not installed (its importer fails as it would)."""
+    if name in sys.modules:
+        return
+    spec = importlib.util.find_spec(name)
+    if spec is None:
+        return
+    stand_in = _DeferredModule(name)
+    stand_in.__spec__ = spec
+    sys.modules[name] = stand_in

@@ -154,11 +154,12 @@ class Points:
             drawn[lines] = self.span[self.line_positions(selected[lines])] * cells_per_world(zoom) >= 1.0
         return drawn
 
-    def extent(self, selected: np.ndarray) -> list[float]:
-        """(w, s, e, n) of every point and line among `selected` (not empty), a chunk at a time."""
+    def extent(self, selected: np.ndarray | None) -> list[float]:
+        """(w, s, e, n) of every point and line among `selected` (not empty; None: every project), a chunk at a time."""
         boxes = []
-        for start in range(0, len(selected), _CHUNK):
-            chunk = selected[start:start + _CHUNK]
+        size = len(self) if selected is None else len(selected)
+        for start in range(0, size, _CHUNK):
+            chunk = np.arange(start, min(start + _CHUNK, size)) if selected is None else selected[start:start + _CHUNK]
             lines = self.line[chunk]
             if not lines.all():
                 points = chunk[~lines]
@@ -257,10 +258,30 @@ def _flatten(coordinates):
 def cluster(points: Points, selected: np.ndarray, zoom: int, view: tuple | None = None, group: str = "family",
             conn=None) -> list[list]:
     """Clusters (rows of CLUSTER_COLUMNS) of the point projects `selected` (indexes into points)
-    whose cells meet `view` (w, s, e, n in degrees; None for the world), grouped by family or stage."""
-    selected, cx, cy = _cells_in_view(points, selected, zoom, view)
+    whose cells meet `view` (w, s, e, n in degrees; None for the world), grouped by family or stage.
+
+    Whole cells CLUSTER_CHUNK projects at a time, in ascending cell order (as the build does): a cluster never
+    spans two cells and the rows are ordered by cell, so the rows and their order are those of one pass over the
+    view, while the temporaries are a chunk's (one pass over a national view at a million projects took ~100 MB)."""
+    selected, cells = _cells_in_view(points, selected, zoom, view)
+    if selected.size <= CLUSTER_CHUNK:
+        return _cluster_cells(points, selected, cells, zoom, group, conn)
+    order = np.argsort(cells, kind="stable")
+    cells = cells[order]  # the unsorted cells are let go: a national view's arrays are 4 + 8 + 8 + 8 bytes a project
+    rows, start = [], 0
+    while start < selected.size:
+        end = int(np.searchsorted(cells, cells[min(start + CLUSTER_CHUNK, selected.size) - 1], side="right"))
+        back = np.argsort(order[start:end], kind="stable")  # `selected`'s order: first members and sums as in one pass
+        rows.extend(_cluster_cells(points, selected[order[start:end][back]], cells[start:end][back], zoom, group, conn))
+        start = end
+    return rows
+
+
+def _cluster_cells(points: Points, selected: np.ndarray, cells: np.ndarray, zoom: int, group: str, conn) -> list[list]:
+    """The clusters of `selected` (ascending), whose cells are `cells` (x << 24 | y)."""
     if selected.size == 0:
         return []
+    cx, cy = cells >> 24, cells & 0xFFFFFF
     merged = zoom <= MERGE_MAX_ZOOM
     if merged:  # one symbol per cell (registry/store/mapcells.py)
         key = cx << 24 | cy
@@ -323,15 +344,20 @@ def cluster(points: Points, selected: np.ndarray, zoom: int, view: tuple | None 
 
 
 _CHUNK = 1 << 18  # rows tested against a view at a time: the temporary arrays stay a few MB at any size
+# Projects clustered at a time, whole cells, at build and per request: a zoom's rows are never all in memory at once.
+CLUSTER_CHUNK = 50_000
 
 
 def _cells_in_view(points: Points, selected: np.ndarray, zoom: int, view: tuple | None):
-    """The point projects among `selected` (not drawn as lines at `zoom`) whose cells meet `view`, and their cells,
-    a chunk at a time: a view holds a part of a million projects, and its arrays are all that is made whole."""
+    """The point projects among `selected` (not drawn as lines at `zoom`) whose cells meet `view`, and their cells
+    (x << 24 | y: 2^18 * 256 / CELL_PX cells across the world at zoom 18), a chunk at a time: a view holds a part of
+    a million projects, and its arrays are all that is made whole."""
     scale = cells_per_world(zoom)
     if view is not None:
         (x0, x1), (y1, y0) = (np.floor(v * scale) for v in mercator(np.array(view[0::2]), np.array(view[1::2])))
-    kept, cells_x, cells_y = [], [], []
+    # Written into arrays as long as the selection: pages of them never written are never resident.
+    kept, cells = np.empty(len(selected), dtype=selected.dtype), np.empty(len(selected), dtype=np.int64)
+    found = 0
     for start in range(0, len(selected), _CHUNK):
         chunk = selected[start:start + _CHUNK]
         chunk = chunk[~points.drawn_as_line(chunk, zoom)]
@@ -343,15 +369,14 @@ def _cells_in_view(points: Points, selected: np.ndarray, zoom: int, view: tuple 
         if view is not None:
             keep = (cy >= y0) & (cy <= y1)
             chunk, cx, cy = chunk[keep], cx[keep], cy[keep]
-        kept.append(chunk), cells_x.append(cx), cells_y.append(cy)
-    if not kept:
-        return np.asarray([], dtype=np.int64), np.asarray([], dtype=np.int64), np.asarray([], dtype=np.int64)
-    return np.concatenate(kept), np.concatenate(cells_x), np.concatenate(cells_y)
+        kept[found:found + len(chunk)] = chunk
+        cells[found:found + len(chunk)] = cx << 24 | cy
+        found += len(chunk)
+    return kept[:found], cells[:found]
 
 
 # --- build ----------------------------------------------------------------------------------------
 
-CLUSTER_CHUNK = 50_000  # projects clustered at a time at build: a zoom's rows are never all in memory at once
 
 
 def write(db) -> None:
@@ -489,15 +514,20 @@ def precomputed_max_zoom(conn) -> int:
 def view_clusters(conn, path, where: str, params: list, zoom: int, view: tuple, group: str = "family") -> dict:
     """The clusters of a filtered set whose cells meet `view`, and the set's size."""
     points = load_points(conn, path)
-    selected = select(conn, path, points, where, params)
+    everything = where == "1"
     rows = None
-    if where == "1" and group == "family" and zoom <= precomputed_max_zoom(conn):
+    if everything and group == "family" and zoom <= precomputed_max_zoom(conn):
         rows = _precomputed(conn, zoom, view)
+    if rows is None or not everything:  # a precomputed view of every project needs no selection (4 bytes a project)
+        selected = select(conn, path, points, where, params)
     if rows is None:
         rows = cluster(points, selected, zoom, view, group, conn)
-    as_lines = points.drawn_as_line(selected, zoom)
-    return {"zoom": zoom, "bbox": list(view), "matches": int((~as_lines).sum()),
-            "lines": int(as_lines.sum()), "columns": list(CLUSTER_COLUMNS), "clusters": [_compact(r) for r in rows]}
+    if everything:  # the lines drawn as lines, counted from the line columns alone
+        size, lines = len(points), int(np.count_nonzero(points.span * cells_per_world(zoom) >= 1.0))
+    else:
+        size, lines = len(selected), int(points.drawn_as_line(selected, zoom).sum())
+    return {"zoom": zoom, "bbox": list(view), "matches": size - lines,
+            "lines": lines, "columns": list(CLUSTER_COLUMNS), "clusters": [_compact(r) for r in rows]}
 
 
 _EXTENT = slice(CLUSTER_COLUMNS.index("w"), CLUSTER_COLUMNS.index("n") + 1)
@@ -534,13 +564,14 @@ def summary(conn, path, where: str, params: list) -> dict:
     if where == "1" and "summary" in points.unfiltered:
         cached = points.unfiltered["summary"]
         return {**cached, "extent": cached["extent"] and list(cached["extent"])}
-    selected = select(conn, path, points, where, params)
+    selected = None if where == "1" else select(conn, path, points, where, params)  # None: every project
+    size = len(points) if selected is None else selected.size
     not_located = conn.execute(f"SELECT count(*) FROM projects WHERE ({where}) AND lon IS NULL", params).fetchone()[0]
-    if selected.size == 0:
+    if size == 0:
         found = {"points": 0, "lines": 0, "not_located": not_located, "extent": None}
     else:
-        lines = int(points.line[selected].sum())
-        found = {"points": int(selected.size - lines), "lines": lines, "not_located": not_located,
+        lines = int(np.count_nonzero(points.line if selected is None else points.line[selected]))
+        found = {"points": int(size - lines), "lines": lines, "not_located": not_located,
                  "extent": points.extent(selected)}
     if where == "1":
         points.unfiltered["summary"] = dict(found)
@@ -552,7 +583,7 @@ def drawn_types(conn, path, where: str, params: list) -> set[str]:
     points = load_points(conn, path)
     if where == "1" and "types" in points.unfiltered:
         return set(points.unfiltered["types"])
-    codes = np.unique(points.type[select(conn, path, points, where, params)])
+    codes = np.unique(points.type if where == "1" else points.type[select(conn, path, points, where, params)])
     found = {TYPES[c] for c in codes.tolist() if c < len(TYPES)}
     if where == "1":
         points.unfiltered["types"] = frozenset(found)
@@ -562,8 +593,11 @@ def drawn_types(conn, path, where: str, params: list) -> set[str]:
 def view_lines(conn, path, where: str, params: list, view: tuple, zoom: int = MAX_ZOOM) -> dict:
     """The line projects of a filtered set drawn as lines at `zoom` whose extent meets `view`."""
     points = load_points(conn, path)
-    selected = select(conn, path, points, where, params)
-    selected = selected[points.drawn_as_line(selected, zoom)]
+    if where == "1":  # every project's lines drawn as lines: from the line columns alone
+        selected = points.line_rows[points.span * cells_per_world(zoom) >= 1.0]
+    else:
+        selected = select(conn, path, points, where, params)
+        selected = selected[points.drawn_as_line(selected, zoom)]
     w, s, e, n = view
     at = points.line_positions(selected)
     meets = (points.lw[at] <= e) & (points.le[at] >= w) & (points.ls[at] <= n) & (points.ln[at] >= s)
