@@ -23,7 +23,7 @@ from shapely.errors import ShapelyError
 from shapely.geometry import mapping
 
 from registry.rows.optional_imports import hidden
-from registry.store import mapgrid
+from registry.store import geo_cache, mapgrid
 from registry.store.project_rows import INSERT_COLUMNS, ProjectRows
 from registry.rows.atomic import fsync_directory, remove_stale_temp_files, temp_name
 from registry.rows.csvstream import check_csv_file, iter_csv_rows
@@ -127,8 +127,10 @@ def build(csv_path=DEFAULT_CSV, db_path=DEFAULT_DB, plans_dir=PLANS_DIR, targets
     if targets_csv is None and (csv_path.parent / "targets.csv").exists():
         targets_csv = csv_path.parent / "targets.csv"  # the reviewed targets travel beside the projects
     targets = load_targets(targets_csv, documents) if targets_csv else []
-    boundaries = _boundaries_for(documents)
-    areas = area_rows(documents)
+    # Both depend only on the plans' area codes and the shipped geodata: kept between builds (geo_cache.py).
+    area_codes = sorted({(doc.get("city_code") or "", doc.get("city") or "") for doc in documents.values()})
+    boundaries = geo_cache.cached_rows("boundaries", area_codes, lambda: _boundaries_for(documents))
+    areas = geo_cache.cached_rows("plan_areas", area_codes, lambda: area_rows(documents))
     db_path.parent.mkdir(parents=True, exist_ok=True)
     # A killed build (SIGKILL, power loss) cannot clean up after itself: the next build does.
     remove_stale_temp_files(db_path, ".building")
