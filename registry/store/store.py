@@ -24,6 +24,7 @@ from shapely.geometry import mapping
 
 from registry.rows.optional_imports import hidden
 from registry.store import geo_cache, mapgrid
+from registry.store.point_columns import PointColumns
 from registry.store.project_rows import INSERT_COLUMNS, ProjectRows
 from registry.rows.atomic import fsync_directory, remove_stale_temp_files, temp_name
 from registry.rows.csvstream import check_csv_file, iter_csv_rows
@@ -175,7 +176,7 @@ def _write(db, bar, documents, targets, boundaries, areas, csv_path) -> int:
     }
     projects_table = db["projects"]
     projects_table.create(columns, pk="id", foreign_keys=[("source_doc", "documents")])
-    _insert_projects(db.conn, csv_path, documents, bar)
+    points = _insert_projects(db.conn, csv_path, documents, bar)
     # capacity_mw last in the place indexes makes them cover the facets' GROUP BY city / county with
     # total(capacity_mw): at 100,000 projects the unfiltered facets take 30 ms instead of 240. The facets'
     # one grouped query (registry/store/facets.py) reads (type, province, city, county, capacity_mw) alone, in order:
@@ -197,7 +198,7 @@ def _write(db, bar, documents, targets, boundaries, areas, csv_path) -> int:
     db["plan_areas"].create({"code": str, "level": str, "name": str, "counties": int, "lon": float, "lat": float,
                              "geojson": str}, pk="code")
     db["plan_areas"].insert_all(areas)
-    mapgrid.write(db)  # the map's point arrays, precomputed clusters and unfiltered facets
+    mapgrid.write(db, points)  # the map's point arrays, precomputed clusters and unfiltered facets
     # The polygon's column is `geometry` (GeoJSON text), the name Datasette's datasette-geojson and
     # geopandas/GDAL look for: `/registry/county_boundaries.geojson` serves it as a FeatureCollection.
     db["county_boundaries"].create({"code": str, "name": str, "city_code": str, "geometry": str}, pk="code")
@@ -211,8 +212,9 @@ def _write(db, bar, documents, targets, boundaries, areas, csv_path) -> int:
     return len(section_rows)
 
 
-def _insert_projects(conn, csv_path: Path, documents: dict[str, dict], bar) -> None:
-    """Validate and insert the CSV's projects, INSERT_BATCH rows per executemany, in one transaction.
+def _insert_projects(conn, csv_path: Path, documents: dict[str, dict], bar) -> mapgrid.Points:
+    """Validate and insert the CSV's projects, INSERT_BATCH rows per executemany, in one transaction;
+    the map's point arrays of the rows inserted, collected batch by batch (registry/store/point_columns.py).
 
     The rows go through `ProjectRows` (registry/store/project_rows.py); the primary key catches a
     duplicate id. Any error is reported as the reference path reports it (`_raise_first_error`).
@@ -224,13 +226,16 @@ def _insert_projects(conn, csv_path: Path, documents: dict[str, dict], bar) -> N
         make_row = ProjectRows(path, header, documents, ProvinceOf(documents), _geometry_geojson)
         insert = f"INSERT INTO projects ({', '.join(INSERT_COLUMNS)}) VALUES ({', '.join('?' * len(INSERT_COLUMNS))})"
         rows = filter(None, map(make_row, reader))  # None: a blank line
+        points = PointColumns()
         try:
             while batch := list(islice(rows, INSERT_BATCH)):
                 conn.executemany(insert, batch)
+                points.add(batch)
                 if not bar.disable:
                     bar.update(len(batch))
         except (RowError, csv.Error, sqlite3.IntegrityError) as error:
             _raise_first_error(csv_path, documents, error)
+    return points.points()
 
 
 def _raise_first_error(csv_path: Path, documents: dict[str, dict], error: Exception) -> None:
