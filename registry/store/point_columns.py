@@ -41,28 +41,29 @@ class PointColumns:
         self.inserted = 0  # rows inserted so far: the next row's rowid is this + 1
         self.located = 0
 
-    def add(self, batch: list[tuple]) -> None:
+    def add(self, batch: list[tuple], at: dict[str, int] = _AT) -> None:
+        """Append a batch of rows (the next rowids, in order); `at`: where each value is in a row."""
         first_rowid, self.inserted = self.inserted + 1, self.inserted + len(batch)
         values = list(zip(*batch))
-        lon = np.array(values[_AT["lon"]], dtype=float)  # None (no point) is NaN
-        lat = np.array(values[_AT["lat"]], dtype=float)
+        lon = np.array(values[at["lon"]], dtype=float)  # None (no point) is NaN
+        lat = np.array(values[at["lat"]], dtype=float)
         keep = ~(np.isnan(lon) | np.isnan(lat))
         rowid = np.arange(first_rowid, first_rowid + len(batch), dtype=np.int64)
         if not keep.all():
             lon, lat, rowid = lon[keep], lat[keep], rowid[keep]
-            values = list(zip(*compress(batch, keep.tolist()))) or [()] * len(INSERT_COLUMNS)
+            values = list(zip(*compress(batch, keep.tolist()))) or [()] * len(batch[0])
         n = len(rowid)
         if n == 0:
             return
-        types, wkts, geometries = values[_AT["type"]], values[_AT["wkt"]], values[_AT["geometry"]]
+        types, wkts, geometries = values[at["type"]], values[at["wkt"]], values[at["geometry"]]
         out = {
             "rowid": rowid, "lon_e6": np.rint(lon * 1e6), "lat_e6": np.rint(lat * 1e6),
             "type": np.fromiter(map(_TYPE_CODE.get, types, repeat(255)), np.uint8, n),
             "family": np.fromiter(map(_FAMILY_OF_TYPE.get, types, repeat(_OTHER_FAMILY)), np.uint8, n),
-            "precision": np.fromiter(map(mapgrid.PRECISION_CLASS.get, (p or "" for p in values[_AT["precision"]]),
+            "precision": np.fromiter(map(mapgrid.PRECISION_CLASS.get, (p or "" for p in values[at["precision"]]),
                                          repeat(2)), np.uint8, n),
-            "stage": np.fromiter(map(_STAGE_CODE.get, values[_AT["stage"]], repeat(_NO_STAGE)), np.uint8, n),
-            "mw": np.array(values[_AT["mw"]], dtype=float),
+            "stage": np.fromiter(map(_STAGE_CODE.get, values[at["stage"]], repeat(_NO_STAGE)), np.uint8, n),
+            "mw": np.array(values[at["mw"]], dtype=float),
         }
         line = np.zeros(n, dtype=bool)
         for i in (i for i, wkt in enumerate(wkts) if wkt):  # the CASE WHEN geometry_wkt != '' of the table's read
@@ -75,11 +76,22 @@ class PointColumns:
         out["line"] = line
         for name, column in out.items():
             self.columns[name].frombytes(np.ascontiguousarray(column, dtype=self.dtypes[name]).tobytes())
-        encoded = [pid.encode("utf-8") for pid in values[_AT["id"]]]
+        encoded = [pid.encode("utf-8") for pid in values[at["id"]]]
         self.ids += b"".join(encoded)
         ends = np.cumsum(np.fromiter(map(len, encoded), np.uint64, n)) + (self.id_ends[-1] if self.id_ends else 0)
         self.id_ends.frombytes(ends.tobytes())
         self.located += n
+
+    @classmethod
+    def of_table(cls, conn, batch: int = 5_000) -> "PointColumns":
+        """The columns of a projects table whose rowids are 1..n, read a batch at a time."""
+        names = ("id", "type", "mw", "stage", "lon", "lat", "precision", "wkt", "geometry")
+        cursor = conn.execute("SELECT id, type, capacity_mw, stage, lon, lat, precision, geometry_wkt != '', "
+                              "CASE WHEN geometry_wkt != '' THEN geometry END FROM projects ORDER BY rowid")
+        columns, at = cls(), {name: i for i, name in enumerate(names)}
+        while rows := cursor.fetchmany(batch):
+            columns.add(rows, at)
+        return columns
 
     def points(self) -> mapgrid.Points:
         arrays = {name: np.frombuffer(column, dtype=self.dtypes[name]) if len(column) else

@@ -15,7 +15,6 @@ import os
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from itertools import islice
 from pathlib import Path
 
 from shapely import wkt as shapely_wkt
@@ -25,7 +24,8 @@ from shapely.geometry import mapping
 from registry.rows.optional_imports import hidden
 from registry.store import geo_cache, mapgrid
 from registry.store.point_columns import PointColumns
-from registry.store.project_rows import INSERT_COLUMNS, ProjectRows
+from registry.store.project_rows import ProjectRows
+from registry.store.project_sql import ProjectInsert
 from registry.rows.atomic import fsync_directory, remove_stale_temp_files, temp_name
 from registry.rows.csvstream import check_csv_file, iter_csv_rows
 from registry.rows.documents import DOCUMENT_COLUMNS, PLANS_DIR, PROJECT_ROOT, read_documents, split_sections
@@ -41,7 +41,6 @@ with hidden("pandas"):  # sqlite-utils' optional import: ~40 MB and 0.3 s of eve
     import sqlite_utils
 
 DEFAULT_CSV = PROJECT_ROOT / "projects.csv"
-INSERT_BATCH = 1000  # projects per executemany (~5 KB each as Python objects): memory stays flat
 
 
 @dataclass(frozen=True)
@@ -213,29 +212,22 @@ def _write(db, bar, documents, targets, boundaries, areas, csv_path) -> int:
 
 
 def _insert_projects(conn, csv_path: Path, documents: dict[str, dict], bar) -> mapgrid.Points:
-    """Validate and insert the CSV's projects, INSERT_BATCH rows per executemany, in one transaction;
-    the map's point arrays of the rows inserted, collected batch by batch (registry/store/point_columns.py).
+    """Validate and insert the CSV's projects in one transaction; the map's point arrays of the table.
 
-    The rows go through `ProjectRows` (registry/store/project_rows.py); the primary key catches a
-    duplicate id. Any error is reported as the reference path reports it (`_raise_first_error`).
+    SQLite checks, types and writes the plain rows, `ProjectRows` the others (registry/store/project_sql.py,
+    registry/store/project_rows.py); the primary key catches a duplicate id. Any error is reported as the
+    reference path reports it (`_raise_first_error`).
     """
     path = str(csv_path)
     with open(csv_path, encoding="utf-8-sig", newline="") as handle:
         reader = csv.reader(handle, strict=True)
         header = tuple(h.strip() for h in next(reader))
         make_row = ProjectRows(path, header, documents, ProvinceOf(documents), _geometry_geojson)
-        insert = f"INSERT INTO projects ({', '.join(INSERT_COLUMNS)}) VALUES ({', '.join('?' * len(INSERT_COLUMNS))})"
-        rows = filter(None, map(make_row, reader))  # None: a blank line
-        points = PointColumns()
         try:
-            while batch := list(islice(rows, INSERT_BATCH)):
-                conn.executemany(insert, batch)
-                points.add(batch)
-                if not bar.disable:
-                    bar.update(len(batch))
-        except (RowError, csv.Error, sqlite3.IntegrityError) as error:
+            ProjectInsert(conn, header, documents, make_row.province_of, make_row).run(reader, bar)
+        except (RowError, csv.Error, sqlite3.IntegrityError, sqlite3.ProgrammingError) as error:
             _raise_first_error(csv_path, documents, error)
-    return points.points()
+    return PointColumns.of_table(conn).points()
 
 
 def _raise_first_error(csv_path: Path, documents: dict[str, dict], error: Exception) -> None:
