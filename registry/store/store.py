@@ -1,9 +1,10 @@
 """Build the SQLite registry from the reviewed CSV, atomically.
 
 The build checks the CSV's encoding, header and structure in a first streamed pass, then
-validates the rows one by one as it writes them into a new database file beside the target
-(flat memory at any size), and swaps it in with one `os.replace`: a reader (the web app) sees
-the old registry or the new one, never a half-written one. A bad row aborts the build and the
+validates the rows as it writes them into a new database file beside the target (SQLite checks
+and writes the plain ones, registry/store/project_sql.py; flat memory at any size), and swaps
+it in with one `os.replace`: a reader (the web app) sees the old registry or the new one, never
+a half-written one. A bad row aborts the build and the
 temp file goes, so a failed build leaves the old file byte-for-byte as it was.
 """
 from __future__ import annotations
