@@ -32,7 +32,7 @@ from registry.rows.csvstream import check_csv_file, iter_csv_rows
 from registry.rows.documents import DOCUMENT_COLUMNS, PLANS_DIR, PROJECT_ROOT, read_documents, split_sections
 from registry.exports.export import feature_geojson
 from registry.geo.plan_areas import area_rows
-from registry.rows.progress import progress_bar
+from registry.rows.progress import progress_bar, stderr_is_terminal
 from registry.geo.provinces import ProvinceOf, plan_level
 from registry.rows.schema import (PROJECT_COLUMNS, TARGET_COLUMNS, RowError,
                              validate_project)
@@ -124,10 +124,17 @@ def build(csv_path=DEFAULT_CSV, db_path=DEFAULT_DB, plans_dir=PLANS_DIR, targets
     # Encoding, header and CSV structure, streamed; the rows themselves are validated as they are
     # written into the temp file below, so memory stays flat however many there are. Any bad row
     # aborts the build, the temp file goes, and the old registry is never touched.
-    rows = check_csv_file(csv_path)
+    # The rows' structure (quoting, field counts) is checked by the insert, which reads every row anyway; the
+    # full check runs first on any error (`_raise_first_error`), or here when a progress bar needs the count.
+    show = stderr_is_terminal() if progress is None else progress
+    rows = check_csv_file(csv_path, count_rows=show)
     if targets_csv is None and (csv_path.parent / "targets.csv").exists():
         targets_csv = csv_path.parent / "targets.csv"  # the reviewed targets travel beside the projects
-    targets = load_targets(targets_csv, documents) if targets_csv else []
+    try:
+        targets = load_targets(targets_csv, documents) if targets_csv else []
+    except RowError:
+        check_csv_file(csv_path)  # a structural error of the projects' CSV came first, as it always did
+        raise
     # Both depend only on the plans' area codes and the shipped geodata: kept between builds (geo_cache.py).
     area_codes = sorted({(doc.get("city_code") or "", doc.get("city") or "") for doc in documents.values()})
     boundaries = geo_cache.cached_rows("boundaries", area_codes, lambda: _boundaries_for(documents))
@@ -142,7 +149,7 @@ def build(csv_path=DEFAULT_CSV, db_path=DEFAULT_DB, plans_dir=PLANS_DIR, targets
         # before the swap is what makes the new registry durable.
         db.execute("PRAGMA journal_mode = OFF")
         db.execute("PRAGMA synchronous = OFF")
-        with progress_bar(rows, "build", "project", progress) as bar:
+        with progress_bar(rows, "build", "project", show) as bar:
             sections = _write(db, bar, documents, targets, boundaries, areas, csv_path)
         project_count = db["projects"].count
         db.execute("ANALYZE")
@@ -233,6 +240,7 @@ def _insert_projects(conn, csv_path: Path, documents: dict[str, dict], bar) -> m
 
 def _raise_first_error(csv_path: Path, documents: dict[str, dict], error: Exception) -> None:
     """The error of the CSV's first bad row, as `iter_project_records` finds it (its line, column and words)."""
+    check_csv_file(csv_path)  # file-level and structural errors first, as they always came
     seen = SeenIds()
     try:
         for _ in iter_project_records(csv_path, documents, seen=seen):
