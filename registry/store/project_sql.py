@@ -3,11 +3,12 @@
 `ProjectRows` (registry/store/project_rows.py) checks and types a row, and writes its GeoJSON
 Feature, in Python: about three quarters of the build's time at 100,000 projects. Here the CSV's
 rows are loaded as they are (`executemany` of the csv module's lists, as SQLite's own floor does)
-into a temporary table, and one `INSERT … SELECT` checks, types and writes every *plain* row in C:
+into a temporary table; one scan notes the rows that are not *plain*, and one `INSERT … SELECT`
+types and writes every other row, its Feature included, in C:
 
 * a row is plain when the checks below show at a glance that `validate_project` accepts it and
-  types it as they do: no value with white space around it (found by a regular expression as the rows load), a plain
-  id, the known type/stage/precision words, numbers written as plain decimals (no sign, exponent
+  types it as they do: no value with white space around it (a regular expression per row, as the
+  rows load), a plain id, the known type/stage/precision words, numbers written as plain decimals (no sign, exponent
   or more than 15 digits) inside their ranges with a margin, both or neither coordinate, no WKT,
   a known plan and a span inside it. The checks are narrower than `ProjectRows._plain`, never
   wider: a row they do not pass goes through `ProjectRows` itself, with the rowid it would have
@@ -16,7 +17,7 @@ into a temporary table, and one `INSERT … SELECT` checks, types and writes eve
   3.40's own text-to-real conversion is off by one unit in the last place for about one
   coordinate in 6,000 (118.367286 reads as 118.36728600000001), and the stored values and the
   Feature's text must be exactly the ones Python makes;
-* the Feature is concatenated from `json_quote`d texts: SQLite escapes every character of the Basic
+* the Feature is written by one `printf` of `json_quote`d texts: SQLite escapes every character of the Basic
   Multilingual Plane as `json.dumps(ensure_ascii=False)` does (tests/test_store.py checks it);
 * a row's province comes from `ProvinceOf`, called once per distinct (province code, city,
   county) of the file, as `ProjectRows` memoises it.
