@@ -185,8 +185,7 @@ def test_rows_off_the_builds_fast_path_are_stored_as_validate_project_types_them
     rows[0].update(capacity_mw=" +100 ", source_start="+2993", name=f" {rows[0]['name']} ")  # signs, padding
     rows[1].update(capacity_mw="3e2", voltage_kv="0")
     rows[2].update(lon="", lat="", precision="")
-    # SQLite writes the plain rows (registry/store/project_sql.py): texts json escapes, white space str.strip
-    # removes and SQLite's trim does not, numbers SQLite 3.40 parses one ulp off, bounds, a trailing dot.
+    # Texts json escapes, white space str.strip removes (U+3000), a coordinate with six decimals, bounds, a trailing dot.
     rows[3].update(name='他说"光伏\\储能"\t一期', county="\u3000" + rows[3]["county"], lon="118.367286", lat="30.5",
                    precision="site", capacity_mw="12.50", voltage_kv="5.")
     rows[4].update(capacity_mw="0", target_year="2030", subtype="a\x1fb", lon="73", lat="54", precision="town")
@@ -199,16 +198,6 @@ def test_rows_off_the_builds_fast_path_are_stored_as_validate_project_types_them
     expected = [tuple(r[c] for c in INSERT_COLUMNS) for r in load_projects(csv_path, read_documents(ROOT / "plans"))]
     stored = sqlite3.connect(db).execute(f"SELECT {', '.join(INSERT_COLUMNS)} FROM projects ORDER BY rowid").fetchall()
     assert stored == expected and len(stored) == len(rows)
-
-
-def test_sqlite_quotes_text_as_json_does():
-    """project_sql.py writes the Features' texts with json_quote: it must escape as json.dumps(ensure_ascii=False)."""
-    conn = sqlite3.connect(":memory:")
-    texts = [f"a{chr(i)}b" for i in range(1, 0x10000) if not 0xD800 <= i < 0xE000] + ["\U0001F600", '"\\/']
-    conn.execute("CREATE TABLE t (x TEXT)")
-    conn.executemany("INSERT INTO t VALUES (?)", [(t,) for t in texts])
-    quoted = [q for (q,) in conn.execute("SELECT json_quote(x) FROM t ORDER BY rowid")]
-    assert quoted == [json.dumps(t, ensure_ascii=False) for t in texts]
 
 
 def test_the_map_points_collected_at_build_are_those_read_from_the_table(registry_db):

@@ -1,12 +1,13 @@
-"""The map's point arrays (mapgrid.Points), read from the projects table a batch at a time into numpy.
+"""The map's point arrays (mapgrid.Points), collected while the build inserts the projects.
 
-`mapgrid.read_points_from_projects` turns the table into the arrays with Python work per row, and
-temporary float64 columns concatenated at the end (twice the arrays at that moment: the build's
-peak at a million projects). `PointColumns.of_table` reads the same columns a batch at a time and
-turns each batch into the compact columns with numpy (C loops, a few Python steps per batch, not
-per row), appending them to growable `array.array`s: no float64 or Python-object copy of every row
-is ever held, and numpy reads the arrays without a copy at the end. `points()` equals what
-`read_points_from_projects` returns for the same table, blob for blob (tests/test_store.py).
+`mapgrid.read_points_from_projects` reads them back from the finished table, a Python tuple per
+row, into temporary float64 columns concatenated at the end (twice the arrays at that moment);
+the build already holds every row's values in its insert batches, so `PointColumns.add(batch)`
+turns each batch into the same compact columns with numpy (C loops, a few Python steps per batch,
+not per row) and appends them to growable `array.array`s: no float64 or Python-object copy of
+every row is ever held, and numpy reads the columns without a copy at the end. `points()` equals
+what `read_points_from_projects` returns for the same table, blob for blob (tests/test_store.py
+checks it through `of_table`, which reads a finished table the same way).
 """
 from __future__ import annotations
 

@@ -4,8 +4,7 @@
 error message; `iter_project_records` (registry/store/store.py) applies it with the duplicate,
 document and span checks. At a million rows that path costs more than the database itself (a dict
 per row, a json.dumps per feature, shapely per point, sqlite-utils' statement building), so the
-build has SQLite check and write the plain rows (registry/store/project_sql.py) and reads the
-others through `ProjectRows`:
+build reads rows through `ProjectRows` instead:
 
 * a row that is plainly valid (every check of `validate_project`, done on the CSV's list of
   values) becomes the tuple of `INSERT_COLUMNS` directly, its GeoJSON Feature written from a

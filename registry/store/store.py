@@ -1,10 +1,9 @@
 """Build the SQLite registry from the reviewed CSV, atomically.
 
 The build checks the CSV's encoding, header and structure in a first streamed pass, then
-validates the rows as it writes them into a new database file beside the target (SQLite checks
-and writes the plain ones, registry/store/project_sql.py; flat memory at any size), and swaps
-it in with one `os.replace`: a reader (the web app) sees the old registry or the new one, never
-a half-written one. A bad row aborts the build and the
+validates the rows one by one as it writes them into a new database file beside the target
+(flat memory at any size), and swaps it in with one `os.replace`: a reader (the web app) sees
+the old registry or the new one, never a half-written one. A bad row aborts the build and the
 temp file goes, so a failed build leaves the old file byte-for-byte as it was.
 """
 from __future__ import annotations
@@ -16,6 +15,7 @@ import os
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from itertools import islice
 from pathlib import Path
 
 from shapely import wkt as shapely_wkt
@@ -25,8 +25,7 @@ from shapely.geometry import mapping
 from registry.rows.optional_imports import hidden
 from registry.store import geo_cache, mapgrid
 from registry.store.point_columns import PointColumns
-from registry.store.project_rows import ProjectRows
-from registry.store.project_sql import ProjectInsert
+from registry.store.project_rows import INSERT_COLUMNS, ProjectRows
 from registry.rows.atomic import fsync_directory, remove_stale_temp_files, temp_name
 from registry.rows.csvstream import check_csv_file, iter_csv_rows
 from registry.rows.documents import DOCUMENT_COLUMNS, PLANS_DIR, PROJECT_ROOT, read_documents, split_sections
@@ -42,6 +41,7 @@ with hidden("pandas"):  # sqlite-utils' optional import: ~40 MB and 0.3 s of eve
     import sqlite_utils
 
 DEFAULT_CSV = PROJECT_ROOT / "projects.csv"
+INSERT_BATCH = 1000  # projects per executemany (~5 KB each as Python objects): memory stays flat
 
 
 @dataclass(frozen=True)
@@ -220,22 +220,29 @@ def _write(db, bar, documents, targets, boundaries, areas, csv_path) -> int:
 
 
 def _insert_projects(conn, csv_path: Path, documents: dict[str, dict], bar) -> mapgrid.Points:
-    """Validate and insert the CSV's projects in one transaction; the map's point arrays of the table.
+    """Validate and insert the CSV's projects, INSERT_BATCH rows per executemany, in one transaction;
+    the map's point arrays of the rows inserted, collected batch by batch (registry/store/point_columns.py).
 
-    SQLite checks, types and writes the plain rows, `ProjectRows` the others (registry/store/project_sql.py,
-    registry/store/project_rows.py); the primary key catches a duplicate id. Any error is reported as the
-    reference path reports it (`_raise_first_error`).
+    The rows go through `ProjectRows` (registry/store/project_rows.py); the primary key catches a
+    duplicate id. Any error is reported as the reference path reports it (`_raise_first_error`).
     """
     path = str(csv_path)
     with open(csv_path, encoding="utf-8-sig", newline="") as handle:
         reader = csv.reader(handle, strict=True)
         header = tuple(h.strip() for h in next(reader))
         make_row = ProjectRows(path, header, documents, ProvinceOf(documents), _geometry_geojson)
+        insert = f"INSERT INTO projects ({', '.join(INSERT_COLUMNS)}) VALUES ({', '.join('?' * len(INSERT_COLUMNS))})"
+        rows = filter(None, map(make_row, reader))  # None: a blank line
+        points = PointColumns()
         try:
-            ProjectInsert(conn, header, documents, make_row.province_of, make_row).run(reader, bar)
-        except (RowError, csv.Error, sqlite3.IntegrityError, sqlite3.ProgrammingError) as error:
+            while batch := list(islice(rows, INSERT_BATCH)):
+                conn.executemany(insert, batch)
+                points.add(batch)
+                if not bar.disable:
+                    bar.update(len(batch))
+        except (RowError, csv.Error, sqlite3.IntegrityError) as error:
             _raise_first_error(csv_path, documents, error)
-    return PointColumns.of_table(conn).points()
+    return points.points()
 
 
 def _raise_first_error(csv_path: Path, documents: dict[str, dict], error: Exception) -> None:
