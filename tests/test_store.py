@@ -185,6 +185,10 @@ def test_rows_off_the_builds_fast_path_are_stored_as_validate_project_types_them
     rows[0].update(capacity_mw=" +100 ", source_start="+2993", name=f" {rows[0]['name']} ")  # signs, padding
     rows[1].update(capacity_mw="3e2", voltage_kv="0")
     rows[2].update(lon="", lat="", precision="")
+    # Texts json escapes, white space str.strip removes (U+3000), a coordinate with six decimals, bounds, a trailing dot.
+    rows[3].update(name='他说"光伏\\储能"\t一期', county="\u3000" + rows[3]["county"], lon="118.367286", lat="30.5",
+                   precision="site", capacity_mw="12.50", voltage_kv="5.")
+    rows[4].update(capacity_mw="0", target_year="2030", subtype="a\x1fb", lon="73", lat="54", precision="town")
     header = [c for c in reversed(list(rows[0])) if c != "phase"]  # another column order, an optional column left out
     for row in rows:
         row.pop("phase")
@@ -194,6 +198,16 @@ def test_rows_off_the_builds_fast_path_are_stored_as_validate_project_types_them
     expected = [tuple(r[c] for c in INSERT_COLUMNS) for r in load_projects(csv_path, read_documents(ROOT / "plans"))]
     stored = sqlite3.connect(db).execute(f"SELECT {', '.join(INSERT_COLUMNS)} FROM projects ORDER BY rowid").fetchall()
     assert stored == expected and len(stored) == len(rows)
+
+
+def test_the_map_points_collected_at_build_are_those_read_from_the_table(registry_db):
+    from registry.store.mapgrid import read_points_from_projects
+    from registry.store.point_columns import PointColumns
+
+    conn = sqlite3.connect(registry_db)
+    collected, read = PointColumns.of_table(conn).points(), read_points_from_projects(conn)
+    assert len(read) > 100 and read.line.any() and collected.blobs() == read.blobs()
+    assert collected.ids == read.ids and collected.id_ends.tobytes() == read.id_ends.tobytes()
 
 
 @pytest.mark.parametrize("later", [{"type": "coal_mine"}, {"source_doc": "no_such_plan"}])
@@ -219,3 +233,22 @@ def test_the_build_imports_sqlite_utils_without_pandas_and_pandas_still_imports_
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "(1, 1)"
+
+
+def test_plan_geometry_is_kept_between_builds_by_content_and_recomputed_when_unreadable(tmp_path, monkeypatch):
+    from registry.store import geo_cache
+
+    monkeypatch.setenv("REGISTRY_CACHE_DIR", str(tmp_path / "cache"))
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return [{"code": "420900", "lon": 113.9163, "lat": None, "geojson": '{"type":"Polygon"}'}]
+
+    first = geo_cache.cached_rows("plan_areas", [["420900", "孝感市"]], compute)
+    assert geo_cache.cached_rows("plan_areas", [["420900", "孝感市"]], compute) == first and len(calls) == 1
+    geo_cache.cached_rows("plan_areas", [["420900", "孝感"]], compute)  # other inputs: another entry
+    assert len(calls) == 2 and len(list((tmp_path / "cache").glob("plan_areas-*.json"))) == 2
+    for entry in (tmp_path / "cache").glob("*.json"):
+        entry.write_text('[{"code": ', encoding="utf-8")  # a torn or corrupt entry is recomputed
+    assert geo_cache.cached_rows("plan_areas", [["420900", "孝感市"]], compute) == first and len(calls) == 3

@@ -23,8 +23,13 @@ from registry.rows.schema import PROJECT_COLUMNS, REQUIRED_COLUMNS, check_header
 CHUNK = 1 << 20
 
 
-def check_csv_file(path: str | Path, columns_required=REQUIRED_COLUMNS, columns_known=PROJECT_COLUMNS) -> int:
-    """RowError for the first file-level or structural problem of the file, else its number of rows."""
+def check_csv_file(path: str | Path, columns_required=REQUIRED_COLUMNS, columns_known=PROJECT_COLUMNS,
+                   count_rows: bool = True) -> int | None:
+    """RowError for the first file-level or structural problem of the file, else its number of rows.
+
+    `count_rows=False` checks the encoding, NUL characters and header only (None): for a reader that meets any
+    structural problem itself and then calls this again in full, so the same error still comes first.
+    """
     path = Path(path)
     decoder = codecs.getincrementaldecoder("utf-8-sig")()
     with open(path, "rb") as handle:
@@ -38,7 +43,24 @@ def check_csv_file(path: str | Path, columns_required=REQUIRED_COLUMNS, columns_
                 _raise_exact_error(path, columns_required, columns_known)
             if not chunk:
                 break
+    if not count_rows:
+        _check_header(path, columns_required, columns_known)
+        return None
     return _count_rows(path, columns_required, columns_known)
+
+
+def _check_header(path: Path, columns_required, columns_known) -> None:
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        try:
+            header = tuple(h.strip() for h in next(csv.reader(handle, strict=True)))
+        except (StopIteration, csv.Error):
+            header = None
+        if header is not None:
+            check_header(path, header, columns_required, columns_known)
+            return
+    for _ in iter_csv_rows(path, columns_required, columns_known):
+        pass
+    raise AssertionError(f"{path}: the header check found a problem iter_csv_rows did not")
 
 
 def _count_rows(path: Path, columns_required, columns_known) -> int:

@@ -379,12 +379,13 @@ def _cells_in_view(points: Points, selected: np.ndarray, zoom: int, view: tuple 
 
 
 
-def write(db) -> None:
-    """Store the point arrays and the precomputed clusters in the registry being built (sqlite-utils Database)."""
+def write(db, points: Points | None = None) -> None:
+    """Store the point arrays and the precomputed clusters in the registry being built (sqlite-utils Database);
+    `points`: the projects table's, if the caller collected them (else read from the table)."""
     from registry.store import facets
 
     conn = db.conn
-    points = read_points_from_projects(conn)
+    points = read_points_from_projects(conn) if points is None else points
     conn.execute("CREATE TABLE map_points (name TEXT PRIMARY KEY, data BLOB)")
     conn.executemany("INSERT INTO map_points VALUES (?, ?)", points.blobs())
     conn.execute(f"CREATE TABLE map_clusters (zoom INTEGER, {', '.join(c + ' ' + _sql_type(c) for c in CLUSTER_COLUMNS)})")

@@ -23,14 +23,15 @@ from shapely.errors import ShapelyError
 from shapely.geometry import mapping
 
 from registry.rows.optional_imports import hidden
-from registry.store import mapgrid
+from registry.store import geo_cache, mapgrid
+from registry.store.point_columns import PointColumns
 from registry.store.project_rows import INSERT_COLUMNS, ProjectRows
 from registry.rows.atomic import fsync_directory, remove_stale_temp_files, temp_name
 from registry.rows.csvstream import check_csv_file, iter_csv_rows
 from registry.rows.documents import DOCUMENT_COLUMNS, PLANS_DIR, PROJECT_ROOT, read_documents, split_sections
 from registry.exports.export import feature_geojson
 from registry.geo.plan_areas import area_rows
-from registry.rows.progress import progress_bar
+from registry.rows.progress import progress_bar, stderr_is_terminal
 from registry.geo.provinces import ProvinceOf, plan_level
 from registry.rows.schema import (PROJECT_COLUMNS, TARGET_COLUMNS, RowError,
                              validate_project)
@@ -123,12 +124,21 @@ def build(csv_path=DEFAULT_CSV, db_path=DEFAULT_DB, plans_dir=PLANS_DIR, targets
     # Encoding, header and CSV structure, streamed; the rows themselves are validated as they are
     # written into the temp file below, so memory stays flat however many there are. Any bad row
     # aborts the build, the temp file goes, and the old registry is never touched.
-    rows = check_csv_file(csv_path)
+    # The rows' structure (quoting, field counts) is checked by the insert, which reads every row anyway; the
+    # full check runs first on any error (`_raise_first_error`), or here when a progress bar needs the count.
+    show = stderr_is_terminal() if progress is None else progress
+    rows = check_csv_file(csv_path, count_rows=show)
     if targets_csv is None and (csv_path.parent / "targets.csv").exists():
         targets_csv = csv_path.parent / "targets.csv"  # the reviewed targets travel beside the projects
-    targets = load_targets(targets_csv, documents) if targets_csv else []
-    boundaries = _boundaries_for(documents)
-    areas = area_rows(documents)
+    try:
+        targets = load_targets(targets_csv, documents) if targets_csv else []
+    except RowError:
+        check_csv_file(csv_path)  # a structural error of the projects' CSV came first, as it always did
+        raise
+    # Both depend only on the plans' area codes and the shipped geodata: kept between builds (geo_cache.py).
+    area_codes = sorted({(doc.get("city_code") or "", doc.get("city") or "") for doc in documents.values()})
+    boundaries = geo_cache.cached_rows("boundaries", area_codes, lambda: _boundaries_for(documents))
+    areas = geo_cache.cached_rows("plan_areas", area_codes, lambda: area_rows(documents))
     db_path.parent.mkdir(parents=True, exist_ok=True)
     # A killed build (SIGKILL, power loss) cannot clean up after itself: the next build does.
     remove_stale_temp_files(db_path, ".building")
@@ -139,7 +149,7 @@ def build(csv_path=DEFAULT_CSV, db_path=DEFAULT_DB, plans_dir=PLANS_DIR, targets
         # before the swap is what makes the new registry durable.
         db.execute("PRAGMA journal_mode = OFF")
         db.execute("PRAGMA synchronous = OFF")
-        with progress_bar(rows, "build", "project", progress) as bar:
+        with progress_bar(rows, "build", "project", show) as bar:
             sections = _write(db, bar, documents, targets, boundaries, areas, csv_path)
         project_count = db["projects"].count
         db.execute("ANALYZE")
@@ -173,7 +183,7 @@ def _write(db, bar, documents, targets, boundaries, areas, csv_path) -> int:
     }
     projects_table = db["projects"]
     projects_table.create(columns, pk="id", foreign_keys=[("source_doc", "documents")])
-    _insert_projects(db.conn, csv_path, documents, bar)
+    points = _insert_projects(db.conn, csv_path, documents, bar)
     # capacity_mw last in the place indexes makes them cover the facets' GROUP BY city / county with
     # total(capacity_mw): at 100,000 projects the unfiltered facets take 30 ms instead of 240. The facets'
     # one grouped query (registry/store/facets.py) reads (type, province, city, county, capacity_mw) alone, in order:
@@ -195,7 +205,7 @@ def _write(db, bar, documents, targets, boundaries, areas, csv_path) -> int:
     db["plan_areas"].create({"code": str, "level": str, "name": str, "counties": int, "lon": float, "lat": float,
                              "geojson": str}, pk="code")
     db["plan_areas"].insert_all(areas)
-    mapgrid.write(db)  # the map's point arrays, precomputed clusters and unfiltered facets
+    mapgrid.write(db, points)  # the map's point arrays, precomputed clusters and unfiltered facets
     # The polygon's column is `geometry` (GeoJSON text), the name Datasette's datasette-geojson and
     # geopandas/GDAL look for: `/registry/county_boundaries.geojson` serves it as a FeatureCollection.
     db["county_boundaries"].create({"code": str, "name": str, "city_code": str, "geometry": str}, pk="code")
@@ -209,8 +219,9 @@ def _write(db, bar, documents, targets, boundaries, areas, csv_path) -> int:
     return len(section_rows)
 
 
-def _insert_projects(conn, csv_path: Path, documents: dict[str, dict], bar) -> None:
-    """Validate and insert the CSV's projects, INSERT_BATCH rows per executemany, in one transaction.
+def _insert_projects(conn, csv_path: Path, documents: dict[str, dict], bar) -> mapgrid.Points:
+    """Validate and insert the CSV's projects, INSERT_BATCH rows per executemany, in one transaction;
+    the map's point arrays of the rows inserted, collected batch by batch (registry/store/point_columns.py).
 
     The rows go through `ProjectRows` (registry/store/project_rows.py); the primary key catches a
     duplicate id. Any error is reported as the reference path reports it (`_raise_first_error`).
@@ -222,17 +233,21 @@ def _insert_projects(conn, csv_path: Path, documents: dict[str, dict], bar) -> N
         make_row = ProjectRows(path, header, documents, ProvinceOf(documents), _geometry_geojson)
         insert = f"INSERT INTO projects ({', '.join(INSERT_COLUMNS)}) VALUES ({', '.join('?' * len(INSERT_COLUMNS))})"
         rows = filter(None, map(make_row, reader))  # None: a blank line
+        points = PointColumns()
         try:
             while batch := list(islice(rows, INSERT_BATCH)):
                 conn.executemany(insert, batch)
+                points.add(batch)
                 if not bar.disable:
                     bar.update(len(batch))
         except (RowError, csv.Error, sqlite3.IntegrityError) as error:
             _raise_first_error(csv_path, documents, error)
+    return points.points()
 
 
 def _raise_first_error(csv_path: Path, documents: dict[str, dict], error: Exception) -> None:
     """The error of the CSV's first bad row, as `iter_project_records` finds it (its line, column and words)."""
+    check_csv_file(csv_path)  # file-level and structural errors first, as they always came
     seen = SeenIds()
     try:
         for _ in iter_project_records(csv_path, documents, seen=seen):
