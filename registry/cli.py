@@ -241,6 +241,11 @@ def _export_file(registry, project_filter, fmt: str, output: Path | None, bar) -
         for chunk in export.chunks():
             write_stdout(chunk)
         return
+    if fmt == "kml":  # the staging GeoPackage beside the temp file (registry/exports/gpkg.py) of a killed export
+        from registry.exports.gpkg import STAGING_SUFFIX
+        from registry.rows.atomic import remove_stale_temp_files
+
+        remove_stale_temp_files(output, f".partial.kml{STAGING_SUFFIX}")
     # GDAL picks the driver by the extension: the temp name keeps it (.out.kml.<pid>.<random>.partial.kml).
     with atomic_path(output, f".partial.{fmt}") as tmp:
         count = write_export(registry, project_filter, fmt, tmp, bar)
