@@ -153,7 +153,7 @@ def export(fmt, bom, lang, output, progress, db_path, **filters):
 
     from registry.about import export_counts, export_metadata, registry_info
     from registry.rows.atomic import Terminated, atomic_output, terminate_as_interrupt, write_stdout
-    from registry.exports.export import CSV_SELECT, csv_cells_ready, csv_chunks, geojson_chunks
+    from registry.exports.export import CSV_SELECT, csv_chunks, geojson_chunks
     from registry.rows.failures import describe_os_error, is_corruption
     from registry.rows.progress import progress_bar, stderr_is_terminal, ticking
     from registry.store.query import Registry, RegistryError
@@ -193,8 +193,7 @@ def export(fmt, bom, lang, output, progress, db_path, **filters):
 
                     header = csv_header(lang)
                 rows = registry.iter_projects(project_filter, columns=CSV_SELECT, tuples=True)
-                chunks = csv_chunks(ticking(counted(rows), bar), bom=bom, header=header,
-                                    ready=csv_cells_ready(registry, project_filter))
+                chunks = csv_chunks(ticking(counted(rows), bar), bom=bom, header=header, selected=True)
             if output is None:
                 for chunk in chunks:
                     write_stdout(chunk)

@@ -15,7 +15,7 @@ from typing import Iterable, Iterator
 from flask import Blueprint, Response, abort, current_app, jsonify, request, url_for
 
 from registry.about import export_counts, export_metadata, registry_info
-from registry.exports.export import CSV_SELECT, csv_cells_ready, csv_chunks, export_filename, geojson_chunks
+from registry.exports.export import CSV_SELECT, csv_chunks, export_filename, geojson_chunks
 from registry.store import placesearch
 from registry.store.query import (MAX_QUERY_LENGTH, SORTABLE, FilterError, ProjectFilter, Registry, format_cursor,
                             parameter_values,
@@ -228,8 +228,7 @@ def export_csv():
 
     def chunks(registry: Registry) -> Iterator[str]:
         rows = registry.iter_projects(project_filter, columns=CSV_SELECT, tuples=True)
-        return csv_chunks(primed(rows, registry), bom=bom == "1", header=header,
-                          ready=csv_cells_ready(registry, project_filter))
+        return csv_chunks(primed(rows, registry), bom=bom == "1", header=header, selected=True)
 
     # The header's language is part of what the file holds: a cached English file is not the Chinese one.
     return text_export(chunks, "csv", "text/csv", project_filter,

@@ -62,31 +62,16 @@ def to_geojson(features: Iterable[str]) -> str:
     return "".join(geojson_chunks(features))
 
 
-# projects.csv's columns as the CSV export selects them (`Registry.iter_projects(f, columns=CSV_SELECT, tuples=True)`):
-# a number that is whole comes out of SQLite as an integer (a stored 100.0 as 100, as format_cell writes it), so
-# the csv module's own str() writes every number right unless one has more than 6 decimals (see csv_cells_ready).
+# projects.csv's columns as the CSV export selects them (`Registry.iter_projects(f, columns=CSV_SELECT, tuples=True)`,
+# then `csv_chunks(rows, selected=True)`): a number that is whole comes out of SQLite as an integer (a stored 100.0
+# as 100, as format_cell writes it), so the csv module's own str() writes every number right but one with more than
+# 6 decimals to round, or one whose repr has an exponent: `_plain_numbers` finds those a batch at a time.
 CSV_SELECT = tuple(f"CASE WHEN {c} = CAST({c} AS INTEGER) THEN CAST({c} AS INTEGER) ELSE {c} END AS {c}"
                    if c in _NUMERIC_COLUMNS else c for c in PROJECT_COLUMNS)
-# Above this a float's repr has an exponent (1e+16) and CAST AS INTEGER saturates: format_cell's path writes it.
-_PLAIN_FLOAT_LIMIT = 1e15
-
-
-def csv_cells_ready(registry, project_filter) -> bool:
-    """Whether the CSV_SELECT rows of this filter are written right by the csv module alone: no number to round
-    to 6 decimals (format_cell's rule), none too large for plain digits. One query over the filtered rows (~2 % of
-    the export's time); then no row passes through Python on its way from the cursor to the csv writer, which
-    was a third of the export's time beyond the `csv` module's floor (issue 25). Stored numbers are floats of
-    projects.csv's text, so with at most 6 decimals they are the doubles nearest to that text and SQLite's round()
-    gives them back unchanged; any other, or a round() one ulp off, takes the checked path (`_number_cells`)."""
-    where, params = project_filter.where()
-    needs_python = " OR ".join(f"({c} <> round({c}, 6) OR abs({c}) >= {_PLAIN_FLOAT_LIMIT:.0f})"
-                               for c in PROJECT_COLUMNS if c in _NUMERIC_COLUMNS)
-    sql = f"SELECT EXISTS (SELECT 1 FROM projects WHERE ({where}) AND ({needs_python}))"
-    return not registry.conn.execute(sql, params).fetchone()[0]
 
 
 def csv_chunks(rows: Iterable, batch: int = 1000, bom: bool = False,
-               header: Sequence[str] | None = None, ready: bool = False) -> Iterator[str]:
+               header: Sequence[str] | None = None, selected: bool = False) -> Iterator[str]:
     """projects.csv-shaped CSV, with cells that a spreadsheet would run as formulas neutralised.
 
     `rows`: dicts (any columns; projects.csv's are taken), or tuples in PROJECT_COLUMNS order, which
@@ -99,17 +84,19 @@ def csv_chunks(rows: Iterable, batch: int = 1000, bom: bool = False,
     `bom` starts the text with U+FEFF, the mark by which Excel (on Chinese Windows, which would
     otherwise read GBK) knows the file is UTF-8; programs get the plain UTF-8 default.
 
-    `ready`: the rows are CSV_SELECT tuples that `csv_cells_ready` found need no number formatting: they go to the
-    csv writer as they come, a batch at a time (formula cells are still neutralised: `_csv_text`).
+    `selected`: the rows are CSV_SELECT tuples. A batch whose numbers the csv module writes right goes to the
+    writer as it came from the cursor, no row touched in Python (that was a third of the export's time beyond
+    the `csv` module's floor: issue 25); another has its numbers formatted first. Formula cells are neutralised
+    either way (`_csv_text`).
     """
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(PROJECT_COLUMNS if header is None else header)
     yield ("\ufeff" if bom else "") + buffer.getvalue()
-    if ready:
+    if selected:
         rows = iter(rows)
         while lines := list(islice(rows, batch)):
-            yield _csv_text(lines, buffer, writer)
+            yield _csv_text(lines if _plain_numbers(lines) else [_number_cells(line) for line in lines], buffer, writer)
         return
     lines = []
     for row in rows:
@@ -143,6 +130,19 @@ _NUMBER_INDEXES = tuple(i for i, c in enumerate(PROJECT_COLUMNS) if c in _NUMERI
 _TEXT_INDEXES = tuple(i for i, c in enumerate(PROJECT_COLUMNS) if c not in _NUMERIC_COLUMNS)
 _FORMULA_FIRST = frozenset(_FORMULA_PREFIXES)
 _FORMULA_MARKS = ("=", "@", "\t", "\r", *(f"{before}{sign}" for before in ',"\n' for sign in "+-"))
+
+
+# A number the csv module's str() would write otherwise than format_cell: more than 6 decimals (format_cell rounds
+# to 6), an exponent (1e-07, 1e+16) or no digits at all. A float whose repr has none of these is one that rounding
+# to 6 decimals leaves as it is.
+_NOT_PLAIN = re.compile(r"\.\d{7}|e[+-]|inf|nan")
+
+
+def _plain_numbers(lines: list[tuple]) -> bool:
+    """Whether every number cell of a batch of CSV_SELECT rows is written right by the csv module's str(): one
+    search of each number column's repr (C speed: the tuple's repr is its floats' reprs, None and integers)."""
+    columns = list(zip(*lines))
+    return not any(_NOT_PLAIN.search(repr(columns[i])) for i in _NUMBER_INDEXES)
 
 
 def _number_cells(values: tuple) -> list:
