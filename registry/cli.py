@@ -176,6 +176,14 @@ def export(fmt, bom, lang, output, progress, db_path, **filters):
             written += 1
             yield row
 
+    def counted_batches(batches):  # counted and ticking (registry/rows/progress.py), a batch of rows at a time
+        nonlocal written
+        for batch in batches:
+            yield batch
+            written += len(batch)
+            if bar is not None and not bar.disable:
+                bar.update(len(batch))
+
     try:
         with terminate_as_interrupt(), Registry(db_path) as registry, \
                 progress_bar(registry.count(project_filter) if show else None, "export", "project", show) as bar:
@@ -192,8 +200,8 @@ def export(fmt, bom, lang, output, progress, db_path, **filters):
                     from webmap.i18n import csv_header
 
                     header = csv_header(lang)
-                rows = registry.iter_projects(project_filter, columns=CSV_SELECT, tuples=True)
-                chunks = csv_chunks(ticking(counted(rows), bar), bom=bom, header=header, selected=True)
+                batches = registry.iter_projects(project_filter, columns=CSV_SELECT, batches=True)
+                chunks = csv_chunks(counted_batches(batches), bom=bom, header=header, batched=True)
             if output is None:
                 for chunk in chunks:
                     write_stdout(chunk)

@@ -227,8 +227,8 @@ def export_csv():
     header = csv_header(current_lang()) if header_kind == "label" else None
 
     def chunks(registry: Registry) -> Iterator[str]:
-        rows = registry.iter_projects(project_filter, columns=CSV_SELECT, tuples=True)
-        return csv_chunks(primed(rows, registry), bom=bom == "1", header=header, selected=True)
+        batches = registry.iter_projects(project_filter, columns=CSV_SELECT, batches=True)
+        return csv_chunks(primed(batches, registry), bom=bom == "1", header=header, batched=True)
 
     # The header's language is part of what the file holds: a cached English file is not the Chinese one.
     return text_export(chunks, "csv", "text/csv", project_filter,

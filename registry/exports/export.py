@@ -5,7 +5,6 @@ import csv
 import io
 import json
 import re
-from itertools import islice
 from typing import Iterable, Iterator, Sequence
 
 from registry.rows.schema import PROJECT_COLUMNS, RECORD_COLUMNS, format_cell
@@ -62,8 +61,8 @@ def to_geojson(features: Iterable[str]) -> str:
     return "".join(geojson_chunks(features))
 
 
-# projects.csv's columns as the CSV export selects them (`Registry.iter_projects(f, columns=CSV_SELECT, tuples=True)`,
-# then `csv_chunks(rows, selected=True)`): a number that is whole comes out of SQLite as an integer (a stored 100.0
+# projects.csv's columns as the CSV export selects them (`Registry.iter_projects(f, columns=CSV_SELECT, batches=True)`,
+# then `csv_chunks(batches, batched=True)`): a number that is whole comes out of SQLite as an integer (a stored 100.0
 # as 100, as format_cell writes it), so the csv module's own str() writes every number right but one with more than
 # 6 decimals to round, or one whose repr has an exponent: `_plain_numbers` finds those a batch at a time.
 CSV_SELECT = tuple(f"CASE WHEN {c} = CAST({c} AS INTEGER) THEN CAST({c} AS INTEGER) ELSE {c} END AS {c}"
@@ -71,7 +70,7 @@ CSV_SELECT = tuple(f"CASE WHEN {c} = CAST({c} AS INTEGER) THEN CAST({c} AS INTEG
 
 
 def csv_chunks(rows: Iterable, batch: int = 1000, bom: bool = False,
-               header: Sequence[str] | None = None, selected: bool = False) -> Iterator[str]:
+               header: Sequence[str] | None = None, batched: bool = False) -> Iterator[str]:
     """projects.csv-shaped CSV, with cells that a spreadsheet would run as formulas neutralised.
 
     `rows`: dicts (any columns; projects.csv's are taken), or tuples in PROJECT_COLUMNS order, which
@@ -84,18 +83,17 @@ def csv_chunks(rows: Iterable, batch: int = 1000, bom: bool = False,
     `bom` starts the text with U+FEFF, the mark by which Excel (on Chinese Windows, which would
     otherwise read GBK) knows the file is UTF-8; programs get the plain UTF-8 default.
 
-    `selected`: the rows are CSV_SELECT tuples. A batch whose numbers the csv module writes right goes to the
-    writer as it came from the cursor, no row touched in Python (that was a third of the export's time beyond
-    the `csv` module's floor: issue 25); another has its numbers formatted first. Formula cells are neutralised
-    either way (`_csv_text`).
+    `batched`: `rows` are batches (lists) of CSV_SELECT tuples, as the cursor fetches them. A batch whose numbers
+    the csv module writes right goes to the writer as it came, no row touched in Python (that was a third of the
+    export's time beyond the `csv` module's floor: issue 25); another has its numbers formatted first. Formula
+    cells are neutralised either way (`_csv_text`).
     """
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(PROJECT_COLUMNS if header is None else header)
     yield ("\ufeff" if bom else "") + buffer.getvalue()
-    if selected:
-        rows = iter(rows)
-        while lines := list(islice(rows, batch)):
+    if batched:
+        for lines in rows:
             yield _csv_text(lines if _plain_numbers(lines) else [_number_cells(line) for line in lines], buffer, writer)
         return
     lines = []
