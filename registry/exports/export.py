@@ -63,8 +63,8 @@ def to_geojson(features: Iterable[str]) -> str:
 
 # projects.csv's columns as the CSV export selects them (`Registry.iter_projects(f, columns=CSV_SELECT, batches=True)`,
 # then `csv_chunks(batches, batched=True)`): a number that is whole comes out of SQLite as an integer (a stored 100.0
-# as 100, as format_cell writes it), so the csv module's own str() writes every number right but one with more than
-# 6 decimals to round, or one whose repr has an exponent: `_plain_numbers` finds those a batch at a time.
+# as 100, as format_cell writes it), so the csv module's own str() writes every number as format_cell does, but one
+# that rounding to 6 decimals changes: `_csv_text` finds those in a batch's text.
 CSV_SELECT = tuple(f"CASE WHEN {c} = CAST({c} AS INTEGER) THEN CAST({c} AS INTEGER) ELSE {c} END AS {c}"
                    if c in _NUMERIC_COLUMNS else c for c in PROJECT_COLUMNS)
 
@@ -83,10 +83,9 @@ def csv_chunks(rows: Iterable, batch: int = 1000, bom: bool = False,
     `bom` starts the text with U+FEFF, the mark by which Excel (on Chinese Windows, which would
     otherwise read GBK) knows the file is UTF-8; programs get the plain UTF-8 default.
 
-    `batched`: `rows` are batches (lists) of CSV_SELECT tuples, as the cursor fetches them. A batch whose numbers
-    the csv module writes right goes to the writer as it came, no row touched in Python (that was a third of the
-    export's time beyond the `csv` module's floor: issue 25); another has its numbers formatted first. Formula
-    cells are neutralised either way (`_csv_text`).
+    `batched`: `rows` are batches (lists) of CSV_SELECT tuples, as the cursor fetches them. A batch goes to the
+    writer as it came, no row touched in Python (per-row work was a third of the export's time beyond the `csv`
+    module's floor: issue 25), unless its text shows a number to round or a formula (`_csv_text`).
     """
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
@@ -94,7 +93,7 @@ def csv_chunks(rows: Iterable, batch: int = 1000, bom: bool = False,
     yield ("\ufeff" if bom else "") + buffer.getvalue()
     if batched:
         for lines in rows:
-            yield _csv_text(lines if _plain_numbers(lines) else [_number_cells(line) for line in lines], buffer, writer)
+            yield _csv_text(lines, buffer, writer, numbers_done=False)
         return
     lines = []
     for row in rows:
@@ -105,21 +104,32 @@ def csv_chunks(rows: Iterable, batch: int = 1000, bom: bool = False,
     yield _csv_text(lines, buffer, writer)
 
 
-def _csv_text(lines: list[list], buffer: io.StringIO, writer) -> str:
-    """A batch of rows as CSV text. Its text cells are checked for formula prefixes in the batch's text, with
-    a few substring searches (C speed): a cell that starts with one follows a comma, a quote or a line break. Where
-    one might (or a cell holds = @ tab CR anywhere, or + or - follows such a mark: rare), the batch is written
-    again with each text cell checked; a cell-by-cell check of every batch took a fifth of the export's time."""
+def _csv_text(lines: list, buffer: io.StringIO, writer, numbers_done: bool = True) -> str:
+    """A batch of rows as CSV text, checked in the batch's text with a few searches (C speed), the rows written
+    again only where a check finds something (rare); a cell-by-cell check of every batch took a fifth of the
+    export's time.
+
+    Numbers (unless `numbers_done`: `_number_cells` made them text already): a float the csv module wrote as its
+    repr is format_cell's text unless rounding it to 6 decimals changes it, and then its repr has 7 decimals or an
+    exponent (1.23e-05; 1e+19 is a whole float too large for an integer). Text like that in a text cell only costs
+    the batch a second writing.
+    Formula prefixes: a cell that starts with one follows a comma, a quote or a line break; = @ tab CR are looked
+    for anywhere, + and - after such a mark. Where one might be, the text cells are checked one by one."""
+    text = _written(lines, buffer, writer)
+    if not numbers_done and (_MORE_DECIMALS.search(text) or _EXPONENT.search(text)):
+        lines = [_number_cells(line) for line in lines]
+        text = _written(lines, buffer, writer)
+    if (text[:1] in _FORMULA_FIRST or any(mark in text for mark in _FORMULA_ANYWHERE)
+            or _MINUS_STARTS_CELL.search(text) or _PLUS_STARTS_CELL.search(text)):
+        text = _written([_text_cells(line) for line in lines], buffer, writer)
+    return text
+
+
+def _written(lines, buffer: io.StringIO, writer) -> str:
     buffer.seek(0)
     buffer.truncate()
     writer.writerows(lines)
-    text = buffer.getvalue()
-    if text[:1] in _FORMULA_FIRST or any(mark in text for mark in _FORMULA_MARKS):
-        buffer.seek(0)
-        buffer.truncate()
-        writer.writerows(_text_cells(line) for line in lines)
-        text = buffer.getvalue()
-    return text
+    return buffer.getvalue()
 
 
 # Where a projects.csv row's cells need more than the csv module's own str(): numbers (floats written as
@@ -127,20 +137,13 @@ def _csv_text(lines: list[list], buffer: io.StringIO, writer) -> str:
 _NUMBER_INDEXES = tuple(i for i, c in enumerate(PROJECT_COLUMNS) if c in _NUMERIC_COLUMNS)
 _TEXT_INDEXES = tuple(i for i, c in enumerate(PROJECT_COLUMNS) if c not in _NUMERIC_COLUMNS)
 _FORMULA_FIRST = frozenset(_FORMULA_PREFIXES)
-_FORMULA_MARKS = ("=", "@", "\t", "\r", *(f"{before}{sign}" for before in ',"\n' for sign in "+-"))
-
-
-# A number the csv module's str() would write otherwise than format_cell: more than 6 decimals (format_cell rounds
-# to 6), an exponent (1e-07, 1e+16) or no digits at all. A float whose repr has none of these is one that rounding
-# to 6 decimals leaves as it is.
-_NOT_PLAIN = re.compile(r"\.\d{7}|e[+-]|inf|nan")
-
-
-def _plain_numbers(lines: list[tuple]) -> bool:
-    """Whether every number cell of a batch of CSV_SELECT rows is written right by the csv module's str(): one
-    search of each number column's repr (C speed: the tuple's repr is its floats' reprs, None and integers)."""
-    columns = list(zip(*lines))
-    return not any(_NOT_PLAIN.search(repr(columns[i])) for i in _NUMBER_INDEXES)
+_FORMULA_ANYWHERE = ("=", "@", "\t", "\r")
+# A sign after a comma, a quote or a line break. Each pattern starts with its literal sign, which re finds at C speed
+# (a character class first, or six two-character substring searches, took ten times as long).
+_MINUS_STARTS_CELL = re.compile(r'-(?<=[,"\n]-)')
+_PLUS_STARTS_CELL = re.compile(r'\+(?<=[,"\n]\+)')
+_MORE_DECIMALS = re.compile(r"\.[0-9]{7}")
+_EXPONENT = re.compile(r"e[-+][0-9]")
 
 
 def _number_cells(values: tuple) -> list:
