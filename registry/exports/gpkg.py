@@ -41,10 +41,12 @@ def write_gpkg(rows: Iterable[tuple], about: dict, path: str | Path) -> dict[str
                 "not_located": f"{about['projects_not_located']} of the {about['projects_in_file']} projects of "
                                f"this filter are in no layer. {about['not_located_note']}",
                 "sources": " ".join(s["attribution"] for s in about["sources"])}
+    import numpy
+
     written: dict[str, int] = {}
     for fields, geometries, kinds in _chunks(rows, "int64"):
         for layer, type_ids, geometry_type in LAYERS:
-            keep = _isin(kinds, type_ids)
+            keep = numpy.isin(kinds, type_ids)
             if layer == POLYGON_LAYER and layer not in written and not keep.any():
                 continue  # the registry has no areas yet: no empty third layer to puzzle over
             if layer in written and not keep.any():
@@ -80,9 +82,8 @@ def write_kml(rows: Iterable[tuple], about: dict, path: str | Path) -> int:
                    append=count > 0, layer_options={"SPATIAL_INDEX": "NO"})
             count += int(keep.sum())
         with raw.open_arrow(staging, layer="projects", batch_size=CHUNK_ROWS) as (meta, stream):
-            raw.write_arrow(stream, path, layer="projects", driver="KML", crs=CRS,
-                                    geometry_name=meta["geometry_name"], geometry_type="Unknown",
-                                    dataset_options={"NameField": "name"})
+            raw.write_arrow(stream, path, layer="projects", driver="KML", crs=CRS, geometry_name=meta["geometry_name"],
+                            geometry_type="Unknown", dataset_options={"NameField": "name"})
     finally:
         staging.unlink(missing_ok=True)
     return count
@@ -102,9 +103,9 @@ def _write(path, layer: str, fields: list, geometries, keep, **options) -> None:
 
     values = [(array[keep], None if mask is None else mask[keep]) for array, mask in fields]
     masks = [mask for _, mask in values]
-    import_pyogrio().raw.write(path, shapely.to_wkb(geometries[keep]), [array for array, _ in values], list(FEATURE_PROPERTIES),
-                      field_mask=masks if any(m is not None for m in masks) else None, layer=layer, crs=CRS,
-                      encoding="UTF-8", **options)
+    import_pyogrio().raw.write(path, shapely.to_wkb(geometries[keep]), [array for array, _ in values],
+                               list(FEATURE_PROPERTIES), field_mask=masks if any(m is not None for m in masks) else None,
+                               layer=layer, crs=CRS, encoding="UTF-8", **options)
 
 
 def _chunks(rows: Iterable[tuple], integer_dtype: str) -> Iterator[tuple[list, object, object]]:
@@ -136,8 +137,3 @@ def _chunks(rows: Iterable[tuple], integer_dtype: str) -> Iterator[tuple[list, o
         if len(chunk) < CHUNK_ROWS:
             return
 
-
-def _isin(kinds, type_ids):
-    import numpy
-
-    return numpy.isin(kinds, type_ids)
