@@ -153,8 +153,7 @@ def export(fmt, bom, lang, output, progress, db_path, **filters):
 
     from registry.about import export_counts, export_metadata, registry_info
     from registry.rows.atomic import Terminated, atomic_output, terminate_as_interrupt, write_stdout
-    from registry.exports.export import csv_chunks, geojson_chunks
-    from registry.rows.schema import PROJECT_COLUMNS
+    from registry.exports.export import CSV_SELECT, csv_chunks, geojson_chunks
     from registry.rows.failures import describe_os_error, is_corruption
     from registry.rows.progress import progress_bar, stderr_is_terminal, ticking
     from registry.store.query import Registry, RegistryError
@@ -177,6 +176,14 @@ def export(fmt, bom, lang, output, progress, db_path, **filters):
             written += 1
             yield row
 
+    def counted_batches(batches):  # counted and ticking (registry/rows/progress.py), a batch of rows at a time
+        nonlocal written
+        for batch in batches:
+            yield batch
+            written += len(batch)
+            if bar is not None and not bar.disable:
+                bar.update(len(batch))
+
     try:
         with terminate_as_interrupt(), Registry(db_path) as registry, \
                 progress_bar(registry.count(project_filter) if show else None, "export", "project", show) as bar:
@@ -193,8 +200,8 @@ def export(fmt, bom, lang, output, progress, db_path, **filters):
                     from webmap.i18n import csv_header
 
                     header = csv_header(lang)
-                rows = registry.iter_projects(project_filter, columns=PROJECT_COLUMNS, tuples=True)
-                chunks = csv_chunks(ticking(counted(rows), bar), bom=bom, header=header)
+                batches = registry.iter_projects(project_filter, columns=CSV_SELECT, batches=True)
+                chunks = csv_chunks(counted_batches(batches), bom=bom, header=header, batched=True)
             if output is None:
                 for chunk in chunks:
                     write_stdout(chunk)
@@ -241,6 +248,11 @@ def _export_file(registry, project_filter, fmt: str, output: Path | None, bar) -
         for chunk in export.chunks():
             write_stdout(chunk)
         return
+    if fmt == "kml":  # the staging GeoPackage beside the temp file (registry/exports/gpkg.py) of a killed export
+        from registry.exports.gpkg import STAGING_SUFFIX
+        from registry.rows.atomic import remove_stale_temp_files
+
+        remove_stale_temp_files(output, f".partial.kml{STAGING_SUFFIX}")
     # GDAL picks the driver by the extension: the temp name keeps it (.out.kml.<pid>.<random>.partial.kml).
     with atomic_path(output, f".partial.{fmt}") as tmp:
         count = write_export(registry, project_filter, fmt, tmp, bar)

@@ -149,7 +149,8 @@ LOADED = ("import atexit, sys; atexit.register(lambda: print(' '.join(m for m in
           "file=sys.stderr)); from registry.cli import main; main()")
 
 
-@pytest.mark.parametrize("fmt, needed", [("csv", ""), ("geojson", ""), ("xlsx", "xlsxwriter")])
+@pytest.mark.parametrize("fmt, needed", [("csv", ""), ("geojson", ""), ("xlsx", "xlsxwriter"),
+                                         ("gpkg", "numpy shapely pyogrio"), ("kml", "numpy shapely pyogrio")])
 def test_an_export_imports_only_what_its_format_needs(registry_db, tmp_path, fmt, needed):
     done = subprocess.run([sys.executable, "-c", LOADED.format(heavy=HEAVY), "export", "--format", fmt, "--db",
                            str(registry_db), "-o", str(tmp_path / f"out.{fmt}")],

@@ -229,6 +229,36 @@ def test_csv_for_excel_starts_with_a_bom_and_the_default_does_not(client, case, 
         assert cli.returncode == 0 and cli.stdout == excel
 
 
+def test_csv_numbers_are_written_as_projects_csv_writes_them_on_both_paths(tmp_path, registry_db):
+    """The CSV export selects numbers so that the csv module writes them itself (CSV_SELECT) unless one needs
+    rounding (a batch at a time): both must give the checked path's text (format_cell's), whole floats too."""
+    from registry.exports.export import PROJECT_COLUMNS, csv_chunks
+    from registry.rows.schema import format_cell
+    from registry.store.query import ProjectFilter, Registry
+
+    changes = {"ready": [("capacity_mw = 1200.0, voltage_kv = 0.5", "1200", "0.5", None)],
+               "needs rounding": [("capacity_mw = 1200.0, voltage_kv = 0.5", "1200", "0.5", None),
+                                  ("capacity_mw = 1234.56789012, lon = 113.12345678", "1234.56789", None, "113.123457"),
+                                  ("capacity_mw = 2e16", format_cell(2e16), None, None)]}
+    for case, updates in changes.items():
+        db = tmp_path / f"{case}.db"
+        db.write_bytes(registry_db.read_bytes())
+        with sqlite3.connect(db) as conn:
+            ids = [r[0] for r in conn.execute("SELECT id FROM projects WHERE lon IS NOT NULL ORDER BY id LIMIT 3")]
+            for project_id, (assignment, *_) in zip(ids, updates):
+                conn.execute(f"UPDATE projects SET {assignment} WHERE id = ?", (project_id,))
+        with Registry(db) as registry:  # the checked path, cell by cell: the reference
+            reference = "".join(csv_chunks(registry.iter_projects(ProjectFilter(), columns=PROJECT_COLUMNS, tuples=True)))
+        rows = {r["id"]: r for r in csv.DictReader(io.StringIO(reference))}
+        for project_id, (_, capacity, voltage, lon) in zip(ids, updates):
+            assert rows[project_id]["capacity_mw"] == capacity
+            assert voltage is None or rows[project_id]["voltage_kv"] == voltage
+            assert lon is None or rows[project_id]["lon"] == lon
+        out = run_cli("export", "--format", "csv", "--db", str(db))
+        assert out.returncode == 0, out.stderr
+        assert out.stdout.decode() == reference, case
+
+
 def test_bom_takes_0_or_1(client):
     response = client.get("/export.csv?bom=yes")
     assert response.status_code == 400 and response.get_json()["error"]["parameter"] == "bom"

@@ -178,6 +178,18 @@ def test_an_export_removes_partial_files_of_dead_exports_of_the_same_file(tmp_pa
     assert len(read_rows(out)) == len(read_rows(SHIPPED_CSV))
 
 
+def test_a_kml_export_removes_the_staging_file_of_a_dead_kml_export(tmp_path, old_db):
+    """write_kml stages a GeoPackage beside its temp file (registry/exports/gpkg.py): SIGKILL leaves both."""
+    out = tmp_path / "projects.kml"
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    for suffix in (".partial.kml", ".partial.kml.staging.gpkg"):
+        (tmp_path / f".projects.kml.{dead.pid}.zz{suffix}").write_text("half")
+    result = invoke("export", "--format", "kml", "--db", old_db, "-o", out)
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["db", "projects.kml"]
+
+
 # ---------------------------------------------------------------- part 4: one line, nothing lost
 
 @contextlib.contextmanager

@@ -15,12 +15,12 @@ from typing import Iterable, Iterator
 from flask import Blueprint, Response, abort, current_app, jsonify, request, url_for
 
 from registry.about import export_counts, export_metadata, registry_info
-from registry.exports.export import csv_chunks, export_filename, geojson_chunks
+from registry.exports.export import CSV_SELECT, csv_chunks, export_filename, geojson_chunks
 from registry.store import placesearch
 from registry.store.query import (MAX_QUERY_LENGTH, SORTABLE, FilterError, ProjectFilter, Registry, format_cursor,
                             parameter_values,
                             parse_cursor)
-from registry.rows.schema import PROJECT_COLUMNS, RECORD_COLUMNS
+from registry.rows.schema import RECORD_COLUMNS
 from webmap import exportcache
 from webmap.db import get_registry
 from webmap.http import content_disposition, validators
@@ -227,8 +227,8 @@ def export_csv():
     header = csv_header(current_lang()) if header_kind == "label" else None
 
     def chunks(registry: Registry) -> Iterator[str]:
-        rows = registry.iter_projects(project_filter, columns=PROJECT_COLUMNS, tuples=True)
-        return csv_chunks(primed(rows, registry), bom=bom == "1", header=header)
+        batches = registry.iter_projects(project_filter, columns=CSV_SELECT, batches=True)
+        return csv_chunks(primed(batches, registry), bom=bom == "1", header=header, batched=True)
 
     # The header's language is part of what the file holds: a cached English file is not the Chinese one.
     return text_export(chunks, "csv", "text/csv", project_filter,

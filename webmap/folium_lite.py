@@ -1,9 +1,9 @@
 """Folium, imported without pandas, and with requests deferred.
 
 folium.utilities imports pandas when it is installed (it accepts DataFrames as data, which the map never
-passes: the projects come from the app's JSON API). pandas is installed for the GeoPackage export, and its
+passes: the projects come from the app's JSON API). pandas is installed with geopandas (test extras), and its
 import would take ~25 MB of every server worker's memory. The name is hidden from folium's import only:
-`import pandas` works as before afterwards (registry/exports/gpkg.py imports it when a GeoPackage is asked for).
+`import pandas` works as before afterwards.
 
 folium.features imports requests at module level, for a GeoJson layer read from a URL; the map gives its
 GeoJson layer data. requests is deferred (registry/rows/optional_imports.py): its code, with urllib3,

@@ -61,8 +61,16 @@ def to_geojson(features: Iterable[str]) -> str:
     return "".join(geojson_chunks(features))
 
 
+# projects.csv's columns as the CSV export selects them (`Registry.iter_projects(f, columns=CSV_SELECT, batches=True)`,
+# then `csv_chunks(batches, batched=True)`): a number that is whole comes out of SQLite as an integer (a stored 100.0
+# as 100, as format_cell writes it), so the csv module's own str() writes every number as format_cell does, but one
+# that rounding to 6 decimals changes: `_csv_text` finds those in a batch's text.
+CSV_SELECT = tuple(f"CASE WHEN {c} = CAST({c} AS INTEGER) THEN CAST({c} AS INTEGER) ELSE {c} END AS {c}"
+                   if c in _NUMERIC_COLUMNS else c for c in PROJECT_COLUMNS)
+
+
 def csv_chunks(rows: Iterable, batch: int = 1000, bom: bool = False,
-               header: Sequence[str] | None = None) -> Iterator[str]:
+               header: Sequence[str] | None = None, batched: bool = False) -> Iterator[str]:
     """projects.csv-shaped CSV, with cells that a spreadsheet would run as formulas neutralised.
 
     `rows`: dicts (any columns; projects.csv's are taken), or tuples in PROJECT_COLUMNS order, which
@@ -74,11 +82,19 @@ def csv_chunks(rows: Iterable, batch: int = 1000, bom: bool = False,
 
     `bom` starts the text with U+FEFF, the mark by which Excel (on Chinese Windows, which would
     otherwise read GBK) knows the file is UTF-8; programs get the plain UTF-8 default.
+
+    `batched`: `rows` are batches (lists) of CSV_SELECT tuples, as the cursor fetches them. A batch goes to the
+    writer as it came, no row touched in Python (per-row work was a third of the export's time beyond the `csv`
+    module's floor: issue 25), unless its text shows a number to round or a formula (`_csv_text`).
     """
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(PROJECT_COLUMNS if header is None else header)
     yield ("\ufeff" if bom else "") + buffer.getvalue()
+    if batched:
+        for lines in rows:
+            yield _csv_text(lines, buffer, writer, numbers_done=False)
+        return
     lines = []
     for row in rows:
         lines.append(_number_cells(row if row.__class__ is tuple else _tuple_of(row)))
@@ -88,21 +104,32 @@ def csv_chunks(rows: Iterable, batch: int = 1000, bom: bool = False,
     yield _csv_text(lines, buffer, writer)
 
 
-def _csv_text(lines: list[list], buffer: io.StringIO, writer) -> str:
-    """A batch of rows as CSV text. Its text cells are checked for formula prefixes in the batch's text, with
-    a few substring searches (C speed): a cell that starts with one follows a comma, a quote or a line break. Where
-    one might (or a cell holds = @ tab CR anywhere, or + or - follows such a mark: rare), the batch is written
-    again with each text cell checked; a cell-by-cell check of every batch took a fifth of the export's time."""
+def _csv_text(lines: list, buffer: io.StringIO, writer, numbers_done: bool = True) -> str:
+    """A batch of rows as CSV text, checked in the batch's text with a few searches (C speed), the rows written
+    again only where a check finds something (rare); a cell-by-cell check of every batch took a fifth of the
+    export's time.
+
+    Numbers (unless `numbers_done`: `_number_cells` made them text already): a float the csv module wrote as its
+    repr is format_cell's text unless rounding it to 6 decimals changes it, and then its repr has 7 decimals or an
+    exponent (1.23e-05; 1e+19 is a whole float too large for an integer). Text like that in a text cell only costs
+    the batch a second writing.
+    Formula prefixes: a cell that starts with one follows a comma, a quote or a line break; = @ tab CR are looked
+    for anywhere, + and - after such a mark. Where one might be, the text cells are checked one by one."""
+    text = _written(lines, buffer, writer)
+    if not numbers_done and (_MORE_DECIMALS.search(text) or _EXPONENT.search(text)):
+        lines = [_number_cells(line) for line in lines]
+        text = _written(lines, buffer, writer)
+    if (text[:1] in _FORMULA_FIRST or any(mark in text for mark in _FORMULA_ANYWHERE)
+            or _MINUS_STARTS_CELL.search(text) or _PLUS_STARTS_CELL.search(text)):
+        text = _written([_text_cells(line) for line in lines], buffer, writer)
+    return text
+
+
+def _written(lines, buffer: io.StringIO, writer) -> str:
     buffer.seek(0)
     buffer.truncate()
     writer.writerows(lines)
-    text = buffer.getvalue()
-    if text[:1] in _FORMULA_FIRST or any(mark in text for mark in _FORMULA_MARKS):
-        buffer.seek(0)
-        buffer.truncate()
-        writer.writerows(_text_cells(line) for line in lines)
-        text = buffer.getvalue()
-    return text
+    return buffer.getvalue()
 
 
 # Where a projects.csv row's cells need more than the csv module's own str(): numbers (floats written as
@@ -110,7 +137,13 @@ def _csv_text(lines: list[list], buffer: io.StringIO, writer) -> str:
 _NUMBER_INDEXES = tuple(i for i, c in enumerate(PROJECT_COLUMNS) if c in _NUMERIC_COLUMNS)
 _TEXT_INDEXES = tuple(i for i, c in enumerate(PROJECT_COLUMNS) if c not in _NUMERIC_COLUMNS)
 _FORMULA_FIRST = frozenset(_FORMULA_PREFIXES)
-_FORMULA_MARKS = ("=", "@", "\t", "\r", *(f"{before}{sign}" for before in ',"\n' for sign in "+-"))
+_FORMULA_ANYWHERE = ("=", "@", "\t", "\r")
+# A sign after a comma, a quote or a line break. Each pattern starts with its literal sign, which re finds at C speed
+# (a character class first, or six two-character substring searches, took ten times as long).
+_MINUS_STARTS_CELL = re.compile(r'-(?<=[,"\n]-)')
+_PLUS_STARTS_CELL = re.compile(r'\+(?<=[,"\n]\+)')
+_MORE_DECIMALS = re.compile(r"\.[0-9]{7}")
+_EXPONENT = re.compile(r"e[-+][0-9]")
 
 
 def _number_cells(values: tuple) -> list:

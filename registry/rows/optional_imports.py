@@ -1,9 +1,9 @@
 """Import a library with one of its optional dependencies hidden, or one of its dependencies deferred.
 
 sqlite-utils and folium import pandas when it is installed, to accept DataFrames this project never passes.
-pandas is installed for the GeoPackage export (geopandas), and its import costs ~0.3 s and ~40 MB of every
+pandas is installed with geopandas (the test and geodata extras), and its import costs ~0.3 s and ~40 MB of every
 process that merely builds a registry or serves a map. Hidden for the length of one import only: `import
-pandas` works as before afterwards (registry/exports/gpkg.py imports it when a GeoPackage is asked for).
+pandas` works as before afterwards.
 
 folium imports `requests` at module level (for a GeoJSON layer given a URL), which the map page never uses:
 ~6 MB of every server worker. `deferred`
@@ -74,3 +74,20 @@ def deferred(name: str) -> None:
     stand_in = _DeferredModule(name)
     stand_in.__spec__ = spec
     sys.modules[name] = stand_in
+
+
+def import_hiding(module: str, *optional: str):
+    """`importlib.import_module(module)` with the `optional` libraries hidden (see `hidden`) while it runs.
+
+    pyogrio imports geopandas, pandas and pyproj at its own import when they are installed (the test extras pull
+    them in), 0.5 s and ~90 MB that the GeoPackage and KML exports, written through `pyogrio.raw`, never use.
+    Once pyogrio is imported this way, `pyogrio.read_dataframe` in the same process says geopandas is missing:
+    import geopandas (or pyogrio) first where both are wanted, as a test module does at its top."""
+    from contextlib import ExitStack
+
+    if module in sys.modules:
+        return sys.modules[module]
+    with ExitStack() as stack:
+        for name in optional:
+            stack.enter_context(hidden(name))
+        return importlib.import_module(module)

@@ -215,9 +215,14 @@ def _cursor_rows(cursor: sqlite3.Cursor):
 
 
 def _cursor_tuples(cursor: sqlite3.Cursor):
+    for batch in _cursor_batches(cursor):
+        yield from batch
+
+
+def _cursor_batches(cursor: sqlite3.Cursor):
     try:
         while batch := cursor.fetchmany(1000):
-            yield from batch
+            yield batch
     finally:
         try:
             cursor.close()
@@ -338,11 +343,12 @@ class Registry:
 
     def iter_projects(self, project_filter: ProjectFilter = ProjectFilter(), sort: str = "id", descending: bool = False,
                       limit: int | None = None, offset: int = 0, columns: Iterable[str] = RECORD_COLUMNS,
-                      after: tuple | None = None, tuples: bool = False):
+                      after: tuple | None = None, tuples: bool = False, batches: bool = False):
         """The rows of `projects`, read from the cursor as they are consumed: constant memory at any size.
 
         `tuples`: plain tuples in the order of `columns` instead of dicts (the exports' fast path: a dict per
-        row was a fifth of a CSV export's time).
+        row was a fifth of a CSV export's time). `batches`: lists of up to 1,000 such tuples, as the cursor
+        fetches them (the CSV export's path: no generator step per row).
 
         `after` = (sort value, id) of the last row already seen: keyset pagination, as fast at row
         1,000,000 as at row 1, where OFFSET reads and drops every row before the page.
@@ -375,6 +381,8 @@ class Registry:
         except BaseException:
             cursor.close()
             raise
+        if batches:
+            return _cursor_batches(cursor)
         return _cursor_tuples(cursor) if tuples else _cursor_rows(cursor)
 
     def _box_is_wide(self, bbox: tuple) -> bool:
