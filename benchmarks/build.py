@@ -8,7 +8,10 @@ every way alike), each in a fresh child process timed by the wall clock around i
 resident set size the kernel's ru_maxrss of that child (os.wait4: the whole process):
 
 * `registry build --csv CSV --db DB`: the command a user runs (checks every row, the database,
-  its indexes, FTS5, the map grid, the facets, the plan areas; a new file swapped in whole);
+  its indexes, FTS5, the map grid, the facets, the plan areas; a new file swapped in whole), as a
+  rebuild after a review runs it: the plans' geometry cache (registry/store/geo_cache.py) filled by
+  one build before the runs; and, up to `--baseline-up-to` rows, the first build after installing,
+  each run with an empty cache of its own;
 * the floor: a child Python doing plain `sqlite3` `executemany` of the same CSV's rows (the csv
   module's lists, no checks) into one table in one transaction, then an FTS5 trigram index over
   the six searched columns (external content, filled by 'rebuild'), as the registry searches;
@@ -32,6 +35,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -73,6 +77,12 @@ def run(command: list[str], cwd: Path, env: dict | None = None) -> tuple[float, 
     return seconds, usage.ru_maxrss / 1024
 
 
+def cold_build(build: list[str], csv_path: Path, db: Path, env: dict) -> tuple[float, float]:
+    """One `registry build` with an empty plan-geometry cache of its own."""
+    with tempfile.TemporaryDirectory(prefix="registry-geo-cache-") as cache:
+        return run([*build, str(csv_path), "--db", str(db)], ROOT, dict(env, REGISTRY_CACHE_DIR=cache))
+
+
 def baseline_tree(work: Path, revision: str) -> Path:
     """This repository at `revision`, extracted once to work/tree-<revision> (its code, plans and geodata)."""
     target = work / f"tree-{revision}"
@@ -100,9 +110,15 @@ def main(argv: list[str] | None = None) -> int:
     print(f"load average before: {load_before[0]:.2f} {load_before[1]:.2f} {load_before[2]:.2f} on {os.cpu_count()} CPUs",
           flush=True)
     csvs = make_csvs(args.work, sizes)
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
-    ways = {"`registry build`": lambda csv_path, db: run([PY, "-m", "registry.cli", "build", "--csv", str(csv_path),
-                                                          "--db", str(db)], ROOT, env),
+    # The build keeps the plans' geometry between builds (registry/store/geo_cache.py): `registry build` is the
+    # rebuild a planner runs after a review (the cache filled by one build before the runs); the first build
+    # after installing, with an empty cache, is measured beside it.
+    warm_cache = args.work / "geo-cache"
+    env = dict(os.environ, PYTHONPATH=str(ROOT), REGISTRY_CACHE_DIR=str(warm_cache))
+    build = [PY, "-m", "registry.cli", "build", "--csv"]
+    run([*build, str(csvs[sizes[0]]), "--db", str(args.work / "build-warm-up.db")], ROOT, env)
+    ways = {"`registry build`": lambda csv_path, db: run([*build, str(csv_path), "--db", str(db)], ROOT, env),
+            "`registry build`, first build (empty cache)": lambda csv_path, db: cold_build(build, csv_path, db, env),
             "floor: sqlite3 executemany + FTS5": lambda csv_path, db: run([PY, "-c", FLOOR, str(csv_path), str(db)], ROOT)}
     if args.baseline:
         tree = baseline_tree(args.work, args.baseline)
@@ -115,7 +131,7 @@ def main(argv: list[str] | None = None) -> int:
     print("\n".join(lines), flush=True)
     for n in sizes:
         chosen = {name: way for name, way in ways.items()
-                  if not (name.endswith(f"at {args.baseline}") and n > args.baseline_up_to)}
+                  if not ((name.endswith(f"at {args.baseline}") or "empty cache" in name) and n > args.baseline_up_to)}
         results = {name: [] for name in chosen}
         for _ in range(args.runs):
             for name, way in chosen.items():
