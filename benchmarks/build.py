@@ -77,10 +77,10 @@ def run(command: list[str], cwd: Path, env: dict | None = None) -> tuple[float, 
     return seconds, usage.ru_maxrss / 1024
 
 
-def cold_build(build: list[str], csv_path: Path, db: Path, env: dict) -> tuple[float, float]:
+def cold_build(command: list[str], csv_path: Path, db: Path, env: dict) -> tuple[float, float]:
     """One `registry build` with an empty plan-geometry cache of its own."""
     with tempfile.TemporaryDirectory(prefix="registry-geo-cache-") as cache:
-        return run([*build, str(csv_path), "--db", str(db)], ROOT, dict(env, REGISTRY_CACHE_DIR=cache))
+        return run([*command, str(csv_path), "--db", str(db)], ROOT, dict(env, REGISTRY_CACHE_DIR=cache))
 
 
 def baseline_tree(work: Path, revision: str) -> Path:
@@ -115,10 +115,10 @@ def main(argv: list[str] | None = None) -> int:
     # after installing, with an empty cache, is measured beside it.
     warm_cache = args.work / "geo-cache"
     env = dict(os.environ, PYTHONPATH=str(ROOT), REGISTRY_CACHE_DIR=str(warm_cache))
-    build = [PY, "-m", "registry.cli", "build", "--csv"]
-    run([*build, str(csvs[sizes[0]]), "--db", str(args.work / "build-warm-up.db")], ROOT, env)
-    ways = {"`registry build`": lambda csv_path, db: run([*build, str(csv_path), "--db", str(db)], ROOT, env),
-            "`registry build`, first build (empty cache)": lambda csv_path, db: cold_build(build, csv_path, db, env),
+    command = [PY, "-m", "registry.cli", "build", "--csv"]
+    run([*command, str(csvs[sizes[0]]), "--db", str(args.work / "build-warm-up.db")], ROOT, env)
+    ways = {"`registry build`": lambda csv_path, db: run([*command, str(csv_path), "--db", str(db)], ROOT, env),
+            "`registry build`, first build (empty cache)": lambda csv_path, db: cold_build(command, csv_path, db, env),
             "floor: sqlite3 executemany + FTS5": lambda csv_path, db: run([PY, "-c", FLOOR, str(csv_path), str(db)], ROOT)}
     if args.baseline:
         tree = baseline_tree(args.work, args.baseline)
