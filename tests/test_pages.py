@@ -102,6 +102,20 @@ def test_project_page_shows_fields_and_the_highlighted_source(client, registry_r
     assert "装机容量（兆瓦）" in page and "Capacity (MW)" not in page  # field labels in the page's one language
 
 
+def test_a_project_page_shows_its_passage_without_the_plans_markdown_markers(client, registry_rows):
+    """Plans converted from markdown carry `**368**`; the passage shows 368, as the plan page does."""
+    with open(PLANS / "documents.csv", newline="", encoding="utf-8") as handle:
+        plans = {d["doc_id"]: (PLANS / d["file"]).read_text(encoding="utf-8") for d in csv.DictReader(handle)}
+    # The rows whose passage (their paragraph) holds a marker in the plan's raw text: xiaogan's among them.
+    rows = [row for row in registry_rows if "**" in plans[row["source_doc"]][
+        max(0, int(row["source_start"]) - 200):int(row["source_end"]) + 200]]
+    assert rows
+    for row in rows:
+        page = client.get(f"/projects/{row['id']}").get_data(as_text=True)
+        passage = re.search(r'<blockquote id="source-passage".*?</blockquote>', page, re.S).group(0)
+        assert "**" not in passage, row["id"]
+
+
 def test_unknown_project_page_is_a_404_page(client):
     response = client.get("/projects/no-such-project")
     assert response.status_code == 404 and "no-such-project" in response.get_data(as_text=True)

@@ -12,6 +12,7 @@ from flask import Blueprint, abort, current_app, render_template, request, url_f
 from registry.store.query import FilterError, ProjectFilter
 from registry.rows.schema import RECORD_COLUMNS
 from webmap import api, filterform, mapframe, mapview
+from webmap.plantext import without_emphasis
 from webmap.db import get_registry
 
 bp = Blueprint("pages", __name__)
@@ -137,7 +138,8 @@ def source_passage(text: str, start: int, end: int) -> dict:
     """The paragraph around text[start:end], cut to PASSAGE_CONTEXT characters each side.
 
     Returned as three plain strings (before, span, after) so the template escapes
-    each and marks the span, instead of building HTML from plan text.
+    each and marks the span, instead of building HTML from plan text; a markdown plan's
+    `**` is dropped from each as the plan page drops it (webmap/plantext.py).
     """
     if not text or not 0 <= start < end <= len(text):
         return {"before": "", "span": "", "after": "", "cut_before": False, "cut_after": False}
@@ -145,5 +147,6 @@ def source_passage(text: str, start: int, end: int) -> dict:
     paragraph_end = text.find("\n", end)
     paragraph_end = len(text) if paragraph_end == -1 else paragraph_end
     left, right = max(paragraph_start, start - PASSAGE_CONTEXT), min(paragraph_end, end + PASSAGE_CONTEXT)
-    return {"before": text[left:start], "span": text[start:end], "after": text[end:right],
+    return {"before": without_emphasis(text[left:start]), "span": without_emphasis(text[start:end]),
+            "after": without_emphasis(text[end:right]),
             "cut_before": left > paragraph_start, "cut_after": right < paragraph_end}

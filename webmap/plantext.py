@@ -23,6 +23,11 @@ _HEADINGS = ((re.compile(rf"第[{_NUMERALS}\d]+[章篇部]"), "h3"),
 HEADING_MAX = 40  # characters; a longer block is a paragraph that starts with a number
 
 
+def without_emphasis(text: str) -> str:
+    """The text as shown: a markdown plan's `**` and `__` dropped (offsets are taken before, on the raw text)."""
+    return _EMPHASIS.sub("", text)
+
+
 def heading_tag(text: str) -> str | None:
     """h3/h4/h5 for a heading line, None for a paragraph."""
     line = text.strip()
@@ -40,7 +45,7 @@ def blocks(segments: list[dict]) -> list[dict]:
     result: list[dict] = [{"pieces": []}]
     waiting_anchors: list[str] = []
     for segment in segments:
-        parts = _EMPHASIS.sub("", segment["text"]).split("\n")
+        parts = without_emphasis(segment["text"]).split("\n")
         for index, part in enumerate(parts):
             if index:
                 result.append({"pieces": []})
