@@ -7,11 +7,10 @@ segments (registry.store.targets.text_segments), which Jinja escapes; no HTML is
 """
 from __future__ import annotations
 
-import os
-
 from flask import Blueprint, Response, abort, request, url_for
 
 from registry.targets.indicators import INDICATORS
+from registry.store.mapgrid import file_key
 from registry.store.planlist import LEVELS, plan_groups, plans_with_levels, project_counts
 from registry.geo.provinces import plan_level
 from registry.store.targets import (TargetFilter, document_ids, plan_detail, plan_summaries, targets, targets_csv_chunks,
@@ -110,8 +109,7 @@ def file_plan_summaries() -> list[dict]:
     """plan_summaries of the request's registry, read once per database file (a rebuild replaces the file): counting
     the projects of every plan took ~20 ms of every map page at 100,000 projects and ~190 ms at a million."""
     registry = get_registry()
-    stat = os.stat(registry.path)
-    key = (str(registry.path), stat.st_ino, stat.st_mtime_ns, stat.st_size)
+    key = file_key(registry.path)
     found = _summaries_by_file.get(key)
     if found is None:
         found = plan_summaries(registry.conn)

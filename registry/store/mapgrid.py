@@ -142,11 +142,15 @@ class Points:
         """Where the line projects among `selected` (all of them lines) are in the line columns."""
         return np.searchsorted(self.line_rows, selected)
 
+    def lines_drawn(self, zoom: int) -> np.ndarray:
+        """Which of the line columns' projects are drawn as lines at `zoom`: lines spanning a cell or more."""
+        return self.span * cells_per_world(zoom) >= 1.0
+
     def drawn_as_line(self, selected: np.ndarray, zoom: int) -> np.ndarray:
-        """Which of `selected` are drawn as lines at `zoom`: lines spanning a cell or more."""
+        """Which of `selected` are drawn as lines at `zoom` (see lines_drawn)."""
         if len(selected) == len(self):  # every project (selections are sorted and unique): no gathers
             drawn = np.zeros(len(self), dtype=bool)
-            drawn[self.line_rows] = self.span * cells_per_world(zoom) >= 1.0
+            drawn[self.line_rows] = self.lines_drawn(zoom)
             return drawn
         lines = self.line[selected]
         drawn = np.zeros(len(selected), dtype=bool)
@@ -455,14 +459,15 @@ SELECTIONS_KEPT = 16
 SELECTIONS_MAX_BYTES = 16 << 20  # and no more than this in all (a worker's memory at a million projects)
 
 
-def _file_key(path) -> tuple:
+def file_key(path) -> tuple:
+    """What identifies a database file's content for the per-file caches: a rebuild swaps the file."""
     stat = os.stat(path)
     return (str(path), stat.st_ino, stat.st_mtime_ns, stat.st_size)
 
 
 def load_points(conn, path) -> Points:
     """The registry's point arrays, read once per database file (a rebuild swaps the file)."""
-    key = _file_key(path)
+    key = file_key(path)
     with _lock:
         if key in _points_cache:
             return _points_cache[key]
@@ -483,7 +488,7 @@ def select(conn, path, points: Points, where: str, params: list) -> np.ndarray:
     """Indexes into `points` of the projects matching a filter; cached per (file, filter)."""
     if where == "1":
         return np.arange(len(points), dtype=np.int32)
-    key = (_file_key(path), where, tuple(params))
+    key = (file_key(path), where, tuple(params))
     with _lock:
         if key in _selection_cache:
             _selection_cache.move_to_end(key)
@@ -524,7 +529,7 @@ def view_clusters(conn, path, where: str, params: list, zoom: int, view: tuple, 
     if rows is None:
         rows = cluster(points, selected, zoom, view, group, conn)
     if everything:  # the lines drawn as lines, counted from the line columns alone
-        size, lines = len(points), int(np.count_nonzero(points.span * cells_per_world(zoom) >= 1.0))
+        size, lines = len(points), int(np.count_nonzero(points.lines_drawn(zoom)))
     else:
         size, lines = len(selected), int(points.drawn_as_line(selected, zoom).sum())
     return {"zoom": zoom, "bbox": list(view), "matches": size - lines,
@@ -595,7 +600,7 @@ def view_lines(conn, path, where: str, params: list, view: tuple, zoom: int = MA
     """The line projects of a filtered set drawn as lines at `zoom` whose extent meets `view`."""
     points = load_points(conn, path)
     if where == "1":  # every project's lines drawn as lines: from the line columns alone
-        selected = points.line_rows[points.span * cells_per_world(zoom) >= 1.0]
+        selected = points.line_rows[points.lines_drawn(zoom)]
     else:
         selected = select(conn, path, points, where, params)
         selected = selected[points.drawn_as_line(selected, zoom)]
