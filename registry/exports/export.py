@@ -73,9 +73,9 @@ def csv_chunks(rows: Iterable, batch: int = 1000, bom: bool = False,
                header: Sequence[str] | None = None, batched: bool = False) -> Iterator[str]:
     """projects.csv-shaped CSV, with cells that a spreadsheet would run as formulas neutralised.
 
-    `rows`: dicts (any columns; projects.csv's are taken), or tuples in PROJECT_COLUMNS order, which
-    `Registry.iter_projects(f, columns=PROJECT_COLUMNS, tuples=True)` gives: the fast path of the CLI and
-    the web, a row's cells turned into text only where they need it (floats, text that starts a formula).
+    `rows`: dicts (any columns; projects.csv's are taken), or tuples in PROJECT_COLUMNS order
+    (`Registry.iter_projects(f, columns=PROJECT_COLUMNS, tuples=True)`), a row's cells turned into text only
+    where they need it (floats, text that starts a formula). The CLI and the web pass batches (`batched`).
 
     `header` names the columns for people (one language: webmap.i18n.csv_header); without it they
     are the column codes of projects.csv. The cells are the same either way: codes stay codes.
