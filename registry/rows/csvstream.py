@@ -24,11 +24,13 @@ CHUNK = 1 << 20
 
 
 def check_csv_file(path: str | Path, columns_required=REQUIRED_COLUMNS, columns_known=PROJECT_COLUMNS,
-                   count_rows: bool = True) -> int | None:
+                   count_rows: bool = True, decode: bool = True) -> int | None:
     """RowError for the first file-level or structural problem of the file, else its number of rows.
 
     `count_rows=False` checks the encoding, NUL characters and header only (None): for a reader that meets any
     structural problem itself and then calls this again in full, so the same error still comes first.
+    `decode=False` (with count_rows=False) checks the header and the file's first MiB alone: for a reader that
+    also meets any byte that is not UTF-8, and any NUL, itself (the build's: registry/store/project_insert.py).
     """
     path = Path(path)
     decoder = codecs.getincrementaldecoder("utf-8-sig")()
@@ -41,7 +43,7 @@ def check_csv_file(path: str | Path, columns_required=REQUIRED_COLUMNS, columns_
                 _raise_exact_error(path, columns_required, columns_known)
             if "\x00" in text:
                 _raise_exact_error(path, columns_required, columns_known)
-            if not chunk:
+            if not chunk or not (decode or count_rows):  # decode=False: the first chunk (the header's) only
                 break
     if not count_rows:
         _check_header(path, columns_required, columns_known)

@@ -49,6 +49,7 @@ def progress_bar(total: int | None, desc: str, unit: str, show: bool | None = No
         return HiddenBar()
     from tqdm import tqdm
 
+    tqdm.monitor_interval = 0  # no monitor thread: the build forks its workers only from a single-threaded process
     columns, lines = _screen()
     return tqdm(total=total, desc=desc, unit=unit, file=sys.stderr, leave=False, ncols=columns, nrows=lines)
 

@@ -386,10 +386,14 @@ def _cells_in_view(points: Points, selected: np.ndarray, zoom: int, view: tuple 
 def write(db, points: Points | None = None) -> None:
     """Store the point arrays and the precomputed clusters in the registry being built (sqlite-utils Database);
     `points`: the projects table's, if the caller collected them (else read from the table)."""
-    from registry.store import facets
-
     conn = db.conn
-    points = read_points_from_projects(conn) if points is None else points
+    write_clusters(conn, read_points_from_projects(conn) if points is None else points)
+    index_and_facets(conn)
+
+
+def write_clusters(conn, points: Points) -> None:
+    """The tables map_points, map_clusters and map_meta of `points`, on `conn` (the registry's, or a file of
+    their own that the build fills beside it while SQLite indexes the projects: registry/store/side_tables.py)."""
     conn.execute("CREATE TABLE map_points (name TEXT PRIMARY KEY, data BLOB)")
     conn.executemany("INSERT INTO map_points VALUES (?, ?)", points.blobs())
     conn.execute(f"CREATE TABLE map_clusters (zoom INTEGER, {', '.join(c + ' ' + _sql_type(c) for c in CLUSTER_COLUMNS)})")
@@ -397,6 +401,13 @@ def write(db, points: Points | None = None) -> None:
         if not _write_zoom(conn, points, zoom):
             break
         _set_meta(conn, "map_precomputed_max_zoom", zoom)
+    conn.commit()
+
+
+def index_and_facets(conn) -> None:
+    """What the map reads besides its tables: their index, the projects' (lon, lat) index, the unfiltered facets."""
+    from registry.store import facets
+
     conn.execute("CREATE INDEX map_clusters_view ON map_clusters (zoom, lat, lon)")
     # The bbox filter (the projects-in-view table follows every move) reads this index.
     conn.execute("CREATE INDEX IF NOT EXISTS projects_lon_lat ON projects (lon, lat)")

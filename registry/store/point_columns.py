@@ -83,6 +83,23 @@ class PointColumns:
         self.id_ends.frombytes(ends.tobytes())
         self.located += n
 
+    def append_part(self, part: "PointColumns") -> None:
+        """Append the columns of the rows inserted after this one's (a part of the build made by another process,
+        its rowids from 1): its rowids, line rows and id ends shifted past this one's."""
+        offsets = {"rowid": self.inserted, "line_rows": self.located}
+        for name, column in part.columns.items():
+            if name in offsets and len(column):
+                column = np.frombuffer(column, dtype=self.dtypes[name]) + offsets[name]
+                self.columns[name].frombytes(column.astype(self.dtypes[name]).tobytes())
+            else:
+                self.columns[name].extend(column)
+        if part.id_ends:
+            last = self.id_ends[-1] if self.id_ends else 0
+            self.id_ends.frombytes((np.frombuffer(part.id_ends, dtype=np.uint64) + np.uint64(last)).tobytes())
+        self.ids += part.ids
+        self.inserted += part.inserted
+        self.located += part.located
+
     @classmethod
     def of_table(cls, conn, batch: int = 5_000) -> "PointColumns":
         """The columns of a projects table whose rowids are 1..n, read a batch at a time."""

@@ -8,14 +8,11 @@ temp file goes, so a failed build leaves the old file byte-for-byte as it was.
 """
 from __future__ import annotations
 
-import csv
-import hashlib
 import json
 import os
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from itertools import islice
 from pathlib import Path
 
 from shapely import wkt as shapely_wkt
@@ -24,8 +21,8 @@ from shapely.geometry import mapping
 
 from registry.rows.optional_imports import hidden
 from registry.store import geo_cache, mapgrid
-from registry.store.point_columns import PointColumns
-from registry.store.project_rows import INSERT_COLUMNS, ProjectRows
+from registry.store.project_insert import RowMaker, insert_projects
+from registry.store.side_tables import SideTables
 from registry.rows.atomic import fsync_directory, remove_stale_temp_files, temp_name
 from registry.rows.csvstream import check_csv_file, iter_csv_rows
 from registry.rows.documents import DOCUMENT_COLUMNS, PLANS_DIR, PROJECT_ROOT, read_documents, split_sections
@@ -41,7 +38,6 @@ with hidden("pandas"):  # sqlite-utils' optional import: ~40 MB and 0.3 s of eve
     import sqlite_utils
 
 DEFAULT_CSV = PROJECT_ROOT / "projects.csv"
-INSERT_BATCH = 1000  # projects per executemany (~5 KB each as Python objects): memory stays flat
 
 
 @dataclass(frozen=True)
@@ -116,9 +112,10 @@ def load_targets(csv_path: str | Path, documents: dict[str, dict] | None = None)
 
 
 def build(csv_path=DEFAULT_CSV, db_path=DEFAULT_DB, plans_dir=PLANS_DIR, targets_csv=None,
-          progress: bool | None = False) -> BuildReport:
+          progress: bool | None = False, jobs: int | None = None) -> BuildReport:
     """Validate `csv_path` and replace `db_path` with a registry built from it; `progress`: a bar of the
-    projects written, on stderr (None: when stderr is a terminal; registry/rows/progress.py)."""
+    projects written, on stderr (None: when stderr is a terminal; registry/rows/progress.py); `jobs`: processes
+    validating and inserting the projects (None: one per core for a big CSV; registry/store/project_insert.py)."""
     csv_path, db_path = Path(csv_path), Path(db_path)
     documents = read_documents(plans_dir)
     # Encoding, header and CSV structure, streamed; the rows themselves are validated as they are
@@ -127,7 +124,7 @@ def build(csv_path=DEFAULT_CSV, db_path=DEFAULT_DB, plans_dir=PLANS_DIR, targets
     # The rows' structure (quoting, field counts) is checked by the insert, which reads every row anyway; the
     # full check runs first on any error (`_raise_first_error`), or here when a progress bar needs the count.
     show = stderr_is_terminal() if progress is None else progress
-    rows = check_csv_file(csv_path, count_rows=show)
+    rows = check_csv_file(csv_path, count_rows=show, decode=False)  # the insert decodes every byte, and checks for NUL
     if targets_csv is None and (csv_path.parent / "targets.csv").exists():
         targets_csv = csv_path.parent / "targets.csv"  # the reviewed targets travel beside the projects
     try:
@@ -149,8 +146,9 @@ def build(csv_path=DEFAULT_CSV, db_path=DEFAULT_DB, plans_dir=PLANS_DIR, targets
         # before the swap is what makes the new registry durable.
         db.execute("PRAGMA journal_mode = OFF")
         db.execute("PRAGMA synchronous = OFF")
+        db.execute("PRAGMA threads = 2")  # CREATE INDEX sorts with a helper thread (~12 % of the indexes' time at 100,000)
         with progress_bar(rows, "build", "project", show) as bar:
-            sections = _write(db, bar, documents, targets, boundaries, areas, csv_path)
+            sections = _write(db, bar, documents, targets, boundaries, areas, csv_path, jobs, db_path)
         project_count = db["projects"].count
         db.execute("ANALYZE")
         db.close()
@@ -166,7 +164,7 @@ def build(csv_path=DEFAULT_CSV, db_path=DEFAULT_DB, plans_dir=PLANS_DIR, targets
                        sum(1 for a in areas if a["geojson"]))
 
 
-def _write(db, bar, documents, targets, boundaries, areas, csv_path) -> int:
+def _write(db, bar, documents, targets, boundaries, areas, csv_path, jobs, db_path) -> int:
     if not documents:  # a new, empty registry folder (`registry init`) builds too
         db["documents"].create({c: str for c in (*DOCUMENT_COLUMNS, "text")}, pk="doc_id")
         db["sections"].create({"id": int, "doc_id": str, "heading": str, "level": int, "start": int, "end": int},
@@ -183,7 +181,20 @@ def _write(db, bar, documents, targets, boundaries, areas, csv_path) -> int:
     }
     projects_table = db["projects"]
     projects_table.create(columns, pk="id", foreign_keys=[("source_doc", "documents")])
-    points = _insert_projects(db.conn, csv_path, documents, bar)
+    # Their files are named for db_path, as the build's own temp file: a killed build's go with the next build.
+    points = _insert_projects(db.conn, csv_path, documents, bar, jobs, db_path)
+    side = SideTables(db_path, points, csv_path)
+    try:
+        _index_and_write_the_rest(db, side, targets, boundaries, areas, csv_path)
+    except BaseException:
+        side.close()
+        raise
+    return len(section_rows)
+
+
+def _index_and_write_the_rest(db, side: SideTables, targets, boundaries, areas, csv_path) -> None:
+    """Everything after the projects' rows, while `side` makes the map's tables in a thread (side_tables.py)."""
+    projects_table = db["projects"]
     # capacity_mw last in the place indexes makes them cover the facets' GROUP BY city / county with
     # total(capacity_mw): at 100,000 projects the unfiltered facets take 30 ms instead of 240. The facets'
     # one grouped query (registry/store/facets.py) reads (type, province, city, county, capacity_mw) alone, in order:
@@ -205,7 +216,8 @@ def _write(db, bar, documents, targets, boundaries, areas, csv_path) -> int:
     db["plan_areas"].create({"code": str, "level": str, "name": str, "counties": int, "lon": float, "lat": float,
                              "geojson": str}, pk="code")
     db["plan_areas"].insert_all(areas)
-    mapgrid.write(db, points)  # the map's point arrays, precomputed clusters and unfiltered facets
+    side.copy_into(db.conn)  # the map's point arrays and precomputed clusters
+    mapgrid.index_and_facets(db.conn)
     # The polygon's column is `geometry` (GeoJSON text), the name Datasette's datasette-geojson and
     # geopandas/GDAL look for: `/registry/county_boundaries.geojson` serves it as a FeatureCollection.
     db["county_boundaries"].create({"code": str, "name": str, "city_code": str, "geometry": str}, pk="code")
@@ -213,40 +225,22 @@ def _write(db, bar, documents, targets, boundaries, areas, csv_path) -> int:
     db["registry_meta"].insert_all([
         {"key": "built_at", "value": datetime.now(timezone.utc).isoformat(timespec="seconds")},
         {"key": "source_csv", "value": csv_path.name},
-        {"key": "source_csv_sha256", "value": _sha256_of(csv_path)},
+        {"key": "source_csv_sha256", "value": side.csv_sha256},
         {"key": "projects", "value": str(projects_table.count)},
     ], pk="key")
-    return len(section_rows)
 
 
-def _insert_projects(conn, csv_path: Path, documents: dict[str, dict], bar) -> mapgrid.Points:
-    """Validate and insert the CSV's projects, INSERT_BATCH rows per executemany, in one transaction;
-    the map's point arrays of the rows inserted, collected batch by batch (registry/store/point_columns.py).
-
-    The rows go through `ProjectRows` (registry/store/project_rows.py); the primary key catches a
-    duplicate id. Any error is reported as the reference path reports it (`_raise_first_error`).
-    """
-    path = str(csv_path)
-    with open(csv_path, encoding="utf-8-sig", newline="") as handle:
-        reader = csv.reader(handle, strict=True)
-        header = tuple(h.strip() for h in next(reader))
-        make_row = ProjectRows(path, header, documents, ProvinceOf(documents), _geometry_geojson)
-        insert = f"INSERT INTO projects ({', '.join(INSERT_COLUMNS)}) VALUES ({', '.join('?' * len(INSERT_COLUMNS))})"
-        rows = filter(None, map(make_row, reader))  # None: a blank line
-        points = PointColumns()
-        try:
-            while batch := list(islice(rows, INSERT_BATCH)):
-                conn.executemany(insert, batch)
-                points.add(batch)
-                if not bar.disable:
-                    bar.update(len(batch))
-        except (RowError, csv.Error, sqlite3.IntegrityError) as error:
-            _raise_first_error(csv_path, documents, error)
-    return points.points()
+def _insert_projects(conn, csv_path: Path, documents: dict[str, dict], bar, jobs: int | None,
+                     db_path: Path) -> mapgrid.Points:
+    """Validate and insert the CSV's projects (registry/store/project_insert.py: on every core, when it pays);
+    the map's point arrays of the rows inserted. Any error is reported as the reference path reports it."""
+    maker = RowMaker(str(csv_path), documents, ProvinceOf(documents), _geometry_geojson)
+    return insert_projects(conn, csv_path, maker, bar, jobs, db_path, lambda: _first_error(csv_path, documents)).points()
 
 
-def _raise_first_error(csv_path: Path, documents: dict[str, dict], error: Exception) -> None:
-    """The error of the CSV's first bad row, as `iter_project_records` finds it (its line, column and words)."""
+def _first_error(csv_path: Path, documents: dict[str, dict]) -> None:
+    """Raise the error of the CSV's first bad row, as `iter_project_records` finds it (its line, column and words);
+    return if it finds none."""
     check_csv_file(csv_path)  # file-level and structural errors first, as they always came
     seen = SeenIds()
     try:
@@ -254,12 +248,6 @@ def _raise_first_error(csv_path: Path, documents: dict[str, dict], error: Except
             pass
     finally:
         seen.close()
-    raise error  # the fast path refused a row the reference accepts: a bug, never a silent pass
-
-
-def _sha256_of(path: Path) -> str:
-    with open(path, "rb") as handle:
-        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 def _geometry_geojson(record: dict, path, line: int) -> str | None:

@@ -1,0 +1,284 @@
+"""The build's projects, validated and inserted on every core the build is given.
+
+Serially, the CSV's rows are read, made into INSERT_COLUMNS tuples by `ProjectRows` (every check
+of a valid row), inserted INSERT_BATCH at a time and collected into the map's point columns: at
+100,000 projects two thirds of that is Python (ProjectRows) and one third SQLite, on one core.
+
+On a machine with more cores, and a CSV big enough to pay for a process (PARALLEL_MIN_BYTES), the
+file is cut at record boundaries into one byte range per core. This process does the first range;
+each other range is done by a forked child process into a database file of its own beside the
+build's (a `.building` name of this process, so a killed build's leftovers go with the next build),
+and the parts are then copied in order into `projects` (INSERT … SELECT, in SQLite's C), so the
+rowids, and the point columns, come out exactly as a serial build makes them (tests/test_build_parts.py).
+
+Where the file is cut: after a line with an even number of `"` before its end. A `"` inside an
+unquoted field (the csv module takes it as a letter) can put such a line end inside a quoted field;
+the range before it then ends inside a quoted field, which its own strict csv reader reports, and
+the build redoes the insert serially: each range's parse confirms the cut after it.
+
+Fork, not spawn: the child starts with the plans, the row checker and the imports it needs (spawn would
+import them again, a third of a second of the child's share); a caller with other threads (a server
+thread could hold a lock that fork copies, taken) builds serially.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import multiprocessing
+import os
+import pickle
+import sqlite3
+import threading
+from dataclasses import dataclass
+from itertools import islice
+from pathlib import Path
+from typing import Callable
+
+from registry.rows.atomic import temp_name
+from registry.rows.schema import RowError
+from registry.store.point_columns import PointColumns
+from registry.store.project_rows import INSERT_COLUMNS, ProjectRows
+
+INSERT_BATCH = 1000  # projects per executemany (~5 KB each as Python objects): memory stays flat
+PARALLEL_MIN_BYTES = 4 << 20  # ~16,000 projects: below this a child process costs more than it saves
+MAX_PARTS = 8
+SCAN_CHUNK = 1 << 20
+INSERT = f"INSERT INTO projects ({', '.join(INSERT_COLUMNS)}) VALUES ({', '.join('?' * len(INSERT_COLUMNS))})"
+
+
+class CutMisplaced(Exception):
+    """A cut fell inside a quoted field: the insert is redone serially."""
+
+
+class NulByte(ValueError):
+    """A NUL in the CSV: a file-level error, which the build reports as check_csv_file words it."""
+
+
+ROW_ERRORS = (RowError, csv.Error, sqlite3.IntegrityError, UnicodeDecodeError, NulByte)
+ROW_ERROR = "row error"  # a child's message: one of its rows is bad (the build finds which, by the reference path)
+
+
+@dataclass(frozen=True)
+class RowMaker:
+    """What a process needs to turn the CSV's rows into INSERT_COLUMNS tuples (registry/store/project_rows.py)."""
+    path: str
+    documents: dict
+    province_of: object
+    geometry_of: Callable
+
+    def rows(self, header: tuple[str, ...]) -> ProjectRows:
+        return ProjectRows(self.path, header, self.documents, self.province_of, self.geometry_of)
+
+
+def parts_for(csv_path: Path, jobs: int | None) -> int:
+    """How many byte ranges to cut: `jobs` if given; else one per core the build may use, when the file is big
+    enough and this process has no other thread. One where the platform cannot fork."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    if jobs is None:
+        if threading.active_count() > 1 or os.path.getsize(csv_path) < PARALLEL_MIN_BYTES:
+            return 1
+        jobs = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return max(1, min(jobs, MAX_PARTS))
+
+
+def cut_points(csv_path: Path, parts: int) -> list[int]:
+    """Byte offsets splitting the file into about `parts` equal ranges at line ends outside quotes; [0, …, size].
+
+    Each cut is the end of the first line, at or after an equal share of the file, with an even number of
+    `"` before it (counted by bytes.count over the file, in chunks: flat memory); the first range keeps the
+    header. Ranges that would be empty are merged away.
+    """
+    size = os.path.getsize(csv_path)
+    cuts, quotes, at = [0], 0, 0
+    with open(csv_path, "rb") as handle:
+        for share in range(1, parts):
+            target = max(size * share // parts, cuts[-1])
+            while at < target:
+                chunk = handle.read(min(SCAN_CHUNK, target - at))
+                quotes, at = quotes + chunk.count(b'"'), at + len(chunk)
+            while True:
+                line = handle.readline()
+                if not line:
+                    break
+                quotes, at = quotes + line.count(b'"'), at + len(line)
+                if quotes % 2 == 0 and line.endswith(b"\n"):
+                    break
+            if cuts[-1] < at < size:
+                cuts.append(at)
+    return [*cuts, size]
+
+
+class ByteRange(io.RawIOBase):
+    """Bytes start..end of a file, as a raw stream: a TextIOWrapper over it reads one range as the CSV's text.
+
+    It raises NulByte at a NUL (Python's csv module reads one as a letter; the registry refuses the file).
+    """
+
+    def __init__(self, path, start: int, end: int):
+        self.handle = open(path, "rb", buffering=0)
+        self.handle.seek(start)
+        self.left = end - start
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        if self.left <= 0:
+            return 0
+        view = memoryview(buffer)[:min(len(buffer), self.left)]
+        read = self.handle.readinto(view)
+        if bytes(view[:read]).find(b"\0") >= 0:
+            raise NulByte("a NUL byte")
+        self.left -= read
+        return read
+
+    def close(self) -> None:
+        self.handle.close()
+        super().close()
+
+
+def read_range(csv_path, start: int, end: int) -> io.TextIOWrapper:
+    """The range's text, read as `open(…, encoding="utf-8-sig", newline="")` reads the whole file."""
+    raw = io.BufferedReader(ByteRange(csv_path, start, end), SCAN_CHUNK)
+    return io.TextIOWrapper(raw, encoding="utf-8-sig" if start == 0 else "utf-8", newline="")
+
+
+def insert_range(conn, text, header, maker: RowMaker, points: PointColumns, bar=None, parent: int | None = None) -> None:
+    """Validate and insert one range's rows (its csv reader strict: a range ending in a quoted field raises)."""
+    make_row = maker.rows(header)
+    rows = filter(None, map(make_row, csv.reader(text, strict=True)))  # None: a blank line
+    while batch := list(islice(rows, INSERT_BATCH)):
+        if parent is not None and os.getppid() != parent:
+            os._exit(1)  # the build is gone: so is its part
+        conn.executemany(INSERT, batch)
+        points.add(batch)
+        if bar is not None and not bar.disable:
+            bar.update(len(batch))
+
+
+def insert_projects(conn, csv_path: Path, maker: RowMaker, bar, jobs: int | None, db_path: Path,
+                    first_error: Callable[[], None]) -> PointColumns:
+    """Insert the CSV's projects into `projects` (created, empty) on `conn`; the map's point columns.
+
+    `db_path`: the registry being built, beside which the parts' files go, named as its temp file.
+
+    `first_error()` raises the CSV's first bad row's error as the reference path finds it, or returns when
+    that path finds none (then a cut was misplaced, and the insert is redone serially).
+    """
+    parts = parts_for(csv_path, jobs)
+    if parts > 1:
+        cuts = cut_points(csv_path, parts)
+        if len(cuts) > 2:
+            try:
+                return _insert_in_parts(conn, csv_path, maker, bar, cuts, db_path, first_error)
+            except CutMisplaced:
+                conn.rollback()
+                conn.execute("DELETE FROM projects")
+    try:
+        with read_range(csv_path, 0, os.path.getsize(csv_path)) as text:
+            header = tuple(h.strip() for h in next(csv.reader(text, strict=True)))
+            points = PointColumns()
+            insert_range(conn, text, header, maker, points, bar)
+            return points
+    except ROW_ERRORS:
+        first_error()
+        raise  # the fast path refused a row the reference accepts: a bug, never a silent pass
+
+
+def _insert_in_parts(conn, csv_path: Path, maker: RowMaker, bar, cuts: list[int], db_path: Path,
+                     first_error) -> PointColumns:
+    schema = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'projects'").fetchone()[0]
+    with read_range(csv_path, 0, cuts[1]) as text:
+        header = tuple(h.strip() for h in next(csv.reader(text, strict=True)))
+    context = multiprocessing.get_context("fork")
+    children = []
+    try:
+        for start, end in zip(cuts[1:-1], cuts[2:]):
+            part_db = str(temp_name(db_path, ".building"))  # this process's pid: a killed build's part goes with the next build
+            receive, send = context.Pipe(duplex=False)
+            child = context.Process(target=_child, args=(csv_path, start, end, header, maker, part_db, schema, send),
+                                    name="registry-build-part", daemon=True)
+            child.start()
+            send.close()
+            children.append((child, receive, part_db))
+        points = PointColumns()
+        try:
+            with read_range(csv_path, 0, cuts[1]) as text:
+                next(csv.reader(text, strict=True))  # the header
+                insert_range(conn, text, header, maker, points, bar)
+        except ROW_ERRORS as error:
+            first_error()
+            raise CutMisplaced from error
+        conn.commit()  # ATTACH needs no transaction open
+        for child, receive, part_db in children:
+            outcome = _outcome(child, receive)
+            if isinstance(outcome, str) and outcome == ROW_ERROR:
+                first_error()  # raises the CSV's first bad row's error; returns if the cut was misplaced
+                raise CutMisplaced
+            if isinstance(outcome, BaseException):
+                raise outcome
+            try:
+                _append_part(conn, part_db)
+            except sqlite3.IntegrityError:  # the same id in two ranges
+                first_error()
+                raise
+            points.append_part(outcome)
+            if not bar.disable:
+                bar.update(outcome.inserted)
+            Path(part_db).unlink(missing_ok=True)
+        return points
+    finally:
+        for child, receive, part_db in children:
+            if child.is_alive():
+                child.terminate()
+            child.join()
+            receive.close()
+            Path(part_db).unlink(missing_ok=True)
+
+
+def _outcome(child, receive) -> PointColumns | str | BaseException:
+    try:
+        return receive.recv()
+    except EOFError:
+        child.join()
+        return RuntimeError(f"a build process ended without its part of the projects (exit code {child.exitcode})")
+
+
+def _append_part(conn, part_db: str) -> None:
+    conn.execute("ATTACH DATABASE ? AS part", (part_db,))
+    try:
+        conn.execute("INSERT INTO projects SELECT * FROM part.projects ORDER BY rowid")
+        conn.commit()
+    except BaseException:
+        conn.rollback()  # the failed statement's transaction, which DETACH would find open
+        raise
+    finally:
+        conn.execute("DETACH DATABASE part")
+
+
+def _child(csv_path, start, end, header, maker: RowMaker, part_db, schema, send) -> None:
+    """A forked process: one range's projects into a database file of its own; sends its PointColumns or the error."""
+    parent = os.getppid()
+    try:
+        part = sqlite3.connect(part_db)
+        try:
+            part.execute("PRAGMA journal_mode = OFF")
+            part.execute("PRAGMA synchronous = OFF")
+            part.execute(schema)
+            points = PointColumns()
+            with read_range(csv_path, start, end) as text:
+                insert_range(part, text, header, maker, points, parent=parent)
+            part.commit()
+        finally:
+            part.close()
+        send.send(points)
+    except ROW_ERRORS:
+        send.send(ROW_ERROR)
+    except BaseException as error:  # noqa: BLE001 - handed to the build, which raises it (a full disk, say)
+        try:
+            send.send(error)
+        except (pickle.PicklingError, TypeError, AttributeError):
+            send.send(RuntimeError(f"{type(error).__name__}: {error}"))
+    finally:
+        send.close()
