@@ -61,6 +61,7 @@ TARGETS = {"api_1pct": 0.020, "geojson_all": 1.5, "map_all_bytes": 15_000_000}
 # query selects the same ones, so both servers send the same features.
 sys.path.insert(0, str(ROOT))
 from registry.exports.export import FEATURE_PROPERTIES  # noqa: E402
+from benchmarks.process_tree import descendants  # noqa: E402
 
 
 @dataclass
@@ -161,17 +162,7 @@ class Server:
 
     def pids(self) -> list[int]:
         """The server's process and its children (gunicorn's workers)."""
-        pids, frontier = [self.proc.pid], [self.proc.pid]
-        while frontier:
-            pid = frontier.pop()
-            try:
-                children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-            except OSError:
-                children = []
-            for child in map(int, children):
-                pids.append(child)
-                frontier.append(child)
-        return pids
+        return descendants(self.proc.pid)
 
     def reset_peak(self) -> None:
         for pid in self.pids():

@@ -54,22 +54,27 @@ def cli():
               help="City-wide targets CSV (default: targets.csv beside --csv, if there is one).")
 @click.option("--progress/--no-progress", default=None,
               help="Progress bar on stderr (default: when stderr is a terminal; never when it is piped).")
+@click.option("--jobs", type=click.IntRange(min=1), default=None,
+              help="Processes that validate and insert the projects (default: one per core, for a CSV over 4 MiB).")
 @db_option
 @root_option
-def build(csv_path, plans_dir, targets_csv, progress, db_path):
+def build(csv_path, plans_dir, targets_csv, progress, jobs, db_path):
     """Validate the CSV and build the SQLite registry, replacing the old one atomically."""
     import sqlite3
 
     from registry.rows.atomic import Terminated, terminate_as_interrupt
     from registry.rows.failures import describe_os_error, describe_sqlite_write_error
+    from registry.rows.malloc_tuning import tune_malloc
     from registry.intake.files import reading_lock
     from registry.store.store import build as build_registry
+
+    tune_malloc()  # the point columns' and the clusters' large temporaries given back when freed: flat memory
 
     unchanged = f"nothing was written; {db_path} is unchanged"
     try:
         # Under the writers' lock: a review or add-plan finishing meanwhile is built whole or not at all.
         with terminate_as_interrupt(), reading_lock(Path(csv_path).parent):
-            report = build_registry(csv_path, db_path, plans_dir, targets_csv, progress=progress)
+            report = build_registry(csv_path, db_path, plans_dir, targets_csv, progress=progress, jobs=jobs)
     except RowError as exc:
         fail(f"{exc}\n{unchanged}")
     except KeyboardInterrupt as exc:

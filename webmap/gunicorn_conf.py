@@ -44,26 +44,15 @@ accesslog = os.environ.get("REGISTRY_ACCESS_LOG") or None
 
 # glibc gives each thread that allocates an arena of its own and keeps what is freed in it: a worker's 8 threads
 # held ~30 MB more than one thread does at 1,000,000 projects (benchmarks/map_browser.py, the worker's VmHWM).
-# Two arenas are what MALLOC_ARENA_MAX=2 would give; set in the worker before its threads start.
+# Two arenas are what MALLOC_ARENA_MAX=2 would give, and a fixed mmap threshold gives numpy's large temporaries
+# back when freed (registry/rows/malloc_tuning.py); set in the worker before its threads start.
 MALLOC_ARENAS = 2
-M_ARENA_MAX = -8  # glibc's malloc.h
-# glibc raises its mmap threshold each time a large block is freed (up to 32 MB), after which numpy's temporaries
-# (a view's arrays at a million projects are MBs each) come from the heap, whose freed space stays in the process.
-# A fixed threshold keeps every block over it in its own mapping, given back to the system when freed.
-MMAP_THRESHOLD = 256 * 1024
-M_MMAP_THRESHOLD = -3
 
 
 def post_fork(server, worker):
-    import ctypes
-    import ctypes.util
+    from registry.rows.malloc_tuning import tune_malloc
 
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        libc.mallopt(M_ARENA_MAX, MALLOC_ARENAS)
-        libc.mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD)
-    except (OSError, AttributeError):  # not glibc (musl, macOS): its own allocator, nothing to set
-        pass
+    tune_malloc(arenas=MALLOC_ARENAS)
 
 
 def post_worker_init(worker):

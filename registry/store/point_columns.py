@@ -83,22 +83,30 @@ class PointColumns:
         self.id_ends.frombytes(ends.tobytes())
         self.located += n
 
-    def append_part(self, part: "PointColumns") -> None:
-        """Append the columns of the rows inserted after this one's (a part of the build made by another process,
-        its rowids from 1): its rowids, line rows and id ends shifted past this one's."""
+    def part_blobs(self):
+        """(name, bytes) of every column, the ids and their ends: what `append_part` reads back, one at a time."""
+        for name, column in self.columns.items():
+            yield name, column.tobytes()
+        yield "ids", bytes(self.ids)
+        yield "id_ends", self.id_ends.tobytes()
+
+    def append_part(self, inserted: int, located: int, read) -> None:
+        """Append the columns of the rows inserted after this one's, made by another process (its rowids from 1):
+        `read(name)` gives each of its `part_blobs`, read one at a time (flat memory); its rowids, line rows and id
+        ends are shifted past this one's."""
         offsets = {"rowid": self.inserted, "line_rows": self.located}
-        for name, column in part.columns.items():
-            if name in offsets and len(column):
-                column = np.frombuffer(column, dtype=self.dtypes[name]) + offsets[name]
-                self.columns[name].frombytes(column.astype(self.dtypes[name]).tobytes())
-            else:
-                self.columns[name].extend(column)
-        if part.id_ends:
+        for name, column in self.columns.items():
+            data = read(name)
+            if name in offsets and data:
+                data = (np.frombuffer(data, dtype=self.dtypes[name]) + offsets[name]).astype(self.dtypes[name]).tobytes()
+            column.frombytes(data)
+        id_ends = read("id_ends")
+        if id_ends:
             last = self.id_ends[-1] if self.id_ends else 0
-            self.id_ends.frombytes((np.frombuffer(part.id_ends, dtype=np.uint64) + np.uint64(last)).tobytes())
-        self.ids += part.ids
-        self.inserted += part.inserted
-        self.located += part.located
+            self.id_ends.frombytes((np.frombuffer(id_ends, dtype=np.uint64) + np.uint64(last)).tobytes())
+        self.ids += read("ids")
+        self.inserted += inserted
+        self.located += located
 
     @classmethod
     def of_table(cls, conn, batch: int = 5_000) -> "PointColumns":

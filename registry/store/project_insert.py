@@ -219,13 +219,12 @@ def _insert_in_parts(conn, csv_path: Path, maker: RowMaker, bar, cuts: list[int]
             if isinstance(outcome, BaseException):
                 raise outcome
             try:
-                _append_part(conn, part_db)
+                _append_part(conn, part_db, points, *outcome)
             except sqlite3.IntegrityError:  # the same id in two ranges
                 first_error()
                 raise
-            points.append_part(outcome)
             if not bar.disable:
-                bar.update(outcome.inserted)
+                bar.update(outcome[0])
             Path(part_db).unlink(missing_ok=True)
         return points
     finally:
@@ -237,7 +236,7 @@ def _insert_in_parts(conn, csv_path: Path, maker: RowMaker, bar, cuts: list[int]
             Path(part_db).unlink(missing_ok=True)
 
 
-def _outcome(child, receive) -> PointColumns | str | BaseException:
+def _outcome(child, receive) -> tuple[int, int] | str | BaseException:
     try:
         return receive.recv()
     except EOFError:
@@ -245,11 +244,14 @@ def _outcome(child, receive) -> PointColumns | str | BaseException:
         return RuntimeError(f"a build process ended without its part of the projects (exit code {child.exitcode})")
 
 
-def _append_part(conn, part_db: str) -> None:
+def _append_part(conn, part_db: str, points: PointColumns, inserted: int, located: int) -> None:
+    """A part's rows into `projects`, after the rows there; its point columns after `points`' (from its file)."""
     conn.execute("ATTACH DATABASE ? AS part", (part_db,))
     try:
         conn.execute("INSERT INTO projects SELECT * FROM part.projects ORDER BY rowid")
         conn.commit()
+        points.append_part(inserted, located, lambda name: conn.execute(
+            "SELECT data FROM part.part_points WHERE name = ?", (name,)).fetchone()[0])
     except BaseException:
         conn.rollback()  # the failed statement's transaction, which DETACH would find open
         raise
@@ -258,7 +260,8 @@ def _append_part(conn, part_db: str) -> None:
 
 
 def _child(csv_path, start, end, header, maker: RowMaker, part_db, schema, send) -> None:
-    """A forked process: one range's projects into a database file of its own; sends its PointColumns or the error."""
+    """A forked process: one range's projects, and their point columns, into a database file of its own; sends
+    (rows inserted, rows located), or the error. The columns go by file, not pipe: no pickled copy of them."""
     parent = os.getppid()
     try:
         part = sqlite3.connect(part_db)
@@ -269,10 +272,13 @@ def _child(csv_path, start, end, header, maker: RowMaker, part_db, schema, send)
             points = PointColumns()
             with read_range(csv_path, start, end) as text:
                 insert_range(part, text, header, maker, points, parent=parent)
+            part.execute("CREATE TABLE part_points (name TEXT PRIMARY KEY, data BLOB)")
+            for name, data in points.part_blobs():
+                part.execute("INSERT INTO part_points VALUES (?, ?)", (name, data))
             part.commit()
         finally:
             part.close()
-        send.send(points)
+        send.send((points.inserted, points.located))
     except ROW_ERRORS:
         send.send(ROW_ERROR)
     except BaseException as error:  # noqa: BLE001 - handed to the build, which raises it (a full disk, say)

@@ -1,0 +1,27 @@
+"""glibc malloc settings for a process that works in large, short-lived blocks (numpy arrays, SQLite blobs).
+
+glibc raises its mmap threshold each time a large block is freed (up to 32 MB), after which the next
+large temporaries come from the heap, whose freed space stays in the process: a server worker's
+view arrays at a million projects, the build's point columns and cluster temporaries. A fixed
+threshold keeps every block over it in its own mapping, given back to the system when freed. Each
+thread that allocates also gets an arena of its own, which keeps what is freed in it; `arenas`
+caps them. Used by the server's workers (webmap/gunicorn_conf.py) and `registry build` (registry/cli.py).
+"""
+from __future__ import annotations
+
+MMAP_THRESHOLD = 256 * 1024
+_M_MMAP_THRESHOLD = -3  # glibc's malloc.h
+_M_ARENA_MAX = -8
+
+
+def tune_malloc(arenas: int = 2, mmap_threshold: int = MMAP_THRESHOLD) -> bool:
+    """Set glibc's arena cap and a fixed mmap threshold for this process (and the processes it forks after);
+    False where the C library is not glibc (musl, macOS: their own allocators, nothing to set)."""
+    import ctypes
+    import ctypes.util
+
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        return bool(libc.mallopt(_M_ARENA_MAX, arenas)) and bool(libc.mallopt(_M_MMAP_THRESHOLD, mmap_threshold))
+    except (OSError, AttributeError):
+        return False
