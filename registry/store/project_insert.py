@@ -278,13 +278,17 @@ def _child(csv_path, start, end, header, maker: RowMaker, part_db, schema, send)
             part.commit()
         finally:
             part.close()
-        send.send((points.inserted, points.located))
+        outcome = (points.inserted, points.located)
     except ROW_ERRORS:
-        send.send(ROW_ERROR)
+        outcome = ROW_ERROR
     except BaseException as error:  # noqa: BLE001 - handed to the build, which raises it (a full disk, say)
+        outcome = error
+    try:
         try:
-            send.send(error)
-        except (pickle.PicklingError, TypeError, AttributeError):
-            send.send(RuntimeError(f"{type(error).__name__}: {error}"))
+            send.send(outcome)
+        except (pickle.PicklingError, TypeError, AttributeError):  # an error that does not pickle: its words do
+            send.send(RuntimeError(f"{type(outcome).__name__}: {outcome}"))
+    except OSError:
+        pass  # the build is gone (interrupted, or it stopped on another part's error): no one to tell
     finally:
         send.close()
