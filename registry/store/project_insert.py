@@ -60,14 +60,18 @@ ROW_ERROR = "row error"  # a child's message: one of its rows is bad (the build 
 
 @dataclass(frozen=True)
 class RowMaker:
-    """What a process needs to turn the CSV's rows into INSERT_COLUMNS tuples (registry/store/project_rows.py)."""
+    """What a process needs to turn the CSV's rows into INSERT_COLUMNS tuples (registry/store/project_rows.py).
+
+    `province_of(documents)` makes the province lookup (registry.geo.provinces.ProvinceOf: the divisions' table,
+    a tenth of a second to load): each process makes its own when it starts its range, side by side.
+    """
     path: str
     documents: dict
-    province_of: object
+    province_of: Callable
     geometry_of: Callable
 
     def rows(self, header: tuple[str, ...]) -> ProjectRows:
-        return ProjectRows(self.path, header, self.documents, self.province_of, self.geometry_of)
+        return ProjectRows(self.path, header, self.documents, self.province_of(self.documents), self.geometry_of)
 
 
 def parts_for(csv_path: Path, jobs: int | None) -> int:

@@ -235,7 +235,7 @@ def _insert_projects(conn, csv_path: Path, documents: dict[str, dict], bar, jobs
                      db_path: Path) -> mapgrid.Points:
     """Validate and insert the CSV's projects (registry/store/project_insert.py: on every core, when it pays);
     the map's point arrays of the rows inserted. Any error is reported as the reference path reports it."""
-    maker = RowMaker(str(csv_path), documents, ProvinceOf(documents), _geometry_geojson)
+    maker = RowMaker(str(csv_path), documents, ProvinceOf, _geometry_geojson)
     return insert_projects(conn, csv_path, maker, bar, jobs, db_path, lambda: _first_error(csv_path, documents)).points()
 
 
