@@ -175,6 +175,7 @@ class MapFrame:
     html: Markup
     script: Markup
     config: dict  # for map.js, written into the page as JSON data
+    scripts: tuple = ()  # URLs of the scripts Folium's script needs (Leaflet), loaded just before it
 
 
 def build_frame(tiles: str, attribution: str, *, types: list[str], filter_query: str | None = None,
@@ -184,7 +185,7 @@ def build_frame(tiles: str, attribution: str, *, types: list[str], filter_query:
     `filter_query` is the page's filter as a query string (None for a bad filter: nothing is
     drawn); map.js asks /api/map/clusters and /api/map/lines with it for each view.
     """
-    header, html, script, map_name, boundaries_name = _folium_frame(
+    header, html, script, map_name, boundaries_name, scripts = _folium_frame(
         tiles, attribution, tuple(types), zoom, current_lang(), request.script_root)
     config = {
         "map": map_name, "boundaries": boundaries_name,
@@ -211,7 +212,7 @@ def build_frame(tiles: str, attribution: str, *, types: list[str], filter_query:
 
     # Folium's header has one inline <script> (L_NO_TOUCH, L_DISABLE_3D): it runs under the CSP with the nonce.
     return MapFrame(Markup(header.replace("<script>", f'<script nonce="{csp_nonce()}">')), Markup(html), Markup(script),
-                    config)
+                    config, scripts)
 
 
 @lru_cache(maxsize=64)
@@ -225,8 +226,10 @@ def _folium_frame(tiles: str, attribution: str, types: tuple, zoom: int, lang: s
     fmap = folium.Map(location=DEFAULT_CENTRE, zoom_start=zoom, tiles=None, prefer_canvas=True,
                       control_scale=False, width="100%", height="100%")
     fmap.options.update(min_zoom=MIN_ZOOM, max_zoom=MAX_ZOOM)
-    # Leaflet only: nothing on the page uses jQuery (90 KB less to load and parse).
-    _offline(fmap, js=[("leaflet", "leaflet", "leaflet.js")], css=[("leaflet_css", "leaflet", "leaflet.css")])
+    # Leaflet only: nothing on the page uses jQuery (90 KB less to load and parse). Its script is not in the
+    # <head>, where it held the parser until it had arrived: the templates load it just before Folium's script, so
+    # the page's HTML is parsed and laid out while it downloads.
+    _offline(fmap, js=[], css=[("leaflet_css", "leaflet", "leaflet.css")])
     if tiles == "osm":
         folium.TileLayer(OSM_TILES, name="OpenStreetMap").add_to(fmap)
     elif tiles != "none":
@@ -240,4 +243,4 @@ def _folium_frame(tiles: str, attribution: str, types: tuple, zoom: int, lang: s
     figure = fmap.get_root()
     figure.render()  # renders the children, which register their assets in the header
     return (figure.header.render(), figure.html.render(), figure.script.render(), fmap.get_name(),
-            boundaries.get_name())
+            boundaries.get_name(), (_vendor_url("leaflet", "leaflet.js"),))

@@ -82,10 +82,11 @@ def filter_context(project_filter: ProjectFilter | None, error: FilterError | No
 def map_page():
     project_filter, error = parse_filter()
     context = filter_context(project_filter, error)
+    options = mapview.frame_options(project_filter)
     frame = mapframe.build_frame(current_app.config["REGISTRY_TILES"], current_app.config["REGISTRY_TILES_ATTRIBUTION"],
-                                 **mapview.frame_options(project_filter))
-    return render_template("map.html", frame=frame, **mapview.page_context(project_filter),
-                           **context), 400 if error else 200
+                                 **options)
+    return render_template("map.html", frame=frame, first_view=mapview.first_view(project_filter, options["summary"]),
+                           **mapview.page_context(project_filter), **context), 400 if error else 200
 
 
 @bp.get("/projects")

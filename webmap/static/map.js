@@ -336,6 +336,21 @@
     });
   }
 
+  // The first view's answers, written into the page by the server (webmap/mapview.py: first_view): the clusters
+  // and lines of the filter's whole extent at each zoom a fitted first view can take. Every drawn project lies in
+  // that extent, so a view holding all of it at one of those zooms gets these very answers from /api/map/…
+  // (tests/test_map_first_view.py); such a first view, coloured by type, is drawn without a round trip. Taken
+  // once: any other first view, and every later one, is fetched.
+  var firstViewNode = document.getElementById("map-first-view");
+
+  function takeFirstView(box, zoom, mode) {
+    var node = firstViewNode;
+    firstViewNode = null;
+    if (!node || mode) return null;
+    var first = JSON.parse(node.textContent), answer = first.zooms[String(zoom)], e = first.bbox, v = box.split(",").map(Number);
+    return answer && v[0] <= e[0] && v[1] <= e[1] && v[2] >= e[2] && v[3] >= e[3] ? answer : null;
+  }
+
   // Fetches and paints the current view; "ready" when this view (not an older one) is on screen,
   // and the promise returned is resolved then.
   // `also`: more work the view waits for (on the first load, the table of the projects in view).
@@ -347,11 +362,12 @@
     // An older view's answers are not cancelled (an aborted fetch is a failed request), only ignored.
     var sequence = ++viewSequence, started = performance.now();
     body.dataset.mapState = "loading";
-    var box = "bbox=" + viewBox(), zoom = Math.round(map.getZoom());
+    var bbox = viewBox(), box = "bbox=" + bbox, zoom = Math.round(map.getZoom());
     var mode = colourMode === "stage" ? "&group=stage" : "";
+    var inlined = takeFirstView(bbox, zoom, mode);
     var wanted = [
-      map.hasLayer(points) ? getJSON(withQuery(config.clustersUrl, box + "&zoom=" + zoom + mode)) : null,
-      map.hasLayer(lines) ? getJSON(withQuery(config.linesUrl, box + "&zoom=" + zoom + mode)) : null,
+      !map.hasLayer(points) ? null : inlined ? inlined.clusters : getJSON(withQuery(config.clustersUrl, box + "&zoom=" + zoom + mode)),
+      !map.hasLayer(lines) ? null : inlined ? inlined.lines : getJSON(withQuery(config.linesUrl, box + "&zoom=" + zoom + mode)),
       also || null,
     ];
     currentView = Promise.all(wanted).then(function (answers) {
@@ -366,7 +382,7 @@
       return new Promise(function (resolve) {
         requestAnimationFrame(function () {
           if (sequence === viewSequence) {
-            lastView = { sequence: sequence, ms: performance.now() - started, box: box, zoom: zoom };
+            lastView = { sequence: sequence, ms: performance.now() - started, box: box, zoom: zoom, inlined: !!inlined };
             body.dataset.mapState = "ready";
           }
           resolve();
@@ -664,11 +680,21 @@
   }
 
   // ---- start -------------------------------------------------------------------------------
-  var boundariesLoaded = getJSON(config.boundariesUrl).then(function (collection) {
-    boundaries.addData(collection);
-    boundaries.bringToBack();
-    return boundaries.getBounds();
-  });
+  // The plans' county outlines: asked for once the first view's projects are on screen (as the basemap is), so
+  // that their parsing and drawing come after the projects; first only for an empty registry, whose first view
+  // is those counties.
+  function loadBoundaries() {
+    return getJSON(config.boundariesUrl).then(function (collection) {
+      boundaries.addData(collection);
+      boundaries.bringToBack();
+      return boundaries.getBounds();
+    });
+  }
+
+  function afterTwoFrames() {
+    return new Promise(function (resolve) { requestAnimationFrame(function () { requestAnimationFrame(resolve); }); });
+  }
+  var boundariesLoaded = null;  // the outlines' promise, once asked for
   // The offline basemap (static/basemap.js) under everything else. Its first cells are fetched once
   // the first view's projects are on screen: that view's cells only, and their parsing and drawing
   // (~150-200 ms at a national view) come after the projects, not before them. config.basemap is
@@ -714,11 +740,16 @@
     var shown = showView();
     var first = Promise.all([shown, addBasemap(shown)]);
     first.then(function () { updateTable(true); });
+    if (!boundariesLoaded) {
+      boundariesLoaded = shown.then(afterTwoFrames).then(loadBoundaries);
+      boundariesLoaded.catch(function (error) { console.warn("county outlines:", error); });
+    }
     return first;
   }
 
   if (config.projectUrl) {
     // A project's own page: one project, drawn from its API record.
+    boundariesLoaded = loadBoundaries();
     getJSON(config.projectUrl).then(function (project) {
       if (!project.geojson) return addBasemap();
       projectCache.set(project.id, { project: project, error: null, promise: Promise.resolve() });
@@ -744,6 +775,7 @@
   } else if (config.filterQuery) {
     start(null).catch(fail);  // nothing of this filter is on the map: all of China, not the plans' counties
   } else {
+    boundariesLoaded = loadBoundaries();
     boundariesLoaded.then(start).catch(fail);  // an empty registry: the plans' counties
   }
 
