@@ -1,8 +1,9 @@
 """The build on several cores (registry/store/project_insert.py) makes the registry a serial build makes.
 
 The shipped projects.csv is cut into up to five byte ranges, inserted by forked processes, and
-copied in order: every table the readers use must come out row for row (and the map's blobs byte
-for byte) as `jobs=1` builds it, whatever falls on a cut — a quoted field over two lines, a `"`
+copied in order: every table the readers use must come out row for row (the map's blobs and the
+full-text index's shadow tables byte for byte, the schema's statements word for word) as `jobs=1`
+builds it, whatever falls on a cut — a quoted field over two lines, a `"`
 inside an unquoted field (which misplaces a cut: the build redoes the insert serially) — and a bad
 row, a duplicate id or a bad byte in a later range must be reported exactly as the serial build
 reports it, with no part's file left behind.
@@ -19,6 +20,7 @@ import pytest
 from conftest import SHIPPED_CSV
 from registry.rows.schema import RowError
 from registry.store import project_insert
+from registry.store.search_index import SHADOW_TABLES
 from registry.store.store import build
 
 TABLES = {
@@ -30,12 +32,15 @@ TABLES = {
     "project_places": "SELECT * FROM project_places",
     "search": "SELECT rowid FROM projects_fts WHERE projects_fts MATCH '\"电站\"' ORDER BY rowid",
     "meta": "SELECT * FROM registry_meta WHERE key != 'built_at' ORDER BY key",
+    **{table: f"SELECT * FROM {table}" for table in SHADOW_TABLES},  # the full-text index, byte for byte
+    "schema": "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY name",
 }
 
 
 def contents(db: Path) -> dict[str, list]:
     conn = sqlite3.connect(db)
     try:
+        conn.execute("INSERT INTO projects_fts (projects_fts) VALUES ('integrity-check')")  # raises if it is not
         return {name: conn.execute(sql).fetchall() for name, sql in TABLES.items()}
     finally:
         conn.close()

@@ -41,7 +41,7 @@ from registry.store.project_rows import INSERT_COLUMNS, ProjectRows
 
 INSERT_BATCH = 1000  # projects per executemany (~5 KB each as Python objects): memory stays flat
 PARALLEL_MIN_BYTES = 4 << 20  # ~16,000 projects: below this a child process costs more than it saves
-MAX_PARTS = 8
+MAX_PARTS = 8  # SQLite attaches at most 10 databases to a connection: the search index attaches every part
 SCAN_CHUNK = 1 << 20
 INSERT = f"INSERT INTO projects ({', '.join(INSERT_COLUMNS)}) VALUES ({', '.join('?' * len(INSERT_COLUMNS))})"
 
@@ -161,12 +161,24 @@ def insert_range(conn, text, header, maker: RowMaker, points: PointColumns, bar=
             bar.update(len(batch))
 
 
+class Parts:
+    """The files of a build made in parts, in order, each with its rows' rowids from 1 and the offset of its first
+    row in `projects`: kept until the full-text index is made from them (registry/store/search_index.py)."""
+
+    def __init__(self):
+        self.files: list[tuple[Path, int]] = []
+
+    def remove(self) -> None:
+        for path, _ in self.files:
+            path.unlink(missing_ok=True)
+
+
 def insert_projects(conn, csv_path: Path, maker: RowMaker, bar, jobs: int | None, db_path: Path,
-                    first_error: Callable[[], None]) -> PointColumns:
-    """Insert the CSV's projects into `projects` (created, empty) on `conn`; the map's point columns.
+                    first_error: Callable[[], None]) -> tuple[PointColumns, Parts | None]:
+    """Insert the CSV's projects into `projects` (created, empty) on `conn`: the map's point columns, and the parts'
+    files when it was built in parts (the caller removes them: `Parts.remove`).
 
     `db_path`: the registry being built, beside which the parts' files go, named as its temp file.
-
     `first_error()` raises the CSV's first bad row's error as the reference path finds it, or returns when
     that path finds none (then a cut was misplaced, and the insert is redone serially).
     """
@@ -174,54 +186,61 @@ def insert_projects(conn, csv_path: Path, maker: RowMaker, bar, jobs: int | None
     if parts > 1:
         cuts = cut_points(csv_path, parts)
         if len(cuts) > 2:
+            made = Parts()
             try:
-                return _insert_in_parts(conn, csv_path, maker, bar, cuts, db_path, first_error)
+                return _insert_in_parts(conn, csv_path, maker, bar, cuts, db_path, first_error, made), made
             except CutMisplaced:
                 conn.rollback()
                 conn.execute("DELETE FROM projects")
+                made.remove()
+            except BaseException:
+                made.remove()
+                raise
     try:
         with read_range(csv_path, 0, os.path.getsize(csv_path)) as text:
             header = tuple(h.strip() for h in next(csv.reader(text, strict=True)))
             points = PointColumns()
             insert_range(conn, text, header, maker, points, bar)
-            return points
+            return points, None
     except ROW_ERRORS:
         first_error()
         raise  # the fast path refused a row the reference accepts: a bug, never a silent pass
 
 
 def _insert_in_parts(conn, csv_path: Path, maker: RowMaker, bar, cuts: list[int], db_path: Path,
-                     first_error) -> PointColumns:
+                     first_error, made: Parts) -> PointColumns:
+    """Every range into a file of its own (the first here, the others by forked processes), then all copied in order."""
     schema = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'projects'").fetchone()[0]
     with read_range(csv_path, 0, cuts[1]) as text:
         header = tuple(h.strip() for h in next(csv.reader(text, strict=True)))
+    # Named for this process's pid: a killed build's parts go with the next build (remove_stale_temp_files).
+    files = [temp_name(db_path, ".building") for _ in cuts[1:]]
     context = multiprocessing.get_context("fork")
     children = []
     try:
-        for start, end in zip(cuts[1:-1], cuts[2:]):
-            part_db = str(temp_name(db_path, ".building"))  # this process's pid: a killed build's part goes with the next build
+        for start, end, part_db in zip(cuts[1:-1], cuts[2:], files[1:]):
             receive, send = context.Pipe(duplex=False)
             child = context.Process(target=_child, args=(csv_path, start, end, header, maker, part_db, schema, send),
                                     name="registry-build-part", daemon=True)
             child.start()
             send.close()
-            children.append((child, receive, part_db))
-        points = PointColumns()
+            children.append((child, receive))
         try:
-            with read_range(csv_path, 0, cuts[1]) as text:
-                next(csv.reader(text, strict=True))  # the header
-                insert_range(conn, text, header, maker, points, bar)
+            points = fill_part(files[0], csv_path, 0, cuts[1], header, maker, schema, bar=bar)
         except ROW_ERRORS as error:
             first_error()
             raise CutMisplaced from error
         conn.commit()  # ATTACH needs no transaction open
-        for child, receive, part_db in children:
+        _append_part(conn, files[0], None, points.inserted, points.located)
+        made.files.append((files[0], 0))
+        for (child, receive), part_db in zip(children, files[1:]):
             outcome = _outcome(child, receive)
             if isinstance(outcome, str) and outcome == ROW_ERROR:
                 first_error()  # raises the CSV's first bad row's error; returns if the cut was misplaced
                 raise CutMisplaced
             if isinstance(outcome, BaseException):
                 raise outcome
+            made.files.append((part_db, points.inserted))
             try:
                 _append_part(conn, part_db, points, *outcome)
             except sqlite3.IntegrityError:  # the same id in two ranges
@@ -229,15 +248,16 @@ def _insert_in_parts(conn, csv_path: Path, maker: RowMaker, bar, cuts: list[int]
                 raise
             if not bar.disable:
                 bar.update(outcome[0])
-            Path(part_db).unlink(missing_ok=True)
         return points
     finally:
-        for child, receive, part_db in children:
+        for child, receive in children:
             if child.is_alive():
                 child.terminate()
             child.join()
             receive.close()
-            Path(part_db).unlink(missing_ok=True)
+        for part_db in files:
+            if part_db not in {path for path, _ in made.files}:
+                part_db.unlink(missing_ok=True)
 
 
 def _outcome(child, receive) -> tuple[int, int] | str | BaseException:
@@ -248,14 +268,15 @@ def _outcome(child, receive) -> tuple[int, int] | str | BaseException:
         return RuntimeError(f"a build process ended without its part of the projects (exit code {child.exitcode})")
 
 
-def _append_part(conn, part_db: str, points: PointColumns, inserted: int, located: int) -> None:
-    """A part's rows into `projects`, after the rows there; its point columns after `points`' (from its file)."""
-    conn.execute("ATTACH DATABASE ? AS part", (part_db,))
+def _append_part(conn, part_db: Path, points: PointColumns | None, inserted: int, located: int) -> None:
+    """A part's rows into `projects`, after the rows there; its point columns after `points`' (from its file), if given."""
+    conn.execute("ATTACH DATABASE ? AS part", (str(part_db),))
     try:
         conn.execute("INSERT INTO projects SELECT * FROM part.projects ORDER BY rowid")
         conn.commit()
-        points.append_part(inserted, located, lambda name: conn.execute(
-            "SELECT data FROM part.part_points WHERE name = ?", (name,)).fetchone()[0])
+        if points is not None:
+            points.append_part(inserted, located, lambda name: conn.execute(
+                "SELECT data FROM part.part_points WHERE name = ?", (name,)).fetchone()[0])
     except BaseException:
         conn.rollback()  # the failed statement's transaction, which DETACH would find open
         raise
@@ -263,22 +284,34 @@ def _append_part(conn, part_db: str, points: PointColumns, inserted: int, locate
         conn.execute("DETACH DATABASE part")
 
 
-def _child(csv_path, start, end, header, maker: RowMaker, part_db, schema, send) -> None:
+def fill_part(part_db: Path, csv_path, start: int, end: int, header, maker: RowMaker, schema: str, bar=None,
+              parent: int | None = None) -> PointColumns:
+    """One range's projects into a new database file `part_db` (its table made by `schema`); their point columns."""
+    part = sqlite3.connect(part_db)
+    try:
+        part.execute("PRAGMA journal_mode = OFF")
+        part.execute("PRAGMA synchronous = OFF")
+        part.execute(schema)
+        points = PointColumns()
+        with read_range(csv_path, start, end) as text:
+            if start == 0:
+                next(csv.reader(text, strict=True))  # the header
+            insert_range(part, text, header, maker, points, bar, parent)
+        part.commit()
+        return points
+    finally:
+        part.close()
+
+
+def _child(csv_path, start, end, header, maker: RowMaker, part_db: Path, schema, send) -> None:
     """A forked process: one range's projects, and their point columns, into a database file of its own; sends
     (rows inserted, rows located), or the error. The columns go by file, not pipe: no pickled copy of them."""
-    parent = os.getppid()
     try:
+        points = fill_part(part_db, csv_path, start, end, header, maker, schema, parent=os.getppid())
         part = sqlite3.connect(part_db)
         try:
-            part.execute("PRAGMA journal_mode = OFF")
-            part.execute("PRAGMA synchronous = OFF")
-            part.execute(schema)
-            points = PointColumns()
-            with read_range(csv_path, start, end) as text:
-                insert_range(part, text, header, maker, points, parent=parent)
             part.execute("CREATE TABLE part_points (name TEXT PRIMARY KEY, data BLOB)")
-            for name, data in points.part_blobs():
-                part.execute("INSERT INTO part_points VALUES (?, ?)", (name, data))
+            part.executemany("INSERT INTO part_points VALUES (?, ?)", points.part_blobs())
             part.commit()
         finally:
             part.close()

@@ -20,8 +20,9 @@ from shapely.errors import ShapelyError
 from shapely.geometry import mapping
 
 from registry.rows.optional_imports import hidden
-from registry.store import geo_cache, mapgrid
-from registry.store.project_insert import RowMaker, insert_projects
+from registry.store import geo_cache, mapgrid, search_index
+from registry.store.project_insert import Parts, RowMaker, insert_projects
+from registry.store.search_index import SideSearch
 from registry.store.side_tables import SideTables
 from registry.rows.atomic import fsync_directory, remove_stale_temp_files, temp_name
 from registry.rows.csvstream import check_csv_file, iter_csv_rows
@@ -32,7 +33,7 @@ from registry.rows.progress import progress_bar, stderr_is_terminal
 from registry.geo.provinces import ProvinceOf, plan_level
 from registry.rows.schema import (PROJECT_COLUMNS, TARGET_COLUMNS, RowError,
                              validate_project)
-from registry.store.layout import DEFAULT_DB, SEARCH_COLUMNS  # the readers' names, without this module's imports
+from registry.store.layout import DEFAULT_DB  # the readers' name, without this module's imports
 
 with hidden("pandas"):  # sqlite-utils' optional import: ~40 MB and 0.3 s of every build (registry/rows/optional_imports.py)
     import sqlite_utils
@@ -146,7 +147,6 @@ def build(csv_path=DEFAULT_CSV, db_path=DEFAULT_DB, plans_dir=PLANS_DIR, targets
         # before the swap is what makes the new registry durable.
         db.execute("PRAGMA journal_mode = OFF")
         db.execute("PRAGMA synchronous = OFF")
-        db.execute("PRAGMA threads = 2")  # CREATE INDEX sorts with a helper thread (~12 % of the indexes' time at 100,000)
         with progress_bar(rows, "build", "project", show) as bar:
             sections = _write(db, bar, documents, targets, boundaries, areas, csv_path, jobs, db_path)
         project_count = db["projects"].count
@@ -182,19 +182,28 @@ def _write(db, bar, documents, targets, boundaries, areas, csv_path, jobs, db_pa
     projects_table = db["projects"]
     projects_table.create(columns, pk="id", foreign_keys=[("source_doc", "documents")])
     # Their files are named for db_path, as the build's own temp file: a killed build's go with the next build.
-    points = _insert_projects(db.conn, csv_path, documents, bar, jobs, db_path)
-    side = SideTables(db_path, points, csv_path)
-    del points  # the thread's, now: freed when it is done (~40 MB at a million projects), before the FTS index
+    points, parts = _insert_projects(db.conn, csv_path, documents, bar, jobs, db_path)
     try:
-        _index_and_write_the_rest(db, side, targets, boundaries, areas, csv_path)
-    except BaseException:
-        side.close()
-        raise
+        side = SideTables(db_path, points, csv_path)
+        del points  # the thread's, now: freed when it is done (~40 MB at a million projects), before the FTS index
+        search = SideSearch(db_path, parts.files) if parts is not None else None
+        try:
+            _index_and_write_the_rest(db, side, search, targets, boundaries, areas, csv_path)
+        except BaseException:
+            side.close()
+            if search is not None:
+                search.close()
+            raise
+    finally:
+        if parts is not None:
+            parts.remove()
     return len(section_rows)
 
 
-def _index_and_write_the_rest(db, side: SideTables, targets, boundaries, areas, csv_path) -> None:
-    """Everything after the projects' rows, while `side` makes the map's tables in a thread (side_tables.py)."""
+def _index_and_write_the_rest(db, side: SideTables, search: SideSearch | None, targets, boundaries, areas,
+                              csv_path) -> None:
+    """Everything after the projects' rows, while `side` makes the map's tables in a thread (side_tables.py), and
+    `search` the full-text index, when the rows were inserted in parts (search_index.py)."""
     projects_table = db["projects"]
     # capacity_mw last in the place indexes makes them cover the facets' GROUP BY city / county with
     # total(capacity_mw): at 100,000 projects the unfiltered facets take 30 ms instead of 240. The facets'
@@ -207,7 +216,8 @@ def _index_and_write_the_rest(db, side: SideTables, targets, boundaries, areas, 
     # The filter form's places (province, then its cities and counties), read without touching `projects`.
     db.execute("CREATE TABLE project_places AS SELECT province, city, county, count(*) AS projects FROM projects "
                "GROUP BY province, city, county ORDER BY province, city, county")
-    projects_table.enable_fts(SEARCH_COLUMNS, tokenize="trigram")
+    if search is None:
+        search_index.fill_from_table(db.conn)
     db["targets"].create({c: str for c in TARGET_COLUMNS} | {"value": float, "value_normalised": float, "year": int,
                                                           "source_start": int, "source_end": int})
     db["targets"].insert_all(targets)
@@ -217,6 +227,8 @@ def _index_and_write_the_rest(db, side: SideTables, targets, boundaries, areas, 
     db["plan_areas"].create({"code": str, "level": str, "name": str, "counties": int, "lon": float, "lat": float,
                              "geojson": str}, pk="code")
     db["plan_areas"].insert_all(areas)
+    if search is not None:
+        search.copy_into(db.conn)
     side.copy_into(db.conn)  # the map's point arrays and precomputed clusters
     mapgrid.index_and_facets(db.conn)
     # The polygon's column is `geometry` (GeoJSON text), the name Datasette's datasette-geojson and
@@ -232,11 +244,13 @@ def _index_and_write_the_rest(db, side: SideTables, targets, boundaries, areas, 
 
 
 def _insert_projects(conn, csv_path: Path, documents: dict[str, dict], bar, jobs: int | None,
-                     db_path: Path) -> mapgrid.Points:
+                     db_path: Path) -> tuple[mapgrid.Points, Parts | None]:
     """Validate and insert the CSV's projects (registry/store/project_insert.py: on every core, when it pays);
-    the map's point arrays of the rows inserted. Any error is reported as the reference path reports it."""
+    the map's point arrays of the rows inserted, and the parts' files if it was built in parts. Any error is
+    reported as the reference path reports it."""
     maker = RowMaker(str(csv_path), documents, ProvinceOf, _geometry_geojson)
-    return insert_projects(conn, csv_path, maker, bar, jobs, db_path, lambda: _first_error(csv_path, documents)).points()
+    columns, parts = insert_projects(conn, csv_path, maker, bar, jobs, db_path, lambda: _first_error(csv_path, documents))
+    return columns.points(), parts
 
 
 def _first_error(csv_path: Path, documents: dict[str, dict]) -> None:
