@@ -112,7 +112,7 @@ def chromium_context(**options):
             context.close()
 
 
-# The columns the registry's text search looks in (registry.store.store.SEARCH_COLUMNS), restated
+# The columns the registry's text search looks in (registry.store.layout.SEARCH_COLUMNS), restated
 # here so the expectation does not come from the code under test.
 SEARCH_COLUMNS = ("name", "subtype", "city", "county", "town", "site")
 

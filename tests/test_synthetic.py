@@ -134,7 +134,7 @@ def test_geojson_export_holds_exactly_the_filtered_rows(synthetic_db, params):
 def test_short_search_without_ascii_letters_skips_lower_with_the_same_rows(synthetic_db, q):
     import sqlite3
 
-    from registry.store.store import SEARCH_COLUMNS
+    from registry.store.layout import SEARCH_COLUMNS
 
     with Registry(synthetic_db) as registry:
         found = [r["id"] for r in registry.projects(ProjectFilter(q=q))]
