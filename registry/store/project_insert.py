@@ -163,32 +163,41 @@ def insert_range(conn, text, header, maker: RowMaker, points: PointColumns, bar=
 
 class Parts:
     """The files of a build made in parts, in order, each with its rows' rowids from 1 and the offset of its first
-    row in `projects`: kept until the full-text index is made from them (registry/store/search_index.py)."""
+    row in `projects`: kept until the full-text index is made from them (registry/store/search_index.py), whose
+    maker, a reader of the files, is closed (waited for) before they go."""
 
-    def __init__(self):
-        self.files: list[tuple[Path, int]] = []
+    def __init__(self, files: list[Path]):
+        self.all_files = files
+        self.files: list[tuple[Path, int]] = []  # (file, offset), once every part is written
+        self.readers: list = []
 
     def remove(self) -> None:
-        for path, _ in self.files:
+        for reader in self.readers:
+            reader.close()
+        for path in self.all_files:
             path.unlink(missing_ok=True)
 
 
 def insert_projects(conn, csv_path: Path, maker: RowMaker, bar, jobs: int | None, db_path: Path,
-                    first_error: Callable[[], None]) -> tuple[PointColumns, Parts | None]:
+                    first_error: Callable[[], None], parts_written: Callable[[Parts], None] = lambda parts: None,
+                    ) -> tuple[PointColumns, Parts | None]:
     """Insert the CSV's projects into `projects` (created, empty) on `conn`: the map's point columns, and the parts'
     files when it was built in parts (the caller removes them: `Parts.remove`).
 
     `db_path`: the registry being built, beside which the parts' files go, named as its temp file.
     `first_error()` raises the CSV's first bad row's error as the reference path finds it, or returns when
     that path finds none (then a cut was misplaced, and the insert is redone serially).
+    `parts_written(parts)` is called once every part's file is written, before they are copied into `projects`
+    (the full-text index is made from them meanwhile).
     """
     parts = parts_for(csv_path, jobs)
     if parts > 1:
         cuts = cut_points(csv_path, parts)
         if len(cuts) > 2:
-            made = Parts()
+            # Named for this process's pid: a killed build's parts go with the next build (remove_stale_temp_files).
+            made = Parts([temp_name(db_path, ".building") for _ in cuts[1:]])
             try:
-                return _insert_in_parts(conn, csv_path, maker, bar, cuts, db_path, first_error, made), made
+                return _insert_in_parts(conn, csv_path, maker, bar, cuts, first_error, made, parts_written), made
             except CutMisplaced:
                 conn.rollback()
                 conn.execute("DELETE FROM projects")
@@ -207,14 +216,13 @@ def insert_projects(conn, csv_path: Path, maker: RowMaker, bar, jobs: int | None
         raise  # the fast path refused a row the reference accepts: a bug, never a silent pass
 
 
-def _insert_in_parts(conn, csv_path: Path, maker: RowMaker, bar, cuts: list[int], db_path: Path,
-                     first_error, made: Parts) -> PointColumns:
+def _insert_in_parts(conn, csv_path: Path, maker: RowMaker, bar, cuts: list[int], first_error, made: Parts,
+                     parts_written) -> PointColumns:
     """Every range into a file of its own (the first here, the others by forked processes), then all copied in order."""
     schema = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'projects'").fetchone()[0]
     with read_range(csv_path, 0, cuts[1]) as text:
         header = tuple(h.strip() for h in next(csv.reader(text, strict=True)))
-    # Named for this process's pid: a killed build's parts go with the next build (remove_stale_temp_files).
-    files = [temp_name(db_path, ".building") for _ in cuts[1:]]
+    files = made.all_files
     context = multiprocessing.get_context("fork")
     children = []
     try:
@@ -230,8 +238,7 @@ def _insert_in_parts(conn, csv_path: Path, maker: RowMaker, bar, cuts: list[int]
         except ROW_ERRORS as error:
             first_error()
             raise CutMisplaced from error
-        conn.commit()  # ATTACH needs no transaction open
-        _append_part(conn, files[0], None, points.inserted, points.located)
+        counts, offset = [], points.inserted
         made.files.append((files[0], 0))
         for (child, receive), part_db in zip(children, files[1:]):
             outcome = _outcome(child, receive)
@@ -240,14 +247,20 @@ def _insert_in_parts(conn, csv_path: Path, maker: RowMaker, bar, cuts: list[int]
                 raise CutMisplaced
             if isinstance(outcome, BaseException):
                 raise outcome
-            made.files.append((part_db, points.inserted))
+            counts.append(outcome)
+            made.files.append((part_db, offset))
+            offset += outcome[0]
+        parts_written(made)
+        conn.commit()  # ATTACH needs no transaction open
+        _append_part(conn, files[0], None, points.inserted, points.located)
+        for part_db, (inserted, located) in zip(files[1:], counts):
             try:
-                _append_part(conn, part_db, points, *outcome)
+                _append_part(conn, part_db, points, inserted, located)
             except sqlite3.IntegrityError:  # the same id in two ranges
                 first_error()
                 raise
             if not bar.disable:
-                bar.update(outcome[0])
+                bar.update(inserted)
         return points
     finally:
         for child, receive in children:
@@ -255,9 +268,6 @@ def _insert_in_parts(conn, csv_path: Path, maker: RowMaker, bar, cuts: list[int]
                 child.terminate()
             child.join()
             receive.close()
-        for part_db in files:
-            if part_db not in {path for path, _ in made.files}:
-                part_db.unlink(missing_ok=True)
 
 
 def _outcome(child, receive) -> tuple[int, int] | str | BaseException:

@@ -182,21 +182,24 @@ def _write(db, bar, documents, targets, boundaries, areas, csv_path, jobs, db_pa
     projects_table = db["projects"]
     projects_table.create(columns, pk="id", foreign_keys=[("source_doc", "documents")])
     # Their files are named for db_path, as the build's own temp file: a killed build's go with the next build.
-    points, parts = _insert_projects(db.conn, csv_path, documents, bar, jobs, db_path)
+    searches = []  # the full-text index's maker, started as soon as the parts' files are written (search_index.py)
+
+    def start_search(parts: Parts) -> None:
+        searches.append(SideSearch(db_path, parts.files))
+        parts.readers.append(searches[-1])
+
+    points, parts = _insert_projects(db.conn, csv_path, documents, bar, jobs, db_path, start_search)
     try:
         side = SideTables(db_path, points, csv_path)
         del points  # the thread's, now: freed when it is done (~40 MB at a million projects), before the FTS index
-        search = SideSearch(db_path, parts.files) if parts is not None else None
         try:
-            _index_and_write_the_rest(db, side, search, targets, boundaries, areas, csv_path)
+            _index_and_write_the_rest(db, side, searches[0] if searches else None, targets, boundaries, areas, csv_path)
         except BaseException:
             side.close()
-            if search is not None:
-                search.close()
             raise
     finally:
         if parts is not None:
-            parts.remove()
+            parts.remove()  # the search's maker closed (waited for) first
     return len(section_rows)
 
 
@@ -244,12 +247,13 @@ def _index_and_write_the_rest(db, side: SideTables, search: SideSearch | None, t
 
 
 def _insert_projects(conn, csv_path: Path, documents: dict[str, dict], bar, jobs: int | None,
-                     db_path: Path) -> tuple[mapgrid.Points, Parts | None]:
+                     db_path: Path, parts_written) -> tuple[mapgrid.Points, Parts | None]:
     """Validate and insert the CSV's projects (registry/store/project_insert.py: on every core, when it pays);
     the map's point arrays of the rows inserted, and the parts' files if it was built in parts. Any error is
     reported as the reference path reports it."""
     maker = RowMaker(str(csv_path), documents, ProvinceOf, _geometry_geojson)
-    columns, parts = insert_projects(conn, csv_path, maker, bar, jobs, db_path, lambda: _first_error(csv_path, documents))
+    columns, parts = insert_projects(conn, csv_path, maker, bar, jobs, db_path, lambda: _first_error(csv_path, documents),
+                                     parts_written)
     return columns.points(), parts
 
 
