@@ -299,6 +299,7 @@ def fill_part(part_db: Path, csv_path, start: int, end: int, header, maker: RowM
     """One range's projects into a new database file `part_db` (its table made by `schema`); their point columns."""
     part = sqlite3.connect(part_db)
     try:
+        part.execute("PRAGMA page_size = 65536")  # written once and read through twice: a sixteenth of the system calls
         part.execute("PRAGMA journal_mode = OFF")
         part.execute("PRAGMA synchronous = OFF")
         part.execute(schema)
