@@ -64,11 +64,8 @@ def build(csv_path, plans_dir, targets_csv, progress, jobs, db_path):
 
     from registry.rows.atomic import Terminated, terminate_as_interrupt
     from registry.rows.failures import describe_os_error, describe_sqlite_write_error
-    from registry.rows.malloc_tuning import tune_malloc
     from registry.intake.files import reading_lock
     from registry.store.store import build as build_registry
-
-    tune_malloc()  # the point columns' and the clusters' large temporaries given back when freed: flat memory
 
     unchanged = f"nothing was written; {db_path} is unchanged"
     try:

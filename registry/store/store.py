@@ -19,6 +19,7 @@ from shapely import wkt as shapely_wkt
 from shapely.errors import ShapelyError
 from shapely.geometry import mapping
 
+from registry.rows.malloc_tuning import give_back
 from registry.rows.optional_imports import hidden
 from registry.store import geo_cache, mapgrid, search_index
 from registry.store.project_insert import Parts, RowMaker, insert_projects
@@ -189,6 +190,7 @@ def _write(db, bar, documents, targets, boundaries, areas, csv_path, jobs, db_pa
         parts.readers.append(searches[-1])
 
     points, parts = _insert_projects(db.conn, csv_path, documents, bar, jobs, db_path, start_search)
+    give_back()  # the row batches' memory, before the index phase's threads take theirs (flat memory at 1M)
     try:
         side = SideTables(db_path, points, csv_path)
         del points  # the thread's, now: freed when it is done (~40 MB at a million projects), before the FTS index
