@@ -220,6 +220,9 @@ def _insert_in_parts(conn, csv_path: Path, maker: RowMaker, bar, cuts: list[int]
                      parts_written) -> PointColumns:
     """Every range into a file of its own (the first here, the others by forked processes), then all copied in order."""
     schema = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'projects'").fetchone()[0]
+    # A part's table needs no index of its ids: `projects`' primary key meets any duplicate, within a part or across
+    # two, as the parts are copied in (the reference path then names it).
+    schema = schema.replace('"id" TEXT PRIMARY KEY', '"id" TEXT', 1)
     with read_range(csv_path, 0, cuts[1]) as text:
         header = tuple(h.strip() for h in next(csv.reader(text, strict=True)))
     files = made.all_files
