@@ -405,13 +405,23 @@ def write_clusters(conn, points: Points) -> None:
 
 
 def index_and_facets(conn) -> None:
-    """What the map reads besides its tables: their index, the projects' (lon, lat) index, the unfiltered facets."""
+    """What the map reads besides its tables: the projects' (lon, lat) index and the unfiltered facets (of
+    `projects` alone: the build makes them while its threads make the map's tables), then their index."""
+    index_projects_and_facets(conn)
+    index_clusters(conn)
+
+
+def index_projects_and_facets(conn) -> None:
     from registry.store import facets
 
-    conn.execute("CREATE INDEX map_clusters_view ON map_clusters (zoom, lat, lon)")
     # The bbox filter (the projects-in-view table follows every move) reads this index.
     conn.execute("CREATE INDEX IF NOT EXISTS projects_lon_lat ON projects (lon, lat)")
     facets.store_unfiltered(conn)
+    conn.commit()
+
+
+def index_clusters(conn) -> None:
+    conn.execute("CREATE INDEX map_clusters_view ON map_clusters (zoom, lat, lon)")
     conn.commit()
 
 

@@ -232,10 +232,11 @@ def _index_and_write_the_rest(db, side: SideTables, search: SideSearch | None, t
     db["plan_areas"].create({"code": str, "level": str, "name": str, "counties": int, "lon": float, "lat": float,
                              "geojson": str}, pk="code")
     db["plan_areas"].insert_all(areas)
+    mapgrid.index_projects_and_facets(db.conn)  # while the threads may still work
     if search is not None:
         search.copy_into(db.conn)
     side.copy_into(db.conn)  # the map's point arrays and precomputed clusters
-    mapgrid.index_and_facets(db.conn)
+    mapgrid.index_clusters(db.conn)
     # The polygon's column is `geometry` (GeoJSON text), the name Datasette's datasette-geojson and
     # geopandas/GDAL look for: `/registry/county_boundaries.geojson` serves it as a FeatureCollection.
     db["county_boundaries"].create({"code": str, "name": str, "city_code": str, "geometry": str}, pk="code")
