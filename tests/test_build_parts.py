@@ -34,6 +34,7 @@ TABLES = {
     "meta": "SELECT * FROM registry_meta WHERE key != 'built_at' ORDER BY key",
     **{table: f"SELECT * FROM {table}" for table in SHADOW_TABLES},  # the full-text index, byte for byte
     "schema": "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY name",
+    "statistics": "SELECT * FROM sqlite_stat1 ORDER BY tbl, idx",
 }
 
 
@@ -83,7 +84,13 @@ def test_the_parts_make_what_one_process_makes(tmp_path):
     assert built(path, 5) == built(path, 1)
 
 
-@pytest.mark.parametrize("edit", [with_quoted_line_breaks, with_a_stray_quote])
+def with_crlf_a_bom_and_no_last_line_end(lines: list[str]) -> None:
+    lines[:] = [line.replace("\n", "\r\n") for line in lines]
+    lines[0] = "\ufeff" + lines[0]
+    lines[-1] = lines[-1].rstrip("\r\n")
+
+
+@pytest.mark.parametrize("edit", [with_quoted_line_breaks, with_a_stray_quote, with_crlf_a_bom_and_no_last_line_end])
 def test_whatever_falls_on_a_cut_the_rows_are_the_serial_builds(tmp_path, edit):
     path = variant(tmp_path, edit.__name__, edit)
     serial = built(path, 1)
@@ -120,6 +127,13 @@ def error_of(path: Path, jobs: int) -> str:
     return str(raised.value)
 
 
+def first_row_with(lines: list[str], column: int, value: str) -> None:
+    """Line 2's value in `column` set to `value` (the CSV's first row)."""
+    fields = lines[1].rstrip("\n").split(",")
+    fields[column] = value
+    lines[1] = ",".join(fields) + "\n"
+
+
 def last_row_with(lines: list[str], column: int, value: str) -> None:
     fields = lines[-3].rstrip("\n").split(",")
     fields[column] = value
@@ -130,12 +144,13 @@ def last_row_with(lines: list[str], column: int, value: str) -> None:
     ("a bad type in the last range", lambda lines: last_row_with(lines, 2, "not_a_type"), 2),
     ("the first id again in the last range", lambda lines: last_row_with(lines, 0, lines[1].split(",", 1)[0]), 2),
     ("a duplicate id within the last range", lambda lines: last_row_with(lines, 0, lines[-2].split(",", 1)[0]), 1),
+    ("a duplicate id within the first range", lambda lines: first_row_with(lines, 0, lines[3].split(",", 1)[0]), None),
 ])
 def test_a_bad_row_in_a_later_range_is_reported_as_the_serial_build_reports_it(tmp_path, case, edit, lines_from_end):
     path = variant(tmp_path, "bad", edit)
     message = error_of(path, 1)
     assert error_of(path, 4) == message
-    bad_line = len(path.read_text(encoding="utf-8").splitlines()) - lines_from_end
+    bad_line = 4 if lines_from_end is None else len(path.read_text(encoding="utf-8").splitlines()) - lines_from_end
     assert f"projects.csv:{bad_line}: column " in message
 
 

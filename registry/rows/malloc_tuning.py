@@ -25,7 +25,9 @@ def tune_malloc(arenas: int = 2, mmap_threshold: int = MMAP_THRESHOLD) -> bool:
 
     try:
         libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        return bool(libc.mallopt(_M_ARENA_MAX, arenas)) and bool(libc.mallopt(_M_MMAP_THRESHOLD, mmap_threshold))
+        arenas_set = libc.mallopt(_M_ARENA_MAX, arenas)
+        threshold_set = libc.mallopt(_M_MMAP_THRESHOLD, mmap_threshold)  # whether or not the arenas' was taken
+        return bool(arenas_set and threshold_set)
     except (OSError, AttributeError):
         return False
 

@@ -383,14 +383,6 @@ def _cells_in_view(points: Points, selected: np.ndarray, zoom: int, view: tuple 
 
 
 
-def write(db, points: Points | None = None) -> None:
-    """Store the point arrays and the precomputed clusters in the registry being built (sqlite-utils Database);
-    `points`: the projects table's, if the caller collected them (else read from the table)."""
-    conn = db.conn
-    write_clusters(conn, read_points_from_projects(conn) if points is None else points)
-    index_and_facets(conn)
-
-
 def write_clusters(conn, points: Points) -> None:
     """The tables map_points, map_clusters and map_meta of `points`, on `conn` (the registry's, or a file of
     their own that the build fills beside it while SQLite indexes the projects: registry/store/side_tables.py)."""
@@ -404,14 +396,9 @@ def write_clusters(conn, points: Points) -> None:
     conn.commit()
 
 
-def index_and_facets(conn) -> None:
-    """What the map reads besides its tables: the projects' (lon, lat) index and the unfiltered facets (of
-    `projects` alone: the build makes them while its threads make the map's tables), then their index."""
-    index_projects_and_facets(conn)
-    index_clusters(conn)
-
-
 def index_projects_and_facets(conn) -> None:
+    """What the map reads of `projects` besides its tables: the (lon, lat) index and the unfiltered facets (the
+    build makes them while its threads make the map's tables; `index_clusters` after they are copied in)."""
     from registry.store import facets
 
     # The bbox filter (the projects-in-view table follows every move) reads this index.

@@ -18,7 +18,8 @@ the build redoes the insert serially: each range's parse confirms the cut after 
 
 Fork, not spawn: the child starts with the plans, the row checker and the imports it needs (spawn would
 import them again, a third of a second of the child's share); a caller with other threads (a server
-thread could hold a lock that fork copies, taken) builds serially.
+thread could hold a lock that fork copies, taken) builds serially unless it asks for `jobs`, and so does
+any platform but Linux.
 """
 from __future__ import annotations
 
@@ -27,6 +28,8 @@ import io
 import multiprocessing
 import os
 import pickle
+import signal
+import sys
 import sqlite3
 import threading
 from dataclasses import dataclass
@@ -75,9 +78,9 @@ class RowMaker:
 
 
 def parts_for(csv_path: Path, jobs: int | None) -> int:
-    """How many byte ranges to cut: `jobs` if given; else one per core the build may use, when the file is big
-    enough and this process has no other thread. One where the platform cannot fork."""
-    if "fork" not in multiprocessing.get_all_start_methods():
+    """How many byte ranges to cut: `jobs` if given (the caller vouches that forking is safe); else one per core the
+    build may use, when the file is big enough and this process has no other thread. One off Linux."""
+    if not sys.platform.startswith("linux"):  # fork is unsafe with macOS's frameworks, and Windows has none
         return 1
     if jobs is None:
         if threading.active_count() > 1 or os.path.getsize(csv_path) < PARALLEL_MIN_BYTES:
@@ -100,9 +103,11 @@ def cut_points(csv_path: Path, parts: int) -> list[int]:
             target = max(size * share // parts, cuts[-1])
             while at < target:
                 chunk = handle.read(min(SCAN_CHUNK, target - at))
+                if not chunk:
+                    break  # the file shrank under us: the ranges are cut as far as it goes
                 quotes, at = quotes + chunk.count(b'"'), at + len(chunk)
             while True:
-                line = handle.readline()
+                line = handle.readline(SCAN_CHUNK)  # a line without an end (a \r-only file) read a MiB at a time
                 if not line:
                     break
                 quotes, at = quotes + line.count(b'"'), at + len(line)
@@ -202,6 +207,8 @@ def insert_projects(conn, csv_path: Path, maker: RowMaker, bar, jobs: int | None
                 conn.rollback()
                 conn.execute("DELETE FROM projects")
                 made.remove()
+                if not bar.disable:
+                    bar.reset(total=bar.total)  # the first range's rows, counted again by the serial insert
             except BaseException:
                 made.remove()
                 raise
@@ -228,49 +235,59 @@ def _insert_in_parts(conn, csv_path: Path, maker: RowMaker, bar, cuts: list[int]
     files = made.all_files
     context = multiprocessing.get_context("fork")
     children = []
+
+    def stop_children() -> None:
+        for child, receive in children:
+            if child.is_alive():
+                child.terminate()
+            child.join()
+            receive.close()
+        children.clear()
+
+    def report_first_error() -> None:
+        stop_children()  # their work is not used: the reference path reads the file from its start
+        first_error()  # raises the CSV's first bad row's error; returns if a cut was misplaced
+
     try:
         for start, end, part_db in zip(cuts[1:-1], cuts[2:], files[1:]):
             receive, send = context.Pipe(duplex=False)
-            child = context.Process(target=_child, args=(csv_path, start, end, header, maker, part_db, schema, send),
-                                    name="registry-build-part", daemon=True)
+            child = context.Process(target=_child, name="registry-build-part", daemon=True,
+                                    args=(csv_path, start, end, header, maker, part_db, schema, send, os.getpid()))
             child.start()
             send.close()
             children.append((child, receive))
         try:
             points = fill_part(files[0], csv_path, 0, cuts[1], header, maker, schema, bar=bar)
         except ROW_ERRORS as error:
-            first_error()
+            report_first_error()
             raise CutMisplaced from error
         counts, offset = [], points.inserted
         made.files.append((files[0], 0))
-        for (child, receive), part_db in zip(children, files[1:]):
+        for (child, receive), part_db in zip(list(children), files[1:]):
             outcome = _outcome(child, receive)
             if isinstance(outcome, str) and outcome == ROW_ERROR:
-                first_error()  # raises the CSV's first bad row's error; returns if the cut was misplaced
+                report_first_error()
                 raise CutMisplaced
             if isinstance(outcome, BaseException):
                 raise outcome
             counts.append(outcome)
             made.files.append((part_db, offset))
             offset += outcome[0]
+        stop_children()  # all done: reaped
         parts_written(made)
         conn.commit()  # ATTACH needs no transaction open
-        _append_part(conn, files[0], None, points.inserted, points.located)
-        for part_db, (inserted, located) in zip(files[1:], counts):
+        for i, (part_db, _) in enumerate(made.files):
+            inserted, located = (points.inserted, points.located) if i == 0 else counts[i - 1]
             try:
-                _append_part(conn, part_db, points, inserted, located)
-            except sqlite3.IntegrityError:  # the same id in two ranges
-                first_error()
+                _append_part(conn, part_db, points if i else None, inserted, located)
+            except sqlite3.IntegrityError:  # the same id twice, in one range or in two
+                report_first_error()
                 raise
-            if not bar.disable:
+            if i and not bar.disable:
                 bar.update(inserted)
         return points
     finally:
-        for child, receive in children:
-            if child.is_alive():
-                child.terminate()
-            child.join()
-            receive.close()
+        stop_children()
 
 
 def _outcome(child, receive) -> tuple[int, int] | str | BaseException:
@@ -279,6 +296,8 @@ def _outcome(child, receive) -> tuple[int, int] | str | BaseException:
     except EOFError:
         child.join()
         return RuntimeError(f"a build process ended without its part of the projects (exit code {child.exitcode})")
+    except Exception as error:  # noqa: BLE001 - a message that does not unpickle: its words still say what happened
+        return RuntimeError(f"a build process's message could not be read: {type(error).__name__}: {error}")
 
 
 def _append_part(conn, part_db: Path, points: PointColumns | None, inserted: int, located: int) -> None:
@@ -317,11 +336,16 @@ def fill_part(part_db: Path, csv_path, start: int, end: int, header, maker: RowM
         part.close()
 
 
-def _child(csv_path, start, end, header, maker: RowMaker, part_db: Path, schema, send) -> None:
+def _child(csv_path, start, end, header, maker: RowMaker, part_db: Path, schema, send, parent: int) -> None:
     """A forked process: one range's projects, and their point columns, into a database file of its own; sends
-    (rows inserted, rows located), or the error. The columns go by file, not pipe: no pickled copy of them."""
+    (rows inserted, rows located), or the error. The columns go by file, not pipe: no pickled copy of them.
+
+    SIGTERM is the build's way to stop it (default: die), not the CLI's Terminated (registry/rows/atomic.py); a
+    Ctrl-C reaches the build, which stops it so."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
-        points = fill_part(part_db, csv_path, start, end, header, maker, schema, parent=os.getppid())
+        points = fill_part(part_db, csv_path, start, end, header, maker, schema, parent=parent)
         part = sqlite3.connect(part_db)
         try:
             part.execute("CREATE TABLE part_points (name TEXT PRIMARY KEY, data BLOB)")

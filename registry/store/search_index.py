@@ -41,11 +41,12 @@ class SideSearch:
 
     def __init__(self, db_path: Path, parts: list[tuple[Path, int]]):
         self.path = temp_name(db_path, ".building")
+        self._conn: sqlite3.Connection | None = None
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="registry-search-index")
         self._future = self._executor.submit(self._make, parts)
 
     def _make(self, parts: list[tuple[Path, int]]) -> None:
-        conn = sqlite3.connect(self.path)
+        conn = self._conn = sqlite3.connect(self.path, check_same_thread=False)
         try:
             conn.execute("PRAGMA page_size = 65536")  # a temporary file, written once and copied: fewer system calls
             conn.execute("PRAGMA journal_mode = OFF")
@@ -85,5 +86,9 @@ class SideSearch:
             self.close()
 
     def close(self) -> None:
+        """Stop the thread's work if a failed build no longer needs it (sqlite3's interrupt, safe from another
+        thread), wait for the thread, remove its file."""
+        if not self._future.done() and self._conn is not None:
+            self._conn.interrupt()
         self._executor.shutdown(wait=True)
         self.path.unlink(missing_ok=True)

@@ -5,7 +5,7 @@ full-text index), holding no GIL; the map's clusters (registry/store/mapgrid.py:
 Python) need the CPU, not that connection. So a thread writes them into a database file beside
 the build's (a `.building` name, swept by the next build if this one is killed), and the build
 then copies the tables in (INSERT … SELECT): the same rows, in the same order, as
-`mapgrid.write` makes on the build's own connection. The CSV's SHA-256 (hashlib holds no GIL
+`mapgrid.write_clusters` makes on the build's own connection. The CSV's SHA-256 (hashlib holds no GIL
 either) is taken in the same thread.
 """
 from __future__ import annotations
@@ -22,7 +22,7 @@ MAP_TABLES = ("map_points", "map_clusters", "map_meta")
 
 
 class SideTables:
-    """`start(db_path, points, csv_path)`, then `copy_into(conn)`: the map's tables in; `csv_sha256` after it."""
+    """Started by its constructor; `copy_into(conn)` then puts the map's tables in; `csv_sha256` is set after it."""
 
     def __init__(self, db_path: Path, points: mapgrid.Points, csv_path: Path):
         self.path = temp_name(db_path, ".building")

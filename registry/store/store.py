@@ -22,6 +22,7 @@ from shapely.geometry import mapping
 from registry.rows.malloc_tuning import give_back
 from registry.rows.optional_imports import hidden
 from registry.store import geo_cache, mapgrid, search_index
+from registry.store.point_columns import PointColumns
 from registry.store.project_insert import Parts, RowMaker, insert_projects
 from registry.store.search_index import SideSearch
 from registry.store.side_tables import SideTables
@@ -124,7 +125,7 @@ def build(csv_path=DEFAULT_CSV, db_path=DEFAULT_DB, plans_dir=PLANS_DIR, targets
     # written into the temp file below, so memory stays flat however many there are. Any bad row
     # aborts the build, the temp file goes, and the old registry is never touched.
     # The rows' structure (quoting, field counts) is checked by the insert, which reads every row anyway; the
-    # full check runs first on any error (`_raise_first_error`), or here when a progress bar needs the count.
+    # full check runs first on any error (`_first_error`), or here when a progress bar needs the count.
     show = stderr_is_terminal() if progress is None else progress
     rows = check_csv_file(csv_path, count_rows=show, decode=False)  # the insert decodes every byte, and checks for NUL
     if targets_csv is None and (csv_path.parent / "targets.csv").exists():
@@ -189,9 +190,11 @@ def _write(db, bar, documents, targets, boundaries, areas, csv_path, jobs, db_pa
         searches.append(SideSearch(db_path, parts.files))
         parts.readers.append(searches[-1])
 
-    points, parts = _insert_projects(db.conn, csv_path, documents, bar, jobs, db_path, start_search)
-    give_back()  # the row batches' memory, before the index phase's threads take theirs (flat memory at 1M)
+    columns, parts = _insert_projects(db.conn, csv_path, documents, bar, jobs, db_path, start_search)
     try:
+        points = columns.points()
+        del columns
+        give_back()  # the row batches' memory, before the index phase's threads take theirs (flat memory at 1M)
         side = SideTables(db_path, points, csv_path)
         del points  # the thread's, now: freed when it is done (~40 MB at a million projects), before the FTS index
         try:
@@ -234,6 +237,8 @@ def _index_and_write_the_rest(db, side: SideTables, search: SideSearch | None, t
     db["plan_areas"].insert_all(areas)
     mapgrid.index_projects_and_facets(db.conn)  # while the threads may still work
     if search is not None:
+        # Its shadow tables copied in under the same CREATE: nothing reads the index on this connection after
+        # (FTS5 would answer from the structure it cached at CREATE); readers open connections of their own.
         search.copy_into(db.conn)
     side.copy_into(db.conn)  # the map's point arrays and precomputed clusters
     mapgrid.index_clusters(db.conn)
@@ -250,14 +255,13 @@ def _index_and_write_the_rest(db, side: SideTables, search: SideSearch | None, t
 
 
 def _insert_projects(conn, csv_path: Path, documents: dict[str, dict], bar, jobs: int | None,
-                     db_path: Path, parts_written) -> tuple[mapgrid.Points, Parts | None]:
+                     db_path: Path, parts_written) -> tuple[PointColumns, Parts | None]:
     """Validate and insert the CSV's projects (registry/store/project_insert.py: on every core, when it pays);
-    the map's point arrays of the rows inserted, and the parts' files if it was built in parts. Any error is
+    the map's point columns of the rows inserted, and the parts' files if it was built in parts. Any error is
     reported as the reference path reports it."""
     maker = RowMaker(str(csv_path), documents, ProvinceOf, _geometry_geojson)
-    columns, parts = insert_projects(conn, csv_path, maker, bar, jobs, db_path, lambda: _first_error(csv_path, documents),
-                                     parts_written)
-    return columns.points(), parts
+    return insert_projects(conn, csv_path, maker, bar, jobs, db_path, lambda: _first_error(csv_path, documents),
+                           parts_written)
 
 
 def _first_error(csv_path: Path, documents: dict[str, dict]) -> None:
