@@ -52,7 +52,7 @@ BENCHMARKS = [
      "how faithfully add-plan reads the five city and county plans printed to PDF"),
     ("scale", ["benchmarks/scale.py", "-n", "100000", "--results", "benchmarks/RESULTS.md"],
      "100,000 projects beside Datasette"),
-    ("build", ["-m", "benchmarks.build", "--sizes", "10000,100000,1000000", "--runs", "3", "--baseline", "a42277f"],
+    ("build", ["-m", "benchmarks.build", "--sizes", "10000,100000,1000000", "--runs", "5", "--baseline", "a42277f"],
      "`registry build` against the sqlite3 executemany + FTS5 floor: time and peak memory, 10,000 to 1,000,000 projects"),
     ("exports", ["benchmarks/exports.py", "-n", "100000", "--runs", "3"],
      "each `registry export` format beside its floor (the bare library on the same rows) and the CLI's start-up"),

@@ -20,13 +20,13 @@ with the tree's summed RSS beside it (pages a forked process shares with its par
 * `--baseline REV` (default a42277f, the tree before issue 25): that tree's own `registry build`
   (extracted with `git archive`), up to `--baseline-up-to` rows (it is slow).
 
-The table gives the median time of `--runs` runs (each run listed), its ratio to the floor's
-median, and the largest peak memory of the runs; then issue 25's goals, met or missed: `registry
+The table gives the median time of `--runs` runs (each run listed with its ratio to the floor's run of
+the same round), its ratio to the floor's median, and the largest peak memory of the runs; then issue 25's goals, met or missed: `registry
 build` within 3x the floor from 100,000 projects, peak memory at most 150 MB at 100,000 projects and 200 MB at 1,000,000.
 
 Data: benchmarks/memory.py's CSVs (benchmarks/synthetic.py's 100,000 projects in real counties;
 10k its first rows; 1M those rows ten times with new ids), kept in --work between runs.
-Time: 45 minutes for 10k/100k/1M with 3 runs and the baseline on 2 cores at load average 9-13 (2026-12-07);
+Time: about 11 minutes for 10k/100k/1M with 5 runs and the baseline on a quiet 2-core machine (2026-12-07);
 the 1M rows take most of it (three builds and three floors), so --sizes 10000,100000 is the quick run.
 """
 from __future__ import annotations
@@ -149,11 +149,14 @@ def main(argv: list[str] | None = None) -> int:
                 db = args.work / f"build-{n}.db"
                 db.unlink(missing_ok=True)
                 results[name].append(way(csvs[n], db))
-        floor = statistics.median(s for s, _, _ in results["floor: sqlite3 executemany + FTS5"])
+        floors = [s for s, _, _ in results["floor: sqlite3 executemany + FTS5"]]
+        floor = statistics.median(floors)
         for name, measured in results.items():
             seconds = statistics.median(s for s, _, _ in measured)
             peak, summed = max(p for _, p, _ in measured), max(r for _, _, r in measured)
-            lines.append(f"| {n:,} | {name} | {seconds:.2f} s | {', '.join(f'{s:.2f}' for s, _, _ in measured)} | "
+            # Each run beside its ratio to the floor of the same round (run back to back): the spread of the ratio.
+            runs = ", ".join(f"{s:.2f} ({s / f:.1f}×)" for (s, _, _), f in zip(measured, floors))
+            lines.append(f"| {n:,} | {name} | {seconds:.2f} s | {runs} | "
                          f"{seconds / floor:.1f}× | {peak:,.0f} MB | {summed:,.0f} MB |")
             print(lines[-1], flush=True)
         build = results["`registry build`"]
