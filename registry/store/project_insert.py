@@ -39,6 +39,7 @@ from typing import Callable
 
 from registry.rows.atomic import temp_name
 from registry.rows.schema import RowError
+from registry.store.attached import attached
 from registry.store.point_columns import PointColumns
 from registry.store.project_rows import INSERT_COLUMNS, ProjectRows
 
@@ -275,7 +276,6 @@ def _insert_in_parts(conn, csv_path: Path, maker: RowMaker, bar, cuts: list[int]
             offset += outcome[0]
         stop_children()  # all done: reaped
         parts_written(made)
-        conn.commit()  # ATTACH needs no transaction open
         for i, (part_db, _) in enumerate(made.files):
             inserted, located = (points.inserted, points.located) if i == 0 else counts[i - 1]
             try:
@@ -302,18 +302,11 @@ def _outcome(child, receive) -> tuple[int, int] | str | BaseException:
 
 def _append_part(conn, part_db: Path, points: PointColumns | None, inserted: int, located: int) -> None:
     """A part's rows into `projects`, after the rows there; its point columns after `points`' (from its file), if given."""
-    conn.execute("ATTACH DATABASE ? AS part", (str(part_db),))
-    try:
+    with attached(conn, part_db, "part"):
         conn.execute("INSERT INTO projects SELECT * FROM part.projects ORDER BY rowid")
-        conn.commit()
         if points is not None:
             points.append_part(inserted, located, lambda name: conn.execute(
                 "SELECT data FROM part.part_points WHERE name = ?", (name,)).fetchone()[0])
-    except BaseException:
-        conn.rollback()  # the failed statement's transaction, which DETACH would find open
-        raise
-    finally:
-        conn.execute("DETACH DATABASE part")
 
 
 def fill_part(part_db: Path, csv_path, start: int, end: int, header, maker: RowMaker, schema: str, bar=None,

@@ -19,6 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from registry.rows.atomic import temp_name
+from registry.store.attached import attached
 from registry.store.layout import SEARCH_COLUMNS
 
 TABLE = "projects_fts"
@@ -69,19 +70,12 @@ class SideSearch:
         shadow tables in; remove the side file."""
         try:
             self._future.result()
-            conn.commit()  # ATTACH needs no transaction open
+            conn.commit()
             conn.execute(CREATE)
-            conn.execute("ATTACH DATABASE ? AS side", (str(self.path),))
-            try:
+            with attached(conn, self.path, "side"):
                 for table in SHADOW_TABLES:
                     conn.execute(f"DELETE FROM main.{table}")
                     conn.execute(f"INSERT INTO main.{table} SELECT * FROM side.{table}")
-                conn.commit()
-            except BaseException:
-                conn.rollback()  # the failed statement's transaction, which DETACH would find open
-                raise
-            finally:
-                conn.execute("DETACH DATABASE side")
         finally:
             self.close()
 

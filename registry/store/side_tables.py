@@ -16,6 +16,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 from registry.rows.atomic import temp_name
+from registry.store.attached import attached
 from registry.store import mapgrid
 
 MAP_TABLES = ("map_points", "map_clusters", "map_meta")
@@ -46,19 +47,11 @@ class SideTables:
         """Wait for the thread (its error is raised here), copy its tables into `conn`'s database, remove its file."""
         try:
             self._future.result()
-            conn.commit()  # ATTACH needs no transaction open
-            conn.execute("ATTACH DATABASE ? AS side", (str(self.path),))
-            try:
+            with attached(conn, self.path, "side"):
                 for name, sql in conn.execute("SELECT name, sql FROM side.sqlite_master WHERE type = 'table'").fetchall():
                     if name in MAP_TABLES:
                         conn.execute(sql)
                         conn.execute(f"INSERT INTO main.{name} SELECT * FROM side.{name} ORDER BY rowid")
-                conn.commit()
-            except BaseException:
-                conn.rollback()  # the failed statement's transaction, which DETACH would find open
-                raise
-            finally:
-                conn.execute("DETACH DATABASE side")
         finally:
             self.close()
 
