@@ -20,26 +20,29 @@ _M_ARENA_MAX = -8
 def tune_malloc(arenas: int = 2, mmap_threshold: int = MMAP_THRESHOLD) -> bool:
     """Set glibc's arena cap and a fixed mmap threshold for this process (and the processes it forks after);
     False where the C library is not glibc (musl, macOS: their own allocators, nothing to set)."""
-    import ctypes
-    import ctypes.util
-
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        arenas_set = libc.mallopt(_M_ARENA_MAX, arenas)
-        threshold_set = libc.mallopt(_M_MMAP_THRESHOLD, mmap_threshold)  # whether or not the arenas' was taken
-        return bool(arenas_set and threshold_set)
-    except (OSError, AttributeError):
+    libc = _glibc()
+    if libc is None:
         return False
+    arenas_set = libc.mallopt(_M_ARENA_MAX, arenas)
+    threshold_set = libc.mallopt(_M_MMAP_THRESHOLD, mmap_threshold)  # whether or not the arenas' was taken
+    return bool(arenas_set and threshold_set)
 
 
 def give_back() -> bool:
     """glibc's malloc_trim(0): the free memory at the top of the heap and in whole free pages goes back to the
     system (the build's row batches, freed once the rows are in). False where the C library is not glibc."""
+    libc = _glibc()
+    return libc is not None and bool(libc.malloc_trim(0))
+
+
+def _glibc():
+    """The C library with glibc's mallopt and malloc_trim, or None."""
     import ctypes
     import ctypes.util
 
     try:
         libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        return bool(libc.malloc_trim(0))
+        libc.mallopt, libc.malloc_trim  # noqa: B018 - AttributeError where they are missing
     except (OSError, AttributeError):
-        return False
+        return None
+    return libc

@@ -154,17 +154,29 @@ def read_range(csv_path, start: int, end: int) -> io.TextIOWrapper:
     return io.TextIOWrapper(raw, encoding="utf-8-sig" if start == 0 else "utf-8", newline="")
 
 
-def insert_range(conn, text, header, maker: RowMaker, points: PointColumns, bar=None, parent: int | None = None) -> None:
-    """Validate and insert one range's rows (its csv reader strict: a range ending in a quoted field raises)."""
+def read_header(csv_path) -> tuple[str, ...]:
+    """The CSV's header, its names stripped (check_csv_file has checked it)."""
+    with read_range(csv_path, 0, os.path.getsize(csv_path)) as text:
+        return tuple(h.strip() for h in next(csv.reader(text, strict=True)))
+
+
+def insert_range(conn, csv_path, start: int, end: int, header, maker: RowMaker, points: PointColumns, bar=None,
+                 parent: int | None = None) -> None:
+    """Validate and insert the rows of bytes start..end (the header skipped at 0); its csv reader strict: a range
+    ending in a quoted field raises."""
     make_row = maker.rows(header)
-    rows = filter(None, map(make_row, csv.reader(text, strict=True)))  # None: a blank line
-    while batch := list(islice(rows, INSERT_BATCH)):
-        if parent is not None and os.getppid() != parent:
-            os._exit(1)  # the build is gone: so is its part
-        conn.executemany(INSERT, batch)
-        points.add(batch)
-        if bar is not None and not bar.disable:
-            bar.update(len(batch))
+    with read_range(csv_path, start, end) as text:
+        reader = csv.reader(text, strict=True)
+        if start == 0:
+            next(reader)  # the header
+        rows = filter(None, map(make_row, reader))  # None: a blank line
+        while batch := list(islice(rows, INSERT_BATCH)):
+            if parent is not None and os.getppid() != parent:
+                os._exit(1)  # the build is gone: so is its part
+            conn.executemany(INSERT, batch)
+            points.add(batch)
+            if bar is not None and not bar.disable:
+                bar.update(len(batch))
 
 
 class Parts:
@@ -214,11 +226,9 @@ def insert_projects(conn, csv_path: Path, maker: RowMaker, bar, jobs: int | None
                 made.remove()
                 raise
     try:
-        with read_range(csv_path, 0, os.path.getsize(csv_path)) as text:
-            header = tuple(h.strip() for h in next(csv.reader(text, strict=True)))
-            points = PointColumns()
-            insert_range(conn, text, header, maker, points, bar)
-            return points, None
+        points = PointColumns()
+        insert_range(conn, csv_path, 0, os.path.getsize(csv_path), read_header(csv_path), maker, points, bar)
+        return points, None
     except ROW_ERRORS:
         first_error()
         raise  # the fast path refused a row the reference accepts: a bug, never a silent pass
@@ -231,8 +241,7 @@ def _insert_in_parts(conn, csv_path: Path, maker: RowMaker, bar, cuts: list[int]
     # A part's table needs no index of its ids: `projects`' primary key meets any duplicate, within a part or across
     # two, as the parts are copied in (the reference path then names it).
     schema = schema.replace('"id" TEXT PRIMARY KEY', '"id" TEXT', 1)
-    with read_range(csv_path, 0, cuts[1]) as text:
-        header = tuple(h.strip() for h in next(csv.reader(text, strict=True)))
+    header = read_header(csv_path)
     files = made.all_files
     context = multiprocessing.get_context("fork")
     children = []
@@ -319,10 +328,7 @@ def fill_part(part_db: Path, csv_path, start: int, end: int, header, maker: RowM
         part.execute("PRAGMA synchronous = OFF")
         part.execute(schema)
         points = PointColumns()
-        with read_range(csv_path, start, end) as text:
-            if start == 0:
-                next(csv.reader(text, strict=True))  # the header
-            insert_range(part, text, header, maker, points, bar, parent)
+        insert_range(part, csv_path, start, end, header, maker, points, bar, parent)
         part.commit()
         return points
     finally:
