@@ -189,6 +189,12 @@ def test_rows_off_the_builds_fast_path_are_stored_as_validate_project_types_them
     rows[3].update(name='他说"光伏\\储能"\t一期', county="\u3000" + rows[3]["county"], lon="118.367286", lat="30.5",
                    precision="site", capacity_mw="12.50", voltage_kv="5.")
     rows[4].update(capacity_mw="0", target_year="2030", subtype="a\x1fb", lon="73", lat="54", precision="town")
+    # Lines: plain ones (registry/store/line_wkt.py: whole numbers, odd spacing, lower case, several parts), and ones
+    # only shapely reads (an exponent, a third coordinate); a name outside the BMP.
+    rows[0].update(geometry_wkt="linestring(112 31,112.5  31.25 , 113.000001 31.5)")
+    rows[1].update(geometry_wkt="MULTILINESTRING ((112.1 31.2, 112.3 31.4), (112.5 31.6, 112.7 31.8, 112.9 32.0))")
+    rows[3].update(geometry_wkt="LINESTRING (1.181e2 30.5, 118.2 30.6)")
+    rows[4].update(geometry_wkt="LINESTRING (73 54 1, 74 54.5 2)", name=rows[4]["name"] + "\U0001F50B")
     header = [c for c in reversed(list(rows[0])) if c != "phase"]  # another column order, an optional column left out
     for row in rows:
         row.pop("phase")

@@ -7,9 +7,8 @@ per row, a json.dumps per feature, shapely per point, sqlite-utils' statement bu
 build reads rows through `ProjectRows` instead:
 
 * a row that is plainly valid (every check of `validate_project`, done on the CSV's list of
-  values) becomes the tuple of `INSERT_COLUMNS` directly, its GeoJSON Feature written from a
-  template around the properties object, which json's own C encoder writes as `json.dumps` does (made
-  once, not per call), so the stored text is byte for byte what `feature_geojson` makes;
+  values) becomes the tuple of `INSERT_COLUMNS` directly, its GeoJSON Feature written by one
+  %-template (`feature_text`), byte for byte the text `feature_geojson` makes;
 * any row the fast checks do not pass goes through `validate_project` itself, which either raises
   the row's error or returns its record (e.g. a number written `+5`);
 * duplicate ids are caught by the table's primary key as the rows are inserted.
@@ -21,12 +20,13 @@ from __future__ import annotations
 
 import json
 import re
-from json.encoder import c_make_encoder, encode_basestring
+from json.encoder import encode_basestring
 from operator import itemgetter
 
 from registry.exports.export import FEATURE_PROPERTIES
 from registry.rows.schema import (CHINA_BBOX, PRECISIONS, PROJECT_COLUMNS, PROJECT_TYPES, STAGES, RowError,
                                   validate_project)
+from registry.store.line_wkt import line_geojson
 
 # The projects table's columns, in the order of its CREATE TABLE (registry/store/store.py).
 INSERT_COLUMNS = (*PROJECT_COLUMNS, "province", "geometry", "feature_geojson")
@@ -42,15 +42,21 @@ class NotPlain(Exception):
     """A row the fast checks do not pass: `validate_project` decides."""
 
 
-if c_make_encoder is not None:
-    # What json.dumps(properties, ensure_ascii=False, separators=(",", ":")) runs, made once instead of per call.
-    _encode = c_make_encoder(None, None, encode_basestring, None, ":", ",", False, False, True)
+# The Feature's text, written as feature_geojson's json.dumps(…, ensure_ascii=False, separators=(",", ":")) writes it
+# (byte for byte: tests/test_store.py), from one %-template: each string value through json's own C escaper, each
+# number through its repr (json.dumps writes float.__repr__ and int.__repr__; the checks allow no NaN or infinity).
+# A third of json.dumps' time on a dict built per row: the dict and the encoder's generic walk were most of it.
+NUMBER_COLUMNS = frozenset(("capacity_mw", "voltage_kv", "target_year", "lon", "lat", "source_start", "source_end"))
+_FEATURE = ('{"type":"Feature","id":%s,"geometry":%s,"properties":{'
+            + ",".join(f"{json.dumps(k, ensure_ascii=False)}:%s" for k in FEATURE_PROPERTIES) + "}}")
+_PROPERTY_AT = tuple((INSERT_COLUMNS.index(k), k in NUMBER_COLUMNS) for k in FEATURE_PROPERTIES)
 
-    def _properties_json(properties: dict) -> str:
-        return "".join(_encode(properties, 0))
-else:  # a Python without json's C accelerator
-    def _properties_json(properties: dict) -> str:
-        return json.dumps(properties, ensure_ascii=False, separators=(",", ":"))
+
+def feature_text(row: tuple, geometry: str | None) -> str:
+    """The GeoJSON Feature of a row of INSERT_COLUMNS values (strings, and numbers or None where NUMBER_COLUMNS)."""
+    return _FEATURE % (encode_basestring(row[0]), geometry or "null", *[
+        ("null" if row[i] is None else repr(row[i])) if number else encode_basestring(row[i])
+        for i, number in _PROPERTY_AT])
 
 
 def _float(text: str, lo, hi):
@@ -95,7 +101,6 @@ class ProjectRows:
         # The CSV's values in PROJECT_COLUMNS order (a header may order them otherwise, or leave optional ones out).
         present = [i for i in self.position.values() if i is not None]
         self.in_order = itemgetter(*present) if len(present) == len(PROJECT_COLUMNS) else self._padded
-        self.property_source = itemgetter(*(INSERT_COLUMNS.index(k) for k in FEATURE_PROPERTIES))
 
     def __call__(self, values: list[str]) -> tuple | None:
         try:
@@ -123,16 +128,13 @@ class ProjectRows:
         province = province or self.province_of.plan_province.get(doc_id, "")
         lon, lat, wkt = row[14], row[15], row[19]
         if wkt:
-            record = dict(zip(PROJECT_COLUMNS, row))
-            geometry = self.geometry_of(record, self.path, 0)
+            geometry = line_geojson(wkt) or self.geometry_of(dict(zip(PROJECT_COLUMNS, row)), self.path, 0)
         elif lon is None:
             geometry = None
         else:
             geometry = f'{{"type":"Point","coordinates":[{lon!r},{lat!r}]}}'
         full = (*row, province, geometry)
-        properties = _properties_json(dict(zip(FEATURE_PROPERTIES, self.property_source(full))))
-        feature = f'{{"type":"Feature","id":"{row[0]}","geometry":{geometry or "null"},"properties":{properties}}}'
-        return (*full, feature)
+        return (*full, feature_text(full, geometry))
 
     def _padded(self, values: list[str]) -> list[str]:
         return [values[i] if i is not None else "" for i in self.position.values()]
