@@ -47,7 +47,7 @@ def test_national_symbols_of_100000_projects_never_overlap(tmp_path, monkeypatch
     symbols depend only on the points, and the browser draws them where and as large as the server says
     (tests/test_map_ui_browser.py)."""
     from benchmarks.synthetic import generate
-    from registry.store import mapgrid
+    from registry.store import map_clustering, map_points
 
     rows = generate(100_000, seed=0)
 
@@ -65,15 +65,15 @@ def test_national_symbols_of_100000_projects_never_overlap(tmp_path, monkeypatch
             chunk, self.rows = self.rows[:n], self.rows[n:]
             return chunk
 
-    points = mapgrid._points_from_rows(Cursor())
+    points = map_points._points_from_rows(Cursor())
     assert len(points) > 90_000
-    columns = {name: i for i, name in enumerate(mapgrid.CLUSTER_COLUMNS)}
+    columns = {name: i for i, name in enumerate(map_clustering.CLUSTER_COLUMNS)}
     for zoom in (4, 5, 6, 7):
-        clusters = mapgrid.cluster(points, np.arange(len(points)), zoom)
+        clusters = map_clustering.cluster(points, np.arange(len(points)), zoom)
         lon = np.array([c[columns["lon"]] for c in clusters])
         lat = np.array([c[columns["lat"]] for c in clusters])
         r = np.array([c[columns["r"]] for c in clusters], dtype=float)
-        mx, my = mapgrid.mercator(lon, lat)
+        mx, my = map_points.mercator(lon, lat)
         x, y = mx * 256 * 2 ** zoom, my * 256 * 2 ** zoom
         # Neighbours only: symbols lie in their own 60 px cells, so a pair farther apart than two radii cannot touch.
         order = np.argsort(x)
@@ -85,11 +85,11 @@ def test_national_symbols_of_100000_projects_never_overlap(tmp_path, monkeypatch
         assert sum(c[columns["count"]] for c in clusters) > 90_000
     everything = np.arange(len(points))
     china_centre = (100.0, 25.0, 118.0, 40.0)
-    monkeypatch.setattr(mapgrid, "CLUSTER_CHUNK", 5_000)  # many chunks, each of whole cells
-    chunked = {(zoom, group): mapgrid.cluster(points, everything, zoom, view, group)
+    monkeypatch.setattr(map_clustering, "CLUSTER_CHUNK", 5_000)  # many chunks, each of whole cells
+    chunked = {(zoom, group): map_clustering.cluster(points, everything, zoom, view, group)
                for zoom, view, group in ((4, None, "stage"), (6, china_centre, "family"), (9, china_centre, "stage"))}
     assert all(len(rows) > 50 for rows in chunked.values())
-    monkeypatch.setattr(mapgrid, "CLUSTER_CHUNK", len(points))  # one pass over the view
+    monkeypatch.setattr(map_clustering, "CLUSTER_CHUNK", len(points))  # one pass over the view
     for (zoom, group), rows in chunked.items():
         view = None if zoom == 4 else china_centre
-        assert rows == mapgrid.cluster(points, everything, zoom, view, group), (zoom, group)
+        assert rows == map_clustering.cluster(points, everything, zoom, view, group), (zoom, group)

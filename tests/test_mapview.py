@@ -125,7 +125,7 @@ def test_point_arrays_are_the_builds_blobs_and_agree_with_the_projects_table(reg
 
     import numpy as np
 
-    from registry.store import mapgrid
+    from registry.store import map_points, mapgrid
 
     conn = sqlite3.connect(registry_db)
     points = mapgrid.load_points(conn, registry_db)
@@ -143,7 +143,7 @@ def test_point_arrays_are_the_builds_blobs_and_agree_with_the_projects_table(reg
     with sqlite3.connect(older) as old:
         old.execute("DELETE FROM map_points WHERE name = 'format'")
     from_rows = mapgrid.load_points(sqlite3.connect(older), older)
-    for name in (*mapgrid.POINT_DTYPES, *mapgrid.LINE_DTYPES):
+    for name in (*map_points.POINT_DTYPES, *map_points.LINE_DTYPES):
         assert np.array_equal(getattr(from_rows, name), getattr(points, name), equal_nan=name == "mw"), name
     assert from_rows.project_ids(list(range(len(points)))) == points.project_ids(list(range(len(points))), conn)
 

@@ -207,7 +207,7 @@ def test_rows_off_the_builds_fast_path_are_stored_as_validate_project_types_them
 
 
 def test_the_map_points_collected_at_build_are_those_read_from_the_table(registry_db):
-    from registry.store.mapgrid import read_points_from_projects
+    from registry.store.map_points import read_points_from_projects
     from registry.store.point_columns import PointColumns
 
     conn = sqlite3.connect(registry_db)

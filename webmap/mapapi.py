@@ -17,6 +17,7 @@ from dataclasses import replace
 from flask import Blueprint, request
 
 from registry.store import mapgrid
+from registry.store.map_clustering import GROUPS, MAX_ZOOM, MIN_ZOOM
 from registry.store.query import FilterError, ProjectFilter
 from webmap.api import with_notes
 from webmap.db import get_registry
@@ -35,14 +36,14 @@ def _filter_and_view(view_required: bool = True):
 def _zoom() -> int:
     values = request.args.getlist("zoom")
     if len(values) != 1:
-        raise FilterError("zoom", "give one zoom level %(low)d..%(high)d", low=mapgrid.MIN_ZOOM, high=mapgrid.MAX_ZOOM)
+        raise FilterError("zoom", "give one zoom level %(low)d..%(high)d", low=MIN_ZOOM, high=MAX_ZOOM)
     try:
         zoom = int(values[0])
     except ValueError:
         raise FilterError("zoom", "%(value)r is not a whole number", value=values[0][:40]) from None
-    if not mapgrid.MIN_ZOOM <= zoom <= mapgrid.MAX_ZOOM:
-        raise FilterError("zoom", "%(value)d is outside %(low)d..%(high)d", value=zoom, low=mapgrid.MIN_ZOOM,
-                          high=mapgrid.MAX_ZOOM)
+    if not MIN_ZOOM <= zoom <= MAX_ZOOM:
+        raise FilterError("zoom", "%(value)d is outside %(low)d..%(high)d", value=zoom, low=MIN_ZOOM,
+                          high=MAX_ZOOM)
     return zoom
 
 
@@ -51,9 +52,9 @@ def clusters():
     project_filter, where, params = _filter_and_view()
     view, zoom = project_filter.bbox, _zoom()
     group = request.args.get("group", "family")
-    if group not in mapgrid.GROUPS:
+    if group not in GROUPS:
         raise FilterError("group", "%(value)r is not one of %(expected)s", value=group[:40],
-                          expected=", ".join(mapgrid.GROUPS))
+                          expected=", ".join(GROUPS))
     registry = get_registry()
     return with_notes(mapgrid.view_clusters(registry.conn, registry.path, where, params, zoom, view, group),
                       project_filter)
@@ -62,7 +63,7 @@ def clusters():
 @bp.get("/api/map/lines")
 def lines():
     project_filter, where, params = _filter_and_view()
-    view, zoom = project_filter.bbox, _zoom() if "zoom" in request.args else mapgrid.MAX_ZOOM
+    view, zoom = project_filter.bbox, _zoom() if "zoom" in request.args else MAX_ZOOM
     registry = get_registry()
     return with_notes(mapgrid.view_lines(registry.conn, registry.path, where, params, view, zoom), project_filter)
 

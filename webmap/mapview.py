@@ -10,6 +10,9 @@ from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from registry.store import mapgrid
+from registry.store.map_clustering import MIN_ZOOM
+from registry.store.map_points import mercator_x, mercator_y
+from registry.store.mapcells import TILE_PX
 from registry.store.query import ProjectFilter
 from registry.rows.schema import PROJECT_TYPES
 from webmap import labels
@@ -47,17 +50,17 @@ def fitted_zooms(extent: list[float]) -> list[int]:
     at most the zoom at which the box alone fills the largest pane, and no less than one below the zoom at
     which it fills the smallest (the padding: the legend, the controls and the largest symbol)."""
     w, s, e, n = extent
-    span_x = float(mapgrid.mercator_x(e) - mapgrid.mercator_x(w)) * mapgrid.TILE_PX
-    span_y = float(mapgrid.mercator_y(s) - mapgrid.mercator_y(n)) * mapgrid.TILE_PX
+    span_x = float(mercator_x(e) - mercator_x(w)) * TILE_PX
+    span_y = float(mercator_y(s) - mercator_y(n)) * TILE_PX
     one_place = e - w < ONE_PLACE_DEGREES and n - s < ONE_PLACE_DEGREES
     highest = ONE_PLACE_MAX_ZOOM if one_place else FIT_MAX_ZOOM
 
     def fit(width: int, height: int) -> int:
         scale = min(width / span_x if span_x else math.inf, height / span_y if span_y else math.inf)
-        return highest if math.isinf(scale) else max(mapgrid.MIN_ZOOM, min(highest, math.floor(math.log2(scale))))
+        return highest if math.isinf(scale) else max(MIN_ZOOM, min(highest, math.floor(math.log2(scale))))
 
     (small_w, small_h), (large_w, large_h) = FIT_PANES
-    return list(range(max(mapgrid.MIN_ZOOM, fit(small_w, small_h) - 1), fit(large_w, large_h) + 1))
+    return list(range(max(MIN_ZOOM, fit(small_w, small_h) - 1), fit(large_w, large_h) + 1))
 
 
 def first_view(project_filter: ProjectFilter | None, summary: dict | None) -> dict | None:

@@ -19,7 +19,7 @@ from __future__ import annotations
 from flask import request
 from marshmallow import Schema, fields, validate
 
-from registry.store import mapgrid
+from registry.store.map_clustering import GROUPS, MAX_ZOOM, MIN_ZOOM
 from registry.targets.indicators import INDICATORS
 from registry.store.query import LOCATED_VALUES, MAX_QUERY_LENGTH, MAX_VALUES_PER_PARAMETER, SORTABLE, STAGE_UNKNOWN
 from registry.rows.schema import PROJECT_TYPES, STAGES
@@ -125,16 +125,16 @@ class ViewParams(ProjectFilterParams):
 
     view = fields.String(required=True, data_key="bbox", metadata={
         "description": "The view: west,south,east,north (WGS-84).", "pattern": BBOX_PATTERN, "example": "110,29,116,33"})
-    zoom = fields.Integer(required=True, validate=validate.Range(mapgrid.MIN_ZOOM, mapgrid.MAX_ZOOM),
+    zoom = fields.Integer(required=True, validate=validate.Range(MIN_ZOOM, MAX_ZOOM),
                           metadata={"example": 8})
 
 
 class ClusterParams(ViewParams):
-    group = fields.String(validate=validate.OneOf(list(mapgrid.GROUPS)), metadata={"default": "family"})
+    group = fields.String(validate=validate.OneOf(list(GROUPS)), metadata={"default": "family"})
 
 
 class LineParams(ViewParams):
-    zoom = fields.Integer(validate=validate.Range(mapgrid.MIN_ZOOM, mapgrid.MAX_ZOOM), metadata={"example": 8})
+    zoom = fields.Integer(validate=validate.Range(MIN_ZOOM, MAX_ZOOM), metadata={"example": 8})
 
 
 class SummaryParams(ProjectFilterParams):

@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import time
 
-from registry.store.mapgrid import MIN_ZOOM
+from registry.store.map_clustering import MIN_ZOOM
 
 # The map page and what its first view asks for: the precomputed clusters of the national view (the page's own
 # first view fits every project, at zoom 4 on a desktop and MIN_ZOOM on a phone) and the lines at that zoom.

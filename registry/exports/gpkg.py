@@ -70,7 +70,7 @@ def write_kml(rows: Iterable[tuple], about: dict, path: str | Path) -> int:
 
     `rows` as for `write_gpkg`. The staging GeoPackage lies beside `path`, named after it (STAGING_SUFFIX): on the
     same disk, so a full one fails the export as it would the KML, and the CLI's sweep of a killed export's temp
-    files (registry/cli.py) finds it."""
+    files (registry/export_command.py) finds it."""
     raw = import_pyogrio().raw
     path = Path(path)
     staging = path.parent / f"{path.name}{STAGING_SUFFIX}"

@@ -1,6 +1,6 @@
 """One symbol per grid cell at national and provincial zooms, sized and placed to stay inside its cell.
 
-At zoom 3-7 (`MERGE_MAX_ZOOM`) a cell of the map's grid (registry/store/mapgrid.py, `CELL_PX` square in
+At zoom 3-7 (`MERGE_MAX_ZOOM`) a cell of the map's grid (registry/store/map_clustering.py, `CELL_PX` square in
 Web-Mercator pixels) holds one symbol for all its projects, whatever their type, stage or
 location precision; its colour tells the mix (`mix`: [[family or stage, count], …], drawn as a
 donut by static/map.js). Its radius is at most half a cell less `GAP_PX`, and its centre (the mean
@@ -54,7 +54,7 @@ def fit_in_cells(mx: np.ndarray, my: np.ndarray, cx: np.ndarray, cy: np.ndarray,
 
 
 def lon_lat(mx: np.ndarray, my: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The inverse of mapgrid.mercator."""
+    """The inverse of map_points.mercator."""
     lon = mx * 360.0 - 180.0
     lat = np.degrees(np.arctan(np.sinh(math.pi * (1 - 2 * my))))
     return lon, lat

@@ -136,7 +136,7 @@ class ProjectFilter:
             clauses.append("(" + " OR ".join(alternatives) + ")")
             params.extend(stated)
         if self.located is not None:
-            # lon: what the map draws (registry/store/mapgrid.py keeps the rows with a point).
+            # lon: what the map draws (registry/store/map_points.py keeps the rows with a point).
             clauses.append("lon IS NOT NULL" if self.located == "yes" else "lon IS NULL")
         if self.bbox is not None:
             clauses.append(BBOX_CLAUSE)
