@@ -103,6 +103,7 @@ BAD_ROWS = [
     ("duplicate id", lambda r: r.update(id="xiaogan-001"), "id"),
     ("infinite capacity", lambda r: r.update(capacity_mw="inf"), "capacity_mw"),
     ("span past the end of the plan", lambda r: r.update(source_end="9999999"), "source_end"),
+    ("a line with a NaN", lambda r: r.update(geometry_wkt="LINESTRING (112.1 31.2, NaN 31.4)"), "geometry_wkt"),
 ]
 
 

@@ -220,10 +220,13 @@ def _line_bounds(geometry: str | None):
     geometry = json.loads(geometry)
     if geometry.get("type") == "Point":
         return None
-    coordinates = np.asarray(list(_flatten(geometry.get("coordinates", []))), dtype=float)
-    if coordinates.size == 0:
+    coordinates = list(_flatten(geometry.get("coordinates", [])))
+    if not coordinates:
         return None
-    return (*coordinates.min(axis=0)[:2], *coordinates.max(axis=0)[:2])
+    # Python's min and max over a line's few points: a numpy array per line cost the build more than its rows'
+    # insert (the build refuses a coordinate that is not a finite number: store._geometry_geojson).
+    xs, ys = [c[0] for c in coordinates], [c[1] for c in coordinates]
+    return float(min(xs)), float(min(ys)), float(max(xs)), float(max(ys))
 
 
 def _flatten(coordinates):

@@ -35,12 +35,6 @@ import numpy as np
 
 from registry.store.map_clustering import CLUSTER_COLUMNS, MAX_ZOOM, cluster
 from registry.store.map_points import BLOB_FORMAT, TYPES, Points, cells_per_world, mercator, read_points_from_projects
-# Kept importable from here for the build's modules that read them as mapgrid.NAME
-# (registry/store/point_columns.py, registry/store/store.py).
-from registry.store.map_points import (FAMILIES, ID_ENDS_DTYPE, LINE_DTYPES, POINT_DTYPES,  # noqa: F401
-                                       PRECISION_CLASS, _line_bounds)
-from registry.store.map_tables import index_clusters, index_projects_and_facets  # noqa: F401
-from registry.rows.schema import STAGES  # noqa: F401
 
 MAX_LINES = 5000  # line projects in one answer of `view_lines`, at the most
 

@@ -1,6 +1,6 @@
-"""The map's point arrays (mapgrid.Points), collected while the build inserts the projects.
+"""The map's point arrays (map_points.Points), collected while the build inserts the projects.
 
-`mapgrid.read_points_from_projects` reads them back from the finished table, a Python tuple per
+`map_points.read_points_from_projects` reads them back from the finished table, a Python tuple per
 row, into temporary float64 columns concatenated at the end (twice the arrays at that moment);
 the build already holds every row's values in its insert batches, so `PointColumns.add(batch)`
 turns each batch into the same compact columns with numpy (C loops, a few Python steps per batch,
@@ -16,26 +16,26 @@ from itertools import compress, repeat
 
 import numpy as np
 
-from registry.rows.schema import FAMILY_OF
-from registry.store import mapgrid
+from registry.rows.schema import FAMILY_OF, STAGES
+from registry.store import map_points
 from registry.store.project_rows import INSERT_COLUMNS
 
 _AT = {name: INSERT_COLUMNS.index(column) for name, column in (
     ("id", "id"), ("type", "type"), ("mw", "capacity_mw"), ("stage", "stage"), ("lon", "lon"), ("lat", "lat"),
     ("precision", "precision"), ("wkt", "geometry_wkt"), ("geometry", "geometry"))}
-_TYPE_CODE = {t: i for i, t in enumerate(mapgrid.TYPES)}
-_FAMILY_OF_TYPE = {t: mapgrid.FAMILIES.index(FAMILY_OF.get(t, "other")) for t in mapgrid.TYPES}
-_OTHER_FAMILY = mapgrid.FAMILIES.index("other")
-_STAGE_CODE = {s: i for i, s in enumerate(mapgrid.STAGES)}
-_NO_STAGE = len(mapgrid.STAGES)
+_TYPE_CODE = {t: i for i, t in enumerate(map_points.TYPES)}
+_FAMILY_OF_TYPE = {t: map_points.FAMILIES.index(FAMILY_OF.get(t, "other")) for t in map_points.TYPES}
+_OTHER_FAMILY = map_points.FAMILIES.index("other")
+_STAGE_CODE = {s: i for i, s in enumerate(STAGES)}
+_NO_STAGE = len(STAGES)
 _CODES = {"u1": "B", "<i4": "i", "<u4": "I", "<f8": "d", "?": "B"}
 
 
 class PointColumns:
-    """Collects INSERT_COLUMNS tuples, batch by batch in insert (rowid) order, into mapgrid.Points columns."""
+    """Collects INSERT_COLUMNS tuples, batch by batch in insert (rowid) order, into map_points.Points columns."""
 
     def __init__(self):
-        dtypes = {**mapgrid.POINT_DTYPES, **{k: v for k, v in mapgrid.LINE_DTYPES.items() if k != "span"}}
+        dtypes = {**map_points.POINT_DTYPES, **{k: v for k, v in map_points.LINE_DTYPES.items() if k != "span"}}
         self.dtypes = dtypes
         self.columns = {name: array(_CODES[dtype]) for name, dtype in dtypes.items()}
         self.ids, self.id_ends = bytearray(), array("Q")
@@ -61,14 +61,14 @@ class PointColumns:
             "rowid": rowid, "lon_e6": np.rint(lon * 1e6), "lat_e6": np.rint(lat * 1e6),
             "type": np.fromiter(map(_TYPE_CODE.get, types, repeat(255)), np.uint8, n),
             "family": np.fromiter(map(_FAMILY_OF_TYPE.get, types, repeat(_OTHER_FAMILY)), np.uint8, n),
-            "precision": np.fromiter(map(mapgrid.PRECISION_CLASS.get, (p or "" for p in values[at["precision"]]),
+            "precision": np.fromiter(map(map_points.PRECISION_CLASS.get, (p or "" for p in values[at["precision"]]),
                                          repeat(2)), np.uint8, n),
             "stage": np.fromiter(map(_STAGE_CODE.get, values[at["stage"]], repeat(_NO_STAGE)), np.uint8, n),
             "mw": np.array(values[at["mw"]], dtype=float),
         }
         line = np.zeros(n, dtype=bool)
         for i in (i for i, wkt in enumerate(wkts) if wkt):  # the CASE WHEN geometry_wkt != '' of the table's read
-            bounds = mapgrid._line_bounds(geometries[i])
+            bounds = map_points._line_bounds(geometries[i])
             if bounds is not None:
                 line[i] = True
                 self.columns["line_rows"].append(self.located + i)
@@ -119,13 +119,13 @@ class PointColumns:
             columns.add(rows, at)
         return columns
 
-    def points(self) -> mapgrid.Points:
+    def points(self) -> map_points.Points:
         arrays = {name: np.frombuffer(column, dtype=self.dtypes[name]) if len(column) else
                   np.asarray([], dtype=self.dtypes[name]) for name, column in self.columns.items()}
         if self.id_ends and self.id_ends[-1] >= 2 ** 32:
             raise ValueError("the project ids take more than 4 GiB")
-        (west, south), (east, north) = (mapgrid.mercator(arrays["lw"], arrays["ls"]),
-                                        mapgrid.mercator(arrays["le"], arrays["ln"]))
+        (west, south), (east, north) = (map_points.mercator(arrays["lw"], arrays["ls"]),
+                                        map_points.mercator(arrays["le"], arrays["ln"]))
         id_ends = np.frombuffer(self.id_ends, dtype=np.uint64) if self.id_ends else np.asarray([], dtype=np.uint64)
-        return mapgrid.Points(span=np.maximum(east - west, south - north), ids=bytes(self.ids),
-                              id_ends=id_ends.astype(mapgrid.ID_ENDS_DTYPE), **arrays)
+        return map_points.Points(span=np.maximum(east - west, south - north), ids=bytes(self.ids),
+                              id_ends=id_ends.astype(map_points.ID_ENDS_DTYPE), **arrays)

@@ -15,13 +15,14 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from shapely import wkt as shapely_wkt
+import numpy as np
+from shapely import get_coordinates, wkt as shapely_wkt
 from shapely.errors import ShapelyError
 from shapely.geometry import mapping
 
 from registry.rows.malloc_tuning import give_back
 from registry.rows.optional_imports import hidden
-from registry.store import geo_cache, mapgrid, search_index
+from registry.store import geo_cache, map_tables, search_index
 from registry.store.point_columns import PointColumns
 from registry.store.project_insert import Parts, RowMaker, insert_projects
 from registry.store.search_index import SideSearch
@@ -235,13 +236,13 @@ def _index_and_write_the_rest(db, side: SideTables, search: SideSearch | None, t
     db["plan_areas"].create({"code": str, "level": str, "name": str, "counties": int, "lon": float, "lat": float,
                              "geojson": str}, pk="code")
     db["plan_areas"].insert_all(areas)
-    mapgrid.index_projects_and_facets(db.conn)  # while the threads may still work
+    map_tables.index_projects_and_facets(db.conn)  # while the threads may still work
     if search is not None:
         # Its shadow tables copied in under the same CREATE: nothing reads the index on this connection after
         # (FTS5 would answer from the structure it cached at CREATE); readers open connections of their own.
         search.copy_into(db.conn)
     side.copy_into(db.conn)  # the map's point arrays and precomputed clusters
-    mapgrid.index_clusters(db.conn)
+    map_tables.index_clusters(db.conn)
     # The polygon's column is `geometry` (GeoJSON text), the name Datasette's datasette-geojson and
     # geopandas/GDAL look for: `/registry/county_boundaries.geojson` serves it as a FeatureCollection.
     db["county_boundaries"].create({"code": str, "name": str, "city_code": str, "geometry": str}, pk="code")
@@ -280,11 +281,15 @@ def _geometry_geojson(record: dict, path, line: int) -> str | None:
     """The project's GeoJSON geometry, computed once at build so exports only copy text."""
     if record["geometry_wkt"]:
         try:
-            geometry = shapely_wkt.loads(record["geometry_wkt"])
+            with np.errstate(invalid="ignore"):  # shapely's warning at an Infinity: the check below words it
+                geometry = shapely_wkt.loads(record["geometry_wkt"])
         except (ShapelyError, ValueError) as exc:
             raise RowError(path, line, "geometry_wkt", f"invalid WKT: {exc}") from None
         if geometry.is_empty:
             raise RowError(path, line, "geometry_wkt", "geometry is empty")
+        if not np.isfinite(get_coordinates(geometry, include_z=geometry.has_z)).all():  # GEOS reads NaN and Infinity, which
+            # GeoJSON has no word for (json.dumps would write the NaN no reader takes)
+            raise RowError(path, line, "geometry_wkt", "a coordinate is not a finite number")
         return json.dumps(mapping(geometry), separators=(",", ":"))
     if record["lon"] is None:
         return None
