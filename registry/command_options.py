@@ -6,6 +6,7 @@ any command module added later, takes the same option and the same error line fr
 from __future__ import annotations
 
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -21,3 +22,13 @@ db_option = click.option("--db", "db_path", type=click.Path(dir_okay=False, path
 def fail(message: str) -> None:
     click.echo(f"error: {message}", err=True)
     sys.exit(1)
+
+
+@contextmanager
+def failing_on(*errors: type[BaseException]):
+    """Any of `errors` (what a command expects to meet: a missing file, a bad row) ends the command with its words
+    as the error line, never a traceback."""
+    try:
+        yield
+    except errors as exc:
+        fail(str(exc))

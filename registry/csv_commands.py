@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from registry.command_options import fail
+from registry.command_options import fail, failing_on
 from registry.rows.root import root_default, root_option
 from registry.rows.schema import RowError
 
@@ -50,7 +50,6 @@ def extract(plans, output, targets_out, documents_csv, progress, max_bytes, area
     click.echo(f"{len(projects)} candidate projects -> {output}" + (f", {len(targets)} targets -> {targets_out}" if targets_out else ""), err=True)
 
 
-
 @click.command()
 @click.option("--csv", "csv_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               default=root_default("projects.csv"), show_default="projects.csv of the registry folder")
@@ -61,10 +60,8 @@ def geocode(csv_path, check):
     from registry.geo.geocode import geocode_rows
     from registry.rows.schema import GEOCODE_COLUMNS, format_cell, read_csv_table, write_projects_csv
 
-    try:
+    with failing_on(RowError):
         table = read_csv_table(csv_path)
-    except RowError as exc:
-        fail(str(exc))
     geocoded = geocode_rows(table.rows)
     changed = [(old, new) for old, new in zip(table.rows, geocoded)
                if any((old.get(c) or "") != format_cell(new.get(c)) for c in GEOCODE_COLUMNS)]

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from registry.command_options import db_option, fail
+from registry.command_options import db_option, fail, failing_on
 from registry.rows.root import root_default, root_option
 from registry.rows.schema import RowError
 
@@ -60,7 +60,6 @@ def build(csv_path, plans_dir, targets_csv, progress, jobs, db_path):
                f"{report.areas} plan areas")
 
 
-
 @click.command()
 @db_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
@@ -72,14 +71,11 @@ def info(db_path, fmt):
     from registry.about import info_text, registry_info
     from registry.store.query import Registry
 
-    try:
+    with failing_on(FileNotFoundError):
         registry = Registry(db_path)
-    except FileNotFoundError as exc:
-        fail(str(exc))
     with registry:
         facts = registry_info(registry)
     click.echo(json.dumps(facts, ensure_ascii=False, indent=2) if fmt == "json" else info_text(facts))
-
 
 
 @click.command()
