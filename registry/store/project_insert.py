@@ -181,23 +181,23 @@ def insert_range(conn, csv_path, start: int, end: int, header, maker: RowMaker, 
 
 class Parts:
     """The files of a build made in parts, in order, each with its rows' rowids from 1 and the offset of its first
-    row in `projects`: kept until the full-text index is made from them (registry/store/search_index.py), whose
-    maker, a reader of the files, is closed (waited for) before they go."""
+    row in `projects`: kept until the full-text index is made from them (registry/store/search_index.py); `reader`,
+    what `insert_projects`' `parts_written` started on them, is closed (waited for) before they go."""
 
     def __init__(self, files: list[Path]):
         self.all_files = files
         self.files: list[tuple[Path, int]] = []  # (file, offset), once every part is written
-        self.readers: list = []
+        self.reader = None
 
     def remove(self) -> None:
-        for reader in self.readers:
-            reader.close()
+        if self.reader is not None:
+            self.reader.close()
         for path in self.all_files:
             path.unlink(missing_ok=True)
 
 
 def insert_projects(conn, csv_path: Path, maker: RowMaker, bar, jobs: int | None, db_path: Path,
-                    first_error: Callable[[], None], parts_written: Callable[[Parts], None] = lambda parts: None,
+                    first_error: Callable[[], None], parts_written: Callable[[Parts], object] = lambda parts: None,
                     ) -> tuple[PointColumns, Parts | None]:
     """Insert the CSV's projects into `projects` (created, empty) on `conn`: the map's point columns, and the parts'
     files when it was built in parts (the caller removes them: `Parts.remove`).
@@ -205,8 +205,8 @@ def insert_projects(conn, csv_path: Path, maker: RowMaker, bar, jobs: int | None
     `db_path`: the registry being built, beside which the parts' files go, named as its temp file.
     `first_error()` raises the CSV's first bad row's error as the reference path finds it, or returns when
     that path finds none (then a cut was misplaced, and the insert is redone serially).
-    `parts_written(parts)` is called once every part's file is written, before they are copied into `projects`
-    (the full-text index is made from them meanwhile).
+    `parts_written(parts)` is called once every part's file is written, before they are copied into `projects`:
+    it may start a reader of the files (the full-text index is made from them meanwhile), kept as `parts.reader`.
     """
     parts = parts_for(csv_path, jobs)
     if parts > 1:
@@ -284,7 +284,7 @@ def _insert_in_parts(conn, csv_path: Path, maker: RowMaker, bar, cuts: list[int]
             made.files.append((part_db, offset))
             offset += outcome[0]
         stop_children()  # all done: reaped
-        parts_written(made)
+        made.reader = parts_written(made)
         for i, (part_db, _) in enumerate(made.files):
             inserted, located = (points.inserted, points.located) if i == 0 else counts[i - 1]
             try:
@@ -318,14 +318,21 @@ def _append_part(conn, part_db: Path, points: PointColumns | None, inserted: int
                 "SELECT data FROM part.part_points WHERE name = ?", (name,)).fetchone()[0])
 
 
+def _part_connection(part_db: Path) -> sqlite3.Connection:
+    """A connection writing a part's file: no journal (a process stopped mid-write leaves no `-journal` beside the
+    file, which the build removes whole), no fsync."""
+    part = sqlite3.connect(part_db)
+    part.execute("PRAGMA page_size = 65536")  # written once and read through twice: a sixteenth of the system calls
+    part.execute("PRAGMA journal_mode = OFF")
+    part.execute("PRAGMA synchronous = OFF")
+    return part
+
+
 def fill_part(part_db: Path, csv_path, start: int, end: int, header, maker: RowMaker, schema: str, bar=None,
               parent: int | None = None) -> PointColumns:
     """One range's projects into a new database file `part_db` (its table made by `schema`); their point columns."""
-    part = sqlite3.connect(part_db)
+    part = _part_connection(part_db)
     try:
-        part.execute("PRAGMA page_size = 65536")  # written once and read through twice: a sixteenth of the system calls
-        part.execute("PRAGMA journal_mode = OFF")
-        part.execute("PRAGMA synchronous = OFF")
         part.execute(schema)
         points = PointColumns()
         insert_range(part, csv_path, start, end, header, maker, points, bar, parent)
@@ -345,7 +352,7 @@ def _child(csv_path, start, end, header, maker: RowMaker, part_db: Path, schema,
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         points = fill_part(part_db, csv_path, start, end, header, maker, schema, parent=parent)
-        part = sqlite3.connect(part_db)
+        part = _part_connection(part_db)
         try:
             part.execute("CREATE TABLE part_points (name TEXT PRIMARY KEY, data BLOB)")
             part.executemany("INSERT INTO part_points VALUES (?, ?)", points.part_blobs())

@@ -184,14 +184,9 @@ def _write(db, bar, documents, targets, boundaries, areas, csv_path, jobs, db_pa
     }
     projects_table = db["projects"]
     projects_table.create(columns, pk="id", foreign_keys=[("source_doc", "documents")])
-    # Their files are named for db_path, as the build's own temp file: a killed build's go with the next build.
-    searches = []  # the full-text index's maker, started as soon as the parts' files are written (search_index.py)
-
-    def start_search(parts: Parts) -> None:
-        searches.append(SideSearch(db_path, parts.files))
-        parts.readers.append(searches[-1])
-
-    columns, parts = _insert_projects(db.conn, csv_path, documents, bar, jobs, db_path, start_search)
+    # Built in parts, the full-text index is made from the parts' files as soon as they are written (search_index.py).
+    columns, parts = _insert_projects(db.conn, csv_path, documents, bar, jobs, db_path,
+                                      lambda parts: SideSearch(db_path, parts.files))
     try:
         points = columns.points()
         del columns
@@ -199,7 +194,7 @@ def _write(db, bar, documents, targets, boundaries, areas, csv_path, jobs, db_pa
         side = SideTables(db_path, points, csv_path)
         del points  # the thread's, now: freed when it is done (~40 MB at a million projects), before the FTS index
         try:
-            _index_and_write_the_rest(db, side, searches[0] if searches else None, targets, boundaries, areas, csv_path)
+            _index_and_write_the_rest(db, side, parts and parts.reader, targets, boundaries, areas, csv_path)
         except BaseException:
             side.close()
             raise
