@@ -8,8 +8,9 @@ On a machine with more cores, and a CSV big enough to pay for a process (PARALLE
 file is cut at record boundaries into one byte range per core. This process does the first range;
 each other range is done by a forked child process into a database file of its own beside the
 build's (a `.building` name of this process, so a killed build's leftovers go with the next build),
-and the parts are then copied in order into `projects` (INSERT … SELECT, in SQLite's C), so the
-rowids, and the point columns, come out exactly as a serial build makes them (tests/test_build_parts.py).
+and the parts are then copied in order into `projects` (INSERT … SELECT, in SQLite's C; this process's
+own as soon as it is written, while the others finish theirs), so the rowids, and the point columns,
+come out exactly as a serial build makes them (tests/test_build_parts.py).
 
 Where the file is cut: after a line with an even number of `"` before its end. A `"` inside an
 unquoted field (the csv module takes it as a letter) can put such a line end inside a quoted field;
@@ -271,8 +272,19 @@ def _insert_in_parts(conn, csv_path: Path, maker: RowMaker, bar, cuts: list[int]
         except ROW_ERRORS as error:
             report_first_error()
             raise CutMisplaced from error
+        def append(part_db: Path, from_child: tuple[int, int] | None) -> None:
+            inserted, located = from_child or (points.inserted, points.located)
+            try:
+                _append_part(conn, part_db, points if from_child else None, inserted, located)
+            except sqlite3.IntegrityError:  # the same id twice, in one range or in two
+                report_first_error()
+                raise
+            if from_child and not bar.disable:
+                bar.update(inserted)
+
         counts, offset = [], points.inserted
         made.files.append((files[0], 0))
+        append(files[0], None)  # this range's rows copied in while the other processes finish theirs
         for (child, receive), part_db in zip(list(children), files[1:]):
             outcome = _outcome(child, receive)
             if isinstance(outcome, str) and outcome == ROW_ERROR:
@@ -285,15 +297,8 @@ def _insert_in_parts(conn, csv_path: Path, maker: RowMaker, bar, cuts: list[int]
             offset += outcome[0]
         stop_children()  # all done: reaped
         made.reader = parts_written(made)
-        for i, (part_db, _) in enumerate(made.files):
-            inserted, located = (points.inserted, points.located) if i == 0 else counts[i - 1]
-            try:
-                _append_part(conn, part_db, points if i else None, inserted, located)
-            except sqlite3.IntegrityError:  # the same id twice, in one range or in two
-                report_first_error()
-                raise
-            if i and not bar.disable:
-                bar.update(inserted)
+        for (part_db, _), from_child in zip(made.files[1:], counts):
+            append(part_db, from_child)
         return points
     finally:
         stop_children()
