@@ -16,9 +16,6 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import numpy as np
-from shapely import get_coordinates, wkt as shapely_wkt
-from shapely.errors import ShapelyError
-from shapely.geometry import mapping
 
 from registry.rows.malloc_tuning import give_back
 from registry.rows.optional_imports import hidden
@@ -275,6 +272,11 @@ def _first_error(csv_path: Path, documents: dict[str, dict]) -> None:
 def _geometry_geojson(record: dict, path, line: int) -> str | None:
     """The project's GeoJSON geometry, computed once at build so exports only copy text."""
     if record["geometry_wkt"]:
+        # shapely (30 ms to import) only here: the build writes points and plain lines itself (project_rows.py).
+        from shapely import get_coordinates, wkt as shapely_wkt
+        from shapely.errors import ShapelyError
+        from shapely.geometry import mapping
+
         try:
             with np.errstate(invalid="ignore"):  # shapely's warning at an Infinity: the check below words it
                 geometry = shapely_wkt.loads(record["geometry_wkt"])
@@ -282,8 +284,8 @@ def _geometry_geojson(record: dict, path, line: int) -> str | None:
             raise RowError(path, line, "geometry_wkt", f"invalid WKT: {exc}") from None
         if geometry.is_empty:
             raise RowError(path, line, "geometry_wkt", "geometry is empty")
-        if not np.isfinite(get_coordinates(geometry, include_z=geometry.has_z)).all():  # GEOS reads NaN and Infinity, which
-            # GeoJSON has no word for (json.dumps would write the NaN no reader takes)
+        # GEOS reads NaN and Infinity, which GeoJSON has no word for (json.dumps would write a NaN no reader takes).
+        if not np.isfinite(get_coordinates(geometry, include_z=geometry.has_z)).all():
             raise RowError(path, line, "geometry_wkt", "a coordinate is not a finite number")
         return json.dumps(mapping(geometry), separators=(",", ":"))
     if record["lon"] is None:
@@ -303,7 +305,7 @@ def _boundaries_for(documents: dict[str, dict]) -> list[dict]:
     d3-geo (for one) reads a clockwise outer ring as the whole globe minus the county.
     """
     import shapely
-    from shapely.geometry import shape
+    from shapely.geometry import mapping, shape
 
     from registry.geo.geocode import county_boundaries
 
