@@ -43,6 +43,10 @@ NOT_PLAIN = [
     "POINT (1 2)",
     "POLYGON ((0 0, 1 0, 1 1, 0 0))",
     "LINESTRING (１ 2, 3 4)",  # a full-width digit: Python's float reads it, GEOS does not
+    "LINESTRING (1" + "0" * 400 + " 30, 113 31)",  # Infinity to GEOS and to float: the build refuses it
+    "LINESTRING\v(113 30, 114 31)",  # \v and \f: white space to Python's \s, not to GEOS
+    "LINESTRING (1 2\f,3 4)",
+    "MULTILINESTRING (\f(1 2, 3 4))",
 ]
 
 
@@ -55,6 +59,13 @@ def test_a_plain_line_is_written_as_shapely_writes_it(wkt):
 @pytest.mark.parametrize("wkt", NOT_PLAIN)
 def test_anything_else_is_left_to_shapely(wkt):
     assert line_geojson(wkt) is None
+
+
+@pytest.mark.parametrize("wkt", ["LINESTRING (1" + "0" * 400 + " 30, 113 31)", "LINESTRING (1e999 1, 2 3)",
+                                 "LINESTRING (112 31, NaN 31.4)", "LINESTRING\v(113 30, 114 31)"])
+def test_the_reference_path_refuses_what_the_fast_path_leaves_it_in_words_without_a_warning(wkt, recwarn):
+    assert shapely_geojson(wkt) is None
+    assert not recwarn.list
 
 
 def test_every_line_of_the_shipped_registry_takes_the_fast_path_to_the_same_text():

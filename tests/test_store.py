@@ -104,6 +104,9 @@ BAD_ROWS = [
     ("infinite capacity", lambda r: r.update(capacity_mw="inf"), "capacity_mw"),
     ("span past the end of the plan", lambda r: r.update(source_end="9999999"), "source_end"),
     ("a line with a NaN", lambda r: r.update(geometry_wkt="LINESTRING (112.1 31.2, NaN 31.4)"), "geometry_wkt"),
+    ("a line with a 400-digit number", lambda r: r.update(geometry_wkt=f"LINESTRING (1{'0' * 400} 31.2, 112 31.4)"),
+     "geometry_wkt"),
+    ("a 5,000-digit span", lambda r: r.update(source_start="1" * 5000), "source_start"),
 ]
 
 

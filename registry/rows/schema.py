@@ -253,7 +253,10 @@ def _number(value: str, column: str, err, *, lo=None, hi=None, integer=False):
     non_finite = not integer and value.lower().lstrip("+-") in ("nan", "inf", "infinity")
     if not non_finite and not (_INTEGER_RE if integer else _DECIMAL_RE).match(value):
         raise err(column, f"{value[:40]!r} is not a {'whole ' if integer else ''}number")
-    number = int(value) if integer else float(value)
+    try:
+        number = int(value) if integer else float(value)
+    except ValueError:  # int() refuses more than 4,300 digits (sys.int_info.str_digits_check_threshold)
+        raise err(column, f"{value[:40]!r}… ({len(value):,} characters) is too long a number") from None
     if not math.isfinite(number):
         raise err(column, f"{value!r} is not a finite number")
     if lo is not None and number < lo or hi is not None and number > hi:

@@ -206,8 +206,9 @@ def insert_projects(conn, csv_path: Path, maker: RowMaker, bar, jobs: int | None
     `db_path`: the registry being built, beside which the parts' files go, named as its temp file.
     `first_error()` raises the CSV's first bad row's error as the reference path finds it, or returns when
     that path finds none (then a cut was misplaced, and the insert is redone serially).
-    `parts_written(parts)` is called once every part's file is written, before they are copied into `projects`:
-    it may start a reader of the files (the full-text index is made from them meanwhile), kept as `parts.reader`.
+    `parts_written(parts)` is called once every part's file is written, before the others than this process's own
+    are copied into `projects`: it may start a reader of the files (the full-text index is made from them
+    meanwhile), kept as `parts.reader`.
     """
     parts = parts_for(csv_path, jobs)
     if parts > 1:
@@ -327,9 +328,13 @@ def _part_connection(part_db: Path) -> sqlite3.Connection:
     """A connection writing a part's file: no journal (a process stopped mid-write leaves no `-journal` beside the
     file, which the build removes whole), no fsync."""
     part = sqlite3.connect(part_db)
-    part.execute("PRAGMA page_size = 65536")  # written once and read through twice: a sixteenth of the system calls
-    part.execute("PRAGMA journal_mode = OFF")
-    part.execute("PRAGMA synchronous = OFF")
+    try:
+        part.execute("PRAGMA page_size = 65536")  # for a new file: written once, read through twice (fewer system calls)
+        part.execute("PRAGMA journal_mode = OFF")
+        part.execute("PRAGMA synchronous = OFF")
+    except BaseException:
+        part.close()
+        raise
     return part
 
 

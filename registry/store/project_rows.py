@@ -31,7 +31,7 @@ from registry.store.line_wkt import line_geojson
 # The projects table's columns, in the order of its CREATE TABLE (registry/store/store.py).
 INSERT_COLUMNS = (*PROJECT_COLUMNS, "province", "geometry", "feature_geojson")
 _DECIMAL = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$", re.ASCII).match  # schema._DECIMAL_RE
-_INTEGER = re.compile(r"^\d+$", re.ASCII).match  # a plain whole number; signs go through validate_project
+_INTEGER = re.compile(r"^\d{1,18}$", re.ASCII).match  # a plain whole number; signs, and longer ones, go through validate_project
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$").match  # schema._ID_RE
 _WKT = re.compile(r"^\s*(POINT|LINESTRING|MULTILINESTRING|POLYGON|MULTIPOLYGON)\s*\(", re.I).match  # schema._WKT_RE
 _TYPES, _PRECISIONS, _STAGES = frozenset(PROJECT_TYPES), frozenset(("", *PRECISIONS)), frozenset(("", *STAGES))

@@ -278,7 +278,8 @@ def _geometry_geojson(record: dict, path, line: int) -> str | None:
         from shapely.geometry import mapping
 
         try:
-            with np.errstate(invalid="ignore"):  # shapely's warning at an Infinity: the check below words it
+            with np.errstate(invalid="ignore", over="ignore"):  # numpy's warnings at a NaN or Infinity: the check
+                # below words them
                 geometry = shapely_wkt.loads(record["geometry_wkt"])
         except (ShapelyError, ValueError) as exc:
             raise RowError(path, line, "geometry_wkt", f"invalid WKT: {exc}") from None
