@@ -48,6 +48,15 @@ def open_map(context, base, path="/"):
     return page, watch
 
 
+def wait_for_follow_ups(page) -> None:
+    """Until the requests a drawn map makes after "ready" are answered: the table of the projects in view and the
+    county outlines. A test that navigates on before then makes Chromium abort them (net::ERR_ABORTED), which its
+    PageWatch reports as failed requests, the more often the slower the server answers (a loaded machine)."""
+    page.wait_for_selector("#in-view[data-state=ready]", state="attached", timeout=20_000)
+    page.wait_for_function("""() => performance.getEntriesByType('resource')
+        .some(entry => new URL(entry.name).pathname.endsWith('/api/boundaries.geojson'))""", timeout=20_000)
+
+
 def located_types(rows) -> list[str]:
     return sorted({r["type"] for r in rows if r["lon"] and r["lat"]})
 
@@ -65,6 +74,7 @@ def plain_server(registry_db):
 def test_no_symbol_under_any_control_at_the_fitted_view_for_every_type(contexts, plain_server, registry_rows, size):
     page, watch = open_map(contexts[size], plain_server)
     for chosen in located_types(registry_rows):
+        wait_for_follow_ups(page)  # the page before is done, so leaving it aborts none of its requests
         page.goto(f"{plain_server}/?type={chosen}", wait_until="load")  # a fresh page load: its own fit
         page.wait_for_function("() => ['ready', 'error'].includes(document.body.dataset.mapState)", timeout=20_000)
         assert page.get_attribute("body", "data-map-state") == "ready", chosen
