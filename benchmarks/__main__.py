@@ -31,7 +31,7 @@ BENCHMARKS = [
     ("recall_net", ["benchmarks/recall_net.py"], "the possible projects of review"),
     ("extract_scaling", ["benchmarks/extract_scaling.py", "--memory", "--results", "benchmarks/EXTRACT_SCALING.md"],
      "the time and memory of registry add-plan as the plan doubles"),
-    ("map_browser", ["-m", "benchmarks.map_browser", "-n", "100000", "-n", "1000000", "--runs", "5", "--baseline"],
+    ("map_browser", ["-m", "benchmarks.map_browser", "-n", "100000", "-n", "1000000", "--runs", "9", "--baseline"],
      "the map at 100,000 and 1,000,000 projects, painted, and the server's memory, beside a42277f"),
     ("map_shipped", ["-m", "benchmarks.map_browser", "--db", "registry.db", "--runs", "3"], "the map of the shipped registry"),
     ("basemap", ["benchmarks/basemap.py", "--runs", "3"], "what the offline basemap costs"),

@@ -136,4 +136,4 @@ def speed(prefix: str = "") -> str:
     sources = "; ".join(when(name) for name in ("map_browser", "build", "exports", "exports_1m"))
     day = re.search(r"at (\d{4}-\d\d-\d\d) ", text("map_browser"))
     return ("| measure | this tree | baseline or floor, same run | goal |\n|---|---|---|---|\n" + "\n".join(rows)
-            + f"\n\n(medians of 5 runs for the map and the build, of 3 for the exports; `python -m benchmarks`{', ' + day.group(1) + ' UTC' if day else ''}: {sources})")
+            + f"\n\n(medians of 9 page loads for the map's first draw, of 6 moves, of 5 runs for the build, of 3 for the exports; `python -m benchmarks`{', ' + day.group(1) + ' UTC' if day else ''}: {sources})")
