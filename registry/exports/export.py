@@ -7,7 +7,7 @@ import json
 import re
 from typing import Iterable, Iterator, Sequence
 
-from registry.rows.schema import PROJECT_COLUMNS, RECORD_COLUMNS, format_cell
+from registry.rows.schema import NUMERIC_COLUMNS, PROJECT_COLUMNS, RECORD_COLUMNS, format_cell
 
 # The workbook's media type, here rather than in xlsx.py so that a server worker names it without importing
 # xlsxwriter, which it loads only when it writes a workbook (registry/files.py).
@@ -18,7 +18,6 @@ XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.she
 FEATURE_PROPERTIES = tuple(c for c in RECORD_COLUMNS if c not in ("lon", "lat", "geometry_wkt"))
 # Spreadsheets run a cell that starts with one of these as a formula (CSV injection).
 _FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-_NUMERIC_COLUMNS = frozenset({"capacity_mw", "voltage_kv", "target_year", "lon", "lat", "source_start", "source_end"})
 
 
 # Features per chunk: a server writes each chunk to the socket, so one per feature made a
@@ -66,7 +65,7 @@ def to_geojson(features: Iterable[str]) -> str:
 # as 100, as format_cell writes it), so the csv module's own str() writes every number as format_cell does, but one
 # that rounding to 6 decimals changes: `_csv_text` finds those in a batch's text.
 CSV_SELECT = tuple(f"CASE WHEN {c} = CAST({c} AS INTEGER) THEN CAST({c} AS INTEGER) ELSE {c} END AS {c}"
-                   if c in _NUMERIC_COLUMNS else c for c in PROJECT_COLUMNS)
+                   if c in NUMERIC_COLUMNS else c for c in PROJECT_COLUMNS)
 
 
 def csv_chunks(rows: Iterable, batch: int = 1000, bom: bool = False,
@@ -134,8 +133,8 @@ def _written(lines, buffer: io.StringIO, writer) -> str:
 
 # Where a projects.csv row's cells need more than the csv module's own str(): numbers (floats written as
 # format_cell writes them: 100.0 -> 100, no float noise) and text (formula prefixes neutralised: _safe_cell).
-_NUMBER_INDEXES = tuple(i for i, c in enumerate(PROJECT_COLUMNS) if c in _NUMERIC_COLUMNS)
-_TEXT_INDEXES = tuple(i for i, c in enumerate(PROJECT_COLUMNS) if c not in _NUMERIC_COLUMNS)
+_NUMBER_INDEXES = tuple(i for i, c in enumerate(PROJECT_COLUMNS) if c in NUMERIC_COLUMNS)
+_TEXT_INDEXES = tuple(i for i, c in enumerate(PROJECT_COLUMNS) if c not in NUMERIC_COLUMNS)
 _FORMULA_FIRST = frozenset(_FORMULA_PREFIXES)
 _FORMULA_ANYWHERE = ("=", "@", "\t", "\r")
 # A sign after a comma, a quote or a line break. Each pattern starts with its literal sign, which re finds at C speed
@@ -168,7 +167,7 @@ def _text_cells(cells: list) -> list:
 
 def _tuple_of(row: dict) -> tuple:
     """A dict row (any columns) as the projects.csv tuple of the fast path, its text cells str or None."""
-    return tuple(row.get(c) if c in _NUMERIC_COLUMNS or row.get(c) is None else format_cell(row.get(c))
+    return tuple(row.get(c) if c in NUMERIC_COLUMNS or row.get(c) is None else format_cell(row.get(c))
                  for c in PROJECT_COLUMNS)
 
 
@@ -205,7 +204,7 @@ def export_filename(project_filter, extension: str) -> str:  # a registry.store.
 
 def _safe_cell(column: str, value) -> str:
     text = format_cell(value)
-    if column not in _NUMERIC_COLUMNS and text.startswith(_FORMULA_PREFIXES):
+    if column not in NUMERIC_COLUMNS and text.startswith(_FORMULA_PREFIXES):
         # OWASP's advice: a leading apostrophe makes the spreadsheet show the text as text.
         return "'" + text
     return text

@@ -18,13 +18,12 @@ import xlsxwriter
 from xlsxwriter.exceptions import FileCreateError
 
 from registry.rows.labels import field_label, precision_label, stage_label, type_label
-from registry.rows.schema import PRECISIONS, PROJECT_TYPES, RECORD_COLUMNS, STAGES
+from registry.rows.schema import NUMERIC_COLUMNS, PRECISIONS, PROJECT_TYPES, RECORD_COLUMNS, STAGES
 
 # What XML 1.0 cannot hold (control characters, the non-characters U+FFFE and U+FFFF, lone surrogates): dropped
 # from every text. xlsxwriter would write the first two as Excel's _xHHHH_ escapes and cannot encode the last.
 NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
-NUMBER_COLUMNS = frozenset({"capacity_mw", "voltage_kv", "target_year", "lon", "lat", "source_start", "source_end"})
 # Code columns shown as their bilingual label (光伏 Solar PV); the About sheet lists the codes.
 LABELLED = {"type": type_label, "stage": stage_label, "precision": precision_label}
 _LABEL_INDEXES = tuple((RECORD_COLUMNS.index(c), label) for c, label in LABELLED.items())
@@ -136,7 +135,7 @@ def _write_book(rows: Iterable[tuple | dict], about: dict, output: BinaryIO | _Q
 
 def _tuple_of(row: dict) -> tuple:
     """A dict row as the RECORD_COLUMNS tuple of the fast path: numbers as they are, other values as text."""
-    return tuple(v if c in NUMBER_COLUMNS or v is None or v.__class__ is str else str(v)
+    return tuple(v if c in NUMERIC_COLUMNS or v is None or v.__class__ is str else str(v)
                  for c, v in ((c, row.get(c)) for c in RECORD_COLUMNS))
 
 

@@ -51,6 +51,8 @@ RECORD_COLUMNS = PROJECT_COLUMNS[:PROJECT_COLUMNS.index("city")] + DERIVED_COLUM
 # The columns `registry geocode` fills.
 GEOCODE_COLUMNS = ("lon", "lat", "precision", "location_method", "division_code", "geometry_wkt")
 REQUIRED_COLUMNS = ("id", "name", "type", "city", "source_doc", "source_start", "source_end")
+# The columns a valid row holds as numbers (float or int) or None; every other one is text.
+NUMERIC_COLUMNS = frozenset({"capacity_mw", "voltage_kv", "target_year", "lon", "lat", "source_start", "source_end"})
 
 # Column order of targets.csv: city-wide targets ("光伏装机达到 320 万千瓦"), which are not projects.
 TARGET_COLUMNS = ("city", "county", "indicator", "metric", "value", "unit", "value_normalised", "unit_normalised", "year",

@@ -43,6 +43,7 @@ from registry.rows.schema import RowError
 from registry.store.attached import attached
 from registry.store.point_columns import PointColumns
 from registry.store.project_rows import INSERT_COLUMNS, ProjectRows
+from registry.store.side_file import scratch_connection
 
 INSERT_BATCH = 1000  # projects per executemany (~5 KB each as Python objects): memory stays flat
 PARALLEL_MIN_BYTES = 4 << 20  # ~16,000 projects: below this a child process costs more than it saves
@@ -273,6 +274,7 @@ def _insert_in_parts(conn, csv_path: Path, maker: RowMaker, bar, cuts: list[int]
         except ROW_ERRORS as error:
             report_first_error()
             raise CutMisplaced from error
+
         def append(part_db: Path, from_child: tuple[int, int] | None) -> None:
             inserted, located = from_child or (points.inserted, points.located)
             try:
@@ -324,24 +326,10 @@ def _append_part(conn, part_db: Path, points: PointColumns | None, inserted: int
                 "SELECT data FROM part.part_points WHERE name = ?", (name,)).fetchone()[0])
 
 
-def _part_connection(part_db: Path) -> sqlite3.Connection:
-    """A connection writing a part's file: no journal (a process stopped mid-write leaves no `-journal` beside the
-    file, which the build removes whole), no fsync."""
-    part = sqlite3.connect(part_db)
-    try:
-        part.execute("PRAGMA page_size = 65536")  # for a new file: written once, read through twice (fewer system calls)
-        part.execute("PRAGMA journal_mode = OFF")
-        part.execute("PRAGMA synchronous = OFF")
-    except BaseException:
-        part.close()
-        raise
-    return part
-
-
 def fill_part(part_db: Path, csv_path, start: int, end: int, header, maker: RowMaker, schema: str, bar=None,
               parent: int | None = None) -> PointColumns:
     """One range's projects into a new database file `part_db` (its table made by `schema`); their point columns."""
-    part = _part_connection(part_db)
+    part = scratch_connection(part_db)
     try:
         part.execute(schema)
         points = PointColumns()
@@ -362,7 +350,7 @@ def _child(csv_path, start, end, header, maker: RowMaker, part_db: Path, schema,
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         points = fill_part(part_db, csv_path, start, end, header, maker, schema, parent=parent)
-        part = _part_connection(part_db)
+        part = scratch_connection(part_db)
         try:
             part.execute("CREATE TABLE part_points (name TEXT PRIMARY KEY, data BLOB)")
             part.executemany("INSERT INTO part_points VALUES (?, ?)", points.part_blobs())

@@ -24,8 +24,8 @@ from json.encoder import encode_basestring
 from operator import itemgetter
 
 from registry.exports.export import FEATURE_PROPERTIES
-from registry.rows.schema import (CHINA_BBOX, PRECISIONS, PROJECT_COLUMNS, PROJECT_TYPES, STAGES, RowError,
-                                  validate_project)
+from registry.rows.schema import (CHINA_BBOX, NUMERIC_COLUMNS, PRECISIONS, PROJECT_COLUMNS, PROJECT_TYPES, STAGES,
+                                  RowError, validate_project)
 from registry.store.line_wkt import line_geojson
 
 # The projects table's columns, in the order of its CREATE TABLE (registry/store/store.py).
@@ -46,14 +46,13 @@ class NotPlain(Exception):
 # (byte for byte: tests/test_store.py), from one %-template: each string value through json's own C escaper, each
 # number through its repr (json.dumps writes float.__repr__ and int.__repr__; the checks allow no NaN or infinity).
 # A third of json.dumps' time on a dict built per row: the dict and the encoder's generic walk were most of it.
-NUMBER_COLUMNS = frozenset(("capacity_mw", "voltage_kv", "target_year", "lon", "lat", "source_start", "source_end"))
 _FEATURE = ('{"type":"Feature","id":%s,"geometry":%s,"properties":{'
             + ",".join(f"{json.dumps(k, ensure_ascii=False)}:%s" for k in FEATURE_PROPERTIES) + "}}")
-_PROPERTY_AT = tuple((INSERT_COLUMNS.index(k), k in NUMBER_COLUMNS) for k in FEATURE_PROPERTIES)
+_PROPERTY_AT = tuple((INSERT_COLUMNS.index(k), k in NUMERIC_COLUMNS) for k in FEATURE_PROPERTIES)
 
 
 def feature_text(row: tuple, geometry: str | None) -> str:
-    """The GeoJSON Feature of a row of INSERT_COLUMNS values (strings, and numbers or None where NUMBER_COLUMNS)."""
+    """The GeoJSON Feature of a row of INSERT_COLUMNS values (strings, and numbers or None where NUMERIC_COLUMNS)."""
     return _FEATURE % (encode_basestring(row[0]), geometry or "null", *[
         ("null" if row[i] is None else repr(row[i])) if number else encode_basestring(row[i])
         for i, number in _PROPERTY_AT])
